@@ -1,0 +1,2 @@
+//! The `rootward` command.
+fn main() {}

@@ -1,0 +1,51 @@
+//! The IAM policy language: parse, validate, compile, evaluate and explain.
+//!
+//! This crate owns every authorization decision of Rootward and nothing else:
+//! it does no I/O, knows no HTTP, no storage and no AWS service. The endpoint
+//! builds a [`Request`] and the applicable [`Policies`] and calls [`evaluate`];
+//! the operator tool and the simulator use [`simulate`].
+//!
+//! Stages, each in its own module: JSON text with positions ([`json`]) →
+//! document ([`parse`], [`ast`]) → rules of the policy's kind ([`validate`]) →
+//! compiled [`Policy`] (patterns, CIDRs, dates parsed once) → decision
+//! ([`eval`]). The specification is `shared/spec/06-policy-evaluation.md`
+//! (cited as "spec 06 §…").
+
+pub mod arn;
+pub mod ast;
+pub mod condition;
+pub mod context;
+pub mod error;
+pub mod eval;
+pub mod glob;
+pub mod json;
+pub mod managed;
+pub mod operator;
+pub mod parse;
+pub mod policy;
+pub mod simulate;
+pub mod template;
+pub mod validate;
+
+pub use context::{Context, Principal, PrincipalType, Request};
+pub use error::{PolicyError, Problem};
+pub use eval::{Decision, Evaluation, MatchedStatement, Policies, PolicyType, evaluate};
+pub use policy::{Grant, Policy};
+pub use validate::PolicyKind;
+
+/// Parses and validates a document for a kind, returning every problem found
+/// (empty when the document is valid).
+pub fn check(text: &str, kind: PolicyKind) -> Vec<Problem> {
+    match parse::parse(text) {
+        Err(e) => e.problems,
+        Ok(doc) => {
+            let mut problems = validate::validate(&doc, kind);
+            if problems.is_empty()
+                && let Err(e) = Policy::parse("check", text, kind)
+            {
+                problems = e.problems;
+            }
+            problems
+        }
+    }
+}

@@ -1,0 +1,329 @@
+//! [`Policy`]: a document parsed, validated for its kind and compiled once for
+//! evaluation. Immutable and cheap to clone; share it across threads.
+
+use std::sync::Arc;
+
+use crate::arn::ArnPattern;
+use crate::ast::{Document, Effect, PrincipalKind, Statement};
+use crate::condition::Condition;
+use crate::context::{Context, Principal, PrincipalType};
+use crate::error::{PolicyError, Problem};
+use crate::glob::Glob;
+use crate::json::Span;
+use crate::parse::parse;
+use crate::validate::{PolicyKind, validate};
+
+/// A compiled policy.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    id: String,
+    kind: PolicyKind,
+    text: String,
+    document: Document,
+    statements: Vec<CompiledStatement>,
+}
+
+/// How strongly a resource policy's `Principal` names the caller (spec 06 §6.2.3, §6.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Grant {
+    /// Not named.
+    None,
+    /// Named through its account (`123456789012` / `arn:aws:iam::123456789012:root`).
+    Account,
+    /// Named by `*`.
+    Everyone,
+    /// A role session named through its role's ARN.
+    Role,
+    /// Named by its own ARN: the user, the role session, the service.
+    Direct,
+}
+
+#[derive(Debug)]
+pub(crate) struct CompiledStatement {
+    pub(crate) effect: Effect,
+    principal: Option<CompiledPrincipal>,
+    action_negated: bool,
+    actions: Vec<Glob>,
+    resource_negated: bool,
+    /// `None` when the statement has no resource element (trust policies).
+    resources: Option<Vec<ArnPattern>>,
+    conditions: Vec<Condition>,
+}
+
+#[derive(Debug)]
+struct CompiledPrincipal {
+    negated: bool,
+    any: bool,
+    aws: Vec<String>,
+    others: Vec<(PrincipalKind, String)>,
+}
+
+impl CompiledPrincipal {
+    fn new(p: &crate::ast::PrincipalElement) -> CompiledPrincipal {
+        let mut aws = Vec::new();
+        let mut others = Vec::new();
+        let mut any = p.any;
+        for (kind, values) in &p.entries {
+            for v in values {
+                match kind {
+                    PrincipalKind::Aws if v == "*" => any = true,
+                    // An account id stands for the account's root ARN (spec 06 §6.2.3).
+                    PrincipalKind::Aws
+                        if v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit()) =>
+                    {
+                        aws.push(format!("arn:aws:iam::{v}:root"));
+                    }
+                    PrincipalKind::Aws => aws.push(v.clone()),
+                    k => others.push((*k, v.clone())),
+                }
+            }
+        }
+        CompiledPrincipal {
+            negated: p.negated,
+            any,
+            aws,
+            others,
+        }
+    }
+
+    /// How the element names the caller, ignoring negation.
+    fn grant(&self, p: &Principal) -> Grant {
+        if self.any {
+            return Grant::Everyone;
+        }
+        let mut best = Grant::None;
+        for a in &self.aws {
+            if p.kind == PrincipalType::Service || p.kind == PrincipalType::Anonymous {
+                break;
+            }
+            if *a == p.arn {
+                return Grant::Direct;
+            }
+            if p.kind == PrincipalType::AssumedRole && *a == p.principal_arn {
+                best = best.max(Grant::Role);
+            } else if let Some(acct) = a
+                .strip_prefix("arn:aws:iam::")
+                .and_then(|r| r.strip_suffix(":root"))
+                && p.account.as_deref() == Some(acct)
+            {
+                best = best.max(Grant::Account);
+            }
+        }
+        for (kind, v) in &self.others {
+            let fits = match kind {
+                PrincipalKind::Service => p.kind == PrincipalType::Service,
+                PrincipalKind::Federated => p.kind == PrincipalType::FederatedUser,
+                _ => true,
+            };
+            if fits && *v == p.arn {
+                return Grant::Direct;
+            }
+        }
+        best
+    }
+}
+
+impl CompiledStatement {
+    fn new(s: &Statement, substitute: bool) -> Result<CompiledStatement, String> {
+        let mut conditions = Vec::with_capacity(s.conditions.len());
+        for c in &s.conditions {
+            conditions.push(Condition::compile(c, substitute)?);
+        }
+        Ok(CompiledStatement {
+            effect: s.effect,
+            principal: s.principal.as_ref().map(CompiledPrincipal::new),
+            action_negated: s.action.negated,
+            actions: s.action.values.iter().map(|a| Glob::new(a)).collect(),
+            resource_negated: s.resource.as_ref().is_some_and(|r| r.negated),
+            resources: s.resource.as_ref().map(|r| {
+                r.values
+                    .iter()
+                    .map(|v| ArnPattern::new(v, substitute))
+                    .collect()
+            }),
+            conditions,
+        })
+    }
+
+    /// Whether action, resource and conditions match (the principal is checked apart).
+    pub(crate) fn applies(&self, action: &str, resource: &str, ctx: &Context) -> bool {
+        let hit = self
+            .actions
+            .iter()
+            .any(|g| g.matches_ignore_ascii_case(action));
+        if hit == self.action_negated {
+            return false;
+        }
+        if let Some(resources) = &self.resources {
+            let mut hit = false;
+            for r in resources {
+                match r.matches(resource, ctx) {
+                    Some(true) => {
+                        hit = true;
+                        break;
+                    }
+                    Some(false) => {}
+                    // An unresolvable variable makes the statement not match.
+                    None => return false,
+                }
+            }
+            if hit == self.resource_negated {
+                return false;
+            }
+        }
+        self.conditions
+            .iter()
+            .all(|c| c.evaluate(ctx) == Some(true))
+    }
+
+    /// How the statement's principal element names the caller; statements
+    /// without one (identity policies) name everyone they apply to.
+    pub(crate) fn grant(&self, p: &Principal) -> Grant {
+        match &self.principal {
+            None => Grant::Direct,
+            Some(cp) if cp.negated => {
+                if cp.grant(p) == Grant::None {
+                    Grant::Everyone
+                } else {
+                    Grant::None
+                }
+            }
+            Some(cp) => cp.grant(p),
+        }
+    }
+}
+
+impl Policy {
+    /// Parses, validates for `kind` and compiles a policy document. `id` names
+    /// it in explanations (a policy ARN, `PolicyInputList.1`, …).
+    pub fn parse(
+        id: impl Into<String>,
+        text: &str,
+        kind: PolicyKind,
+    ) -> Result<Policy, PolicyError> {
+        let document = parse(text)?;
+        let problems = validate(&document, kind);
+        if !problems.is_empty() {
+            return Err(PolicyError { problems });
+        }
+        Self::compile(id.into(), text, kind, document)
+    }
+
+    fn compile(
+        id: String,
+        text: &str,
+        kind: PolicyKind,
+        document: Document,
+    ) -> Result<Policy, PolicyError> {
+        let substitute = document.version.substitutes_variables();
+        let mut statements = Vec::with_capacity(document.statements.len());
+        for s in &document.statements {
+            let c = CompiledStatement::new(s, substitute).map_err(|m| {
+                PolicyError::one(Problem::new(
+                    format!("Statement[{}].Condition", s.index),
+                    m,
+                    Some(s.span.start),
+                ))
+            })?;
+            statements.push(c);
+        }
+        Ok(Policy {
+            inner: Arc::new(Inner {
+                id,
+                kind,
+                text: text.to_owned(),
+                document,
+                statements,
+            }),
+        })
+    }
+
+    /// The name given at parse time.
+    pub fn id(&self) -> &str {
+        &self.inner.id
+    }
+
+    /// The kind it was validated as.
+    pub fn kind(&self) -> PolicyKind {
+        self.inner.kind
+    }
+
+    /// The source text.
+    pub fn text(&self) -> &str {
+        &self.inner.text
+    }
+
+    /// The parsed document.
+    pub fn document(&self) -> &Document {
+        &self.inner.document
+    }
+
+    /// The `Sid` of statement `index`.
+    pub fn sid(&self, index: usize) -> Option<&str> {
+        self.inner
+            .document
+            .statements
+            .get(index)
+            .and_then(|s| s.sid.as_deref())
+    }
+
+    /// Where statement `index` stands in the source.
+    pub fn statement_span(&self, index: usize) -> Option<Span> {
+        self.inner.document.statements.get(index).map(|s| s.span)
+    }
+
+    pub(crate) fn statements(&self) -> &[CompiledStatement] {
+        &self.inner.statements
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policies_are_shareable() {
+        fn is_send_sync<T: Send + Sync>() {}
+        is_send_sync::<Policy>();
+    }
+
+    #[test]
+    fn kind_rules_apply() {
+        let with_principal = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}"#;
+        assert!(Policy::parse("p", with_principal, PolicyKind::Resource).is_ok());
+        let e = Policy::parse("p", with_principal, PolicyKind::Identity).unwrap_err();
+        assert!(
+            e.to_string().contains("must not specify a principal"),
+            "{e}"
+        );
+        let trust = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}}"#;
+        assert!(Policy::parse("t", trust, PolicyKind::Trust).is_ok());
+        let e = Policy::parse("t", trust, PolicyKind::Resource).unwrap_err();
+        assert!(e.to_string().contains("must contain a `Resource`"), "{e}");
+    }
+
+    #[test]
+    fn size_limits_follow_the_kind() {
+        let stmt = r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket-with-a-long-name/*"}"#;
+        let many = vec![stmt; 80].join(",");
+        let text = format!(r#"{{"Version":"2012-10-17","Statement":[{many}]}}"#);
+        let with_principal = text.replace(
+            r#""Effect":"Allow","#,
+            r#""Effect":"Allow","Principal":"*","#,
+        );
+        assert!(Policy::parse("big", &with_principal, PolicyKind::Resource).is_ok());
+        let e = Policy::parse("big", &text, PolicyKind::Identity).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("over the 6144-character limit for identity policies"),
+            "{e}"
+        );
+        let e = Policy::parse("big", &text, PolicyKind::Scp).unwrap_err();
+        assert!(e.to_string().contains("5120-character limit"), "{e}");
+    }
+}
