@@ -1,2 +1,35 @@
-//! The `rootward` command.
-fn main() {}
+//! `rootward`: the operator tool and (later) the AWS-compatible endpoint.
+//!
+//! Exit codes, for every command: 0 clean, 1 findings (e.g. policy problems),
+//! 2 usage or set-up error (unreadable or malformed input).
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod commands;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rootward",
+    version,
+    about = "Centralized root access for AWS Organizations: endpoint and operator tool"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Work with IAM policy documents: validate them, simulate requests.
+    #[command(subcommand)]
+    Policy(commands::policy::PolicyCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Policy(cmd) => commands::policy::run(cmd),
+    }
+}

@@ -4,7 +4,7 @@
 
 use crate::context::Context;
 use crate::glob::Glob;
-use crate::template::TemplateGlob;
+use crate::template::Template;
 
 /// Splits an ARN at its first five colons; `None` if it has fewer than six fields.
 pub fn split(arn: &str) -> Option<[&str; 6]> {
@@ -25,18 +25,27 @@ pub enum ArnPattern {
     /// `*`: any resource, including none.
     Any,
     /// Field by field: `arn`, partition, service, region, account; then the resource.
-    Fields(Box<[Glob; 5]>, TemplateGlob),
+    Fields(Box<[Glob; 5]>, Glob),
     /// Text that is not an ARN: matched as a whole.
-    Opaque(TemplateGlob),
+    Opaque(Glob),
+    /// A pattern holding policy variables: substituted, then split, per request.
+    /// A substituted value that contains `*` or `?` then acts as a wildcard
+    /// (UNCONFIRMED corner; AWS documents no such values).
+    Dynamic(Template),
 }
 
 impl ArnPattern {
-    /// Compiles a pattern; `substitute` enables policy variables in the resource field.
+    /// Compiles a pattern; `substitute` enables policy variables (2012-10-17).
     pub fn new(pattern: &str, substitute: bool) -> ArnPattern {
         if pattern == "*" {
             return ArnPattern::Any;
         }
-        match split(pattern) {
+        let t = Template::parse(pattern, substitute);
+        if !t.is_static() {
+            return ArnPattern::Dynamic(t);
+        }
+        let text = t.render(&Context::default()).unwrap_or_default();
+        match split(&text) {
             Some([a, p, s, r, acct, res]) => ArnPattern::Fields(
                 Box::new([
                     Glob::new(a),
@@ -45,9 +54,9 @@ impl ArnPattern {
                     Glob::new(r),
                     Glob::new(acct),
                 ]),
-                TemplateGlob::new(res, substitute),
+                Glob::new(res),
             ),
-            None => ArnPattern::Opaque(TemplateGlob::new(pattern, substitute)),
+            None => ArnPattern::Opaque(Glob::new(&text)),
         }
     }
 
@@ -55,22 +64,24 @@ impl ArnPattern {
     pub fn matches(&self, arn: &str, ctx: &Context) -> Option<bool> {
         match self {
             ArnPattern::Any => Some(true),
-            ArnPattern::Opaque(g) => g.matches(arn, ctx),
+            // A pattern of fewer than six fields never matches a full ARN: its
+            // wildcards would have to cross field boundaries [inferred].
+            ArnPattern::Opaque(g) => Some(split(arn).is_none() && g.matches(arn)),
             ArnPattern::Fields(head, tail) => {
                 let Some([a, p, s, r, acct, res]) = split(arn) else {
                     return Some(false);
                 };
                 let [ga, gp, gs, gr, gacct] = head.as_ref();
-                if !(ga.matches(a)
-                    && gp.matches(p)
-                    && gs.matches(s)
-                    && gr.matches(r)
-                    && gacct.matches(acct))
-                {
-                    return Some(false);
-                }
-                tail.matches(res, ctx)
+                Some(
+                    ga.matches(a)
+                        && gp.matches(p)
+                        && gs.matches(s)
+                        && gr.matches(r)
+                        && gacct.matches(acct)
+                        && tail.matches(res),
+                )
             }
+            ArnPattern::Dynamic(t) => ArnPattern::new(&t.render(ctx)?, false).matches(arn, ctx),
         }
     }
 }

@@ -60,6 +60,14 @@ pub enum PolicyType {
 }
 
 impl PolicyType {
+    /// `a` or `an`, as the message needs.
+    pub fn article(self) -> &'static str {
+        match self {
+            PolicyType::IdentityBased => "an",
+            _ => "a",
+        }
+    }
+
     /// The words AWS uses in denial messages (spec 06 §6.9).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -169,7 +177,11 @@ impl Evaluation<'_> {
         Some(match self.decision {
             Decision::Allowed => return None,
             Decision::ExplicitDeny => {
-                format!("{head} with an explicit deny in a {} policy", t.as_str())
+                format!(
+                    "{head} with an explicit deny in {} {} policy",
+                    t.article(),
+                    t.as_str()
+                )
             }
             Decision::ImplicitDeny => {
                 format!(
@@ -186,9 +198,11 @@ impl Evaluation<'_> {
         let mut out = String::new();
         out.push_str(self.decision.as_str());
         match (self.decision, self.denied_by) {
-            (Decision::ExplicitDeny, Some(t)) => {
-                out.push_str(&format!(": explicit deny in a {} policy", t.as_str()))
-            }
+            (Decision::ExplicitDeny, Some(t)) => out.push_str(&format!(
+                ": explicit deny in {} {} policy",
+                t.article(),
+                t.as_str()
+            )),
             (Decision::ImplicitDeny, Some(t)) => {
                 out.push_str(&format!(": no {} policy allows it", t.as_str()))
             }

@@ -36,16 +36,14 @@ pub use validate::PolicyKind;
 /// Parses and validates a document for a kind, returning every problem found
 /// (empty when the document is valid).
 pub fn check(text: &str, kind: PolicyKind) -> Vec<Problem> {
-    match parse::parse(text) {
-        Err(e) => e.problems,
-        Ok(doc) => {
-            let mut problems = validate::validate(&doc, kind);
-            if problems.is_empty()
-                && let Err(e) = Policy::parse("check", text, kind)
-            {
-                problems = e.problems;
-            }
-            problems
-        }
+    let (doc, mut problems) = parse::parse_lenient(text);
+    if let Some(doc) = doc {
+        problems.extend(validate::validate(&doc, kind));
     }
+    if problems.is_empty()
+        && let Err(e) = Policy::parse("check", text, kind)
+    {
+        problems = e.problems;
+    }
+    problems
 }

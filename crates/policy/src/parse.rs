@@ -14,35 +14,41 @@ pub const MAX_TEXT_LEN: usize = 131_072;
 
 /// Parses a policy document and checks its structure.
 pub fn parse(text: &str) -> Result<Document, PolicyError> {
-    if text.len() > MAX_TEXT_LEN {
-        return Err(PolicyError::one(Problem::new(
-            "",
-            format!(
-                "policy text is {} bytes, over the {MAX_TEXT_LEN}-byte limit",
-                text.len()
-            ),
-            None,
-        )));
-    }
-    if text.trim().is_empty() {
-        return Err(PolicyError::one(Problem::new(
-            "",
-            "policy document is empty",
-            None,
-        )));
-    }
-    let json = json::parse(text)?;
-    let mut p = Problems::default();
-    let doc = document(&json, &mut p, text);
-    match (doc, p.0.is_empty()) {
-        (Some(doc), true) => Ok(doc),
-        _ => {
-            if p.0.is_empty() {
-                p.push("", "policy document is not valid", None);
+    match parse_lenient(text) {
+        (Some(doc), problems) if problems.is_empty() => Ok(doc),
+        (_, mut problems) => {
+            if problems.is_empty() {
+                problems.push(Problem::new("", "policy document is not valid", None));
             }
-            Err(PolicyError { problems: p.0 })
+            Err(PolicyError { problems })
         }
     }
+}
+
+/// Parses as far as possible: the document (when its shape allows one) and
+/// every structural problem found on the way, so that kind rules can be
+/// checked too and all problems reported at once.
+pub fn parse_lenient(text: &str) -> (Option<Document>, Vec<Problem>) {
+    if text.len() > MAX_TEXT_LEN {
+        let msg = format!(
+            "policy text is {} bytes, over the {MAX_TEXT_LEN}-byte limit",
+            text.len()
+        );
+        return (None, vec![Problem::new("", msg, None)]);
+    }
+    if text.trim().is_empty() {
+        return (
+            None,
+            vec![Problem::new("", "policy document is empty", None)],
+        );
+    }
+    let json = match json::parse(text) {
+        Ok(j) => j,
+        Err(e) => return (None, PolicyError::from(e).problems),
+    };
+    let mut p = Problems::default();
+    let doc = document(&json, &mut p, text);
+    (doc, p.0)
 }
 
 #[derive(Default)]

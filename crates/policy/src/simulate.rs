@@ -289,7 +289,14 @@ pub fn simulate_custom_policy(
         }
     };
 
-    let owner = req.resource_owner.as_deref().and_then(account_id);
+    let owner = match &req.resource_owner {
+        None => None,
+        Some(o) => Some(account_id(o).ok_or_else(|| {
+            SimulateError::InvalidInput(format!(
+                "ResourceOwner `{o}` is not an account id or root ARN"
+            ))
+        })?),
+    };
     let principal = match &req.caller_arn {
         Some(arn) => {
             let p = Principal::from_arn(arn).ok_or_else(|| {
@@ -367,16 +374,17 @@ pub fn simulate_custom_policy(
     } else {
         req.resource_arns.clone()
     };
+    // As in IAM's simulator, the owner of the resources and of the resource
+    // policy is ResourceOwner, else the caller's account; without a resource
+    // policy only the caller's own policies are simulated.
+    let resource_owner = match (&resource_policy, &owner) {
+        (None, _) => None,
+        (Some(_), Some(o)) => Some(o.clone()),
+        (Some(_), None) => principal.account.clone(),
+    };
     let mut results = Vec::with_capacity(req.action_names.len() * resources.len());
     for action in &req.action_names {
         for resource in &resources {
-            // The resource's owner: its ARN's account field, else ResourceOwner.
-            let arn_account = resource
-                .split(':')
-                .nth(4)
-                .filter(|a| !a.is_empty())
-                .map(str::to_owned);
-            let resource_owner = arn_account.or_else(|| owner.clone());
             let policies = Policies {
                 identity: &identity_refs,
                 resource: resource_policy.as_ref(),

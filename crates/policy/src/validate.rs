@@ -134,7 +134,9 @@ pub fn validate(doc: &Document, kind: PolicyKind) -> Vec<Problem> {
         match (&s.principal, kind.requires_principal()) {
             (None, true) => out.push(Problem::new(
                 &path,
-                format!("a {kind} policy statement must contain a `Principal` or `NotPrincipal`"),
+                format!(
+                    "statements of {kind} policies must contain a `Principal` or `NotPrincipal`"
+                ),
                 at,
             )),
             (Some(p), false) => out.push(
@@ -147,7 +149,7 @@ pub fn validate(doc: &Document, kind: PolicyKind) -> Vec<Problem> {
                             "Principal"
                         }
                     ),
-                    format!("a {kind} policy must not specify a principal"),
+                    format!("{kind} policies must not specify a principal"),
                     Some(p.span.start),
                 )
                 .with_help("principals belong in resource-based and trust policies"),
@@ -167,7 +169,7 @@ pub fn validate(doc: &Document, kind: PolicyKind) -> Vec<Problem> {
         match (&s.resource, kind) {
             (None, k) if k.requires_resource() => out.push(Problem::new(
                 &path,
-                format!("a {kind} policy statement must contain a `Resource` or `NotResource`"),
+                format!("statements of {kind} policies must contain a `Resource` or `NotResource`"),
                 at,
             )),
             (Some(r), PolicyKind::Trust) => out.push(Problem::new(
@@ -202,7 +204,7 @@ pub fn validate(doc: &Document, kind: PolicyKind) -> Vec<Problem> {
             out.push(Problem::new(
                 format!("{path}.Sid"),
                 format!(
-                    "statement id `{sid}` must contain only letters and digits in a {kind} policy"
+                    "statement id `{sid}` must contain only letters and digits in {kind} policies"
                 ),
                 at,
             ));
