@@ -60,6 +60,18 @@ pub enum PolicyType {
 }
 
 impl PolicyType {
+    /// The noun phrase of denial messages: `identity-based policy`, … but
+    /// `permissions boundary` alone (spec 06 §6.4 step 7).
+    pub fn phrase(self) -> &'static str {
+        match self {
+            PolicyType::ServiceControl => "service control policy",
+            PolicyType::ResourceBased => "resource-based policy",
+            PolicyType::IdentityBased => "identity-based policy",
+            PolicyType::PermissionsBoundary => "permissions boundary",
+            PolicyType::Session => "session policy",
+        }
+    }
+
     /// `a` or `an`, as the message needs.
     pub fn article(self) -> &'static str {
         match self {
@@ -185,8 +197,8 @@ impl Evaluation<'_> {
             }
             Decision::ImplicitDeny => {
                 format!(
-                    "{head} because no {} policy allows the {} action",
-                    t.as_str(),
+                    "{head} because no {} allows the {} action",
+                    t.phrase(),
                     req.action
                 )
             }
@@ -199,12 +211,12 @@ impl Evaluation<'_> {
         out.push_str(self.decision.as_str());
         match (self.decision, self.denied_by) {
             (Decision::ExplicitDeny, Some(t)) => out.push_str(&format!(
-                ": explicit deny in {} {} policy",
+                ": explicit deny in {} {}",
                 t.article(),
-                t.as_str()
+                t.phrase()
             )),
             (Decision::ImplicitDeny, Some(t)) => {
-                out.push_str(&format!(": no {} policy allows it", t.as_str()))
+                out.push_str(&format!(": no {} allows it", t.phrase()))
             }
             _ => {}
         }

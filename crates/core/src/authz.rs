@@ -1,0 +1,278 @@
+//! Who is calling, and may they: the authorization pipeline in front of the
+//! policy engine (spec 06 §6.3–6.4).
+
+use rootward_policy::{Context, Policies, Policy, PolicyKind, Principal, Request, evaluate};
+use time::OffsetDateTime;
+
+use crate::clock::iso8601;
+use crate::error::CoreError;
+use crate::model::{KeyOwner, SessionPrincipal};
+use crate::secret::Secret;
+use crate::service::Service;
+use crate::state::State;
+
+/// The kind of caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallerKind {
+    /// An IAM user (long-term key, or its GetSessionToken session).
+    User {
+        /// User name.
+        name: String,
+    },
+    /// The account's root user.
+    Root,
+    /// A role session.
+    Role {
+        /// Role ARN.
+        role_arn: String,
+        /// Role id (`AROA…`).
+        role_id: String,
+        /// Session name.
+        session_name: String,
+    },
+}
+
+/// An authenticated caller.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The caller's account.
+    pub account: String,
+    /// Who.
+    pub kind: CallerKind,
+    /// The access key that signed the request.
+    pub access_key_id: String,
+    /// When the temporary credentials were issued (`None` for long-term keys).
+    pub token_issued: Option<OffsetDateTime>,
+    /// Session policies that must also allow.
+    pub session_policies: Vec<String>,
+    /// Client address.
+    pub source_ip: Option<String>,
+    /// `User-Agent`.
+    pub user_agent: Option<String>,
+    /// Region of the endpoint called.
+    pub region: String,
+    /// Whether TLS was used.
+    pub secure_transport: bool,
+}
+
+impl Caller {
+    /// The ARN `GetCallerIdentity` reports and denial messages name.
+    pub fn arn(&self, state: &State) -> String {
+        match &self.kind {
+            CallerKind::Root => format!("arn:aws:iam::{}:root", self.account),
+            CallerKind::User { name } => state
+                .user(&self.account, name)
+                .map(|u| u.arn())
+                .unwrap_or_else(|| format!("arn:aws:iam::{}:user/{name}", self.account)),
+            CallerKind::Role {
+                role_arn,
+                session_name,
+                ..
+            } => {
+                let role = role_arn.rsplit('/').next().unwrap_or(role_arn);
+                format!(
+                    "arn:aws:sts::{}:assumed-role/{role}/{session_name}",
+                    self.account
+                )
+            }
+        }
+    }
+
+    /// The `UserId` of `GetCallerIdentity`.
+    pub fn user_id(&self, state: &State) -> String {
+        match &self.kind {
+            CallerKind::Root => self.account.clone(),
+            CallerKind::User { name } => state
+                .user(&self.account, name)
+                .map(|u| u.id.clone())
+                .unwrap_or_default(),
+            CallerKind::Role {
+                role_id,
+                session_name,
+                ..
+            } => format!("{role_id}:{session_name}"),
+        }
+    }
+
+    /// The engine's view of the caller.
+    pub fn principal(&self, state: &State) -> Principal {
+        match &self.kind {
+            CallerKind::Root => Principal::root(&self.account),
+            CallerKind::User { .. } => Principal::user(&self.arn(state)),
+            CallerKind::Role { role_arn, .. } => {
+                Principal::role_session(role_arn, &self.arn(state))
+            }
+        }
+    }
+}
+
+/// What the server needs to verify a signature and then name the caller.
+#[derive(Debug, Clone)]
+pub struct Credential {
+    /// The secret access key.
+    pub secret: Secret,
+    /// The session token the request must carry (temporary credentials).
+    pub token: Option<Secret>,
+    /// When the credentials expire (temporary credentials).
+    pub expires: Option<OffsetDateTime>,
+    /// Whether the key is usable (long-term keys can be `Inactive`).
+    pub active: bool,
+    /// The caller it authenticates, before request details are filled in.
+    pub caller: Caller,
+}
+
+impl Service {
+    /// Looks up an access key id: a user's or root's long-term key, or a session.
+    pub fn credential(&self, access_key_id: &str) -> Option<Credential> {
+        let state = self.read();
+        let blank = |account: &str, kind: CallerKind| Caller {
+            account: account.to_owned(),
+            kind,
+            access_key_id: access_key_id.to_owned(),
+            token_issued: None,
+            session_policies: Vec::new(),
+            source_ip: None,
+            user_agent: None,
+            region: "us-east-1".to_owned(),
+            secure_transport: false,
+        };
+        if let Some(k) = state.access_keys.get(access_key_id) {
+            let kind = match &k.owner {
+                KeyOwner::Root => CallerKind::Root,
+                KeyOwner::User(name) => CallerKind::User { name: name.clone() },
+            };
+            return Some(Credential {
+                secret: k.secret.clone(),
+                token: None,
+                expires: None,
+                active: k.status == crate::model::KeyStatus::Active,
+                caller: blank(&k.account, kind),
+            });
+        }
+        let s = state.sessions.get(access_key_id)?;
+        let kind = match &s.principal {
+            SessionPrincipal::Root => CallerKind::Root,
+            SessionPrincipal::User { name } => CallerKind::User { name: name.clone() },
+            SessionPrincipal::Role {
+                role_arn,
+                role_id,
+                session_name,
+            } => CallerKind::Role {
+                role_arn: role_arn.clone(),
+                role_id: role_id.clone(),
+                session_name: session_name.clone(),
+            },
+        };
+        let mut caller = blank(&s.account, kind);
+        caller.token_issued = Some(s.issued);
+        caller.session_policies = s.session_policies.clone();
+        Some(Credential {
+            secret: s.secret.clone(),
+            token: Some(s.token.clone()),
+            expires: Some(s.expires),
+            active: true,
+            caller,
+        })
+    }
+
+    /// Decides whether `caller` may perform `action` on `resource` (an ARN, or
+    /// `*` for actions without a resource type), owned by `resource_owner`
+    /// (`None`: the caller's account). `extra` adds service condition keys.
+    pub fn authorize(
+        &self,
+        caller: &Caller,
+        action: &str,
+        resource: &str,
+        resource_owner: Option<&str>,
+        extra: &[(&str, &str)],
+    ) -> Result<(), CoreError> {
+        let state = self.read();
+        let principal = caller.principal(&state);
+        let now = self.now();
+        let mut ctx = Context::new();
+        ctx.set("aws:CurrentTime", iso8601(now))
+            .set("aws:EpochTime", now.unix_timestamp().to_string())
+            .set("aws:RequestedRegion", caller.region.clone())
+            .set("aws:SecureTransport", caller.secure_transport.to_string());
+        if let Some(ip) = &caller.source_ip {
+            ctx.set("aws:SourceIp", ip.clone());
+        }
+        if let Some(ua) = &caller.user_agent {
+            ctx.set("aws:UserAgent", ua.clone());
+        }
+        if let Some(issued) = caller.token_issued {
+            ctx.set("aws:TokenIssueTime", iso8601(issued))
+                .set("aws:MultiFactorAuthPresent", "false");
+        }
+        ctx.set(
+            "aws:ResourceAccount",
+            resource_owner.unwrap_or(&caller.account).to_owned(),
+        );
+        match &caller.kind {
+            CallerKind::User { .. } => {
+                ctx.set("aws:userid", caller.user_id(&state));
+            }
+            CallerKind::Role { .. } => {
+                ctx.set("aws:userid", caller.user_id(&state));
+            }
+            CallerKind::Root => {}
+        }
+        for (k, v) in extra {
+            ctx.set(k, *v);
+        }
+        let ctx = ctx.with_principal(&principal);
+
+        let mut identity: Vec<&Policy> = Vec::new();
+        let mut boundary = None;
+        if let CallerKind::User { name } = &caller.kind
+            && let Some(u) = state.user(&caller.account, name)
+        {
+            if let Some(inline) = state
+                .compiled_inline
+                .get(&crate::model::user_key(&u.account, &u.name))
+            {
+                identity.extend(inline.iter());
+            }
+            identity.extend(
+                u.attached_policies
+                    .iter()
+                    .filter_map(|arn| state.compiled_managed.get(arn)),
+            );
+            boundary = u
+                .permissions_boundary
+                .as_ref()
+                .and_then(|arn| state.compiled_managed.get(arn));
+        }
+        let session: Vec<Policy> = caller
+            .session_policies
+            .iter()
+            .filter_map(|doc| Policy::parse("session", doc, PolicyKind::Session).ok())
+            .collect();
+        let session_refs: Vec<&Policy> = session.iter().collect();
+        let req = Request {
+            principal: &principal,
+            action,
+            resource,
+            context: &ctx,
+        };
+        let policies = Policies {
+            identity: &identity,
+            resource: None,
+            resource_owner,
+            permissions_boundary: boundary,
+            session: &session_refs,
+            task_policy: None,
+            scp_levels: None,
+            skip_resource_policy_denies: false,
+        };
+        let e = evaluate(&req, &policies);
+        if e.is_allowed() {
+            Ok(())
+        } else {
+            Err(CoreError::AccessDenied(
+                e.denial_message(&req)
+                    .unwrap_or_else(|| "Access denied".to_owned()),
+            ))
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! Domain errors, in domain words. The server maps each to an AWS code and
+//! HTTP status in one table.
+
+/// A domain failure.
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    /// The entity does not exist (IAM `NoSuchEntity`).
+    #[error("{0}")]
+    NoSuchEntity(String),
+    /// The entity exists already (IAM `EntityAlreadyExists`).
+    #[error("{0}")]
+    EntityAlreadyExists(String),
+    /// A quota would be exceeded (IAM `LimitExceeded`).
+    #[error("{0}")]
+    LimitExceeded(String),
+    /// The request is inconsistent with the entity's state (IAM `DeleteConflict`).
+    #[error("{0}")]
+    DeleteConflict(String),
+    /// A parameter is invalid (`ValidationError` / `InvalidInput`).
+    #[error("{0}")]
+    Validation(String),
+    /// A policy document is malformed (`MalformedPolicyDocument`).
+    #[error("{0}")]
+    MalformedPolicy(String),
+    /// The caller is not allowed; the message is AWS's denial message.
+    #[error("{0}")]
+    AccessDenied(String),
+    /// Something broke inside (answered without detail).
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<crate::store::StoreError> for CoreError {
+    fn from(e: crate::store::StoreError) -> Self {
+        CoreError::Internal(e.0)
+    }
+}

@@ -1,0 +1,36 @@
+//! IAM: users, access keys, policies. One file per AWS noun.
+
+pub mod access_keys;
+pub mod builtin;
+pub mod policies;
+pub mod users;
+
+use crate::error::CoreError;
+
+/// IAM's name rule for users, groups, roles and policies: 1–64 (128 for
+/// policies) characters of `[\w+=,.@-]`.
+pub fn check_name(what: &str, name: &str, max: usize) -> Result<(), CoreError> {
+    let ok = !name.is_empty()
+        && name.chars().count() <= max
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(CoreError::Validation(format!(
+            "1 validation error detected: Value '{name}' at '{what}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+"
+        )))
+    }
+}
+
+/// IAM's path rule: `/` or `/…/`.
+pub fn check_path(path: &str) -> Result<(), CoreError> {
+    if path.starts_with('/') && path.ends_with('/') && path.len() <= 512 {
+        Ok(())
+    } else {
+        Err(CoreError::Validation(format!(
+            "1 validation error detected: Value '{path}' at 'path' failed to satisfy constraint: Member must satisfy regular expression pattern: (\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)"
+        )))
+    }
+}

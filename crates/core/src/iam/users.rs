@@ -1,0 +1,130 @@
+//! IAM users: CreateUser, GetUser, ListUsers, DeleteUser.
+
+use crate::authz::{Caller, CallerKind};
+use crate::error::CoreError;
+use crate::ids;
+use crate::model::{Change, Record, User, table, user_key};
+use crate::service::Service;
+
+use super::{check_name, check_path};
+
+fn no_such_user(name: &str) -> CoreError {
+    CoreError::NoSuchEntity(format!("The user with name {name} cannot be found."))
+}
+
+/// `iam:CreateUser`.
+pub fn create_user(
+    svc: &Service,
+    caller: &Caller,
+    name: &str,
+    path: Option<&str>,
+) -> Result<User, CoreError> {
+    check_name("userName", name, 64)?;
+    let path = path.unwrap_or("/");
+    check_path(path)?;
+    let arn = format!("arn:aws:iam::{}:user{path}{name}", caller.account);
+    svc.authorize(caller, "iam:CreateUser", &arn, None, &[])?;
+    let now = svc.now();
+    svc.mutate(|state| {
+        if state.user(&caller.account, name).is_some() {
+            return Err(CoreError::EntityAlreadyExists(format!(
+                "User with name {name} already exists."
+            )));
+        }
+        let user = User {
+            account: caller.account.clone(),
+            name: name.to_owned(),
+            path: path.to_owned(),
+            id: ids::unique_id("AIDA"),
+            created: now,
+            inline_policies: Default::default(),
+            attached_policies: Vec::new(),
+            permissions_boundary: None,
+        };
+        Ok((user.clone(), vec![Change::Put(Record::User(user))]))
+    })
+}
+
+/// `iam:GetUser`: the named user, or the caller itself without a name.
+/// Root callers without a name get `None` (the root `User` element is built by
+/// the wire layer, spec 02 §2.6.3).
+pub fn get_user(
+    svc: &Service,
+    caller: &Caller,
+    name: Option<&str>,
+) -> Result<Option<User>, CoreError> {
+    let name = match (name, &caller.kind) {
+        (Some(n), _) => n.to_owned(),
+        (None, CallerKind::User { name }) => name.clone(),
+        (None, CallerKind::Root) => {
+            svc.authorize(
+                caller,
+                "iam:GetUser",
+                &format!("arn:aws:iam::{}:root", caller.account),
+                None,
+                &[],
+            )?;
+            return Ok(None);
+        }
+        (None, CallerKind::Role { .. }) => {
+            return Err(CoreError::Validation(
+                "Must specify userName when calling with non-User credentials".into(),
+            ));
+        }
+    };
+    let state = svc.read();
+    let arn = state
+        .user(&caller.account, &name)
+        .map(User::arn)
+        .unwrap_or_else(|| format!("arn:aws:iam::{}:user/{name}", caller.account));
+    drop(state);
+    svc.authorize(caller, "iam:GetUser", &arn, None, &[])?;
+    svc.read()
+        .user(&caller.account, &name)
+        .cloned()
+        .map(Some)
+        .ok_or_else(|| no_such_user(&name))
+}
+
+/// `iam:ListUsers` with `PathPrefix`.
+pub fn list_users(
+    svc: &Service,
+    caller: &Caller,
+    path_prefix: Option<&str>,
+) -> Result<Vec<User>, CoreError> {
+    svc.authorize(
+        caller,
+        "iam:ListUsers",
+        &format!("arn:aws:iam::{}:user/", caller.account),
+        None,
+        &[],
+    )?;
+    let prefix = path_prefix.unwrap_or("/");
+    Ok(svc
+        .read()
+        .users_of(&caller.account)
+        .filter(|u| u.path.starts_with(prefix))
+        .cloned()
+        .collect())
+}
+
+/// `iam:DeleteUser`: refused while the user still has keys or policies.
+pub fn delete_user(svc: &Service, caller: &Caller, name: &str) -> Result<(), CoreError> {
+    let arn = svc
+        .read()
+        .user(&caller.account, name)
+        .map(User::arn)
+        .unwrap_or_else(|| format!("arn:aws:iam::{}:user/{name}", caller.account));
+    svc.authorize(caller, "iam:DeleteUser", &arn, None, &[])?;
+    svc.mutate(|state| {
+        let user = state.user(&caller.account, name).ok_or_else(|| no_such_user(name))?;
+        let has_keys = state.access_keys.values().any(|k| {
+            k.account == caller.account
+                && matches!(&k.owner, crate::model::KeyOwner::User(n) if n.eq_ignore_ascii_case(name))
+        });
+        if has_keys || !user.inline_policies.is_empty() || !user.attached_policies.is_empty() {
+            return Err(CoreError::DeleteConflict("Cannot delete entity, must delete policies and access keys first.".into()));
+        }
+        Ok(((), vec![Change::Delete(table::USERS, user_key(&caller.account, name))]))
+    })
+}

@@ -1,0 +1,281 @@
+//! The durable records of the domain. Each is one row of the store.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::secret::Secret;
+
+/// An AWS account.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Account {
+    /// 12-digit id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Root user e-mail.
+    pub email: String,
+    /// Creation time.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
+}
+
+/// An IAM user.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct User {
+    /// Owning account.
+    pub account: String,
+    /// Name (unique per account, case-insensitively).
+    pub name: String,
+    /// Path, `/` by default.
+    pub path: String,
+    /// `AIDA…` id.
+    pub id: String,
+    /// Creation time.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
+    /// Inline policies: name → document.
+    #[serde(default)]
+    pub inline_policies: BTreeMap<String, String>,
+    /// Attached managed policy ARNs, in attachment order.
+    #[serde(default)]
+    pub attached_policies: Vec<String>,
+    /// Permissions boundary policy ARN.
+    #[serde(default)]
+    pub permissions_boundary: Option<String>,
+}
+
+impl User {
+    /// `arn:aws:iam::ACCOUNT:user/PATH/NAME`.
+    pub fn arn(&self) -> String {
+        format!(
+            "arn:aws:iam::{}:user{}{}",
+            self.account, self.path, self.name
+        )
+    }
+}
+
+/// Who an access key belongs to.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub enum KeyOwner {
+    /// An IAM user, by name.
+    User(String),
+    /// The account's root user.
+    Root,
+}
+
+/// `Active` / `Inactive`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub enum KeyStatus {
+    /// Usable.
+    Active,
+    /// Refused at authentication.
+    Inactive,
+}
+
+impl KeyStatus {
+    /// The wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyStatus::Active => "Active",
+            KeyStatus::Inactive => "Inactive",
+        }
+    }
+}
+
+/// Where and when a key was last used.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct LastUsed {
+    /// When.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    /// Service name, e.g. `iam`.
+    pub service: String,
+    /// Region.
+    pub region: String,
+}
+
+/// A long-term access key.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AccessKey {
+    /// `AKIA…`.
+    pub id: String,
+    /// The secret access key.
+    pub secret: Secret,
+    /// Owning account.
+    pub account: String,
+    /// Owning principal.
+    pub owner: KeyOwner,
+    /// Status.
+    pub status: KeyStatus,
+    /// Creation time.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
+    /// Last use.
+    #[serde(default)]
+    pub last_used: Option<LastUsed>,
+}
+
+/// Who a temporary session acts as.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub enum SessionPrincipal {
+    /// `GetSessionToken` of an IAM user.
+    User {
+        /// The user's name.
+        name: String,
+    },
+    /// `GetSessionToken` of the root user, or a root sign-in.
+    Root,
+    /// An `AssumeRole` session.
+    Role {
+        /// The role ARN.
+        role_arn: String,
+        /// The role's unique id (`AROA…`).
+        role_id: String,
+        /// `RoleSessionName`.
+        session_name: String,
+    },
+}
+
+/// A temporary credential set (`ASIA…`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Session {
+    /// `ASIA…`.
+    pub access_key_id: String,
+    /// The secret access key.
+    pub secret: Secret,
+    /// The session token the client must present.
+    pub token: Secret,
+    /// The account the principal belongs to.
+    pub account: String,
+    /// Who.
+    pub principal: SessionPrincipal,
+    /// Issued at.
+    #[serde(with = "time::serde::rfc3339")]
+    pub issued: OffsetDateTime,
+    /// Expires at.
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires: OffsetDateTime,
+    /// Session policy documents (AssumeRole `Policy`), which must also allow.
+    #[serde(default)]
+    pub session_policies: Vec<String>,
+    /// `SourceIdentity`, when set.
+    #[serde(default)]
+    pub source_identity: Option<String>,
+}
+
+/// A customer-managed or AWS-managed policy.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ManagedPolicy {
+    /// ARN (`arn:aws:iam::ACCOUNT|aws:policy/PATH/NAME`).
+    pub arn: String,
+    /// Name.
+    pub name: String,
+    /// Path.
+    pub path: String,
+    /// `ANPA…`.
+    pub id: String,
+    /// Description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Versions: id (`v1`, …) → document; the default one is evaluated.
+    pub versions: BTreeMap<String, PolicyVersion>,
+    /// The default version id.
+    pub default_version: String,
+    /// Creation time.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
+    /// Last update.
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated: OffsetDateTime,
+}
+
+/// One version of a managed policy.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PolicyVersion {
+    /// The document.
+    pub document: String,
+    /// Creation time.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
+}
+
+impl ManagedPolicy {
+    /// The default version's document.
+    pub fn document(&self) -> &str {
+        self.versions
+            .get(&self.default_version)
+            .map(|v| v.document.as_str())
+            .unwrap_or("")
+    }
+}
+
+/// One durable row.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "kind")]
+pub enum Record {
+    /// An account.
+    Account(Account),
+    /// An IAM user.
+    User(User),
+    /// A long-term access key.
+    AccessKey(AccessKey),
+    /// A temporary session.
+    Session(Session),
+    /// A managed policy.
+    Policy(ManagedPolicy),
+}
+
+/// The tables of the store.
+pub mod table {
+    /// Accounts, keyed by id.
+    pub const ACCOUNTS: &str = "accounts";
+    /// Users, keyed by `ACCOUNT/lower-case name`.
+    pub const USERS: &str = "users";
+    /// Access keys, keyed by id.
+    pub const ACCESS_KEYS: &str = "access_keys";
+    /// Sessions, keyed by access key id.
+    pub const SESSIONS: &str = "sessions";
+    /// Managed policies, keyed by ARN.
+    pub const POLICIES: &str = "policies";
+}
+
+/// The store key of a user.
+pub fn user_key(account: &str, name: &str) -> String {
+    format!("{account}/{}", name.to_ascii_lowercase())
+}
+
+impl Record {
+    /// The table the record lives in.
+    pub fn table(&self) -> &'static str {
+        match self {
+            Record::Account(_) => table::ACCOUNTS,
+            Record::User(_) => table::USERS,
+            Record::AccessKey(_) => table::ACCESS_KEYS,
+            Record::Session(_) => table::SESSIONS,
+            Record::Policy(_) => table::POLICIES,
+        }
+    }
+
+    /// The record's key in its table.
+    pub fn key(&self) -> String {
+        match self {
+            Record::Account(a) => a.id.clone(),
+            Record::User(u) => user_key(&u.account, &u.name),
+            Record::AccessKey(k) => k.id.clone(),
+            Record::Session(s) => s.access_key_id.clone(),
+            Record::Policy(p) => p.arn.clone(),
+        }
+    }
+}
+
+/// One change to the state.
+#[derive(Debug, Clone, PartialEq)]
+#[expect(clippy::large_enum_variant, reason = "changes are short-lived and moved once into the state")]
+pub enum Change {
+    /// Insert or replace a record.
+    Put(Record),
+    /// Remove the record with this key from this table.
+    Delete(&'static str, String),
+}

@@ -1,0 +1,89 @@
+//! [`Service`]: the state, its store and its clock, with the one way to
+//! change the state: [`Service::mutate`].
+
+use std::sync::Arc;
+
+use parking_lot::{Mutex, RwLock, RwLockReadGuard};
+use time::OffsetDateTime;
+
+use crate::clock::Clock;
+use crate::error::CoreError;
+use crate::iam::builtin;
+use crate::model::{Change, Record};
+use crate::state::State;
+use crate::store::{Store, Write};
+
+/// The domain service shared by every request.
+pub struct Service {
+    store: Box<dyn Store>,
+    state: RwLock<State>,
+    writer: Mutex<()>,
+    clock: Arc<dyn Clock>,
+}
+
+fn to_writes(changes: &[Change]) -> Result<Vec<Write>, CoreError> {
+    changes
+        .iter()
+        .map(|c| match c {
+            Change::Put(r) => Ok(Write::Put {
+                table: r.table(),
+                key: r.key(),
+                value: serde_json::to_vec(r).map_err(|e| CoreError::Internal(e.to_string()))?,
+            }),
+            Change::Delete(table, key) => Ok(Write::Delete {
+                table,
+                key: key.clone(),
+            }),
+        })
+        .collect()
+}
+
+impl Service {
+    /// Loads the state from the store.
+    pub fn open(store: Box<dyn Store>, clock: Arc<dyn Clock>) -> Result<Service, CoreError> {
+        let rows = store.load()?;
+        let state = State::load(rows, builtin::aws_managed_policies())?;
+        Ok(Service {
+            store,
+            state: RwLock::new(state),
+            writer: Mutex::new(()),
+            clock,
+        })
+    }
+
+    /// Now, by the server clock.
+    pub fn now(&self) -> OffsetDateTime {
+        self.clock.now()
+    }
+
+    /// A consistent view of the state for reading.
+    pub fn read(&self) -> RwLockReadGuard<'_, State> {
+        self.state.read()
+    }
+
+    /// Runs `f` on the current state to decide a change; commits the changes to
+    /// the store, then applies them in memory, then returns `f`'s result. Writers
+    /// are serialised, so decisions always see the latest committed state; a
+    /// failed commit leaves memory untouched.
+    pub fn mutate<R>(
+        &self,
+        f: impl FnOnce(&State) -> Result<(R, Vec<Change>), CoreError>,
+    ) -> Result<R, CoreError> {
+        let _w = self.writer.lock();
+        let (result, changes) = {
+            let state = self.state.read();
+            f(&state)?
+        };
+        self.store.commit(&to_writes(&changes)?)?;
+        let mut state = self.state.write();
+        for c in changes {
+            state.apply(c);
+        }
+        Ok(result)
+    }
+
+    /// Writes one record.
+    pub fn put(&self, record: Record) -> Result<(), CoreError> {
+        self.mutate(|_| Ok(((), vec![Change::Put(record)])))
+    }
+}

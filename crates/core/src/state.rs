@@ -1,0 +1,115 @@
+//! The in-memory state: every record, indexed for the hot path, with the
+//! policies compiled once. Changed only through [`State::apply`], after the
+//! change is durable.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rootward_policy::{Policy, PolicyKind};
+
+use crate::model::{
+    AccessKey, Account, Change, ManagedPolicy, Record, Session, User, table, user_key,
+};
+use crate::store::{Row, StoreError};
+
+/// Every record, plus compiled policies.
+#[derive(Default)]
+pub struct State {
+    /// Accounts by id.
+    pub accounts: BTreeMap<String, Account>,
+    /// Users by `ACCOUNT/lower-case name`.
+    pub users: BTreeMap<String, User>,
+    /// Long-term keys by id.
+    pub access_keys: HashMap<String, AccessKey>,
+    /// Sessions by access key id.
+    pub sessions: HashMap<String, Session>,
+    /// Managed policies by ARN (AWS-managed ones included, not stored).
+    pub policies: BTreeMap<String, ManagedPolicy>,
+    /// Compiled default versions of managed policies, by ARN.
+    pub compiled_managed: HashMap<String, Policy>,
+    /// Compiled inline user policies, by `user key` then policy name.
+    pub compiled_inline: HashMap<String, Vec<Policy>>,
+}
+
+impl State {
+    /// Builds the state from stored rows plus the built-in AWS-managed policies.
+    pub fn load(rows: Vec<Row>, builtins: Vec<ManagedPolicy>) -> Result<State, StoreError> {
+        let mut s = State::default();
+        for p in builtins {
+            s.apply(Change::Put(Record::Policy(p)));
+        }
+        for row in rows {
+            let rec: Record = serde_json::from_slice(&row.value).map_err(|e| {
+                StoreError(format!("row {}/{} is unreadable: {e}", row.table, row.key))
+            })?;
+            s.apply(Change::Put(rec));
+        }
+        Ok(s)
+    }
+
+    /// Applies one change (already durable).
+    pub fn apply(&mut self, change: Change) {
+        match change {
+            Change::Put(Record::Account(a)) => {
+                self.accounts.insert(a.id.clone(), a);
+            }
+            Change::Put(Record::User(u)) => {
+                let key = user_key(&u.account, &u.name);
+                let compiled = u
+                    .inline_policies
+                    .iter()
+                    .filter_map(|(name, doc)| {
+                        Policy::parse(format!("{}#{name}", u.arn()), doc, PolicyKind::Identity).ok()
+                    })
+                    .collect();
+                self.compiled_inline.insert(key.clone(), compiled);
+                self.users.insert(key, u);
+            }
+            Change::Put(Record::AccessKey(k)) => {
+                self.access_keys.insert(k.id.clone(), k);
+            }
+            Change::Put(Record::Session(s)) => {
+                self.sessions.insert(s.access_key_id.clone(), s);
+            }
+            Change::Put(Record::Policy(p)) => {
+                if let Ok(c) = Policy::parse(p.arn.clone(), p.document(), PolicyKind::Identity) {
+                    self.compiled_managed.insert(p.arn.clone(), c);
+                }
+                self.policies.insert(p.arn.clone(), p);
+            }
+            Change::Delete(t, key) => match t {
+                table::ACCOUNTS => {
+                    self.accounts.remove(&key);
+                }
+                table::USERS => {
+                    self.users.remove(&key);
+                    self.compiled_inline.remove(&key);
+                }
+                table::ACCESS_KEYS => {
+                    self.access_keys.remove(&key);
+                }
+                table::SESSIONS => {
+                    self.sessions.remove(&key);
+                }
+                table::POLICIES => {
+                    self.policies.remove(&key);
+                    self.compiled_managed.remove(&key);
+                }
+                _ => {}
+            },
+        }
+    }
+
+    /// A user by account and name (names compare case-insensitively).
+    pub fn user(&self, account: &str, name: &str) -> Option<&User> {
+        self.users.get(&user_key(account, name))
+    }
+
+    /// The users of an account, in name order.
+    pub fn users_of<'a>(&'a self, account: &'a str) -> impl Iterator<Item = &'a User> + 'a {
+        let prefix = format!("{account}/");
+        self.users
+            .range(prefix.clone()..)
+            .take_while(move |(k, _)| k.starts_with(&prefix))
+            .map(|(_, u)| u)
+    }
+}
