@@ -1,4 +1,4 @@
-//! `rootward`: the operator tool and (later) the AWS-compatible endpoint.
+//! `rootward`: the AWS-compatible endpoint (`serve`) and the operator tool.
 //!
 //! Exit codes, for every command: 0 clean, 1 findings (e.g. policy problems),
 //! 2 usage or set-up error (unreadable or malformed input).
@@ -22,6 +22,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the AWS-compatible endpoint.
+    Serve(commands::serve::ServeArgs),
     /// Work with IAM policy documents: validate them, simulate requests.
     #[command(subcommand)]
     Policy(commands::policy::PolicyCommand),
@@ -31,5 +33,6 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Policy(cmd) => commands::policy::run(cmd),
+        Command::Serve(args) => commands::serve::run(args),
     }
 }

@@ -272,7 +272,10 @@ impl Record {
 
 /// One change to the state.
 #[derive(Debug, Clone, PartialEq)]
-#[expect(clippy::large_enum_variant, reason = "changes are short-lived and moved once into the state")]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "changes are short-lived and moved once into the state"
+)]
 pub enum Change {
     /// Insert or replace a record.
     Put(Record),

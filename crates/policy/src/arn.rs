@@ -4,7 +4,7 @@
 
 use crate::context::Context;
 use crate::glob::Glob;
-use crate::template::Template;
+use crate::template::{Template, TemplateGlob};
 
 /// Splits an ARN at its first five colons; `None` if it has fewer than six fields.
 pub fn split(arn: &str) -> Option<[&str; 6]> {
@@ -19,18 +19,46 @@ pub fn split(arn: &str) -> Option<[&str; 6]> {
     ])
 }
 
+/// Byte offset just after the fifth colon that is not inside `${…}`.
+fn head_len(pattern: &str) -> Option<usize> {
+    let b = pattern.as_bytes();
+    let (mut i, mut colons, mut in_var) = (0usize, 0, false);
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'$' if !in_var && b.get(i + 1) == Some(&b'{') => in_var = true,
+            b'}' if in_var => in_var = false,
+            b':' if !in_var => {
+                colons += 1;
+                if colons == 5 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The first five fields of an ARN pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Head {
+    /// No wildcard: the request's text up to its fifth colon must be equal.
+    Exact(Box<str>),
+    /// Field by field.
+    Globs(Box<[Glob; 5]>),
+}
+
 /// A compiled ARN pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ArnPattern {
     /// `*`: any resource, including none.
     Any,
-    /// Field by field: `arn`, partition, service, region, account; then the resource.
-    Fields(Box<[Glob; 5]>, Glob),
+    /// The first five fields, then the resource field (which may hold variables).
+    Fields(Head, TemplateGlob),
     /// Text that is not an ARN: matched as a whole.
     Opaque(Glob),
-    /// A pattern holding policy variables: substituted, then split, per request.
-    /// A substituted value that contains `*` or `?` then acts as a wildcard
-    /// (UNCONFIRMED corner; AWS documents no such values).
+    /// Variables outside the resource field: substituted, then split, per request.
     Dynamic(Template),
 }
 
@@ -40,24 +68,33 @@ impl ArnPattern {
         if pattern == "*" {
             return ArnPattern::Any;
         }
-        let t = Template::parse(pattern, substitute);
-        if !t.is_static() {
-            return ArnPattern::Dynamic(t);
+        let Some(at) = head_len(pattern) else {
+            let t = Template::parse(pattern, substitute);
+            return match t.render(&Context::default()) {
+                Some(text) if t.is_static() => ArnPattern::Opaque(Glob::new(&text)),
+                _ => ArnPattern::Dynamic(t),
+            };
+        };
+        let (head, tail) = pattern.split_at(at);
+        if substitute && head.contains("${") {
+            return ArnPattern::Dynamic(Template::parse(pattern, true));
         }
-        let text = t.render(&Context::default()).unwrap_or_default();
-        match split(&text) {
-            Some([a, p, s, r, acct, res]) => ArnPattern::Fields(
-                Box::new([
+        let head = if head.contains(['*', '?']) {
+            let f: Vec<&str> = head.split(':').collect();
+            match f.as_slice() {
+                [a, p, s, r, acct, _] => Head::Globs(Box::new([
                     Glob::new(a),
                     Glob::new(p),
                     Glob::new(s),
                     Glob::new(r),
                     Glob::new(acct),
-                ]),
-                Glob::new(res),
-            ),
-            None => ArnPattern::Opaque(Glob::new(&text)),
-        }
+                ])),
+                _ => Head::Exact(head.into()),
+            }
+        } else {
+            Head::Exact(head.into())
+        };
+        ArnPattern::Fields(head, TemplateGlob::new(tail, substitute))
     }
 
     /// Whether the ARN matches; `None` when a variable cannot be resolved.
@@ -68,18 +105,28 @@ impl ArnPattern {
             // wildcards would have to cross field boundaries [inferred].
             ArnPattern::Opaque(g) => Some(split(arn).is_none() && g.matches(arn)),
             ArnPattern::Fields(head, tail) => {
-                let Some([a, p, s, r, acct, res]) = split(arn) else {
-                    return Some(false);
+                let rest = match head {
+                    Head::Exact(h) => match arn.strip_prefix(h.as_ref()) {
+                        Some(rest) => rest,
+                        None => return Some(false),
+                    },
+                    Head::Globs(g) => {
+                        let Some([a, p, s, r, acct, res]) = split(arn) else {
+                            return Some(false);
+                        };
+                        let [ga, gp, gs, gr, gacct] = g.as_ref();
+                        if !(ga.matches(a)
+                            && gp.matches(p)
+                            && gs.matches(s)
+                            && gr.matches(r)
+                            && gacct.matches(acct))
+                        {
+                            return Some(false);
+                        }
+                        res
+                    }
                 };
-                let [ga, gp, gs, gr, gacct] = head.as_ref();
-                Some(
-                    ga.matches(a)
-                        && gp.matches(p)
-                        && gs.matches(s)
-                        && gr.matches(r)
-                        && gacct.matches(acct)
-                        && tail.matches(res),
-                )
+                tail.matches(rest, ctx)
             }
             ArnPattern::Dynamic(t) => ArnPattern::new(&t.render(ctx)?, false).matches(arn, ctx),
         }
@@ -127,6 +174,46 @@ mod tests {
         assert!(
             !m("arn:aws:iam::1*:r*", "arn:aws:iam::1:2:root"),
             "account glob stays in its field"
+        );
+    }
+
+    #[test]
+    fn variables_in_any_field() {
+        assert!(
+            !m("arn:aws:iam::123:root", "arn:aws:iam::123:root:x"),
+            "exact head, exact tail"
+        );
+        let mut c = Context::new();
+        c.set("aws:PrincipalAccount", "222222222222")
+            .set("aws:username", "bob");
+        let m = |p: &str, arn: &str| ArnPattern::new(p, true).matches(arn, &c);
+        assert_eq!(
+            m(
+                "arn:aws:iam::${aws:PrincipalAccount}:user/${aws:username}",
+                "arn:aws:iam::222222222222:user/bob"
+            ),
+            Some(true)
+        );
+        assert_eq!(
+            m(
+                "arn:aws:iam::${aws:PrincipalAccount}:root",
+                "arn:aws:iam::333333333333:root"
+            ),
+            Some(false)
+        );
+        assert_eq!(
+            m(
+                "arn:aws:s3:::home/${aws:username}/*",
+                "arn:aws:s3:::home/bob/x"
+            ),
+            Some(true)
+        );
+        assert_eq!(
+            m(
+                "arn:aws:s3:::home/${aws:userid}/*",
+                "arn:aws:s3:::home/bob/x"
+            ),
+            None
         );
     }
 }

@@ -59,6 +59,14 @@ impl Text {
             Text::Dynamic(t) => Some(f(&t.render(ctx)?)),
         }
     }
+
+    /// Exact equality, without allocating for variables.
+    fn equals(&self, v: &str, ctx: &Context) -> Option<bool> {
+        match self {
+            Text::Static(s) => Some(s == v),
+            Text::Dynamic(t) => t.equals(v, ctx),
+        }
+    }
 }
 
 /// One compiled `operator: { key: values }` entry.
@@ -248,7 +256,7 @@ impl Condition {
         Some(match &self.values {
             Values::Exact(ts) => {
                 for t in ts {
-                    if t.test(ctx, |p| p == v)? {
+                    if t.equals(v, ctx)? {
                         return Some(true);
                     }
                 }

@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxBuildHasher;
+
 /// The kinds of caller (the values of `aws:PrincipalType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PrincipalType {
@@ -200,7 +202,8 @@ impl KeyValues {
 /// The condition keys of a request.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Context {
-    keys: HashMap<String, KeyValues>,
+    // Fx hashing: keys are short, trusted-shape strings looked up many times per decision.
+    keys: HashMap<String, KeyValues, FxBuildHasher>,
 }
 
 impl Context {

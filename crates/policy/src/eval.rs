@@ -14,7 +14,7 @@ use std::fmt;
 use crate::ast::Effect;
 use crate::context::{Principal, PrincipalType, Request};
 use crate::json::Span;
-use crate::policy::{Grant, Policy};
+use crate::policy::{Grant, Policy, service_hash};
 
 /// The three outcomes of IAM's simulator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -243,6 +243,11 @@ fn collect<'a>(
     out: &mut Vec<MatchedStatement<'a>>,
 ) -> Grant {
     let mut best = Grant::None;
+    let service = service_hash(
+        req.action
+            .split_once(':')
+            .map_or(req.action, |(svc, _)| svc),
+    );
     for (index, s) in policy.statements().iter().enumerate() {
         if s.effect != effect {
             continue;
@@ -252,7 +257,7 @@ fn collect<'a>(
         } else {
             Grant::Direct
         };
-        if grant == Grant::None || !s.applies(req.action, req.resource, req.context) {
+        if grant == Grant::None || !s.applies(req.action, service, req.resource, req.context) {
             continue;
         }
         best = best.max(grant);

@@ -204,6 +204,75 @@ fn match_tokens(tokens: &[Token], text: &str, fold: bool) -> bool {
     }
 }
 
+/// Matches `text` against a pattern given as pieces `(text, is_pattern)`: in
+/// pattern pieces `*` and `?` are wildcards, in the others every character is
+/// literal. Character by character, no allocation (policy variables).
+pub fn match_segments(segs: &[(&str, bool)], text: &str) -> bool {
+    #[derive(Clone, Copy)]
+    enum Tok {
+        Star,
+        One,
+        Lit(char),
+        End,
+    }
+    // The token at a cursor (piece, byte offset) and the cursor after it.
+    let next = |mut at: (usize, usize)| -> (Tok, (usize, usize)) {
+        loop {
+            let Some((piece, pattern)) = segs.get(at.0) else {
+                return (Tok::End, at);
+            };
+            match piece.get(at.1..).and_then(|r| r.chars().next()) {
+                None => at = (at.0 + 1, 0),
+                Some(c) => {
+                    let after = (at.0, at.1 + c.len_utf8());
+                    return match (c, *pattern) {
+                        ('*', true) => (Tok::Star, after),
+                        ('?', true) => (Tok::One, after),
+                        (c, _) => (Tok::Lit(c), after),
+                    };
+                }
+            }
+        }
+    };
+    let s = text.as_bytes();
+    let mut p = (0usize, 0usize);
+    let mut t = 0usize;
+    let mut resume: Option<((usize, usize), usize)> = None;
+    loop {
+        let (tok, np) = next(p);
+        let advanced = match tok {
+            Tok::Star => {
+                resume = Some((np, t));
+                p = np;
+                continue;
+            }
+            Tok::One if t < s.len() => {
+                t += char_len(s, t);
+                true
+            }
+            Tok::Lit(c) if text.get(t..).is_some_and(|r| r.starts_with(c)) => {
+                t += c.len_utf8();
+                true
+            }
+            Tok::End if t >= s.len() => return true,
+            _ => false,
+        };
+        if advanced {
+            p = np;
+            continue;
+        }
+        match resume {
+            Some((rp, rt)) if rt < s.len() => {
+                let nt = rt + char_len(s, rt);
+                resume = Some((rp, nt));
+                p = rp;
+                t = nt;
+            }
+            _ => return false,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,6 +313,32 @@ mod tests {
         assert!(g.matches_ignore_ascii_case("IAM:ListUsers"));
         assert!(!g.matches("IAM:ListUsers"));
         assert!(Glob::new("*POLICY").matches_ignore_ascii_case("s3:GetBucketPolicy"));
+    }
+
+    #[test]
+    fn segments_agree_with_compiled_globs() {
+        type Case<'a> = (&'a [(&'a str, bool)], &'a str, bool);
+        let cases: &[Case<'_>] = &[
+            (
+                &[("home/", true), ("alice", false), ("/*", true)],
+                "home/alice/x",
+                true,
+            ),
+            (
+                &[("home/", true), ("alice", false), ("/*", true)],
+                "home/bob/x",
+                false,
+            ),
+            (&[("a", true), ("*", false)], "a*", true),
+            (&[("a", true), ("*", false)], "ab", false),
+            (&[("*", true), ("", false), ("b?", true)], "xxbz", true),
+            (&[], "", true),
+            (&[], "x", false),
+            (&[("*a*b", true)], "aab", true),
+        ];
+        for (segs, text, want) in cases {
+            assert_eq!(match_segments(segs, text), *want, "{segs:?} vs {text:?}");
+        }
     }
 
     #[test]

@@ -49,6 +49,10 @@ pub(crate) struct CompiledStatement {
     principal: Option<CompiledPrincipal>,
     action_negated: bool,
     actions: Vec<Glob>,
+    /// Hashes of the service prefixes the `Action` list can match, for a
+    /// cheap first rejection; `None` when it cannot be known (`NotAction`, or a
+    /// wildcard in a service prefix).
+    services: Option<Box<[u64]>>,
     resource_negated: bool,
     /// `None` when the statement has no resource element (trust policies).
     resources: Option<Vec<ArnPattern>>,
@@ -128,6 +132,17 @@ impl CompiledPrincipal {
     }
 }
 
+/// FNV-1a of an action's service prefix, ASCII case folded: equal prefixes
+/// hash equal, so a mismatch rejects a statement without string compares.
+pub(crate) fn service_hash(service: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in service.bytes() {
+        h ^= u64::from(b.to_ascii_lowercase());
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
 impl CompiledStatement {
     fn new(s: &Statement, substitute: bool) -> Result<CompiledStatement, String> {
         let mut conditions = Vec::with_capacity(s.conditions.len());
@@ -139,6 +154,19 @@ impl CompiledStatement {
             principal: s.principal.as_ref().map(CompiledPrincipal::new),
             action_negated: s.action.negated,
             actions: s.action.values.iter().map(|a| Glob::new(a)).collect(),
+            services: if s.action.negated {
+                None
+            } else {
+                s.action
+                    .values
+                    .iter()
+                    .map(|a| match a.split_once(':') {
+                        Some((svc, _)) if !svc.contains(['*', '?']) => Some(service_hash(svc)),
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<u64>>>()
+                    .map(Vec::into_boxed_slice)
+            },
             resource_negated: s.resource.as_ref().is_some_and(|r| r.negated),
             resources: s.resource.as_ref().map(|r| {
                 r.values
@@ -150,8 +178,20 @@ impl CompiledStatement {
         })
     }
 
-    /// Whether action, resource and conditions match (the principal is checked apart).
-    pub(crate) fn applies(&self, action: &str, resource: &str, ctx: &Context) -> bool {
+    /// Whether action, resource and conditions match (the principal is checked
+    /// apart). `service` is [`service_hash`] of the action's service prefix.
+    pub(crate) fn applies(
+        &self,
+        action: &str,
+        service: u64,
+        resource: &str,
+        ctx: &Context,
+    ) -> bool {
+        if let Some(svcs) = &self.services
+            && !svcs.contains(&service)
+        {
+            return false;
+        }
         let hit = self
             .actions
             .iter()

@@ -80,6 +80,17 @@ impl Template {
         !self.parts.iter().any(|p| matches!(p, Part::Var { .. }))
     }
 
+    /// The value of a variable part, or its default; `None` when unresolvable.
+    fn resolve<'a>(ctx: &'a Context, key: &str, default: Option<&'a str>) -> Option<&'a str> {
+        ctx.get_normalized(key)
+            .filter(|kv| !kv.is_absent())
+            .and_then(|kv| match kv.values.as_slice() {
+                [only] => Some(only.as_str()),
+                _ => None,
+            })
+            .or(default)
+    }
+
     /// Calls `f(text, is_pattern)` for each piece after substitution; false when
     /// a variable has no value and no default (the statement then cannot match).
     fn each(&self, ctx: &Context, mut f: impl FnMut(&str, bool)) -> bool {
@@ -87,23 +98,64 @@ impl Template {
             match p {
                 Part::Text(t) => f(t, true),
                 Part::Literal(t) => f(t, false),
-                Part::Var { key, default } => {
-                    let value = ctx
-                        .get_normalized(key)
-                        .filter(|kv| !kv.is_absent())
-                        .and_then(|kv| match kv.values.as_slice() {
-                            [only] => Some(only.as_str()),
-                            _ => None,
-                        })
-                        .or(default.as_deref());
-                    match value {
-                        Some(v) => f(v, false),
-                        None => return false,
-                    }
-                }
+                Part::Var { key, default } => match Self::resolve(ctx, key, default.as_deref()) {
+                    Some(v) => f(v, false),
+                    None => return false,
+                },
             }
         }
         true
+    }
+
+    /// Runs `f` on the substituted pieces `(text, is_pattern)` without
+    /// allocating for up to eight pieces; `None` when a variable is unresolvable.
+    fn with_segments<R>(&self, ctx: &Context, f: impl FnOnce(&[(&str, bool)]) -> R) -> Option<R> {
+        const N: usize = 8;
+        if self.parts.len() <= N {
+            let mut segs: [(&str, bool); N] = [("", false); N];
+            for (slot, p) in segs.iter_mut().zip(&self.parts) {
+                *slot = match p {
+                    Part::Text(t) => (t.as_str(), true),
+                    Part::Literal(t) => (t.as_str(), false),
+                    Part::Var { key, default } => {
+                        (Self::resolve(ctx, key, default.as_deref())?, false)
+                    }
+                };
+            }
+            Some(f(segs.get(..self.parts.len()).unwrap_or_default()))
+        } else {
+            let mut segs = Vec::with_capacity(self.parts.len());
+            for p in &self.parts {
+                segs.push(match p {
+                    Part::Text(t) => (t.as_str(), true),
+                    Part::Literal(t) => (t.as_str(), false),
+                    Part::Var { key, default } => {
+                        (Self::resolve(ctx, key, default.as_deref())?, false)
+                    }
+                });
+            }
+            Some(f(&segs))
+        }
+    }
+
+    /// Whether the substituted value, read as a wildcard pattern, matches `text`
+    /// (substituted values and escapes are literal). `None`: unresolvable.
+    pub fn matches_glob(&self, text: &str, ctx: &Context) -> Option<bool> {
+        self.with_segments(ctx, |segs| crate::glob::match_segments(segs, text))
+    }
+
+    /// Whether the substituted value equals `text`. `None`: unresolvable.
+    pub fn equals(&self, text: &str, ctx: &Context) -> Option<bool> {
+        self.with_segments(ctx, |segs| {
+            let mut rest = text;
+            for (s, _) in segs {
+                match rest.strip_prefix(s) {
+                    Some(r) => rest = r,
+                    None => return false,
+                }
+            }
+            rest.is_empty()
+        })
     }
 
     /// The substituted text (wildcards kept as text).
@@ -148,7 +200,7 @@ impl TemplateGlob {
     pub fn matches(&self, text: &str, ctx: &Context) -> Option<bool> {
         match self {
             TemplateGlob::Static(g) => Some(g.matches(text)),
-            TemplateGlob::Dynamic(t) => t.glob(ctx).map(|g| g.matches(text)),
+            TemplateGlob::Dynamic(t) => t.matches_glob(text, ctx),
         }
     }
 }

@@ -1,0 +1,156 @@
+//! The HTTP application: one handler for every service, reading top to bottom.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderValue, Method, Request, Response, StatusCode, header};
+use rootward_core::Service;
+
+use crate::auth::{self, Protocol};
+use crate::error::ApiError;
+use crate::protocol::query::Params;
+use crate::services::{self, Ctx};
+
+/// Largest request body accepted (S3 objects will need more; spec 04).
+pub const MAX_BODY: usize = 16 * 1024 * 1024;
+
+/// What every request shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The domain.
+    pub svc: Arc<Service>,
+}
+
+/// The whole service as a router (tests call it on a port-0 listener).
+pub fn app(state: AppState) -> Router {
+    Router::new().fallback(handle).with_state(state)
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+fn respond(status: u16, content_type: &str, request_id: &str, body: String) -> Response<Body> {
+    let mut r = Response::new(Body::from(body));
+    *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let h = r.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        h.insert("x-amzn-requestid", v);
+    }
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    r
+}
+
+/// The error envelope of a protocol.
+pub fn error_response(protocol: Protocol, e: &ApiError, request_id: &str) -> Response<Body> {
+    match protocol {
+        Protocol::Query(qs) => respond(e.status, "text/xml", request_id, qs.error(e, request_id)),
+        Protocol::Json { content_type, .. } => {
+            let body = serde_json::json!({ "__type": e.code, "Message": e.message }).to_string();
+            respond(e.status, content_type, request_id, body)
+        }
+    }
+}
+
+async fn handle(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    req: Request<Body>,
+) -> Response<Body> {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let (parts, body) = req.into_parts();
+    if parts.uri.path() == "/_rootward/health" && parts.method == Method::GET {
+        return respond(200, "text/plain", &request_id, "ok\n".to_owned());
+    }
+    let guess = auth::protocol_guess(&parts);
+    let body = match to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => {
+            return error_response(
+                guess,
+                &ApiError::new("RequestEntityTooLarge", 413, "Request body is too large"),
+                &request_id,
+            );
+        }
+    };
+    let svc = state.svc.clone();
+    let rid = request_id.clone();
+    let result =
+        tokio::task::spawn_blocking(move || dispatch(&svc, &parts, &body, peer, &rid)).await;
+    match result {
+        Ok(r) => r,
+        Err(_) => error_response(guess, &ApiError::internal(), &request_id),
+    }
+}
+
+fn dispatch(
+    svc: &Service,
+    parts: &axum::http::request::Parts,
+    body: &[u8],
+    peer: SocketAddr,
+    request_id: &str,
+) -> Response<Body> {
+    let authn = match auth::authenticate(svc, parts, body, peer) {
+        Ok(a) => a,
+        Err((protocol, e)) => return error_response(protocol, &e, request_id),
+    };
+    match authn.protocol {
+        Protocol::Query(qs) => {
+            let mut params = Params::parse(parts.uri.query().unwrap_or("").as_bytes());
+            if parts.method == Method::POST {
+                let mut form = Params::parse(body);
+                form.merge(params);
+                params = form;
+            }
+            let Some(op) = params.get("Action").map(str::to_owned) else {
+                return error_response(
+                    authn.protocol,
+                    &ApiError::new("MissingAction", 400, "Missing Action"),
+                    request_id,
+                );
+            };
+            let ctx = Ctx {
+                svc,
+                caller: &authn.caller,
+                global_endpoint: authn.global_endpoint,
+            };
+            let result = match authn.service.as_str() {
+                "sts" => services::sts::call(&op, &ctx, &params),
+                _ => services::iam::call(&op, &ctx, &params),
+            };
+            match result {
+                Ok(inner) => respond(
+                    200,
+                    "text/xml",
+                    request_id,
+                    qs.success(&op, request_id, inner),
+                ),
+                Err(e) => error_response(authn.protocol, &e, request_id),
+            }
+        }
+        Protocol::Json { .. } => error_response(
+            authn.protocol,
+            &ApiError::new(
+                "UnknownOperationException",
+                400,
+                format!("The {} service is not implemented yet", authn.service),
+            ),
+            request_id,
+        ),
+    }
+}

@@ -1,0 +1,236 @@
+//! Authentication: SigV4 on every request (spec 07), and which service and
+//! protocol the request speaks. No anonymous access reaches a service.
+
+use std::net::SocketAddr;
+
+use axum::http::request::Parts;
+use rootward_core::Service;
+use rootward_core::authz::Caller;
+use rootward_sigv4::{Auth, RequestParts, ServiceKind, SigError};
+use sha2::{Digest, Sha256};
+use time::Duration;
+
+use crate::error::ApiError;
+use crate::protocol::query::{self, QueryService};
+
+/// The greatest clock difference accepted (spec 07 §7.5).
+pub const MAX_SKEW: Duration = Duration::minutes(15);
+
+/// The wire protocol of a service.
+#[derive(Debug, Clone, Copy)]
+pub enum Protocol {
+    /// AWS query (IAM, STS).
+    Query(QueryService),
+    /// AWS JSON (Organizations, CloudTrail: 1.1; SQS: 1.0).
+    Json {
+        /// The response content type.
+        content_type: &'static str,
+    },
+}
+
+/// The protocol of a SigV4 service name.
+pub fn protocol_for(service: &str) -> Protocol {
+    match service {
+        "sts" => Protocol::Query(query::STS),
+        "organizations" | "cloudtrail" => Protocol::Json {
+            content_type: "application/x-amz-json-1.1",
+        },
+        "sqs" => Protocol::Json {
+            content_type: "application/x-amz-json-1.0",
+        },
+        _ => Protocol::Query(query::IAM),
+    }
+}
+
+/// The protocol a request seems to speak before its signature is read (for
+/// errors that happen first).
+pub fn protocol_guess(parts: &Parts) -> Protocol {
+    let target = parts
+        .headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if target.starts_with("AmazonSQS.") {
+        protocol_for("sqs")
+    } else if !target.is_empty() {
+        protocol_for("organizations")
+    } else {
+        let host = parts
+            .headers
+            .get("host")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if host.starts_with("sts.") {
+            protocol_for("sts")
+        } else {
+            protocol_for("iam")
+        }
+    }
+}
+
+/// An authenticated request.
+#[derive(Debug)]
+pub struct Authenticated {
+    /// Who.
+    pub caller: Caller,
+    /// The SigV4 service name (`iam`, `sts`, …).
+    pub service: String,
+    /// Its protocol.
+    pub protocol: Protocol,
+    /// The request went to the global STS host.
+    pub global_endpoint: bool,
+}
+
+fn json_code(query_code: &str) -> &'static str {
+    match query_code {
+        "MissingAuthenticationToken" => "MissingAuthenticationTokenException",
+        "IncompleteSignature" => "IncompleteSignatureException",
+        "InvalidClientTokenId" => "UnrecognizedClientException",
+        "ExpiredToken" => "ExpiredTokenException",
+        "AccessDenied" => "AccessDeniedException",
+        _ => "InvalidSignatureException",
+    }
+}
+
+/// An authentication failure in the words of the protocol (spec 07 §7.9).
+fn fail(
+    protocol: Protocol,
+    code: &str,
+    status: u16,
+    message: impl Into<String>,
+) -> (Protocol, ApiError) {
+    let message = message.into();
+    match protocol {
+        Protocol::Query(_) => (protocol, ApiError::new(code, status, message)),
+        Protocol::Json { .. } => {
+            let json_status = if code == "MissingAuthenticationToken" {
+                403
+            } else {
+                400
+            };
+            (
+                protocol,
+                ApiError::new(json_code(code), json_status, message),
+            )
+        }
+    }
+}
+
+const MISMATCH: &str = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+const INVALID_TOKEN: &str = "The security token included in the request is invalid.";
+
+/// Verifies the request's signature and names the caller.
+pub fn authenticate(
+    svc: &Service,
+    parts: &Parts,
+    body: &[u8],
+    peer: SocketAddr,
+) -> Result<Authenticated, (Protocol, ApiError)> {
+    let guess = protocol_guess(parts);
+    let headers: Vec<(&str, &str)> = parts
+        .headers
+        .iter()
+        .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str(), v)))
+        .collect();
+    let payload_hash = hex::encode(Sha256::digest(body));
+    let req = RequestParts {
+        method: parts.method.as_str(),
+        raw_path: parts.uri.path(),
+        raw_query: parts.uri.query().unwrap_or(""),
+        headers: &headers,
+        payload_hash: Some(&payload_hash),
+    };
+    let auth: Auth = match rootward_sigv4::parse(&req) {
+        Ok(Some(a)) => a,
+        Ok(None) => {
+            return Err(fail(
+                guess,
+                "MissingAuthenticationToken",
+                403,
+                "Request is missing Authentication Token",
+            ));
+        }
+        Err(e) => return Err(fail(guess, "IncompleteSignature", 400, e.to_string())),
+    };
+    let service = auth.service().to_owned();
+    let protocol = protocol_for(&service);
+    let Some(cred) = svc.credential(auth.access_key_id()) else {
+        return Err(fail(protocol, "InvalidClientTokenId", 403, INVALID_TOKEN));
+    };
+    if !cred.active {
+        return Err(fail(protocol, "InvalidClientTokenId", 403, INVALID_TOKEN));
+    }
+    let now = svc.now();
+    // Temporary credentials: the token must be present and right, and unexpired
+    // (checked before the clock skew, so that an expired session says so).
+    if let Some(expected) = &cred.token {
+        match auth.security_token() {
+            Some(t) if expected.matches(t) => {}
+            _ => return Err(fail(protocol, "InvalidClientTokenId", 403, INVALID_TOKEN)),
+        }
+        if cred.expires.is_some_and(|e| e <= now) {
+            return Err(fail(
+                protocol,
+                "ExpiredToken",
+                400,
+                "The security token included in the request is expired",
+            ));
+        }
+    }
+    let kind = if service == "s3" {
+        ServiceKind::S3
+    } else {
+        ServiceKind::Other
+    };
+    match rootward_sigv4::verify(&auth, &req, cred.secret.expose(), kind, now, MAX_SKEW) {
+        Ok(()) => {}
+        Err(SigError::SignatureMismatch { .. }) => {
+            return Err(fail(protocol, "SignatureDoesNotMatch", 403, MISMATCH));
+        }
+        Err(SigError::Skewed { message }) => {
+            return Err(fail(protocol, "SignatureDoesNotMatch", 403, message));
+        }
+        Err(SigError::PresignedExpired) => {
+            return Err(fail(protocol, "AccessDenied", 403, "Request has expired"));
+        }
+        Err(SigError::InvalidScope(m)) => {
+            return Err(fail(protocol, "SignatureDoesNotMatch", 403, m));
+        }
+        Err(e @ (SigError::WrongRegion { .. } | SigError::WrongService { .. })) => {
+            return Err(fail(protocol, "SignatureDoesNotMatch", 403, e.to_string()));
+        }
+        Err(SigError::PayloadHashRequired) => return Err((protocol, ApiError::internal())),
+        Err(e) => return Err(fail(protocol, "IncompleteSignature", 400, e.to_string())),
+    }
+    // IAM and Organizations are global: scoped to us-east-1 (spec 07 §7.6).
+    if matches!(service.as_str(), "iam" | "organizations") && auth.region() != "us-east-1" {
+        return Err(fail(
+            protocol,
+            "SignatureDoesNotMatch",
+            403,
+            format!(
+                "Credential should be scoped to a valid region, not '{}'. ",
+                auth.region()
+            ),
+        ));
+    }
+    let host = parts
+        .headers
+        .get("host")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let mut caller = cred.caller;
+    caller.region = auth.region().to_owned();
+    caller.source_ip = Some(peer.ip().to_string());
+    caller.user_agent = parts
+        .headers
+        .get("user-agent")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    Ok(Authenticated {
+        caller,
+        global_endpoint: service == "sts" && host.split(':').next() == Some("sts.amazonaws.com"),
+        service,
+        protocol,
+    })
+}

@@ -1,0 +1,104 @@
+//! The one table from failures to AWS error codes and HTTP statuses.
+
+use rootward_core::CoreError;
+
+/// An error on its way to the wire: AWS code, HTTP status, message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The AWS error code (`NoSuchEntity`, `AccessDenied`, …).
+    pub code: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// The message.
+    pub message: String,
+}
+
+impl ApiError {
+    /// A new error.
+    pub fn new(code: &str, status: u16, message: impl Into<String>) -> ApiError {
+        ApiError {
+            code: code.to_owned(),
+            status,
+            message: message.into(),
+        }
+    }
+
+    /// `Sender` for 4xx, `Receiver` for 5xx (query protocol `<Type>`).
+    pub fn fault(&self) -> &'static str {
+        if self.status >= 500 {
+            "Receiver"
+        } else {
+            "Sender"
+        }
+    }
+
+    /// The internal error, without detail.
+    pub fn internal() -> ApiError {
+        ApiError::new(
+            "InternalFailure",
+            500,
+            "The request processing has failed because of an unknown error, exception or failure.",
+        )
+    }
+}
+
+/// Domain error → IAM/STS (query protocol) error (spec 02).
+pub fn from_core(e: CoreError) -> ApiError {
+    match e {
+        CoreError::NoSuchEntity(m) => ApiError::new("NoSuchEntity", 404, m),
+        CoreError::EntityAlreadyExists(m) => ApiError::new("EntityAlreadyExists", 409, m),
+        CoreError::LimitExceeded(m) => ApiError::new("LimitExceeded", 409, m),
+        CoreError::DeleteConflict(m) => ApiError::new("DeleteConflict", 409, m),
+        CoreError::Validation(m) => match m.strip_prefix("PolicyNotAttachable: ") {
+            Some(rest) => ApiError::new("PolicyNotAttachable", 400, rest),
+            None => ApiError::new("ValidationError", 400, m),
+        },
+        CoreError::MalformedPolicy(m) => ApiError::new("MalformedPolicyDocument", 400, m),
+        CoreError::AccessDenied(m) => ApiError::new("AccessDenied", 403, m),
+        CoreError::Internal(detail) => {
+            tracing::error!(%detail, "internal failure");
+            ApiError::internal()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_domain_error_has_a_code_and_status() {
+        let cases = [
+            (CoreError::NoSuchEntity("x".into()), "NoSuchEntity", 404),
+            (
+                CoreError::EntityAlreadyExists("x".into()),
+                "EntityAlreadyExists",
+                409,
+            ),
+            (CoreError::LimitExceeded("x".into()), "LimitExceeded", 409),
+            (CoreError::DeleteConflict("x".into()), "DeleteConflict", 409),
+            (CoreError::Validation("x".into()), "ValidationError", 400),
+            (
+                CoreError::Validation("PolicyNotAttachable: x".into()),
+                "PolicyNotAttachable",
+                400,
+            ),
+            (
+                CoreError::MalformedPolicy("x".into()),
+                "MalformedPolicyDocument",
+                400,
+            ),
+            (CoreError::AccessDenied("x".into()), "AccessDenied", 403),
+            (
+                CoreError::Internal("secret detail".into()),
+                "InternalFailure",
+                500,
+            ),
+        ];
+        for (e, code, status) in cases {
+            let a = from_core(e);
+            assert_eq!((a.code.as_str(), a.status), (code, status));
+            assert!(!a.message.contains("secret detail"));
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! The wire protocols. Services never build envelopes themselves.
+
+pub mod query;
+pub mod xml;

@@ -1,0 +1,84 @@
+//! IAM (query protocol): the operation table. Handlers live by AWS noun.
+
+mod access_keys;
+mod policies;
+mod users;
+
+use crate::error::ApiError;
+use crate::protocol::query::Params;
+use crate::protocol::xml::Xml;
+use crate::services::Ctx;
+
+type Handler = fn(&Ctx<'_>, &Params) -> Result<Option<Xml>, ApiError>;
+
+/// Every IAM operation this endpoint serves.
+const OPERATIONS: &[(&str, Handler)] = &[
+    ("AttachUserPolicy", policies::attach_user_policy),
+    ("CreateAccessKey", access_keys::create_access_key),
+    ("CreateUser", users::create_user),
+    ("DeleteAccessKey", access_keys::delete_access_key),
+    ("DeleteUser", users::delete_user),
+    (
+        "DeleteUserPermissionsBoundary",
+        policies::delete_user_permissions_boundary,
+    ),
+    ("DeleteUserPolicy", policies::delete_user_policy),
+    ("DetachUserPolicy", policies::detach_user_policy),
+    (
+        "GetAccessKeyLastUsed",
+        access_keys::get_access_key_last_used,
+    ),
+    ("GetUser", users::get_user),
+    ("GetUserPolicy", policies::get_user_policy),
+    ("ListAccessKeys", access_keys::list_access_keys),
+    (
+        "ListAttachedUserPolicies",
+        policies::list_attached_user_policies,
+    ),
+    ("ListUserPolicies", policies::list_user_policies),
+    ("ListUsers", users::list_users),
+    (
+        "PutUserPermissionsBoundary",
+        policies::put_user_permissions_boundary,
+    ),
+    ("PutUserPolicy", policies::put_user_policy),
+    ("UpdateAccessKey", access_keys::update_access_key),
+];
+
+/// Runs an IAM operation; `Ok(None)` means no result element.
+pub fn call(op: &str, ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+    match OPERATIONS.iter().find(|(name, _)| *name == op) {
+        Some((_, h)) => h(ctx, p),
+        None => Err(crate::services::sts::unknown(op, "2010-05-08")),
+    }
+}
+
+/// Writes `IsTruncated` (and `Marker`) after a list (`Marker`/`MaxItems`, spec 02).
+pub(crate) fn paginate<T>(items: Vec<T>, p: &Params) -> Result<(Vec<T>, Option<String>), ApiError> {
+    let start = match p.get("Marker") {
+        None => 0,
+        Some(m) => m
+            .parse::<usize>()
+            .map_err(|_| ApiError::new("ValidationError", 400, "Invalid Marker"))?,
+    };
+    let max = p.int("MaxItems")?.unwrap_or(100);
+    if !(1..=1000).contains(&max) {
+        return Err(ApiError::new(
+            "ValidationError",
+            400,
+            format!(
+                "1 validation error detected: Value '{max}' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000"
+            ),
+        ));
+    }
+    let max = usize::try_from(max).unwrap_or(100);
+    let total = items.len();
+    let page: Vec<T> = items.into_iter().skip(start).take(max).collect();
+    let next = (start + page.len() < total).then(|| (start + page.len()).to_string());
+    Ok((page, next))
+}
+
+pub(crate) fn truncation(x: &mut Xml, next: Option<String>) {
+    x.elem("IsTruncated", if next.is_some() { "true" } else { "false" });
+    x.opt("Marker", next.as_deref());
+}

@@ -1,0 +1,75 @@
+//! CreateUser, GetUser, ListUsers, DeleteUser.
+
+use rootward_core::clock::iso8601;
+use rootward_core::iam::users;
+use rootward_core::model::User;
+
+use super::{paginate, truncation};
+use crate::error::{ApiError, from_core};
+use crate::protocol::query::Params;
+use crate::protocol::xml::Xml;
+use crate::services::Ctx;
+
+pub(crate) fn user_xml(x: &mut Xml, u: &User) {
+    x.elem("Path", &u.path)
+        .elem("UserName", &u.name)
+        .elem("UserId", &u.id)
+        .elem("Arn", &u.arn())
+        .elem("CreateDate", &iso8601(u.created));
+    if let Some(b) = &u.permissions_boundary {
+        x.open("PermissionsBoundary")
+            .elem("PermissionsBoundaryType", "PermissionsBoundaryPolicy")
+            .elem("PermissionsBoundaryArn", b)
+            .close("PermissionsBoundary");
+    }
+}
+
+pub(super) fn create_user(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+    let u = users::create_user(ctx.svc, ctx.caller, p.required("UserName")?, p.get("Path"))
+        .map_err(from_core)?;
+    let mut x = Xml::new();
+    x.open("User");
+    user_xml(&mut x, &u);
+    x.close("User");
+    Ok(Some(x))
+}
+
+pub(super) fn get_user(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+    let u = users::get_user(ctx.svc, ctx.caller, p.get("UserName")).map_err(from_core)?;
+    let mut x = Xml::new();
+    x.open("User");
+    match u {
+        Some(u) => user_xml(&mut x, &u),
+        // The root user: no UserName, no Path (spec 02 §2.6.3).
+        None => {
+            let account = &ctx.caller.account;
+            x.elem("UserId", account)
+                .elem("Arn", &format!("arn:aws:iam::{account}:root"));
+            if let Some(a) = ctx.svc.read().accounts.get(account) {
+                x.elem("CreateDate", &iso8601(a.created));
+            }
+        }
+    }
+    x.close("User");
+    Ok(Some(x))
+}
+
+pub(super) fn list_users(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+    let all = users::list_users(ctx.svc, ctx.caller, p.get("PathPrefix")).map_err(from_core)?;
+    let (page, next) = paginate(all, p)?;
+    let mut x = Xml::new();
+    x.open("Users");
+    for u in &page {
+        x.open("member");
+        user_xml(&mut x, u);
+        x.close("member");
+    }
+    x.close("Users");
+    truncation(&mut x, next);
+    Ok(Some(x))
+}
+
+pub(super) fn delete_user(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+    users::delete_user(ctx.svc, ctx.caller, p.required("UserName")?).map_err(from_core)?;
+    Ok(None)
+}

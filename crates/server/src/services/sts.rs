@@ -1,0 +1,45 @@
+//! STS (query protocol): GetCallerIdentity, GetSessionToken.
+
+use rootward_core::clock::iso8601;
+use rootward_core::sts;
+
+use crate::error::{ApiError, from_core};
+use crate::protocol::query::Params;
+use crate::protocol::xml::Xml;
+use crate::services::Ctx;
+
+/// Runs an STS operation; `Ok(None)` means no result element.
+pub fn call(op: &str, ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+    match op {
+        "GetCallerIdentity" => {
+            let (user_id, account, arn) = sts::get_caller_identity(ctx.svc, ctx.caller);
+            let mut x = Xml::new();
+            x.elem("UserId", &user_id)
+                .elem("Account", &account)
+                .elem("Arn", &arn);
+            Ok(Some(x))
+        }
+        "GetSessionToken" => {
+            let s = sts::get_session_token(ctx.svc, ctx.caller, p.int("DurationSeconds")?)
+                .map_err(from_core)?;
+            let mut x = Xml::new();
+            x.open("Credentials")
+                .elem("AccessKeyId", &s.access_key_id)
+                .elem("SecretAccessKey", s.secret.expose())
+                .elem("SessionToken", s.token.expose())
+                .elem("Expiration", &iso8601(s.expires))
+                .close("Credentials");
+            Ok(Some(x))
+        }
+        _ => Err(unknown(op, "2011-06-15")),
+    }
+}
+
+/// `InvalidAction` for an operation the service does not have.
+pub fn unknown(op: &str, version: &str) -> ApiError {
+    ApiError::new(
+        "InvalidAction",
+        400,
+        format!("Could not find operation {op} for version {version}"),
+    )
+}

@@ -1,0 +1,12 @@
+//! Integration tests: the real server on a loopback port, driven by the AWS SDK for Rust.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    missing_docs
+)]
+
+mod common;
+mod iam;
+mod sts;

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Scenario: the endpoint with the real AWS CLI and boto3 — identity, IAM users,
+# keys, inline and managed policies, a boundary, denials, and a kill -9 restart.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+. scenarios/lib.sh
+
+WORK=$(mktemp -d)
+trap 'stop_server; rm -rf "$WORK"' EXIT
+export AWS_ACCESS_KEY_ID=AKIASCENARIOADMIN001 AWS_SECRET_ACCESS_KEY=scenarioAdminSecret0123456789abcdefghij
+export ROOTWARD_BOOTSTRAP_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID ROOTWARD_BOOTSTRAP_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY
+export AWS_DEFAULT_REGION=us-east-1 AWS_PAGER="" AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+
+echo "== iam scenario (AWS CLI: $(aws --version 2>&1))"
+start_server "$WORK/data"
+
+expect_eq "bootstrap credentials file is private" "600" "$(stat -c %a "$WORK/data/bootstrap-credentials")"
+expect_eq "caller is the admin user" "arn:aws:iam::111111111111:user/admin" \
+  "$(aws sts get-caller-identity --query Arn --output text)"
+
+aws iam create-user --user-name alice --path /ops/ >/dev/null && pass "create-user alice"
+expect_error "duplicate user" EntityAlreadyExists aws iam create-user --user-name alice
+read -r ALICE_KEY ALICE_SECRET < <(aws iam create-access-key --user-name alice --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)
+as_alice() { AWS_ACCESS_KEY_ID=$ALICE_KEY AWS_SECRET_ACCESS_KEY=$ALICE_SECRET "$@"; }
+
+expect_eq "alice's identity" "arn:aws:iam::111111111111:user/ops/alice" \
+  "$(as_alice aws sts get-caller-identity --query Arn --output text)"
+expect_error "alice has no permission yet" AccessDenied as_alice aws iam list-users
+
+aws iam attach-user-policy --user-name alice --policy-arn arn:aws:iam::aws:policy/IAMFullAccess && pass "attach IAMFullAccess"
+expect_eq "alice lists users" "admin alice" "$(as_alice aws iam list-users --query 'Users[].UserName' --output text | tr '\t' ' ')"
+aws iam put-user-permissions-boundary --user-name alice --permissions-boundary arn:aws:iam::aws:policy/ReadOnlyAccess && pass "boundary ReadOnlyAccess"
+expect_error "boundary stops alice creating users" AccessDenied as_alice aws iam create-user --user-name mallory
+aws iam put-user-policy --user-name alice --policy-name DenyList \
+  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:ListUsers","Resource":"*"}]}' && pass "inline deny"
+expect_error "explicit deny wins" AccessDenied as_alice aws iam list-users
+expect_error "malformed policy" MalformedPolicyDocument aws iam put-user-policy --user-name alice --policy-name Bad --policy-document '{"Statement":'
+expect_error "task policies are not attachable" PolicyNotAttachable aws iam attach-user-policy --user-name alice --policy-arn arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy
+expect_error "wrong secret" SignatureDoesNotMatch env AWS_SECRET_ACCESS_KEY=wrong aws sts get-caller-identity
+expect_error "unknown key" InvalidClientTokenId env AWS_ACCESS_KEY_ID=AKIANOSUCHKEY0000000 aws sts get-caller-identity
+
+# boto3 drives the same endpoint.
+python3 - <<'PY' && pass "boto3 get_caller_identity and list_users" || fail "boto3"
+import boto3, os
+sts = boto3.client("sts", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
+assert sts.get_caller_identity()["Arn"] == "arn:aws:iam::111111111111:user/admin"
+iam = boto3.client("iam", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
+assert [u["UserName"] for u in iam.list_users()["Users"]] == ["admin", "alice"]
+try:
+    iam.get_user(UserName="nobody")
+    raise SystemExit("expected NoSuchEntity")
+except iam.exceptions.NoSuchEntityException:
+    pass
+PY
+
+# kill -9 loses nothing acknowledged.
+kill -9 "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=
+start_server "$WORK/data"
+expect_eq "alice survives kill -9" "arn:aws:iam::111111111111:user/ops/alice" \
+  "$(aws iam get-user --user-name alice --query User.Arn --output text)"
+expect_eq "alice's key survives kill -9" "arn:aws:iam::111111111111:user/ops/alice" \
+  "$(as_alice aws sts get-caller-identity --query Arn --output text)"
+expect_eq "no second bootstrap" "1" "$(grep -c '^export' "$WORK/data/bootstrap-credentials")"
+
+summary
