@@ -69,6 +69,9 @@ impl ArnPattern {
             return ArnPattern::Any;
         }
         let Some(at) = head_len(pattern) else {
+            if !(substitute && pattern.contains("${")) {
+                return ArnPattern::Opaque(Glob::new(pattern));
+            }
             let t = Template::parse(pattern, substitute);
             return match t.render(&Context::default()) {
                 Some(text) if t.is_static() => ArnPattern::Opaque(Glob::new(&text)),

@@ -45,6 +45,9 @@ enum Text {
 
 impl Text {
     fn new(s: &str, substitute: bool) -> Text {
+        if !(substitute && s.contains("${")) {
+            return Text::Static(s.to_owned());
+        }
         let t = Template::parse(s, substitute);
         match t.render(&Context::default()) {
             Some(r) if t.is_static() => Text::Static(r),

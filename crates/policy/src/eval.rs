@@ -235,6 +235,7 @@ impl Evaluation<'_> {
 }
 
 fn collect<'a>(
+    service: u64,
     policy: &'a Policy,
     policy_type: PolicyType,
     effect: Effect,
@@ -243,11 +244,6 @@ fn collect<'a>(
     out: &mut Vec<MatchedStatement<'a>>,
 ) -> Grant {
     let mut best = Grant::None;
-    let service = service_hash(
-        req.action
-            .split_once(':')
-            .map_or(req.action, |(svc, _)| svc),
-    );
     for (index, s) in policy.statements().iter().enumerate() {
         if s.effect != effect {
             continue;
@@ -274,6 +270,12 @@ fn collect<'a>(
 pub fn evaluate<'a>(req: &Request<'_>, policies: &Policies<'a>) -> Evaluation<'a> {
     let p: &Principal = req.principal;
     let mut matched = Vec::new();
+    // The action's service prefix, hashed once for every statement's prefilter.
+    let service = service_hash(
+        req.action
+            .split_once(':')
+            .map_or(req.action, |(svc, _)| svc),
+    );
 
     // 1. Explicit deny anywhere wins (spec 06 §6.4 step 3). The first policy
     // type with a matching Deny is the one named in the message.
@@ -288,6 +290,7 @@ pub fn evaluate<'a>(req: &Request<'_>, policies: &Policies<'a>) -> Evaluation<'a
             for scp in *level {
                 let n = matched.len();
                 collect(
+                    service,
                     scp,
                     PolicyType::ServiceControl,
                     Effect::Deny,
@@ -305,6 +308,7 @@ pub fn evaluate<'a>(req: &Request<'_>, policies: &Policies<'a>) -> Evaluation<'a
     {
         let n = matched.len();
         collect(
+            service,
             rp,
             PolicyType::ResourceBased,
             Effect::Deny,
@@ -317,6 +321,7 @@ pub fn evaluate<'a>(req: &Request<'_>, policies: &Policies<'a>) -> Evaluation<'a
     for ip in policies.identity {
         let n = matched.len();
         collect(
+            service,
             ip,
             PolicyType::IdentityBased,
             Effect::Deny,
@@ -329,6 +334,7 @@ pub fn evaluate<'a>(req: &Request<'_>, policies: &Policies<'a>) -> Evaluation<'a
     if let Some(b) = policies.permissions_boundary {
         let n = matched.len();
         collect(
+            service,
             b,
             PolicyType::PermissionsBoundary,
             Effect::Deny,
@@ -341,6 +347,7 @@ pub fn evaluate<'a>(req: &Request<'_>, policies: &Policies<'a>) -> Evaluation<'a
     for sp in policies.session.iter().copied().chain(policies.task_policy) {
         let n = matched.len();
         collect(
+            service,
             sp,
             PolicyType::Session,
             Effect::Deny,
@@ -376,6 +383,7 @@ pub fn evaluate<'a>(req: &Request<'_>, policies: &Policies<'a>) -> Evaluation<'a
                 level.iter().any(|scp| {
                     scratch.clear();
                     collect(
+                        service,
                         scp,
                         PolicyType::ServiceControl,
                         Effect::Allow,
@@ -397,6 +405,7 @@ pub fn evaluate<'a>(req: &Request<'_>, policies: &Policies<'a>) -> Evaluation<'a
     let mut identity_allows = is_root;
     for ip in policies.identity {
         if collect(
+            service,
             ip,
             PolicyType::IdentityBased,
             Effect::Allow,
@@ -410,6 +419,7 @@ pub fn evaluate<'a>(req: &Request<'_>, policies: &Policies<'a>) -> Evaluation<'a
     }
     let resource_grant = match policies.resource {
         Some(rp) => collect(
+            service,
             rp,
             PolicyType::ResourceBased,
             Effect::Allow,
@@ -445,6 +455,7 @@ pub fn evaluate<'a>(req: &Request<'_>, policies: &Policies<'a>) -> Evaluation<'a
     let mut allowed_by_boundary = None;
     if let Some(b) = policies.permissions_boundary {
         let ok = collect(
+            service,
             b,
             PolicyType::PermissionsBoundary,
             Effect::Allow,
@@ -467,6 +478,7 @@ pub fn evaluate<'a>(req: &Request<'_>, policies: &Policies<'a>) -> Evaluation<'a
         let mut ok = false;
         for sp in policies.session {
             if collect(
+                service,
                 sp,
                 PolicyType::Session,
                 Effect::Allow,

@@ -90,6 +90,15 @@ impl Builder {
 impl Glob {
     /// Compiles a pattern where `*` and `?` are wildcards.
     pub fn new(pattern: &str) -> Glob {
+        // Fast paths for the common shapes: `*`, no wildcard, one trailing `*`.
+        match pattern.find(['*', '?']) {
+            None => return Glob::Exact(pattern.into()),
+            Some(0) if pattern == "*" => return Glob::Any,
+            Some(i) if i + 1 == pattern.len() && pattern.ends_with('*') => {
+                return Glob::Prefix(pattern.get(..i).unwrap_or_default().into());
+            }
+            _ => {}
+        }
         let mut b = Builder::default();
         b.pattern(pattern);
         b.build()

@@ -8,6 +8,7 @@
 //! exhaust the stack. This module is that reader: RFC 8259 JSON, nothing
 //! more, never a panic.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// Deepest nesting of arrays and objects accepted. Real policies nest four levels.
@@ -39,42 +40,42 @@ pub struct Span {
 
 /// A JSON value with its span.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Json {
+pub struct Json<'a> {
     /// The value.
-    pub value: JsonValue,
+    pub value: JsonValue<'a>,
     /// Where it stands in the source.
     pub span: Span,
 }
 
 /// The JSON value kinds. Numbers keep their source text.
 #[derive(Debug, Clone, PartialEq)]
-pub enum JsonValue {
+pub enum JsonValue<'a> {
     /// `null`
     Null,
     /// `true` / `false`
     Bool(bool),
     /// A number, as written.
-    Number(String),
-    /// A string, unescaped.
-    String(String),
+    Number(&'a str),
+    /// A string, unescaped (borrowed from the source when it has no escape).
+    String(Cow<'a, str>),
     /// An array.
-    Array(Vec<Json>),
+    Array(Vec<Json<'a>>),
     /// An object, members in source order; keys are unique.
-    Object(Vec<Member>),
+    Object(Vec<Member<'a>>),
 }
 
 /// One member of an object.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Member {
+pub struct Member<'a> {
     /// The key.
-    pub key: String,
+    pub key: Cow<'a, str>,
     /// Where the key stands.
     pub key_span: Span,
     /// The value.
-    pub value: Json,
+    pub value: Json<'a>,
 }
 
-impl JsonValue {
+impl JsonValue<'_> {
     /// The JSON type name used in messages.
     pub fn type_name(&self) -> &'static str {
         match self {
@@ -99,7 +100,7 @@ pub struct JsonError {
 }
 
 /// Parses a complete JSON text.
-pub fn parse(text: &str) -> Result<Json, JsonError> {
+pub fn parse(text: &str) -> Result<Json<'_>, JsonError> {
     let mut p = Parser {
         src: text.as_bytes(),
         text,
@@ -128,7 +129,7 @@ struct Parser<'a> {
     col: u32,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn loc(&self) -> Loc {
         Loc {
             line: self.line,
@@ -161,6 +162,27 @@ impl Parser<'_> {
         }
     }
 
+    /// Skips a run of plain string characters (no quote, backslash or control
+    /// character, so no newline): one scan, then the column moves by the
+    /// number of characters in the run.
+    fn skip_plain(&mut self) {
+        let rest = self.src.get(self.pos..).unwrap_or_default();
+        let n = rest
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .unwrap_or(rest.len());
+        let chars = rest
+            .get(..n)
+            .unwrap_or_default()
+            .iter()
+            .filter(|&&b| b & 0xC0 != 0x80)
+            .count();
+        self.pos += n;
+        self.col = self
+            .col
+            .saturating_add(u32::try_from(chars).unwrap_or(u32::MAX));
+    }
+
     fn skip_ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.bump();
@@ -178,7 +200,7 @@ impl Parser<'_> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Json, JsonError> {
+    fn value(&mut self, depth: usize) -> Result<Json<'a>, JsonError> {
         let start = self.loc();
         let value = match self.peek() {
             None => return Err(self.err("unexpected end of input")),
@@ -209,12 +231,13 @@ impl Parser<'_> {
         })
     }
 
-    fn object(&mut self, depth: usize) -> Result<JsonValue, JsonError> {
+    fn object(&mut self, depth: usize) -> Result<JsonValue<'a>, JsonError> {
         if depth >= MAX_DEPTH {
             return Err(self.err("JSON nested too deeply"));
         }
         self.bump(); // '{'
-        let mut members: Vec<Member> = Vec::new();
+        // Policy objects hold a handful of members: one allocation, usually no growth.
+        let mut members: Vec<Member<'a>> = Vec::with_capacity(6);
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.bump();
@@ -261,7 +284,7 @@ impl Parser<'_> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<JsonValue, JsonError> {
+    fn array(&mut self, depth: usize) -> Result<JsonValue<'a>, JsonError> {
         if depth >= MAX_DEPTH {
             return Err(self.err("JSON nested too deeply"));
         }
@@ -287,7 +310,7 @@ impl Parser<'_> {
         }
     }
 
-    fn number(&mut self) -> Result<String, JsonError> {
+    fn number(&mut self) -> Result<&'a str, JsonError> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.bump();
@@ -322,11 +345,7 @@ impl Parser<'_> {
                 self.bump();
             }
         }
-        Ok(self
-            .text
-            .get(start..self.pos)
-            .unwrap_or_default()
-            .to_owned())
+        Ok(self.text.get(start..self.pos).unwrap_or_default())
     }
 
     fn hex4(&mut self) -> Result<u32, JsonError> {
@@ -344,24 +363,27 @@ impl Parser<'_> {
         Ok(v)
     }
 
-    fn string(&mut self) -> Result<String, JsonError> {
+    fn string(&mut self) -> Result<Cow<'a, str>, JsonError> {
         self.bump(); // opening quote
-        let mut out = String::new();
+        // Fast path: no escape before the closing quote, borrow from the source.
+        let start = self.pos;
+        self.skip_plain();
+        if self.peek() == Some(b'"') {
+            let s = self.text.get(start..self.pos).unwrap_or_default();
+            self.bump();
+            return Ok(Cow::Borrowed(s));
+        }
+        let mut out = String::from(self.text.get(start..self.pos).unwrap_or_default());
         loop {
             // Copy the run of plain characters in one go.
             let run_start = self.pos;
-            while let Some(b) = self.peek() {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.bump();
-            }
+            self.skip_plain();
             out.push_str(self.text.get(run_start..self.pos).unwrap_or_default());
             match self.peek() {
                 None => return Err(self.err("unterminated string")),
                 Some(b'"') => {
                     self.bump();
-                    return Ok(out);
+                    return Ok(Cow::Owned(out));
                 }
                 Some(b'\\') => {
                     self.bump();

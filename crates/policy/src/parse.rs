@@ -61,6 +61,17 @@ impl Problems {
 }
 
 fn document(json: &Json, p: &mut Problems, text: &str) -> Option<Document> {
+    // One pass over the text for both size measures.
+    let (size, whitespace) = if text.is_ascii() {
+        (
+            text.len(),
+            text.bytes().filter(u8::is_ascii_whitespace).count(),
+        )
+    } else {
+        text.chars().fold((0, 0), |(n, w), c| {
+            (n + 1, w + usize::from(c.is_whitespace()))
+        })
+    };
     let JsonValue::Object(members) = &json.value else {
         p.push(
             "",
@@ -76,7 +87,7 @@ fn document(json: &Json, p: &mut Problems, text: &str) -> Option<Document> {
     let mut id = None;
     let mut statements = None;
     for m in members {
-        match m.key.as_str() {
+        match m.key.as_ref() {
             "Version" => match &m.value.value {
                 JsonValue::String(s) if s == "2012-10-17" => version = Version::V2012_10_17,
                 JsonValue::String(s) if s == "2008-10-17" => version = Version::V2008_10_17,
@@ -145,8 +156,8 @@ fn document(json: &Json, p: &mut Problems, text: &str) -> Option<Document> {
         version,
         id,
         statements: out,
-        size: text.chars().count(),
-        size_without_whitespace: text.chars().filter(|c| !c.is_whitespace()).count(),
+        size,
+        size_without_whitespace: size - whitespace,
     })
 }
 
@@ -172,7 +183,7 @@ fn unknown(p: &mut Problems, path: &str, key: &str, m: &Member) {
 
 fn string(v: &Json, path: &str, p: &mut Problems) -> Option<String> {
     match &v.value {
-        JsonValue::String(s) => Some(s.clone()),
+        JsonValue::String(s) => Some(s.to_string()),
         other => {
             p.push(
                 path,
@@ -187,7 +198,7 @@ fn string(v: &Json, path: &str, p: &mut Problems) -> Option<String> {
 /// A string or a non-empty array of strings.
 fn string_list(v: &Json, path: &str, p: &mut Problems) -> Option<Vec<String>> {
     match &v.value {
-        JsonValue::String(s) => Some(vec![s.clone()]),
+        JsonValue::String(s) => Some(vec![s.to_string()]),
         JsonValue::Array(a) if a.is_empty() => {
             p.push(path, "must not be an empty list", Some(v.span));
             None
@@ -196,7 +207,7 @@ fn string_list(v: &Json, path: &str, p: &mut Problems) -> Option<Vec<String>> {
             let mut out = Vec::with_capacity(a.len());
             for item in a {
                 match &item.value {
-                    JsonValue::String(s) => out.push(s.clone()),
+                    JsonValue::String(s) => out.push(s.to_string()),
                     other => {
                         p.push(
                             path,
@@ -240,16 +251,22 @@ fn statement(index: usize, json: &Json, p: &mut Problems) -> Option<Statement> {
     let mut action: Option<Matchers> = None;
     let mut resource: Option<Matchers> = None;
     let mut conditions = Vec::new();
+    // One buffer for every element path: built without allocating per member.
+    let mut here_buf = String::with_capacity(64);
     for m in members {
-        let here = format!("{path}.{}", m.key);
-        match m.key.as_str() {
+        here_buf.clear();
+        here_buf.push_str(&path);
+        here_buf.push('.');
+        here_buf.push_str(&m.key);
+        let here = here_buf.as_str();
+        match m.key.as_ref() {
             "Sid" => sid = string(&m.value, &here, p),
             "Effect" => match &m.value.value {
                 JsonValue::String(s) if s == "Allow" => effect = Some(Effect::Allow),
                 JsonValue::String(s) if s == "Deny" => effect = Some(Effect::Deny),
                 other => p.0.push(
                     Problem::new(
-                        &here,
+                        here,
                         format!("invalid effect {}", describe(other)),
                         Some(m.value.span.start),
                     )
@@ -379,7 +396,7 @@ fn principal_element(
         JsonValue::Object(members) if !members.is_empty() => {
             let mut entries = Vec::new();
             for m in members {
-                let kind = match m.key.as_str() {
+                let kind = match m.key.as_ref() {
                     "AWS" => PrincipalKind::Aws,
                     "Service" => PrincipalKind::Service,
                     "Federated" => PrincipalKind::Federated,
@@ -463,15 +480,17 @@ fn condition(v: &Json, path: &str, p: &mut Problems, out: &mut Vec<ConditionEntr
         );
         return;
     };
+    // Paths are built only when there is something to report.
+    let op_at = |op: &str| format!("{path}.{op}");
     for op in ops {
-        let op_path = format!("{path}.{}", op.key);
+        let op_path = || op_at(&op.key);
         if let Err(msg) = Operator::parse(&op.key) {
-            p.push(&op_path, msg, Some(op.key_span));
+            p.push(&op_path(), msg, Some(op.key_span));
             continue;
         }
         let JsonValue::Object(keys) = &op.value.value else {
             p.push(
-                &op_path,
+                &op_path(),
                 format!(
                     "must be an object of condition keys, not {}",
                     op.value.value.type_name()
@@ -482,16 +501,16 @@ fn condition(v: &Json, path: &str, p: &mut Problems, out: &mut Vec<ConditionEntr
         };
         if keys.is_empty() {
             p.push(
-                &op_path,
+                &op_path(),
                 "must name at least one condition key",
                 Some(op.value.span),
             );
         }
         for k in keys {
-            let key_path = format!("{op_path}.{}", k.key);
+            let key_path = || format!("{}.{}", op_path(), k.key);
             if k.key.is_empty() {
                 p.push(
-                    &key_path,
+                    &key_path(),
                     "condition key must not be empty",
                     Some(k.key_span),
                 );
@@ -499,7 +518,7 @@ fn condition(v: &Json, path: &str, p: &mut Problems, out: &mut Vec<ConditionEntr
             }
             let values = match &k.value.value {
                 JsonValue::Array(a) if a.is_empty() => {
-                    p.push(&key_path, "must not be an empty list", Some(k.value.span));
+                    p.push(&key_path(), "must not be an empty list", Some(k.value.span));
                     continue;
                 }
                 JsonValue::Array(a) => {
@@ -508,7 +527,7 @@ fn condition(v: &Json, path: &str, p: &mut Problems, out: &mut Vec<ConditionEntr
                         match scalar(item) {
                             Some(s) => vals.push(s),
                             None => p.push(
-                                &key_path,
+                                &key_path(),
                                 format!(
                                     "condition values must be strings, numbers or booleans, not {}",
                                     item.value.type_name()
@@ -523,7 +542,7 @@ fn condition(v: &Json, path: &str, p: &mut Problems, out: &mut Vec<ConditionEntr
                     Some(s) => vec![s],
                     None => {
                         p.push(
-                            &key_path,
+                            &key_path(),
                             format!(
                                 "condition values must be strings, numbers or booleans, not {}",
                                 k.value.value.type_name()
@@ -535,8 +554,8 @@ fn condition(v: &Json, path: &str, p: &mut Problems, out: &mut Vec<ConditionEntr
                 },
             };
             out.push(ConditionEntry {
-                operator: op.key.clone(),
-                key: k.key.clone(),
+                operator: op.key.to_string(),
+                key: k.key.to_string(),
                 values,
                 span: k.key_span,
             });
@@ -546,8 +565,8 @@ fn condition(v: &Json, path: &str, p: &mut Problems, out: &mut Vec<ConditionEntr
 
 fn scalar(v: &Json) -> Option<String> {
     match &v.value {
-        JsonValue::String(s) => Some(s.clone()),
-        JsonValue::Number(n) => Some(n.clone()),
+        JsonValue::String(s) => Some(s.to_string()),
+        JsonValue::Number(n) => Some((*n).to_owned()),
         JsonValue::Bool(b) => Some(b.to_string()),
         _ => None,
     }

@@ -188,6 +188,9 @@ pub enum TemplateGlob {
 impl TemplateGlob {
     /// Compiles a pattern that may hold variables.
     pub fn new(text: &str, substitute: bool) -> TemplateGlob {
+        if !(substitute && text.contains("${")) {
+            return TemplateGlob::Static(Glob::new(text));
+        }
         let t = Template::parse(text, substitute);
         if t.is_static() {
             TemplateGlob::Static(t.glob(&Context::default()).unwrap_or(Glob::Any))
