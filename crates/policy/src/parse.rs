@@ -260,7 +260,7 @@ fn statement(index: usize, json: &Json, p: &mut Problems) -> Option<Statement> {
         here_buf.push_str(&m.key);
         let here = here_buf.as_str();
         match m.key.as_ref() {
-            "Sid" => sid = string(&m.value, &here, p),
+            "Sid" => sid = string(&m.value, here, p),
             "Effect" => match &m.value.value {
                 JsonValue::String(s) if s == "Allow" => effect = Some(Effect::Allow),
                 JsonValue::String(s) if s == "Deny" => effect = Some(Effect::Deny),
@@ -276,25 +276,25 @@ fn statement(index: usize, json: &Json, p: &mut Problems) -> Option<Statement> {
             "Principal" | "NotPrincipal" => {
                 if principal.is_some() {
                     p.push(
-                        &here,
+                        here,
                         "a statement may have `Principal` or `NotPrincipal`, not both",
                         Some(m.key_span),
                     );
                 } else {
-                    principal = principal_element(&m.value, m.key == "NotPrincipal", &here, p);
+                    principal = principal_element(&m.value, m.key == "NotPrincipal", here, p);
                 }
             }
             "Action" | "NotAction" => {
                 if action.is_some() {
                     p.push(
-                        &here,
+                        here,
                         "a statement may have `Action` or `NotAction`, not both",
                         Some(m.key_span),
                     );
-                } else if let Some(values) = string_list(&m.value, &here, p) {
+                } else if let Some(values) = string_list(&m.value, here, p) {
                     for a in &values {
                         if let Err(msg) = check_action(a) {
-                            p.push(&here, msg, Some(m.value.span));
+                            p.push(here, msg, Some(m.value.span));
                         }
                     }
                     action = Some(Matchers {
@@ -307,14 +307,14 @@ fn statement(index: usize, json: &Json, p: &mut Problems) -> Option<Statement> {
             "Resource" | "NotResource" => {
                 if resource.is_some() {
                     p.push(
-                        &here,
+                        here,
                         "a statement may have `Resource` or `NotResource`, not both",
                         Some(m.key_span),
                     );
-                } else if let Some(values) = string_list(&m.value, &here, p) {
+                } else if let Some(values) = string_list(&m.value, here, p) {
                     for r in &values {
                         if let Err(msg) = check_resource(r) {
-                            p.push(&here, msg, Some(m.value.span));
+                            p.push(here, msg, Some(m.value.span));
                         }
                     }
                     resource = Some(Matchers {
@@ -324,7 +324,7 @@ fn statement(index: usize, json: &Json, p: &mut Problems) -> Option<Statement> {
                     });
                 }
             }
-            "Condition" => condition(&m.value, &here, p, &mut conditions),
+            "Condition" => condition(&m.value, here, p, &mut conditions),
             other => unknown(p, &path, other, m),
         }
     }
