@@ -76,7 +76,10 @@ impl Text {
 #[derive(Debug, Clone)]
 pub struct Condition {
     op: Operator,
+    /// The key, normalised for lookups.
     key: String,
+    /// The key as written (for `MissingContextValues`).
+    raw_key: String,
     values: Values,
 }
 
@@ -163,7 +166,7 @@ fn eq_ignore_case(a: &str, b: &str) -> bool {
 
 impl Condition {
     /// Compiles an entry; `substitute` enables policy variables (version 2012-10-17).
-    pub fn compile(entry: &ConditionEntry, substitute: bool) -> Result<Condition, String> {
+    pub fn compile(entry: ConditionEntry, substitute: bool) -> Result<Condition, String> {
         let op = Operator::parse(&entry.operator)?;
         let v = &entry.values;
         let values = match op.base.family() {
@@ -187,8 +190,14 @@ impl Condition {
         Ok(Condition {
             op,
             key: normalize_key(&entry.key),
+            raw_key: entry.key,
             values,
         })
+    }
+
+    /// The condition key as written in the policy.
+    pub fn written_key(&self) -> &str {
+        &self.raw_key
     }
 
     /// The operator.

@@ -104,6 +104,15 @@ impl Glob {
         b.build()
     }
 
+    /// Compiles a pattern, reusing the string's memory when it has no wildcard.
+    pub fn from_owned(pattern: String) -> Glob {
+        if pattern.contains(['*', '?']) {
+            Glob::new(&pattern)
+        } else {
+            Glob::Exact(pattern.into_boxed_str())
+        }
+    }
+
     /// A pattern that matches exactly this text.
     pub fn exact(text: &str) -> Glob {
         Glob::Exact(text.into())

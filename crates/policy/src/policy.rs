@@ -24,8 +24,15 @@ struct Inner {
     id: String,
     kind: PolicyKind,
     text: String,
-    document: Document,
     statements: Vec<CompiledStatement>,
+    meta: Vec<StatementMeta>,
+}
+
+/// What explanations need of a statement once it is compiled.
+#[derive(Debug)]
+struct StatementMeta {
+    sid: Option<String>,
+    span: Span,
 }
 
 /// How strongly a resource policy's `Principal` names the caller (spec 06 §6.2.3, §6.4).
@@ -144,29 +151,31 @@ pub(crate) fn service_hash(service: &str) -> u64 {
 }
 
 impl CompiledStatement {
-    fn new(s: &Statement, substitute: bool) -> Result<CompiledStatement, String> {
+    /// Compiles a statement, moving its strings into the compiled form.
+    fn new(s: Statement, substitute: bool) -> Result<CompiledStatement, String> {
         let mut conditions = Vec::with_capacity(s.conditions.len());
-        for c in &s.conditions {
+        for c in s.conditions {
             conditions.push(Condition::compile(c, substitute)?);
         }
+        let services = if s.action.negated {
+            None
+        } else {
+            s.action
+                .values
+                .iter()
+                .map(|a| match a.split_once(':') {
+                    Some((svc, _)) if !svc.contains(['*', '?']) => Some(service_hash(svc)),
+                    _ => None,
+                })
+                .collect::<Option<Vec<u64>>>()
+                .map(Vec::into_boxed_slice)
+        };
         Ok(CompiledStatement {
             effect: s.effect,
             principal: s.principal.as_ref().map(CompiledPrincipal::new),
             action_negated: s.action.negated,
-            actions: s.action.values.iter().map(|a| Glob::new(a)).collect(),
-            services: if s.action.negated {
-                None
-            } else {
-                s.action
-                    .values
-                    .iter()
-                    .map(|a| match a.split_once(':') {
-                        Some((svc, _)) if !svc.contains(['*', '?']) => Some(service_hash(svc)),
-                        _ => None,
-                    })
-                    .collect::<Option<Vec<u64>>>()
-                    .map(Vec::into_boxed_slice)
-            },
+            actions: s.action.values.into_iter().map(Glob::from_owned).collect(),
+            services,
             resource_negated: s.resource.as_ref().is_some_and(|r| r.negated),
             resources: s.resource.as_ref().map(|r| {
                 r.values
@@ -262,12 +271,18 @@ impl Policy {
     ) -> Result<Policy, PolicyError> {
         let substitute = document.version.substitutes_variables();
         let mut statements = Vec::with_capacity(document.statements.len());
-        for s in &document.statements {
+        let mut meta = Vec::with_capacity(document.statements.len());
+        for mut s in document.statements {
+            let (index, span) = (s.index, s.span);
+            meta.push(StatementMeta {
+                sid: s.sid.take(),
+                span,
+            });
             let c = CompiledStatement::new(s, substitute).map_err(|m| {
                 PolicyError::one(Problem::new(
-                    format!("Statement[{}].Condition", s.index),
+                    format!("Statement[{index}].Condition"),
                     m,
-                    Some(s.span.start),
+                    Some(span.start),
                 ))
             })?;
             statements.push(c);
@@ -277,8 +292,8 @@ impl Policy {
                 id,
                 kind,
                 text: text.to_owned(),
-                document,
                 statements,
+                meta,
             }),
         })
     }
@@ -298,23 +313,32 @@ impl Policy {
         &self.inner.text
     }
 
-    /// The parsed document.
-    pub fn document(&self) -> &Document {
-        &self.inner.document
+    /// The number of statements.
+    pub fn statement_count(&self) -> usize {
+        self.inner.statements.len()
+    }
+
+    /// The effect of each statement, in order.
+    pub fn effects(&self) -> impl Iterator<Item = Effect> + '_ {
+        self.inner.statements.iter().map(|s| s.effect)
+    }
+
+    /// Every condition key the policy reads, as written.
+    pub fn condition_keys(&self) -> impl Iterator<Item = &str> + '_ {
+        self.inner
+            .statements
+            .iter()
+            .flat_map(|s| s.conditions.iter().map(Condition::written_key))
     }
 
     /// The `Sid` of statement `index`.
     pub fn sid(&self, index: usize) -> Option<&str> {
-        self.inner
-            .document
-            .statements
-            .get(index)
-            .and_then(|s| s.sid.as_deref())
+        self.inner.meta.get(index).and_then(|m| m.sid.as_deref())
     }
 
     /// Where statement `index` stands in the source.
     pub fn statement_span(&self, index: usize) -> Option<Span> {
-        self.inner.document.statements.get(index).map(|s| s.span)
+        self.inner.meta.get(index).map(|m| m.span)
     }
 
     pub(crate) fn statements(&self) -> &[CompiledStatement] {

@@ -351,11 +351,9 @@ pub fn simulate_custom_policy(
         .chain(&task_policy)
         .chain(scp_levels.iter().flatten().flatten());
     for p in all_policies {
-        for s in &p.document().statements {
-            for c in &s.conditions {
-                if ctx.get(&c.key).is_none_or(|kv| kv.is_absent()) {
-                    missing.insert(c.key.clone());
-                }
+        for key in p.condition_keys() {
+            if ctx.get(key).is_none_or(|kv| kv.is_absent()) {
+                missing.insert(key.to_owned());
             }
         }
     }

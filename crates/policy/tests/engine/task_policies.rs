@@ -218,10 +218,7 @@ fn task_policies_are_valid_session_policies_with_only_denies() {
     for t in TASK_POLICIES {
         let p = policy(t.arn, PolicyKind::Session, t.document);
         assert!(
-            p.document()
-                .statements
-                .iter()
-                .all(|s| s.effect == rootward_policy::ast::Effect::Deny),
+            p.effects().all(|e| e == rootward_policy::ast::Effect::Deny),
             "{}",
             t.name
         );
