@@ -39,6 +39,19 @@ expect_error "task policies are not attachable" PolicyNotAttachable aws iam atta
 expect_error "wrong secret" SignatureDoesNotMatch env AWS_SECRET_ACCESS_KEY=wrong aws sts get-caller-identity
 expect_error "unknown key" InvalidClientTokenId env AWS_ACCESS_KEY_ID=AKIANOSUCHKEY0000000 aws sts get-caller-identity
 
+# Roles: trust policy, AssumeRole, the session acts with the role's permissions.
+aws iam create-role --role-name Reader \
+  --assume-role-policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}]}' >/dev/null && pass "create-role Reader"
+aws iam attach-role-policy --role-name Reader --policy-arn arn:aws:iam::aws:policy/ReadOnlyAccess && pass "attach ReadOnlyAccess to Reader"
+read -r R_KEY R_SECRET R_TOKEN < <(aws sts assume-role --role-arn arn:aws:iam::111111111111:role/Reader --role-session-name audit \
+  --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text)
+as_role() { AWS_ACCESS_KEY_ID=$R_KEY AWS_SECRET_ACCESS_KEY=$R_SECRET AWS_SESSION_TOKEN=$R_TOKEN "$@"; }
+expect_eq "role session identity" "arn:aws:sts::111111111111:assumed-role/Reader/audit" \
+  "$(as_role aws sts get-caller-identity --query Arn --output text)"
+expect_eq "role session reads" "admin alice" "$(as_role aws iam list-users --query 'Users[].UserName' --output text | tr '\t' ' ')"
+expect_error "role session cannot write" AccessDenied as_role aws iam create-user --user-name mallory
+expect_error "alice may not assume the role" AccessDenied as_alice aws sts assume-role --role-arn arn:aws:iam::111111111111:role/Reader --role-session-name try
+
 # boto3 drives the same endpoint.
 python3 - <<'PY' && pass "boto3 get_caller_identity and list_users" || fail "boto3"
 import boto3, os

@@ -186,6 +186,20 @@ impl Service {
         resource_owner: Option<&str>,
         extra: &[(&str, &str)],
     ) -> Result<(), CoreError> {
+        self.authorize_with(caller, action, resource, resource_owner, None, extra)
+    }
+
+    /// [`Service::authorize`] with the resource's own policy (a role's trust
+    /// policy, a bucket or queue policy) taking part.
+    pub fn authorize_with(
+        &self,
+        caller: &Caller,
+        action: &str,
+        resource: &str,
+        resource_owner: Option<&str>,
+        resource_policy: Option<&Policy>,
+        extra: &[(&str, &str)],
+    ) -> Result<(), CoreError> {
         let state = self.read();
         let principal = caller.principal(&state);
         let now = self.now();
@@ -224,6 +238,26 @@ impl Service {
 
         let mut identity: Vec<&Policy> = Vec::new();
         let mut boundary = None;
+        if let CallerKind::Role { role_arn, .. } = &caller.kind
+            && let Some(name) = role_arn.rsplit('/').next()
+            && let Some(r) = state.role(&caller.account, name)
+        {
+            if let Some((inline, _)) = state
+                .compiled_roles
+                .get(&crate::model::user_key(&r.account, &r.name))
+            {
+                identity.extend(inline.iter());
+            }
+            identity.extend(
+                r.attached_policies
+                    .iter()
+                    .filter_map(|arn| state.compiled_managed.get(arn)),
+            );
+            boundary = r
+                .permissions_boundary
+                .as_ref()
+                .and_then(|arn| state.compiled_managed.get(arn));
+        }
         if let CallerKind::User { name } = &caller.kind
             && let Some(u) = state.user(&caller.account, name)
         {
@@ -257,7 +291,7 @@ impl Service {
         };
         let policies = Policies {
             identity: &identity,
-            resource: None,
+            resource: resource_policy,
             resource_owner,
             permissions_boundary: boundary,
             session: &session_refs,

@@ -56,6 +56,48 @@ impl User {
     }
 }
 
+/// An IAM role.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Role {
+    /// Owning account.
+    pub account: String,
+    /// Name (unique per account, case-insensitively).
+    pub name: String,
+    /// Path.
+    pub path: String,
+    /// `AROA…` id.
+    pub id: String,
+    /// Creation time.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
+    /// The trust policy (who may assume it).
+    pub trust_policy: String,
+    /// Description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Longest session, in seconds (3,600–43,200).
+    pub max_session_duration: i64,
+    /// Inline policies: name → document.
+    #[serde(default)]
+    pub inline_policies: BTreeMap<String, String>,
+    /// Attached managed policy ARNs.
+    #[serde(default)]
+    pub attached_policies: Vec<String>,
+    /// Permissions boundary policy ARN.
+    #[serde(default)]
+    pub permissions_boundary: Option<String>,
+}
+
+impl Role {
+    /// `arn:aws:iam::ACCOUNT:role/PATH/NAME`.
+    pub fn arn(&self) -> String {
+        format!(
+            "arn:aws:iam::{}:role{}{}",
+            self.account, self.path, self.name
+        )
+    }
+}
+
 /// Who an access key belongs to.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub enum KeyOwner {
@@ -221,6 +263,8 @@ pub enum Record {
     User(User),
     /// A long-term access key.
     AccessKey(AccessKey),
+    /// An IAM role.
+    Role(Role),
     /// A temporary session.
     Session(Session),
     /// A managed policy.
@@ -239,6 +283,8 @@ pub mod table {
     pub const SESSIONS: &str = "sessions";
     /// Managed policies, keyed by ARN.
     pub const POLICIES: &str = "policies";
+    /// Roles, keyed by `ACCOUNT/lower-case name`.
+    pub const ROLES: &str = "roles";
 }
 
 /// The store key of a user.
@@ -255,6 +301,7 @@ impl Record {
             Record::AccessKey(_) => table::ACCESS_KEYS,
             Record::Session(_) => table::SESSIONS,
             Record::Policy(_) => table::POLICIES,
+            Record::Role(_) => table::ROLES,
         }
     }
 
@@ -266,6 +313,7 @@ impl Record {
             Record::AccessKey(k) => k.id.clone(),
             Record::Session(s) => s.access_key_id.clone(),
             Record::Policy(p) => p.arn.clone(),
+            Record::Role(r) => user_key(&r.account, &r.name),
         }
     }
 }

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use rootward_policy::{Policy, PolicyKind};
 
+use crate::model::Role;
 use crate::model::{
     AccessKey, Account, Change, ManagedPolicy, Record, Session, User, table, user_key,
 };
@@ -28,6 +29,10 @@ pub struct State {
     pub compiled_managed: HashMap<String, Policy>,
     /// Compiled inline user policies, by `user key` then policy name.
     pub compiled_inline: HashMap<String, Vec<Policy>>,
+    /// Roles by `ACCOUNT/lower-case name`.
+    pub roles: BTreeMap<String, Role>,
+    /// Compiled inline role policies and trust policy, by role key.
+    pub compiled_roles: HashMap<String, (Vec<Policy>, Option<Policy>)>,
 }
 
 impl State {
@@ -64,6 +69,24 @@ impl State {
                 self.compiled_inline.insert(key.clone(), compiled);
                 self.users.insert(key, u);
             }
+            Change::Put(Record::Role(r)) => {
+                let key = user_key(&r.account, &r.name);
+                let inline = r
+                    .inline_policies
+                    .iter()
+                    .filter_map(|(name, doc)| {
+                        Policy::parse(format!("{}#{name}", r.arn()), doc, PolicyKind::Identity).ok()
+                    })
+                    .collect();
+                let trust = Policy::parse(
+                    format!("{}#trust", r.arn()),
+                    &r.trust_policy,
+                    PolicyKind::Trust,
+                )
+                .ok();
+                self.compiled_roles.insert(key.clone(), (inline, trust));
+                self.roles.insert(key, r);
+            }
             Change::Put(Record::AccessKey(k)) => {
                 self.access_keys.insert(k.id.clone(), k);
             }
@@ -84,6 +107,10 @@ impl State {
                     self.users.remove(&key);
                     self.compiled_inline.remove(&key);
                 }
+                table::ROLES => {
+                    self.roles.remove(&key);
+                    self.compiled_roles.remove(&key);
+                }
                 table::ACCESS_KEYS => {
                     self.access_keys.remove(&key);
                 }
@@ -102,6 +129,11 @@ impl State {
     /// A user by account and name (names compare case-insensitively).
     pub fn user(&self, account: &str, name: &str) -> Option<&User> {
         self.users.get(&user_key(account, name))
+    }
+
+    /// A role by account and name.
+    pub fn role(&self, account: &str, name: &str) -> Option<&Role> {
+        self.roles.get(&user_key(account, name))
     }
 
     /// The users of an account, in name order.

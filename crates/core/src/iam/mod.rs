@@ -3,6 +3,7 @@
 pub mod access_keys;
 pub mod builtin;
 pub mod policies;
+pub mod roles;
 pub mod users;
 
 use crate::error::CoreError;

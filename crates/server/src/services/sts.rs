@@ -31,6 +31,38 @@ pub fn call(op: &str, ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError
                 .close("Credentials");
             Ok(Some(x))
         }
+        "AssumeRole" => {
+            let out = sts::assume_role(
+                ctx.svc,
+                ctx.caller,
+                sts::AssumeRole {
+                    role_arn: p.required("RoleArn")?,
+                    session_name: p.required("RoleSessionName")?,
+                    duration: p.int("DurationSeconds")?,
+                    policy: p.get("Policy"),
+                    source_identity: p.get("SourceIdentity"),
+                },
+            )
+            .map_err(from_core)?;
+            let s = &out.session;
+            let mut x = Xml::new();
+            x.open("Credentials")
+                .elem("AccessKeyId", &s.access_key_id)
+                .elem("SecretAccessKey", s.secret.expose())
+                .elem("SessionToken", s.token.expose())
+                .elem("Expiration", &iso8601(s.expires))
+                .close("Credentials")
+                .open("AssumedRoleUser")
+                .elem("AssumedRoleId", &out.assumed_role_id)
+                .elem("Arn", &out.arn)
+                .close("AssumedRoleUser")
+                .opt("SourceIdentity", s.source_identity.as_deref());
+            if let Some(doc) = s.session_policies.first() {
+                // Packed size as a percentage of the 2,048-character allowance (approximation).
+                x.elem("PackedPolicySize", &((doc.len() * 100) / 2048).to_string());
+            }
+            Ok(Some(x))
+        }
         _ => Err(unknown(op, "2011-06-15")),
     }
 }

@@ -2,6 +2,7 @@
 
 mod access_keys;
 mod policies;
+mod roles;
 mod users;
 
 use crate::error::ApiError;
@@ -13,21 +14,26 @@ type Handler = fn(&Ctx<'_>, &Params) -> Result<Option<Xml>, ApiError>;
 
 /// Every IAM operation this endpoint serves.
 const OPERATIONS: &[(&str, Handler)] = &[
+    ("AttachRolePolicy", roles::attach_role_policy),
     ("AttachUserPolicy", policies::attach_user_policy),
     ("CreateAccessKey", access_keys::create_access_key),
+    ("CreateRole", roles::create_role),
     ("CreateUser", users::create_user),
     ("DeleteAccessKey", access_keys::delete_access_key),
+    ("DeleteRole", roles::delete_role),
     ("DeleteUser", users::delete_user),
     (
         "DeleteUserPermissionsBoundary",
         policies::delete_user_permissions_boundary,
     ),
     ("DeleteUserPolicy", policies::delete_user_policy),
+    ("DetachRolePolicy", roles::detach_role_policy),
     ("DetachUserPolicy", policies::detach_user_policy),
     (
         "GetAccessKeyLastUsed",
         access_keys::get_access_key_last_used,
     ),
+    ("GetRole", roles::get_role),
     ("GetUser", users::get_user),
     ("GetUserPolicy", policies::get_user_policy),
     ("ListAccessKeys", access_keys::list_access_keys),
@@ -35,12 +41,14 @@ const OPERATIONS: &[(&str, Handler)] = &[
         "ListAttachedUserPolicies",
         policies::list_attached_user_policies,
     ),
+    ("ListRoles", roles::list_roles),
     ("ListUserPolicies", policies::list_user_policies),
     ("ListUsers", users::list_users),
     (
         "PutUserPermissionsBoundary",
         policies::put_user_permissions_boundary,
     ),
+    ("PutRolePolicy", roles::put_role_policy),
     ("PutUserPolicy", policies::put_user_policy),
     ("UpdateAccessKey", access_keys::update_access_key),
 ];
