@@ -236,47 +236,46 @@ impl Service {
         }
         let ctx = ctx.with_principal(&principal);
 
-        let mut identity: Vec<&Policy> = Vec::new();
-        let mut boundary = None;
-        if let CallerKind::Role { role_arn, .. } = &caller.kind
-            && let Some(name) = role_arn.rsplit('/').next()
-            && let Some(r) = state.role(&caller.account, name)
-        {
-            if let Some((inline, _)) = state
-                .compiled_roles
-                .get(&crate::model::user_key(&r.account, &r.name))
-            {
-                identity.extend(inline.iter());
-            }
-            identity.extend(
-                r.attached_policies
-                    .iter()
-                    .filter_map(|arn| state.compiled_managed.get(arn)),
-            );
-            boundary = r
-                .permissions_boundary
-                .as_ref()
-                .and_then(|arn| state.compiled_managed.get(arn));
-        }
-        if let CallerKind::User { name } = &caller.kind
-            && let Some(u) = state.user(&caller.account, name)
-        {
-            if let Some(inline) = state
-                .compiled_inline
-                .get(&crate::model::user_key(&u.account, &u.name))
-            {
-                identity.extend(inline.iter());
-            }
-            identity.extend(
-                u.attached_policies
-                    .iter()
-                    .filter_map(|arn| state.compiled_managed.get(arn)),
-            );
-            boundary = u
-                .permissions_boundary
-                .as_ref()
-                .and_then(|arn| state.compiled_managed.get(arn));
-        }
+        // The caller's identity policies: inline (compiled with the entity),
+        // attached managed ones, and its permissions boundary.
+        let (inline, attached, boundary_arn): (Option<&Vec<Policy>>, &[String], Option<&String>) =
+            match &caller.kind {
+                CallerKind::Role { role_arn, .. } => {
+                    match role_arn
+                        .rsplit('/')
+                        .next()
+                        .and_then(|n| state.role(&caller.account, n))
+                    {
+                        Some(r) => (
+                            state
+                                .compiled_roles
+                                .get(&crate::model::user_key(&r.account, &r.name))
+                                .map(|(i, _)| i),
+                            &r.attached_policies,
+                            r.permissions_boundary.as_ref(),
+                        ),
+                        None => (None, &[], None),
+                    }
+                }
+                CallerKind::User { name } => match state.user(&caller.account, name) {
+                    Some(u) => (
+                        state
+                            .compiled_inline
+                            .get(&crate::model::user_key(&u.account, &u.name)),
+                        &u.attached_policies,
+                        u.permissions_boundary.as_ref(),
+                    ),
+                    None => (None, &[], None),
+                },
+                CallerKind::Root => (None, &[], None),
+            };
+        let mut identity: Vec<&Policy> = inline.map(|v| v.iter().collect()).unwrap_or_default();
+        identity.extend(
+            attached
+                .iter()
+                .filter_map(|arn| state.compiled_managed.get(arn)),
+        );
+        let boundary = boundary_arn.and_then(|arn| state.compiled_managed.get(arn));
         let session: Vec<Policy> = caller
             .session_policies
             .iter()

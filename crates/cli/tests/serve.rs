@@ -1,0 +1,134 @@
+//! `rootward serve` as a process: start-up output, the bootstrap file, and a
+//! `kill -9` that loses nothing acknowledged.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use aws_credential_types::Credentials;
+
+const KEY: &str = "AKIASERVETEST0000001";
+const SECRET: &str = "serveTestSecret0123456789abcdefghijklmno";
+
+/// Starts the server on a free port; returns the child and its URL.
+#[expect(
+    clippy::zombie_processes,
+    reason = "the caller kills and waits for the child"
+)]
+fn start(data: &std::path::Path) -> (Child, String, Vec<String>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rootward"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--account-id",
+            "111111111111",
+            "--data",
+        ])
+        .arg(data)
+        .env("ROOTWARD_BOOTSTRAP_ACCESS_KEY_ID", KEY)
+        .env("ROOTWARD_BOOTSTRAP_SECRET_ACCESS_KEY", SECRET)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = Vec::new();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    loop {
+        let mut line = String::new();
+        assert!(
+            out.read_line(&mut line).unwrap() > 0,
+            "server exited early: {lines:?}"
+        );
+        let line = line.trim_end().to_owned();
+        if let Some(url) = line.strip_prefix("listening on ") {
+            let url = url.to_owned();
+            lines.push(line);
+            return (child, url, lines);
+        }
+        lines.push(line);
+    }
+}
+
+fn iam(url: &str) -> aws_sdk_iam::Client {
+    let conf = aws_config::SdkConfig::builder()
+        .endpoint_url(url)
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(Credentials::new(
+                KEY, SECRET, None, None, "test",
+            )),
+        )
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .build();
+    aws_sdk_iam::Client::new(&conf)
+}
+
+#[tokio::test]
+async fn kill_9_loses_nothing_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (mut child, url, lines) = start(&data);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("export AWS_ACCESS_KEY_ID=AKIASERVETEST0000001 ")),
+        "{lines:?}"
+    );
+    let creds = std::fs::read_to_string(data.join("bootstrap-credentials")).unwrap();
+    assert!(creds.contains(SECRET));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(data.join("bootstrap-credentials"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let health = std::process::Command::new("python3")
+        .args(["-c", &format!("import urllib.request;print(urllib.request.urlopen('{url}/_rootward/health').status)")])
+        .output();
+    if let Ok(h) = health {
+        assert_eq!(String::from_utf8_lossy(&h.stdout).trim(), "200");
+    }
+
+    // Acknowledged writes, then SIGKILL right after the last answer.
+    let client = iam(&url);
+    for i in 0..20 {
+        client
+            .create_user()
+            .user_name(format!("user{i:02}"))
+            .send()
+            .await
+            .unwrap();
+    }
+    client
+        .put_user_policy()
+        .user_name("user19")
+        .policy_name("P")
+        .policy_document(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#)
+        .send()
+        .await
+        .unwrap();
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+
+    let (mut child, url, lines) = start(&data);
+    assert!(
+        !lines.iter().any(|l| l.starts_with("export")),
+        "no second bootstrap: {lines:?}"
+    );
+    let client = iam(&url);
+    let users = client.list_users().max_items(100).send().await.unwrap();
+    assert_eq!(users.users().len(), 21, "admin + 20 users");
+    let p = client
+        .get_user_policy()
+        .user_name("user19")
+        .policy_name("P")
+        .send()
+        .await
+        .unwrap();
+    assert!(p.policy_document().contains("s3%3A*"));
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
