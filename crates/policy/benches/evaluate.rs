@@ -17,6 +17,11 @@ use std::collections::HashMap;
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+
+/// The allocator of the `rootward` binary, so that the figures are the ones
+/// the endpoint sees. Comment it out to measure with the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use rootward_policy::{
     Context, Decision, Policies, Policy, PolicyKind, PolicyType, Principal, Request, evaluate,
 };

@@ -27,6 +27,10 @@ use rootward_core::store::sqlite::SqliteStore;
 use rootward_server::AppState;
 use sha2::{Digest, Sha256};
 
+/// The allocator of the `rootward` binary.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const KEY: &str = "AKIALOADBENCH0000001";
 const SECRET: &str = "loadBenchSecret0123456789abcdefghijklmno";
 
