@@ -37,11 +37,10 @@ pub use validate::PolicyKind;
 /// (empty when the document is valid).
 pub fn check(text: &str, kind: PolicyKind) -> Vec<Problem> {
     let (doc, mut problems) = parse::parse_lenient(text);
-    if let Some(doc) = doc {
-        problems.extend(validate::validate(&doc, kind));
-    }
+    let Some(doc) = doc else { return problems };
+    problems.extend(validate::validate(&doc, kind));
     if problems.is_empty()
-        && let Err(e) = Policy::parse("check", text, kind)
+        && let Err(e) = Policy::compile("check".into(), text, kind, doc)
     {
         problems = e.problems;
     }

@@ -263,7 +263,8 @@ impl Policy {
         Self::compile(id.into(), text, kind, document)
     }
 
-    fn compile(
+    /// Compiles a document already parsed and validated for `kind`.
+    pub(crate) fn compile(
         id: String,
         text: &str,
         kind: PolicyKind,

@@ -86,6 +86,13 @@ pub(crate) fn paginate<T>(items: Vec<T>, p: &Params) -> Result<(Vec<T>, Option<S
     Ok((page, next))
 }
 
+/// IAM returns policy documents URL-encoded, spaces as `%20`.
+pub(crate) fn encode_document(doc: &str) -> String {
+    form_urlencoded::byte_serialize(doc.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
 pub(crate) fn truncation(x: &mut Xml, next: Option<String>) {
     x.elem("IsTruncated", if next.is_some() { "true" } else { "false" });
     x.opt("Marker", next.as_deref());

@@ -23,10 +23,7 @@ pub(super) fn get_user_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, 
     let user = p.required("UserName")?;
     let name = p.required("PolicyName")?;
     let doc = policies::get_user_policy(ctx.svc, ctx.caller, user, name).map_err(from_core)?;
-    // IAM returns documents URL-encoded (RFC 3986).
-    let encoded: String = form_urlencoded::byte_serialize(doc.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20");
+    let encoded = super::encode_document(&doc);
     let mut x = Xml::new();
     x.elem("UserName", user)
         .elem("PolicyName", name)

@@ -11,10 +11,7 @@ use crate::protocol::xml::Xml;
 use crate::services::Ctx;
 
 fn role_xml(x: &mut Xml, r: &Role) {
-    // IAM returns the trust policy URL-encoded, like every policy document.
-    let trust: String = form_urlencoded::byte_serialize(r.trust_policy.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20");
+    let trust = super::encode_document(&r.trust_policy);
     x.elem("Path", &r.path)
         .elem("RoleName", &r.name)
         .elem("RoleId", &r.id)
