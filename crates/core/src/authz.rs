@@ -231,6 +231,16 @@ impl Service {
             }
             CallerKind::Root => {}
         }
+        if let Some(org) = state.org.org_of(&caller.account) {
+            ctx.set("aws:PrincipalOrgID", org.id.clone());
+            let path = state.org.path_of(&caller.account);
+            let ous: String = path
+                .iter()
+                .take(path.len().saturating_sub(1))
+                .map(|t| format!("{t}/"))
+                .collect();
+            ctx.set("aws:PrincipalOrgPaths", format!("{}/{ous}", org.id));
+        }
         for (k, v) in extra {
             ctx.set(k, *v);
         }
@@ -282,6 +292,13 @@ impl Service {
             .filter_map(|doc| Policy::parse("session", doc, PolicyKind::Session).ok())
             .collect();
         let session_refs: Vec<&Policy> = session.iter().collect();
+        // SCPs along the caller's account path (spec 06 §6.3), when they apply.
+        let scp_owned = state.org.scp_levels(&caller.account);
+        let scp_slices: Vec<&[&Policy]> = scp_owned
+            .iter()
+            .flatten()
+            .map(|level| level.as_slice())
+            .collect();
         let req = Request {
             principal: &principal,
             action,
@@ -295,7 +312,7 @@ impl Service {
             permissions_boundary: boundary,
             session: &session_refs,
             task_policy: None,
-            scp_levels: None,
+            scp_levels: scp_owned.as_ref().map(|_| scp_slices.as_slice()),
             skip_resource_policy_denies: false,
         };
         let e = evaluate(&req, &policies);

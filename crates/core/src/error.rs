@@ -25,6 +25,9 @@ pub enum CoreError {
     /// The caller is not allowed; the message is AWS's denial message.
     #[error("{0}")]
     AccessDenied(String),
+    /// An AWS Organizations failure, in its own words (spec 03 §3.5).
+    #[error("{0}")]
+    Organizations(crate::org::OrgError),
     /// Something broke inside (answered without detail).
     #[error("internal: {0}")]
     Internal(String),

@@ -14,6 +14,7 @@ pub mod error;
 pub mod iam;
 pub mod ids;
 pub mod model;
+pub mod org;
 pub mod secret;
 pub mod service;
 pub mod state;

@@ -269,6 +269,20 @@ pub enum Record {
     Session(Session),
     /// A managed policy.
     Policy(ManagedPolicy),
+    /// An organization.
+    Organization(crate::org::model::Organization),
+    /// An organizational unit.
+    OrgUnit(crate::org::model::OrgUnit),
+    /// An account's membership of an organization.
+    OrgMember(crate::org::model::Membership),
+    /// An organization policy (SCP).
+    OrgPolicy(crate::org::model::OrgPolicy),
+    /// An organization policy attachment.
+    OrgAttachment(crate::org::model::Attachment),
+    /// A `CreateAccount` request's status.
+    CreateAccountStatus(crate::org::model::CreateAccountStatus),
+    /// A handshake (invitation).
+    Handshake(crate::org::model::Handshake),
 }
 
 /// The tables of the store.
@@ -285,6 +299,20 @@ pub mod table {
     pub const POLICIES: &str = "policies";
     /// Roles, keyed by `ACCOUNT/lower-case name`.
     pub const ROLES: &str = "roles";
+    /// Organizations, keyed by id.
+    pub const ORGS: &str = "orgs";
+    /// Organizational units, keyed by id.
+    pub const ORG_UNITS: &str = "org_units";
+    /// Organization memberships, keyed by account id.
+    pub const ORG_MEMBERS: &str = "org_members";
+    /// Organization policies, keyed by id.
+    pub const ORG_POLICIES: &str = "org_policies";
+    /// Organization policy attachments, keyed by `ORG/TARGET/POLICY`.
+    pub const ORG_ATTACHMENTS: &str = "org_attachments";
+    /// `CreateAccount` statuses, keyed by id.
+    pub const CREATE_ACCOUNT_STATUSES: &str = "create_account_statuses";
+    /// Handshakes, keyed by id.
+    pub const HANDSHAKES: &str = "handshakes";
 }
 
 /// The store key of a user.
@@ -302,6 +330,13 @@ impl Record {
             Record::Session(_) => table::SESSIONS,
             Record::Policy(_) => table::POLICIES,
             Record::Role(_) => table::ROLES,
+            Record::Organization(_) => table::ORGS,
+            Record::OrgUnit(_) => table::ORG_UNITS,
+            Record::OrgMember(_) => table::ORG_MEMBERS,
+            Record::OrgPolicy(_) => table::ORG_POLICIES,
+            Record::OrgAttachment(_) => table::ORG_ATTACHMENTS,
+            Record::CreateAccountStatus(_) => table::CREATE_ACCOUNT_STATUSES,
+            Record::Handshake(_) => table::HANDSHAKES,
         }
     }
 
@@ -314,6 +349,13 @@ impl Record {
             Record::Session(s) => s.access_key_id.clone(),
             Record::Policy(p) => p.arn.clone(),
             Record::Role(r) => user_key(&r.account, &r.name),
+            Record::Organization(o) => o.id.clone(),
+            Record::OrgUnit(u) => u.id.clone(),
+            Record::OrgMember(m) => m.account.clone(),
+            Record::OrgPolicy(p) => p.id.clone(),
+            Record::OrgAttachment(a) => a.key(),
+            Record::CreateAccountStatus(c) => c.id.clone(),
+            Record::Handshake(h) => h.id.clone(),
         }
     }
 }

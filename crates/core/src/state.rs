@@ -33,6 +33,8 @@ pub struct State {
     pub roles: BTreeMap<String, Role>,
     /// Compiled inline role policies and trust policy, by role key.
     pub compiled_roles: HashMap<String, (Vec<Policy>, Option<Policy>)>,
+    /// AWS Organizations.
+    pub org: crate::org::state::OrgState,
 }
 
 impl State {
@@ -99,6 +101,15 @@ impl State {
                 }
                 self.policies.insert(p.arn.clone(), p);
             }
+            Change::Put(
+                r @ (Record::Organization(_)
+                | Record::OrgUnit(_)
+                | Record::OrgMember(_)
+                | Record::OrgPolicy(_)
+                | Record::OrgAttachment(_)
+                | Record::CreateAccountStatus(_)
+                | Record::Handshake(_)),
+            ) => self.org.put(r),
             Change::Delete(t, key) => match t {
                 table::ACCOUNTS => {
                     self.accounts.remove(&key);
@@ -121,7 +132,7 @@ impl State {
                     self.policies.remove(&key);
                     self.compiled_managed.remove(&key);
                 }
-                _ => {}
+                _ => self.org.delete(t, &key),
             },
         }
     }

@@ -11,6 +11,7 @@ use rootward_core::Service;
 
 use crate::auth::{self, Protocol};
 use crate::error::ApiError;
+use crate::protocol::json;
 use crate::protocol::query::Params;
 use crate::services::{self, Ctx};
 
@@ -61,8 +62,11 @@ pub fn error_response(protocol: Protocol, e: &ApiError, request_id: &str) -> Res
     match protocol {
         Protocol::Query(qs) => respond(e.status, "text/xml", request_id, qs.error(e, request_id)),
         Protocol::Json { content_type, .. } => {
-            let body = serde_json::json!({ "__type": e.code, "Message": e.message }).to_string();
-            respond(e.status, content_type, request_id, body)
+            let mut body = serde_json::json!({ "__type": e.code, "Message": e.message });
+            if let (Some(r), serde_json::Value::Object(m)) = (&e.reason, &mut body) {
+                m.insert("Reason".to_owned(), serde_json::Value::String(r.clone()));
+            }
+            respond(e.status, content_type, request_id, body.to_string())
         }
     }
 }
@@ -143,14 +147,30 @@ fn dispatch(
                 Err(e) => error_response(authn.protocol, &e, request_id),
             }
         }
-        Protocol::Json { .. } => error_response(
-            authn.protocol,
-            &ApiError::new(
-                "UnknownOperationException",
-                400,
-                format!("The {} service is not implemented yet", authn.service),
-            ),
-            request_id,
-        ),
+        Protocol::Json { content_type } => {
+            let target = parts
+                .headers
+                .get("x-amz-target")
+                .and_then(|v| v.to_str().ok());
+            let ctx = Ctx {
+                svc,
+                caller: &authn.caller,
+                global_endpoint: false,
+            };
+            let result = match authn.service.as_str() {
+                "organizations" => json::operation(target, services::organizations::TARGET_PREFIX)
+                    .and_then(|op| services::organizations::call(op, &ctx, body)),
+                other => Err(ApiError::new(
+                    "UnknownOperationException",
+                    400,
+                    format!("The {other} service is not implemented yet"),
+                )),
+            };
+            match result {
+                Ok(Some(v)) => respond(200, content_type, request_id, v.to_string()),
+                Ok(None) => respond(200, content_type, request_id, String::new()),
+                Err(e) => error_response(authn.protocol, &e, request_id),
+            }
+        }
     }
 }

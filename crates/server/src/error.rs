@@ -11,6 +11,8 @@ pub struct ApiError {
     pub status: u16,
     /// The message.
     pub message: String,
+    /// `Reason` (Organizations' constraint and input exceptions).
+    pub reason: Option<String>,
 }
 
 impl ApiError {
@@ -20,6 +22,7 @@ impl ApiError {
             code: code.to_owned(),
             status,
             message: message.into(),
+            reason: None,
         }
     }
 
@@ -55,9 +58,42 @@ pub fn from_core(e: CoreError) -> ApiError {
         },
         CoreError::MalformedPolicy(m) => ApiError::new("MalformedPolicyDocument", 400, m),
         CoreError::AccessDenied(m) => ApiError::new("AccessDenied", 403, m),
+        CoreError::Organizations(e) => from_org(e),
         CoreError::Internal(detail) => {
             tracing::error!(%detail, "internal failure");
             ApiError::internal()
+        }
+    }
+}
+
+fn from_org(e: rootward_core::org::OrgError) -> ApiError {
+    ApiError {
+        code: e.code.to_owned(),
+        status: 400,
+        message: e.message,
+        reason: e.reason.map(str::to_owned),
+    }
+}
+
+/// Domain error → Organizations (JSON 1.1) error (spec 03 §3.5): every client
+/// error is HTTP 400 ([live]); an internal failure is `ServiceException` 500.
+pub fn from_core_org(e: CoreError) -> ApiError {
+    match e {
+        CoreError::Organizations(e) => from_org(e),
+        CoreError::AccessDenied(m) => ApiError::new("AccessDeniedException", 400, m),
+        CoreError::Validation(m)
+        | CoreError::MalformedPolicy(m)
+        | CoreError::NoSuchEntity(m)
+        | CoreError::EntityAlreadyExists(m)
+        | CoreError::LimitExceeded(m)
+        | CoreError::DeleteConflict(m) => ApiError::new("InvalidInputException", 400, m),
+        CoreError::Internal(detail) => {
+            tracing::error!(%detail, "internal failure");
+            ApiError::new(
+                "ServiceException",
+                500,
+                "AWS Organizations can't complete your request because of an internal service error. Try again later.",
+            )
         }
     }
 }

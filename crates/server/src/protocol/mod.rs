@@ -1,4 +1,5 @@
 //! The wire protocols. Services never build envelopes themselves.
 
+pub mod json;
 pub mod query;
 pub mod xml;

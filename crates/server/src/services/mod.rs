@@ -1,6 +1,7 @@
 //! One module per AWS service: its operation table and handlers.
 
 pub mod iam;
+pub mod organizations;
 pub mod sts;
 
 use rootward_core::Service;

@@ -9,4 +9,5 @@
 
 mod common;
 mod iam;
+mod organizations;
 mod sts;

@@ -72,3 +72,101 @@ impl Server {
         self.config(ADMIN_KEY, ADMIN_SECRET, None)
     }
 }
+
+/// A raw HTTP exchange.
+#[allow(dead_code)]
+pub struct RawResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+#[allow(dead_code)]
+impl RawResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap()
+    }
+}
+
+#[allow(dead_code)]
+impl Server {
+    /// Sends `POST /` with `headers` and `body`, signed by the SDK's own SigV4
+    /// signer (`aws-sigv4`) with the admin's key for `service`: for bodies and
+    /// headers no SDK client would send.
+    pub async fn raw_post(
+        &self,
+        service: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> RawResponse {
+        use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+        use aws_sigv4::sign::v4;
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let identity = Credentials::new(ADMIN_KEY, ADMIN_SECRET, None, None, "raw").into();
+        let params = v4::SigningParams::builder()
+            .identity(&identity)
+            .region("us-east-1")
+            .name(service)
+            .time(std::time::SystemTime::now())
+            .settings(SigningSettings::default())
+            .build()
+            .unwrap()
+            .into();
+        let url = format!("{}/", self.url);
+        let host = self.url.trim_start_matches("http://").to_owned();
+        let mut all: Vec<(&str, &str)> = vec![("host", host.as_str())];
+        all.extend_from_slice(headers);
+        let signable =
+            SignableRequest::new("POST", &url, all.iter().copied(), SignableBody::Bytes(body))
+                .unwrap();
+        let (instructions, _) = sign(signable, &params).unwrap().into_parts();
+        let mut req = http::Request::builder().method("POST").uri(&url);
+        for (k, v) in &all {
+            req = req.header(*k, *v);
+        }
+        let mut req = req.body(()).unwrap();
+        instructions.apply_to_request_http1x(&mut req);
+
+        let mut text = String::from("POST / HTTP/1.1\r\n");
+        for (k, v) in req.headers() {
+            text.push_str(&format!("{}: {}\r\n", k, v.to_str().unwrap()));
+        }
+        text.push_str(&format!(
+            "content-length: {}\r\nconnection: close\r\n\r\n",
+            body.len()
+        ));
+        let mut stream = tokio::net::TcpStream::connect(&host).await.unwrap();
+        stream.write_all(text.as_bytes()).await.unwrap();
+        stream.write_all(body).await.unwrap();
+        let mut out = Vec::new();
+        stream.read_to_end(&mut out).await.unwrap();
+        let out = String::from_utf8(out).unwrap();
+        let (head, body) = out.split_once("\r\n\r\n").unwrap();
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .unwrap()
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        let headers = lines
+            .filter_map(|l| l.split_once(": "))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        RawResponse {
+            status,
+            headers,
+            body: body.to_owned(),
+        }
+    }
+}

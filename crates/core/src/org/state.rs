@@ -1,0 +1,209 @@
+//! The in-memory view of every organization, with SCPs compiled once.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
+
+use rootward_policy::{Policy, PolicyKind};
+
+use super::model::{
+    Attachment, CreateAccountStatus, FULL_AWS_ACCESS_ID, Handshake, Membership, OrgPolicy, OrgUnit,
+    Organization, SCP,
+};
+use crate::model::{Record, table};
+
+static FULL_AWS_ACCESS: LazyLock<Option<Policy>> = LazyLock::new(|| {
+    Policy::parse(
+        FULL_AWS_ACCESS_ID,
+        rootward_policy::managed::FULL_AWS_ACCESS,
+        PolicyKind::Scp,
+    )
+    .ok()
+});
+
+/// Organizations, their trees, policies and requests.
+#[derive(Default)]
+pub struct OrgState {
+    /// Organizations by id.
+    pub orgs: BTreeMap<String, Organization>,
+    /// OUs by id.
+    pub units: BTreeMap<String, OrgUnit>,
+    /// Memberships by account id.
+    pub members: BTreeMap<String, Membership>,
+    /// Customer policies by id.
+    pub policies: BTreeMap<String, OrgPolicy>,
+    /// Compiled customer policies by id.
+    pub compiled: HashMap<String, Policy>,
+    /// Attachments by `ORG/TARGET/POLICY`.
+    pub attachments: BTreeMap<String, Attachment>,
+    /// `CreateAccount` statuses by id.
+    pub statuses: BTreeMap<String, CreateAccountStatus>,
+    /// Handshakes by id.
+    pub handshakes: BTreeMap<String, Handshake>,
+}
+
+impl OrgState {
+    /// Applies a stored organization record.
+    pub fn put(&mut self, r: Record) {
+        match r {
+            Record::Organization(o) => {
+                self.orgs.insert(o.id.clone(), o);
+            }
+            Record::OrgUnit(u) => {
+                self.units.insert(u.id.clone(), u);
+            }
+            Record::OrgMember(m) => {
+                self.members.insert(m.account.clone(), m);
+            }
+            Record::OrgPolicy(p) => {
+                match Policy::parse(p.id.clone(), &p.content, PolicyKind::Scp) {
+                    Ok(c) => {
+                        self.compiled.insert(p.id.clone(), c);
+                    }
+                    Err(_) => {
+                        self.compiled.remove(&p.id);
+                    }
+                }
+                self.policies.insert(p.id.clone(), p);
+            }
+            Record::OrgAttachment(a) => {
+                self.attachments.insert(a.key(), a);
+            }
+            Record::CreateAccountStatus(c) => {
+                self.statuses.insert(c.id.clone(), c);
+            }
+            Record::Handshake(h) => {
+                self.handshakes.insert(h.id.clone(), h);
+            }
+            _ => {}
+        }
+    }
+
+    /// Removes a stored organization record.
+    pub fn delete(&mut self, table: &str, key: &str) {
+        match table {
+            table::ORGS => {
+                self.orgs.remove(key);
+            }
+            table::ORG_UNITS => {
+                self.units.remove(key);
+            }
+            table::ORG_MEMBERS => {
+                self.members.remove(key);
+            }
+            table::ORG_POLICIES => {
+                self.policies.remove(key);
+                self.compiled.remove(key);
+            }
+            table::ORG_ATTACHMENTS => {
+                self.attachments.remove(key);
+            }
+            table::CREATE_ACCOUNT_STATUSES => {
+                self.statuses.remove(key);
+            }
+            table::HANDSHAKES => {
+                self.handshakes.remove(key);
+            }
+            _ => {}
+        }
+    }
+
+    /// The organization an account belongs to.
+    pub fn org_of(&self, account: &str) -> Option<&Organization> {
+        self.members
+            .get(account)
+            .and_then(|m| self.orgs.get(&m.org))
+    }
+
+    /// The organization an account manages.
+    pub fn managed_by(&self, account: &str) -> Option<&Organization> {
+        self.org_of(account)
+            .filter(|o| o.management_account == account)
+    }
+
+    /// Policy ids attached to a target, in id order.
+    pub fn attached_to<'a>(
+        &'a self,
+        org: &str,
+        target: &str,
+    ) -> impl Iterator<Item = &'a Attachment> + 'a {
+        let prefix = format!("{org}/{target}/");
+        self.attachments
+            .range(prefix.clone()..)
+            .take_while(move |(k, _)| k.starts_with(&prefix))
+            .map(|(_, a)| a)
+    }
+
+    /// The parent of a child (account or OU).
+    pub fn parent_of(&self, child: &str) -> Option<&str> {
+        if let Some(m) = self.members.get(child) {
+            return Some(&m.parent);
+        }
+        self.units.get(child).map(|u| u.parent.as_str())
+    }
+
+    /// The targets from the root down to `child` (root first, `child` last).
+    pub fn path_of(&self, child: &str) -> Vec<String> {
+        let mut path = vec![child.to_owned()];
+        let mut cur = child.to_owned();
+        // An OU tree is at most 5 deep; the bound guards against a corrupt loop.
+        for _ in 0..16 {
+            match self.parent_of(&cur) {
+                Some(p) => {
+                    path.push(p.to_owned());
+                    if p.starts_with("r-") {
+                        break;
+                    }
+                    cur = p.to_owned();
+                }
+                None => break,
+            }
+        }
+        path.reverse();
+        path
+    }
+
+    /// A compiled SCP by id (`p-FullAWSAccess` included).
+    pub fn compiled_scp(&self, id: &str) -> Option<&Policy> {
+        if id == FULL_AWS_ACCESS_ID {
+            return FULL_AWS_ACCESS.as_ref();
+        }
+        self.compiled.get(id)
+    }
+
+    /// The SCPs that bound a principal of `account`, one list per level of its
+    /// path (root, OUs, account); `None` when SCPs do not apply: the account is
+    /// in no organization, is its management account, or SCPs are disabled.
+    pub fn scp_levels(&self, account: &str) -> Option<Vec<Vec<&Policy>>> {
+        let org = self.org_of(account)?;
+        if org.management_account == account || !org.scps_enabled() {
+            return None;
+        }
+        Some(
+            self.path_of(account)
+                .iter()
+                .map(|target| {
+                    self.attached_to(&org.id, target)
+                        .filter(|a| self.policy_type(&a.policy) == Some(SCP))
+                        .filter_map(|a| self.compiled_scp(&a.policy))
+                        .collect()
+                })
+                .collect(),
+        )
+    }
+
+    /// The type of a policy (`p-FullAWSAccess` is an SCP).
+    pub fn policy_type(&self, id: &str) -> Option<&str> {
+        if id == FULL_AWS_ACCESS_ID {
+            return Some(SCP);
+        }
+        self.policies.get(id).map(|p| p.policy_type.as_str())
+    }
+
+    /// Whether an account is a delegated administrator of its organization
+    /// for any service.
+    pub fn is_delegated_admin(&self, account: &str) -> bool {
+        self.org_of(account)
+            .and_then(|o| o.delegated_admins.get(account))
+            .is_some_and(|s| !s.is_empty())
+    }
+}

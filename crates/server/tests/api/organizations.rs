@@ -1,0 +1,842 @@
+//! Organizations through the AWS SDK for Rust: a landing zone with OUs,
+//! accounts and an SCP that bounds member accounts; the caller rules of the
+//! management account and delegated administrators; invitations; paging; and
+//! the JSON 1.1 error envelope.
+
+use aws_sdk_organizations::Client;
+use aws_sdk_organizations::error::ProvideErrorMetadata;
+use aws_sdk_organizations::types::{ChildType, HandshakeParty, HandshakePartyType, PolicyType};
+use rootward_core::model::{AccessKey, Account, KeyOwner, KeyStatus, Record};
+use rootward_core::secret::Secret;
+
+use crate::common::{ACCOUNT, Server};
+
+/// Creates a standalone account whose root user has an access key (what a
+/// sign-up gives), for invitation tests.
+fn standalone(s: &Server, id: &str, key: &str, secret: &str) {
+    s.svc
+        .put(Record::Account(Account {
+            id: id.to_owned(),
+            name: format!("standalone {id}"),
+            email: format!("root+{id}@example.com"),
+            created: s.svc.now(),
+        }))
+        .unwrap();
+    s.svc
+        .put(Record::AccessKey(AccessKey {
+            id: key.to_owned(),
+            secret: Secret::new(secret.to_owned()),
+            account: id.to_owned(),
+            owner: KeyOwner::Root,
+            status: KeyStatus::Active,
+            created: s.svc.now(),
+            last_used: None,
+        }))
+        .unwrap();
+}
+
+fn code<E: ProvideErrorMetadata>(e: &E) -> &str {
+    e.code().unwrap_or("")
+}
+
+/// Assumes `OrganizationAccountAccessRole` in `account` as the admin.
+async fn into_member(s: &Server, account: &str) -> aws_config::SdkConfig {
+    let out = aws_sdk_sts::Client::new(&s.admin())
+        .assume_role()
+        .role_arn(format!(
+            "arn:aws:iam::{account}:role/OrganizationAccountAccessRole"
+        ))
+        .role_session_name("landing-zone")
+        .send()
+        .await
+        .unwrap();
+    let c = out.credentials().unwrap();
+    s.config(
+        c.access_key_id(),
+        c.secret_access_key(),
+        Some(c.session_token()),
+    )
+}
+
+async fn create_account(org: &Client, name: &str) -> String {
+    let out = org
+        .create_account()
+        .email(format!("{name}@example.com"))
+        .account_name(name)
+        .send()
+        .await
+        .unwrap();
+    let status = out.create_account_status().unwrap();
+    assert_eq!(status.state().unwrap().as_str(), "IN_PROGRESS");
+    let done = org
+        .describe_create_account_status()
+        .create_account_request_id(status.id().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let done = done.create_account_status().unwrap();
+    assert_eq!(done.state().unwrap().as_str(), "SUCCEEDED");
+    done.account_id().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_landing_zone_with_an_scp_that_bounds_member_accounts() {
+    let s = Server::start().await;
+    let org = Client::new(&s.admin());
+
+    // Not yet in an organization.
+    let e = org
+        .describe_organization()
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "AWSOrganizationsNotInUseException");
+
+    let created = org.create_organization().send().await.unwrap();
+    let o = created.organization().unwrap();
+    assert!(o.id().unwrap().starts_with("o-"));
+    assert_eq!(o.master_account_id(), Some(ACCOUNT));
+    assert_eq!(o.feature_set().unwrap().as_str(), "ALL");
+    let e = org
+        .create_organization()
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "AlreadyInOrganizationException");
+
+    let roots = org.list_roots().send().await.unwrap();
+    let root = &roots.roots()[0];
+    let root_id = root.id().unwrap().to_owned();
+    assert_eq!(root.name(), Some("Root"));
+    assert_eq!(
+        root.policy_types()[0].r#type().unwrap(),
+        &PolicyType::ServiceControlPolicy
+    );
+
+    // OUs: Security and Workloads, Workloads/Prod.
+    let ou = |name: &'static str, parent: String| {
+        let org = org.clone();
+        async move {
+            org.create_organizational_unit()
+                .parent_id(parent)
+                .name(name)
+                .send()
+                .await
+                .unwrap()
+                .organizational_unit()
+                .unwrap()
+                .id()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let security = ou("Security", root_id.clone()).await;
+    let workloads = ou("Workloads", root_id.clone()).await;
+    let prod = ou("Prod", workloads.clone()).await;
+    assert!(prod.starts_with(&format!("ou-{}-", root_id.trim_start_matches("r-"))));
+    let e = org
+        .create_organizational_unit()
+        .parent_id(&root_id)
+        .name("Security")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "DuplicateOrganizationalUnitException");
+    let d = org
+        .describe_organizational_unit()
+        .organizational_unit_id(&prod)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(d.organizational_unit().unwrap().name(), Some("Prod"));
+
+    // Accounts, moved into the OUs.
+    let audit = create_account(&org, "audit").await;
+    let app = create_account(&org, "app").await;
+    for (account, dest) in [(&audit, &security), (&app, &prod)] {
+        org.move_account()
+            .account_id(account)
+            .source_parent_id(&root_id)
+            .destination_parent_id(dest)
+            .send()
+            .await
+            .unwrap();
+    }
+    let e = org
+        .move_account()
+        .account_id(&app)
+        .source_parent_id(&prod)
+        .destination_parent_id(&prod)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "DuplicateAccountException");
+    let parents = org.list_parents().child_id(&app).send().await.unwrap();
+    assert_eq!(parents.parents()[0].id(), Some(prod.as_str()));
+    let children = org
+        .list_children()
+        .parent_id(&workloads)
+        .child_type(ChildType::OrganizationalUnit)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(children.children().len(), 1);
+    let accounts = org.list_accounts().send().await.unwrap();
+    assert_eq!(accounts.accounts().len(), 3);
+    let described = org
+        .describe_account()
+        .account_id(&app)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        described.account().unwrap().email(),
+        Some("app@example.com")
+    );
+
+    // An SCP on Workloads that denies creating IAM users.
+    let scp = org
+        .create_policy()
+        .name("DenyIamUsers")
+        .description("no IAM users in workloads")
+        .r#type(PolicyType::ServiceControlPolicy)
+        .content(r#"{"Version":"2012-10-17","Statement":[{"Sid":"NoUsers","Effect":"Deny","Action":"iam:CreateUser","Resource":"*"}]}"#)
+        .send()
+        .await
+        .unwrap();
+    let scp_id = scp
+        .policy()
+        .unwrap()
+        .policy_summary()
+        .unwrap()
+        .id()
+        .unwrap()
+        .to_owned();
+    org.attach_policy()
+        .policy_id(&scp_id)
+        .target_id(&workloads)
+        .send()
+        .await
+        .unwrap();
+    let e = org
+        .attach_policy()
+        .policy_id(&scp_id)
+        .target_id(&workloads)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "DuplicatePolicyAttachmentException");
+
+    // In the app account (under Workloads/Prod) the SCP denies; in audit it does not.
+    let app_iam = aws_sdk_iam::Client::new(&into_member(&s, &app).await);
+    let e = app_iam
+        .create_user()
+        .user_name("bob")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(e.meta().code(), Some("AccessDenied"));
+    let msg = e.meta().message().unwrap();
+    assert!(
+        msg.contains("iam:CreateUser") && msg.contains("service control policy"),
+        "{msg}"
+    );
+    app_iam.list_users().send().await.unwrap();
+    let audit_iam = aws_sdk_iam::Client::new(&into_member(&s, &audit).await);
+    audit_iam
+        .create_user()
+        .user_name("bob")
+        .send()
+        .await
+        .unwrap();
+    // The management account is never bounded by SCPs.
+    org.attach_policy()
+        .policy_id(&scp_id)
+        .target_id(ACCOUNT)
+        .send()
+        .await
+        .unwrap();
+    aws_sdk_iam::Client::new(&s.admin())
+        .create_user()
+        .user_name("carol")
+        .send()
+        .await
+        .unwrap();
+
+    // Removing FullAWSAccess from Security leaves nothing allowed there.
+    let e = org
+        .detach_policy()
+        .policy_id("p-FullAWSAccess")
+        .target_id(&security)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "ConstraintViolationException");
+    let only_read = org
+        .create_policy()
+        .name("ReadOnly")
+        .description("")
+        .r#type(PolicyType::ServiceControlPolicy)
+        .content(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:List*","iam:Get*"],"Resource":"*"}]}"#)
+        .send()
+        .await
+        .unwrap();
+    let only_read = only_read
+        .policy()
+        .unwrap()
+        .policy_summary()
+        .unwrap()
+        .id()
+        .unwrap()
+        .to_owned();
+    org.attach_policy()
+        .policy_id(&only_read)
+        .target_id(&security)
+        .send()
+        .await
+        .unwrap();
+    org.detach_policy()
+        .policy_id("p-FullAWSAccess")
+        .target_id(&security)
+        .send()
+        .await
+        .unwrap();
+    let e = audit_iam
+        .create_user()
+        .user_name("dave")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(e.meta().code(), Some("AccessDenied"));
+    audit_iam.list_users().send().await.unwrap();
+
+    // Policies in use cannot be deleted; listings show attachments.
+    let e = org
+        .delete_policy()
+        .policy_id(&scp_id)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "PolicyInUseException");
+    let targets = org
+        .list_targets_for_policy()
+        .policy_id(&scp_id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(targets.targets().len(), 2);
+    let on_workloads = org
+        .list_policies_for_target()
+        .target_id(&workloads)
+        .filter(PolicyType::ServiceControlPolicy)
+        .send()
+        .await
+        .unwrap();
+    let mut names: Vec<_> = on_workloads
+        .policies()
+        .iter()
+        .map(|p| p.name().unwrap().to_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["DenyIamUsers", "FullAWSAccess"]);
+    let full = org
+        .describe_policy()
+        .policy_id("p-FullAWSAccess")
+        .send()
+        .await
+        .unwrap();
+    let summary = full.policy().unwrap().policy_summary().unwrap();
+    assert!(summary.aws_managed());
+    assert_eq!(
+        summary.arn(),
+        Some("arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess")
+    );
+
+    // A member account may not read the organization's structure.
+    let app_org = Client::new(&into_member(&s, &app).await);
+    let e = app_org
+        .list_accounts()
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "AccessDeniedException");
+    let mine = app_org.describe_organization().send().await.unwrap();
+    assert_eq!(
+        mine.organization().unwrap().master_account_id(),
+        Some(ACCOUNT)
+    );
+
+    // Empty OUs can go; the organization cannot while it has members.
+    let e = org
+        .delete_organizational_unit()
+        .organizational_unit_id(&workloads)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "OrganizationalUnitNotEmptyException");
+    let e = org
+        .delete_organization()
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "OrganizationNotEmptyException");
+}
+
+#[tokio::test]
+async fn trusted_access_and_delegated_administrators() {
+    let s = Server::start().await;
+    let org = Client::new(&s.admin());
+    org.create_organization().send().await.unwrap();
+    let admin_account = create_account(&org, "security-tooling").await;
+
+    let e = org
+        .register_delegated_administrator()
+        .account_id(&admin_account)
+        .service_principal("iam.amazonaws.com")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "ConstraintViolationException");
+
+    org.enable_aws_service_access()
+        .service_principal("iam.amazonaws.com")
+        .send()
+        .await
+        .unwrap();
+    let access = org
+        .list_aws_service_access_for_organization()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        access.enabled_service_principals()[0].service_principal(),
+        Some("iam.amazonaws.com")
+    );
+    let e = org
+        .enable_aws_service_access()
+        .service_principal("not a principal")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "InvalidInputException");
+
+    let e = org
+        .register_delegated_administrator()
+        .account_id(ACCOUNT)
+        .service_principal("iam.amazonaws.com")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "ConstraintViolationException");
+
+    let delegate = Client::new(&into_member(&s, &admin_account).await);
+    let e = delegate
+        .list_accounts()
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "AccessDeniedException");
+
+    org.register_delegated_administrator()
+        .account_id(&admin_account)
+        .service_principal("iam.amazonaws.com")
+        .send()
+        .await
+        .unwrap();
+    let e = org
+        .register_delegated_administrator()
+        .account_id(&admin_account)
+        .service_principal("iam.amazonaws.com")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "AccountAlreadyRegisteredException");
+
+    // A delegated administrator may read, not write.
+    assert_eq!(
+        delegate
+            .list_accounts()
+            .send()
+            .await
+            .unwrap()
+            .accounts()
+            .len(),
+        2
+    );
+    let e = delegate
+        .create_account()
+        .email("x@example.com")
+        .account_name("x")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "AccessDeniedException");
+
+    let admins = org
+        .list_delegated_administrators()
+        .service_principal("iam.amazonaws.com")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        admins.delegated_administrators()[0].id(),
+        Some(admin_account.as_str())
+    );
+    let services = org
+        .list_delegated_services_for_account()
+        .account_id(&admin_account)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        services.delegated_services()[0].service_principal(),
+        Some("iam.amazonaws.com")
+    );
+
+    // Trusted access cannot be disabled while a delegated administrator exists.
+    let e = org
+        .disable_aws_service_access()
+        .service_principal("iam.amazonaws.com")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "ConstraintViolationException");
+    assert_eq!(
+        e.message(),
+        Some(
+            "You have delegated administrator/s for this service. De-register them in order to disable service access."
+        )
+    );
+    org.deregister_delegated_administrator()
+        .account_id(&admin_account)
+        .service_principal("iam.amazonaws.com")
+        .send()
+        .await
+        .unwrap();
+    let e = delegate
+        .list_accounts()
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "AccessDeniedException");
+    org.disable_aws_service_access()
+        .service_principal("iam.amazonaws.com")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        org.list_aws_service_access_for_organization()
+            .send()
+            .await
+            .unwrap()
+            .enabled_service_principals()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn accounts_page_with_next_token() {
+    let s = Server::start().await;
+    let org = Client::new(&s.admin());
+    org.create_organization().send().await.unwrap();
+    for n in 0..24 {
+        org.create_account()
+            .email(format!("a{n}@example.com"))
+            .account_name(format!("a{n}"))
+            .send()
+            .await
+            .unwrap();
+    }
+    let mut seen = Vec::new();
+    let mut token: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let out = org
+            .list_accounts()
+            .max_results(10)
+            .set_next_token(token.clone())
+            .send()
+            .await
+            .unwrap();
+        pages += 1;
+        seen.extend(out.accounts().iter().map(|a| a.id().unwrap().to_owned()));
+        token = out.next_token().map(str::to_owned);
+        if token.is_none() {
+            break;
+        }
+    }
+    assert_eq!(pages, 3);
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 25);
+    let e = org
+        .list_accounts()
+        .max_results(21)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "InvalidInputException");
+    let e = org
+        .list_accounts()
+        .next_token("forged")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "InvalidInputException");
+    // The same email cannot make a second account.
+    let out = org
+        .create_account()
+        .email("a0@example.com")
+        .account_name("again")
+        .send()
+        .await
+        .unwrap();
+    let id = out
+        .create_account_status()
+        .unwrap()
+        .id()
+        .unwrap()
+        .to_owned();
+    let st = org
+        .describe_create_account_status()
+        .create_account_request_id(id)
+        .send()
+        .await
+        .unwrap();
+    let st = st.create_account_status().unwrap();
+    assert_eq!(st.state().unwrap().as_str(), "FAILED");
+    assert_eq!(
+        st.failure_reason().unwrap().as_str(),
+        "EMAIL_ALREADY_EXISTS"
+    );
+}
+
+#[tokio::test]
+async fn a_standalone_account_joins_by_invitation() {
+    let s = Server::start().await;
+    let org = Client::new(&s.admin());
+    org.create_organization().send().await.unwrap();
+    standalone(
+        &s,
+        "222222222222",
+        "AKIASTANDALONE000001",
+        "standaloneSecret000000000000000000000000",
+    );
+    standalone(
+        &s,
+        "333333333333",
+        "AKIASTANDALONE000002",
+        "standaloneSecret000000000000000000000001",
+    );
+    let guest = Client::new(&s.config(
+        "AKIASTANDALONE000001",
+        "standaloneSecret000000000000000000000000",
+        None,
+    ));
+    let other = Client::new(&s.config(
+        "AKIASTANDALONE000002",
+        "standaloneSecret000000000000000000000001",
+        None,
+    ));
+
+    let invite = |target: &str, kind: HandshakePartyType| {
+        org.invite_account_to_organization()
+            .target(
+                HandshakeParty::builder()
+                    .id(target)
+                    .r#type(kind)
+                    .build()
+                    .unwrap(),
+            )
+            .notes("welcome")
+    };
+    let h = invite("222222222222", HandshakePartyType::Account)
+        .send()
+        .await
+        .unwrap();
+    let h = h.handshake().unwrap();
+    assert_eq!(h.state().unwrap().as_str(), "OPEN");
+    let e = invite("root+222222222222@example.com", HandshakePartyType::Email)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "DuplicateHandshakeException");
+
+    let mine = guest.list_handshakes_for_account().send().await.unwrap();
+    assert_eq!(mine.handshakes().len(), 1);
+    let id = mine.handshakes()[0].id().unwrap().to_owned();
+    // Only the invited account may accept.
+    let e = other
+        .accept_handshake()
+        .handshake_id(&id)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "HandshakeNotFoundException");
+    let accepted = guest
+        .accept_handshake()
+        .handshake_id(&id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        accepted.handshake().unwrap().state().unwrap().as_str(),
+        "ACCEPTED"
+    );
+    let e = guest
+        .accept_handshake()
+        .handshake_id(&id)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "InvalidHandshakeTransitionException");
+
+    let joined = org
+        .describe_account()
+        .account_id("222222222222")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        joined.account().unwrap().joined_method().unwrap().as_str(),
+        "INVITED"
+    );
+    let e = invite("222222222222", HandshakePartyType::Account)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "HandshakeConstraintViolationException");
+
+    // Declined invitations do not join; the member can leave again.
+    let h = invite("333333333333", HandshakePartyType::Account)
+        .send()
+        .await
+        .unwrap();
+    other
+        .decline_handshake()
+        .handshake_id(h.handshake().unwrap().id().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let e = org
+        .describe_account()
+        .account_id("333333333333")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "AccountNotFoundException");
+    guest.leave_organization().send().await.unwrap();
+    assert_eq!(
+        org.list_accounts().send().await.unwrap().accounts().len(),
+        1
+    );
+    org.delete_organization().send().await.unwrap();
+    let e = org
+        .list_roots()
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "AWSOrganizationsNotInUseException");
+}
+
+#[tokio::test]
+async fn the_json_protocol_answers_in_its_own_envelope() {
+    let s = Server::start().await;
+    let target = |op: &'static str| format!("AWSOrganizationsV20161128.{op}");
+    let ct = ("content-type", "application/x-amz-json-1.1");
+
+    let t = target("NoSuchOperation");
+    let r = s
+        .raw_post("organizations", &[ct, ("x-amz-target", &t)], b"{}")
+        .await;
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["__type"], "UnknownOperationException");
+    assert!(r.header("x-amzn-requestid").is_some());
+
+    let t = target("CreateOrganization");
+    let r = s
+        .raw_post(
+            "organizations",
+            &[ct, ("x-amz-target", &t)],
+            b"{\"FeatureSet\":",
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.json()["__type"].as_str()),
+        (400, Some("SerializationException"))
+    );
+    let r = s
+        .raw_post(
+            "organizations",
+            &[ct, ("x-amz-target", &t)],
+            b"{\"FeatureSet\":7}",
+        )
+        .await;
+    assert_eq!(r.json()["__type"], "SerializationException");
+    let r = s
+        .raw_post(
+            "organizations",
+            &[ct, ("x-amz-target", &t)],
+            b"{\"FeatureSet\":\"HALF\"}",
+        )
+        .await;
+    assert_eq!(r.json()["__type"], "InvalidInputException");
+    assert_eq!(r.json()["Reason"], "INVALID_ENUM");
+
+    let r = s
+        .raw_post("organizations", &[ct, ("x-amz-target", &t)], b"")
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.header("content-type"), Some("application/x-amz-json-1.1"));
+    assert_eq!(r.json()["Organization"]["FeatureSet"], "ALL");
+
+    let t = target("CreateOrganizationalUnit");
+    let r = s
+        .raw_post(
+            "organizations",
+            &[ct, ("x-amz-target", &t)],
+            b"{\"Name\":\"x\"}",
+        )
+        .await;
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["__type"], "InvalidInputException");
+    assert_eq!(r.json()["Reason"], "INPUT_REQUIRED");
+
+    let t = target("EnableAWSServiceAccess");
+    let r = s
+        .raw_post(
+            "organizations",
+            &[ct, ("x-amz-target", &t)],
+            br#"{"ServicePrincipal":"iam.amazonaws.com"}"#,
+        )
+        .await;
+    assert_eq!((r.status, r.body.as_str()), (200, ""));
+}
