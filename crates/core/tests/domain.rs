@@ -121,3 +121,75 @@ fn policies_and_boundaries_decide_what_a_user_may_do() {
         Err(CoreError::DeleteConflict(_))
     ));
 }
+
+#[test]
+fn an_organization_and_its_scps_survive_reopen() {
+    use rootward_core::org::{accounts, organization, policies as scps, units};
+    let dir = tempfile::tempdir().unwrap();
+    let svc = open(dir.path());
+    bootstrap(
+        &svc,
+        Some("111111111111"),
+        Some("AKIAROOTWARDTEST0001"),
+        Some("secret-secret-secret-secret-secret-secre"),
+    )
+    .unwrap();
+    let admin = caller(&svc, "AKIAROOTWARDTEST0001");
+    let org = organization::create_organization(&svc, &admin, None)
+        .unwrap()
+        .org;
+    let ou = units::create_ou(&svc, &admin, &org.root_id, "Workloads").unwrap();
+    accounts::create_account(
+        &svc,
+        &admin,
+        accounts::CreateAccount {
+            email: "app@example.com",
+            account_name: "app",
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let app = accounts::list_accounts(&svc, &admin, Default::default())
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|a| a.name == "app")
+        .unwrap()
+        .id;
+    accounts::move_account(&svc, &admin, &app, &org.root_id, &ou.id).unwrap();
+    let deny = scps::create_policy(
+        &svc,
+        &admin,
+        scps::CreatePolicy {
+            content: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}"#,
+            description: "",
+            name: "NoS3",
+            policy_type: "SERVICE_CONTROL_POLICY",
+        },
+    )
+    .unwrap();
+    scps::attach_policy(&svc, &admin, &deny.id, &ou.id).unwrap();
+    drop(svc);
+
+    let svc = open(dir.path());
+    let state = svc.read();
+    let levels = state.org.scp_levels(&app).unwrap();
+    // Root (FullAWSAccess), the OU (FullAWSAccess + NoS3), the account (FullAWSAccess).
+    let ids: Vec<Vec<&str>> = levels
+        .iter()
+        .map(|l| {
+            let mut ids: Vec<&str> = l.iter().map(|p| p.id()).collect();
+            ids.sort_by_key(|id| *id != "p-FullAWSAccess");
+            ids
+        })
+        .collect();
+    assert_eq!(
+        ids,
+        vec![
+            vec!["p-FullAWSAccess"],
+            vec!["p-FullAWSAccess", deny.id.as_str()],
+            vec!["p-FullAWSAccess"]
+        ]
+    );
+    assert!(state.org.scp_levels("111111111111").is_none());
+}

@@ -1,5 +1,8 @@
 //! Load benchmark of the endpoint: signed requests per second and p50/p99
-//! latency at 1 and 16 concurrent connections, driven by the AWS SDK for Rust
+//! latency at 1 and 16 concurrent connections for `sts:GetCallerIdentity`,
+//! `sts:AssumeRole` (one durable session per call) and
+//! `organizations:ListAccounts` in an organization of 1,000 accounts, driven by
+//! the AWS SDK for Rust
 //! on loopback, beside a baseline from the same run: a bare axum handler that
 //! only verifies SigV4 (the least any endpoint must do per request).
 //!
@@ -75,8 +78,8 @@ async fn baseline(req: Request<Body>) -> Response<Body> {
     r
 }
 
-fn sts_client(url: &str) -> aws_sdk_sts::Client {
-    let conf = aws_config::SdkConfig::builder()
+fn config(url: &str) -> aws_config::SdkConfig {
+    aws_config::SdkConfig::builder()
         .endpoint_url(url)
         .region(aws_config::Region::new("us-east-1"))
         .credentials_provider(
@@ -85,8 +88,7 @@ fn sts_client(url: &str) -> aws_sdk_sts::Client {
             )),
         )
         .behavior_version(aws_config::BehaviorVersion::latest())
-        .build();
-    aws_sdk_sts::Client::new(&conf)
+        .build()
 }
 
 struct Stats {
@@ -96,17 +98,27 @@ struct Stats {
     errors: usize,
 }
 
-async fn measure(client: &aws_sdk_sts::Client, concurrency: usize, window: Duration) -> Stats {
+/// Runs `op` from `concurrency` tasks for `window`; `op` answers whether the
+/// call succeeded.
+async fn measure<F, Fut>(op: F, concurrency: usize, window: Duration) -> Stats
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = bool> + Send,
+{
+    // Warm the connection pool and caches.
+    for _ in 0..50 {
+        op().await;
+    }
     let start = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..concurrency {
-        let c = client.clone();
+        let op = op.clone();
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::new();
             let mut errors = 0;
             while start.elapsed() < window {
                 let t = Instant::now();
-                if c.get_caller_identity().send().await.is_err() {
+                if !op().await {
                     errors += 1;
                 }
                 lat.push(t.elapsed());
@@ -136,6 +148,50 @@ async fn measure(client: &aws_sdk_sts::Client, concurrency: usize, window: Durat
     }
 }
 
+fn report(name: &str, conns: usize, s: &Stats, base_rps: f64) {
+    println!(
+        "{:<46} {:>5} {:>10.0} {:>10.1?} {:>10.1?} {:>7}   ({:.2}x baseline)",
+        name,
+        conns,
+        s.rps,
+        s.p50,
+        s.p99,
+        s.errors,
+        s.rps / base_rps
+    );
+}
+
+/// An organization of 1,000 accounts (the management account and 999 created
+/// ones) and a role to assume, made through the domain API.
+fn populate(svc: &Service) {
+    let caller = svc.credential(KEY).unwrap().caller;
+    rootward_core::org::organization::create_organization(svc, &caller, None).unwrap();
+    for n in 0..999 {
+        let email = format!("member{n}@example.com");
+        let name = format!("member{n}");
+        rootward_core::org::accounts::create_account(
+            svc,
+            &caller,
+            rootward_core::org::accounts::CreateAccount {
+                email: &email,
+                account_name: &name,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    }
+    rootward_core::iam::roles::create_role(
+        svc,
+        &caller,
+        rootward_core::iam::roles::CreateRole {
+            name: "LoadRole",
+            trust_policy: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}]}"#,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+}
+
 fn main() {
     let window = Duration::from_secs(
         std::env::args()
@@ -153,6 +209,7 @@ fn main() {
         let svc =
             Arc::new(Service::open(Box::new(store), Arc::new(SystemClock::default())).unwrap());
         bootstrap(&svc, Some("111111111111"), Some(KEY), Some(SECRET)).unwrap();
+        populate(&svc);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let rootward_url = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(rootward_server::serve(
@@ -181,32 +238,74 @@ fn main() {
             "{:<46} {:>5} {:>10} {:>10} {:>10} {:>7}",
             "target", "conns", "req/s", "p50", "p99", "errors"
         );
+        let base_sts = aws_sdk_sts::Client::new(&config(&base_url));
+        let sts = aws_sdk_sts::Client::new(&config(&rootward_url));
+        let org = aws_sdk_organizations::Client::new(&config(&rootward_url));
+        let first = org.list_accounts().send().await.unwrap();
+        assert_eq!(first.accounts().len(), 20);
+        assert!(first.next_token().is_some());
         for conns in [1usize, 16] {
-            let mut base_rps = 0.0;
-            for (name, url) in [
-                ("baseline: bare axum + SigV4 verify", &base_url),
-                ("rootward: sts:GetCallerIdentity", &rootward_url),
-            ] {
-                let client = sts_client(url);
-                // Warm the connection pool and caches.
-                for _ in 0..50 {
-                    let _ = client.get_caller_identity().send().await;
-                }
-                let s = measure(&client, conns, window).await;
-                if base_rps == 0.0 {
-                    base_rps = s.rps;
-                }
-                println!(
-                    "{:<46} {:>5} {:>10.0} {:>10.1?} {:>10.1?} {:>7}   ({:.2}x baseline)",
-                    name,
-                    conns,
-                    s.rps,
-                    s.p50,
-                    s.p99,
-                    s.errors,
-                    s.rps / base_rps
-                );
-            }
+            let c = base_sts.clone();
+            let b = measure(
+                move || {
+                    let c = c.clone();
+                    async move { c.get_caller_identity().send().await.is_ok() }
+                },
+                conns,
+                window,
+            )
+            .await;
+            report("baseline: bare axum + SigV4 verify", conns, &b, b.rps);
+            let c = sts.clone();
+            let s = measure(
+                move || {
+                    let c = c.clone();
+                    async move { c.get_caller_identity().send().await.is_ok() }
+                },
+                conns,
+                window,
+            )
+            .await;
+            report("rootward: sts:GetCallerIdentity", conns, &s, b.rps);
+            let c = sts.clone();
+            let s = measure(
+                move || {
+                    let c = c.clone();
+                    async move {
+                        c.assume_role()
+                            .role_arn("arn:aws:iam::111111111111:role/LoadRole")
+                            .role_session_name("load")
+                            .send()
+                            .await
+                            .is_ok()
+                    }
+                },
+                conns,
+                window,
+            )
+            .await;
+            report(
+                "rootward: sts:AssumeRole (durable session)",
+                conns,
+                &s,
+                b.rps,
+            );
+            let c = org.clone();
+            let s = measure(
+                move || {
+                    let c = c.clone();
+                    async move { c.list_accounts().send().await.is_ok() }
+                },
+                conns,
+                window,
+            )
+            .await;
+            report(
+                "rootward: organizations:ListAccounts (1,000)",
+                conns,
+                &s,
+                b.rps,
+            );
         }
     });
 }

@@ -269,6 +269,45 @@ async fn a_landing_zone_with_an_scp_that_bounds_member_accounts() {
         .await
         .unwrap();
 
+    // In the audit account, a user limited by a policy and a boundary.
+    audit_iam
+        .attach_user_policy()
+        .user_name("bob")
+        .policy_arn("arn:aws:iam::aws:policy/IAMFullAccess")
+        .send()
+        .await
+        .unwrap();
+    audit_iam
+        .put_user_permissions_boundary()
+        .user_name("bob")
+        .permissions_boundary("arn:aws:iam::aws:policy/ReadOnlyAccess")
+        .send()
+        .await
+        .unwrap();
+    let key = audit_iam
+        .create_access_key()
+        .user_name("bob")
+        .send()
+        .await
+        .unwrap();
+    let key = key.access_key().unwrap();
+    let bob =
+        aws_sdk_iam::Client::new(&s.config(key.access_key_id(), key.secret_access_key(), None));
+    let users = bob.list_users().send().await.unwrap();
+    assert_eq!(
+        users.users()[0].arn(),
+        format!("arn:aws:iam::{audit}:user/bob")
+    );
+    let e = bob
+        .create_user()
+        .user_name("eve")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    let msg = e.meta().message().unwrap();
+    assert!(msg.contains("permissions boundary"), "{msg}");
+
     // Removing FullAWSAccess from Security leaves nothing allowed there.
     let e = org
         .detach_policy()
