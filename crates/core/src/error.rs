@@ -25,6 +25,12 @@ pub enum CoreError {
     /// The caller is not allowed; the message is AWS's denial message.
     #[error("{0}")]
     AccessDenied(String),
+    /// A parameter is invalid where IAM answers `InvalidInput`.
+    #[error("{0}")]
+    InvalidInput(String),
+    /// A password does not satisfy the password policy (`PasswordPolicyViolation`).
+    #[error("{0}")]
+    PasswordPolicyViolation(String),
     /// Something broke inside (answered without detail).
     #[error("internal: {0}")]
     Internal(String),

@@ -231,6 +231,9 @@ pub struct ManagedPolicy {
     /// Last update.
     #[serde(with = "time::serde::rfc3339")]
     pub updated: OffsetDateTime,
+    /// The number of the last version created (ids are never reused).
+    #[serde(default)]
+    pub last_version: u32,
 }
 
 /// One version of a managed policy.
@@ -253,6 +256,78 @@ impl ManagedPolicy {
     }
 }
 
+/// An IAM group.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Group {
+    /// Owning account.
+    pub account: String,
+    /// Name (unique per account, case-insensitively).
+    pub name: String,
+    /// Path.
+    pub path: String,
+    /// `AGPA…` id.
+    pub id: String,
+    /// Creation time.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
+    /// Member user names, in the order they were added.
+    #[serde(default)]
+    pub members: Vec<String>,
+    /// Inline policies: name → document.
+    #[serde(default)]
+    pub inline_policies: BTreeMap<String, String>,
+    /// Attached managed policy ARNs.
+    #[serde(default)]
+    pub attached_policies: Vec<String>,
+}
+
+impl Group {
+    /// `arn:aws:iam::ACCOUNT:group/PATH/NAME`.
+    pub fn arn(&self) -> String {
+        format!(
+            "arn:aws:iam::{}:group{}{}",
+            self.account, self.path, self.name
+        )
+    }
+}
+
+/// A console password ("login profile") of an IAM user or of the root user.
+/// Only a salted Argon2id hash (PHC string) is kept, never the password.
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+pub struct LoginProfile {
+    /// Owning account.
+    pub account: String,
+    /// Whose password it is.
+    pub owner: KeyOwner,
+    /// The PHC string of the password's hash; `None` for a root profile
+    /// created without a password (password recovery, spec 02 §2.6.3).
+    pub password_hash: Option<Secret>,
+    /// Whether a new password must be set at next sign-in.
+    pub password_reset_required: bool,
+    /// Creation time.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
+}
+
+impl std::fmt::Debug for LoginProfile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginProfile")
+            .field("account", &self.account)
+            .field("owner", &self.owner)
+            .field("password_reset_required", &self.password_reset_required)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The store key of a login profile.
+pub fn login_profile_key(account: &str, owner: &KeyOwner) -> String {
+    match owner {
+        KeyOwner::User(name) => user_key(account, name),
+        // `#` never occurs in a user name.
+        KeyOwner::Root => format!("{account}/#root"),
+    }
+}
+
 /// One durable row.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "kind")]
@@ -269,6 +344,10 @@ pub enum Record {
     Session(Session),
     /// A managed policy.
     Policy(ManagedPolicy),
+    /// An IAM group.
+    Group(Group),
+    /// A login profile.
+    LoginProfile(LoginProfile),
 }
 
 /// The tables of the store.
@@ -285,6 +364,10 @@ pub mod table {
     pub const POLICIES: &str = "policies";
     /// Roles, keyed by `ACCOUNT/lower-case name`.
     pub const ROLES: &str = "roles";
+    /// Groups, keyed by `ACCOUNT/lower-case name`.
+    pub const GROUPS: &str = "groups";
+    /// Login profiles, keyed by `ACCOUNT/lower-case user name` or `ACCOUNT/#root`.
+    pub const LOGIN_PROFILES: &str = "login_profiles";
 }
 
 /// The store key of a user.
@@ -302,6 +385,8 @@ impl Record {
             Record::Session(_) => table::SESSIONS,
             Record::Policy(_) => table::POLICIES,
             Record::Role(_) => table::ROLES,
+            Record::Group(_) => table::GROUPS,
+            Record::LoginProfile(_) => table::LOGIN_PROFILES,
         }
     }
 
@@ -314,6 +399,8 @@ impl Record {
             Record::Session(s) => s.access_key_id.clone(),
             Record::Policy(p) => p.arn.clone(),
             Record::Role(r) => user_key(&r.account, &r.name),
+            Record::Group(g) => user_key(&g.account, &g.name),
+            Record::LoginProfile(l) => login_profile_key(&l.account, &l.owner),
         }
     }
 }

@@ -55,6 +55,8 @@ pub fn from_core(e: CoreError) -> ApiError {
         },
         CoreError::MalformedPolicy(m) => ApiError::new("MalformedPolicyDocument", 400, m),
         CoreError::AccessDenied(m) => ApiError::new("AccessDenied", 403, m),
+        CoreError::InvalidInput(m) => ApiError::new("InvalidInput", 400, m),
+        CoreError::PasswordPolicyViolation(m) => ApiError::new("PasswordPolicyViolation", 400, m),
         CoreError::Internal(detail) => {
             tracing::error!(%detail, "internal failure");
             ApiError::internal()
@@ -89,6 +91,12 @@ mod tests {
                 400,
             ),
             (CoreError::AccessDenied("x".into()), "AccessDenied", 403),
+            (CoreError::InvalidInput("x".into()), "InvalidInput", 400),
+            (
+                CoreError::PasswordPolicyViolation("x".into()),
+                "PasswordPolicyViolation",
+                400,
+            ),
             (
                 CoreError::Internal("secret detail".into()),
                 "InternalFailure",
