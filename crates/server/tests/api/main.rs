@@ -8,5 +8,10 @@
 )]
 
 mod common;
+mod groups;
 mod iam;
+mod login_profiles;
+mod managed_policies;
+mod roles;
+mod simulate;
 mod sts;
