@@ -195,7 +195,7 @@ pub fn set_user_permissions_boundary(
     };
     let u = user_for(svc, caller, action, user)?;
     if let Some(arn) = policy_arn {
-        managed_exists(svc, caller, arn)?;
+        super::managed::check_boundary(&svc.read(), &caller.account, arn)?;
     }
     svc.mutate(|state| {
         let mut u = state.user(&u.account, &u.name).cloned().unwrap_or(u);

@@ -189,9 +189,9 @@ pub fn attach_role_policy(
             .cloned()
             .ok_or_else(|| no_such_role(role))?;
         if !r.attached_policies.iter().any(|a| a == policy_arn) {
-            if r.attached_policies.len() >= 10 {
+            if r.attached_policies.len() >= 20 {
                 return Err(CoreError::LimitExceeded(
-                    "Cannot exceed quota for PoliciesPerRole: 10".into(),
+                    "Cannot exceed quota for PoliciesPerRole: 20".into(),
                 ));
             }
             r.attached_policies.push(policy_arn.to_owned());
