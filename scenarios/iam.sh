@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Scenario: the endpoint with the real AWS CLI and boto3 — identity, IAM users,
-# keys, inline and managed policies, a boundary, denials, and a kill -9 restart.
+# keys, inline and managed policies, a boundary, denials, groups, customer
+# policies with versions, login profiles, simulation, and a kill -9 restart.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . scenarios/lib.sh
@@ -52,13 +53,53 @@ expect_eq "role session reads" "admin alice" "$(as_role aws iam list-users --que
 expect_error "role session cannot write" AccessDenied as_role aws iam create-user --user-name mallory
 expect_error "alice may not assume the role" AccessDenied as_alice aws sts assume-role --role-arn arn:aws:iam::111111111111:role/Reader --role-session-name try
 
+# Groups: a member gets the group's policies; detaching takes them away.
+aws iam create-user --user-name gus >/dev/null && pass "create-user gus"
+read -r GUS_KEY GUS_SECRET < <(aws iam create-access-key --user-name gus --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)
+as_gus() { AWS_ACCESS_KEY_ID=$GUS_KEY AWS_SECRET_ACCESS_KEY=$GUS_SECRET "$@"; }
+aws iam create-group --group-name Readers >/dev/null && pass "create-group Readers"
+aws iam add-user-to-group --group-name Readers --user-name gus && pass "add gus to Readers"
+expect_error "gus cannot list yet" AccessDenied as_gus aws iam list-users
+# Customer-managed policy with versions.
+POLICY_ARN=$(aws iam create-policy --policy-name ListUsers \
+  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:ListUsers","iam:GetUser"],"Resource":"*"}]}' \
+  --query Policy.Arn --output text)
+expect_eq "customer policy ARN" "arn:aws:iam::111111111111:policy/ListUsers" "$POLICY_ARN"
+aws iam attach-group-policy --group-name Readers --policy-arn "$POLICY_ARN" && pass "attach ListUsers to Readers"
+expect_eq "gus lists users through his group" "admin alice gus" "$(as_gus aws iam list-users --query 'Users[].UserName' --output text | tr '\t' ' ')"
+expect_eq "group members" "gus" "$(aws iam get-group --group-name Readers --query 'Users[].UserName' --output text)"
+expect_error "a member cannot be deleted" DeleteConflict aws iam delete-user --user-name gus
+aws iam create-policy-version --policy-arn "$POLICY_ARN" --set-as-default \
+  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}]}' >/dev/null && pass "policy v2 as default"
+expect_eq "default version" "v2" "$(aws iam get-policy --policy-arn "$POLICY_ARN" --query Policy.DefaultVersionId --output text)"
+expect_error "v2 drops ListUsers at once" AccessDenied as_gus aws iam list-users
+expect_error "default version cannot be deleted" DeleteConflict aws iam delete-policy-version --policy-arn "$POLICY_ARN" --version-id v2
+expect_error "attached policy cannot be deleted" DeleteConflict aws iam delete-policy --policy-arn "$POLICY_ARN"
+expect_eq "versions" "v2 v1" "$(aws iam list-policy-versions --policy-arn "$POLICY_ARN" --query 'Versions[].VersionId' --output text | tr '\t' ' ')"
+# Simulation of a principal's own policies.
+expect_eq "simulate gus" "implicitDeny allowed" "$(aws iam simulate-principal-policy --policy-source-arn arn:aws:iam::111111111111:user/gus \
+  --action-names iam:ListUsers iam:GetUser --query 'EvaluationResults[].EvalDecision' --output text | tr '\t' ' ')"
+# Login profiles.
+aws iam create-login-profile --user-name gus --password 'Gus-Passw0rd!' --password-reset-required >/dev/null && pass "create-login-profile gus"
+expect_eq "reset required" "True" "$(aws iam get-login-profile --user-name gus --query LoginProfile.PasswordResetRequired --output text)"
+expect_error "second login profile" EntityAlreadyExists aws iam create-login-profile --user-name gus --password 'Gus-Passw0rd!'
+expect_error "weak password" PasswordPolicyViolation aws iam create-login-profile --user-name alice --password weak
+expect_error "no login profile" NoSuchEntity aws iam get-login-profile --user-name alice
+expect_eq "account summary" "3 1 1" "$(aws iam get-account-summary --query 'SummaryMap.[Users,Groups,Policies]' --output text | tr '\t' ' ')"
+
 # boto3 drives the same endpoint.
 python3 - <<'PY' && pass "boto3 get_caller_identity and list_users" || fail "boto3"
 import boto3, os
 sts = boto3.client("sts", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
 assert sts.get_caller_identity()["Arn"] == "arn:aws:iam::111111111111:user/admin"
 iam = boto3.client("iam", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
-assert [u["UserName"] for u in iam.list_users()["Users"]] == ["admin", "alice"]
+assert [u["UserName"] for u in iam.list_users()["Users"]] == ["admin", "alice", "gus"]
+assert [g["GroupName"] for g in iam.list_groups_for_user(UserName="gus")["Groups"]] == ["Readers"]
+doc = iam.get_policy_version(PolicyArn="arn:aws:iam::111111111111:policy/ListUsers", VersionId="v1")["PolicyVersion"]["Document"]
+assert doc["Statement"][0]["Action"] == ["iam:ListUsers", "iam:GetUser"], doc
+r = iam.simulate_custom_policy(PolicyInputList=['{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}'],
+                               ActionNames=["s3:GetObject"])["EvaluationResults"][0]
+assert r["EvalDecision"] == "explicitDeny" and r["MatchedStatements"][0]["SourcePolicyId"] == "PolicyInputList.1", r
 try:
     iam.get_user(UserName="nobody")
     raise SystemExit("expected NoSuchEntity")
@@ -73,6 +114,10 @@ expect_eq "alice survives kill -9" "arn:aws:iam::111111111111:user/ops/alice" \
   "$(aws iam get-user --user-name alice --query User.Arn --output text)"
 expect_eq "alice's key survives kill -9" "arn:aws:iam::111111111111:user/ops/alice" \
   "$(as_alice aws sts get-caller-identity --query Arn --output text)"
+expect_eq "group membership survives kill -9" "gus" "$(aws iam get-group --group-name Readers --query 'Users[].UserName' --output text)"
+expect_eq "policy default version survives kill -9" "v2" "$(aws iam get-policy --policy-arn "$POLICY_ARN" --query Policy.DefaultVersionId --output text)"
+expect_error "v2 still decides after kill -9" AccessDenied as_gus aws iam list-users
+expect_eq "login profile survives kill -9" "gus" "$(aws iam get-login-profile --user-name gus --query LoginProfile.UserName --output text)"
 expect_eq "no second bootstrap" "1" "$(grep -c '^export' "$WORK/data/bootstrap-credentials")"
 
 summary

@@ -285,6 +285,22 @@ impl Service {
                 .iter()
                 .filter_map(|arn| state.compiled_managed.get(arn)),
         );
+        // A user also has its groups' inline and attached policies.
+        if let CallerKind::User { name } = &caller.kind {
+            for g in state.groups_for_user(&caller.account, name) {
+                if let Some(c) = state
+                    .compiled_groups
+                    .get(&crate::model::user_key(&g.account, &g.name))
+                {
+                    identity.extend(c.iter());
+                }
+                identity.extend(
+                    g.attached_policies
+                        .iter()
+                        .filter_map(|arn| state.compiled_managed.get(arn)),
+                );
+            }
+        }
         let boundary = boundary_arn.and_then(|arn| state.compiled_managed.get(arn));
         let session: Vec<Policy> = caller
             .session_policies

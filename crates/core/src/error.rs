@@ -28,6 +28,12 @@ pub enum CoreError {
     /// An AWS Organizations failure, in its own words (spec 03 §3.5).
     #[error("{0}")]
     Organizations(crate::org::OrgError),
+    /// A parameter is invalid where IAM answers `InvalidInput`.
+    #[error("{0}")]
+    InvalidInput(String),
+    /// A password does not satisfy the password policy (`PasswordPolicyViolation`).
+    #[error("{0}")]
+    PasswordPolicyViolation(String),
     /// Something broke inside (answered without detail).
     #[error("internal: {0}")]
     Internal(String),

@@ -231,6 +231,9 @@ pub struct ManagedPolicy {
     /// Last update.
     #[serde(with = "time::serde::rfc3339")]
     pub updated: OffsetDateTime,
+    /// The number of the last version created (ids are never reused).
+    #[serde(default)]
+    pub last_version: u32,
 }
 
 /// One version of a managed policy.
@@ -250,6 +253,78 @@ impl ManagedPolicy {
             .get(&self.default_version)
             .map(|v| v.document.as_str())
             .unwrap_or("")
+    }
+}
+
+/// An IAM group.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Group {
+    /// Owning account.
+    pub account: String,
+    /// Name (unique per account, case-insensitively).
+    pub name: String,
+    /// Path.
+    pub path: String,
+    /// `AGPA…` id.
+    pub id: String,
+    /// Creation time.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
+    /// Member user names, in the order they were added.
+    #[serde(default)]
+    pub members: Vec<String>,
+    /// Inline policies: name → document.
+    #[serde(default)]
+    pub inline_policies: BTreeMap<String, String>,
+    /// Attached managed policy ARNs.
+    #[serde(default)]
+    pub attached_policies: Vec<String>,
+}
+
+impl Group {
+    /// `arn:aws:iam::ACCOUNT:group/PATH/NAME`.
+    pub fn arn(&self) -> String {
+        format!(
+            "arn:aws:iam::{}:group{}{}",
+            self.account, self.path, self.name
+        )
+    }
+}
+
+/// A console password ("login profile") of an IAM user or of the root user.
+/// Only a salted Argon2id hash (PHC string) is kept, never the password.
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+pub struct LoginProfile {
+    /// Owning account.
+    pub account: String,
+    /// Whose password it is.
+    pub owner: KeyOwner,
+    /// The PHC string of the password's hash; `None` for a root profile
+    /// created without a password (password recovery, spec 02 §2.6.3).
+    pub password_hash: Option<Secret>,
+    /// Whether a new password must be set at next sign-in.
+    pub password_reset_required: bool,
+    /// Creation time.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
+}
+
+impl std::fmt::Debug for LoginProfile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginProfile")
+            .field("account", &self.account)
+            .field("owner", &self.owner)
+            .field("password_reset_required", &self.password_reset_required)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The store key of a login profile.
+pub fn login_profile_key(account: &str, owner: &KeyOwner) -> String {
+    match owner {
+        KeyOwner::User(name) => user_key(account, name),
+        // `#` never occurs in a user name.
+        KeyOwner::Root => format!("{account}/#root"),
     }
 }
 
@@ -283,6 +358,10 @@ pub enum Record {
     CreateAccountStatus(crate::org::model::CreateAccountStatus),
     /// A handshake (invitation).
     Handshake(crate::org::model::Handshake),
+    /// An IAM group.
+    Group(Group),
+    /// A login profile.
+    LoginProfile(LoginProfile),
 }
 
 /// The tables of the store.
@@ -313,6 +392,10 @@ pub mod table {
     pub const CREATE_ACCOUNT_STATUSES: &str = "create_account_statuses";
     /// Handshakes, keyed by id.
     pub const HANDSHAKES: &str = "handshakes";
+    /// Groups, keyed by `ACCOUNT/lower-case name`.
+    pub const GROUPS: &str = "groups";
+    /// Login profiles, keyed by `ACCOUNT/lower-case user name` or `ACCOUNT/#root`.
+    pub const LOGIN_PROFILES: &str = "login_profiles";
 }
 
 /// The store key of a user.
@@ -337,6 +420,8 @@ impl Record {
             Record::OrgAttachment(_) => table::ORG_ATTACHMENTS,
             Record::CreateAccountStatus(_) => table::CREATE_ACCOUNT_STATUSES,
             Record::Handshake(_) => table::HANDSHAKES,
+            Record::Group(_) => table::GROUPS,
+            Record::LoginProfile(_) => table::LOGIN_PROFILES,
         }
     }
 
@@ -356,6 +441,8 @@ impl Record {
             Record::OrgAttachment(a) => a.key(),
             Record::CreateAccountStatus(c) => c.id.clone(),
             Record::Handshake(h) => h.id.clone(),
+            Record::Group(g) => user_key(&g.account, &g.name),
+            Record::LoginProfile(l) => login_profile_key(&l.account, &l.owner),
         }
     }
 }

@@ -6,10 +6,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use rootward_policy::{Policy, PolicyKind};
 
-use crate::model::Role;
 use crate::model::{
     AccessKey, Account, Change, ManagedPolicy, Record, Session, User, table, user_key,
 };
+use crate::model::{Group, LoginProfile, Role, login_profile_key};
 use crate::store::{Row, StoreError};
 
 /// Every record, plus compiled policies.
@@ -35,6 +35,12 @@ pub struct State {
     pub compiled_roles: HashMap<String, (Vec<Policy>, Option<Policy>)>,
     /// AWS Organizations.
     pub org: crate::org::state::OrgState,
+    /// Groups by `ACCOUNT/lower-case name`.
+    pub groups: BTreeMap<String, Group>,
+    /// Compiled inline group policies, by group key.
+    pub compiled_groups: HashMap<String, Vec<Policy>>,
+    /// Login profiles by [`login_profile_key`].
+    pub login_profiles: BTreeMap<String, LoginProfile>,
 }
 
 impl State {
@@ -96,9 +102,11 @@ impl State {
                 self.sessions.insert(s.access_key_id.clone(), s);
             }
             Change::Put(Record::Policy(p)) => {
-                if let Ok(c) = Policy::parse(p.arn.clone(), p.document(), PolicyKind::Identity) {
-                    self.compiled_managed.insert(p.arn.clone(), c);
-                }
+                // The default version decides, from the moment it is set.
+                match Policy::parse(p.arn.clone(), p.document(), PolicyKind::Identity) {
+                    Ok(c) => self.compiled_managed.insert(p.arn.clone(), c),
+                    Err(_) => self.compiled_managed.remove(&p.arn),
+                };
                 self.policies.insert(p.arn.clone(), p);
             }
             Change::Put(
@@ -110,6 +118,22 @@ impl State {
                 | Record::CreateAccountStatus(_)
                 | Record::Handshake(_)),
             ) => self.org.put(r),
+            Change::Put(Record::Group(g)) => {
+                let key = user_key(&g.account, &g.name);
+                let compiled = g
+                    .inline_policies
+                    .iter()
+                    .filter_map(|(name, doc)| {
+                        Policy::parse(format!("{}#{name}", g.arn()), doc, PolicyKind::Identity).ok()
+                    })
+                    .collect();
+                self.compiled_groups.insert(key.clone(), compiled);
+                self.groups.insert(key, g);
+            }
+            Change::Put(Record::LoginProfile(l)) => {
+                self.login_profiles
+                    .insert(login_profile_key(&l.account, &l.owner), l);
+            }
             Change::Delete(t, key) => match t {
                 table::ACCOUNTS => {
                     self.accounts.remove(&key);
@@ -131,6 +155,13 @@ impl State {
                 table::POLICIES => {
                     self.policies.remove(&key);
                     self.compiled_managed.remove(&key);
+                }
+                table::GROUPS => {
+                    self.groups.remove(&key);
+                    self.compiled_groups.remove(&key);
+                }
+                table::LOGIN_PROFILES => {
+                    self.login_profiles.remove(&key);
                 }
                 _ => self.org.delete(t, &key),
             },
@@ -154,5 +185,29 @@ impl State {
             .range(prefix.clone()..)
             .take_while(move |(k, _)| k.starts_with(&prefix))
             .map(|(_, u)| u)
+    }
+
+    /// A group by account and name.
+    pub fn group(&self, account: &str, name: &str) -> Option<&Group> {
+        self.groups.get(&user_key(account, name))
+    }
+
+    /// The groups of an account, in name order.
+    pub fn groups_of<'a>(&'a self, account: &'a str) -> impl Iterator<Item = &'a Group> + 'a {
+        let prefix = format!("{account}/");
+        self.groups
+            .range(prefix.clone()..)
+            .take_while(move |(k, _)| k.starts_with(&prefix))
+            .map(|(_, g)| g)
+    }
+
+    /// The groups a user belongs to (names compare case-insensitively).
+    pub fn groups_for_user<'a>(
+        &'a self,
+        account: &'a str,
+        user: &'a str,
+    ) -> impl Iterator<Item = &'a Group> + 'a {
+        self.groups_of(account)
+            .filter(move |g| g.members.iter().any(|m| m.eq_ignore_ascii_case(user)))
     }
 }

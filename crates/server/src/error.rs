@@ -59,6 +59,8 @@ pub fn from_core(e: CoreError) -> ApiError {
         CoreError::MalformedPolicy(m) => ApiError::new("MalformedPolicyDocument", 400, m),
         CoreError::AccessDenied(m) => ApiError::new("AccessDenied", 403, m),
         CoreError::Organizations(e) => from_org(e),
+        CoreError::InvalidInput(m) => ApiError::new("InvalidInput", 400, m),
+        CoreError::PasswordPolicyViolation(m) => ApiError::new("PasswordPolicyViolation", 400, m),
         CoreError::Internal(detail) => {
             tracing::error!(%detail, "internal failure");
             ApiError::internal()
@@ -82,6 +84,8 @@ pub fn from_core_org(e: CoreError) -> ApiError {
         CoreError::Organizations(e) => from_org(e),
         CoreError::AccessDenied(m) => ApiError::new("AccessDeniedException", 400, m),
         CoreError::Validation(m)
+        | CoreError::InvalidInput(m)
+        | CoreError::PasswordPolicyViolation(m)
         | CoreError::MalformedPolicy(m)
         | CoreError::NoSuchEntity(m)
         | CoreError::EntityAlreadyExists(m)
@@ -125,6 +129,12 @@ mod tests {
                 400,
             ),
             (CoreError::AccessDenied("x".into()), "AccessDenied", 403),
+            (CoreError::InvalidInput("x".into()), "InvalidInput", 400),
+            (
+                CoreError::PasswordPolicyViolation("x".into()),
+                "PasswordPolicyViolation",
+                400,
+            ),
             (
                 CoreError::Internal("secret detail".into()),
                 "InternalFailure",

@@ -41,6 +41,7 @@ fn managed(
         default_version: "v1".to_owned(),
         created,
         updated: created,
+        last_version: 1,
     }
 }
 

@@ -1,9 +1,15 @@
-//! IAM: users, access keys, policies. One file per AWS noun.
+//! IAM: users, groups, roles, access keys, login profiles, policies,
+//! account summary, simulation. One file per AWS noun.
 
 pub mod access_keys;
 pub mod builtin;
+pub mod groups;
+pub mod login_profiles;
+pub mod managed;
 pub mod policies;
 pub mod roles;
+pub mod simulate;
+pub mod summary;
 pub mod users;
 
 use crate::error::CoreError;

@@ -98,8 +98,8 @@ pub fn list_user_policies(
     Ok(u.inline_policies.keys().cloned().collect())
 }
 
-fn managed_exists(svc: &Service, arn: &str) -> Result<(), CoreError> {
-    if svc.read().policies.contains_key(arn) {
+fn managed_exists(svc: &Service, caller: &Caller, arn: &str) -> Result<(), CoreError> {
+    if super::managed::visible(&svc.read(), &caller.account, arn) {
         Ok(())
     } else {
         Err(CoreError::NoSuchEntity(format!(
@@ -117,7 +117,7 @@ pub fn attach_user_policy(
     policy_arn: &str,
 ) -> Result<(), CoreError> {
     let u = user_for(svc, caller, "iam:AttachUserPolicy", user)?;
-    managed_exists(svc, policy_arn)?;
+    managed_exists(svc, caller, policy_arn)?;
     if is_task_policy(policy_arn) {
         return Err(CoreError::Validation(format!(
             "PolicyNotAttachable: Policy {policy_arn} is not attachable."
@@ -195,7 +195,7 @@ pub fn set_user_permissions_boundary(
     };
     let u = user_for(svc, caller, action, user)?;
     if let Some(arn) = policy_arn {
-        managed_exists(svc, arn)?;
+        super::managed::check_boundary(&svc.read(), &caller.account, arn)?;
     }
     svc.mutate(|state| {
         let mut u = state.user(&u.account, &u.name).cloned().unwrap_or(u);

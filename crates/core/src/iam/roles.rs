@@ -1,4 +1,5 @@
-//! IAM roles: CreateRole, GetRole, ListRoles, DeleteRole, and their policies.
+//! IAM roles: CreateRole, GetRole, ListRoles, UpdateRole, DeleteRole, the
+//! trust policy, inline and attached policies, the permissions boundary.
 
 use rootward_policy::PolicyKind;
 
@@ -8,7 +9,6 @@ use crate::ids;
 use crate::model::{Change, Record, Role, table, user_key};
 use crate::service::Service;
 
-use super::builtin::is_task_policy;
 use super::policies::check_document;
 use super::{check_name, check_path};
 
@@ -44,6 +44,18 @@ pub struct CreateRole<'a> {
     pub description: Option<&'a str>,
     /// Longest session (3,600–43,200 s; default 3,600).
     pub max_session_duration: Option<i64>,
+    /// Permissions boundary policy ARN.
+    pub permissions_boundary: Option<&'a str>,
+}
+
+fn check_max_session(max: i64) -> Result<(), CoreError> {
+    if (3_600..=43_200).contains(&max) {
+        Ok(())
+    } else {
+        Err(CoreError::Validation(format!(
+            "1 validation error detected: Value '{max}' at 'maxSessionDuration' failed to satisfy constraint: Member must have value between 3600 and 43200"
+        )))
+    }
 }
 
 /// `iam:CreateRole`.
@@ -56,14 +68,18 @@ pub fn create_role(
     let path = input.path.unwrap_or("/");
     check_path(path)?;
     let max = input.max_session_duration.unwrap_or(3_600);
-    if !(3_600..=43_200).contains(&max) {
-        return Err(CoreError::Validation(format!(
-            "1 validation error detected: Value '{max}' at 'maxSessionDuration' failed to satisfy constraint: Member must have value between 3600 and 43200"
-        )));
-    }
+    check_max_session(max)?;
     let arn = format!("arn:aws:iam::{}:role{path}{}", caller.account, input.name);
-    svc.authorize(caller, "iam:CreateRole", &arn, None, &[])?;
+    let extra: Vec<(&str, &str)> = input
+        .permissions_boundary
+        .map(|b| ("iam:PermissionsBoundary", b))
+        .into_iter()
+        .collect();
+    svc.authorize(caller, "iam:CreateRole", &arn, None, &extra)?;
     check_document(input.trust_policy, PolicyKind::Trust)?;
+    if let Some(b) = input.permissions_boundary {
+        super::managed::check_boundary(&svc.read(), &caller.account, b)?;
+    }
     let now = svc.now();
     svc.mutate(|state| {
         if state.role(&caller.account, input.name).is_some() {
@@ -83,7 +99,7 @@ pub fn create_role(
             max_session_duration: max,
             inline_policies: Default::default(),
             attached_policies: Vec::new(),
-            permissions_boundary: None,
+            permissions_boundary: input.permissions_boundary.map(str::to_owned),
         };
         Ok((role.clone(), vec![Change::Put(Record::Role(role))]))
     })
@@ -166,25 +182,16 @@ pub fn attach_role_policy(
     policy_arn: &str,
 ) -> Result<(), CoreError> {
     role_for(svc, caller, "iam:AttachRolePolicy", role)?;
-    if !svc.read().policies.contains_key(policy_arn) {
-        return Err(CoreError::NoSuchEntity(format!(
-            "Policy {policy_arn} does not exist or is not attachable."
-        )));
-    }
-    if is_task_policy(policy_arn) {
-        return Err(CoreError::Validation(format!(
-            "PolicyNotAttachable: Policy {policy_arn} is not attachable."
-        )));
-    }
+    super::managed::check_attachable(&svc.read(), &caller.account, policy_arn)?;
     svc.mutate(|state| {
         let mut r = state
             .role(&caller.account, role)
             .cloned()
             .ok_or_else(|| no_such_role(role))?;
         if !r.attached_policies.iter().any(|a| a == policy_arn) {
-            if r.attached_policies.len() >= 10 {
+            if r.attached_policies.len() >= 20 {
                 return Err(CoreError::LimitExceeded(
-                    "Cannot exceed quota for PoliciesPerRole: 10".into(),
+                    "Cannot exceed quota for PoliciesPerRole: 20".into(),
                 ));
             }
             r.attached_policies.push(policy_arn.to_owned());
@@ -214,5 +221,156 @@ pub fn detach_role_policy(
             )));
         }
         Ok(((), vec![Change::Put(Record::Role(r))]))
+    })
+}
+
+/// Re-reads the role inside a mutation, applies `f` and stores it.
+fn update(
+    svc: &Service,
+    caller: &Caller,
+    name: &str,
+    f: impl FnOnce(&mut Role) -> Result<(), CoreError>,
+) -> Result<(), CoreError> {
+    svc.mutate(|state| {
+        let mut r = state
+            .role(&caller.account, name)
+            .cloned()
+            .ok_or_else(|| no_such_role(name))?;
+        f(&mut r)?;
+        Ok(((), vec![Change::Put(Record::Role(r))]))
+    })
+}
+
+fn no_such_role_policy(name: &str) -> CoreError {
+    CoreError::NoSuchEntity(format!("The role policy with name {name} cannot be found."))
+}
+
+/// `iam:GetRolePolicy`.
+pub fn get_role_policy(
+    svc: &Service,
+    caller: &Caller,
+    role: &str,
+    policy_name: &str,
+) -> Result<String, CoreError> {
+    let r = role_for(svc, caller, "iam:GetRolePolicy", role)?;
+    r.inline_policies
+        .get(policy_name)
+        .cloned()
+        .ok_or_else(|| no_such_role_policy(policy_name))
+}
+
+/// `iam:DeleteRolePolicy`.
+pub fn delete_role_policy(
+    svc: &Service,
+    caller: &Caller,
+    role: &str,
+    policy_name: &str,
+) -> Result<(), CoreError> {
+    role_for(svc, caller, "iam:DeleteRolePolicy", role)?;
+    update(svc, caller, role, |r| {
+        r.inline_policies
+            .remove(policy_name)
+            .map(|_| ())
+            .ok_or_else(|| no_such_role_policy(policy_name))
+    })
+}
+
+/// `iam:ListRolePolicies`.
+pub fn list_role_policies(
+    svc: &Service,
+    caller: &Caller,
+    role: &str,
+) -> Result<Vec<String>, CoreError> {
+    let r = role_for(svc, caller, "iam:ListRolePolicies", role)?;
+    Ok(r.inline_policies.keys().cloned().collect())
+}
+
+/// `iam:ListAttachedRolePolicies`: (name, ARN) pairs.
+pub fn list_attached_role_policies(
+    svc: &Service,
+    caller: &Caller,
+    role: &str,
+    path_prefix: Option<&str>,
+) -> Result<Vec<(String, String)>, CoreError> {
+    let r = role_for(svc, caller, "iam:ListAttachedRolePolicies", role)?;
+    Ok(super::groups::attached_names(
+        svc,
+        &r.attached_policies,
+        path_prefix,
+    ))
+}
+
+/// `iam:PutRolePermissionsBoundary` / `iam:DeleteRolePermissionsBoundary`.
+pub fn set_role_permissions_boundary(
+    svc: &Service,
+    caller: &Caller,
+    role: &str,
+    policy_arn: Option<&str>,
+) -> Result<(), CoreError> {
+    let action = if policy_arn.is_some() {
+        "iam:PutRolePermissionsBoundary"
+    } else {
+        "iam:DeleteRolePermissionsBoundary"
+    };
+    let extra: Vec<(&str, &str)> = policy_arn
+        .map(|b| ("iam:PermissionsBoundary", b))
+        .into_iter()
+        .collect();
+    svc.authorize(caller, action, &role_arn(svc, caller, role), None, &extra)?;
+    if let Some(b) = policy_arn {
+        super::managed::check_boundary(&svc.read(), &caller.account, b)?;
+    }
+    update(svc, caller, role, |r| {
+        if policy_arn.is_none() && r.permissions_boundary.is_none() {
+            return Err(CoreError::NoSuchEntity(format!(
+                "The role {} has no permissions boundary.",
+                r.name
+            )));
+        }
+        r.permissions_boundary = policy_arn.map(str::to_owned);
+        Ok(())
+    })
+}
+
+/// `iam:UpdateRole`: description and longest session.
+pub fn update_role(
+    svc: &Service,
+    caller: &Caller,
+    role: &str,
+    description: Option<&str>,
+    max_session_duration: Option<i64>,
+) -> Result<(), CoreError> {
+    if let Some(m) = max_session_duration {
+        check_max_session(m)?;
+    }
+    if description.is_some_and(|d| d.chars().count() > 1000) {
+        return Err(CoreError::Validation(
+            "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 1000".into(),
+        ));
+    }
+    role_for(svc, caller, "iam:UpdateRole", role)?;
+    update(svc, caller, role, |r| {
+        if let Some(d) = description {
+            r.description = Some(d.to_owned());
+        }
+        if let Some(m) = max_session_duration {
+            r.max_session_duration = m;
+        }
+        Ok(())
+    })
+}
+
+/// `iam:UpdateAssumeRolePolicy`.
+pub fn update_assume_role_policy(
+    svc: &Service,
+    caller: &Caller,
+    role: &str,
+    document: &str,
+) -> Result<(), CoreError> {
+    role_for(svc, caller, "iam:UpdateAssumeRolePolicy", role)?;
+    check_document(document, PolicyKind::Trust)?;
+    update(svc, caller, role, |r| {
+        document.clone_into(&mut r.trust_policy);
+        Ok(())
     })
 }

@@ -19,11 +19,29 @@ pub fn create_user(
     name: &str,
     path: Option<&str>,
 ) -> Result<User, CoreError> {
+    create_user_with_boundary(svc, caller, name, path, None)
+}
+
+/// `iam:CreateUser` with its `PermissionsBoundary` parameter.
+pub fn create_user_with_boundary(
+    svc: &Service,
+    caller: &Caller,
+    name: &str,
+    path: Option<&str>,
+    boundary: Option<&str>,
+) -> Result<User, CoreError> {
     check_name("userName", name, 64)?;
     let path = path.unwrap_or("/");
     check_path(path)?;
     let arn = format!("arn:aws:iam::{}:user{path}{name}", caller.account);
-    svc.authorize(caller, "iam:CreateUser", &arn, None, &[])?;
+    let extra: Vec<(&str, &str)> = boundary
+        .map(|b| ("iam:PermissionsBoundary", b))
+        .into_iter()
+        .collect();
+    svc.authorize(caller, "iam:CreateUser", &arn, None, &extra)?;
+    if let Some(b) = boundary {
+        super::managed::check_boundary(&svc.read(), &caller.account, b)?;
+    }
     let now = svc.now();
     svc.mutate(|state| {
         if state.user(&caller.account, name).is_some() {
@@ -39,7 +57,7 @@ pub fn create_user(
             created: now,
             inline_policies: Default::default(),
             attached_policies: Vec::new(),
-            permissions_boundary: None,
+            permissions_boundary: boundary.map(str::to_owned),
         };
         Ok((user.clone(), vec![Change::Put(Record::User(user))]))
     })
@@ -124,6 +142,13 @@ pub fn delete_user(svc: &Service, caller: &Caller, name: &str) -> Result<(), Cor
         });
         if has_keys || !user.inline_policies.is_empty() || !user.attached_policies.is_empty() {
             return Err(CoreError::DeleteConflict("Cannot delete entity, must delete policies and access keys first.".into()));
+        }
+        if state.groups_for_user(&caller.account, &user.name).next().is_some() {
+            return Err(CoreError::DeleteConflict("Cannot delete entity, must remove users from group first.".into()));
+        }
+        let profile = crate::model::login_profile_key(&caller.account, &crate::model::KeyOwner::User(user.name.clone()));
+        if state.login_profiles.contains_key(&profile) {
+            return Err(CoreError::DeleteConflict("Cannot delete entity, must delete login profile first.".into()));
         }
         Ok(((), vec![Change::Delete(table::USERS, user_key(&caller.account, name))]))
     })

@@ -59,6 +59,32 @@ impl Params {
     }
 }
 
+impl Params {
+    /// A list member (`Name.member.1`, `Name.member.2`, …), in order, up to the first gap.
+    pub fn list(&self, name: &str) -> Vec<&str> {
+        (1..)
+            .map_while(|i| self.get(&format!("{name}.member.{i}")))
+            .collect()
+    }
+
+    /// An optional boolean parameter (`true` / `false`).
+    pub fn bool(&self, name: &str) -> Result<Option<bool>, ApiError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
+            Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
+            Some(v) => Err(ApiError::new(
+                "ValidationError",
+                400,
+                format!(
+                    "1 validation error detected: Value '{v}' at '{}' failed to satisfy constraint: Member must be a boolean",
+                    lower_camel(name)
+                ),
+            )),
+        }
+    }
+}
+
 /// `UserName` → `userName`, as Coral names members in validation messages.
 pub fn lower_camel(name: &str) -> String {
     let mut c = name.chars();
@@ -133,6 +159,10 @@ mod tests {
         assert_eq!(e.code, "ValidationError");
         assert!(e.message.contains("'userName'"));
         assert!(Params::parse(b"D=x").int("D").is_err());
+        let p = Params::parse(b"A.member.1=x&A.member.2=y&A.member.4=z&B=true");
+        assert_eq!(p.list("A"), ["x", "y"]);
+        assert_eq!(p.bool("B").unwrap(), Some(true));
+        assert!(Params::parse(b"B=yes").bool("B").is_err());
     }
 
     #[test]

@@ -8,6 +8,11 @@
 )]
 
 mod common;
+mod groups;
 mod iam;
+mod login_profiles;
+mod managed_policies;
 mod organizations;
+mod roles;
+mod simulate;
 mod sts;

@@ -1,8 +1,13 @@
 //! IAM (query protocol): the operation table. Handlers live by AWS noun.
 
 mod access_keys;
+mod groups;
+mod login_profiles;
+mod managed;
 mod policies;
 mod roles;
+mod simulate;
+mod summary;
 mod users;
 
 use crate::error::ApiError;
@@ -14,43 +19,101 @@ type Handler = fn(&Ctx<'_>, &Params) -> Result<Option<Xml>, ApiError>;
 
 /// Every IAM operation this endpoint serves.
 const OPERATIONS: &[(&str, Handler)] = &[
+    ("AddUserToGroup", groups::add_user_to_group),
+    ("AttachGroupPolicy", groups::attach_group_policy),
     ("AttachRolePolicy", roles::attach_role_policy),
     ("AttachUserPolicy", policies::attach_user_policy),
     ("CreateAccessKey", access_keys::create_access_key),
+    ("CreateGroup", groups::create_group),
+    ("CreateLoginProfile", login_profiles::create_login_profile),
+    ("CreatePolicy", managed::create_policy),
+    ("CreatePolicyVersion", managed::create_policy_version),
     ("CreateRole", roles::create_role),
     ("CreateUser", users::create_user),
     ("DeleteAccessKey", access_keys::delete_access_key),
+    ("DeleteGroup", groups::delete_group),
+    ("DeleteGroupPolicy", groups::delete_group_policy),
+    ("DeleteLoginProfile", login_profiles::delete_login_profile),
+    ("DeletePolicy", managed::delete_policy),
+    ("DeletePolicyVersion", managed::delete_policy_version),
     ("DeleteRole", roles::delete_role),
+    (
+        "DeleteRolePermissionsBoundary",
+        roles::delete_role_permissions_boundary,
+    ),
+    ("DeleteRolePolicy", roles::delete_role_policy),
     ("DeleteUser", users::delete_user),
     (
         "DeleteUserPermissionsBoundary",
         policies::delete_user_permissions_boundary,
     ),
     ("DeleteUserPolicy", policies::delete_user_policy),
+    ("DetachGroupPolicy", groups::detach_group_policy),
     ("DetachRolePolicy", roles::detach_role_policy),
     ("DetachUserPolicy", policies::detach_user_policy),
     (
         "GetAccessKeyLastUsed",
         access_keys::get_access_key_last_used,
     ),
+    ("GetAccountSummary", summary::get_account_summary),
+    ("GetGroup", groups::get_group),
+    ("GetGroupPolicy", groups::get_group_policy),
+    ("GetLoginProfile", login_profiles::get_login_profile),
+    ("GetPolicy", managed::get_policy),
+    ("GetPolicyVersion", managed::get_policy_version),
     ("GetRole", roles::get_role),
+    ("GetRolePolicy", roles::get_role_policy),
     ("GetUser", users::get_user),
     ("GetUserPolicy", policies::get_user_policy),
     ("ListAccessKeys", access_keys::list_access_keys),
     (
+        "ListAttachedGroupPolicies",
+        groups::list_attached_group_policies,
+    ),
+    (
+        "ListAttachedRolePolicies",
+        roles::list_attached_role_policies,
+    ),
+    (
         "ListAttachedUserPolicies",
         policies::list_attached_user_policies,
     ),
+    ("ListEntitiesForPolicy", managed::list_entities_for_policy),
+    ("ListGroupPolicies", groups::list_group_policies),
+    ("ListGroups", groups::list_groups),
+    ("ListGroupsForUser", groups::list_groups_for_user),
+    ("ListPolicies", managed::list_policies),
+    ("ListPolicyVersions", managed::list_policy_versions),
+    ("ListRolePolicies", roles::list_role_policies),
     ("ListRoles", roles::list_roles),
     ("ListUserPolicies", policies::list_user_policies),
     ("ListUsers", users::list_users),
+    ("PutGroupPolicy", groups::put_group_policy),
+    (
+        "PutRolePermissionsBoundary",
+        roles::put_role_permissions_boundary,
+    ),
+    ("PutRolePolicy", roles::put_role_policy),
     (
         "PutUserPermissionsBoundary",
         policies::put_user_permissions_boundary,
     ),
-    ("PutRolePolicy", roles::put_role_policy),
     ("PutUserPolicy", policies::put_user_policy),
+    ("RemoveUserFromGroup", groups::remove_user_from_group),
+    (
+        "SetDefaultPolicyVersion",
+        managed::set_default_policy_version,
+    ),
+    ("SimulateCustomPolicy", simulate::simulate_custom_policy),
+    (
+        "SimulatePrincipalPolicy",
+        simulate::simulate_principal_policy,
+    ),
     ("UpdateAccessKey", access_keys::update_access_key),
+    ("UpdateAssumeRolePolicy", roles::update_assume_role_policy),
+    ("UpdateGroup", groups::update_group),
+    ("UpdateLoginProfile", login_profiles::update_login_profile),
+    ("UpdateRole", roles::update_role),
 ];
 
 /// Runs an IAM operation; `Ok(None)` means no result element.
@@ -96,4 +159,13 @@ pub(crate) fn encode_document(doc: &str) -> String {
 pub(crate) fn truncation(x: &mut Xml, next: Option<String>) {
     x.elem("IsTruncated", if next.is_some() { "true" } else { "false" });
     x.opt("Marker", next.as_deref());
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn operations_are_sorted_and_unique() {
+        let names: Vec<&str> = super::OPERATIONS.iter().map(|(n, _)| *n).collect();
+        assert!(names.windows(2).all(|w| w[0] < w[1]), "{names:?}");
+    }
 }

@@ -1,4 +1,5 @@
-//! CreateRole, GetRole, ListRoles, DeleteRole, PutRolePolicy, AttachRolePolicy, DetachRolePolicy.
+//! CreateRole, GetRole, ListRoles, UpdateRole, DeleteRole, UpdateAssumeRolePolicy,
+//! the role's inline and attached policies and its permissions boundary.
 
 use rootward_core::clock::iso8601;
 use rootward_core::iam::roles;
@@ -20,6 +21,12 @@ fn role_xml(x: &mut Xml, r: &Role) {
         .elem("AssumeRolePolicyDocument", &trust)
         .opt("Description", r.description.as_deref())
         .elem("MaxSessionDuration", &r.max_session_duration.to_string());
+    if let Some(b) = &r.permissions_boundary {
+        x.open("PermissionsBoundary")
+            .elem("PermissionsBoundaryType", "PermissionsBoundaryPolicy")
+            .elem("PermissionsBoundaryArn", b)
+            .close("PermissionsBoundary");
+    }
 }
 
 pub(super) fn create_role(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
@@ -32,6 +39,7 @@ pub(super) fn create_role(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiE
             trust_policy: p.required("AssumeRolePolicyDocument")?,
             description: p.get("Description"),
             max_session_duration: p.int("MaxSessionDuration")?,
+            permissions_boundary: p.get("PermissionsBoundary"),
         },
     )
     .map_err(from_core)?;
@@ -100,6 +108,98 @@ pub(super) fn detach_role_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml
         ctx.caller,
         p.required("RoleName")?,
         p.required("PolicyArn")?,
+    )
+    .map_err(from_core)?;
+    Ok(None)
+}
+
+pub(super) fn get_role_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+    let role = p.required("RoleName")?;
+    let name = p.required("PolicyName")?;
+    let doc = roles::get_role_policy(ctx.svc, ctx.caller, role, name).map_err(from_core)?;
+    let mut x = Xml::new();
+    x.elem("RoleName", role)
+        .elem("PolicyName", name)
+        .elem("PolicyDocument", &super::encode_document(&doc));
+    Ok(Some(x))
+}
+
+pub(super) fn delete_role_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+    roles::delete_role_policy(
+        ctx.svc,
+        ctx.caller,
+        p.required("RoleName")?,
+        p.required("PolicyName")?,
+    )
+    .map_err(from_core)?;
+    Ok(None)
+}
+
+pub(super) fn list_role_policies(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+    let names = roles::list_role_policies(ctx.svc, ctx.caller, p.required("RoleName")?)
+        .map_err(from_core)?;
+    super::groups::policy_names_xml(names, p)
+}
+
+pub(super) fn list_attached_role_policies(
+    ctx: &Ctx<'_>,
+    p: &Params,
+) -> Result<Option<Xml>, ApiError> {
+    let all = roles::list_attached_role_policies(
+        ctx.svc,
+        ctx.caller,
+        p.required("RoleName")?,
+        p.get("PathPrefix"),
+    )
+    .map_err(from_core)?;
+    super::groups::attached_xml(all, p)
+}
+
+pub(super) fn put_role_permissions_boundary(
+    ctx: &Ctx<'_>,
+    p: &Params,
+) -> Result<Option<Xml>, ApiError> {
+    roles::set_role_permissions_boundary(
+        ctx.svc,
+        ctx.caller,
+        p.required("RoleName")?,
+        Some(p.required("PermissionsBoundary")?),
+    )
+    .map_err(from_core)?;
+    Ok(None)
+}
+
+pub(super) fn delete_role_permissions_boundary(
+    ctx: &Ctx<'_>,
+    p: &Params,
+) -> Result<Option<Xml>, ApiError> {
+    roles::set_role_permissions_boundary(ctx.svc, ctx.caller, p.required("RoleName")?, None)
+        .map_err(from_core)?;
+    Ok(None)
+}
+
+pub(super) fn update_role(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+    roles::update_role(
+        ctx.svc,
+        ctx.caller,
+        p.required("RoleName")?,
+        p.get("Description"),
+        p.int("MaxSessionDuration")?,
+    )
+    .map_err(from_core)?;
+    // UpdateRole has an empty result element.
+    Ok(Some(Xml::new()))
+}
+
+pub(super) fn update_assume_role_policy(
+    ctx: &Ctx<'_>,
+    p: &Params,
+) -> Result<Option<Xml>, ApiError> {
+    roles::update_assume_role_policy(
+        ctx.svc,
+        ctx.caller,
+        p.required("RoleName")?,
+        p.required("PolicyDocument")?,
     )
     .map_err(from_core)?;
     Ok(None)

@@ -25,8 +25,14 @@ pub(crate) fn user_xml(x: &mut Xml, u: &User) {
 }
 
 pub(super) fn create_user(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
-    let u = users::create_user(ctx.svc, ctx.caller, p.required("UserName")?, p.get("Path"))
-        .map_err(from_core)?;
+    let u = users::create_user_with_boundary(
+        ctx.svc,
+        ctx.caller,
+        p.required("UserName")?,
+        p.get("Path"),
+        p.get("PermissionsBoundary"),
+    )
+    .map_err(from_core)?;
     let mut x = Xml::new();
     x.open("User");
     user_xml(&mut x, &u);

@@ -19,13 +19,23 @@ pub struct Server {
     pub url: String,
     pub svc: Arc<Service>,
     pub clock: SystemClock,
-    _dir: tempfile::TempDir,
+    dir: Arc<tempfile::TempDir>,
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
 
 impl Server {
     pub async fn start() -> Server {
-        let dir = tempfile::tempdir().unwrap();
+        Server::open(Arc::new(tempfile::tempdir().unwrap())).await
+    }
+
+    /// A second server on the same data directory, as after a restart: the
+    /// state is loaded back from the store.
+    #[allow(dead_code)]
+    pub async fn reopen(&self) -> Server {
+        Server::open(self.dir.clone()).await
+    }
+
+    async fn open(dir: Arc<tempfile::TempDir>) -> Server {
         let store = SqliteStore::open(&dir.path().join("state.db")).unwrap();
         let clock = SystemClock::default();
         let svc = Arc::new(Service::open(Box::new(store), Arc::new(clock.clone())).unwrap());
@@ -45,7 +55,7 @@ impl Server {
             url,
             svc,
             clock,
-            _dir: dir,
+            dir,
             _shutdown: tx,
         }
     }
@@ -169,4 +179,33 @@ impl Server {
             body: body.to_owned(),
         }
     }
+}
+
+/// Creates user `name` with an access key; returns an SDK config signing as it.
+#[allow(dead_code)]
+pub async fn user_with_key(
+    s: &Server,
+    iam: &aws_sdk_iam::Client,
+    name: &str,
+) -> aws_config::SdkConfig {
+    iam.create_user().user_name(name).send().await.unwrap();
+    let k = iam
+        .create_access_key()
+        .user_name(name)
+        .send()
+        .await
+        .unwrap();
+    let k = k.access_key().unwrap();
+    s.config(k.access_key_id(), k.secret_access_key(), None)
+}
+
+/// The AWS error code of a failed SDK call.
+#[allow(dead_code)]
+pub fn code<E, R>(r: Result<R, aws_sdk_iam::error::SdkError<E>>) -> String
+where
+    E: aws_sdk_iam::error::ProvideErrorMetadata + std::fmt::Debug,
+    R: std::fmt::Debug,
+{
+    use aws_sdk_iam::error::ProvideErrorMetadata;
+    r.unwrap_err().code().unwrap_or_default().to_owned()
 }

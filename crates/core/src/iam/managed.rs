@@ -1,0 +1,556 @@
+//! Managed policies as entities: CreatePolicy, GetPolicy, DeletePolicy,
+//! ListPolicies, their versions, and ListEntitiesForPolicy. Customer-managed
+//! policies are stored; AWS-managed ones are built in and read-only.
+
+use std::collections::BTreeMap;
+
+use rootward_policy::PolicyKind;
+
+use crate::authz::Caller;
+use crate::error::CoreError;
+use crate::ids;
+use crate::model::{Change, ManagedPolicy, PolicyVersion, Record, table};
+use crate::service::Service;
+use crate::state::State;
+
+use super::builtin::is_task_policy;
+use super::policies::check_document;
+use super::{check_name, check_path};
+
+/// At most this many versions per policy (`VersionsPerPolicyQuota`).
+pub const MAX_VERSIONS: usize = 5;
+/// Customer-managed policies per account (`PoliciesQuota`).
+pub const POLICIES_QUOTA: usize = 1500;
+
+/// A managed policy with its use in the caller's account.
+#[derive(Debug, Clone)]
+pub struct PolicyInfo {
+    /// The policy.
+    pub policy: ManagedPolicy,
+    /// Users, groups and roles it is attached to.
+    pub attachment_count: usize,
+    /// Users and roles it is the permissions boundary of.
+    pub boundary_count: usize,
+    /// Whether it may be attached (root-task policies may not).
+    pub attachable: bool,
+}
+
+/// One version of a policy, as the version operations report it.
+#[derive(Debug, Clone)]
+pub struct VersionInfo {
+    /// `v1`, `v2`, …
+    pub id: String,
+    /// The document and its creation time.
+    pub version: PolicyVersion,
+    /// Whether it is the default version.
+    pub is_default: bool,
+}
+
+/// The account owning a policy ARN (`aws` for AWS-managed policies).
+pub fn policy_owner(arn: &str) -> Option<&str> {
+    let mut parts = arn.splitn(6, ':');
+    let (arn_, _, iam, _, account, rest) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    (arn_ == "arn" && iam == "iam" && rest.starts_with("policy/")).then_some(account)
+}
+
+fn invalid_arn(arn: &str) -> CoreError {
+    CoreError::InvalidInput(format!("ARN {arn} is not valid."))
+}
+
+fn no_such_policy(arn: &str) -> CoreError {
+    CoreError::NoSuchEntity(format!("Policy {arn} does not exist or is not attachable."))
+}
+
+/// Whether `caller_account` may see and attach the policy: its own customer
+/// policies and AWS-managed ones.
+pub fn visible(state: &State, account: &str, arn: &str) -> bool {
+    matches!(policy_owner(arn), Some(o) if o == "aws" || o == account)
+        && state.policies.contains_key(arn)
+}
+
+/// `NoSuchEntity` unless the policy exists and the account may attach it;
+/// `PolicyNotAttachable` for root-task policies (spec 05 §5.1).
+pub fn check_attachable(state: &State, account: &str, arn: &str) -> Result<(), CoreError> {
+    if !visible(state, account, arn) {
+        return Err(no_such_policy(arn));
+    }
+    if is_task_policy(arn) {
+        return Err(CoreError::Validation(format!(
+            "PolicyNotAttachable: Policy {arn} is not attachable."
+        )));
+    }
+    Ok(())
+}
+
+/// `NoSuchEntity` unless the policy may be a permissions boundary here
+/// (root-task policies may not: `PolicyNotAttachable`).
+pub fn check_boundary(state: &State, account: &str, arn: &str) -> Result<(), CoreError> {
+    check_attachable(state, account, arn)
+}
+
+/// Attachments and boundary uses of `arn` within `account`.
+fn usage(state: &State, account: &str, arn: &str) -> (usize, usize) {
+    let prefix = format!("{account}/");
+    let in_account = |k: &String| k.starts_with(&prefix);
+    let has = |v: &[String]| v.iter().any(|a| a == arn);
+    let users = state.users.iter().filter(|(k, _)| in_account(k));
+    let roles = state.roles.iter().filter(|(k, _)| in_account(k));
+    let attached = users
+        .clone()
+        .filter(|(_, u)| has(&u.attached_policies))
+        .count()
+        + roles
+            .clone()
+            .filter(|(_, r)| has(&r.attached_policies))
+            .count()
+        + state
+            .groups_of(account)
+            .filter(|g| has(&g.attached_policies))
+            .count();
+    let boundaries = users
+        .filter(|(_, u)| u.permissions_boundary.as_deref() == Some(arn))
+        .count()
+        + roles
+            .filter(|(_, r)| r.permissions_boundary.as_deref() == Some(arn))
+            .count();
+    (attached, boundaries)
+}
+
+fn info(state: &State, account: &str, p: &ManagedPolicy) -> PolicyInfo {
+    let (attachment_count, boundary_count) = usage(state, account, &p.arn);
+    PolicyInfo {
+        policy: p.clone(),
+        attachment_count,
+        boundary_count,
+        attachable: !is_task_policy(&p.arn),
+    }
+}
+
+/// The number in a version id (`v12` → 12).
+pub fn version_number(id: &str) -> u32 {
+    id.strip_prefix('v')
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Authorizes `action` on the policy, then returns it (visible to the caller).
+fn policy_for(
+    svc: &Service,
+    caller: &Caller,
+    action: &str,
+    arn: &str,
+) -> Result<ManagedPolicy, CoreError> {
+    if policy_owner(arn).is_none() {
+        return Err(invalid_arn(arn));
+    }
+    svc.authorize(caller, action, arn, None, &[])?;
+    let state = svc.read();
+    if !visible(&state, &caller.account, arn) {
+        return Err(no_such_policy(arn));
+    }
+    state
+        .policies
+        .get(arn)
+        .cloned()
+        .ok_or_else(|| no_such_policy(arn))
+}
+
+/// Refuses changes to AWS-managed policies.
+fn customer_only(p: &ManagedPolicy) -> Result<(), CoreError> {
+    if policy_owner(&p.arn) == Some("aws") {
+        Err(CoreError::InvalidInput(format!(
+            "Policy {} is an AWS managed policy and cannot be modified.",
+            p.arn
+        )))
+    } else {
+        Ok(())
+    }
+}
+
+/// `iam:CreatePolicy`.
+pub fn create_policy(
+    svc: &Service,
+    caller: &Caller,
+    name: &str,
+    path: Option<&str>,
+    document: &str,
+    description: Option<&str>,
+) -> Result<PolicyInfo, CoreError> {
+    check_name("policyName", name, 128)?;
+    let path = path.unwrap_or("/");
+    check_path(path)?;
+    if description.is_some_and(|d| d.chars().count() > 1000) {
+        return Err(CoreError::Validation(
+            "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 1000".into(),
+        ));
+    }
+    let arn = format!("arn:aws:iam::{}:policy{path}{name}", caller.account);
+    svc.authorize(caller, "iam:CreatePolicy", &arn, None, &[])?;
+    check_document(document, PolicyKind::Identity)?;
+    let now = svc.now();
+    svc.mutate(|state| {
+        let mine: Vec<&ManagedPolicy> = state
+            .policies
+            .values()
+            .filter(|p| policy_owner(&p.arn) == Some(caller.account.as_str()))
+            .collect();
+        if mine.iter().any(|p| p.name.eq_ignore_ascii_case(name)) {
+            return Err(CoreError::EntityAlreadyExists(format!(
+                "A policy called {name} already exists. Duplicate names are not allowed."
+            )));
+        }
+        if mine.len() >= POLICIES_QUOTA {
+            return Err(CoreError::LimitExceeded(format!(
+                "Cannot exceed quota for PoliciesPerAccount: {POLICIES_QUOTA}"
+            )));
+        }
+        let mut versions = BTreeMap::new();
+        versions.insert(
+            "v1".to_owned(),
+            PolicyVersion {
+                document: document.to_owned(),
+                created: now,
+            },
+        );
+        let p = ManagedPolicy {
+            arn: arn.clone(),
+            name: name.to_owned(),
+            path: path.to_owned(),
+            id: ids::unique_id("ANPA"),
+            description: description.map(str::to_owned),
+            versions,
+            default_version: "v1".to_owned(),
+            created: now,
+            updated: now,
+            last_version: 1,
+        };
+        let out = info(state, &caller.account, &p);
+        Ok((out, vec![Change::Put(Record::Policy(p))]))
+    })
+}
+
+/// `iam:GetPolicy`.
+pub fn get_policy(svc: &Service, caller: &Caller, arn: &str) -> Result<PolicyInfo, CoreError> {
+    let p = policy_for(svc, caller, "iam:GetPolicy", arn)?;
+    Ok(info(&svc.read(), &caller.account, &p))
+}
+
+/// `iam:DeletePolicy`: refused while attached, used as a boundary, or while
+/// non-default versions remain.
+pub fn delete_policy(svc: &Service, caller: &Caller, arn: &str) -> Result<(), CoreError> {
+    let p = policy_for(svc, caller, "iam:DeletePolicy", arn)?;
+    customer_only(&p)?;
+    svc.mutate(|state| {
+        let p = state.policies.get(arn).ok_or_else(|| no_such_policy(arn))?;
+        let (attached, boundaries) = usage(state, &caller.account, arn);
+        if attached + boundaries > 0 {
+            return Err(CoreError::DeleteConflict(
+                "Cannot delete a policy attached to entities.".into(),
+            ));
+        }
+        if p.versions.len() > 1 {
+            return Err(CoreError::DeleteConflict(
+                "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.".into(),
+            ));
+        }
+        Ok(((), vec![Change::Delete(table::POLICIES, arn.to_owned())]))
+    })
+}
+
+/// `Scope` of `ListPolicies`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scope {
+    /// AWS-managed and the account's own.
+    #[default]
+    All,
+    /// AWS-managed only.
+    Aws,
+    /// The account's own only.
+    Local,
+}
+
+/// `PolicyUsageFilter` of `ListPolicies` / `ListEntitiesForPolicy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Usage {
+    /// Used as a permissions policy (attached).
+    PermissionsPolicy,
+    /// Used as a permissions boundary.
+    PermissionsBoundary,
+}
+
+/// Filters of `ListPolicies`.
+#[derive(Debug, Clone, Default)]
+pub struct ListPolicies<'a> {
+    /// Whose policies.
+    pub scope: Scope,
+    /// Only policies attached to at least one entity.
+    pub only_attached: bool,
+    /// Path prefix (`/` by default).
+    pub path_prefix: Option<&'a str>,
+    /// Only policies used this way.
+    pub usage: Option<Usage>,
+}
+
+/// `iam:ListPolicies`, in ARN order.
+pub fn list_policies(
+    svc: &Service,
+    caller: &Caller,
+    filter: &ListPolicies<'_>,
+) -> Result<Vec<PolicyInfo>, CoreError> {
+    svc.authorize(caller, "iam:ListPolicies", "*", None, &[])?;
+    let state = svc.read();
+    let prefix = filter.path_prefix.unwrap_or("/");
+    Ok(state
+        .policies
+        .values()
+        .filter(|p| match (policy_owner(&p.arn), filter.scope) {
+            (Some("aws"), Scope::All | Scope::Aws) => true,
+            (Some(o), Scope::All | Scope::Local) => o == caller.account,
+            _ => false,
+        })
+        .filter(|p| p.path.starts_with(prefix))
+        .map(|p| info(&state, &caller.account, p))
+        .filter(|i| {
+            (!filter.only_attached || i.attachment_count > 0)
+                && match filter.usage {
+                    None => true,
+                    Some(Usage::PermissionsPolicy) => i.attachment_count > 0,
+                    Some(Usage::PermissionsBoundary) => i.boundary_count > 0,
+                }
+        })
+        .collect())
+}
+
+/// `iam:CreatePolicyVersion`: at most [`MAX_VERSIONS`] versions.
+pub fn create_policy_version(
+    svc: &Service,
+    caller: &Caller,
+    arn: &str,
+    document: &str,
+    set_as_default: bool,
+) -> Result<VersionInfo, CoreError> {
+    let p = policy_for(svc, caller, "iam:CreatePolicyVersion", arn)?;
+    customer_only(&p)?;
+    check_document(document, PolicyKind::Identity)?;
+    let now = svc.now();
+    svc.mutate(|state| {
+        let mut p = state
+            .policies
+            .get(arn)
+            .cloned()
+            .ok_or_else(|| no_such_policy(arn))?;
+        if p.versions.len() >= MAX_VERSIONS {
+            return Err(CoreError::LimitExceeded(format!(
+                "A managed policy can have up to {MAX_VERSIONS} versions. Before you create a new version, you must delete an existing version."
+            )));
+        }
+        let last = p
+            .versions
+            .keys()
+            .map(|v| version_number(v))
+            .max()
+            .unwrap_or(0)
+            .max(p.last_version);
+        let id = format!("v{}", last + 1);
+        let version = PolicyVersion {
+            document: document.to_owned(),
+            created: now,
+        };
+        p.versions.insert(id.clone(), version.clone());
+        p.last_version = last + 1;
+        p.updated = now;
+        if set_as_default {
+            p.default_version = id.clone();
+        }
+        Ok((
+            VersionInfo {
+                id,
+                version,
+                is_default: set_as_default,
+            },
+            vec![Change::Put(Record::Policy(p))],
+        ))
+    })
+}
+
+fn no_such_version(arn: &str, id: &str) -> CoreError {
+    CoreError::NoSuchEntity(format!(
+        "Policy {arn} version {id} does not exist or is not attachable."
+    ))
+}
+
+/// `iam:GetPolicyVersion`.
+pub fn get_policy_version(
+    svc: &Service,
+    caller: &Caller,
+    arn: &str,
+    id: &str,
+) -> Result<VersionInfo, CoreError> {
+    let p = policy_for(svc, caller, "iam:GetPolicyVersion", arn)?;
+    let version = p
+        .versions
+        .get(id)
+        .cloned()
+        .ok_or_else(|| no_such_version(arn, id))?;
+    Ok(VersionInfo {
+        id: id.to_owned(),
+        version,
+        is_default: p.default_version == id,
+    })
+}
+
+/// `iam:ListPolicyVersions`, newest first.
+pub fn list_policy_versions(
+    svc: &Service,
+    caller: &Caller,
+    arn: &str,
+) -> Result<Vec<VersionInfo>, CoreError> {
+    let p = policy_for(svc, caller, "iam:ListPolicyVersions", arn)?;
+    let mut out: Vec<VersionInfo> = p
+        .versions
+        .iter()
+        .map(|(id, v)| VersionInfo {
+            id: id.clone(),
+            version: v.clone(),
+            is_default: *id == p.default_version,
+        })
+        .collect();
+    out.sort_by_key(|v| std::cmp::Reverse(version_number(&v.id)));
+    Ok(out)
+}
+
+/// `iam:DeletePolicyVersion`: never the default version.
+pub fn delete_policy_version(
+    svc: &Service,
+    caller: &Caller,
+    arn: &str,
+    id: &str,
+) -> Result<(), CoreError> {
+    let p = policy_for(svc, caller, "iam:DeletePolicyVersion", arn)?;
+    customer_only(&p)?;
+    svc.mutate(|state| {
+        let mut p = state
+            .policies
+            .get(arn)
+            .cloned()
+            .ok_or_else(|| no_such_policy(arn))?;
+        if p.default_version == id {
+            return Err(CoreError::DeleteConflict(
+                "Cannot delete the default version of a policy.".into(),
+            ));
+        }
+        if p.versions.remove(id).is_none() {
+            return Err(no_such_version(arn, id));
+        }
+        Ok(((), vec![Change::Put(Record::Policy(p))]))
+    })
+}
+
+/// `iam:SetDefaultPolicyVersion`: the new default decides from now on.
+pub fn set_default_policy_version(
+    svc: &Service,
+    caller: &Caller,
+    arn: &str,
+    id: &str,
+) -> Result<(), CoreError> {
+    let p = policy_for(svc, caller, "iam:SetDefaultPolicyVersion", arn)?;
+    customer_only(&p)?;
+    svc.mutate(|state| {
+        let mut p = state
+            .policies
+            .get(arn)
+            .cloned()
+            .ok_or_else(|| no_such_policy(arn))?;
+        if !p.versions.contains_key(id) {
+            return Err(no_such_version(arn, id));
+        }
+        p.default_version = id.to_owned();
+        Ok(((), vec![Change::Put(Record::Policy(p))]))
+    })
+}
+
+/// An entity a policy is attached to: name and unique id.
+pub type EntityRef = (String, String);
+
+/// The result of `ListEntitiesForPolicy`.
+#[derive(Debug, Clone, Default)]
+pub struct Entities {
+    /// Groups.
+    pub groups: Vec<EntityRef>,
+    /// Users.
+    pub users: Vec<EntityRef>,
+    /// Roles.
+    pub roles: Vec<EntityRef>,
+}
+
+/// `EntityFilter` of `ListEntitiesForPolicy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntityFilter {
+    /// Users only.
+    User,
+    /// Roles only.
+    Role,
+    /// Groups only.
+    Group,
+}
+
+/// `iam:ListEntitiesForPolicy`.
+pub fn list_entities_for_policy(
+    svc: &Service,
+    caller: &Caller,
+    arn: &str,
+    filter: Option<EntityFilter>,
+    path_prefix: Option<&str>,
+    usage: Option<Usage>,
+) -> Result<Entities, CoreError> {
+    policy_for(svc, caller, "iam:ListEntitiesForPolicy", arn)?;
+    let state = svc.read();
+    let prefix = path_prefix.unwrap_or("/");
+    let uses = |attached: &[String], boundary: Option<&String>| {
+        let a = attached.iter().any(|x| x == arn);
+        let b = boundary.is_some_and(|x| x == arn);
+        match usage {
+            None => a || b,
+            Some(Usage::PermissionsPolicy) => a,
+            Some(Usage::PermissionsBoundary) => b,
+        }
+    };
+    let want = |f: EntityFilter| filter.is_none_or(|x| x == f);
+    let mut out = Entities::default();
+    if want(EntityFilter::User) {
+        out.users = state
+            .users_of(&caller.account)
+            .filter(|u| u.path.starts_with(prefix))
+            .filter(|u| uses(&u.attached_policies, u.permissions_boundary.as_ref()))
+            .map(|u| (u.name.clone(), u.id.clone()))
+            .collect();
+    }
+    if want(EntityFilter::Role) {
+        let key_prefix = format!("{}/", caller.account);
+        out.roles = state
+            .roles
+            .range(key_prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&key_prefix))
+            .map(|(_, r)| r)
+            .filter(|r| r.path.starts_with(prefix))
+            .filter(|r| uses(&r.attached_policies, r.permissions_boundary.as_ref()))
+            .map(|r| (r.name.clone(), r.id.clone()))
+            .collect();
+    }
+    if want(EntityFilter::Group) {
+        out.groups = state
+            .groups_of(&caller.account)
+            .filter(|g| g.path.starts_with(prefix))
+            .filter(|g| uses(&g.attached_policies, None))
+            .map(|g| (g.name.clone(), g.id.clone()))
+            .collect();
+    }
+    Ok(out)
+}

@@ -1,0 +1,64 @@
+//! CreateLoginProfile, GetLoginProfile, UpdateLoginProfile, DeleteLoginProfile.
+//! The password comes in and is handed to the domain to hash; it never goes out.
+
+use rootward_core::clock::iso8601;
+use rootward_core::iam::login_profiles;
+use rootward_core::model::LoginProfile;
+
+use crate::error::{ApiError, from_core};
+use crate::protocol::query::Params;
+use crate::protocol::xml::Xml;
+use crate::services::Ctx;
+
+fn profile_xml(user: &str, l: &LoginProfile) -> Xml {
+    let mut x = Xml::new();
+    x.open("LoginProfile")
+        .elem("UserName", user)
+        .elem("CreateDate", &iso8601(l.created))
+        .elem(
+            "PasswordResetRequired",
+            if l.password_reset_required {
+                "true"
+            } else {
+                "false"
+            },
+        )
+        .close("LoginProfile");
+    x
+}
+
+pub(super) fn create_login_profile(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+    let (user, l) = login_profiles::create_login_profile(
+        ctx.svc,
+        ctx.caller,
+        p.get("UserName"),
+        p.get("Password"),
+        p.bool("PasswordResetRequired")?.unwrap_or(false),
+    )
+    .map_err(from_core)?;
+    Ok(Some(profile_xml(&user, &l)))
+}
+
+pub(super) fn get_login_profile(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+    let (user, l) = login_profiles::get_login_profile(ctx.svc, ctx.caller, p.get("UserName"))
+        .map_err(from_core)?;
+    Ok(Some(profile_xml(&user, &l)))
+}
+
+pub(super) fn update_login_profile(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+    login_profiles::update_login_profile(
+        ctx.svc,
+        ctx.caller,
+        p.required("UserName")?,
+        p.get("Password"),
+        p.bool("PasswordResetRequired")?,
+    )
+    .map_err(from_core)?;
+    Ok(None)
+}
+
+pub(super) fn delete_login_profile(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+    login_profiles::delete_login_profile(ctx.svc, ctx.caller, p.get("UserName"))
+        .map_err(from_core)?;
+    Ok(None)
+}

@@ -1,0 +1,246 @@
+//! CreatePolicy, GetPolicy, DeletePolicy, ListPolicies, CreatePolicyVersion,
+//! GetPolicyVersion, ListPolicyVersions, DeletePolicyVersion,
+//! SetDefaultPolicyVersion, ListEntitiesForPolicy.
+
+use rootward_core::clock::iso8601;
+use rootward_core::iam::managed::{self, EntityFilter, PolicyInfo, Scope, Usage, VersionInfo};
+
+use super::{encode_document, paginate, truncation};
+use crate::error::{ApiError, from_core};
+use crate::protocol::query::Params;
+use crate::protocol::xml::Xml;
+use crate::services::Ctx;
+
+fn enum_error(member: &str, value: &str, set: &str) -> ApiError {
+    ApiError::new(
+        "ValidationError",
+        400,
+        format!(
+            "1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: Member must satisfy enum value set: [{set}]"
+        ),
+    )
+}
+
+fn usage(p: &Params) -> Result<Option<Usage>, ApiError> {
+    match p.get("PolicyUsageFilter") {
+        None => Ok(None),
+        Some("PermissionsPolicy") => Ok(Some(Usage::PermissionsPolicy)),
+        Some("PermissionsBoundary") => Ok(Some(Usage::PermissionsBoundary)),
+        Some(v) => Err(enum_error(
+            "policyUsageFilter",
+            v,
+            "PermissionsPolicy, PermissionsBoundary",
+        )),
+    }
+}
+
+/// `with_description`: GetPolicy and CreatePolicy report it, ListPolicies does not.
+fn policy_xml(x: &mut Xml, i: &PolicyInfo, with_description: bool) {
+    let p = &i.policy;
+    x.elem("PolicyName", &p.name)
+        .elem("PolicyId", &p.id)
+        .elem("Arn", &p.arn)
+        .elem("Path", &p.path)
+        .elem("DefaultVersionId", &p.default_version)
+        .elem("AttachmentCount", &i.attachment_count.to_string())
+        .elem(
+            "PermissionsBoundaryUsageCount",
+            &i.boundary_count.to_string(),
+        )
+        .elem("IsAttachable", if i.attachable { "true" } else { "false" });
+    if with_description {
+        x.opt("Description", p.description.as_deref());
+    }
+    x.elem("CreateDate", &iso8601(p.created))
+        .elem("UpdateDate", &iso8601(p.updated));
+}
+
+fn version_xml(x: &mut Xml, v: &VersionInfo, with_document: bool) {
+    if with_document {
+        x.elem("Document", &encode_document(&v.version.document));
+    }
+    x.elem("VersionId", &v.id)
+        .elem(
+            "IsDefaultVersion",
+            if v.is_default { "true" } else { "false" },
+        )
+        .elem("CreateDate", &iso8601(v.version.created));
+}
+
+pub(super) fn create_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+    let i = managed::create_policy(
+        ctx.svc,
+        ctx.caller,
+        p.required("PolicyName")?,
+        p.get("Path"),
+        p.required("PolicyDocument")?,
+        p.get("Description"),
+    )
+    .map_err(from_core)?;
+    let mut x = Xml::new();
+    x.open("Policy");
+    policy_xml(&mut x, &i, true);
+    x.close("Policy");
+    Ok(Some(x))
+}
+
+pub(super) fn get_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+    let i =
+        managed::get_policy(ctx.svc, ctx.caller, p.required("PolicyArn")?).map_err(from_core)?;
+    let mut x = Xml::new();
+    x.open("Policy");
+    policy_xml(&mut x, &i, true);
+    x.close("Policy");
+    Ok(Some(x))
+}
+
+pub(super) fn delete_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+    managed::delete_policy(ctx.svc, ctx.caller, p.required("PolicyArn")?).map_err(from_core)?;
+    Ok(None)
+}
+
+pub(super) fn list_policies(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+    let scope = match p.get("Scope") {
+        None | Some("All") => Scope::All,
+        Some("AWS") => Scope::Aws,
+        Some("Local") => Scope::Local,
+        Some(v) => return Err(enum_error("scope", v, "All, AWS, Local")),
+    };
+    let filter = managed::ListPolicies {
+        scope,
+        only_attached: p.bool("OnlyAttached")?.unwrap_or(false),
+        path_prefix: p.get("PathPrefix"),
+        usage: usage(p)?,
+    };
+    let all = managed::list_policies(ctx.svc, ctx.caller, &filter).map_err(from_core)?;
+    let (page, next) = paginate(all, p)?;
+    let mut x = Xml::new();
+    x.open("Policies");
+    for i in &page {
+        x.open("member");
+        policy_xml(&mut x, i, false);
+        x.close("member");
+    }
+    x.close("Policies");
+    truncation(&mut x, next);
+    Ok(Some(x))
+}
+
+pub(super) fn create_policy_version(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+    let v = managed::create_policy_version(
+        ctx.svc,
+        ctx.caller,
+        p.required("PolicyArn")?,
+        p.required("PolicyDocument")?,
+        p.bool("SetAsDefault")?.unwrap_or(false),
+    )
+    .map_err(from_core)?;
+    let mut x = Xml::new();
+    x.open("PolicyVersion");
+    version_xml(&mut x, &v, false);
+    x.close("PolicyVersion");
+    Ok(Some(x))
+}
+
+pub(super) fn get_policy_version(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+    let v = managed::get_policy_version(
+        ctx.svc,
+        ctx.caller,
+        p.required("PolicyArn")?,
+        p.required("VersionId")?,
+    )
+    .map_err(from_core)?;
+    let mut x = Xml::new();
+    x.open("PolicyVersion");
+    version_xml(&mut x, &v, true);
+    x.close("PolicyVersion");
+    Ok(Some(x))
+}
+
+pub(super) fn list_policy_versions(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+    let all = managed::list_policy_versions(ctx.svc, ctx.caller, p.required("PolicyArn")?)
+        .map_err(from_core)?;
+    let (page, next) = paginate(all, p)?;
+    let mut x = Xml::new();
+    x.open("Versions");
+    for v in &page {
+        x.open("member");
+        version_xml(&mut x, v, false);
+        x.close("member");
+    }
+    x.close("Versions");
+    truncation(&mut x, next);
+    Ok(Some(x))
+}
+
+pub(super) fn delete_policy_version(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+    managed::delete_policy_version(
+        ctx.svc,
+        ctx.caller,
+        p.required("PolicyArn")?,
+        p.required("VersionId")?,
+    )
+    .map_err(from_core)?;
+    Ok(None)
+}
+
+pub(super) fn set_default_policy_version(
+    ctx: &Ctx<'_>,
+    p: &Params,
+) -> Result<Option<Xml>, ApiError> {
+    managed::set_default_policy_version(
+        ctx.svc,
+        ctx.caller,
+        p.required("PolicyArn")?,
+        p.required("VersionId")?,
+    )
+    .map_err(from_core)?;
+    Ok(None)
+}
+
+pub(super) fn list_entities_for_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+    let filter = match p.get("EntityFilter") {
+        None | Some("LocalManagedPolicy" | "AWSManagedPolicy") => None,
+        Some("User") => Some(EntityFilter::User),
+        Some("Role") => Some(EntityFilter::Role),
+        Some("Group") => Some(EntityFilter::Group),
+        Some(v) => {
+            return Err(enum_error(
+                "entityFilter",
+                v,
+                "User, Role, Group, LocalManagedPolicy, AWSManagedPolicy",
+            ));
+        }
+    };
+    let e = managed::list_entities_for_policy(
+        ctx.svc,
+        ctx.caller,
+        p.required("PolicyArn")?,
+        filter,
+        p.get("PathPrefix"),
+        usage(p)?,
+    )
+    .map_err(from_core)?;
+    // One page over groups, then users, then roles.
+    let all: Vec<(&str, &(String, String))> = e
+        .groups
+        .iter()
+        .map(|g| ("Group", g))
+        .chain(e.users.iter().map(|u| ("User", u)))
+        .chain(e.roles.iter().map(|r| ("Role", r)))
+        .collect();
+    let (page, next) = paginate(all, p)?;
+    let mut x = Xml::new();
+    for kind in ["Group", "User", "Role"] {
+        x.open(&format!("Policy{kind}s"));
+        for (_, (name, id)) in page.iter().filter(|(k, _)| *k == kind) {
+            x.open("member")
+                .elem(&format!("{kind}Name"), name)
+                .elem(&format!("{kind}Id"), id)
+                .close("member");
+        }
+        x.close(&format!("Policy{kind}s"));
+    }
+    truncation(&mut x, next);
+    Ok(Some(x))
+}
