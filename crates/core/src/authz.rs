@@ -45,6 +45,10 @@ pub struct Caller {
     pub token_issued: Option<OffsetDateTime>,
     /// Session policies that must also allow.
     pub session_policies: Vec<String>,
+    /// The task policy ARN of an `AssumeRoot` session.
+    pub task_policy: Option<String>,
+    /// `SourceIdentity` of the session, when set.
+    pub source_identity: Option<String>,
     /// Client address.
     pub source_ip: Option<String>,
     /// `User-Agent`.
@@ -94,9 +98,17 @@ impl Caller {
         }
     }
 
+    /// Whether this is an `AssumeRoot` session (principal root, `aws:AssumedRoot`).
+    pub fn is_assumed_root(&self) -> bool {
+        self.kind == CallerKind::Root && self.task_policy.is_some()
+    }
+
     /// The engine's view of the caller.
     pub fn principal(&self, state: &State) -> Principal {
         match &self.kind {
+            CallerKind::Root if self.task_policy.is_some() => {
+                Principal::assumed_root(&self.account)
+            }
             CallerKind::Root => Principal::root(&self.account),
             CallerKind::User { .. } => Principal::user(&self.arn(state)),
             CallerKind::Role { role_arn, .. } => {
@@ -131,6 +143,8 @@ impl Service {
             access_key_id: access_key_id.to_owned(),
             token_issued: None,
             session_policies: Vec::new(),
+            task_policy: None,
+            source_identity: None,
             source_ip: None,
             user_agent: None,
             region: "us-east-1".to_owned(),
@@ -166,6 +180,8 @@ impl Service {
         let mut caller = blank(&s.account, kind);
         caller.token_issued = Some(s.issued);
         caller.session_policies = s.session_policies.clone();
+        caller.task_policy = s.task_policy.clone();
+        caller.source_identity = s.source_identity.clone();
         Some(Credential {
             secret: s.secret.clone(),
             token: Some(s.token.clone()),
@@ -210,6 +226,9 @@ impl Service {
             .set("aws:SecureTransport", caller.secure_transport.to_string());
         if let Some(ip) = &caller.source_ip {
             ctx.set("aws:SourceIp", ip.clone());
+        }
+        if let Some(si) = &caller.source_identity {
+            ctx.set("aws:SourceIdentity", si.clone());
         }
         if let Some(ua) = &caller.user_agent {
             ctx.set("aws:UserAgent", ua.clone());
@@ -308,6 +327,10 @@ impl Service {
             .filter_map(|doc| Policy::parse("session", doc, PolicyKind::Session).ok())
             .collect();
         let session_refs: Vec<&Policy> = session.iter().collect();
+        let task_policy = caller
+            .task_policy
+            .as_deref()
+            .and_then(|arn| state.compiled_managed.get(arn));
         // SCPs along the caller's account path (spec 06 §6.3), when they apply.
         let scp_owned = state.org.scp_levels(&caller.account);
         let scp_slices: Vec<&[&Policy]> = scp_owned
@@ -327,7 +350,7 @@ impl Service {
             resource_owner,
             permissions_boundary: boundary,
             session: &session_refs,
-            task_policy: None,
+            task_policy,
             scp_levels: scp_owned.as_ref().map(|_| scp_slices.as_slice()),
             skip_resource_policy_denies: false,
         };

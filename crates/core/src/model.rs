@@ -205,6 +205,10 @@ pub struct Session {
     /// `SourceIdentity`, when set.
     #[serde(default)]
     pub source_identity: Option<String>,
+    /// The task policy ARN of an `AssumeRoot` session (its deny-only ceiling);
+    /// `Some` exactly for AssumeRoot sessions, which see `aws:AssumedRoot`.
+    #[serde(default)]
+    pub task_policy: Option<String>,
 }
 
 /// A customer-managed or AWS-managed policy.

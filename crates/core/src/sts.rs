@@ -64,6 +64,7 @@ pub fn get_session_token(
         expires: now + Duration::seconds(secs),
         session_policies: Vec::new(),
         source_identity: None,
+        task_policy: None,
     };
     svc.mutate(|_| {
         Ok((
@@ -226,6 +227,7 @@ pub fn assume_role(
         expires: now + Duration::seconds(secs),
         session_policies: input.policy.map(|p| vec![p.to_owned()]).unwrap_or_default(),
         source_identity: input.source_identity.map(str::to_owned),
+        task_policy: None,
     };
     let out = AssumedRole {
         arn: format!(

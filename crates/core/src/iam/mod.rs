@@ -10,6 +10,7 @@ pub mod policies;
 pub mod roles;
 pub mod simulate;
 pub mod summary;
+pub mod target;
 pub mod users;
 
 use crate::error::CoreError;

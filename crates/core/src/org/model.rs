@@ -35,7 +35,19 @@ pub struct Organization {
     /// Delegated administrators: account → service principal → since.
     #[serde(default)]
     pub delegated_admins: BTreeMap<String, BTreeMap<String, Stamp>>,
+    /// IAM's centralized root access features enabled for this organization
+    /// (`RootCredentialsManagement`, `RootSessions`; spec 02 §2.5). They are
+    /// kept while IAM trusted access is disabled, and count only while it is on.
+    #[serde(default)]
+    pub iam_features: Vec<String>,
 }
+
+/// The IAM service principal of trusted access.
+pub const IAM_PRINCIPAL: &str = "iam.amazonaws.com";
+/// IAM feature: remove and keep removed member root credentials.
+pub const ROOT_CREDENTIALS_MANAGEMENT: &str = "RootCredentialsManagement";
+/// IAM feature: root sessions for the S3 and SQS unlock tasks.
+pub const ROOT_SESSIONS: &str = "RootSessions";
 
 /// A serialisable timestamp.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]

@@ -94,6 +94,7 @@ pub fn create_organization(
             },
             trusted_services: Default::default(),
             delegated_admins: Default::default(),
+            iam_features: Vec::new(),
         };
         let mut changes = vec![
             Change::Put(Record::Organization(org.clone())),

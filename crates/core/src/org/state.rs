@@ -199,6 +199,16 @@ impl OrgState {
         self.policies.get(id).map(|p| p.policy_type.as_str())
     }
 
+    /// Whether an IAM feature (`RootCredentialsManagement`, `RootSessions`) is
+    /// in force for `account`'s organization: the feature is enabled and IAM
+    /// trusted access is on.
+    pub fn iam_feature_in_force(&self, account: &str, feature: &str) -> bool {
+        self.org_of(account).is_some_and(|o| {
+            o.trusted_services.contains_key(super::model::IAM_PRINCIPAL)
+                && o.iam_features.iter().any(|f| f == feature)
+        })
+    }
+
     /// Whether an account is a delegated administrator of its organization
     /// for any service.
     pub fn is_delegated_admin(&self, account: &str) -> bool {
