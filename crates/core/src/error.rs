@@ -34,6 +34,17 @@ pub enum CoreError {
     /// A password does not satisfy the password policy (`PasswordPolicyViolation`).
     #[error("{0}")]
     PasswordPolicyViolation(String),
+    /// A failure with its own AWS code and HTTP status (IAM's `…Exception`
+    /// shapes of spec 02 §2.5, STS `InvalidAction`).
+    #[error("{message}")]
+    Rejected {
+        /// The wire code.
+        code: &'static str,
+        /// The HTTP status.
+        status: u16,
+        /// The message.
+        message: String,
+    },
     /// Something broke inside (answered without detail).
     #[error("internal: {0}")]
     Internal(String),

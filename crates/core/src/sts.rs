@@ -239,3 +239,188 @@ pub fn assume_role(
     };
     svc.mutate(|_| Ok((out, vec![Change::Put(Record::Session(session))])))
 }
+
+/// Inputs of `AssumeRoot`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct AssumeRoot<'a> {
+    /// `TargetPrincipal`: a 12-digit account id or `arn:aws:iam::ACCOUNT:root`.
+    pub target_principal: Option<&'a str>,
+    /// `TaskPolicyArn.arn`.
+    pub task_policy_arn: Option<&'a str>,
+    /// `DurationSeconds` (0–900, default 900).
+    pub duration: Option<i64>,
+    /// The request came to the global endpoint `sts.amazonaws.com`.
+    pub global_endpoint: bool,
+}
+
+fn assume_root_denied(message: String) -> CoreError {
+    CoreError::AccessDenied(message)
+}
+
+/// `sts:AssumeRoot`: a root session of a member account, scoped by a task
+/// policy, in the order of spec 02 §2.3.2.
+pub fn assume_root(
+    svc: &Service,
+    caller: &Caller,
+    input: AssumeRoot<'_>,
+) -> Result<Session, CoreError> {
+    // 1. Regional endpoints only.
+    if input.global_endpoint {
+        return Err(CoreError::Rejected {
+            code: "InvalidAction",
+            status: 400,
+            message: "Unknown Operation".into(),
+        });
+    }
+    // 3. Input validation: model constraints first, all of them reported.
+    let mut problems = Vec::new();
+    match input.target_principal {
+        None => problems.push(
+            "Value null at 'targetPrincipal' failed to satisfy constraint: Member must not be null"
+                .to_owned(),
+        ),
+        Some(t) if t.chars().count() < 12 => problems.push(format!(
+            "Value '{t}' at 'targetPrincipal' failed to satisfy constraint: Member must have length greater than or equal to 12"
+        )),
+        Some(t) if t.chars().count() > 2048 => problems.push(format!(
+            "Value '{t}' at 'targetPrincipal' failed to satisfy constraint: Member must have length less than or equal to 2048"
+        )),
+        Some(_) => {}
+    }
+    if input.task_policy_arn.is_none() {
+        problems.push(
+            "Value null at 'taskPolicyArn' failed to satisfy constraint: Member must not be null"
+                .to_owned(),
+        );
+    }
+    match input.duration {
+        Some(d) if d > 900 => problems.push(format!(
+            "Value '{d}' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 900"
+        )),
+        Some(d) if d < 0 => problems.push(format!(
+            "Value '{d}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 0"
+        )),
+        _ => {}
+    }
+    if !problems.is_empty() {
+        let n = problems.len();
+        return Err(CoreError::Validation(format!(
+            "{n} validation error{} detected: {}",
+            if n == 1 { "" } else { "s" },
+            problems.join("; ")
+        )));
+    }
+    let (Some(target), Some(task_arn)) = (input.target_principal, input.task_policy_arn) else {
+        return Err(CoreError::Internal("validated members are missing".into()));
+    };
+    // Then the semantic checks: a root principal, one of the five tasks.
+    let digits = |s: &str| s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit());
+    let target_account = if digits(target) {
+        target.to_owned()
+    } else {
+        match target
+            .strip_prefix("arn:aws:iam::")
+            .and_then(|r| r.strip_suffix(":root"))
+        {
+            Some(a) if digits(a) => a.to_owned(),
+            _ => {
+                return Err(CoreError::Validation(
+                    "Request must contain a valid target principal".into(),
+                ));
+            }
+        }
+    };
+    let Some(task) = rootward_policy::managed::task_policy(task_arn) else {
+        return Err(CoreError::Validation(
+            "Request must contain valid AWS managed task policy ARN".into(),
+        ));
+    };
+    let resource = format!("arn:aws:iam::{target_account}:root");
+    let generic = || {
+        let caller_arn = caller.arn(&svc.read());
+        assume_root_denied(format!(
+            "User: {caller_arn} is not authorized to perform: sts:AssumeRoot on resource: {resource}"
+        ))
+    };
+    // 4. Never a root user, nor a root session.
+    // UNCONFIRMED (spec 02 §2.3.2 row 4): the generic message of row 5.
+    if caller.kind == CallerKind::Root {
+        return Err(generic());
+    }
+    // 5. The caller's account is the management account or IAM's delegated
+    // administrator; its policies allow; the target is another member.
+    let (org_ok, trusted) = {
+        let state = svc.read();
+        match state.org.org_of(&caller.account) {
+            None => (false, false),
+            Some(org) => {
+                let delegated = org
+                    .delegated_admins
+                    .get(&caller.account)
+                    .is_some_and(|s| s.contains_key(crate::org::model::IAM_PRINCIPAL));
+                let member = state
+                    .org
+                    .members
+                    .get(&target_account)
+                    .is_some_and(|m| m.org == org.id);
+                let ok = (org.management_account == caller.account || delegated)
+                    && member
+                    && target_account != org.management_account;
+                (
+                    ok,
+                    org.trusted_services
+                        .contains_key(crate::org::model::IAM_PRINCIPAL),
+                )
+            }
+        }
+    };
+    svc.authorize(
+        caller,
+        "sts:AssumeRoot",
+        &resource,
+        None,
+        &[("sts:TaskPolicyArn", task_arn)],
+    )
+    .map_err(|e| match e {
+        CoreError::AccessDenied(_) => generic(),
+        other => other,
+    })?;
+    if !org_ok {
+        return Err(generic());
+    }
+    // 6. IAM trusted access.
+    if !trusted {
+        return Err(assume_root_denied(
+            "Service not enabled for AWS Organizations.".into(),
+        ));
+    }
+    // 7. The task's feature.
+    let feature_on = svc
+        .read()
+        .org
+        .iam_feature_in_force(&target_account, task.feature);
+    if !feature_on {
+        let message = if task.feature == crate::org::model::ROOT_SESSIONS {
+            "Root sessions feature is not enabled for your AWS Organization."
+        } else {
+            "Root credentials management feature is not enabled for your AWS Organization."
+        };
+        return Err(assume_root_denied(message.into()));
+    }
+    // 8. Issue: whole seconds, as AWS answers.
+    let now = svc.now();
+    let now = now - Duration::nanoseconds(i64::from(now.nanosecond()));
+    let session = Session {
+        access_key_id: ids::temporary_key_id(),
+        secret: Secret::new(ids::secret_access_key()),
+        token: Secret::new(ids::session_token()),
+        account: target_account,
+        principal: SessionPrincipal::Root,
+        issued: now,
+        expires: now + Duration::seconds(input.duration.unwrap_or(900)),
+        session_policies: Vec::new(),
+        source_identity: caller.source_identity.clone(),
+        task_policy: Some(task.arn.to_owned()),
+    };
+    svc.mutate(|_| Ok((session.clone(), vec![Change::Put(Record::Session(session))])))
+}

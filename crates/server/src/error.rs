@@ -59,6 +59,11 @@ pub fn from_core(e: CoreError) -> ApiError {
         CoreError::MalformedPolicy(m) => ApiError::new("MalformedPolicyDocument", 400, m),
         CoreError::AccessDenied(m) => ApiError::new("AccessDenied", 403, m),
         CoreError::Organizations(e) => from_org(e),
+        CoreError::Rejected {
+            code,
+            status,
+            message,
+        } => ApiError::new(code, status, message),
         CoreError::InvalidInput(m) => ApiError::new("InvalidInput", 400, m),
         CoreError::PasswordPolicyViolation(m) => ApiError::new("PasswordPolicyViolation", 400, m),
         CoreError::Internal(detail) => {
@@ -83,6 +88,7 @@ pub fn from_core_org(e: CoreError) -> ApiError {
     match e {
         CoreError::Organizations(e) => from_org(e),
         CoreError::AccessDenied(m) => ApiError::new("AccessDeniedException", 400, m),
+        CoreError::Rejected { code, message, .. } => ApiError::new(code, 400, message),
         CoreError::Validation(m)
         | CoreError::InvalidInput(m)
         | CoreError::PasswordPolicyViolation(m)

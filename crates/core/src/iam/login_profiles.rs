@@ -1,16 +1,17 @@
-//! Login profiles (console passwords) of IAM users: CreateLoginProfile,
-//! GetLoginProfile, UpdateLoginProfile, DeleteLoginProfile.
+//! Login profiles (console passwords) of IAM users and of the root user:
+//! CreateLoginProfile, GetLoginProfile, UpdateLoginProfile, DeleteLoginProfile.
 //!
 //! The password is hashed with Argon2id (OWASP parameters: 19 MiB, 2 passes)
 //! under a random 16-byte salt and kept only as the PHC string; the plaintext
 //! is never stored or logged. Records are owned by a [`KeyOwner`], so the
-//! account root user's profile (spec 02 §2.6) fits the same table; the root
-//! flows themselves are not served yet.
+//! account root user's profile (spec 02 §2.6) lives in the same table; in an
+//! AssumeRoot session the operations act on it when `UserName` is omitted.
 
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use rand::RngCore;
 
-use crate::authz::{Caller, CallerKind};
+use super::target::{RootRule, resolve};
+use crate::authz::Caller;
 use crate::error::CoreError;
 use crate::model::{Change, KeyOwner, LoginProfile, Record, login_profile_key, table};
 use crate::secret::Secret;
@@ -60,88 +61,96 @@ pub fn check_password(password: &str) -> Result<(), CoreError> {
     Ok(())
 }
 
-/// The user a request names (or the calling user), with its ARN, authorized.
+/// The principal a request names (a user, the calling user, or in an
+/// AssumeRoot session the account's root user), authorized for `action`.
 fn target(
     svc: &Service,
     caller: &Caller,
     action: &str,
     user: Option<&str>,
-) -> Result<String, CoreError> {
-    let name = match (user, &caller.kind) {
-        (Some(n), _) => n.to_owned(),
-        (None, CallerKind::User { name }) => name.clone(),
-        // Root profiles are created in an AssumeRoot session (spec 02 §2.6.2),
-        // which the endpoint does not serve yet.
-        (None, CallerKind::Root) => {
-            return Err(CoreError::Validation(
-                "When you make this request with root user credentials, you must use an AssumeRoot session to omit the user name.".into(),
-            ));
-        }
-        (None, CallerKind::Role { .. }) => {
-            return Err(CoreError::Validation(
-                "Must specify userName when calling with non-User credentials".into(),
-            ));
-        }
-    };
-    let state = svc.read();
-    let found = state.user(&caller.account, &name);
-    let arn = found
-        .map(|u| u.arn())
-        .unwrap_or_else(|| format!("arn:aws:iam::{}:user/{name}", caller.account));
-    let canonical = found.map(|u| u.name.clone());
-    drop(state);
-    svc.authorize(caller, action, &arn, None, &[])?;
-    canonical.ok_or_else(|| {
-        CoreError::NoSuchEntity(format!("The user with name {name} cannot be found."))
-    })
+) -> Result<KeyOwner, CoreError> {
+    let t = resolve(svc, caller, user, RootRule::AssumeRootOnly)?;
+    t.authorize(svc, caller, action)?;
+    Ok(t.owner)
 }
 
-fn no_such_profile(user: &str) -> CoreError {
+/// The user name a profile answer shows (`None` for the root user).
+fn shown(owner: &KeyOwner) -> Option<String> {
+    match owner {
+        KeyOwner::User(n) => Some(n.clone()),
+        KeyOwner::Root => None,
+    }
+}
+
+fn no_such_profile(owner: &KeyOwner) -> CoreError {
+    // The root user has no name: AWS says `null` ([live]).
+    let user = match owner {
+        KeyOwner::User(n) => n.as_str(),
+        KeyOwner::Root => "null",
+    };
     CoreError::NoSuchEntity(format!("Login Profile for User {user} cannot be found."))
 }
 
-/// `iam:CreateLoginProfile`.
+/// `iam:CreateLoginProfile`. In an AssumeRoot session, without `UserName`
+/// and without `Password`, it creates the root user's profile with no
+/// password: password recovery becomes possible for the root e-mail's owner
+/// (spec 02 §2.6.3).
 pub fn create_login_profile(
     svc: &Service,
     caller: &Caller,
     user: Option<&str>,
     password: Option<&str>,
     password_reset_required: bool,
-) -> Result<(String, LoginProfile), CoreError> {
-    let name = target(svc, caller, "iam:CreateLoginProfile", user)?;
-    let password = password.ok_or_else(|| {
-        CoreError::Validation(
-            "1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null".into(),
-        )
-    })?;
-    check_password(password)?;
-    // Hash outside the writer lock: it is slow on purpose.
-    let hash = hash_password(password)?;
+) -> Result<(Option<String>, LoginProfile), CoreError> {
+    let owner = target(svc, caller, "iam:CreateLoginProfile", user)?;
+    let hash = match (&owner, password) {
+        (KeyOwner::Root, None) => None,
+        // UNCONFIRMED (spec 02 §2.6.3): the recommended ValidationError.
+        (KeyOwner::Root, Some(_)) => {
+            return Err(CoreError::Validation(
+                "A password cannot be specified when creating the root user's login profile in an AssumeRoot session.".into(),
+            ));
+        }
+        (KeyOwner::User(_), None) => {
+            return Err(CoreError::Validation(
+                "1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null".into(),
+            ));
+        }
+        (KeyOwner::User(_), Some(p)) => {
+            check_password(p)?;
+            // Hash outside the writer lock: it is slow on purpose.
+            Some(hash_password(p)?)
+        }
+    };
     let now = svc.now();
     svc.mutate(|state| {
-        let owner = KeyOwner::User(name.clone());
-        if state
-            .login_profiles
-            .contains_key(&login_profile_key(&caller.account, &owner))
+        let key = login_profile_key(&caller.account, &owner);
+        if state.login_profiles.contains_key(&key) {
+            return Err(CoreError::EntityAlreadyExists(match &owner {
+                KeyOwner::User(n) => format!("Login Profile for user {n} already exists."),
+                KeyOwner::Root => format!(
+                    "Login Profile for account {} already exists.",
+                    caller.account
+                ),
+            }));
+        }
+        if let KeyOwner::User(n) = &owner
+            && state.user(&caller.account, n).is_none()
         {
-            return Err(CoreError::EntityAlreadyExists(format!(
-                "Login Profile for user {name} already exists."
-            )));
-        }
-        if state.user(&caller.account, &name).is_none() {
             return Err(CoreError::NoSuchEntity(format!(
-                "The user with name {name} cannot be found."
+                "The user with name {n} cannot be found."
             )));
         }
+        let root = owner == KeyOwner::Root;
         let profile = LoginProfile {
             account: caller.account.clone(),
-            owner,
-            password_hash: Some(hash),
-            password_reset_required,
+            owner: owner.clone(),
+            password_hash: hash,
+            password_reset_required: password_reset_required && !root,
             created: now,
         };
         Ok((
-            (name.clone(), profile.clone()),
+            (shown(&owner), profile.clone()),
             vec![Change::Put(Record::LoginProfile(profile))],
         ))
     })
@@ -152,16 +161,16 @@ pub fn get_login_profile(
     svc: &Service,
     caller: &Caller,
     user: Option<&str>,
-) -> Result<(String, LoginProfile), CoreError> {
-    let name = target(svc, caller, "iam:GetLoginProfile", user)?;
-    let key = login_profile_key(&caller.account, &KeyOwner::User(name.clone()));
+) -> Result<(Option<String>, LoginProfile), CoreError> {
+    let owner = target(svc, caller, "iam:GetLoginProfile", user)?;
+    let key = login_profile_key(&caller.account, &owner);
     let profile = svc
         .read()
         .login_profiles
         .get(&key)
         .cloned()
-        .ok_or_else(|| no_such_profile(&name))?;
-    Ok((name, profile))
+        .ok_or_else(|| no_such_profile(&owner))?;
+    Ok((shown(&owner), profile))
 }
 
 /// `iam:UpdateLoginProfile`: a new password and/or the reset flag.
@@ -172,7 +181,7 @@ pub fn update_login_profile(
     password: Option<&str>,
     password_reset_required: Option<bool>,
 ) -> Result<(), CoreError> {
-    let name = target(svc, caller, "iam:UpdateLoginProfile", Some(user))?;
+    let owner = target(svc, caller, "iam:UpdateLoginProfile", Some(user))?;
     let hash = match password {
         Some(p) => {
             check_password(p)?;
@@ -180,13 +189,13 @@ pub fn update_login_profile(
         }
         None => None,
     };
-    let key = login_profile_key(&caller.account, &KeyOwner::User(name.clone()));
+    let key = login_profile_key(&caller.account, &owner);
     svc.mutate(|state| {
         let mut profile = state
             .login_profiles
             .get(&key)
             .cloned()
-            .ok_or_else(|| no_such_profile(&name))?;
+            .ok_or_else(|| no_such_profile(&owner))?;
         if let Some(h) = hash {
             profile.password_hash = Some(h);
         }
@@ -203,11 +212,11 @@ pub fn delete_login_profile(
     caller: &Caller,
     user: Option<&str>,
 ) -> Result<(), CoreError> {
-    let name = target(svc, caller, "iam:DeleteLoginProfile", user)?;
-    let key = login_profile_key(&caller.account, &KeyOwner::User(name.clone()));
+    let owner = target(svc, caller, "iam:DeleteLoginProfile", user)?;
+    let key = login_profile_key(&caller.account, &owner);
     svc.mutate(|state| {
         if !state.login_profiles.contains_key(&key) {
-            return Err(no_such_profile(&name));
+            return Err(no_such_profile(&owner));
         }
         Ok(((), vec![Change::Delete(table::LOGIN_PROFILES, key.clone())]))
     })

@@ -3,6 +3,7 @@
 
 pub mod access_keys;
 pub mod builtin;
+pub mod features;
 pub mod groups;
 pub mod login_profiles;
 pub mod managed;

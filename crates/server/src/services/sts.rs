@@ -1,4 +1,5 @@
-//! STS (query protocol): GetCallerIdentity, GetSessionToken.
+//! STS (query protocol): GetCallerIdentity, GetSessionToken, AssumeRole,
+//! AssumeRoot.
 
 use rootward_core::clock::iso8601;
 use rootward_core::sts;
@@ -61,6 +62,28 @@ pub fn call(op: &str, ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError
                 // Packed size as a percentage of the 2,048-character allowance (approximation).
                 x.elem("PackedPolicySize", &((doc.len() * 100) / 2048).to_string());
             }
+            Ok(Some(x))
+        }
+        "AssumeRoot" => {
+            let s = sts::assume_root(
+                ctx.svc,
+                ctx.caller,
+                sts::AssumeRoot {
+                    target_principal: p.get("TargetPrincipal"),
+                    task_policy_arn: p.get("TaskPolicyArn.arn"),
+                    duration: p.int("DurationSeconds")?,
+                    global_endpoint: ctx.global_endpoint,
+                },
+            )
+            .map_err(from_core)?;
+            let mut x = Xml::new();
+            x.open("Credentials")
+                .elem("AccessKeyId", &s.access_key_id)
+                .elem("SecretAccessKey", s.secret.expose())
+                .elem("SessionToken", s.token.expose())
+                .elem("Expiration", &iso8601(s.expires))
+                .close("Credentials")
+                .opt("SourceIdentity", s.source_identity.as_deref());
             Ok(Some(x))
         }
         _ => Err(unknown(op, "2011-06-15")),

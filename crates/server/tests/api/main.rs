@@ -14,5 +14,6 @@ mod login_profiles;
 mod managed_policies;
 mod organizations;
 mod roles;
+mod root_access;
 mod simulate;
 mod sts;

@@ -10,10 +10,11 @@ use crate::protocol::query::Params;
 use crate::protocol::xml::Xml;
 use crate::services::Ctx;
 
-fn profile_xml(user: &str, l: &LoginProfile) -> Xml {
+/// The profile; the root user's shows no `UserName` ([live]).
+fn profile_xml(user: &Option<String>, l: &LoginProfile) -> Xml {
     let mut x = Xml::new();
     x.open("LoginProfile")
-        .elem("UserName", user)
+        .opt("UserName", user.as_deref())
         .elem("CreateDate", &iso8601(l.created))
         .elem(
             "PasswordResetRequired",

@@ -1,6 +1,7 @@
 //! IAM (query protocol): the operation table. Handlers live by AWS noun.
 
 mod access_keys;
+mod features;
 mod groups;
 mod login_profiles;
 mod managed;
@@ -52,6 +53,22 @@ const OPERATIONS: &[(&str, Handler)] = &[
     ("DetachRolePolicy", roles::detach_role_policy),
     ("DetachUserPolicy", policies::detach_user_policy),
     (
+        "DisableOrganizationsRootCredentialsManagement",
+        features::disable_root_credentials_management,
+    ),
+    (
+        "DisableOrganizationsRootSessions",
+        features::disable_root_sessions,
+    ),
+    (
+        "EnableOrganizationsRootCredentialsManagement",
+        features::enable_root_credentials_management,
+    ),
+    (
+        "EnableOrganizationsRootSessions",
+        features::enable_root_sessions,
+    ),
+    (
         "GetAccessKeyLastUsed",
         access_keys::get_access_key_last_used,
     ),
@@ -82,6 +99,10 @@ const OPERATIONS: &[(&str, Handler)] = &[
     ("ListGroupPolicies", groups::list_group_policies),
     ("ListGroups", groups::list_groups),
     ("ListGroupsForUser", groups::list_groups_for_user),
+    (
+        "ListOrganizationsFeatures",
+        features::list_organizations_features,
+    ),
     ("ListPolicies", managed::list_policies),
     ("ListPolicyVersions", managed::list_policy_versions),
     ("ListRolePolicies", roles::list_role_policies),

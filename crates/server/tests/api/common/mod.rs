@@ -116,6 +116,18 @@ impl Server {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> RawResponse {
+        self.raw_post_to(service, None, headers, body).await
+    }
+
+    /// [`Server::raw_post`] with another `Host` header (e.g. the global STS
+    /// host `sts.amazonaws.com`), signed as such and sent to this server.
+    pub async fn raw_post_to(
+        &self,
+        service: &str,
+        host_header: Option<&str>,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> RawResponse {
         use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
         use aws_sigv4::sign::v4;
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -130,9 +142,10 @@ impl Server {
             .build()
             .unwrap()
             .into();
-        let url = format!("{}/", self.url);
         let host = self.url.trim_start_matches("http://").to_owned();
-        let mut all: Vec<(&str, &str)> = vec![("host", host.as_str())];
+        let shown_host = host_header.unwrap_or(&host).to_owned();
+        let url = format!("http://{shown_host}/");
+        let mut all: Vec<(&str, &str)> = vec![("host", shown_host.as_str())];
         all.extend_from_slice(headers);
         let signable =
             SignableRequest::new("POST", &url, all.iter().copied(), SignableBody::Bytes(body))
