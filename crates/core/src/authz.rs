@@ -118,6 +118,19 @@ impl Caller {
     }
 }
 
+/// A bucket or queue a call acts on, for [`Service::authorize_on_resource`].
+#[derive(Debug, Clone, Copy)]
+pub struct OnResource<'a> {
+    /// The resource ARN (the bucket, an object, the queue).
+    pub arn: &'a str,
+    /// The account owning it.
+    pub owner: &'a str,
+    /// Its compiled resource policy, if any.
+    pub policy: Option<&'a Policy>,
+    /// Whether the owner-root exception applies to this action.
+    pub owner_root_exception: bool,
+}
+
 /// What the server needs to verify a signature and then name the caller.
 #[derive(Debug, Clone)]
 pub struct Credential {
@@ -214,6 +227,58 @@ impl Service {
         resource: &str,
         resource_owner: Option<&str>,
         resource_policy: Option<&Policy>,
+        extra: &[(&str, &str)],
+    ) -> Result<(), CoreError> {
+        self.authorize_inner(
+            caller,
+            action,
+            resource,
+            resource_owner,
+            resource_policy,
+            false,
+            extra,
+        )
+    }
+
+    /// Authorizes a call on a bucket or queue whose policy takes part, with
+    /// the **owner-root exception** of spec 04 §4.1.4 / §4.2.3 when
+    /// `owner_root_exception` is set (get/put/delete of the resource policy):
+    /// the root user of the owner account (long-term or an AssumeRoot
+    /// session) is not stopped by the resource policy's `Deny` statements.
+    /// SCPs and the AssumeRoot task policy still apply.
+    pub fn authorize_on_resource(
+        &self,
+        caller: &Caller,
+        action: &str,
+        on: OnResource<'_>,
+        extra: &[(&str, &str)],
+    ) -> Result<(), CoreError> {
+        let skip = on.owner_root_exception
+            && caller.kind == CallerKind::Root
+            && caller.account == on.owner;
+        self.authorize_inner(
+            caller,
+            action,
+            on.arn,
+            Some(on.owner),
+            on.policy,
+            skip,
+            extra,
+        )
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one private funnel for the public forms"
+    )]
+    fn authorize_inner(
+        &self,
+        caller: &Caller,
+        action: &str,
+        resource: &str,
+        resource_owner: Option<&str>,
+        resource_policy: Option<&Policy>,
+        skip_resource_policy_denies: bool,
         extra: &[(&str, &str)],
     ) -> Result<(), CoreError> {
         let state = self.read();
@@ -352,7 +417,7 @@ impl Service {
             session: &session_refs,
             task_policy,
             scp_levels: scp_owned.as_ref().map(|_| scp_slices.as_slice()),
-            skip_resource_policy_denies: false,
+            skip_resource_policy_denies,
         };
         let e = evaluate(&req, &policies);
         if e.is_allowed() {
