@@ -20,6 +20,7 @@ pub mod service;
 pub mod state;
 pub mod store;
 pub mod sts;
+pub mod trail;
 
 pub use error::CoreError;
 pub use service::Service;

@@ -19,6 +19,7 @@ pub struct Service {
     state: RwLock<State>,
     writer: Mutex<()>,
     clock: Arc<dyn Clock>,
+    trail: std::sync::OnceLock<crate::trail::Trail>,
 }
 
 fn to_writes(changes: &[Change]) -> Result<Vec<Write>, CoreError> {
@@ -48,7 +49,26 @@ impl Service {
             state: RwLock::new(state),
             writer: Mutex::new(()),
             clock,
+            trail: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Sets the CloudTrail event history (once).
+    pub fn set_trail(&self, trail: crate::trail::Trail) {
+        let _ = self.trail.set(trail);
+    }
+
+    /// The event history, when one is set.
+    pub fn trail(&self) -> Option<&crate::trail::Trail> {
+        self.trail.get()
+    }
+
+    /// Records a finished call in the event history (when there is one).
+    pub fn record(&self, call: &crate::trail::event::Call<'_>) {
+        if let Some(t) = self.trail.get() {
+            let event = crate::trail::event::build(&self.read(), call, self.now());
+            t.record(event);
+        }
     }
 
     /// Now, by the server clock.

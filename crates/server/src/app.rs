@@ -14,6 +14,7 @@ use crate::error::ApiError;
 use crate::protocol::json;
 use crate::protocol::query::Params;
 use crate::services::{self, Ctx};
+use crate::trail;
 
 /// Largest request body accepted (S3 objects will need more; spec 04).
 pub const MAX_BODY: usize = 16 * 1024 * 1024;
@@ -113,6 +114,7 @@ fn dispatch(
         Ok(a) => a,
         Err((protocol, e)) => return error_response(protocol, &e, request_id),
     };
+    let host = parts.headers.get("host").and_then(|v| v.to_str().ok());
     match authn.protocol {
         Protocol::Query(qs) => {
             let mut params = Params::parse(parts.uri.query().unwrap_or("").as_bytes());
@@ -128,15 +130,22 @@ fn dispatch(
                     request_id,
                 );
             };
-            let ctx = Ctx {
-                svc,
-                caller: &authn.caller,
-                global_endpoint: authn.global_endpoint,
-            };
+            let ctx = Ctx::new(svc, &authn.caller, authn.global_endpoint);
             let result = match authn.service.as_str() {
                 "sts" => services::sts::call(&op, &ctx, &params),
                 _ => services::iam::call(&op, &ctx, &params),
             };
+            let global = authn.service == "iam" || authn.global_endpoint;
+            record(
+                &ctx,
+                &authn.service,
+                &op,
+                global,
+                trail::from_query(params.iter()),
+                result.as_ref().err(),
+                request_id,
+                host,
+            );
             match result {
                 Ok(inner) => respond(
                     200,
@@ -152,20 +161,39 @@ fn dispatch(
                 .headers
                 .get("x-amz-target")
                 .and_then(|v| v.to_str().ok());
-            let ctx = Ctx {
-                svc,
-                caller: &authn.caller,
-                global_endpoint: false,
+            let ctx = Ctx::new(svc, &authn.caller, false);
+            let (op, result) = match authn.service.as_str() {
+                "organizations" => {
+                    match json::operation(target, services::organizations::TARGET_PREFIX) {
+                        Ok(op) => (op, services::organizations::call(op, &ctx, body)),
+                        Err(e) => ("", Err(e)),
+                    }
+                }
+                "cloudtrail" => match services::cloudtrail::operation(target) {
+                    Ok(op) => (op, services::cloudtrail::call(op, &ctx, body)),
+                    Err(e) => ("", Err(e)),
+                },
+                other => (
+                    "",
+                    Err(ApiError::new(
+                        "UnknownOperationException",
+                        400,
+                        format!("The {other} service is not implemented yet"),
+                    )),
+                ),
             };
-            let result = match authn.service.as_str() {
-                "organizations" => json::operation(target, services::organizations::TARGET_PREFIX)
-                    .and_then(|op| services::organizations::call(op, &ctx, body)),
-                other => Err(ApiError::new(
-                    "UnknownOperationException",
-                    400,
-                    format!("The {other} service is not implemented yet"),
-                )),
-            };
+            if !op.is_empty() {
+                record(
+                    &ctx,
+                    &authn.service,
+                    op,
+                    authn.service == "organizations",
+                    trail::from_json(body),
+                    result.as_ref().err(),
+                    request_id,
+                    host,
+                );
+            }
             match result {
                 Ok(Some(v)) => respond(200, content_type, request_id, v.to_string()),
                 Ok(None) => respond(200, content_type, request_id, String::new()),
@@ -173,4 +201,34 @@ fn dispatch(
             }
         }
     }
+}
+
+/// Records a finished call in the event history.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the facts of one call, gathered in one place"
+)]
+fn record(
+    ctx: &Ctx<'_>,
+    service: &str,
+    operation: &str,
+    global: bool,
+    request: serde_json::Value,
+    error: Option<&ApiError>,
+    request_id: &str,
+    host: Option<&str>,
+) {
+    let response = ctx.trail_response.borrow_mut().take();
+    ctx.svc.record(&rootward_core::trail::event::Call {
+        caller: ctx.caller,
+        service,
+        operation,
+        global,
+        request,
+        response,
+        error: error.map(|e| (e.code.as_str(), e.message.as_str())),
+        request_id,
+        resources: Vec::new(),
+        host,
+    });
 }

@@ -11,5 +11,6 @@ pub mod auth;
 pub mod error;
 pub mod protocol;
 pub mod services;
+pub mod trail;
 
 pub use app::{AppState, app, serve};

@@ -11,6 +11,8 @@ use rootward_core::Service;
 use rootward_core::bootstrap::{Bootstrap, bootstrap};
 use rootward_core::clock::SystemClock;
 use rootward_core::store::sqlite::SqliteStore;
+use rootward_core::trail::Trail;
+use rootward_core::trail::sqlite::SqliteTrail;
 use rootward_server::AppState;
 
 /// Options of `rootward serve`.
@@ -25,6 +27,12 @@ pub struct ServeArgs {
     /// Account id of the first account (random when absent; first start only).
     #[arg(long)]
     account_id: Option<String>,
+    /// Also append every CloudTrail event as one JSON line to this file.
+    #[arg(long)]
+    trail_file: Option<PathBuf>,
+    /// Days the CloudTrail event history keeps events.
+    #[arg(long, default_value_t = 90)]
+    trail_retention_days: i64,
 }
 
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
@@ -77,6 +85,14 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         Service::open(Box::new(store), Arc::new(SystemClock::default()))
             .map_err(|e| e.to_string())?,
     );
+    let history = SqliteTrail::open(&args.data.join("trail.db")).map_err(|e| e.to_string())?;
+    let trail = Trail::start(
+        Arc::new(history),
+        args.trail_file.clone(),
+        time::Duration::days(args.trail_retention_days.max(1)),
+    )
+    .map_err(|e| e.to_string())?;
+    svc.set_trail(trail);
     let key_id = std::env::var("ROOTWARD_BOOTSTRAP_ACCESS_KEY_ID").ok();
     let secret = std::env::var("ROOTWARD_BOOTSTRAP_SECRET_ACCESS_KEY").ok();
     let created = bootstrap(

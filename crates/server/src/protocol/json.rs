@@ -13,7 +13,11 @@ pub fn serialization(message: impl Into<String>) -> ApiError {
 
 /// `UnknownOperationException`.
 pub fn unknown_operation() -> ApiError {
-    ApiError::new("UnknownOperationException", 400, "")
+    ApiError::new(
+        "UnknownOperationException",
+        400,
+        "The operation named by X-Amz-Target is not known to this service.",
+    )
 }
 
 /// The operation named by `X-Amz-Target: <prefix>.<Operation>`.

@@ -23,6 +23,7 @@ pub fn call(op: &str, ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError
         "GetSessionToken" => {
             let s = sts::get_session_token(ctx.svc, ctx.caller, p.int("DurationSeconds")?)
                 .map_err(from_core)?;
+            trail_credentials(ctx, &s);
             let mut x = Xml::new();
             x.open("Credentials")
                 .elem("AccessKeyId", &s.access_key_id)
@@ -46,6 +47,7 @@ pub fn call(op: &str, ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError
             )
             .map_err(from_core)?;
             let s = &out.session;
+            trail_credentials(ctx, s);
             let mut x = Xml::new();
             x.open("Credentials")
                 .elem("AccessKeyId", &s.access_key_id)
@@ -76,6 +78,7 @@ pub fn call(op: &str, ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError
                 },
             )
             .map_err(from_core)?;
+            trail_credentials(ctx, &s);
             let mut x = Xml::new();
             x.open("Credentials")
                 .elem("AccessKeyId", &s.access_key_id)
@@ -88,6 +91,20 @@ pub fn call(op: &str, ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError
         }
         _ => Err(unknown(op, "2011-06-15")),
     }
+}
+
+/// The trail's `responseElements` of a call that issued credentials: the key
+/// id and expiry (`MMM d, yyyy, h:mm:ss a`, spec 04 §4.3.2). The secret is never
+/// recorded, and neither is the session token (AWS records it; Rootward keeps
+/// tokens out of every log).
+fn trail_credentials(ctx: &Ctx<'_>, s: &rootward_core::model::Session) {
+    let fmt = time::macros::format_description!(
+        "[month repr:short] [day padding:none], [year], [hour repr:12 padding:none]:[minute]:[second] [period]"
+    );
+    let expiration = s.expires.format(&fmt).unwrap_or_default();
+    *ctx.trail_response.borrow_mut() = Some(serde_json::json!({
+        "credentials": {"accessKeyId": s.access_key_id, "expiration": expiration}
+    }));
 }
 
 /// `InvalidAction` for an operation the service does not have.

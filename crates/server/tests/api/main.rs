@@ -7,6 +7,7 @@
     missing_docs
 )]
 
+mod cloudtrail;
 mod common;
 mod groups;
 mod iam;

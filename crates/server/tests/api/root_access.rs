@@ -11,14 +11,14 @@ use rootward_core::secret::Secret;
 
 use crate::common::{ACCOUNT, Server};
 
-const AUDIT: &str = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials";
-const DELETE: &str = "arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials";
+pub(crate) const AUDIT: &str = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials";
+pub(crate) const DELETE: &str = "arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials";
 const CREATE_PASSWORD: &str = "arn:aws:iam::aws:policy/root-task/IAMCreateRootUserPassword";
 const S3_UNLOCK: &str = "arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy";
 
-struct Zone {
-    member: String,
-    delegated: String,
+pub(crate) struct Zone {
+    pub member: String,
+    pub delegated: String,
 }
 
 async fn created(org: &aws_sdk_organizations::Client, name: &str) -> String {
@@ -49,7 +49,7 @@ async fn created(org: &aws_sdk_organizations::Client, name: &str) -> String {
 
 /// Flow A up to A2: an organization with a member and a future delegated
 /// administrator; trusted access and the features are left to the test.
-async fn organization(s: &Server) -> Zone {
+pub(crate) async fn organization(s: &Server) -> Zone {
     let org = aws_sdk_organizations::Client::new(&s.admin());
     org.create_organization().send().await.unwrap();
     Zone {
@@ -58,7 +58,7 @@ async fn organization(s: &Server) -> Zone {
     }
 }
 
-async fn enable_everything(s: &Server, z: &Zone) {
+pub(crate) async fn enable_everything(s: &Server, z: &Zone) {
     let org = aws_sdk_organizations::Client::new(&s.admin());
     org.enable_aws_service_access()
         .service_principal("iam.amazonaws.com")
@@ -83,7 +83,7 @@ async fn enable_everything(s: &Server, z: &Zone) {
 }
 
 /// An SDK config for a role session of `OrganizationAccountAccessRole` in `account`.
-async fn admin_role_in(s: &Server, account: &str) -> aws_config::SdkConfig {
+pub(crate) async fn admin_role_in(s: &Server, account: &str) -> aws_config::SdkConfig {
     let out = aws_sdk_sts::Client::new(&s.admin())
         .assume_role()
         .role_arn(format!(
@@ -106,7 +106,7 @@ fn task(arn: &str) -> PolicyDescriptorType {
 }
 
 /// AssumeRoot as `operator`; the root session's SDK config.
-async fn root_session(
+pub(crate) async fn root_session(
     s: &Server,
     operator: &aws_config::SdkConfig,
     target: &str,

@@ -39,6 +39,16 @@ impl Server {
         let store = SqliteStore::open(&dir.path().join("state.db")).unwrap();
         let clock = SystemClock::default();
         let svc = Arc::new(Service::open(Box::new(store), Arc::new(clock.clone())).unwrap());
+        let history =
+            rootward_core::trail::sqlite::SqliteTrail::open(&dir.path().join("trail.db")).unwrap();
+        svc.set_trail(
+            rootward_core::trail::Trail::start(
+                Arc::new(history),
+                None,
+                rootward_core::trail::DEFAULT_RETENTION,
+            )
+            .unwrap(),
+        );
         bootstrap(&svc, Some(ACCOUNT), Some(ADMIN_KEY), Some(ADMIN_SECRET)).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());

@@ -1,0 +1,226 @@
+//! The event history in its own SQLite file (WAL, `synchronous=FULL`), with an
+//! index per account, region and time.
+
+use std::path::Path;
+
+use parking_lot::Mutex;
+use rusqlite::{Connection, params};
+use time::OffsetDateTime;
+
+use super::{Lookup, TrailEvent, TrailStore};
+use crate::store::StoreError;
+
+/// A SQLite event history.
+pub struct SqliteTrail {
+    conn: Mutex<Connection>,
+}
+
+fn err(e: rusqlite::Error) -> StoreError {
+    StoreError(e.to_string())
+}
+
+fn nanos(t: OffsetDateTime) -> i64 {
+    i64::try_from(t.unix_timestamp_nanos()).unwrap_or(i64::MAX)
+}
+
+impl SqliteTrail {
+    /// Opens (or creates) the history at `path`.
+    pub fn open(path: &Path) -> Result<SqliteTrail, StoreError> {
+        let conn = Connection::open(path).map_err(err)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode=WAL;
+             PRAGMA synchronous=FULL;
+             CREATE TABLE IF NOT EXISTS events (
+                 seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+                 id         TEXT NOT NULL UNIQUE,
+                 account    TEXT NOT NULL,
+                 region     TEXT NOT NULL,
+                 time       INTEGER NOT NULL,
+                 name       TEXT NOT NULL,
+                 source     TEXT NOT NULL,
+                 read_only  INTEGER NOT NULL,
+                 access_key TEXT,
+                 username   TEXT,
+                 resources  TEXT NOT NULL,
+                 json       TEXT NOT NULL
+             );
+             CREATE INDEX IF NOT EXISTS events_by_time ON events (account, region, time);",
+        )
+        .map_err(err)?;
+        Ok(SqliteTrail {
+            conn: Mutex::new(conn),
+        })
+    }
+}
+
+impl TrailStore for SqliteTrail {
+    fn append(&self, events: &[TrailEvent]) -> Result<(), StoreError> {
+        let mut conn = self.conn.lock();
+        let tx = conn.transaction().map_err(err)?;
+        {
+            let mut stmt = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO events (id, account, region, time, name, source, read_only, access_key, username, resources, json)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                )
+                .map_err(err)?;
+            for e in events {
+                let resources =
+                    serde_json::to_string(&e.resources).map_err(|e| StoreError(e.to_string()))?;
+                stmt.execute(params![
+                    e.id,
+                    e.account,
+                    e.region,
+                    nanos(e.time),
+                    e.name,
+                    e.source,
+                    e.read_only,
+                    e.access_key,
+                    e.username,
+                    resources,
+                    e.json
+                ])
+                .map_err(err)?;
+            }
+        }
+        tx.commit().map_err(err)
+    }
+
+    fn lookup(&self, q: &Lookup) -> Result<Vec<TrailEvent>, StoreError> {
+        let conn = self.conn.lock();
+        let mut sql = String::from(
+            "SELECT id, account, region, time, name, source, read_only, access_key, username, resources, json
+             FROM events WHERE account = ?1 AND region = ?2 AND time >= ?3 AND time <= ?4",
+        );
+        let mut value = String::new();
+        if let Some((key, v)) = &q.attribute {
+            value.clone_from(v);
+            sql.push_str(match key.as_str() {
+                "EventId" => " AND id = ?5",
+                "EventName" => " AND name = ?5",
+                "ReadOnly" => " AND read_only = (?5 = 'true')",
+                "Username" => " AND username = ?5",
+                "EventSource" => " AND source = ?5",
+                "AccessKeyId" => " AND access_key = ?5",
+                "ResourceType" => " AND EXISTS (SELECT 1 FROM json_each(resources) r WHERE json_extract(r.value, '$[0]') = ?5)",
+                "ResourceName" => " AND EXISTS (SELECT 1 FROM json_each(resources) r WHERE json_extract(r.value, '$[1]') = ?5)",
+                _ => " AND ?5 IS NULL",
+            });
+        } else {
+            sql.push_str(" AND ?5 = ''");
+        }
+        sql.push_str(" ORDER BY time DESC, seq DESC LIMIT ?6 OFFSET ?7");
+        let mut stmt = conn.prepare_cached(&sql).map_err(err)?;
+        let rows = stmt
+            .query_map(
+                params![
+                    q.account,
+                    q.region,
+                    q.start.map(nanos).unwrap_or(i64::MIN),
+                    q.end.map(nanos).unwrap_or(i64::MAX),
+                    value,
+                    i64::try_from(q.limit).unwrap_or(i64::MAX),
+                    i64::try_from(q.offset).unwrap_or(0),
+                ],
+                |r| {
+                    let t: i64 = r.get(3)?;
+                    let resources: String = r.get(9)?;
+                    Ok(TrailEvent {
+                        id: r.get(0)?,
+                        account: r.get(1)?,
+                        region: r.get(2)?,
+                        time: OffsetDateTime::from_unix_timestamp_nanos(i128::from(t))
+                            .unwrap_or(OffsetDateTime::UNIX_EPOCH),
+                        name: r.get(4)?,
+                        source: r.get(5)?,
+                        read_only: r.get(6)?,
+                        access_key: r.get(7)?,
+                        username: r.get(8)?,
+                        resources: serde_json::from_str(&resources).unwrap_or_default(),
+                        json: r.get(10)?,
+                    })
+                },
+            )
+            .map_err(err)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(err)
+    }
+
+    fn purge(&self, before: OffsetDateTime) -> Result<(), StoreError> {
+        self.conn
+            .lock()
+            .execute("DELETE FROM events WHERE time < ?1", params![nanos(before)])
+            .map(|_| ())
+            .map_err(err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(id: &str, secs: i64, name: &str) -> TrailEvent {
+        TrailEvent {
+            id: id.into(),
+            account: "111111111111".into(),
+            region: "us-east-1".into(),
+            time: OffsetDateTime::from_unix_timestamp(secs).unwrap(),
+            name: name.into(),
+            source: "sts.amazonaws.com".into(),
+            read_only: name.starts_with("Get"),
+            access_key: Some("AKIAX".into()),
+            username: Some("admin".into()),
+            resources: vec![("AWS::S3::Bucket".into(), "b".into())],
+            json: "{}".into(),
+        }
+    }
+
+    #[test]
+    fn stores_filters_orders_and_survives_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("trail.db");
+        let t = SqliteTrail::open(&path).unwrap();
+        t.append(&[
+            ev("a", 10, "GetUser"),
+            ev("b", 20, "AssumeRoot"),
+            ev("c", 30, "GetUser"),
+        ])
+        .unwrap();
+        drop(t);
+        let t = SqliteTrail::open(&path).unwrap();
+        let q = |attribute: Option<(&str, &str)>| Lookup {
+            account: "111111111111".into(),
+            region: "us-east-1".into(),
+            attribute: attribute.map(|(k, v)| (k.into(), v.into())),
+            start: None,
+            end: None,
+            offset: 0,
+            limit: 50,
+        };
+        let ids = |v: Vec<TrailEvent>| v.into_iter().map(|e| e.id).collect::<Vec<_>>();
+        assert_eq!(ids(t.lookup(&q(None)).unwrap()), ["c", "b", "a"]);
+        assert_eq!(
+            ids(t.lookup(&q(Some(("EventName", "GetUser")))).unwrap()),
+            ["c", "a"]
+        );
+        assert_eq!(
+            ids(t.lookup(&q(Some(("ReadOnly", "false")))).unwrap()),
+            ["b"]
+        );
+        assert_eq!(
+            ids(t.lookup(&q(Some(("ResourceName", "b")))).unwrap()).len(),
+            3
+        );
+        assert!(
+            t.lookup(&q(Some(("ResourceType", "AWS::IAM::User"))))
+                .unwrap()
+                .is_empty()
+        );
+        let mut w = q(None);
+        w.start = Some(OffsetDateTime::from_unix_timestamp(15).unwrap());
+        w.end = Some(OffsetDateTime::from_unix_timestamp(20).unwrap());
+        assert_eq!(ids(t.lookup(&w).unwrap()), ["b"]);
+        t.purge(OffsetDateTime::from_unix_timestamp(25).unwrap())
+            .unwrap();
+        assert_eq!(ids(t.lookup(&q(None)).unwrap()), ["c"]);
+    }
+}

@@ -1,0 +1,269 @@
+//! CloudTrail event history through the AWS SDK for Rust: the AssumeRoot
+//! event in the operator's account, the root session's calls in the member
+//! account, denials, hidden secrets, and `LookupEvents` filters and paging.
+
+use aws_sdk_cloudtrail::Client;
+use aws_sdk_cloudtrail::error::ProvideErrorMetadata;
+use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
+use serde_json::Value;
+
+use crate::common::{ACCOUNT, Server};
+use crate::root_access::{AUDIT, admin_role_in, enable_everything, organization, root_session};
+
+fn by(key: LookupAttributeKey, value: &str) -> LookupAttribute {
+    LookupAttribute::builder()
+        .attribute_key(key)
+        .attribute_value(value)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn assume_root_and_the_root_session_are_traced_in_their_accounts() {
+    let s = Server::start().await;
+    let z = organization(&s).await;
+    enable_everything(&s, &z).await;
+
+    // The delegated administrator's operator opens an audit session.
+    let operator = admin_role_in(&s, &z.delegated).await;
+    let session = root_session(&s, &operator, &z.member, AUDIT).await;
+    let session_key = {
+        use aws_credential_types::provider::ProvideCredentials;
+        session
+            .credentials_provider()
+            .unwrap()
+            .provide_credentials()
+            .await
+            .unwrap()
+            .access_key_id()
+            .to_owned()
+    };
+    let iam = aws_sdk_iam::Client::new(&session);
+    iam.get_account_summary().send().await.unwrap();
+    iam.delete_access_key()
+        .access_key_id("AKIANOSUCHKEY0000001")
+        .send()
+        .await
+        .unwrap_err();
+    // A refused AssumeRoot is traced too.
+    aws_sdk_sts::Client::new(&operator)
+        .assume_root()
+        .target_principal(ACCOUNT)
+        .task_policy_arn(
+            aws_sdk_sts::types::PolicyDescriptorType::builder()
+                .arn(AUDIT)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap_err();
+
+    // In the delegated administrator's account: the AssumeRoot events.
+    let da_trail = Client::new(&operator);
+    let out = da_trail
+        .lookup_events()
+        .lookup_attributes(by(LookupAttributeKey::EventName, "AssumeRoot"))
+        .send()
+        .await
+        .unwrap();
+    let events = out.events();
+    assert_eq!(events.len(), 2, "{events:?}");
+    // Newest first: the refusal, then the success.
+    let refused: Value = serde_json::from_str(events[0].cloud_trail_event().unwrap()).unwrap();
+    assert_eq!(refused["errorCode"], "AccessDenied");
+    assert_eq!(refused["responseElements"], Value::Null);
+    let ok: Value = serde_json::from_str(events[1].cloud_trail_event().unwrap()).unwrap();
+    assert_eq!(events[1].event_source(), Some("sts.amazonaws.com"));
+    assert_eq!(events[1].read_only(), Some("false"));
+    assert_eq!(events[1].username(), Some("operator"));
+    assert_eq!(ok["userIdentity"]["type"], "AssumedRole");
+    assert_eq!(ok["userIdentity"]["accountId"], z.delegated.as_str());
+    assert_eq!(
+        ok["userIdentity"]["sessionContext"]["sessionIssuer"]["userName"],
+        "OrganizationAccountAccessRole"
+    );
+    assert_eq!(ok["userIdentity"]["sessionContext"]["assumedRoot"], "true");
+    assert_eq!(
+        ok["requestParameters"]["targetPrincipal"],
+        z.member.as_str()
+    );
+    assert_eq!(ok["requestParameters"]["taskPolicyArn"]["arn"], AUDIT);
+    assert_eq!(
+        ok["responseElements"]["credentials"]["accessKeyId"],
+        session_key.as_str()
+    );
+    assert_eq!(ok["recipientAccountId"], z.delegated.as_str());
+    assert_eq!(ok["eventType"], "AwsApiCall");
+    assert_eq!(ok["awsRegion"], "us-east-1");
+    let text = events[1].cloud_trail_event().unwrap();
+    assert!(
+        !text.contains("sessionToken") && !text.contains("SecretAccessKey"),
+        "{text}"
+    );
+
+    // In the member account: the root session's calls, found by its key.
+    let member_trail = Client::new(&admin_role_in(&s, &z.member).await);
+    let out = member_trail
+        .lookup_events()
+        .lookup_attributes(by(LookupAttributeKey::AccessKeyId, &session_key))
+        .send()
+        .await
+        .unwrap();
+    let names: Vec<_> = out
+        .events()
+        .iter()
+        .map(|e| e.event_name().unwrap())
+        .collect();
+    assert_eq!(names, ["DeleteAccessKey", "GetAccountSummary"]);
+    let denied: Value = serde_json::from_str(out.events()[0].cloud_trail_event().unwrap()).unwrap();
+    assert_eq!(denied["errorCode"], "AccessDenied");
+    assert_eq!(denied["eventSource"], "iam.amazonaws.com");
+    let summary: Value =
+        serde_json::from_str(out.events()[1].cloud_trail_event().unwrap()).unwrap();
+    assert_eq!(summary["userIdentity"]["type"], "Root");
+    assert_eq!(
+        summary["userIdentity"]["arn"],
+        format!("arn:aws:iam::{}:root", z.member)
+    );
+    assert_eq!(summary["userIdentity"]["principalId"], z.member.as_str());
+    assert_eq!(summary["userIdentity"]["accessKeyId"], session_key.as_str());
+    assert_eq!(
+        summary["userIdentity"]["sessionContext"]["attributes"]["mfaAuthenticated"],
+        "false"
+    );
+    assert!(
+        summary["userIdentity"]["sessionContext"]
+            .get("sessionIssuer")
+            .is_none()
+    );
+    assert_eq!(out.events()[1].username(), Some("root"));
+    assert_eq!(summary["readOnly"], true);
+}
+
+#[tokio::test]
+async fn lookups_filter_page_and_hide_secrets() {
+    let s = Server::start().await;
+    let iam = aws_sdk_iam::Client::new(&s.admin());
+    for n in 0..3 {
+        iam.create_user()
+            .user_name(format!("u{n}"))
+            .send()
+            .await
+            .unwrap();
+    }
+    iam.create_login_profile()
+        .user_name("u0")
+        .password("Sup3r-Secret-Pass!")
+        .send()
+        .await
+        .unwrap();
+    let trail = Client::new(&s.admin());
+
+    let out = trail
+        .lookup_events()
+        .lookup_attributes(by(LookupAttributeKey::EventName, "CreateLoginProfile"))
+        .send()
+        .await
+        .unwrap();
+    let text = out.events()[0].cloud_trail_event().unwrap();
+    assert!(!text.contains("Sup3r-Secret-Pass!"), "{text}");
+    let e: Value = serde_json::from_str(text).unwrap();
+    assert_eq!(
+        e["requestParameters"]["password"],
+        "HIDDEN_DUE_TO_SECURITY_REASONS"
+    );
+    assert_eq!(e["requestParameters"]["userName"], "u0");
+    assert_eq!(e["userIdentity"]["type"], "IAMUser");
+    assert_eq!(e["userIdentity"]["userName"], "admin");
+
+    // Paging: three CreateUser events, two per page, newest first.
+    let first = trail
+        .lookup_events()
+        .lookup_attributes(by(LookupAttributeKey::EventName, "CreateUser"))
+        .max_results(2)
+        .send()
+        .await
+        .unwrap();
+    let token = first.next_token().unwrap().to_owned();
+    let second = trail
+        .lookup_events()
+        .lookup_attributes(by(LookupAttributeKey::EventName, "CreateUser"))
+        .max_results(2)
+        .next_token(&token)
+        .send()
+        .await
+        .unwrap();
+    assert!(second.next_token().is_none());
+    let users: Vec<String> = first
+        .events()
+        .iter()
+        .chain(second.events())
+        .map(|e| {
+            let v: Value = serde_json::from_str(e.cloud_trail_event().unwrap()).unwrap();
+            v["requestParameters"]["userName"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(users, ["u2", "u1", "u0"]);
+    // The token belongs to its query.
+    let e = trail
+        .lookup_events()
+        .lookup_attributes(by(LookupAttributeKey::EventName, "CreateLoginProfile"))
+        .next_token(&token)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(e.code(), Some("InvalidNextTokenException"));
+
+    // Read-only filter and the username.
+    let reads = trail
+        .lookup_events()
+        .lookup_attributes(by(LookupAttributeKey::ReadOnly, "true"))
+        .send()
+        .await
+        .unwrap();
+    assert!(reads.events().iter().all(|e| e.read_only() == Some("true")));
+    let mine = trail
+        .lookup_events()
+        .lookup_attributes(by(LookupAttributeKey::Username, "admin"))
+        .send()
+        .await
+        .unwrap();
+    assert!(mine.events().len() >= 5);
+
+    // Two attributes, or a bad range, are refused.
+    let e = trail
+        .lookup_events()
+        .lookup_attributes(by(LookupAttributeKey::EventName, "CreateUser"))
+        .lookup_attributes(by(LookupAttributeKey::Username, "admin"))
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(e.code(), Some("InvalidLookupAttributesException"));
+    let now = aws_sdk_cloudtrail::primitives::DateTime::from_secs(s.svc.now().unix_timestamp());
+    let earlier =
+        aws_sdk_cloudtrail::primitives::DateTime::from_secs(s.svc.now().unix_timestamp() - 60);
+    let e = trail
+        .lookup_events()
+        .start_time(now)
+        .end_time(earlier)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(e.code(), Some("InvalidTimeRangeException"));
+    let later =
+        aws_sdk_cloudtrail::primitives::DateTime::from_secs(s.svc.now().unix_timestamp() + 1);
+    let window = trail
+        .lookup_events()
+        .start_time(earlier)
+        .end_time(later)
+        .send()
+        .await
+        .unwrap();
+    assert!(!window.events().is_empty());
+}
