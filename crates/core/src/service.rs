@@ -94,6 +94,9 @@ impl Service {
             let state = self.state.read();
             f(&state)?
         };
+        if changes.is_empty() {
+            return Ok(result);
+        }
         self.store.commit(&to_writes(&changes)?)?;
         let mut state = self.state.write();
         for c in changes {

@@ -219,6 +219,16 @@ pub fn authenticate(
         .get("host")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
+    if cred.token.is_none()
+        && let Err(e) = rootward_core::iam::access_keys::note_use(
+            svc,
+            auth.access_key_id(),
+            &service,
+            auth.region(),
+        )
+    {
+        tracing::warn!(error = %e, "could not record the key's last use");
+    }
     let mut caller = cred.caller;
     caller.region = auth.region().to_owned();
     caller.source_ip = Some(peer.ip().to_string());

@@ -179,3 +179,39 @@ pub fn get_access_key_last_used(
     svc.authorize(caller, "iam:GetAccessKeyLastUsed", &arn, None, &[])?;
     Ok(key)
 }
+
+/// How stale a key's recorded last use may get before it is rewritten. AWS
+/// itself reports last use with a granularity of hours; a minute keeps the
+/// extra writes negligible under load.
+pub const LAST_USED_GRANULARITY: time::Duration = time::Duration::minutes(1);
+
+/// Records that a long-term key signed a request for `service` in `region`
+/// (`GetAccessKeyLastUsed`, the credential report). Written only when the
+/// recorded use is older than [`LAST_USED_GRANULARITY`] or was elsewhere.
+pub fn note_use(svc: &Service, key_id: &str, service: &str, region: &str) -> Result<(), CoreError> {
+    let now = svc.now();
+    let fresh = |k: &AccessKey| {
+        k.last_used.as_ref().is_some_and(|u| {
+            now - u.at < LAST_USED_GRANULARITY && u.service == service && u.region == region
+        })
+    };
+    match svc.read().access_keys.get(key_id) {
+        Some(k) if !fresh(k) => {}
+        _ => return Ok(()),
+    }
+    svc.mutate(|state| {
+        let Some(k) = state.access_keys.get(key_id) else {
+            return Ok(((), Vec::new()));
+        };
+        if fresh(k) {
+            return Ok(((), Vec::new()));
+        }
+        let mut k = k.clone();
+        k.last_used = Some(crate::model::LastUsed {
+            at: now,
+            service: service.to_owned(),
+            region: region.to_owned(),
+        });
+        Ok(((), vec![Change::Put(Record::AccessKey(k))]))
+    })
+}

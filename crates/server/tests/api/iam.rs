@@ -148,3 +148,44 @@ async fn unknown_operations_and_missing_parameters_get_query_errors() {
         .into_service_error();
     assert!(err.is_no_such_entity_exception());
 }
+
+#[tokio::test]
+async fn access_key_last_use_is_recorded() {
+    let s = Server::start().await;
+    let iam = aws_sdk_iam::Client::new(&s.admin());
+    iam.create_user().user_name("kim").send().await.unwrap();
+    let key = iam
+        .create_access_key()
+        .user_name("kim")
+        .send()
+        .await
+        .unwrap();
+    let key = key.access_key().unwrap();
+    let never = iam
+        .get_access_key_last_used()
+        .access_key_id(key.access_key_id())
+        .send()
+        .await
+        .unwrap();
+    let never = never.access_key_last_used().unwrap();
+    assert!(never.last_used_date().is_none());
+    assert_eq!(never.service_name(), "N/A");
+
+    aws_sdk_sts::Client::new(&s.config(key.access_key_id(), key.secret_access_key(), None))
+        .get_caller_identity()
+        .send()
+        .await
+        .unwrap();
+    let used = iam
+        .get_access_key_last_used()
+        .access_key_id(key.access_key_id())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(used.user_name(), Some("kim"));
+    let used = used.access_key_last_used().unwrap();
+    assert_eq!(used.service_name(), "sts");
+    assert_eq!(used.region(), "us-east-1");
+    let at = used.last_used_date().unwrap().secs();
+    assert!((at - s.svc.now().unix_timestamp()).abs() <= 2);
+}
