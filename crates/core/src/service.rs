@@ -67,7 +67,13 @@ impl Service {
     pub fn record(&self, call: &crate::trail::event::Call<'_>) {
         if let Some(t) = self.trail.get() {
             let event = crate::trail::event::build(&self.read(), call, self.now());
+            let write = !event.read_only;
             t.record(event);
+            // A change is answered only once its trail event is durable too:
+            // every privileged step stays traced even through `kill -9`.
+            if write {
+                t.flush();
+            }
         }
     }
 

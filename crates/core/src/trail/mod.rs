@@ -2,9 +2,11 @@
 //! an event of the account and region where it happened.
 //!
 //! Events go to their own store ([`TrailStore`], a second SQLite file by
-//! default) through a background writer that commits them in batches, as
-//! CloudTrail delivers them shortly after the call; a lookup first waits for
-//! everything recorded before it to be committed. Optionally each event is
+//! default) through a background writer that commits them in batches. A call
+//! that changed something is answered only after its event is committed; the
+//! events of read-only calls follow within milliseconds (CloudTrail itself
+//! delivers within minutes). A lookup first waits for everything recorded
+//! before it to be committed. Optionally each event is
 //! also appended as one JSON line to a file for log shippers.
 
 pub mod event;
@@ -126,7 +128,7 @@ impl Trail {
                             Msg::Flush(w) => waiters.push(w),
                         }
                         if events.len() < 1_000 {
-                            next = rx.recv_timeout(StdDuration::from_millis(5)).ok();
+                            next = rx.recv_timeout(StdDuration::from_millis(2)).ok();
                         }
                     }
                     if !events.is_empty() {
