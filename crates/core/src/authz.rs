@@ -45,6 +45,10 @@ pub struct Caller {
     pub token_issued: Option<OffsetDateTime>,
     /// Session policies that must also allow.
     pub session_policies: Vec<String>,
+    /// Managed session policies (AssumeRole `PolicyArns`).
+    pub session_policy_arns: Vec<String>,
+    /// Session tags.
+    pub tags: Vec<(String, String)>,
     /// The task policy ARN of an `AssumeRoot` session.
     pub task_policy: Option<String>,
     /// `SourceIdentity` of the session, when set.
@@ -118,6 +122,15 @@ impl Caller {
     }
 }
 
+/// Where a decision looks beyond the caller's own policies.
+#[derive(Clone, Copy)]
+struct Scope<'a> {
+    resource_owner: Option<&'a str>,
+    resource_policy: Option<&'a Policy>,
+    skip_denies: bool,
+    require_grant: bool,
+}
+
 /// A bucket or queue a call acts on, for [`Service::authorize_on_resource`].
 #[derive(Debug, Clone, Copy)]
 pub struct OnResource<'a> {
@@ -156,6 +169,8 @@ impl Service {
             access_key_id: access_key_id.to_owned(),
             token_issued: None,
             session_policies: Vec::new(),
+            session_policy_arns: Vec::new(),
+            tags: Vec::new(),
             task_policy: None,
             source_identity: None,
             source_ip: None,
@@ -194,6 +209,8 @@ impl Service {
         caller.token_issued = Some(s.issued);
         caller.session_policies = s.session_policies.clone();
         caller.task_policy = s.task_policy.clone();
+        caller.session_policy_arns = s.session_policy_arns.clone();
+        caller.tags = s.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         caller.source_identity = s.source_identity.clone();
         Some(Credential {
             secret: s.secret.clone(),
@@ -233,9 +250,38 @@ impl Service {
             caller,
             action,
             resource,
-            resource_owner,
-            resource_policy,
-            false,
+            Scope {
+                resource_owner,
+                resource_policy,
+                skip_denies: false,
+                require_grant: false,
+            },
+            extra,
+        )
+    }
+
+    /// Authorizes `sts:AssumeRole`/`sts:TagSession` on a role: its trust
+    /// policy must grant by itself, and the caller's policies decide by the
+    /// usual same/cross-account rules.
+    pub fn authorize_trust(
+        &self,
+        caller: &Caller,
+        action: &str,
+        role_arn: &str,
+        role_account: &str,
+        trust: &Policy,
+        extra: &[(&str, &str)],
+    ) -> Result<(), CoreError> {
+        self.authorize_inner(
+            caller,
+            action,
+            role_arn,
+            Scope {
+                resource_owner: Some(role_account),
+                resource_policy: Some(trust),
+                skip_denies: false,
+                require_grant: true,
+            },
             extra,
         )
     }
@@ -260,27 +306,30 @@ impl Service {
             caller,
             action,
             on.arn,
-            Some(on.owner),
-            on.policy,
-            skip,
+            Scope {
+                resource_owner: Some(on.owner),
+                resource_policy: on.policy,
+                skip_denies: skip,
+                require_grant: false,
+            },
             extra,
         )
     }
 
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "one private funnel for the public forms"
-    )]
     fn authorize_inner(
         &self,
         caller: &Caller,
         action: &str,
         resource: &str,
-        resource_owner: Option<&str>,
-        resource_policy: Option<&Policy>,
-        skip_resource_policy_denies: bool,
+        scope: Scope<'_>,
         extra: &[(&str, &str)],
     ) -> Result<(), CoreError> {
+        let Scope {
+            resource_owner,
+            resource_policy,
+            skip_denies,
+            require_grant,
+        } = scope;
         let state = self.read();
         let principal = caller.principal(&state);
         let now = self.now();
@@ -291,6 +340,9 @@ impl Service {
             .set("aws:SecureTransport", caller.secure_transport.to_string());
         if let Some(ip) = &caller.source_ip {
             ctx.set("aws:SourceIp", ip.clone());
+        }
+        for (k, v) in &caller.tags {
+            ctx.set(&format!("aws:PrincipalTag/{k}"), v.clone());
         }
         if let Some(si) = &caller.source_identity {
             ctx.set("aws:SourceIdentity", si.clone());
@@ -391,7 +443,13 @@ impl Service {
             .iter()
             .filter_map(|doc| Policy::parse("session", doc, PolicyKind::Session).ok())
             .collect();
-        let session_refs: Vec<&Policy> = session.iter().collect();
+        let mut session_refs: Vec<&Policy> = session.iter().collect();
+        session_refs.extend(
+            caller
+                .session_policy_arns
+                .iter()
+                .filter_map(|arn| state.compiled_managed.get(arn)),
+        );
         let task_policy = caller
             .task_policy
             .as_deref()
@@ -417,7 +475,8 @@ impl Service {
             session: &session_refs,
             task_policy,
             scp_levels: scp_owned.as_ref().map(|_| scp_slices.as_slice()),
-            skip_resource_policy_denies,
+            skip_resource_policy_denies: skip_denies,
+            require_resource_grant: require_grant,
         };
         let e = evaluate(&req, &policies);
         if e.is_allowed() {

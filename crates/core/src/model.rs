@@ -205,6 +205,12 @@ pub struct Session {
     /// `SourceIdentity`, when set.
     #[serde(default)]
     pub source_identity: Option<String>,
+    /// Managed session policies (AssumeRole `PolicyArns`), which must also allow.
+    #[serde(default)]
+    pub session_policy_arns: Vec<String>,
+    /// Session tags (AssumeRole `Tags`): `aws:PrincipalTag/…` in the session.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
     /// The task policy ARN of an `AssumeRoot` session (its deny-only ceiling);
     /// `Some` exactly for AssumeRoot sessions, which see `aws:AssumedRoot`.
     #[serde(default)]

@@ -63,6 +63,8 @@ pub fn get_session_token(
         issued: now,
         expires: now + Duration::seconds(secs),
         session_policies: Vec::new(),
+        session_policy_arns: Vec::new(),
+        tags: Default::default(),
         source_identity: None,
         task_policy: None,
     };
@@ -87,6 +89,10 @@ pub struct AssumeRole<'a> {
     pub policy: Option<&'a str>,
     /// `SourceIdentity`.
     pub source_identity: Option<&'a str>,
+    /// `PolicyArns`: managed session policies (at most 10).
+    pub policy_arns: Vec<&'a str>,
+    /// `Tags`: session tags (at most 50).
+    pub tags: Vec<(&'a str, &'a str)>,
 }
 
 /// The result of `AssumeRole`.
@@ -189,18 +195,75 @@ pub fn assume_role(
     if let Some(si) = input.source_identity {
         extra.push(("sts:SourceIdentity", si));
     }
-    svc.authorize_with(
+    svc.authorize_trust(
         caller,
         "sts:AssumeRole",
         input.role_arn,
-        Some(&role.account),
-        Some(&trust),
+        &role.account,
+        &trust,
         &extra,
     )
     .map_err(|e| match e {
         CoreError::AccessDenied(_) => denied(),
         other => other,
     })?;
+    if input.policy_arns.len() > 10 {
+        return Err(CoreError::Validation(format!(
+            "1 validation error detected: Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10 ({} given)",
+            input.policy_arns.len()
+        )));
+    }
+    for arn in &input.policy_arns {
+        let known = svc.read().policies.get(*arn).is_some_and(|p| {
+            p.arn.starts_with("arn:aws:iam::aws:")
+                || p.arn
+                    .starts_with(&format!("arn:aws:iam::{}:", role.account))
+        });
+        if !known || crate::iam::builtin::is_task_policy(arn) {
+            return Err(CoreError::Validation(format!(
+                "The policy {arn} does not exist or is not attachable."
+            )));
+        }
+    }
+    if input.tags.len() > 50 {
+        return Err(CoreError::Validation(
+            "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50".into(),
+        ));
+    }
+    if !input.tags.is_empty() {
+        // Passing session tags needs `sts:TagSession` from the trust policy and
+        // the caller's policies, with each tag as `aws:RequestTag/…`.
+        let request_tags: Vec<(String, &str)> = input
+            .tags
+            .iter()
+            .map(|(k, v)| (format!("aws:RequestTag/{k}"), *v))
+            .collect();
+        let keys = input
+            .tags
+            .iter()
+            .map(|(k, _)| *k)
+            .collect::<Vec<_>>()
+            .join(",");
+        let mut tag_extra: Vec<(&str, &str)> =
+            request_tags.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        tag_extra.push(("aws:TagKeys", &keys));
+        svc.authorize_trust(
+            caller,
+            "sts:TagSession",
+            input.role_arn,
+            &role.account,
+            &trust,
+            &tag_extra,
+        )
+        .map_err(|e| match e {
+            CoreError::AccessDenied(_) => CoreError::AccessDenied(format!(
+                "User: {} is not authorized to perform: sts:TagSession on resource: {}",
+                caller.arn(&svc.read()),
+                input.role_arn
+            )),
+            other => other,
+        })?;
+    }
     let max = if matches!(caller.kind, CallerKind::Role { .. }) {
         3_600
     } else {
@@ -226,7 +289,17 @@ pub fn assume_role(
         issued: now,
         expires: now + Duration::seconds(secs),
         session_policies: input.policy.map(|p| vec![p.to_owned()]).unwrap_or_default(),
-        source_identity: input.source_identity.map(str::to_owned),
+        session_policy_arns: input.policy_arns.iter().map(|a| (*a).to_owned()).collect(),
+        tags: input
+            .tags
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+        // A source identity set once stays for every chained session.
+        source_identity: input
+            .source_identity
+            .map(str::to_owned)
+            .or_else(|| caller.source_identity.clone()),
         task_policy: None,
     };
     let out = AssumedRole {
@@ -419,6 +492,8 @@ pub fn assume_root(
         issued: now,
         expires: now + Duration::seconds(input.duration.unwrap_or(900)),
         session_policies: Vec::new(),
+        session_policy_arns: Vec::new(),
+        tags: Default::default(),
         source_identity: caller.source_identity.clone(),
         task_policy: Some(task.arn.to_owned()),
     };

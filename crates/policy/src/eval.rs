@@ -115,6 +115,9 @@ pub struct Policies<'a> {
     /// policy-management exception, spec 04 §4.1.4 / §4.2.3). The caller
     /// decides when it applies.
     pub skip_resource_policy_denies: bool,
+    /// The resource policy must grant by itself (a role's trust policy: no
+    /// identity policy lets anyone assume a role its trust does not name).
+    pub require_resource_grant: bool,
 }
 
 /// A statement that took part in the decision.
@@ -434,6 +437,9 @@ pub fn evaluate<'a>(req: &Request<'_>, policies: &Policies<'a>) -> Evaluation<'a
         (Some(owner), Some(mine)) => owner == mine,
         (Some(_), None) => false,
     };
+    if policies.require_resource_grant && resource_grant == Grant::None {
+        return implicit(PolicyType::ResourceBased, allowed_by_scps, None);
+    }
     if same_account {
         // A grant to the account alone does not allow a user or role of it.
         if !identity_allows && resource_grant < Grant::Everyone {

@@ -392,6 +392,7 @@ pub fn simulate_custom_policy(
                 task_policy: task_policy.as_ref(),
                 scp_levels: scp_slices.as_deref(),
                 skip_resource_policy_denies: false,
+                require_resource_grant: false,
             };
             let request = Request {
                 principal: &principal,

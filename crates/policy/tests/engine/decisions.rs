@@ -85,6 +85,7 @@ fn rows_2_3_8_unlock_session_deletes_the_policy_and_nothing_else() {
         task_policy: Some(&unlock),
         scp_levels: Some(&levels),
         skip_resource_policy_denies: skip,
+        require_resource_grant: false,
         ..Policies::default()
     };
     // Row 2 (+ row 8: the deny-root SCP does not catch AssumeRoot sessions).

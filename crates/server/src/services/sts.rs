@@ -43,6 +43,17 @@ pub fn call(op: &str, ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError
                     duration: p.int("DurationSeconds")?,
                     policy: p.get("Policy"),
                     source_identity: p.get("SourceIdentity"),
+                    policy_arns: (1..)
+                        .map_while(|i| p.get(&format!("PolicyArns.member.{i}.arn")))
+                        .collect(),
+                    tags: (1..)
+                        .map_while(|i| {
+                            Some((
+                                p.get(&format!("Tags.member.{i}.Key"))?,
+                                p.get(&format!("Tags.member.{i}.Value")).unwrap_or(""),
+                            ))
+                        })
+                        .collect(),
                 },
             )
             .map_err(from_core)?;

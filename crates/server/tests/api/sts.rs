@@ -243,3 +243,142 @@ async fn assume_role_follows_trust_identity_and_session_policies() {
         .into_service_error();
     assert!(err.is_malformed_policy_document_exception());
 }
+
+#[tokio::test]
+async fn assume_role_with_managed_session_policies_and_tags() {
+    let s = Server::start().await;
+    let iam = aws_sdk_iam::Client::new(&s.admin());
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}]}"#;
+    iam.create_role()
+        .role_name("Ops")
+        .assume_role_policy_document(trust)
+        .send()
+        .await
+        .unwrap();
+    iam.attach_role_policy()
+        .role_name("Ops")
+        .policy_arn("arn:aws:iam::aws:policy/IAMFullAccess")
+        .send()
+        .await
+        .unwrap();
+    let sts = Client::new(&s.admin());
+
+    // PolicyArns narrow the session to what ReadOnlyAccess also allows.
+    let out = sts
+        .assume_role()
+        .role_arn("arn:aws:iam::111111111111:role/Ops")
+        .role_session_name("narrow")
+        .policy_arns(
+            aws_sdk_sts::types::PolicyDescriptorType::builder()
+                .arn("arn:aws:iam::aws:policy/ReadOnlyAccess")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let c = out.credentials().unwrap();
+    let narrow = aws_sdk_iam::Client::new(&s.config(
+        c.access_key_id(),
+        c.secret_access_key(),
+        Some(c.session_token()),
+    ));
+    narrow.list_users().send().await.unwrap();
+    let e = narrow
+        .create_user()
+        .user_name("x")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(e.meta().code(), Some("AccessDenied"));
+    assert!(
+        e.meta().message().unwrap().contains("session policy"),
+        "{:?}",
+        e.meta().message()
+    );
+    let e = sts
+        .assume_role()
+        .role_arn("arn:aws:iam::111111111111:role/Ops")
+        .role_session_name("bad")
+        .policy_arns(
+            aws_sdk_sts::types::PolicyDescriptorType::builder()
+                .arn("arn:aws:iam::111111111111:policy/Nope")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(e.meta().code(), Some("ValidationError"));
+
+    // Tags need sts:TagSession in the trust policy.
+    let tag = aws_sdk_sts::types::Tag::builder()
+        .key("team")
+        .value("blue")
+        .build()
+        .unwrap();
+    let e = sts
+        .assume_role()
+        .role_arn("arn:aws:iam::111111111111:role/Ops")
+        .role_session_name("tagged")
+        .tags(tag.clone())
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(e.meta().code(), Some("AccessDenied"));
+    iam.update_assume_role_policy()
+        .role_name("Ops")
+        .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":["sts:AssumeRole","sts:TagSession"]}]}"#)
+        .send()
+        .await
+        .unwrap();
+    // The role may create users only for the blue team.
+    iam.put_role_policy()
+        .role_name("Ops")
+        .policy_name("NotBlue")
+        .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:CreateUser","Resource":"*","Condition":{"StringNotEquals":{"aws:PrincipalTag/team":"blue"}}}]}"#)
+        .send()
+        .await
+        .unwrap();
+    let out = sts
+        .assume_role()
+        .role_arn("arn:aws:iam::111111111111:role/Ops")
+        .role_session_name("tagged")
+        .tags(tag)
+        .send()
+        .await
+        .unwrap();
+    let c = out.credentials().unwrap();
+    let blue = aws_sdk_iam::Client::new(&s.config(
+        c.access_key_id(),
+        c.secret_access_key(),
+        Some(c.session_token()),
+    ));
+    blue.create_user()
+        .user_name("from-blue")
+        .send()
+        .await
+        .unwrap();
+    let out = sts
+        .assume_role()
+        .role_arn("arn:aws:iam::111111111111:role/Ops")
+        .role_session_name("untagged")
+        .send()
+        .await
+        .unwrap();
+    let c = out.credentials().unwrap();
+    let plain = aws_sdk_iam::Client::new(&s.config(
+        c.access_key_id(),
+        c.secret_access_key(),
+        Some(c.session_token()),
+    ));
+    let e = plain
+        .create_user()
+        .user_name("from-plain")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(e.meta().code(), Some("AccessDenied"));
+}
