@@ -111,6 +111,21 @@ impl Service {
         Ok(result)
     }
 
+    /// Forgets temporary credentials that expired: they can never
+    /// authenticate again. Returns how many were dropped.
+    pub fn purge_expired_sessions(&self) -> Result<usize, CoreError> {
+        let now = self.now();
+        self.mutate(|state| {
+            let expired: Vec<Change> = state
+                .sessions
+                .values()
+                .filter(|s| s.expires <= now)
+                .map(|s| Change::Delete(crate::model::table::SESSIONS, s.access_key_id.clone()))
+                .collect();
+            Ok((expired.len(), expired))
+        })
+    }
+
     /// Writes one record.
     pub fn put(&self, record: Record) -> Result<(), CoreError> {
         self.mutate(|_| Ok(((), vec![Change::Put(record)])))

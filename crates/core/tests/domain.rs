@@ -193,3 +193,29 @@ fn an_organization_and_its_scps_survive_reopen() {
     );
     assert!(state.org.scp_levels("111111111111").is_none());
 }
+
+#[test]
+fn expired_sessions_are_purged_for_good() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = SystemClock::default();
+    let store = SqliteStore::open(&dir.path().join("state.db")).unwrap();
+    let svc = Service::open(Box::new(store), Arc::new(clock.clone())).unwrap();
+    bootstrap(
+        &svc,
+        Some("111111111111"),
+        Some("AKIAROOTWARDTEST0001"),
+        Some("secret-secret-secret-secret-secret-secre"),
+    )
+    .unwrap();
+    let admin = caller(&svc, "AKIAROOTWARDTEST0001");
+    let short = rootward_core::sts::get_session_token(&svc, &admin, Some(900)).unwrap();
+    let long = rootward_core::sts::get_session_token(&svc, &admin, Some(7_200)).unwrap();
+    assert_eq!(svc.purge_expired_sessions().unwrap(), 0);
+    clock.advance(901);
+    assert_eq!(svc.purge_expired_sessions().unwrap(), 1);
+    assert!(svc.credential(&short.access_key_id).is_none());
+    assert!(svc.credential(&long.access_key_id).is_some());
+    drop(svc);
+    let svc = open(dir.path());
+    assert!(svc.credential(&short.access_key_id).is_none());
+}

@@ -116,6 +116,15 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         );
         print!("{lines}");
     }
+    let janitor = svc.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            let svc = janitor.clone();
+            let _ = tokio::task::spawn_blocking(move || svc.purge_expired_sessions()).await;
+        }
+    });
     println!("listening on http://{addr}");
     let shutdown = async {
         let ctrl_c = tokio::signal::ctrl_c();
