@@ -18,3 +18,4 @@ mod roles;
 mod root_access;
 mod simulate;
 mod sts;
+mod task_matrix;
