@@ -14,5 +14,7 @@ mod login_profiles;
 mod managed_policies;
 mod organizations;
 mod roles;
+mod root_user;
 mod simulate;
 mod sts;
+mod user_credentials;
