@@ -131,6 +131,8 @@ async fn a_users_virtual_mfa_device() {
         "root flags are the root's only"
     );
 
+    let e = iam.delete_user().user_name("bob").send().await;
+    assert_eq!(code(e), "DeleteConflict", "a user with an MFA device");
     let e = iam
         .delete_virtual_mfa_device()
         .serial_number(&serial)
@@ -229,8 +231,66 @@ async fn a_users_signing_certificates_and_the_calling_user() {
         .send()
         .await;
     assert_eq!(code(e), "NoSuchEntity");
+    iam.upload_signing_certificate()
+        .user_name("dave")
+        .certificate_body(include_str!("fixtures/cert2.pem"))
+        .send()
+        .await
+        .unwrap();
+    let e = iam.delete_user().user_name("dave").send().await;
+    assert_eq!(code(e), "DeleteConflict", "a user with a certificate");
     let sm = iam.get_account_summary().send().await.unwrap();
     assert_eq!(summary(&sm, "AccountSigningCertificatesPresent"), 0);
+}
+
+#[tokio::test]
+async fn devices_and_certificates_survive_a_restart() {
+    let s = Server::start().await;
+    let iam = Client::new(&s.admin());
+    iam.upload_signing_certificate()
+        .certificate_body(include_str!("fixtures/cert1.pem"))
+        .send()
+        .await
+        .unwrap();
+    let d = iam
+        .create_virtual_mfa_device()
+        .virtual_mfa_device_name("kept")
+        .send()
+        .await
+        .unwrap();
+    let serial = d.virtual_mfa_device().unwrap().serial_number().to_owned();
+    let seed = String::from_utf8(
+        d.virtual_mfa_device()
+            .unwrap()
+            .base32_string_seed()
+            .unwrap()
+            .as_ref()
+            .to_vec(),
+    )
+    .unwrap();
+    let again = s.reopen().await;
+    let iam = Client::new(&again.admin());
+    let certs = iam.list_signing_certificates().send().await.unwrap();
+    assert_eq!(certs.certificates().len(), 1);
+    // The seed is kept: codes from it still enable the device.
+    let now = again.svc.now();
+    iam.enable_mfa_device()
+        .user_name("admin")
+        .serial_number(&serial)
+        .authentication_code1(code_at(&seed, now - time::Duration::seconds(30)).unwrap())
+        .authentication_code2(code_at(&seed, now).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        iam.list_mfa_devices()
+            .send()
+            .await
+            .unwrap()
+            .mfa_devices()
+            .len(),
+        1
+    );
 }
 
 #[tokio::test]
