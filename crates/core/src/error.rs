@@ -45,6 +45,21 @@ pub enum CoreError {
         /// The message.
         message: String,
     },
+    /// The same certificate is already associated with a principal (`DuplicateCertificate`).
+    #[error("{0}")]
+    DuplicateCertificate(String),
+    /// A certificate body does not parse (`MalformedCertificate`).
+    #[error("{0}")]
+    MalformedCertificate(String),
+    /// MFA codes were not accepted (`InvalidAuthenticationCode`).
+    #[error("{0}")]
+    InvalidAuthenticationCode(String),
+    /// No credential report was generated (`ReportNotPresent`).
+    #[error("{0}")]
+    ReportNotPresent(String),
+    /// The credential report is older than four hours (`ReportExpired`).
+    #[error("{0}")]
+    ReportExpired(String),
     /// Something broke inside (answered without detail).
     #[error("internal: {0}")]
     Internal(String),

@@ -338,6 +338,76 @@ pub fn login_profile_key(account: &str, owner: &KeyOwner) -> String {
     }
 }
 
+/// An MFA device: a virtual (TOTP) device, assigned or not, or a hardware
+/// device of the root user. The TOTP seed is a [`Secret`].
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MfaDevice {
+    /// Owning account.
+    pub account: String,
+    /// `arn:aws:iam::ACCOUNT:mfa/PATH/NAME` (virtual) or a vendor serial.
+    pub serial: String,
+    /// Whether it is a virtual device (else hardware).
+    pub is_virtual: bool,
+    /// The raw TOTP seed, base32 (RFC 4648, no padding); `None` for a
+    /// hardware device whose codes cannot be checked here.
+    pub seed: Option<Secret>,
+    /// Who it is assigned to (enabled for).
+    pub owner: Option<KeyOwner>,
+    /// When it was enabled (assigned).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub enabled: Option<OffsetDateTime>,
+    /// Creation time.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
+}
+
+/// The store key of an MFA device.
+pub fn mfa_key(account: &str, serial: &str) -> String {
+    format!("{account}/{serial}")
+}
+
+/// An X.509 signing certificate of an IAM user or of the root user.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SigningCertificate {
+    /// `[A-Z0-9]{32}`.
+    pub id: String,
+    /// Owning account.
+    pub account: String,
+    /// Whose certificate it is.
+    pub owner: KeyOwner,
+    /// The PEM body as uploaded.
+    pub body: String,
+    /// `Active` / `Inactive`.
+    pub status: KeyStatus,
+    /// Upload time.
+    #[serde(with = "time::serde::rfc3339")]
+    pub uploaded: OffsetDateTime,
+}
+
+/// A one-time root password recovery token: only its SHA-256 is kept.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RecoveryToken {
+    /// Hex SHA-256 of the token.
+    pub token_hash: String,
+    /// The account whose root password it resets.
+    pub account: String,
+    /// Expiry.
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires: OffsetDateTime,
+}
+
+/// An account's last generated credential report (CSV).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CredentialReport {
+    /// The account.
+    pub account: String,
+    /// When it was generated.
+    #[serde(with = "time::serde::rfc3339")]
+    pub generated: OffsetDateTime,
+    /// The CSV text.
+    pub content: String,
+}
+
 /// One durable row.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "kind")]
@@ -372,6 +442,14 @@ pub enum Record {
     Group(Group),
     /// A login profile.
     LoginProfile(LoginProfile),
+    /// An MFA device (virtual or hardware).
+    MfaDevice(MfaDevice),
+    /// An X.509 signing certificate.
+    SigningCertificate(SigningCertificate),
+    /// A one-time root password recovery token (its hash only).
+    RecoveryToken(RecoveryToken),
+    /// An account's last credential report.
+    CredentialReport(CredentialReport),
 }
 
 /// The tables of the store.
@@ -406,6 +484,14 @@ pub mod table {
     pub const GROUPS: &str = "groups";
     /// Login profiles, keyed by `ACCOUNT/lower-case user name` or `ACCOUNT/#root`.
     pub const LOGIN_PROFILES: &str = "login_profiles";
+    /// MFA devices, keyed by `ACCOUNT/serial`.
+    pub const MFA_DEVICES: &str = "mfa_devices";
+    /// Signing certificates, keyed by certificate id.
+    pub const SIGNING_CERTIFICATES: &str = "signing_certificates";
+    /// Root password recovery tokens, keyed by the token's SHA-256 (hex).
+    pub const RECOVERY_TOKENS: &str = "recovery_tokens";
+    /// Credential reports, keyed by account id.
+    pub const CREDENTIAL_REPORTS: &str = "credential_reports";
 }
 
 /// The store key of a user.
@@ -432,6 +518,10 @@ impl Record {
             Record::Handshake(_) => table::HANDSHAKES,
             Record::Group(_) => table::GROUPS,
             Record::LoginProfile(_) => table::LOGIN_PROFILES,
+            Record::MfaDevice(_) => table::MFA_DEVICES,
+            Record::SigningCertificate(_) => table::SIGNING_CERTIFICATES,
+            Record::RecoveryToken(_) => table::RECOVERY_TOKENS,
+            Record::CredentialReport(_) => table::CREDENTIAL_REPORTS,
         }
     }
 
@@ -453,6 +543,10 @@ impl Record {
             Record::Handshake(h) => h.id.clone(),
             Record::Group(g) => user_key(&g.account, &g.name),
             Record::LoginProfile(l) => login_profile_key(&l.account, &l.owner),
+            Record::MfaDevice(d) => mfa_key(&d.account, &d.serial),
+            Record::SigningCertificate(c) => c.id.clone(),
+            Record::RecoveryToken(t) => t.token_hash.clone(),
+            Record::CredentialReport(r) => r.account.clone(),
         }
     }
 }

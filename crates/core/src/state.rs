@@ -7,8 +7,9 @@ use std::collections::{BTreeMap, HashMap};
 use rootward_policy::{Policy, PolicyKind};
 
 use crate::model::{
-    AccessKey, Account, Change, ManagedPolicy, Record, Session, User, table, user_key,
+    AccessKey, Account, Change, KeyOwner, ManagedPolicy, Record, Session, User, table, user_key,
 };
+use crate::model::{CredentialReport, MfaDevice, RecoveryToken, SigningCertificate, mfa_key};
 use crate::model::{Group, LoginProfile, Role, login_profile_key};
 use crate::store::{Row, StoreError};
 
@@ -41,6 +42,14 @@ pub struct State {
     pub compiled_groups: HashMap<String, Vec<Policy>>,
     /// Login profiles by [`login_profile_key`].
     pub login_profiles: BTreeMap<String, LoginProfile>,
+    /// MFA devices by [`mfa_key`].
+    pub mfa_devices: BTreeMap<String, MfaDevice>,
+    /// Signing certificates by id.
+    pub signing_certificates: BTreeMap<String, SigningCertificate>,
+    /// Root password recovery tokens by hash.
+    pub recovery_tokens: HashMap<String, RecoveryToken>,
+    /// Credential reports by account.
+    pub credential_reports: HashMap<String, CredentialReport>,
 }
 
 impl State {
@@ -134,6 +143,18 @@ impl State {
                 self.login_profiles
                     .insert(login_profile_key(&l.account, &l.owner), l);
             }
+            Change::Put(Record::MfaDevice(d)) => {
+                self.mfa_devices.insert(mfa_key(&d.account, &d.serial), d);
+            }
+            Change::Put(Record::SigningCertificate(c)) => {
+                self.signing_certificates.insert(c.id.clone(), c);
+            }
+            Change::Put(Record::RecoveryToken(t)) => {
+                self.recovery_tokens.insert(t.token_hash.clone(), t);
+            }
+            Change::Put(Record::CredentialReport(r)) => {
+                self.credential_reports.insert(r.account.clone(), r);
+            }
             Change::Delete(t, key) => match t {
                 table::ACCOUNTS => {
                     self.accounts.remove(&key);
@@ -162,6 +183,18 @@ impl State {
                 }
                 table::LOGIN_PROFILES => {
                     self.login_profiles.remove(&key);
+                }
+                table::MFA_DEVICES => {
+                    self.mfa_devices.remove(&key);
+                }
+                table::SIGNING_CERTIFICATES => {
+                    self.signing_certificates.remove(&key);
+                }
+                table::RECOVERY_TOKENS => {
+                    self.recovery_tokens.remove(&key);
+                }
+                table::CREDENTIAL_REPORTS => {
+                    self.credential_reports.remove(&key);
                 }
                 _ => self.org.delete(t, &key),
             },
@@ -199,6 +232,39 @@ impl State {
             .range(prefix.clone()..)
             .take_while(move |(k, _)| k.starts_with(&prefix))
             .map(|(_, g)| g)
+    }
+
+    /// The MFA devices of an account, by serial.
+    pub fn mfa_devices_of<'a>(
+        &'a self,
+        account: &'a str,
+    ) -> impl Iterator<Item = &'a MfaDevice> + 'a {
+        self.mfa_devices
+            .values()
+            .filter(move |d| d.account == account)
+    }
+
+    /// The MFA devices assigned to a principal, oldest enablement first.
+    pub fn mfa_devices_for(&self, account: &str, owner: &KeyOwner) -> Vec<&MfaDevice> {
+        let mut v: Vec<&MfaDevice> = self
+            .mfa_devices
+            .values()
+            .filter(|d| d.account == account)
+            .filter(|d| d.owner.as_ref() == Some(owner))
+            .collect();
+        v.sort_by(|a, b| a.enabled.cmp(&b.enabled).then(a.serial.cmp(&b.serial)));
+        v
+    }
+
+    /// The signing certificates of a principal, oldest first.
+    pub fn certificates_for(&self, account: &str, owner: &KeyOwner) -> Vec<&SigningCertificate> {
+        let mut v: Vec<&SigningCertificate> = self
+            .signing_certificates
+            .values()
+            .filter(|c| c.account == account && &c.owner == owner)
+            .collect();
+        v.sort_by(|a, b| a.uploaded.cmp(&b.uploaded).then(a.id.cmp(&b.id)));
+        v
     }
 
     /// The groups a user belongs to (names compare case-insensitively).

@@ -214,7 +214,7 @@ fn main() {
         let rootward_url = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(rootward_server::serve(
             listener,
-            AppState { svc },
+            AppState::new(svc, None),
             std::future::pending(),
         ));
 

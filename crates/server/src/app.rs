@@ -1,6 +1,7 @@
 //! The HTTP application: one handler for every service, reading top to bottom.
 
 use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::Arc;
 
 use axum::Router;
@@ -8,8 +9,10 @@ use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderValue, Method, Request, Response, StatusCode, header};
 use rootward_core::Service;
+use rootward_core::root_user::RootConsole;
 
 use crate::auth::{self, Protocol};
+use crate::console;
 use crate::error::ApiError;
 use crate::protocol::json;
 use crate::protocol::query::Params;
@@ -24,6 +27,19 @@ pub const MAX_BODY: usize = 16 * 1024 * 1024;
 pub struct AppState {
     /// The domain.
     pub svc: Arc<Service>,
+    /// The sign-in page stand-ins' outbox and failure counts.
+    pub console: Arc<RootConsole>,
+}
+
+impl AppState {
+    /// The state of a server whose data directory is `data` (the stand-ins'
+    /// outbox is written to `DATA/outbox/`; `None` keeps it in memory only).
+    pub fn new(svc: Arc<Service>, data: Option<&Path>) -> AppState {
+        AppState {
+            svc,
+            console: Arc::new(RootConsole::new(data.map(|d| d.join("outbox")))),
+        }
+    }
 }
 
 /// The whole service as a router (tests call it on a port-0 listener).
@@ -81,6 +97,9 @@ async fn handle(
     let (parts, body) = req.into_parts();
     if parts.uri.path() == "/_rootward/health" && parts.method == Method::GET {
         return respond(200, "text/plain", &request_id, "ok\n".to_owned());
+    }
+    if console::is_console_path(parts.uri.path()) {
+        return console::handle(&state, &parts, body, peer, &request_id).await;
     }
     let guess = auth::protocol_guess(&parts);
     let body = match to_bytes(body, MAX_BODY).await {

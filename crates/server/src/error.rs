@@ -66,6 +66,13 @@ pub fn from_core(e: CoreError) -> ApiError {
         } => ApiError::new(code, status, message),
         CoreError::InvalidInput(m) => ApiError::new("InvalidInput", 400, m),
         CoreError::PasswordPolicyViolation(m) => ApiError::new("PasswordPolicyViolation", 400, m),
+        CoreError::DuplicateCertificate(m) => ApiError::new("DuplicateCertificate", 409, m),
+        CoreError::MalformedCertificate(m) => ApiError::new("MalformedCertificate", 400, m),
+        CoreError::InvalidAuthenticationCode(m) => {
+            ApiError::new("InvalidAuthenticationCode", 403, m)
+        }
+        CoreError::ReportNotPresent(m) => ApiError::new("ReportNotPresent", 410, m),
+        CoreError::ReportExpired(m) => ApiError::new("ReportExpired", 410, m),
         CoreError::Internal(detail) => {
             tracing::error!(%detail, "internal failure");
             ApiError::internal()
@@ -96,7 +103,12 @@ pub fn from_core_org(e: CoreError) -> ApiError {
         | CoreError::NoSuchEntity(m)
         | CoreError::EntityAlreadyExists(m)
         | CoreError::LimitExceeded(m)
-        | CoreError::DeleteConflict(m) => ApiError::new("InvalidInputException", 400, m),
+        | CoreError::DeleteConflict(m)
+        | CoreError::DuplicateCertificate(m)
+        | CoreError::MalformedCertificate(m)
+        | CoreError::InvalidAuthenticationCode(m)
+        | CoreError::ReportNotPresent(m)
+        | CoreError::ReportExpired(m) => ApiError::new("InvalidInputException", 400, m),
         CoreError::Internal(detail) => {
             tracing::error!(%detail, "internal failure");
             ApiError::new(
@@ -141,6 +153,27 @@ mod tests {
                 "PasswordPolicyViolation",
                 400,
             ),
+            (
+                CoreError::DuplicateCertificate("x".into()),
+                "DuplicateCertificate",
+                409,
+            ),
+            (
+                CoreError::MalformedCertificate("x".into()),
+                "MalformedCertificate",
+                400,
+            ),
+            (
+                CoreError::InvalidAuthenticationCode("x".into()),
+                "InvalidAuthenticationCode",
+                403,
+            ),
+            (
+                CoreError::ReportNotPresent("x".into()),
+                "ReportNotPresent",
+                410,
+            ),
+            (CoreError::ReportExpired("x".into()), "ReportExpired", 410),
             (
                 CoreError::Internal("secret detail".into()),
                 "InternalFailure",

@@ -148,7 +148,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             let _ = ctrl_c.await;
         }
     };
-    rootward_server::serve(listener, AppState { svc }, shutdown)
+    rootward_server::serve(listener, AppState::new(svc, Some(&args.data)), shutdown)
         .await
         .map_err(|e| e.to_string())
 }

@@ -1,14 +1,18 @@
-//! IAM: users, groups, roles, access keys, login profiles, policies,
-//! account summary, simulation. One file per AWS noun.
+//! IAM: users, groups, roles, access keys, login profiles, MFA devices,
+//! signing certificates, policies, account summary, credential report,
+//! simulation. One file per AWS noun.
 
 pub mod access_keys;
 pub mod builtin;
+pub mod credential_report;
 pub mod features;
 pub mod groups;
 pub mod login_profiles;
 pub mod managed;
+pub mod mfa;
 pub mod policies;
 pub mod roles;
+pub mod signing_certificates;
 pub mod simulate;
 pub mod summary;
 pub mod target;

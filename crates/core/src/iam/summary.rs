@@ -78,15 +78,22 @@ pub fn get_account_summary(
     let root_password = state
         .login_profiles
         .contains_key(&login_profile_key(account, &KeyOwner::Root));
+    let root_mfa = !state.mfa_devices_for(account, &KeyOwner::Root).is_empty();
+    let root_certs = !state.certificates_for(account, &KeyOwner::Root).is_empty();
+    let mfa_devices = state.mfa_devices_of(account).count();
+    let mfa_in_use = state
+        .mfa_devices_of(account)
+        .filter(|d| d.owner.is_some())
+        .count();
     let mut out: Vec<(&'static str, i64)> = vec![
         ("AccountAccessKeysPresent", i64::from(root_keys)),
-        ("AccountMFAEnabled", 0),
+        ("AccountMFAEnabled", i64::from(root_mfa)),
         ("AccountPasswordPresent", i64::from(root_password)),
-        ("AccountSigningCertificatesPresent", 0),
+        ("AccountSigningCertificatesPresent", i64::from(root_certs)),
         ("Groups", count(groups.len())),
         ("InstanceProfiles", 0),
-        ("MFADevices", 0),
-        ("MFADevicesInUse", 0),
+        ("MFADevices", count(mfa_devices)),
+        ("MFADevicesInUse", count(mfa_in_use)),
         ("Policies", count(policies)),
         ("PolicyVersionsInUse", count(attachments)),
         ("Providers", 0),

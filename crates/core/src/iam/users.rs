@@ -150,6 +150,13 @@ pub fn delete_user(svc: &Service, caller: &Caller, name: &str) -> Result<(), Cor
         if state.login_profiles.contains_key(&profile) {
             return Err(CoreError::DeleteConflict("Cannot delete entity, must delete login profile first.".into()));
         }
+        let owner = crate::model::KeyOwner::User(user.name.clone());
+        if !state.mfa_devices_for(&caller.account, &owner).is_empty() {
+            return Err(CoreError::DeleteConflict("Cannot delete entity, must remove MFA devices first.".into()));
+        }
+        if !state.certificates_for(&caller.account, &owner).is_empty() {
+            return Err(CoreError::DeleteConflict("Cannot delete entity, must delete signing certificates first.".into()));
+        }
         Ok(((), vec![Change::Delete(table::USERS, user_key(&caller.account, name))]))
     })
 }

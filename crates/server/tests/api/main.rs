@@ -16,6 +16,8 @@ mod managed_policies;
 mod organizations;
 mod roles;
 mod root_access;
+mod root_user;
 mod simulate;
 mod sts;
 mod task_matrix;
+mod user_credentials;

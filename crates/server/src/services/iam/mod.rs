@@ -1,12 +1,15 @@
 //! IAM (query protocol): the operation table. Handlers live by AWS noun.
 
 mod access_keys;
+mod credential_report;
 mod features;
 mod groups;
 mod login_profiles;
 mod managed;
+mod mfa;
 mod policies;
 mod roles;
+mod signing_certificates;
 mod simulate;
 mod summary;
 mod users;
@@ -31,6 +34,8 @@ const OPERATIONS: &[(&str, Handler)] = &[
     ("CreatePolicyVersion", managed::create_policy_version),
     ("CreateRole", roles::create_role),
     ("CreateUser", users::create_user),
+    ("CreateVirtualMFADevice", mfa::create_virtual_mfa_device),
+    ("DeactivateMFADevice", mfa::deactivate_mfa_device),
     ("DeleteAccessKey", access_keys::delete_access_key),
     ("DeleteGroup", groups::delete_group),
     ("DeleteGroupPolicy", groups::delete_group_policy),
@@ -43,12 +48,17 @@ const OPERATIONS: &[(&str, Handler)] = &[
         roles::delete_role_permissions_boundary,
     ),
     ("DeleteRolePolicy", roles::delete_role_policy),
+    (
+        "DeleteSigningCertificate",
+        signing_certificates::delete_signing_certificate,
+    ),
     ("DeleteUser", users::delete_user),
     (
         "DeleteUserPermissionsBoundary",
         policies::delete_user_permissions_boundary,
     ),
     ("DeleteUserPolicy", policies::delete_user_policy),
+    ("DeleteVirtualMFADevice", mfa::delete_virtual_mfa_device),
     ("DetachGroupPolicy", groups::detach_group_policy),
     ("DetachRolePolicy", roles::detach_role_policy),
     ("DetachUserPolicy", policies::detach_user_policy),
@@ -60,6 +70,7 @@ const OPERATIONS: &[(&str, Handler)] = &[
         "DisableOrganizationsRootSessions",
         features::disable_root_sessions,
     ),
+    ("EnableMFADevice", mfa::enable_mfa_device),
     (
         "EnableOrganizationsRootCredentialsManagement",
         features::enable_root_credentials_management,
@@ -69,10 +80,18 @@ const OPERATIONS: &[(&str, Handler)] = &[
         features::enable_root_sessions,
     ),
     (
+        "GenerateCredentialReport",
+        credential_report::generate_credential_report,
+    ),
+    (
         "GetAccessKeyLastUsed",
         access_keys::get_access_key_last_used,
     ),
     ("GetAccountSummary", summary::get_account_summary),
+    (
+        "GetCredentialReport",
+        credential_report::get_credential_report,
+    ),
     ("GetGroup", groups::get_group),
     ("GetGroupPolicy", groups::get_group_policy),
     ("GetLoginProfile", login_profiles::get_login_profile),
@@ -99,6 +118,7 @@ const OPERATIONS: &[(&str, Handler)] = &[
     ("ListGroupPolicies", groups::list_group_policies),
     ("ListGroups", groups::list_groups),
     ("ListGroupsForUser", groups::list_groups_for_user),
+    ("ListMFADevices", mfa::list_mfa_devices),
     (
         "ListOrganizationsFeatures",
         features::list_organizations_features,
@@ -107,8 +127,13 @@ const OPERATIONS: &[(&str, Handler)] = &[
     ("ListPolicyVersions", managed::list_policy_versions),
     ("ListRolePolicies", roles::list_role_policies),
     ("ListRoles", roles::list_roles),
+    (
+        "ListSigningCertificates",
+        signing_certificates::list_signing_certificates,
+    ),
     ("ListUserPolicies", policies::list_user_policies),
     ("ListUsers", users::list_users),
+    ("ListVirtualMFADevices", mfa::list_virtual_mfa_devices),
     ("PutGroupPolicy", groups::put_group_policy),
     (
         "PutRolePermissionsBoundary",
@@ -121,6 +146,7 @@ const OPERATIONS: &[(&str, Handler)] = &[
     ),
     ("PutUserPolicy", policies::put_user_policy),
     ("RemoveUserFromGroup", groups::remove_user_from_group),
+    ("ResyncMFADevice", mfa::resync_mfa_device),
     (
         "SetDefaultPolicyVersion",
         managed::set_default_policy_version,
@@ -135,6 +161,14 @@ const OPERATIONS: &[(&str, Handler)] = &[
     ("UpdateGroup", groups::update_group),
     ("UpdateLoginProfile", login_profiles::update_login_profile),
     ("UpdateRole", roles::update_role),
+    (
+        "UpdateSigningCertificate",
+        signing_certificates::update_signing_certificate,
+    ),
+    (
+        "UploadSigningCertificate",
+        signing_certificates::upload_signing_certificate,
+    ),
 ];
 
 /// Runs an IAM operation; `Ok(None)` means no result element.

@@ -53,7 +53,7 @@ impl Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let state = AppState { svc: svc.clone() };
+        let state = AppState::new(svc.clone(), Some(dir.path()));
         tokio::spawn(async move {
             rootward_server::serve(listener, state, async {
                 let _ = rx.await;
@@ -231,4 +231,93 @@ where
 {
     use aws_sdk_iam::error::ProvideErrorMetadata;
     r.unwrap_err().code().unwrap_or_default().to_owned()
+}
+
+#[allow(dead_code)]
+impl Server {
+    /// The server's data directory.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    /// An unsigned HTTP/1.1 exchange with the server (the sign-in page
+    /// stand-ins): `method path` with `body` as JSON when given.
+    pub async fn unsigned(&self, method: &str, path: &str, body: Option<&[u8]>) -> RawResponse {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let host = self.url.trim_start_matches("http://").to_owned();
+        let body = body.unwrap_or_default();
+        let text = format!(
+            "{method} {path} HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+            body.len()
+        );
+        let mut stream = tokio::net::TcpStream::connect(&host).await.unwrap();
+        stream.write_all(text.as_bytes()).await.unwrap();
+        stream.write_all(body).await.unwrap();
+        let mut out = Vec::new();
+        stream.read_to_end(&mut out).await.unwrap();
+        let out = String::from_utf8(out).unwrap();
+        let (head, body) = out.split_once("\r\n\r\n").unwrap();
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .unwrap()
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        let headers = lines
+            .filter_map(|l| l.split_once(": "))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        RawResponse {
+            status,
+            headers,
+            body: body.to_owned(),
+        }
+    }
+
+    /// `POST /_rootward/PATH` with a JSON body.
+    pub async fn console(&self, path: &str, body: serde_json::Value) -> RawResponse {
+        self.unsigned(
+            "POST",
+            &format!("/_rootward/{path}"),
+            Some(body.to_string().as_bytes()),
+        )
+        .await
+    }
+
+    /// Signs up a standalone account; its id.
+    pub async fn signup(&self, email: &str, password: &str) -> String {
+        let r = self
+            .console(
+                "signup",
+                serde_json::json!({"email": email, "password": password, "account_name": "signed up"}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()["account_id"].as_str().unwrap().to_owned()
+    }
+
+    /// Signs in as a root user; an SDK config signing with the session.
+    pub async fn signin(
+        &self,
+        email: &str,
+        password: &str,
+        mfa_code: Option<&str>,
+    ) -> aws_config::SdkConfig {
+        let r = self
+            .console(
+                "signin",
+                serde_json::json!({"email": email, "password": password, "mfa_code": mfa_code}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let c = &r.json()["credentials"];
+        self.config(
+            c["AccessKeyId"].as_str().unwrap(),
+            c["SecretAccessKey"].as_str().unwrap(),
+            c["SessionToken"].as_str(),
+        )
+    }
 }
