@@ -17,6 +17,7 @@ pub mod model;
 pub mod org;
 pub mod secret;
 pub mod service;
+pub mod sqs;
 pub mod state;
 pub mod store;
 pub mod sts;

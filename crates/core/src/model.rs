@@ -366,6 +366,10 @@ pub enum Record {
     Group(Group),
     /// A login profile.
     LoginProfile(LoginProfile),
+    /// An SQS queue.
+    SqsQueue(crate::sqs::model::Queue),
+    /// An SQS message.
+    SqsMessage(crate::sqs::model::Message),
 }
 
 /// The tables of the store.
@@ -400,6 +404,10 @@ pub mod table {
     pub const GROUPS: &str = "groups";
     /// Login profiles, keyed by `ACCOUNT/lower-case user name` or `ACCOUNT/#root`.
     pub const LOGIN_PROFILES: &str = "login_profiles";
+    /// SQS queues, keyed by `ACCOUNT/REGION/NAME`.
+    pub const SQS_QUEUES: &str = "sqs_queues";
+    /// SQS messages, keyed by `ACCOUNT/REGION/NAME/SEQ`.
+    pub const SQS_MESSAGES: &str = "sqs_messages";
 }
 
 /// The store key of a user.
@@ -426,6 +434,8 @@ impl Record {
             Record::Handshake(_) => table::HANDSHAKES,
             Record::Group(_) => table::GROUPS,
             Record::LoginProfile(_) => table::LOGIN_PROFILES,
+            Record::SqsQueue(_) => table::SQS_QUEUES,
+            Record::SqsMessage(_) => table::SQS_MESSAGES,
         }
     }
 
@@ -447,6 +457,8 @@ impl Record {
             Record::Handshake(h) => h.id.clone(),
             Record::Group(g) => user_key(&g.account, &g.name),
             Record::LoginProfile(l) => login_profile_key(&l.account, &l.owner),
+            Record::SqsQueue(q) => q.key(),
+            Record::SqsMessage(m) => m.key(),
         }
     }
 }

@@ -41,6 +41,8 @@ pub struct State {
     pub compiled_groups: HashMap<String, Vec<Policy>>,
     /// Login profiles by [`login_profile_key`].
     pub login_profiles: BTreeMap<String, LoginProfile>,
+    /// Amazon SQS queues and messages.
+    pub sqs: crate::sqs::state::SqsState,
 }
 
 impl State {
@@ -130,6 +132,7 @@ impl State {
                 self.compiled_groups.insert(key.clone(), compiled);
                 self.groups.insert(key, g);
             }
+            Change::Put(r @ (Record::SqsQueue(_) | Record::SqsMessage(_))) => self.sqs.put(r),
             Change::Put(Record::LoginProfile(l)) => {
                 self.login_profiles
                     .insert(login_profile_key(&l.account, &l.owner), l);
@@ -163,6 +166,7 @@ impl State {
                 table::LOGIN_PROFILES => {
                     self.login_profiles.remove(&key);
                 }
+                table::SQS_QUEUES | table::SQS_MESSAGES => self.sqs.delete(t, &key),
                 _ => self.org.delete(t, &key),
             },
         }
