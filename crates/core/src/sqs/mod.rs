@@ -3,8 +3,9 @@
 //!
 //! Every operation is authorized as `sqs:<Action>` on the queue ARN with the
 //! queue policy as the resource-based policy, through
-//! [`Service::authorize_on_resource`]; `GetQueueAttributes` and
-//! `SetQueueAttributes` carry the owner-root exception of spec 04 §4.2.3.
+//! [`Service::authorize_on_resource`]; `GetQueueAttributes`,
+//! `SetQueueAttributes` (spec 04 §4.2.3) and `GetQueueUrl` (so that the
+//! unlock task can find the queue) carry the owner-root exception.
 //! Failures are [`CoreError::Rejected`] with SQS's shape names as codes
 //! (`QueueDoesNotExist`, `QueueNameExists`, …); the server adds the
 //! query-compatible codes. FIFO queues are created and listed as such, but
@@ -319,13 +320,11 @@ pub fn get_queue_url(
     owner: Option<&str>,
 ) -> Result<Queue, CoreError> {
     let account = owner.unwrap_or(&caller.account);
-    access(
-        svc,
-        caller,
-        "GetQueueUrl",
-        QueueRef { account, name },
-        false,
-    )
+    // The owner-root exception covers GetQueueUrl too: `SQSUnlockQueuePolicy`
+    // allows exactly ListQueues, GetQueueUrl, Get/SetQueueAttributes, and a
+    // root session must be able to find the queue a deny-all policy locks
+    // (spec 04 §4.2.3 leaves the exception's scope UNCONFIRMED).
+    access(svc, caller, "GetQueueUrl", QueueRef { account, name }, true)
 }
 
 /// `DeleteQueue`: the queue and its messages.

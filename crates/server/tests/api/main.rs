@@ -16,4 +16,5 @@ mod organizations;
 mod roles;
 mod root_access;
 mod simulate;
+mod sqs;
 mod sts;
