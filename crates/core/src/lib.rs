@@ -18,6 +18,7 @@ pub mod org;
 pub mod root_user;
 pub mod secret;
 pub mod service;
+pub mod sqs;
 pub mod state;
 pub mod store;
 pub mod sts;

@@ -450,6 +450,10 @@ pub enum Record {
     RecoveryToken(RecoveryToken),
     /// An account's last credential report.
     CredentialReport(CredentialReport),
+    /// An SQS queue.
+    SqsQueue(crate::sqs::model::Queue),
+    /// An SQS message.
+    SqsMessage(crate::sqs::model::Message),
 }
 
 /// The tables of the store.
@@ -492,6 +496,10 @@ pub mod table {
     pub const RECOVERY_TOKENS: &str = "recovery_tokens";
     /// Credential reports, keyed by account id.
     pub const CREDENTIAL_REPORTS: &str = "credential_reports";
+    /// SQS queues, keyed by `ACCOUNT/REGION/NAME`.
+    pub const SQS_QUEUES: &str = "sqs_queues";
+    /// SQS messages, keyed by `ACCOUNT/REGION/NAME/SEQ`.
+    pub const SQS_MESSAGES: &str = "sqs_messages";
 }
 
 /// The store key of a user.
@@ -522,6 +530,8 @@ impl Record {
             Record::SigningCertificate(_) => table::SIGNING_CERTIFICATES,
             Record::RecoveryToken(_) => table::RECOVERY_TOKENS,
             Record::CredentialReport(_) => table::CREDENTIAL_REPORTS,
+            Record::SqsQueue(_) => table::SQS_QUEUES,
+            Record::SqsMessage(_) => table::SQS_MESSAGES,
         }
     }
 
@@ -547,6 +557,8 @@ impl Record {
             Record::SigningCertificate(c) => c.id.clone(),
             Record::RecoveryToken(t) => t.token_hash.clone(),
             Record::CredentialReport(r) => r.account.clone(),
+            Record::SqsQueue(q) => q.key(),
+            Record::SqsMessage(m) => m.key(),
         }
     }
 }

@@ -65,6 +65,9 @@ impl Service {
 
     /// Records a finished call in the event history (when there is one).
     pub fn record(&self, call: &crate::trail::event::Call<'_>) {
+        if crate::trail::event::is_data_event(call.service, call.operation) {
+            return;
+        }
         if let Some(t) = self.trail.get() {
             let event = crate::trail::event::build(&self.read(), call, self.now());
             let write = !event.read_only;

@@ -50,6 +50,8 @@ pub struct State {
     pub recovery_tokens: HashMap<String, RecoveryToken>,
     /// Credential reports by account.
     pub credential_reports: HashMap<String, CredentialReport>,
+    /// Amazon SQS queues and messages.
+    pub sqs: crate::sqs::state::SqsState,
 }
 
 impl State {
@@ -139,6 +141,7 @@ impl State {
                 self.compiled_groups.insert(key.clone(), compiled);
                 self.groups.insert(key, g);
             }
+            Change::Put(r @ (Record::SqsQueue(_) | Record::SqsMessage(_))) => self.sqs.put(r),
             Change::Put(Record::LoginProfile(l)) => {
                 self.login_profiles
                     .insert(login_profile_key(&l.account, &l.owner), l);
@@ -196,6 +199,7 @@ impl State {
                 table::CREDENTIAL_REPORTS => {
                     self.credential_reports.remove(&key);
                 }
+                table::SQS_QUEUES | table::SQS_MESSAGES => self.sqs.delete(t, &key),
                 _ => self.org.delete(t, &key),
             },
         }

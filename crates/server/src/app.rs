@@ -78,6 +78,20 @@ fn respond(status: u16, content_type: &str, request_id: &str, body: String) -> R
 pub fn error_response(protocol: Protocol, e: &ApiError, request_id: &str) -> Response<Body> {
     match protocol {
         Protocol::Query(qs) => respond(e.status, "text/xml", request_id, qs.error(e, request_id)),
+        Protocol::Json { content_type } if content_type == "application/x-amz-json-1.0" => {
+            let mut r = respond(
+                e.status,
+                content_type,
+                request_id,
+                services::sqs::error_body(e),
+            );
+            if let Some(v) =
+                services::sqs::query_error_header(e).and_then(|v| HeaderValue::from_str(&v).ok())
+            {
+                r.headers_mut().insert("x-amzn-query-error", v);
+            }
+            r
+        }
         Protocol::Json { content_type, .. } => {
             let mut body = serde_json::json!({ "__type": e.code, "Message": e.message });
             if let (Some(r), serde_json::Value::Object(m)) = (&e.reason, &mut body) {
@@ -152,6 +166,7 @@ fn dispatch(
             let ctx = Ctx::new(svc, &authn.caller, authn.global_endpoint);
             let result = match authn.service.as_str() {
                 "sts" => services::sts::call(&op, &ctx, &params),
+                "sqs" => services::sqs::call_query(&op, &ctx, parts, &params),
                 _ => services::iam::call(&op, &ctx, &params),
             };
             let global = authn.service == "iam" || authn.global_endpoint;
@@ -188,6 +203,10 @@ fn dispatch(
                         Err(e) => ("", Err(e)),
                     }
                 }
+                "sqs" => match json::operation(target, services::sqs::TARGET_PREFIX) {
+                    Ok(op) => (op, services::sqs::call(op, &ctx, parts, body)),
+                    Err(e) => ("", Err(e)),
+                },
                 "cloudtrail" => match services::cloudtrail::operation(target) {
                     Ok(op) => (op, services::cloudtrail::call(op, &ctx, body)),
                     Err(e) => ("", Err(e)),

@@ -42,6 +42,32 @@ pub fn protocol_for(service: &str) -> Protocol {
     }
 }
 
+/// The JSON 1.0 protocol of SQS.
+pub const SQS_JSON: Protocol = Protocol::Json {
+    content_type: "application/x-amz-json-1.0",
+};
+
+/// The protocol of a request to a SigV4 service: SQS speaks JSON 1.0 when an
+/// `X-Amz-Target` names the operation, else its query form (older SDKs).
+pub fn protocol_of(service: &str, parts: &Parts) -> Protocol {
+    if service == "sqs" && !parts.headers.contains_key("x-amz-target") {
+        Protocol::Query(query::SQS)
+    } else {
+        protocol_for(service)
+    }
+}
+
+/// Whether the request's credential scope names the `sqs` service.
+fn signed_for_sqs(parts: &Parts) -> bool {
+    let auth = parts
+        .headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let query = parts.uri.query().unwrap_or("");
+    auth.contains("/sqs/aws4_request") || query.contains("%2Fsqs%2Faws4_request")
+}
+
 /// The protocol a request seems to speak before its signature is read (for
 /// errors that happen first).
 pub fn protocol_guess(parts: &Parts) -> Protocol {
@@ -51,9 +77,11 @@ pub fn protocol_guess(parts: &Parts) -> Protocol {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     if target.starts_with("AmazonSQS.") {
-        protocol_for("sqs")
+        SQS_JSON
     } else if !target.is_empty() {
         protocol_for("organizations")
+    } else if signed_for_sqs(parts) {
+        Protocol::Query(query::SQS)
     } else {
         let host = parts
             .headers
@@ -92,6 +120,8 @@ fn json_code(query_code: &str) -> &'static str {
     }
 }
 
+const SQS_CT: &str = "application/x-amz-json-1.0";
+
 /// An authentication failure in the words of the protocol (spec 07 §7.9).
 fn fail(
     protocol: Protocol,
@@ -102,16 +132,16 @@ fn fail(
     let message = message.into();
     match protocol {
         Protocol::Query(_) => (protocol, ApiError::new(code, status, message)),
-        Protocol::Json { .. } => {
-            let json_status = if code == "MissingAuthenticationToken" {
-                403
+        Protocol::Json { content_type } => {
+            // SQS (awsQueryCompatible) keeps the query status and code.
+            let json_status = if code == "MissingAuthenticationToken" || content_type == SQS_CT {
+                status
             } else {
                 400
             };
-            (
-                protocol,
-                ApiError::new(json_code(code), json_status, message),
-            )
+            let mut e = ApiError::new(json_code(code), json_status, message);
+            e.query_code = Some(code.into());
+            (protocol, e)
         }
     }
 }
@@ -153,7 +183,7 @@ pub fn authenticate(
         Err(e) => return Err(fail(guess, "IncompleteSignature", 400, e.to_string())),
     };
     let service = auth.service().to_owned();
-    let protocol = protocol_for(&service);
+    let protocol = protocol_of(&service, parts);
     let Some(cred) = svc.credential(auth.access_key_id()) else {
         return Err(fail(protocol, "InvalidClientTokenId", 403, INVALID_TOKEN));
     };

@@ -13,6 +13,9 @@ pub struct ApiError {
     pub message: String,
     /// `Reason` (Organizations' constraint and input exceptions).
     pub reason: Option<String>,
+    /// The query-protocol code of an awsQueryCompatible service (SQS), sent
+    /// in `x-amzn-query-error` beside the JSON `__type`.
+    pub query_code: Option<Box<str>>,
 }
 
 impl ApiError {
@@ -23,6 +26,7 @@ impl ApiError {
             status,
             message: message.into(),
             reason: None,
+            query_code: None,
         }
     }
 
@@ -86,6 +90,7 @@ fn from_org(e: rootward_core::org::OrgError) -> ApiError {
         status: 400,
         message: e.message,
         reason: e.reason.map(str::to_owned),
+        query_code: None,
     }
 }
 

@@ -38,6 +38,29 @@ fn iso(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_default()
 }
 
+/// Whether the call is a data event, which CloudTrail's event history does not
+/// keep (S3 object operations, SQS message operations).
+pub fn is_data_event(service: &str, operation: &str) -> bool {
+    match service {
+        "s3" => matches!(
+            operation,
+            "GetObject"
+                | "PutObject"
+                | "HeadObject"
+                | "DeleteObject"
+                | "DeleteObjects"
+                | "ListObjects"
+                | "ListObjectsV2"
+                | "CopyObject"
+        ),
+        "sqs" => matches!(
+            operation,
+            "SendMessage" | "ReceiveMessage" | "DeleteMessage" | "ChangeMessageVisibility"
+        ),
+        _ => false,
+    }
+}
+
 /// Whether AWS marks the operation read-only.
 pub fn read_only(operation: &str) -> bool {
     [

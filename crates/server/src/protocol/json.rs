@@ -101,6 +101,36 @@ impl Input {
         }
     }
 
+    /// An optional map of strings to strings, in key order.
+    pub fn str_map(
+        &self,
+        name: &str,
+    ) -> Result<std::collections::BTreeMap<String, String>, ApiError> {
+        match self.map.get(name) {
+            None | Some(Value::Null) => Ok(std::collections::BTreeMap::new()),
+            Some(Value::Object(m)) => m
+                .iter()
+                .map(|(k, v)| {
+                    v.as_str()
+                        .map(|v| (k.clone(), v.to_owned()))
+                        .ok_or_else(|| wrong_type(name, "a map of strings"))
+                })
+                .collect(),
+            Some(_) => Err(wrong_type(name, "a map of strings")),
+        }
+    }
+
+    /// Whether a member is present (and not `null`).
+    pub fn has(&self, name: &str) -> bool {
+        !matches!(self.map.get(name), None | Some(Value::Null))
+    }
+
+    /// An input built from already-decoded members (the query form of a
+    /// JSON service).
+    pub fn from_map(map: Map<String, Value>, missing: fn(&str) -> ApiError) -> Input {
+        Input { map, missing }
+    }
+
     /// An optional structure member, itself read as an [`Input`].
     pub fn object(&self, name: &str) -> Result<Option<Input>, ApiError> {
         match self.map.get(name) {

@@ -115,6 +115,11 @@ pub const STS: QueryService = QueryService {
     namespace: "https://sts.amazonaws.com/doc/2011-06-15/",
 };
 
+/// SQS's namespace (its query form, spec 04 §4.2.1).
+pub const SQS: QueryService = QueryService {
+    namespace: "http://queue.amazonaws.com/doc/2012-11-05/",
+};
+
 impl QueryService {
     /// The success envelope: `result` holds the members of `<{Op}Result>`;
     /// `None` omits the result element (operations without output).
@@ -139,7 +144,7 @@ impl QueryService {
         x.open_ns("ErrorResponse", self.namespace)
             .open("Error")
             .elem("Type", e.fault())
-            .elem("Code", &e.code)
+            .elem("Code", e.query_code.as_deref().unwrap_or(&e.code))
             .elem("Message", &e.message)
             .close("Error")
             .elem("RequestId", request_id)

@@ -3,6 +3,7 @@
 pub mod cloudtrail;
 pub mod iam;
 pub mod organizations;
+pub mod sqs;
 pub mod sts;
 
 use rootward_core::Service;

@@ -18,6 +18,7 @@ mod roles;
 mod root_access;
 mod root_user;
 mod simulate;
+mod sqs;
 mod sts;
 mod task_matrix;
 mod user_credentials;

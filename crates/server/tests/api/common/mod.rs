@@ -1,6 +1,9 @@
 //! A real server on a loopback port, on a temporary store, and SDK configs
 //! that sign for it.
 
+#[allow(dead_code)]
+pub mod root;
+
 use std::sync::Arc;
 
 use aws_credential_types::Credentials;

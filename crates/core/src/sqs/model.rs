@@ -1,0 +1,97 @@
+//! The durable records of Amazon SQS (spec 04 §4.2): queues and messages.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// A queue. Its settable attributes are kept as AWS spells them.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Queue {
+    /// Owning account.
+    pub account: String,
+    /// Region.
+    pub region: String,
+    /// Name (case-sensitive; FIFO names end with `.fifo`).
+    pub name: String,
+    /// Creation time.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
+    /// Last change of an attribute.
+    #[serde(with = "time::serde::rfc3339")]
+    pub last_modified: OffsetDateTime,
+    /// Settable attributes with a value (`Policy` included when set), by name.
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
+    /// Tags.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+    /// The last `PurgeQueue` (one per 60 seconds).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub last_purge: Option<OffsetDateTime>,
+}
+
+impl Queue {
+    /// `arn:aws:sqs:REGION:ACCOUNT:NAME`.
+    pub fn arn(&self) -> String {
+        queue_arn(&self.region, &self.account, &self.name)
+    }
+
+    /// The store key.
+    pub fn key(&self) -> String {
+        queue_key(&self.account, &self.region, &self.name)
+    }
+
+    /// The policy document, when one is set.
+    pub fn policy(&self) -> Option<&str> {
+        self.attributes.get("Policy").map(String::as_str)
+    }
+}
+
+/// `arn:aws:sqs:REGION:ACCOUNT:NAME`.
+pub fn queue_arn(region: &str, account: &str, name: &str) -> String {
+    format!("arn:aws:sqs:{region}:{account}:{name}")
+}
+
+/// The store key of a queue: `ACCOUNT/REGION/NAME`.
+pub fn queue_key(account: &str, region: &str, name: &str) -> String {
+    format!("{account}/{region}/{name}")
+}
+
+/// A message in a queue.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Message {
+    /// The queue's store key.
+    pub queue: String,
+    /// Orders messages of a queue (send time in nanoseconds, then a nonce).
+    pub seq: String,
+    /// `MessageId` (a UUID).
+    pub id: String,
+    /// The body.
+    pub body: String,
+    /// Hex MD5 of the body.
+    pub md5: String,
+    /// `SenderId`.
+    pub sender: String,
+    /// Sent at.
+    #[serde(with = "time::serde::rfc3339")]
+    pub sent: OffsetDateTime,
+    /// Invisible until (delay, then visibility timeouts).
+    #[serde(with = "time::serde::rfc3339")]
+    pub visible_at: OffsetDateTime,
+    /// How often it was received.
+    pub receive_count: u32,
+    /// First receipt.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub first_received: Option<OffsetDateTime>,
+    /// The receipt handle of the latest receipt.
+    #[serde(default)]
+    pub receipt_handle: Option<String>,
+}
+
+impl Message {
+    /// The store key: `QUEUE-KEY/SEQ`.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.queue, self.seq)
+    }
+}

@@ -1,0 +1,377 @@
+//! Amazon SQS (spec 04 §4.2, spec 08 §8.4): the operation table, queue URLs,
+//! JSON 1.0 answers and errors with their query-compatible codes, and the
+//! query form of older SDKs (form parameters in, XML out). The domain is
+//! `rootward_core::sqs`.
+
+mod wire;
+
+use std::collections::BTreeMap;
+
+use axum::http::request::Parts;
+use rootward_core::CoreError;
+use rootward_core::sqs::{self as domain, QueueRef, ReceiveRequest};
+use serde_json::{Map, Value, json};
+
+use crate::error::ApiError;
+use crate::protocol::json::Input;
+use crate::protocol::query::Params;
+use crate::protocol::xml::Xml;
+use crate::services::Ctx;
+
+pub use wire::{error_body, query_error_header};
+
+/// The `X-Amz-Target` prefix.
+pub const TARGET_PREFIX: &str = "AmazonSQS";
+
+/// One request: the caller, the endpoint the client called (for queue URLs)
+/// and the queue named by the request path, if any.
+struct Req<'a> {
+    ctx: &'a Ctx<'a>,
+    endpoint: String,
+    path_queue: Option<String>,
+}
+
+type Handler = fn(&Req<'_>, &Input) -> Result<Option<Value>, ApiError>;
+
+/// Every SQS operation this endpoint serves.
+const OPERATIONS: &[(&str, Handler)] = &[
+    ("CreateQueue", create_queue),
+    ("DeleteMessage", delete_message),
+    ("DeleteQueue", delete_queue),
+    ("GetQueueAttributes", get_queue_attributes),
+    ("GetQueueUrl", get_queue_url),
+    ("ListQueues", list_queues),
+    ("PurgeQueue", purge_queue),
+    ("ReceiveMessage", receive_message),
+    ("SendMessage", send_message),
+    ("SetQueueAttributes", set_queue_attributes),
+];
+
+/// A required member is absent.
+pub fn missing(name: &str) -> ApiError {
+    wire::with_query_code(ApiError::new(
+        "MissingParameter",
+        400,
+        format!("The request must contain the parameter {name}."),
+    ))
+}
+
+fn endpoint(parts: &Parts) -> String {
+    let header = |n: &str| parts.headers.get(n).and_then(|v| v.to_str().ok());
+    let scheme = match header("x-forwarded-proto") {
+        Some("https") => "https",
+        _ => "http",
+    };
+    let host = header("host")
+        .map(str::to_owned)
+        .or_else(|| parts.uri.authority().map(|a| a.to_string()))
+        .unwrap_or_else(|| "localhost".to_owned());
+    format!("{scheme}://{host}")
+}
+
+/// `/ACCOUNT/NAME` → (`ACCOUNT`, `NAME`).
+fn split_queue_path(path: &str) -> Option<(&str, &str)> {
+    let (account, name) = path.trim_matches('/').split_once('/')?;
+    (account.len() == 12
+        && account.bytes().all(|b| b.is_ascii_digit())
+        && !name.is_empty()
+        && !name.contains('/'))
+    .then_some((account, name))
+}
+
+fn request<'a>(ctx: &'a Ctx<'a>, parts: &Parts) -> Req<'a> {
+    let endpoint = endpoint(parts);
+    let path_queue = split_queue_path(parts.uri.path())
+        .map(|(account, name)| format!("{endpoint}/{account}/{name}"));
+    Req {
+        ctx,
+        endpoint,
+        path_queue,
+    }
+}
+
+/// Runs an SQS operation sent as JSON 1.0; `Ok(None)` answers an empty body.
+pub fn call(
+    op: &str,
+    ctx: &Ctx<'_>,
+    parts: &Parts,
+    body: &[u8],
+) -> Result<Option<Value>, ApiError> {
+    let Some((_, h)) = OPERATIONS.iter().find(|(name, _)| *name == op) else {
+        return Err(crate::protocol::json::unknown_operation());
+    };
+    let input = Input::parse(body, missing)?;
+    h(&request(ctx, parts), &input)
+}
+
+/// Runs an SQS operation sent in the query form; the members of
+/// `<{Op}Result>`, or `None` for operations without output.
+pub fn call_query(
+    op: &str,
+    ctx: &Ctx<'_>,
+    parts: &Parts,
+    params: &Params,
+) -> Result<Option<Xml>, ApiError> {
+    let Some((_, h)) = OPERATIONS.iter().find(|(name, _)| *name == op) else {
+        return Err(wire::with_query_code(ApiError::new(
+            "InvalidAction",
+            400,
+            format!("The action {op} is not valid for this endpoint."),
+        )));
+    };
+    let input = Input::from_map(wire::query_members(params)?, missing);
+    let out = h(&request(ctx, parts), &input)?;
+    Ok(match op {
+        "CreateQueue" | "GetQueueUrl" | "ListQueues" | "GetQueueAttributes" | "SendMessage"
+        | "ReceiveMessage" => {
+            let mut x = Xml::new();
+            if let Some(Value::Object(m)) = &out {
+                wire::members_xml(m, &mut x);
+            }
+            Some(x)
+        }
+        _ => None,
+    })
+}
+
+/// Domain errors in SQS's words; `resource` is the URL a denial names.
+fn e(resource: &str) -> impl Fn(CoreError) -> ApiError + '_ {
+    move |err| wire::from_core(err, resource)
+}
+
+impl Req<'_> {
+    fn url(&self, account: &str, name: &str) -> String {
+        format!("{}/{account}/{name}", self.endpoint)
+    }
+
+    /// The request's queue URL: the `QueueUrl` member, else the path.
+    fn queue_url(&self, i: &Input) -> Result<String, ApiError> {
+        match i.str("QueueUrl")? {
+            Some(u) => Ok(u.to_owned()),
+            None => self.path_queue.clone().ok_or_else(|| missing("QueueUrl")),
+        }
+    }
+}
+
+/// The account and name of a queue URL (any host: clients may name the AWS
+/// host and send to this endpoint).
+fn parse_url(url: &str) -> Result<(&str, &str), ApiError> {
+    let path = match url.split_once("://") {
+        Some((_, rest)) => rest.find('/').and_then(|i| rest.get(i..)).unwrap_or(""),
+        None => url,
+    };
+    split_queue_path(path).ok_or_else(|| {
+        wire::with_query_code(ApiError::new(
+            "InvalidAddress",
+            404,
+            format!("The address {url} is not valid for this endpoint."),
+        ))
+    })
+}
+
+/// Runs `f` on the request's queue.
+fn on_queue(
+    r: &Req<'_>,
+    i: &Input,
+    f: impl FnOnce(QueueRef<'_>) -> Result<Option<Value>, CoreError>,
+) -> Result<Option<Value>, ApiError> {
+    let url = r.queue_url(i)?;
+    let (account, name) = parse_url(&url)?;
+    f(QueueRef { account, name }).map_err(e(&url))
+}
+
+fn int(i: &Input, name: &str) -> Result<Option<i64>, ApiError> {
+    i.int(name)
+}
+
+fn create_queue(r: &Req<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+    let name = i.required("QueueName")?;
+    let attributes = i.str_map("Attributes")?;
+    let tags = i.str_map("tags")?;
+    let c = r.ctx.caller;
+    let q = domain::create_queue(r.ctx.svc, c, name, &attributes, &tags)
+        .map_err(e(&format!("{}/", r.endpoint)))?;
+    Ok(Some(json!({ "QueueUrl": r.url(&q.account, &q.name) })))
+}
+
+fn get_queue_url(r: &Req<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+    let name = i.required("QueueName")?;
+    let owner = i.str("QueueOwnerAWSAccountId")?;
+    let c = r.ctx.caller;
+    let url = r.url(owner.unwrap_or(&c.account), name);
+    let q = domain::get_queue_url(r.ctx.svc, c, name, owner).map_err(e(&url))?;
+    Ok(Some(json!({ "QueueUrl": r.url(&q.account, &q.name) })))
+}
+
+fn list_queues(r: &Req<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+    let page = domain::list_queues(
+        r.ctx.svc,
+        r.ctx.caller,
+        i.str("QueueNamePrefix")?,
+        int(i, "MaxResults")?,
+        i.str("NextToken")?,
+    )
+    .map_err(e(&format!("{}/", r.endpoint)))?;
+    let mut out = Map::new();
+    if !page.queues.is_empty() {
+        out.insert(
+            "QueueUrls".to_owned(),
+            page.queues
+                .iter()
+                .map(|q| Value::String(r.url(&q.account, &q.name)))
+                .collect(),
+        );
+    }
+    if let Some(t) = page.next_token {
+        out.insert("NextToken".to_owned(), Value::String(t));
+    }
+    Ok(Some(Value::Object(out)))
+}
+
+fn delete_queue(r: &Req<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+    on_queue(r, i, |q| {
+        domain::delete_queue(r.ctx.svc, r.ctx.caller, q)?;
+        Ok(None)
+    })
+}
+
+fn purge_queue(r: &Req<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+    on_queue(r, i, |q| {
+        domain::purge_queue(r.ctx.svc, r.ctx.caller, q)?;
+        Ok(None)
+    })
+}
+
+fn get_queue_attributes(r: &Req<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+    let names = i.str_list("AttributeNames")?;
+    on_queue(r, i, |q| {
+        let attrs = domain::get_queue_attributes(r.ctx.svc, r.ctx.caller, q, &names)?;
+        let mut out = Map::new();
+        if !attrs.is_empty() {
+            out.insert("Attributes".to_owned(), string_map(attrs));
+        }
+        Ok(Some(Value::Object(out)))
+    })
+}
+
+fn set_queue_attributes(r: &Req<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+    if !i.has("Attributes") {
+        return Err(missing("Attributes"));
+    }
+    let attrs = i.str_map("Attributes")?;
+    on_queue(r, i, |q| {
+        domain::set_queue_attributes(r.ctx.svc, r.ctx.caller, q, &attrs)?;
+        Ok(None)
+    })
+}
+
+fn send_message(r: &Req<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+    let body = i.required("MessageBody")?;
+    let delay = int(i, "DelaySeconds")?;
+    on_queue(r, i, |q| {
+        let sent = domain::send_message(r.ctx.svc, r.ctx.caller, q, body, delay)?;
+        Ok(Some(
+            json!({ "MD5OfMessageBody": sent.md5, "MessageId": sent.id }),
+        ))
+    })
+}
+
+/// The message system attributes a receiver asked for.
+fn wanted_attributes(i: &Input) -> Result<Vec<String>, ApiError> {
+    let mut names = i.str_list("AttributeNames")?;
+    names.extend(i.str_list("MessageSystemAttributeNames")?);
+    Ok(names)
+}
+
+fn receive_message(r: &Req<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+    let req = ReceiveRequest {
+        max: int(i, "MaxNumberOfMessages")?,
+        visibility_timeout: int(i, "VisibilityTimeout")?,
+        wait: int(i, "WaitTimeSeconds")?,
+    };
+    let wanted = wanted_attributes(i)?;
+    let wants = |n: &str| wanted.iter().any(|w| w == "All" || w == n);
+    on_queue(r, i, |q| {
+        let messages = domain::receive_message(r.ctx.svc, r.ctx.caller, q, req)?;
+        let mut out = Map::new();
+        if !messages.is_empty() {
+            let list = messages
+                .iter()
+                .map(|m| {
+                    let mut v = json!({
+                        "MessageId": m.id,
+                        "ReceiptHandle": m.receipt_handle,
+                        "MD5OfBody": m.md5,
+                        "Body": m.body,
+                    });
+                    let mut attrs = BTreeMap::new();
+                    let millis = |t: time::OffsetDateTime| {
+                        (t.unix_timestamp_nanos() / 1_000_000).to_string()
+                    };
+                    if wants("SenderId") {
+                        attrs.insert("SenderId".to_owned(), m.sender.clone());
+                    }
+                    if wants("SentTimestamp") {
+                        attrs.insert("SentTimestamp".to_owned(), millis(m.sent));
+                    }
+                    if wants("ApproximateReceiveCount") {
+                        attrs.insert(
+                            "ApproximateReceiveCount".to_owned(),
+                            m.receive_count.to_string(),
+                        );
+                    }
+                    if wants("ApproximateFirstReceiveTimestamp")
+                        && let Some(t) = m.first_received
+                    {
+                        attrs.insert("ApproximateFirstReceiveTimestamp".to_owned(), millis(t));
+                    }
+                    if let (false, Value::Object(o)) = (attrs.is_empty(), &mut v) {
+                        o.insert("Attributes".to_owned(), string_map(attrs));
+                    }
+                    v
+                })
+                .collect();
+            out.insert("Messages".to_owned(), Value::Array(list));
+        }
+        Ok(Some(Value::Object(out)))
+    })
+}
+
+fn delete_message(r: &Req<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+    let handle = i.required("ReceiptHandle")?;
+    on_queue(r, i, |q| {
+        domain::delete_message(r.ctx.svc, r.ctx.caller, q, handle)?;
+        Ok(None)
+    })
+}
+
+fn string_map(m: BTreeMap<String, String>) -> Value {
+    Value::Object(m.into_iter().map(|(k, v)| (k, Value::String(v))).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queue_urls() {
+        assert_eq!(
+            parse_url("http://127.0.0.1:4577/111111111111/orders").unwrap(),
+            ("111111111111", "orders")
+        );
+        assert_eq!(
+            parse_url("https://sqs.us-east-1.amazonaws.com/222222222222/locked-queue").unwrap(),
+            ("222222222222", "locked-queue")
+        );
+        for bad in [
+            "nope",
+            "http://h/",
+            "http://h/1111/q",
+            "http://h/111111111111/",
+            "http://h/111111111111/a/b",
+        ] {
+            let e = parse_url(bad).unwrap_err();
+            assert_eq!(e.code, "InvalidAddress", "{bad}");
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! SQS on the wire: error codes (JSON `__type` and query-compatible code),
+//! and the query form's members and XML.
+
+use rootward_core::CoreError;
+use serde_json::{Map, Value};
+
+use crate::error::ApiError;
+use crate::protocol::query::Params;
+use crate::protocol::xml::Xml;
+
+/// The query-compatible code of an SQS error shape (Smithy `awsQueryError`;
+/// spec 04 §4.4); shapes without the trait use their own name.
+fn query_code(shape: &str) -> &str {
+    match shape {
+        "QueueDoesNotExist" => "AWS.SimpleQueueService.NonExistentQueue",
+        "QueueNameExists" => "QueueAlreadyExists",
+        "QueueDeletedRecently" => "AWS.SimpleQueueService.QueueDeletedRecently",
+        "PurgeQueueInProgress" => "AWS.SimpleQueueService.PurgeQueueInProgress",
+        "MessageNotInflight" => "AWS.SimpleQueueService.MessageNotInflight",
+        "UnsupportedOperation" => "AWS.SimpleQueueService.UnsupportedOperation",
+        "AccessDeniedException" => "AccessDenied",
+        other => other,
+    }
+}
+
+/// Sets the query-compatible code of an SQS error.
+pub fn with_query_code(mut e: ApiError) -> ApiError {
+    e.query_code = Some(query_code(&e.code).into());
+    e
+}
+
+/// Domain error → SQS error; a denial names `resource` (a queue URL or the
+/// endpoint), as SQS does, and the engine's reason stays in the debug log.
+pub fn from_core(e: CoreError, resource: &str) -> ApiError {
+    match e {
+        CoreError::Rejected {
+            code,
+            status,
+            message,
+        } => with_query_code(ApiError::new(code, status, message)),
+        CoreError::AccessDenied(detail) => {
+            tracing::debug!(%detail, "sqs request denied");
+            with_query_code(ApiError::new(
+                "AccessDeniedException",
+                403,
+                format!("Access to the resource {resource} is denied."),
+            ))
+        }
+        CoreError::MalformedPolicy(m) => {
+            with_query_code(ApiError::new("InvalidAttributeValue", 400, m))
+        }
+        CoreError::Internal(detail) => {
+            tracing::error!(%detail, "internal failure");
+            let mut e = ApiError::new(
+                "InternalError",
+                500,
+                "We encountered an internal error. Please try again.",
+            );
+            e.query_code = Some("InternalError".into());
+            e
+        }
+        other => with_query_code(ApiError::new(
+            "InvalidParameterValue",
+            400,
+            other.to_string(),
+        )),
+    }
+}
+
+/// The JSON `__type` of an error: SQS's own shapes in `com.amazonaws.sqs`,
+/// the platform's (`…Exception`) in `com.amazon.coral.service`.
+fn json_type(code: &str) -> String {
+    if code.contains('#') {
+        code.to_owned()
+    } else if code.ends_with("Exception") || code == "InternalFailure" {
+        format!("com.amazon.coral.service#{code}")
+    } else {
+        format!("com.amazonaws.sqs#{code}")
+    }
+}
+
+/// The JSON 1.0 error body (spec 08 §8.4): `__type` and lower-case `message`.
+pub fn error_body(e: &ApiError) -> String {
+    serde_json::json!({ "__type": json_type(&e.code), "message": e.message }).to_string()
+}
+
+/// The `x-amzn-query-error` header value: `<QueryCode>;<Sender|Receiver>`.
+pub fn query_error_header(e: &ApiError) -> Option<String> {
+    e.query_code.as_ref().map(|c| format!("{c};{}", e.fault()))
+}
+
+const STRINGS: &[&str] = &[
+    "QueueUrl",
+    "QueueName",
+    "QueueNamePrefix",
+    "NextToken",
+    "MessageBody",
+    "ReceiptHandle",
+    "QueueOwnerAWSAccountId",
+];
+const INTEGERS: &[&str] = &[
+    "MaxResults",
+    "DelaySeconds",
+    "MaxNumberOfMessages",
+    "VisibilityTimeout",
+    "WaitTimeSeconds",
+];
+/// Flattened lists: query name → JSON member.
+const LISTS: &[(&str, &str)] = &[
+    ("AttributeName", "AttributeNames"),
+    ("MessageSystemAttributeName", "MessageSystemAttributeNames"),
+    ("MessageAttributeName", "MessageAttributeNames"),
+];
+/// Flattened maps: query name, key and value names → JSON member.
+const MAPS: &[(&str, &str, &str, &str)] = &[
+    ("Attribute", "Name", "Value", "Attributes"),
+    ("Tag", "Key", "Value", "tags"),
+];
+
+/// The members of a query-form request as the JSON input they stand for.
+pub fn query_members(p: &Params) -> Result<Map<String, Value>, ApiError> {
+    let mut m = Map::new();
+    for name in STRINGS {
+        if let Some(v) = p.get(name) {
+            m.insert((*name).to_owned(), Value::String(v.to_owned()));
+        }
+    }
+    for name in INTEGERS {
+        if let Some(v) = p.get(name) {
+            let n: i64 = v.trim().parse().map_err(|_| {
+                with_query_code(ApiError::new(
+                    "InvalidParameterValue",
+                    400,
+                    format!(
+                        "Value {v} for parameter {name} is invalid. Reason: Must be an integer."
+                    ),
+                ))
+            })?;
+            m.insert((*name).to_owned(), Value::from(n));
+        }
+    }
+    for (q, j) in LISTS {
+        let items: Vec<Value> = (1..)
+            .map_while(|i| p.get(&format!("{q}.{i}")))
+            .map(|v| Value::String(v.to_owned()))
+            .collect();
+        if !items.is_empty() {
+            m.insert((*j).to_owned(), Value::Array(items));
+        }
+    }
+    for (q, k, v, j) in MAPS {
+        let entries: Map<String, Value> = (1..)
+            .map_while(|i| {
+                let key = p.get(&format!("{q}.{i}.{k}"))?;
+                let value = p.get(&format!("{q}.{i}.{v}")).unwrap_or("");
+                Some((key.to_owned(), Value::String(value.to_owned())))
+            })
+            .collect();
+        if !entries.is_empty() {
+            m.insert((*j).to_owned(), Value::Object(entries));
+        }
+    }
+    Ok(m)
+}
+
+/// The XML of an answer's members (SQS's lists and maps are flattened:
+/// `QueueUrls` → `<QueueUrl>`…, `Attributes` → `<Attribute><Name>…<Value>…`).
+pub fn members_xml(m: &Map<String, Value>, x: &mut Xml) {
+    for (k, v) in m {
+        match v {
+            Value::Object(entries) => {
+                let entry = k.strip_suffix('s').unwrap_or(k);
+                for (name, value) in entries {
+                    x.open(entry).elem("Name", name);
+                    x.elem("Value", value.as_str().unwrap_or(""));
+                    x.close(entry);
+                }
+            }
+            Value::Array(items) => {
+                let item = k.strip_suffix('s').unwrap_or(k);
+                for i in items {
+                    match i {
+                        Value::Object(o) => {
+                            x.open(item);
+                            members_xml(o, x);
+                            x.close(item);
+                        }
+                        other => {
+                            x.elem(item, other.as_str().unwrap_or(""));
+                        }
+                    }
+                }
+            }
+            Value::String(s) => {
+                x.elem(k, s);
+            }
+            Value::Null => {}
+            other => {
+                x.elem(k, &other.to_string());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes() {
+        let e = from_core(rootward_core::sqs::no_queue(), "u");
+        assert_eq!(e.code, "QueueDoesNotExist");
+        assert_eq!(
+            query_error_header(&e).unwrap(),
+            "AWS.SimpleQueueService.NonExistentQueue;Sender"
+        );
+        assert_eq!(
+            error_body(&e),
+            r#"{"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"The specified queue does not exist."}"#
+        );
+        let d = from_core(CoreError::AccessDenied("why".into()), "http://h/1/q");
+        assert_eq!(
+            (d.status, d.message.as_str()),
+            (403, "Access to the resource http://h/1/q is denied.")
+        );
+        assert_eq!(query_error_header(&d).unwrap(), "AccessDenied;Sender");
+        assert!(error_body(&d).contains("com.amazon.coral.service#AccessDeniedException"));
+        let i = from_core(CoreError::Internal("secret".into()), "u");
+        assert!(!i.message.contains("secret"));
+        assert_eq!(query_error_header(&i).unwrap(), "InternalError;Receiver");
+    }
+
+    #[test]
+    fn query_form() {
+        let p = Params::parse(b"Action=CreateQueue&QueueName=q&Attribute.1.Name=VisibilityTimeout&Attribute.1.Value=40&Attribute.2.Name=Policy&Attribute.2.Value=&AttributeName.1=All&MaxResults=5");
+        let m = query_members(&p).unwrap();
+        assert_eq!(m["QueueName"], "q");
+        assert_eq!(m["Attributes"]["VisibilityTimeout"], "40");
+        assert_eq!(m["Attributes"]["Policy"], "");
+        assert_eq!(m["AttributeNames"][0], "All");
+        assert_eq!(m["MaxResults"], 5);
+        let e = query_members(&Params::parse(b"MaxResults=x")).unwrap_err();
+        assert_eq!(e.code, "InvalidParameterValue");
+
+        let v = serde_json::json!({
+            "QueueUrls": ["a", "b"],
+            "Attributes": {"QueueArn": "arn"},
+            "Messages": [{"Body": "<x>", "Attributes": {"SenderId": "s"}}],
+        });
+        let mut x = Xml::new();
+        members_xml(v.as_object().unwrap(), &mut x);
+        assert_eq!(
+            x.finish(),
+            "<Attribute><Name>QueueArn</Name><Value>arn</Value></Attribute><Message><Attribute><Name>SenderId</Name><Value>s</Value></Attribute><Body>&lt;x&gt;</Body></Message><QueueUrl>a</QueueUrl><QueueUrl>b</QueueUrl>"
+        );
+    }
+}

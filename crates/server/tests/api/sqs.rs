@@ -1,0 +1,861 @@
+//! Amazon SQS through the AWS SDK for Rust (JSON 1.0 with query-compatible
+//! errors), raw JSON 1.0 and query-form requests, the lock-out by a deny-all
+//! queue policy and its rescue by an `SQSUnlockQueuePolicy` root session.
+
+use aws_sdk_sqs::error::ProvideErrorMetadata;
+use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
+
+use crate::common::root::{
+    AUDIT, SQS_UNLOCK, admin_role_in, organization_with_root_sessions, root_session,
+};
+use crate::common::{ACCOUNT, ADMIN_KEY, Server};
+
+/// The AWS error code of a failed SQS call (the query-compatible code).
+fn code<E, R>(r: Result<R, aws_sdk_sqs::error::SdkError<E>>) -> String
+where
+    E: ProvideErrorMetadata + std::fmt::Debug,
+    R: std::fmt::Debug,
+{
+    r.unwrap_err().code().unwrap_or_default().to_owned()
+}
+
+fn lock_policy(account: &str, queue: &str) -> String {
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Deny","Principal":"*","Action":"sqs:*","Resource":"arn:aws:sqs:us-east-1:{account}:{queue}"}}]}}"#
+    )
+}
+
+async fn create(sqs: &aws_sdk_sqs::Client, name: &str) -> String {
+    sqs.create_queue()
+        .queue_name(name)
+        .send()
+        .await
+        .unwrap()
+        .queue_url()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn queues_are_created_listed_found_and_deleted() {
+    let s = Server::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&s.admin());
+    assert!(
+        sqs.list_queues()
+            .send()
+            .await
+            .unwrap()
+            .queue_urls()
+            .is_empty()
+    );
+    let url = create(&sqs, "orders").await;
+    assert_eq!(url, format!("{}/{ACCOUNT}/orders", s.url));
+    create(&sqs, "orders-dlq").await;
+    create(&sqs, "billing").await;
+    let fifo = sqs
+        .create_queue()
+        .queue_name("jobs.fifo")
+        .attributes(QueueAttributeName::FifoQueue, "true")
+        .send()
+        .await
+        .unwrap();
+    assert!(fifo.queue_url().unwrap().ends_with("/jobs.fifo"));
+
+    // Idempotent with identical attributes; another value is QueueNameExists.
+    let again = sqs
+        .create_queue()
+        .queue_name("orders")
+        .attributes(QueueAttributeName::VisibilityTimeout, "30")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.queue_url(), Some(url.as_str()));
+    let r = sqs
+        .create_queue()
+        .queue_name("orders")
+        .attributes(QueueAttributeName::VisibilityTimeout, "45")
+        .send()
+        .await;
+    let e = r.unwrap_err().into_service_error();
+    assert!(e.is_queue_name_exists(), "{e:?}");
+    assert_eq!(e.code(), Some("QueueAlreadyExists"));
+    for bad in ["has space", "x.fifo", &"x".repeat(81)] {
+        let r = sqs.create_queue().queue_name(bad).send().await;
+        assert_eq!(code(r), "InvalidParameterValue", "{bad}");
+    }
+
+    let all = sqs.list_queues().send().await.unwrap();
+    assert_eq!(all.queue_urls().len(), 4);
+    assert!(all.next_token().is_none());
+    let prefixed = sqs
+        .list_queues()
+        .queue_name_prefix("orders")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        prefixed.queue_urls(),
+        [url.clone(), format!("{}/{ACCOUNT}/orders-dlq", s.url)]
+    );
+    // Pages of one.
+    let mut seen = Vec::new();
+    let mut token = None;
+    loop {
+        let page = sqs
+            .list_queues()
+            .max_results(1)
+            .set_next_token(token)
+            .send()
+            .await
+            .unwrap();
+        seen.extend(page.queue_urls().iter().cloned());
+        token = page.next_token().map(str::to_owned);
+        if token.is_none() {
+            break;
+        }
+    }
+    assert_eq!(seen.len(), 4);
+    assert_eq!(
+        code(sqs.list_queues().max_results(1001).send().await),
+        "InvalidParameterValue"
+    );
+    assert_eq!(
+        code(sqs.list_queues().next_token("bogus").send().await),
+        "InvalidParameterValue"
+    );
+
+    let found = sqs
+        .get_queue_url()
+        .queue_name("orders")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(found.queue_url(), Some(url.as_str()));
+    sqs.delete_queue().queue_url(&url).send().await.unwrap();
+    let r = sqs.get_queue_url().queue_name("orders").send().await;
+    let e = r.unwrap_err().into_service_error();
+    assert!(e.is_queue_does_not_exist(), "{e:?}");
+    assert_eq!(e.code(), Some("AWS.SimpleQueueService.NonExistentQueue"));
+    assert_eq!(e.message(), Some("The specified queue does not exist."));
+    let r = sqs.delete_queue().queue_url(&url).send().await;
+    assert_eq!(code(r), "AWS.SimpleQueueService.NonExistentQueue");
+    assert_eq!(
+        sqs.list_queues().send().await.unwrap().queue_urls().len(),
+        3
+    );
+}
+
+#[tokio::test]
+async fn messages_are_sent_received_hidden_and_deleted() {
+    let s = Server::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&s.admin());
+    let url = create(&sqs, "work").await;
+    let sent = sqs
+        .send_message()
+        .queue_url(&url)
+        .message_body("hello")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        sent.md5_of_message_body(),
+        Some("5d41402abc4b2a76b9719d911017c592")
+    );
+    assert_eq!(sent.message_id().unwrap().len(), 36);
+    sqs.send_message()
+        .queue_url(&url)
+        .message_body("world")
+        .send()
+        .await
+        .unwrap();
+
+    let got = sqs
+        .receive_message()
+        .queue_url(&url)
+        .max_number_of_messages(10)
+        .message_system_attribute_names(MessageSystemAttributeName::All)
+        .wait_time_seconds(1)
+        .send()
+        .await
+        .unwrap();
+    let msgs = got.messages();
+    assert_eq!(msgs.len(), 2);
+    assert_eq!(msgs[0].body(), Some("hello"));
+    assert_eq!(msgs[1].body(), Some("world"));
+    assert_eq!(msgs[0].message_id(), sent.message_id());
+    assert_eq!(
+        msgs[0].md5_of_body(),
+        Some("5d41402abc4b2a76b9719d911017c592")
+    );
+    let attrs = msgs[0].attributes().unwrap();
+    assert_eq!(
+        attrs
+            .get(&MessageSystemAttributeName::ApproximateReceiveCount)
+            .map(String::as_str),
+        Some("1")
+    );
+    assert!(attrs.contains_key(&MessageSystemAttributeName::SentTimestamp));
+    assert!(attrs.contains_key(&MessageSystemAttributeName::SenderId));
+    let first_handle = msgs[0].receipt_handle().unwrap().to_owned();
+
+    // Invisible for the visibility timeout (30 s by default).
+    let none = sqs.receive_message().queue_url(&url).send().await.unwrap();
+    assert!(none.messages().is_empty());
+    let counts = sqs
+        .get_queue_attributes()
+        .queue_url(&url)
+        .attribute_names(QueueAttributeName::All)
+        .send()
+        .await
+        .unwrap();
+    let a = counts.attributes().unwrap();
+    assert_eq!(a[&QueueAttributeName::ApproximateNumberOfMessages], "0");
+    assert_eq!(
+        a[&QueueAttributeName::ApproximateNumberOfMessagesNotVisible],
+        "2"
+    );
+    s.clock.advance(31);
+    let again = sqs
+        .receive_message()
+        .queue_url(&url)
+        .max_number_of_messages(1)
+        .visibility_timeout(5)
+        .message_system_attribute_names(MessageSystemAttributeName::ApproximateReceiveCount)
+        .send()
+        .await
+        .unwrap();
+    let m = &again.messages()[0];
+    assert_eq!(m.body(), Some("hello"));
+    assert_eq!(
+        m.attributes().unwrap()[&MessageSystemAttributeName::ApproximateReceiveCount],
+        "2"
+    );
+    // The stale handle deletes nothing; the latest one does.
+    sqs.delete_message()
+        .queue_url(&url)
+        .receipt_handle(&first_handle)
+        .send()
+        .await
+        .unwrap();
+    sqs.delete_message()
+        .queue_url(&url)
+        .receipt_handle(m.receipt_handle().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let r = sqs
+        .delete_message()
+        .queue_url(&url)
+        .receipt_handle("not-a-handle")
+        .send()
+        .await;
+    let e = r.unwrap_err().into_service_error();
+    assert!(e.is_receipt_handle_is_invalid(), "{e:?}");
+    s.clock.advance(6);
+    let rest = sqs
+        .receive_message()
+        .queue_url(&url)
+        .max_number_of_messages(10)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rest.messages().len(), 1);
+    assert_eq!(rest.messages()[0].body(), Some("world"));
+
+    // Bounds and contents.
+    let r = sqs
+        .receive_message()
+        .queue_url(&url)
+        .max_number_of_messages(11)
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidParameterValue");
+    let r = sqs
+        .send_message()
+        .queue_url(&url)
+        .message_body("bad \u{0} char")
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidMessageContents");
+    let r = sqs
+        .send_message()
+        .queue_url(&url)
+        .message_body("x")
+        .delay_seconds(901)
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidParameterValue");
+
+    // Delays, then purge (once a minute).
+    sqs.send_message()
+        .queue_url(&url)
+        .message_body("later")
+        .delay_seconds(10)
+        .send()
+        .await
+        .unwrap();
+    let none = sqs.receive_message().queue_url(&url).send().await.unwrap();
+    assert!(none.messages().is_empty());
+    sqs.purge_queue().queue_url(&url).send().await.unwrap();
+    let r = sqs.purge_queue().queue_url(&url).send().await;
+    let e = r.unwrap_err().into_service_error();
+    assert!(e.is_purge_queue_in_progress(), "{e:?}");
+    assert_eq!(
+        e.code(),
+        Some("AWS.SimpleQueueService.PurgeQueueInProgress")
+    );
+    s.clock.advance(61);
+    let none = sqs
+        .receive_message()
+        .queue_url(&url)
+        .max_number_of_messages(10)
+        .send()
+        .await
+        .unwrap();
+    assert!(none.messages().is_empty());
+    let r = sqs
+        .send_message()
+        .queue_url(format!("{}/{ACCOUNT}/missing", s.url))
+        .message_body("x")
+        .send()
+        .await;
+    assert_eq!(code(r), "AWS.SimpleQueueService.NonExistentQueue");
+}
+
+#[tokio::test]
+async fn attributes_are_read_set_and_checked() {
+    let s = Server::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&s.admin());
+    let url = sqs
+        .create_queue()
+        .queue_name("tuned")
+        .attributes(QueueAttributeName::DelaySeconds, "2")
+        .send()
+        .await
+        .unwrap()
+        .queue_url()
+        .unwrap()
+        .to_owned();
+    let all = sqs
+        .get_queue_attributes()
+        .queue_url(&url)
+        .attribute_names(QueueAttributeName::All)
+        .send()
+        .await
+        .unwrap();
+    let a = all.attributes().unwrap();
+    assert_eq!(
+        a[&QueueAttributeName::QueueArn],
+        format!("arn:aws:sqs:us-east-1:{ACCOUNT}:tuned")
+    );
+    assert_eq!(a[&QueueAttributeName::DelaySeconds], "2");
+    assert_eq!(a[&QueueAttributeName::VisibilityTimeout], "30");
+    assert_eq!(a[&QueueAttributeName::MessageRetentionPeriod], "345600");
+    assert_eq!(a[&QueueAttributeName::MaximumMessageSize], "262144");
+    assert_eq!(a[&QueueAttributeName::ReceiveMessageWaitTimeSeconds], "0");
+    assert!(a.contains_key(&QueueAttributeName::CreatedTimestamp));
+    assert!(a.contains_key(&QueueAttributeName::LastModifiedTimestamp));
+    assert!(!a.contains_key(&QueueAttributeName::Policy));
+
+    let policy = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCOUNT}:root"}},"Action":"sqs:SendMessage","Resource":"arn:aws:sqs:us-east-1:{ACCOUNT}:tuned"}}]}}"#
+    );
+    sqs.set_queue_attributes()
+        .queue_url(&url)
+        .attributes(QueueAttributeName::VisibilityTimeout, "60")
+        .attributes(QueueAttributeName::Policy, &policy)
+        .send()
+        .await
+        .unwrap();
+    let some = sqs
+        .get_queue_attributes()
+        .queue_url(&url)
+        .attribute_names(QueueAttributeName::VisibilityTimeout)
+        .attribute_names(QueueAttributeName::Policy)
+        .send()
+        .await
+        .unwrap();
+    let a = some.attributes().unwrap();
+    assert_eq!(a.len(), 2);
+    assert_eq!(a[&QueueAttributeName::VisibilityTimeout], "60");
+    assert_eq!(a[&QueueAttributeName::Policy], policy);
+    // An empty policy removes it.
+    sqs.set_queue_attributes()
+        .queue_url(&url)
+        .attributes(QueueAttributeName::Policy, "")
+        .send()
+        .await
+        .unwrap();
+    let none = sqs
+        .get_queue_attributes()
+        .queue_url(&url)
+        .attribute_names(QueueAttributeName::Policy)
+        .send()
+        .await
+        .unwrap();
+    assert!(none.attributes().is_none_or(|a| a.is_empty()));
+
+    for (name, value, want) in [
+        ("VisibilityTimeout", "43201", "InvalidAttributeValue"),
+        ("MessageRetentionPeriod", "59", "InvalidAttributeValue"),
+        ("DelaySeconds", "soon", "InvalidAttributeValue"),
+        ("Policy", "{not json", "InvalidAttributeValue"),
+        (
+            "Policy",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:*","Resource":"*"}]}"#,
+            "InvalidAttributeValue",
+        ),
+        (
+            "QueueArn",
+            "arn:aws:sqs:us-east-1:1:x",
+            "InvalidAttributeName",
+        ),
+        ("Colour", "blue", "InvalidAttributeName"),
+    ] {
+        let r = sqs
+            .set_queue_attributes()
+            .queue_url(&url)
+            .attributes(QueueAttributeName::from(name), value)
+            .send()
+            .await;
+        assert_eq!(code(r), want, "{name}={value}");
+    }
+    let r = sqs
+        .get_queue_attributes()
+        .queue_url(&url)
+        .attribute_names(QueueAttributeName::from("Colour"))
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidAttributeName");
+    let r = sqs
+        .get_queue_attributes()
+        .queue_url("not a url")
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidAddress");
+}
+
+#[tokio::test]
+async fn a_deny_all_policy_locks_the_queue_until_an_unlock_root_session_removes_it() {
+    let s = Server::start().await;
+    let member = organization_with_root_sessions(&s).await;
+    let admin = admin_role_in(&s, &member).await;
+    let sqs = aws_sdk_sqs::Client::new(&admin);
+    let url = create(&sqs, "locked-queue").await;
+    assert_eq!(url, format!("{}/{member}/locked-queue", s.url));
+    sqs.send_message()
+        .queue_url(&url)
+        .message_body("before")
+        .send()
+        .await
+        .unwrap();
+    let lock = lock_policy(&member, "locked-queue");
+    sqs.set_queue_attributes()
+        .queue_url(&url)
+        .attributes(QueueAttributeName::Policy, &lock)
+        .send()
+        .await
+        .unwrap();
+
+    // Locked out: the account's own administrator.
+    let r = sqs
+        .send_message()
+        .queue_url(&url)
+        .message_body("x")
+        .send()
+        .await;
+    let e = r.unwrap_err().into_service_error();
+    assert_eq!(e.code(), Some("AccessDenied"));
+    assert_eq!(
+        e.message(),
+        Some(format!("Access to the resource {url} is denied.").as_str())
+    );
+    let r = sqs
+        .get_queue_attributes()
+        .queue_url(&url)
+        .attribute_names(QueueAttributeName::All)
+        .send()
+        .await;
+    assert_eq!(code(r), "AccessDenied");
+    let r = sqs
+        .set_queue_attributes()
+        .queue_url(&url)
+        .attributes(QueueAttributeName::Policy, "")
+        .send()
+        .await;
+    assert_eq!(code(r), "AccessDenied");
+    let r = sqs.get_queue_url().queue_name("locked-queue").send().await;
+    assert_eq!(code(r), "AccessDenied");
+
+    // A root session for another task cannot touch the queue.
+    let audit = aws_sdk_sqs::Client::new(&root_session(&s, &s.admin(), &member, AUDIT).await);
+    let r = audit
+        .get_queue_attributes()
+        .queue_url(&url)
+        .attribute_names(QueueAttributeName::Policy)
+        .send()
+        .await;
+    assert_eq!(code(r), "AccessDenied");
+    let r = audit
+        .set_queue_attributes()
+        .queue_url(&url)
+        .attributes(QueueAttributeName::Policy, "")
+        .send()
+        .await;
+    assert_eq!(code(r), "AccessDenied");
+
+    // The SQSUnlockQueuePolicy root session finds, reads and unlocks it.
+    let root = aws_sdk_sqs::Client::new(&root_session(&s, &s.admin(), &member, SQS_UNLOCK).await);
+    let listed = root.list_queues().send().await.unwrap();
+    assert_eq!(listed.queue_urls(), std::slice::from_ref(&url));
+    let found = root
+        .get_queue_url()
+        .queue_name("locked-queue")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(found.queue_url(), Some(url.as_str()));
+    let got = root
+        .get_queue_attributes()
+        .queue_url(&url)
+        .attribute_names(QueueAttributeName::Policy)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.attributes().unwrap()[&QueueAttributeName::Policy], lock);
+    let r = root
+        .send_message()
+        .queue_url(&url)
+        .message_body("root")
+        .send()
+        .await;
+    assert_eq!(code(r), "AccessDenied");
+    let r = root.receive_message().queue_url(&url).send().await;
+    assert_eq!(code(r), "AccessDenied");
+    root.set_queue_attributes()
+        .queue_url(&url)
+        .attributes(QueueAttributeName::Policy, "")
+        .send()
+        .await
+        .unwrap();
+
+    // Unlocked: the administrator works again.
+    sqs.send_message()
+        .queue_url(&url)
+        .message_body("after")
+        .send()
+        .await
+        .unwrap();
+    let got = sqs
+        .receive_message()
+        .queue_url(&url)
+        .max_number_of_messages(10)
+        .send()
+        .await
+        .unwrap();
+    let bodies: Vec<_> = got.messages().iter().filter_map(|m| m.body()).collect();
+    assert_eq!(bodies, ["before", "after"]);
+}
+
+#[tokio::test]
+async fn another_account_uses_a_queue_when_its_policy_allows() {
+    let s = Server::start().await;
+    let member = organization_with_root_sessions(&s).await;
+    let owner = aws_sdk_sqs::Client::new(&admin_role_in(&s, &member).await);
+    let url = create(&owner, "shared").await;
+    // The management account's admin user, by queue URL.
+    let other = aws_sdk_sqs::Client::new(&s.admin());
+    let r = other
+        .send_message()
+        .queue_url(&url)
+        .message_body("x")
+        .send()
+        .await;
+    assert_eq!(code(r), "AccessDenied");
+    let r = other
+        .get_queue_url()
+        .queue_name("shared")
+        .queue_owner_aws_account_id(&member)
+        .send()
+        .await;
+    assert_eq!(code(r), "AccessDenied");
+
+    let policy = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCOUNT}:root"}},"Action":["sqs:SendMessage","sqs:GetQueueUrl","sqs:SetQueueAttributes"],"Resource":"arn:aws:sqs:us-east-1:{member}:shared"}}]}}"#
+    );
+    owner
+        .set_queue_attributes()
+        .queue_url(&url)
+        .attributes(QueueAttributeName::Policy, policy)
+        .send()
+        .await
+        .unwrap();
+    other
+        .send_message()
+        .queue_url(&url)
+        .message_body("from the management account")
+        .send()
+        .await
+        .unwrap();
+    let found = other
+        .get_queue_url()
+        .queue_name("shared")
+        .queue_owner_aws_account_id(&member)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(found.queue_url(), Some(url.as_str()));
+    // Not granted: receiving; never cross-account: setting attributes.
+    let r = other.receive_message().queue_url(&url).send().await;
+    assert_eq!(code(r), "AccessDenied");
+    let r = other
+        .set_queue_attributes()
+        .queue_url(&url)
+        .attributes(QueueAttributeName::Policy, "")
+        .send()
+        .await;
+    assert_eq!(code(r), "AccessDenied");
+    // The queue is not in the caller's own list.
+    assert!(
+        other
+            .list_queues()
+            .send()
+            .await
+            .unwrap()
+            .queue_urls()
+            .is_empty()
+    );
+    let got = owner
+        .receive_message()
+        .queue_url(&url)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        got.messages()[0].body(),
+        Some("from the management account")
+    );
+}
+
+#[tokio::test]
+async fn queues_and_messages_survive_a_restart() {
+    let s = Server::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&s.admin());
+    let url = create(&sqs, "durable").await;
+    let lock = lock_policy(ACCOUNT, "other");
+    sqs.set_queue_attributes()
+        .queue_url(&url)
+        .attributes(QueueAttributeName::Policy, &lock)
+        .attributes(QueueAttributeName::VisibilityTimeout, "5")
+        .send()
+        .await
+        .unwrap();
+    for body in ["one", "two"] {
+        sqs.send_message()
+            .queue_url(&url)
+            .message_body(body)
+            .send()
+            .await
+            .unwrap();
+    }
+    let first = sqs.receive_message().queue_url(&url).send().await.unwrap();
+    assert_eq!(first.messages()[0].body(), Some("one"));
+
+    let s2 = s.reopen().await;
+    let sqs2 = aws_sdk_sqs::Client::new(&s2.admin());
+    let url2 = format!("{}/{ACCOUNT}/durable", s2.url);
+    assert_eq!(
+        sqs2.list_queues().send().await.unwrap().queue_urls(),
+        std::slice::from_ref(&url2)
+    );
+    let a = sqs2
+        .get_queue_attributes()
+        .queue_url(&url2)
+        .attribute_names(QueueAttributeName::All)
+        .send()
+        .await
+        .unwrap();
+    let a = a.attributes().unwrap();
+    assert_eq!(a[&QueueAttributeName::Policy], lock);
+    assert_eq!(a[&QueueAttributeName::VisibilityTimeout], "5");
+    assert_eq!(a[&QueueAttributeName::ApproximateNumberOfMessages], "1");
+    assert_eq!(
+        a[&QueueAttributeName::ApproximateNumberOfMessagesNotVisible],
+        "1"
+    );
+    let got = sqs2
+        .receive_message()
+        .queue_url(&url2)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.messages()[0].body(), Some("two"));
+    // The handle of the earlier receipt still deletes its message.
+    sqs2.delete_message()
+        .queue_url(&url2)
+        .receipt_handle(first.messages()[0].receipt_handle().unwrap())
+        .send()
+        .await
+        .unwrap();
+    s2.clock.advance(6);
+    let got = sqs2
+        .receive_message()
+        .queue_url(&url2)
+        .max_number_of_messages(10)
+        .send()
+        .await
+        .unwrap();
+    let bodies: Vec<_> = got.messages().iter().filter_map(|m| m.body()).collect();
+    assert_eq!(bodies, ["two"]);
+}
+
+#[tokio::test]
+async fn json_errors_carry_the_query_code_header() {
+    let s = Server::start().await;
+    let json = [
+        ("content-type", "application/x-amz-json-1.0"),
+        ("x-amz-target", "AmazonSQS.GetQueueUrl"),
+        ("x-amzn-query-mode", "true"),
+    ];
+    let r = s.raw_post("sqs", &json, br#"{"QueueName":"nope"}"#).await;
+    assert_eq!(r.status, 400);
+    assert_eq!(
+        r.header("x-amzn-query-error"),
+        Some("AWS.SimpleQueueService.NonExistentQueue;Sender")
+    );
+    assert_eq!(r.header("content-type"), Some("application/x-amz-json-1.0"));
+    let v = r.json();
+    assert_eq!(v["__type"], "com.amazonaws.sqs#QueueDoesNotExist");
+    assert_eq!(v["message"], "The specified queue does not exist.");
+    assert!(v.get("Message").is_none());
+
+    let r = s.raw_post("sqs", &json, b"{not json").await;
+    assert_eq!(r.status, 400);
+    assert!(
+        r.json()["__type"]
+            .as_str()
+            .unwrap()
+            .ends_with("#SerializationException")
+    );
+    let r = s.raw_post("sqs", &json, b"{}").await;
+    assert_eq!(
+        r.header("x-amzn-query-error"),
+        Some("MissingParameter;Sender")
+    );
+    let unknown = [
+        ("content-type", "application/x-amz-json-1.0"),
+        ("x-amz-target", "AmazonSQS.Nope"),
+    ];
+    let r = s.raw_post("sqs", &unknown, b"{}").await;
+    assert_eq!(r.status, 400);
+    assert!(
+        r.json()["__type"]
+            .as_str()
+            .unwrap()
+            .ends_with("#UnknownOperationException")
+    );
+
+    // Success of an operation without output: 200, empty body.
+    let create = [
+        ("content-type", "application/x-amz-json-1.0"),
+        ("x-amz-target", "AmazonSQS.CreateQueue"),
+    ];
+    let r = s.raw_post("sqs", &create, br#"{"QueueName":"raw"}"#).await;
+    assert_eq!(r.status, 200);
+    let url = r.json()["QueueUrl"].as_str().unwrap().to_owned();
+    let purge = [
+        ("content-type", "application/x-amz-json-1.0"),
+        ("x-amz-target", "AmazonSQS.PurgeQueue"),
+    ];
+    let body = serde_json::json!({ "QueueUrl": url }).to_string();
+    let r = s.raw_post("sqs", &purge, body.as_bytes()).await;
+    assert_eq!((r.status, r.body.as_str()), (200, ""));
+
+    // Authentication failures speak JSON 1.0 with the query code too.
+    let bad = aws_sdk_sqs::Client::new(&s.config(ADMIN_KEY, "wrong-secret", None));
+    let r = bad.list_queues().send().await;
+    let e = r.unwrap_err();
+    assert_eq!(e.code(), Some("SignatureDoesNotMatch"));
+    let r = bad.list_queues().send().await.unwrap_err();
+    let raw = r.raw_response().unwrap();
+    assert_eq!(raw.status().as_u16(), 403);
+    assert_eq!(
+        raw.headers().get("x-amzn-query-error"),
+        Some("SignatureDoesNotMatch;Sender")
+    );
+    let unknown = aws_sdk_sqs::Client::new(&s.config("AKIANOSUCHKEY0000000", "x", None));
+    assert_eq!(
+        code(unknown.list_queues().send().await),
+        "InvalidClientTokenId"
+    );
+}
+
+#[tokio::test]
+async fn the_query_form_of_older_sdks_is_served() {
+    let s = Server::start().await;
+    let form = [("content-type", "application/x-www-form-urlencoded")];
+    let r = s
+        .raw_post(
+            "sqs",
+            &form,
+            b"Action=CreateQueue&QueueName=legacy&Attribute.1.Name=VisibilityTimeout&Attribute.1.Value=40&Version=2012-11-05",
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.starts_with(
+        "<CreateQueueResponse xmlns=\"http://queue.amazonaws.com/doc/2012-11-05/\"><CreateQueueResult>"
+    ));
+    let url = format!("{}/{ACCOUNT}/legacy", s.url);
+    assert!(r.body.contains(&format!("<QueueUrl>{url}</QueueUrl>")));
+    assert!(r.body.contains("<ResponseMetadata><RequestId>"));
+
+    let enc = |u: &str| form_urlencoded::byte_serialize(u.as_bytes()).collect::<String>();
+    let send = format!(
+        "Action=SendMessage&QueueUrl={}&MessageBody=hi%20there&Version=2012-11-05",
+        enc(&url)
+    );
+    let r = s.raw_post("sqs", &form, send.as_bytes()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("<MD5OfMessageBody>"));
+    let recv = format!(
+        "Action=ReceiveMessage&QueueUrl={}&AttributeName.1=All&Version=2012-11-05",
+        enc(&url)
+    );
+    let r = s.raw_post("sqs", &form, recv.as_bytes()).await;
+    assert!(r.body.contains("<Message><Attribute><Name>"), "{}", r.body);
+    assert!(r.body.contains("<Body>hi there</Body>"));
+    let attrs = format!(
+        "Action=GetQueueAttributes&QueueUrl={}&AttributeName.1=VisibilityTimeout&Version=2012-11-05",
+        enc(&url)
+    );
+    let r = s.raw_post("sqs", &form, attrs.as_bytes()).await;
+    assert!(
+        r.body.contains(
+            "<GetQueueAttributesResult><Attribute><Name>VisibilityTimeout</Name><Value>40</Value></Attribute></GetQueueAttributesResult>"
+        ),
+        "{}",
+        r.body
+    );
+    let r = s
+        .raw_post(
+            "sqs",
+            &form,
+            b"Action=DeleteQueue&QueueUrl=http%3A%2F%2Fx%2F111111111111%2Fnope&Version=2012-11-05",
+        )
+        .await;
+    assert_eq!(r.status, 400);
+    assert!(r.body.starts_with(
+        "<ErrorResponse xmlns=\"http://queue.amazonaws.com/doc/2012-11-05/\"><Error><Type>Sender</Type><Code>AWS.SimpleQueueService.NonExistentQueue</Code>"
+    ), "{}", r.body);
+    let r = s
+        .raw_post("sqs", &form, b"Action=ListQueues&Version=2012-11-05")
+        .await;
+    assert!(r.body.contains(&format!(
+        "<ListQueuesResult><QueueUrl>{url}</QueueUrl></ListQueuesResult>"
+    )));
+    let r = s
+        .raw_post("sqs", &form, b"Action=Frobnicate&Version=2012-11-05")
+        .await;
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("<Code>InvalidAction</Code>"));
+}
