@@ -11,11 +11,15 @@ const KEY: &str = "AKIASERVETEST0000001";
 const SECRET: &str = "serveTestSecret0123456789abcdefghijklmno";
 
 /// Starts the server on a free port; returns the child and its URL.
+fn start(data: &std::path::Path) -> (Child, String, Vec<String>) {
+    start_with(data, &[])
+}
+
 #[expect(
     clippy::zombie_processes,
     reason = "the caller kills and waits for the child"
 )]
-fn start(data: &std::path::Path) -> (Child, String, Vec<String>) {
+fn start_with(data: &std::path::Path, extra: &[&str]) -> (Child, String, Vec<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_rootward"))
         .args([
             "serve",
@@ -26,6 +30,7 @@ fn start(data: &std::path::Path) -> (Child, String, Vec<String>) {
             "--data",
         ])
         .arg(data)
+        .args(extra)
         .env("ROOTWARD_BOOTSTRAP_ACCESS_KEY_ID", KEY)
         .env("ROOTWARD_BOOTSTRAP_SECRET_ACCESS_KEY", SECRET)
         .stdout(Stdio::piped())
@@ -129,6 +134,108 @@ async fn kill_9_loses_nothing_acknowledged() {
         .await
         .unwrap();
     assert!(p.policy_document().contains("s3%3A*"));
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+fn config(url: &str, key: &str, secret: &str, token: Option<&str>) -> aws_config::SdkConfig {
+    aws_config::SdkConfig::builder()
+        .endpoint_url(url)
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(Credentials::new(
+                key,
+                secret,
+                token.map(str::to_owned),
+                None,
+                "test",
+            )),
+        )
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .build()
+}
+
+#[tokio::test]
+async fn demo_seeds_the_seed_scenario_organization() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (mut child, url, lines) = start_with(&data, &["--demo"]);
+    let seeded = lines
+        .iter()
+        .find(|l| l.starts_with("# demo: organization seeded"))
+        .unwrap();
+    let id_of = |name: &str| {
+        let rest = seeded.split(name).nth(1).unwrap();
+        rest.split(|c: char| !c.is_ascii_digit() && c != ' ')
+            .next()
+            .unwrap()
+            .trim()
+            .to_owned()
+    };
+    let payments = id_of("Legacy Payments ");
+    let sandbox = id_of("Sandbox ");
+    let operator = lines
+        .iter()
+        .skip_while(|l| !l.contains("Breaking Glass operator"))
+        .nth(1)
+        .unwrap()
+        .clone();
+    let field = |name: &str| {
+        operator
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix(&format!("{name}=")))
+            .unwrap()
+            .to_owned()
+    };
+    let (key, secret) = (field("AWS_ACCESS_KEY_ID"), field("AWS_SECRET_ACCESS_KEY"));
+    let demo_file = std::fs::read_to_string(data.join("demo-credentials")).unwrap();
+    assert!(demo_file.contains(&secret));
+
+    // The operator audits the accounts through AssumeRoot.
+    let sts = aws_sdk_sts::Client::new(&config(&url, &key, &secret, None));
+    let audit = |account: String| {
+        let sts = sts.clone();
+        let url = url.clone();
+        async move {
+            let out = sts
+                .assume_root()
+                .target_principal(account)
+                .task_policy_arn(
+                    aws_sdk_sts::types::PolicyDescriptorType::builder()
+                        .arn("arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials")
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap();
+            let c = out.credentials().unwrap();
+            let iam = aws_sdk_iam::Client::new(&config(
+                &url,
+                c.access_key_id(),
+                c.secret_access_key(),
+                Some(c.session_token()),
+            ));
+            let summary = iam.get_account_summary().send().await.unwrap();
+            let map = summary.summary_map().unwrap().clone();
+            let get = |k: &str| {
+                *map.get(&aws_sdk_iam::types::SummaryKeyType::from(k))
+                    .unwrap()
+            };
+            (
+                get("AccountPasswordPresent"),
+                get("AccountMFAEnabled"),
+                get("AccountAccessKeysPresent"),
+            )
+        }
+    };
+    assert_eq!(audit(payments).await, (1, 1, 1));
+    assert_eq!(audit(sandbox).await, (0, 0, 0));
+
+    // A second start reuses the state and seeds nothing.
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let (mut child, _, lines) = start_with(&data, &["--demo"]);
+    assert!(lines.iter().any(|l| l.contains("not fresh")), "{lines:?}");
     child.kill().unwrap();
     child.wait().unwrap();
 }

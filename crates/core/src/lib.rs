@@ -10,6 +10,7 @@
 pub mod authz;
 pub mod bootstrap;
 pub mod clock;
+pub mod demo;
 pub mod error;
 pub mod iam;
 pub mod ids;

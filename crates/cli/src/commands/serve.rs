@@ -30,6 +30,12 @@ pub struct ServeArgs {
     /// Also append every CloudTrail event as one JSON line to this file.
     #[arg(long)]
     trail_file: Option<PathBuf>,
+    /// On a fresh data directory, seed the seed scenario's organization
+    /// (management account, a delegated administrator "Breaking Glass" with
+    /// two operators, "Sandbox", older invited accounts with root credentials)
+    /// and print the operator's credentials.
+    #[arg(long)]
+    demo: bool,
     /// Days the CloudTrail event history keeps events.
     #[arg(long, default_value_t = 90)]
     trail_retention_days: i64,
@@ -125,6 +131,38 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             let _ = tokio::task::spawn_blocking(move || svc.purge_expired_sessions()).await;
         }
     });
+    let state = AppState::new(svc.clone(), Some(&args.data));
+    if args.demo {
+        match &created {
+            Some(b) => {
+                let demo = rootward_core::demo::seed(&svc, &state.console, &b.access_key_id)
+                    .map_err(|e| format!("demo: {e}"))?;
+                let mut text = String::new();
+                for c in &demo.credentials {
+                    text.push_str(&format!(
+                        "# demo: {}\nexport AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY={} AWS_ENDPOINT_URL=http://{addr} AWS_DEFAULT_REGION=us-east-1\n",
+                        c.label,
+                        c.key.id,
+                        c.key.secret.expose()
+                    ));
+                }
+                write_private(&args.data.join("demo-credentials"), &text)
+                    .map_err(|e| format!("cannot write the demo credentials: {e}"))?;
+                println!(
+                    "# demo: organization seeded: Breaking Glass {} (delegated administrator), Sandbox {}, {}",
+                    demo.breaking_glass,
+                    demo.sandbox,
+                    demo.legacy
+                        .iter()
+                        .map(|(n, id)| format!("{n} {id}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                print!("{text}");
+            }
+            None => println!("# demo: the data directory is not fresh; nothing seeded"),
+        }
+    }
     println!("listening on http://{addr}");
     let shutdown = async {
         let ctrl_c = tokio::signal::ctrl_c();
@@ -148,7 +186,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             let _ = ctrl_c.await;
         }
     };
-    rootward_server::serve(listener, AppState::new(svc, Some(&args.data)), shutdown)
+    rootward_server::serve(listener, state, shutdown)
         .await
         .map_err(|e| e.to_string())
 }
