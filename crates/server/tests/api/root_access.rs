@@ -364,7 +364,22 @@ async fn flows_b_c_d_audit_delete_and_allow_password_recovery() {
         keys.access_key_metadata()[0].access_key_id(),
         Some("AKIAMEMBERROOTKEY001")
     );
-    // MERGE: iam.list_signing_certificates() and iam.list_mfa_devices() here.
+    assert!(
+        iam.list_signing_certificates()
+            .send()
+            .await
+            .unwrap()
+            .certificates()
+            .is_empty()
+    );
+    assert!(
+        iam.list_mfa_devices()
+            .send()
+            .await
+            .unwrap()
+            .mfa_devices()
+            .is_empty()
+    );
     iam.get_access_key_last_used()
         .access_key_id("AKIAMEMBERROOTKEY001")
         .send()
