@@ -69,6 +69,17 @@ expect_eq "B5 no root keys" "0" "$(in_root aws iam list-access-keys --query 'len
 expect_error "B6 deleting is not auditing" AccessDenied in_root aws iam delete-login-profile
 expect_error "B7 only the root user" AccessDenied in_root aws iam list-access-keys --user-name someuser
 
+# --- The password-recovery validation (the AWS sign-in page's stand-ins) ----
+page() {
+  curl -s -o "$WORK/out" -w '%{http_code}' -H 'content-type: application/json' \
+    -X POST --data "$2" "$AWS_ENDPOINT_URL/_rootward/$1"
+}
+expect_eq "forgot-password answers the same way" "200" "$(page forgot-password '{"email":"member@example.com"}')"
+TOKEN=$(curl -s "$AWS_ENDPOINT_URL/_rootward/outbox?email=member@example.com" | python3 -c 'import json,sys; print(json.load(sys.stdin)[-1]["token"])')
+expect_eq "recovery is disabled without a root login profile" "403" \
+  "$(page reset-password "{\"token\":\"$TOKEN\",\"new_password\":\"Recovered-Passw0rd!\"}")"
+grep -q 'Password recovery is disabled' "$WORK/out" && pass "the reset page says why" || fail "the reset page says why: $(cat "$WORK/out")"
+
 # --- Flow D: allow password recovery --------------------------------------
 open_root IAMCreateRootUserPassword
 expect_eq "D create the root login profile" "False" \
@@ -76,6 +87,10 @@ expect_eq "D create the root login profile" "False" \
 expect_error "D only once" EntityAlreadyExists in_root aws iam create-login-profile
 open_root IAMAuditRootUserCredentials
 expect_eq "D password present" "1" "$(in_root aws iam get-account-summary --query 'SummaryMap.AccountPasswordPresent' --output text)"
+expect_eq "D recovery now works" "200" \
+  "$(page reset-password "{\"token\":\"$TOKEN\",\"new_password\":\"Recovered-Passw0rd!\"}")"
+expect_eq "D the root user signs in" "200" \
+  "$(page signin '{"email":"member@example.com","password":"Recovered-Passw0rd!"}')"
 
 # --- Flow C: delete root credentials ---------------------------------------
 open_root IAMDeleteRootUserCredentials
@@ -84,6 +99,20 @@ expect_error "C no summary in a delete session" AccessDenied in_root aws iam get
 open_root IAMAuditRootUserCredentials
 expect_eq "C nothing left" "0 0" \
   "$(in_root aws iam get-account-summary --query 'SummaryMap.[AccountPasswordPresent,AccountAccessKeysPresent]' --output text | tr '\t' ' ')"
+
+# --- Flow F: unlock an SQS queue -------------------------------------------
+Q=$(as_member_admin aws sqs create-queue --endpoint-url "$AWS_ENDPOINT_URL" --queue-name locked-queue --query QueueUrl --output text)
+as_member_admin aws sqs set-queue-attributes --endpoint-url "$AWS_ENDPOINT_URL" --queue-url "$Q" --attributes \
+  "{\"Policy\":\"{\\\"Version\\\":\\\"2012-10-17\\\",\\\"Statement\\\":[{\\\"Effect\\\":\\\"Deny\\\",\\\"Principal\\\":\\\"*\\\",\\\"Action\\\":\\\"sqs:*\\\",\\\"Resource\\\":\\\"arn:aws:sqs:us-east-1:$MEMBER:locked-queue\\\"}]}\"}" \
+  && pass "F the queue is locked by a deny-all policy"
+expect_error "F the member's admin is locked out" AccessDenied as_member_admin aws sqs send-message --endpoint-url "$AWS_ENDPOINT_URL" --queue-url "$Q" --message-body hi
+open_root SQSUnlockQueuePolicy
+expect_eq "F the root session finds the queue" "$Q" "$(in_root aws sqs get-queue-url --endpoint-url "$AWS_ENDPOINT_URL" --queue-name locked-queue --query QueueUrl --output text)"
+in_root aws sqs get-queue-attributes --endpoint-url "$AWS_ENDPOINT_URL" --queue-url "$Q" --attribute-names Policy --query Attributes.Policy --output text | grep -q Deny \
+  && pass "F the root session reads the policy" || fail "F the root session reads the policy"
+expect_error "F the root session cannot send" AccessDenied in_root aws sqs send-message --endpoint-url "$AWS_ENDPOINT_URL" --queue-url "$Q" --message-body hi
+in_root aws sqs set-queue-attributes --endpoint-url "$AWS_ENDPOINT_URL" --queue-url "$Q" --attributes Policy= && pass "F the root session removes the policy"
+as_member_admin aws sqs send-message --endpoint-url "$AWS_ENDPOINT_URL" --queue-url "$Q" --message-body hi >/dev/null && pass "F the queue works again"
 
 # --- The seed SCP: no root password re-creation on this account ------------
 SCP=$(aws organizations create-policy --name DenyRootPasswordRecovery --description "" --type SERVICE_CONTROL_POLICY \
