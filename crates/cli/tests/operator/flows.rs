@@ -529,3 +529,45 @@ fn unlock_refuses_an_invalid_replacement_before_any_call() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "the URL names another account");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_interrupted_run_reports_what_it_did() {
+    let ep = Endpoint::start();
+    let names: Vec<String> = (0..150).map(|i| format!("a{i}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    ep.organization(&names).await;
+    assert_eq!(ep.run(&["enable"]).code, 0);
+    let child = ep
+        .command(
+            &Creds::admin(),
+            &["audit", "--all", "--output", "json", "--concurrency", "1"],
+        )
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    let a: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(a["interrupted"], true);
+    let accounts = a["accounts"].as_array().unwrap();
+    assert_eq!(accounts.len(), 150, "every account is reported");
+    let done = accounts
+        .iter()
+        .filter(|a| a["class"] == "no-root-credentials")
+        .count();
+    let not_run = accounts
+        .iter()
+        .filter(|a| a["error"]["code"] == "Interrupted")
+        .count();
+    assert!(done > 0 && not_run > 0, "{done} done, {not_run} not run");
+    assert_eq!(done + not_run, 150);
+}
