@@ -1,7 +1,5 @@
 //! A failed account: the AWS error code and message, never hidden.
 
-use std::fmt::Debug;
-
 use aws_sdk_sts::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use serde::Serialize;
 
@@ -33,18 +31,35 @@ impl std::fmt::Display for Failure {
 
 /// The code and message of any SDK error (every service's `SdkError` is the
 /// same generic type).
-pub fn from_sdk<E, R>(e: &SdkError<E, R>) -> Failure
+pub fn from_sdk<E>(e: &SdkError<E>) -> Failure
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: Debug,
 {
     match e {
-        SdkError::ServiceError(_) => Failure::new(
-            e.code().unwrap_or("Unknown"),
-            e.message()
-                .map(str::to_owned)
-                .unwrap_or_else(|| DisplayErrorContext(e).to_string()),
-        ),
+        SdkError::ServiceError(se) => match e.code() {
+            Some(code) => Failure::new(
+                code,
+                e.message()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| DisplayErrorContext(e).to_string()),
+            ),
+            // An answer without an AWS error code (e.g. a service the
+            // endpoint does not serve): the HTTP status and the body's start.
+            None => {
+                let raw = se.raw();
+                let body = raw
+                    .body()
+                    .bytes()
+                    .map(|b| {
+                        String::from_utf8_lossy(b)
+                            .chars()
+                            .take(300)
+                            .collect::<String>()
+                    })
+                    .unwrap_or_default();
+                Failure::new(format!("HTTP{}", raw.status().as_u16()), body)
+            }
+        },
         SdkError::TimeoutError(_) => {
             Failure::new("TimeoutError", DisplayErrorContext(e).to_string())
         }
@@ -62,10 +77,9 @@ where
 }
 
 /// `from_sdk` for `map_err`.
-pub fn sdk<E, R>(e: SdkError<E, R>) -> Failure
+pub fn sdk<E>(e: SdkError<E>) -> Failure
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: Debug,
 {
     from_sdk(&e)
 }

@@ -430,6 +430,38 @@ async fn delegated_administrator_with_an_scp_denied_account() {
         "AccessDenied"
     );
 
+    // Unlocking a missing bucket or queue: exit 1 with the code, no backup.
+    // (Stable across the S3/SQS merge: today the endpoint answers without an
+    // S3/SQS code, afterwards with NoSuchBucket / the SQS queue error.)
+    let backup = ep.dir.path().join("backup.json");
+    let queue_url = format!("{}/{}/missing-queue", ep.url, ids[0]);
+    for args in [
+        &[
+            "unlock-bucket",
+            "--account",
+            &ids[0],
+            "--bucket",
+            "missing-bucket",
+        ][..],
+        &[
+            "unlock-queue",
+            "--account",
+            &ids[0],
+            "--queue-url",
+            &queue_url,
+        ],
+    ] {
+        let mut args = args.to_vec();
+        args.extend(["--backup", backup.to_str().unwrap(), "--output", "json"]);
+        let r = ep.run(&args);
+        assert_eq!(r.code, 1, "{args:?}: {}{}", r.stdout, r.stderr);
+        let u = r.json();
+        assert_eq!(u["action"], "failed");
+        assert!(!u["error"]["code"].as_str().unwrap().is_empty());
+        assert!(u["backup"].is_null());
+        assert!(!backup.exists());
+    }
+
     // Bad credentials are a set-up error.
     let bad = Creds {
         key: "AKIANOSUCHKEY0000001".into(),
