@@ -55,13 +55,15 @@ struct Report {
     caller_arn: String,
     caller_account: String,
     trusted_access_iam: Option<bool>,
+    trusted_access_error: Option<Failure>,
     features: Option<Features>,
     features_error: Option<Failure>,
     delegated_administrators: Option<Vec<String>>,
+    delegated_administrators_error: Option<Failure>,
     can_assume_root: Probe,
 }
 
-/// Whether IAM trusted access is on (`None` with the error when unreadable).
+/// Whether IAM trusted access is on.
 pub async fn trusted_access(aws: &crate::ops::aws::Aws) -> Result<bool, Failure> {
     let mut pages = aws
         .org
@@ -176,8 +178,10 @@ pub async fn run_status(args: StatusArgs) -> Result<Exit, String> {
         caller_arn: aws.caller.arn.clone(),
         caller_account: aws.caller.account.clone(),
         trusted_access_iam: trusted.as_ref().ok().copied(),
+        trusted_access_error: trusted.err(),
         features_error: feats.as_ref().err().cloned(),
         features: feats.ok(),
+        delegated_administrators_error: das.as_ref().err().cloned(),
         delegated_administrators: das.ok(),
         can_assume_root: probe,
     };
@@ -196,6 +200,9 @@ pub async fn run_status(args: StatusArgs) -> Result<Exit, String> {
         row("management account", report.management_account.clone());
         row("caller", report.caller_arn.clone());
         row("trusted access for IAM", yn(report.trusted_access_iam));
+        if let Some(e) = &report.trusted_access_error {
+            row("trusted access error", e.to_string());
+        }
         row(
             "RootCredentialsManagement",
             yn(report
@@ -224,6 +231,9 @@ pub async fn run_status(args: StatusArgs) -> Result<Exit, String> {
                 })
                 .unwrap_or_else(|| "unknown".to_owned()),
         );
+        if let Some(e) = &report.delegated_administrators_error {
+            row("delegated administrators error", e.to_string());
+        }
         let p = &report.can_assume_root;
         row(
             "caller can AssumeRoot",
