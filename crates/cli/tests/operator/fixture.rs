@@ -18,15 +18,22 @@ pub const KEY: &str = "AKIAOPERATORTEST0001";
 pub const SECRET: &str = "operatorTestSecret0123456789abcdefghijkl";
 
 pub struct Endpoint {
-    child: Child,
+    /// The `rootward serve` process, or none for an in-process endpoint.
+    child: Option<Child>,
+    /// The domain of an in-process endpoint: a seeding hook for what no
+    /// public API creates (root access keys).
+    pub svc: Option<std::sync::Arc<rootward_core::Service>>,
+    _stop: Option<tokio::sync::oneshot::Sender<()>>,
     pub url: String,
     pub dir: tempfile::TempDir,
 }
 
 impl Drop for Endpoint {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if let Some(c) = &mut self.child {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
     }
 }
 
@@ -104,9 +111,82 @@ impl Endpoint {
                 let url = url.to_owned();
                 // Keep draining stdout so the server never blocks on it.
                 std::thread::spawn(move || for _ in out.lines() {});
-                return Endpoint { child, url, dir };
+                return Endpoint {
+                    child: Some(child),
+                    svc: None,
+                    _stop: None,
+                    url,
+                    dir,
+                };
             }
         }
+    }
+
+    /// The endpoint inside the test process (same server code as `serve`),
+    /// for cases that seed state no public API can create.
+    pub async fn in_process() -> Endpoint {
+        use rootward_core::store::sqlite::SqliteStore;
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("state.db")).unwrap();
+        let svc = std::sync::Arc::new(
+            rootward_core::Service::open(
+                Box::new(store),
+                std::sync::Arc::new(rootward_core::clock::SystemClock::default()),
+            )
+            .unwrap(),
+        );
+        let history =
+            rootward_core::trail::sqlite::SqliteTrail::open(&dir.path().join("trail.db")).unwrap();
+        svc.set_trail(
+            rootward_core::trail::Trail::start(
+                std::sync::Arc::new(history),
+                None,
+                rootward_core::trail::DEFAULT_RETENTION,
+            )
+            .unwrap(),
+        );
+        rootward_core::bootstrap::bootstrap(&svc, Some(MANAGEMENT), Some(KEY), Some(SECRET))
+            .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let state = rootward_server::AppState { svc: svc.clone() };
+        tokio::spawn(async move {
+            rootward_server::serve(listener, state, async {
+                let _ = rx.await;
+            })
+            .await
+            .unwrap();
+        });
+        Endpoint {
+            child: None,
+            svc: Some(svc),
+            _stop: Some(tx),
+            url,
+            dir,
+        }
+    }
+
+    /// Gives a member's root user a long-term access key (in-process only).
+    pub fn seed_root_key(&self, account: &str, id: &str, secret: &str) {
+        use rootward_core::model::{AccessKey, KeyOwner, KeyStatus, Record};
+        let svc = self.svc.as_ref().expect("an in-process endpoint");
+        svc.put(Record::AccessKey(AccessKey {
+            id: id.to_owned(),
+            secret: rootward_core::secret::Secret::new(secret.to_owned()),
+            account: account.to_owned(),
+            owner: KeyOwner::Root,
+            status: KeyStatus::Active,
+            created: svc.now(),
+            last_used: None,
+        }))
+        .unwrap();
+    }
+
+    /// Runs the tool without blocking the runtime (for in-process endpoints).
+    pub async fn run_async(&self, args: &[&str]) -> Run {
+        let mut cmd = tokio::process::Command::from(self.command(&Creds::admin(), args));
+        cmd.output().await.unwrap().into()
     }
 
     pub fn sdk(&self, c: &Creds) -> aws_config::SdkConfig {

@@ -603,3 +603,53 @@ async fn an_interrupted_run_reports_what_it_did() {
     assert!(done > 0 && not_run > 0, "{done} done, {not_run} not run");
     assert_eq!(done + not_run, 150);
 }
+
+/// Root access keys exist only through root sign-in; the in-process endpoint
+/// seeds one (the hook spec 02 §2.6.1 asks for).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn root_access_keys_are_found_then_deleted_and_stop_working() {
+    const ROOT_KEY: &str = "AKIAMEMBERROOTKEY001";
+    const ROOT_SECRET: &str = "rootKeySecret000000000000000000000000000";
+    let ep = Endpoint::in_process().await;
+    let ids = ep.organization(&["keyed", "clean"]).await;
+    let (keyed, clean) = (&ids[0], &ids[1]);
+    assert_eq!(ep.run_async(&["enable"]).await.code, 0);
+    ep.seed_root_key(keyed, ROOT_KEY, ROOT_SECRET);
+    let root = aws_sdk_sts::Client::new(&ep.sdk(&Creds {
+        key: ROOT_KEY.into(),
+        secret: ROOT_SECRET.into(),
+        token: None,
+    }));
+    root.get_caller_identity().send().await.unwrap();
+
+    let r = ep.run_async(&["audit", "--all", "--output", "json"]).await;
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let a = r.json();
+    let row = by_account(&a, keyed);
+    assert_eq!(row["class"], "access-keys-present");
+    assert_eq!(row["access_keys"][0]["access_key_id"], ROOT_KEY);
+    assert_eq!(row["access_keys"][0]["status"], "Active");
+    assert_eq!(row["access_keys"][0]["last_used_service"], "sts");
+    assert!(row["access_keys"][0]["last_used"].is_string());
+    assert_eq!(by_account(&a, clean)["class"], "no-root-credentials");
+    assert_eq!(a["summary"]["access-keys-present"], 1);
+
+    let r = ep
+        .run_async(&["delete-credentials", "--all", "--yes", "--output", "json"])
+        .await;
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let d = r.json();
+    assert_eq!(
+        by_account(&d, keyed)["deleted"]["access_keys"],
+        serde_json::json!([ROOT_KEY])
+    );
+    assert_eq!(by_account(&d, keyed)["class_before"], "access-keys-present");
+    assert_eq!(by_account(&d, keyed)["class_after"], "no-root-credentials");
+    assert_eq!(by_account(&d, clean)["status"], "nothing-to-delete");
+    let e = root.get_caller_identity().send().await.unwrap_err();
+    assert_eq!(
+        aws_sdk_sts::error::ProvideErrorMetadata::code(&e),
+        Some("InvalidClientTokenId"),
+        "the deleted key no longer works"
+    );
+}
