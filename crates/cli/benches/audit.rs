@@ -43,11 +43,16 @@ fn settled(path: &std::path::Path) -> usize {
 
 #[tokio::main]
 async fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
-    let accounts: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(1000);
+    let all: Vec<String> = std::env::args().skip(1).collect();
+    // `cargo bench` passes `--bench`; `cargo test --all-targets` does not:
+    // then this is a smoke run over a few accounts.
+    let default = if all.iter().any(|a| a == "--bench") {
+        1000
+    } else {
+        20
+    };
+    let args: Vec<&String> = all.iter().filter(|a| !a.starts_with("--")).collect();
+    let accounts: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(default);
     let concurrency: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(16);
     let dir = tempfile::tempdir().unwrap();
     let trail = dir.path().join("trail.jsonl");
