@@ -1,4 +1,5 @@
-//! `rootward policy validate` and `rootward policy simulate`.
+//! `rootward policy validate`, `rootward policy simulate` and
+//! `rootward policy generate`.
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -27,6 +28,120 @@ pub enum PolicyCommand {
         #[arg(long)]
         input: PathBuf,
     },
+    /// Print a least-privilege policy for the seed scenario's roles, or the
+    /// SCP that blocks root password re-creation (validated before printing).
+    Generate {
+        /// Which policy.
+        #[arg(value_enum)]
+        which: Generated,
+    },
+}
+
+/// The policies `policy generate` knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Generated {
+    /// Identity policy for operators: audit and unlock tasks, reading the
+    /// organization and the trail.
+    Operator,
+    /// Identity policy for administrators: also delete credentials and
+    /// allow password recovery.
+    Administrator,
+    /// SCP denying `iam:CreateLoginProfile` on member root users.
+    DenyRootPasswordScp,
+}
+
+const TASK_ARN: &str = "arn:aws:iam::aws:policy/root-task/";
+
+/// The reads the operator commands make with the caller's own credentials
+/// (`sts:GetCallerIdentity` needs no permission).
+const READS: [&str; 7] = [
+    "organizations:DescribeOrganization",
+    "organizations:ListAccounts",
+    "organizations:ListAccountsForParent",
+    "organizations:ListOrganizationalUnitsForParent",
+    "organizations:ListAWSServiceAccessForOrganization",
+    "organizations:ListDelegatedAdministrators",
+    "iam:ListOrganizationsFeatures",
+];
+
+/// The generated document and the kind it is validated as.
+pub fn generated(which: Generated) -> (serde_json::Value, PolicyKind) {
+    let tasks: &[&str] = match which {
+        Generated::Operator => &[
+            "IAMAuditRootUserCredentials",
+            "S3UnlockBucketPolicy",
+            "SQSUnlockQueuePolicy",
+        ],
+        Generated::Administrator => &[
+            "IAMAuditRootUserCredentials",
+            "S3UnlockBucketPolicy",
+            "SQSUnlockQueuePolicy",
+            "IAMDeleteRootUserCredentials",
+            "IAMCreateRootUserPassword",
+        ],
+        Generated::DenyRootPasswordScp => {
+            return (
+                serde_json::json!({
+                    "Version": "2012-10-17",
+                    "Statement": [{
+                        "Sid": "DenyRootPasswordRecreation",
+                        "Effect": "Deny",
+                        "Action": "iam:CreateLoginProfile",
+                        "Resource": "arn:aws:iam::*:root"
+                    }]
+                }),
+                PolicyKind::Scp,
+            );
+        }
+    };
+    let arns: Vec<String> = tasks.iter().map(|t| format!("{TASK_ARN}{t}")).collect();
+    (
+        serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "AssumeRootForTheseTasksOnly",
+                    "Effect": "Allow",
+                    "Action": "sts:AssumeRoot",
+                    "Resource": "arn:aws:iam::*:root",
+                    "Condition": { "ArnEquals": { "sts:TaskPolicyArn": arns } }
+                },
+                {
+                    "Sid": "ReadTheOrganization",
+                    "Effect": "Allow",
+                    "Action": READS,
+                    "Resource": "*"
+                },
+                {
+                    "Sid": "ReadAssumeRootEvents",
+                    "Effect": "Allow",
+                    "Action": "cloudtrail:LookupEvents",
+                    "Resource": "*"
+                }
+            ]
+        }),
+        PolicyKind::Identity,
+    )
+}
+
+fn generate(which: Generated) -> ExitCode {
+    let (doc, kind) = generated(which);
+    let text = match serde_json::to_string_pretty(&doc) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("rootward: cannot print the policy: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let problems = rootward_policy::check(&text, kind);
+    if !problems.is_empty() {
+        for p in &problems {
+            eprintln!("rootward: generated policy: {p}");
+        }
+        return ExitCode::from(2);
+    }
+    println!("{text}");
+    ExitCode::SUCCESS
 }
 
 fn parse_kind(s: &str) -> Result<PolicyKind, String> {
@@ -50,6 +165,7 @@ pub fn run(cmd: PolicyCommand) -> ExitCode {
     match cmd {
         PolicyCommand::Validate { file, kind } => validate(&file, kind),
         PolicyCommand::Simulate { input } => simulate(&input),
+        PolicyCommand::Generate { which } => generate(which),
     }
 }
 
@@ -114,5 +230,28 @@ fn simulate(input: &Path) -> ExitCode {
             eprintln!("rootward: InvalidInput: {m}");
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_policies_validate() {
+        for w in [
+            Generated::Operator,
+            Generated::Administrator,
+            Generated::DenyRootPasswordScp,
+        ] {
+            let (doc, kind) = generated(w);
+            let text = doc.to_string();
+            assert!(
+                rootward_policy::check(&text, kind).is_empty(),
+                "{w:?}: {text}"
+            );
+        }
+        let (op, _) = generated(Generated::Operator);
+        assert!(!op.to_string().contains("IAMDeleteRootUserCredentials"));
     }
 }
