@@ -15,6 +15,7 @@ pub mod iam;
 pub mod ids;
 pub mod model;
 pub mod org;
+pub mod s3;
 pub mod secret;
 pub mod service;
 pub mod state;

@@ -366,6 +366,10 @@ pub enum Record {
     Group(Group),
     /// A login profile.
     LoginProfile(LoginProfile),
+    /// An S3 bucket (with its policy).
+    Bucket(crate::s3::model::Bucket),
+    /// An S3 object's metadata (its bytes are a blob).
+    S3Object(crate::s3::model::Object),
 }
 
 /// The tables of the store.
@@ -400,6 +404,10 @@ pub mod table {
     pub const GROUPS: &str = "groups";
     /// Login profiles, keyed by `ACCOUNT/lower-case user name` or `ACCOUNT/#root`.
     pub const LOGIN_PROFILES: &str = "login_profiles";
+    /// S3 buckets, keyed by name.
+    pub const S3_BUCKETS: &str = "s3_buckets";
+    /// S3 object metadata, keyed by `BUCKET/KEY`.
+    pub const S3_OBJECTS: &str = "s3_objects";
 }
 
 /// The store key of a user.
@@ -426,6 +434,8 @@ impl Record {
             Record::Handshake(_) => table::HANDSHAKES,
             Record::Group(_) => table::GROUPS,
             Record::LoginProfile(_) => table::LOGIN_PROFILES,
+            Record::Bucket(_) => table::S3_BUCKETS,
+            Record::S3Object(_) => table::S3_OBJECTS,
         }
     }
 
@@ -447,6 +457,8 @@ impl Record {
             Record::Handshake(h) => h.id.clone(),
             Record::Group(g) => user_key(&g.account, &g.name),
             Record::LoginProfile(l) => login_profile_key(&l.account, &l.owner),
+            Record::Bucket(b) => b.name.clone(),
+            Record::S3Object(o) => o.store_key(),
         }
     }
 }
@@ -462,4 +474,17 @@ pub enum Change {
     Put(Record),
     /// Remove the record with this key from this table.
     Delete(&'static str, String),
+    /// Write a blob (S3 object bytes), atomically with the other changes; the
+    /// in-memory state ignores it.
+    PutBlob {
+        /// Blob key.
+        key: String,
+        /// The bytes.
+        value: Vec<u8>,
+    },
+    /// Remove a blob; the in-memory state ignores it.
+    DeleteBlob {
+        /// Blob key.
+        key: String,
+    },
 }

@@ -41,6 +41,8 @@ pub struct State {
     pub compiled_groups: HashMap<String, Vec<Policy>>,
     /// Login profiles by [`login_profile_key`].
     pub login_profiles: BTreeMap<String, LoginProfile>,
+    /// Amazon S3: buckets, compiled bucket policies, object metadata.
+    pub s3: crate::s3::state::S3State,
 }
 
 impl State {
@@ -130,6 +132,8 @@ impl State {
                 self.compiled_groups.insert(key.clone(), compiled);
                 self.groups.insert(key, g);
             }
+            Change::Put(r @ (Record::Bucket(_) | Record::S3Object(_))) => self.s3.put(r),
+            Change::PutBlob { .. } | Change::DeleteBlob { .. } => {}
             Change::Put(Record::LoginProfile(l)) => {
                 self.login_profiles
                     .insert(login_profile_key(&l.account, &l.owner), l);
@@ -163,6 +167,7 @@ impl State {
                 table::LOGIN_PROFILES => {
                     self.login_profiles.remove(&key);
                 }
+                table::S3_BUCKETS | table::S3_OBJECTS => self.s3.delete(t, &key),
                 _ => self.org.delete(t, &key),
             },
         }
