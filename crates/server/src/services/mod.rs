@@ -2,6 +2,7 @@
 
 pub mod iam;
 pub mod organizations;
+pub mod s3;
 pub mod sts;
 
 use rootward_core::Service;

@@ -15,5 +15,6 @@ mod managed_policies;
 mod organizations;
 mod roles;
 mod root_access;
+mod s3;
 mod simulate;
 mod sts;
