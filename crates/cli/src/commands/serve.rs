@@ -25,6 +25,9 @@ pub struct ServeArgs {
     /// Account id of the first account (random when absent; first start only).
     #[arg(long)]
     account_id: Option<String>,
+    /// Largest S3 object accepted, in bytes (default 16 MiB).
+    #[arg(long, default_value_t = rootward_core::s3::DEFAULT_MAX_OBJECT_SIZE)]
+    s3_max_object_size: usize,
 }
 
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
@@ -77,6 +80,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         Service::open(Box::new(store), Arc::new(SystemClock::default()))
             .map_err(|e| e.to_string())?,
     );
+    svc.set_s3_max_object_size(args.s3_max_object_size);
     let key_id = std::env::var("ROOTWARD_BOOTSTRAP_ACCESS_KEY_ID").ok();
     let secret = std::env::var("ROOTWARD_BOOTSTRAP_SECRET_ACCESS_KEY").ok();
     let created = bootstrap(

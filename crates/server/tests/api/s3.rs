@@ -957,6 +957,35 @@ async fn raw_http_addressing_payload_hashes_and_error_documents() {
         .await;
     assert_eq!(r.body, "unsigned body");
 
+    // STREAMING-UNSIGNED-PAYLOAD-TRAILER (what SDKs send over TLS): aws-chunked
+    // framing, the checksum in the trailer, checked.
+    for (crc, status) in [("NhCmhg==", 200), ("AAAAAA==", 400)] {
+        let body = format!("5\r\nhello\r\n0\r\nx-amz-checksum-crc32:{crc}\r\n\r\n");
+        let r = s
+            .raw_s3(
+                "PUT",
+                "/vhost-bucket/trailer",
+                None,
+                &[
+                    ("x-amz-content-sha256", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"),
+                    ("content-encoding", "aws-chunked"),
+                    ("x-amz-decoded-content-length", "5"),
+                    ("x-amz-trailer", "x-amz-checksum-crc32"),
+                ],
+                body.as_bytes(),
+            )
+            .await;
+        assert_eq!(r.status, status, "{}", r.body);
+        if status == 400 {
+            assert!(r.body.contains("<Code>BadDigest</Code>"), "{}", r.body);
+        }
+    }
+    let r = s
+        .raw_s3("GET", "/vhost-bucket/trailer", None, &[], b"")
+        .await;
+    assert_eq!((r.status, r.body.as_str()), (200, "hello"));
+    assert_eq!(r.header("content-encoding"), None);
+
     // Unsigned requests: S3-shaped AccessDenied, never anonymous access.
     for (m, p) in [
         ("GET", "/vhost-bucket/unsigned"),
