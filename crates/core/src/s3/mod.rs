@@ -451,7 +451,8 @@ pub enum Deleted {
     Failed(String, &'static str, String),
 }
 
-/// `DeleteObjects`: each key authorized and deleted on its own.
+/// `DeleteObjects`: each key authorized on its own; the allowed ones deleted
+/// in one batch.
 pub fn delete_objects(
     svc: &Service,
     caller: &Caller,
@@ -460,18 +461,36 @@ pub fn delete_objects(
 ) -> Result<Vec<Deleted>, CoreError> {
     let snap = snapshot(svc, bucket)?;
     let mut out = Vec::with_capacity(keys.len());
+    let mut allowed = Vec::with_capacity(keys.len());
     for key in keys {
-        let r = authorize(svc, caller, "s3:DeleteObject", &snap, Some(key), &[])
-            .and_then(|()| remove_object(svc, bucket, key));
-        out.push(match r {
-            Ok(()) => Deleted::Ok(key.clone()),
-            Err(CoreError::AccessDenied(_)) => {
-                Deleted::Failed(key.clone(), "AccessDenied", "Access Denied".to_owned())
+        match authorize(svc, caller, "s3:DeleteObject", &snap, Some(key), &[]) {
+            Ok(()) => {
+                allowed.push(key.as_str());
+                out.push(Deleted::Ok(key.clone()));
             }
-            Err(CoreError::S3(e)) => Deleted::Failed(key.clone(), e.code, e.message),
+            Err(CoreError::AccessDenied(_)) => out.push(Deleted::Failed(
+                key.clone(),
+                "AccessDenied",
+                "Access Denied".to_owned(),
+            )),
             Err(e) => return Err(e),
-        });
+        }
     }
+    svc.mutate(|state| {
+        let Some(objects) = state.s3.objects.get(bucket) else {
+            return Ok(((), Vec::new()));
+        };
+        let mut changes = Vec::new();
+        for key in &allowed {
+            if let Some(old) = objects.get(*key) {
+                changes.push(Change::DeleteBlob {
+                    key: old.blob.clone(),
+                });
+                changes.push(Change::Delete(table::S3_OBJECTS, old.store_key()));
+            }
+        }
+        Ok(((), changes))
+    })?;
     Ok(out)
 }
 

@@ -360,6 +360,36 @@ async fn buckets_and_objects() {
             "empty"
         ]
     );
+    // Paging with a delimiter: a common prefix is never repeated.
+    let mut seen = Vec::new();
+    let mut token = None;
+    loop {
+        let page = c
+            .list_objects_v2()
+            .bucket("photos")
+            .delimiter("/")
+            .max_keys(2)
+            .set_continuation_token(token.clone())
+            .send()
+            .await
+            .unwrap();
+        seen.extend(
+            page.common_prefixes()
+                .iter()
+                .filter_map(|p| p.prefix().map(str::to_owned)),
+        );
+        seen.extend(
+            page.contents()
+                .iter()
+                .filter_map(|o| o.key().map(str::to_owned)),
+        );
+        if page.is_truncated() != Some(true) {
+            break;
+        }
+        token = page.next_continuation_token().map(str::to_owned);
+    }
+    seen.sort();
+    assert_eq!(seen, ["a/", "b/", "bin/", "c", "d", "dir/", "empty"]);
     let l = c
         .list_objects_v2()
         .bucket("photos")
@@ -997,6 +1027,25 @@ async fn raw_http_addressing_payload_hashes_and_error_documents() {
         assert!(r.body.contains("<Code>AccessDenied</Code>"), "{}", r.body);
         assert!(r.header("x-amz-request-id").is_some());
     }
+    // A request time far from the server's clock.
+    let r = s
+        .raw_send(
+            "GET",
+            "/vhost-bucket",
+            &[
+                ("x-amz-content-sha256".into(), "UNSIGNED-PAYLOAD".into()),
+                ("x-amz-date".into(), "20200101T000000Z".into()),
+                ("authorization".into(), format!("AWS4-HMAC-SHA256 Credential={}/20200101/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature={}", crate::common::ADMIN_KEY, "0".repeat(64))),
+            ],
+            b"",
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    assert!(
+        r.body.contains("<Code>RequestTimeTooSkewed</Code>"),
+        "{}",
+        r.body
+    );
     // A wrong key id.
     let r = s
         .raw_send(
