@@ -141,6 +141,23 @@ async fn buckets_and_objects() {
     assert_eq!(names, ["photos", "west-bucket"]);
     assert_eq!(listed.owner().and_then(|o| o.id()).map(str::len), Some(64));
     c.head_bucket().bucket("photos").send().await.unwrap();
+    c.head_bucket()
+        .bucket("photos")
+        .expected_bucket_owner(ACCOUNT)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        fail(
+            c.head_bucket()
+                .bucket("photos")
+                .expected_bucket_owner("222222222222")
+                .send()
+                .await
+        )
+        .1,
+        403
+    );
     assert_eq!(
         fail(c.head_bucket().bucket("nope-nope").send().await).1,
         404

@@ -158,6 +158,21 @@ fn route(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
     if UNSUPPORTED.iter().any(|s| req.has(s)) || header(req.parts, "x-amz-copy-source").is_some() {
         return Err(wire::not_implemented());
     }
+    if let (Some(expected), Some(bucket)) = (
+        header(req.parts, "x-amz-expected-bucket-owner"),
+        req.bucket.as_deref(),
+    ) {
+        let owner = req
+            .svc
+            .read()
+            .s3
+            .buckets
+            .get(bucket)
+            .map(|b| b.owner.clone());
+        if owner.is_some_and(|o| o != expected.trim()) {
+            return Err(S3Fail::new("AccessDenied", 403, "Access Denied"));
+        }
+    }
     let m = &req.parts.method;
     match (&req.bucket, &req.key) {
         (None, _) if *m == Method::GET => list_buckets(req),
