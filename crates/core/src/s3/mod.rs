@@ -643,6 +643,20 @@ pub fn put_bucket_policy(
     let snap = snapshot(svc, name)?;
     authorize_policy_op(svc, caller, "s3:PutBucketPolicy", "PUT", &snap)?;
     policy::validate(name, text).map_err(|m| err("MalformedPolicy", 400, m))?;
+    {
+        // Users and roles named by ARN must exist (in the accounts this
+        // endpoint knows).
+        let state = svc.read();
+        for (account, kind, entity) in policy::named_principals(text) {
+            let exists = match kind {
+                "user" => state.user(&account, &entity).is_some(),
+                _ => state.role(&account, &entity).is_some(),
+            };
+            if state.accounts.contains_key(&account) && !exists {
+                return Err(err("MalformedPolicy", 400, "Invalid principal in policy"));
+            }
+        }
+    }
     set_policy(svc, name, Some(text.to_owned()))
 }
 

@@ -52,8 +52,96 @@ fn check_s3_rules(bucket: &str, doc: &Document) -> Result<(), String> {
                 ));
             }
         }
+        if !st.action.negated && !resource.negated {
+            let has_bucket = resource.values.contains(&bucket_arn);
+            let has_objects = resource
+                .values
+                .iter()
+                .any(|r| r.starts_with(&objects_prefix));
+            for a in &st.action.values {
+                let applies = match action_level(a) {
+                    Some(Level::Object) => has_objects,
+                    Some(Level::Bucket) => has_bucket,
+                    Some(Level::Service) => false,
+                    None => true,
+                };
+                if !applies {
+                    return Err(format!(
+                        "Action does not apply to any resource(s) in statement: {a} (Statement[{n}])"
+                    ));
+                }
+            }
+        }
     }
     Ok(())
+}
+
+/// What an S3 action acts on.
+enum Level {
+    /// `arn:aws:s3:::BUCKET/KEY`.
+    Object,
+    /// `arn:aws:s3:::BUCKET`.
+    Bucket,
+    /// `*` only (`ListAllMyBuckets`, `CreateBucket` has a bucket, too).
+    Service,
+}
+
+/// The level of an action without wildcards (`None`: a pattern, or unknown).
+fn action_level(action: &str) -> Option<Level> {
+    let name = action.get(3..)?.to_ascii_lowercase();
+    if name.contains('*') || name.contains('?') {
+        return None;
+    }
+    if name == "listallmybuckets" {
+        return Some(Level::Service);
+    }
+    if name.contains("object")
+        || matches!(
+            name.as_str(),
+            "abortmultipartupload" | "listmultipartuploadparts"
+        )
+    {
+        return Some(Level::Object);
+    }
+    if name.contains("bucket") || name.starts_with("listbucket") {
+        return Some(Level::Bucket);
+    }
+    None
+}
+
+/// The IAM users and roles a policy names by ARN: `(account, kind, name)`
+/// with kind `user` or `role`, for checking that they exist.
+pub fn named_principals(text: &str) -> Vec<(String, &'static str, String)> {
+    let Ok(doc) = parse::parse(text) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for st in &doc.statements {
+        let Some(p) = &st.principal else { continue };
+        for (kind, values) in &p.entries {
+            if *kind != PrincipalKind::Aws {
+                continue;
+            }
+            for v in values {
+                let Some(rest) = v.strip_prefix("arn:aws:iam::") else {
+                    continue;
+                };
+                let Some((account, resource)) = rest.split_once(':') else {
+                    continue;
+                };
+                let (entity, path) = match resource.split_once('/') {
+                    Some(("user", p)) => ("user", p),
+                    Some(("role", p)) => ("role", p),
+                    _ => continue,
+                };
+                let name = path.rsplit('/').next().unwrap_or(path);
+                if !name.contains('*') && !name.contains('?') {
+                    out.push((account.to_owned(), entity, name.to_owned()));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Whether a policy makes the bucket public: an `Allow` to everyone without
@@ -96,6 +184,28 @@ mod tests {
         let public = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#;
         assert_eq!(validate("b", public), Ok(()));
         assert!(is_public(public));
+        let misplaced = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b"}]}"#;
+        assert!(
+            validate("b", misplaced)
+                .unwrap_err()
+                .contains("does not apply")
+        );
+        let misplaced = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b/*"}]}"#;
+        assert!(
+            validate("b", misplaced)
+                .unwrap_err()
+                .contains("does not apply")
+        );
+        let mixed = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":["s3:ListBucket","s3:GetObject","s3:Get*"],"Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"]}]}"#;
+        assert_eq!(validate("b", mixed), Ok(()));
+        let named = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111111111111:user/ops/alice","arn:aws:iam::111111111111:root","222222222222","arn:aws:iam::111111111111:role/R"]},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#;
+        assert_eq!(
+            named_principals(named),
+            vec![
+                ("111111111111".to_owned(), "user", "alice".to_owned()),
+                ("111111111111".to_owned(), "role", "R".to_owned())
+            ]
+        );
         let big = format!(
             "{{\"Statement\":[],\"Id\":\"{}\"}}",
             "x".repeat(MAX_POLICY_SIZE)

@@ -789,6 +789,8 @@ async fn bucket_policies_grant_cross_account_reads_with_conditions() {
         r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::other-bucket/*"}]}"#.to_owned(),
         r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"iam:ListUsers","Resource":"arn:aws:s3:::shared-data"}]}"#.to_owned(),
         r#"{"Statement":[{"Effect":"Maybe","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::shared-data/*"}]}"#.to_owned(),
+        r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::shared-data"}]}"#.to_owned(),
+        format!(r#"{{"Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCOUNT}:user/ghost"}},"Action":"s3:GetObject","Resource":"arn:aws:s3:::shared-data/*"}}]}}"#),
     ] {
         let e = owner
             .put_bucket_policy()
