@@ -36,17 +36,16 @@ pub fn auth_failure(parts: &Parts, e: &ApiError, request_id: &str) -> Response<B
 
 /// Any other protocol-level failure (body too large, internal).
 pub fn error_response(e: &ApiError, request_id: &str) -> Response<Body> {
-    let code = if e.status == 413 {
-        "EntityTooLarge"
+    let fail = if e.status == 413 {
+        S3Fail::new(
+            "EntityTooLarge",
+            400,
+            "Your proposed upload exceeds the maximum allowed size",
+        )
     } else {
-        e.code.as_str()
+        S3Fail::new(&e.code, e.status, e.message.clone())
     };
-    wire::error_response(
-        &S3Fail::new(code, e.status, e.message.clone()),
-        None,
-        request_id,
-        false,
-    )
+    wire::error_response(&fail, None, request_id, false)
 }
 
 /// The request, decoded.
