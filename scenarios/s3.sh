@@ -33,6 +33,9 @@ expect_eq "ls buckets" "scenario-bucket" "$(aws s3 ls | awk '{print $3}')"
 expect_eq "ls prefixes" "PRE bin/ PRE docs/" "$(aws s3 ls s3://scenario-bucket/ | awk '{print $1, $2}' | tr '\n' ' ' | sed 's/ $//')"
 expect_eq "ls recursive" "bin/random.bin docs/hello.txt" \
   "$(aws s3 ls --recursive s3://scenario-bucket/ | awk '{print $4}' | tr '\n' ' ' | sed 's/ $//')"
+aws s3 mv s3://scenario-bucket/docs/hello.txt s3://scenario-bucket/moved/hello.txt >/dev/null && pass "mv (CopyObject + DeleteObject)" || fail "mv"
+expect_eq "moved content" "hello from the scenario" "$(aws s3 cp s3://scenario-bucket/moved/hello.txt -)"
+aws s3 mv s3://scenario-bucket/moved/hello.txt s3://scenario-bucket/docs/hello.txt >/dev/null
 expect_error "missing key" 404 aws s3api head-object --bucket scenario-bucket --key nope
 expect_error "no such bucket" NoSuchBucket aws s3 ls s3://no-such-scenario-bucket/
 

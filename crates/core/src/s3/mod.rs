@@ -413,6 +413,33 @@ pub fn get_object(
     Ok((object, bytes))
 }
 
+/// `CopyObject`: the bytes of `src` written to `dst` (`s3:GetObject` on the
+/// source, `s3:PutObject` on the target); `replace` gives the new metadata,
+/// `None` copies the source's.
+pub fn copy_object(
+    svc: &Service,
+    caller: &Caller,
+    src: (&str, &str),
+    dst: (&str, &str),
+    replace: Option<PutObject>,
+) -> Result<Object, CoreError> {
+    if src == dst && replace.is_none() {
+        return Err(err(
+            "InvalidRequest",
+            400,
+            "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+        ));
+    }
+    let (source, bytes) = get_object(svc, caller, src.0, src.1)?;
+    let input = replace.unwrap_or(PutObject {
+        content_md5: None,
+        content_type: Some(source.content_type),
+        headers: source.headers,
+        metadata: source.metadata,
+    });
+    put_object(svc, caller, dst.0, dst.1, bytes, input)
+}
+
 /// `DeleteObject`: idempotent.
 pub fn delete_object(
     svc: &Service,

@@ -274,6 +274,95 @@ async fn buckets_and_objects() {
     put(&c, "photos", "bin/blob", &binary).await;
     assert_eq!(read(&c, "photos", "bin/blob").await, binary);
 
+    // CopyObject: metadata copied, or replaced.
+    c.put_object()
+        .bucket("photos")
+        .key("src/hello world.txt")
+        .content_type("text/plain")
+        .metadata("owner", "ops")
+        .body(ByteStream::from_static(b"v2"))
+        .send()
+        .await
+        .unwrap();
+    let copied = c
+        .copy_object()
+        .bucket("photos")
+        .key("copies/hello.txt")
+        .copy_source("photos/src/hello%20world.txt")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        copied.copy_object_result().and_then(|r| r.e_tag()),
+        Some(format!("\"{}\"", md5_hex(b"v2")).as_str())
+    );
+    let h = c
+        .head_object()
+        .bucket("photos")
+        .key("copies/hello.txt")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(h.content_type(), Some("text/plain"));
+    assert_eq!(
+        h.metadata()
+            .and_then(|m| m.get("owner"))
+            .map(String::as_str),
+        Some("ops")
+    );
+    c.copy_object()
+        .bucket("photos")
+        .key("copies/hello.txt")
+        .copy_source("photos/copies/hello.txt")
+        .metadata_directive(aws_sdk_s3::types::MetadataDirective::Replace)
+        .content_type("text/markdown")
+        .send()
+        .await
+        .unwrap();
+    let h = c
+        .head_object()
+        .bucket("photos")
+        .key("copies/hello.txt")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(h.content_type(), Some("text/markdown"));
+    assert!(h.metadata().is_none_or(|m| m.is_empty()));
+    assert_eq!(
+        fail(
+            c.copy_object()
+                .bucket("photos")
+                .key("copies/hello.txt")
+                .copy_source("photos/copies/hello.txt")
+                .send()
+                .await
+        ),
+        ("InvalidRequest".into(), 400)
+    );
+    assert_eq!(
+        fail(
+            c.copy_object()
+                .bucket("photos")
+                .key("x")
+                .copy_source("photos/none")
+                .send()
+                .await
+        ),
+        ("NoSuchKey".into(), 404)
+    );
+    c.delete_object()
+        .bucket("photos")
+        .key("copies/hello.txt")
+        .send()
+        .await
+        .unwrap();
+    c.delete_object()
+        .bucket("photos")
+        .key("src/hello world.txt")
+        .send()
+        .await
+        .unwrap();
+
     // A file-backed (streaming) body: the SDK frames it as aws-chunked with a
     // trailing checksum.
     let dir = tempfile::tempdir().unwrap();

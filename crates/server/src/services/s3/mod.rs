@@ -154,7 +154,7 @@ pub fn handle(
 }
 
 fn route(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
-    if UNSUPPORTED.iter().any(|s| req.has(s)) || header(req.parts, "x-amz-copy-source").is_some() {
+    if UNSUPPORTED.iter().any(|s| req.has(s)) {
         return Err(wire::not_implemented());
     }
     if let (Some(expected), Some(bucket)) = (
@@ -191,6 +191,7 @@ fn route(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
             _ => Err(method_not_allowed(m, "BUCKET")),
         },
         (Some(_), Some(_)) => match *m {
+            Method::PUT if header(req.parts, "x-amz-copy-source").is_some() => copy_object(req),
             Method::PUT => put_object(req, body),
             Method::GET => get_object(req, false),
             Method::HEAD => get_object(req, true),
@@ -353,8 +354,8 @@ const STORED_HEADERS: [&str; 5] = [
     "expires",
 ];
 
-fn put_object(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
-    let data = wire::payload(req.parts, body, req.authn.chunks.as_ref())?;
+/// The object headers of a `PutObject` (or a `CopyObject` that replaces them).
+fn object_input(req: &Req<'_>) -> s3::PutObject {
     let mut input = s3::PutObject {
         content_md5: header(req.parts, "content-md5").map(str::to_owned),
         content_type: header(req.parts, "content-type").map(str::to_owned),
@@ -380,6 +381,12 @@ fn put_object(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
             input.metadata.insert(m.to_owned(), v.to_owned());
         }
     }
+    input
+}
+
+fn put_object(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
+    let data = wire::payload(req.parts, body, req.authn.chunks.as_ref())?;
+    let input = object_input(req);
     let o = s3::put_object(
         req.svc,
         &req.authn.caller,
@@ -399,6 +406,54 @@ fn put_object(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
         }
     }
     Ok(r)
+}
+
+fn copy_object(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
+    let raw = header(req.parts, "x-amz-copy-source").unwrap_or("");
+    let invalid = || {
+        S3Fail::new(
+            "InvalidArgument",
+            400,
+            "Copy Source must mention the source bucket and key: sourcebucket/sourcekey",
+        )
+    };
+    let (path, version) = raw.split_once('?').unwrap_or((raw, ""));
+    if !version.is_empty() {
+        return Err(wire::not_implemented());
+    }
+    let source = wire::percent_decode(path).ok_or_else(invalid)?;
+    let source = source.strip_prefix('/').unwrap_or(&source);
+    let (src_bucket, src_key) = source
+        .split_once('/')
+        .filter(|(b, k)| !b.is_empty() && !k.is_empty())
+        .ok_or_else(invalid)?;
+    let replace = match header(req.parts, "x-amz-metadata-directive") {
+        None | Some("COPY") => None,
+        Some("REPLACE") => Some(s3::PutObject {
+            content_md5: None,
+            ..object_input(req)
+        }),
+        Some(other) => {
+            return Err(S3Fail::new(
+                "InvalidArgument",
+                400,
+                format!("Unknown metadata directive: {other}"),
+            ));
+        }
+    };
+    let o = s3::copy_object(
+        req.svc,
+        &req.authn.caller,
+        (src_bucket, src_key),
+        (req.bucket()?, req.key()?),
+        replace,
+    )?;
+    let mut x = Xml::new();
+    x.open_ns("CopyObjectResult", NS)
+        .elem("LastModified", &timestamp(o.last_modified))
+        .elem("ETag", &o.etag)
+        .close("CopyObjectResult");
+    Ok(xml_ok(req.request_id, x))
 }
 
 fn object_headers(r: &mut Response<Body>, o: &Object) {
