@@ -23,6 +23,12 @@ printf 'hello from the scenario\n' >"$WORK/hello.txt"
 head -c 300000 /dev/urandom >"$WORK/random.bin"
 aws s3 cp "$WORK/hello.txt" s3://scenario-bucket/docs/hello.txt >/dev/null && pass "cp up (text)" || fail "cp up (text)"
 aws s3 cp "$WORK/random.bin" s3://scenario-bucket/bin/random.bin >/dev/null && pass "cp up (binary)" || fail "cp up (binary)"
+head -c 12000000 /dev/urandom >"$WORK/large.bin"
+aws s3 cp "$WORK/large.bin" s3://scenario-bucket/large.bin >/dev/null && pass "cp up 12 MB (multipart)" || fail "cp up 12 MB (multipart)"
+aws s3 cp s3://scenario-bucket/large.bin "$WORK/large.back" >/dev/null && pass "cp down 12 MB (ranged GETs)" || fail "cp down 12 MB"
+expect_eq "round trip (multipart)" "$(md5sum <"$WORK/large.bin")" "$(md5sum <"$WORK/large.back" 2>/dev/null)"
+expect_eq "multipart ETag" "-2\"" "$(aws s3api head-object --bucket scenario-bucket --key large.bin --query ETag --output text | grep -o -- '-2"$')"
+aws s3 rm s3://scenario-bucket/large.bin >/dev/null
 aws s3 cp s3://scenario-bucket/docs/hello.txt "$WORK/back.txt" >/dev/null && pass "cp down" || fail "cp down"
 expect_eq "round trip (text)" "hello from the scenario" "$(cat "$WORK/back.txt")"
 aws s3 cp s3://scenario-bucket/bin/random.bin "$WORK/random.back" >/dev/null

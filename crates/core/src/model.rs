@@ -370,6 +370,8 @@ pub enum Record {
     Bucket(crate::s3::model::Bucket),
     /// An S3 object's metadata (its bytes are a blob).
     S3Object(crate::s3::model::Object),
+    /// An S3 multipart upload in progress (its parts' bytes are blobs).
+    S3Upload(crate::s3::model::Upload),
 }
 
 /// The tables of the store.
@@ -408,6 +410,8 @@ pub mod table {
     pub const S3_BUCKETS: &str = "s3_buckets";
     /// S3 object metadata, keyed by `BUCKET/KEY`.
     pub const S3_OBJECTS: &str = "s3_objects";
+    /// S3 multipart uploads, keyed by upload id.
+    pub const S3_UPLOADS: &str = "s3_uploads";
 }
 
 /// The store key of a user.
@@ -436,6 +440,7 @@ impl Record {
             Record::LoginProfile(_) => table::LOGIN_PROFILES,
             Record::Bucket(_) => table::S3_BUCKETS,
             Record::S3Object(_) => table::S3_OBJECTS,
+            Record::S3Upload(_) => table::S3_UPLOADS,
         }
     }
 
@@ -459,6 +464,7 @@ impl Record {
             Record::LoginProfile(l) => login_profile_key(&l.account, &l.owner),
             Record::Bucket(b) => b.name.clone(),
             Record::S3Object(o) => o.store_key(),
+            Record::S3Upload(u) => u.id.clone(),
         }
     }
 }

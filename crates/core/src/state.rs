@@ -132,7 +132,9 @@ impl State {
                 self.compiled_groups.insert(key.clone(), compiled);
                 self.groups.insert(key, g);
             }
-            Change::Put(r @ (Record::Bucket(_) | Record::S3Object(_))) => self.s3.put(r),
+            Change::Put(r @ (Record::Bucket(_) | Record::S3Object(_) | Record::S3Upload(_))) => {
+                self.s3.put(r)
+            }
             Change::PutBlob { .. } | Change::DeleteBlob { .. } => {}
             Change::Put(Record::LoginProfile(l)) => {
                 self.login_profiles
@@ -167,7 +169,9 @@ impl State {
                 table::LOGIN_PROFILES => {
                     self.login_profiles.remove(&key);
                 }
-                table::S3_BUCKETS | table::S3_OBJECTS => self.s3.delete(t, &key),
+                table::S3_BUCKETS | table::S3_OBJECTS | table::S3_UPLOADS => {
+                    self.s3.delete(t, &key)
+                }
                 _ => self.org.delete(t, &key),
             },
         }

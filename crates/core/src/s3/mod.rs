@@ -8,6 +8,7 @@
 //! `Get/Put/DeleteBucketPolicy` (spec 04 §4.1.4).
 
 pub mod model;
+pub mod multipart;
 pub mod policy;
 pub mod state;
 

@@ -70,3 +70,44 @@ impl Object {
         format!("arn:aws:s3:::{}/{}", self.bucket, self.key)
     }
 }
+
+/// One uploaded part of a multipart upload.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Part {
+    /// `"<md5 hex>"`.
+    pub etag: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// The store key of its bytes.
+    pub blob: String,
+    /// When it was uploaded.
+    #[serde(with = "time::serde::rfc3339")]
+    pub last_modified: OffsetDateTime,
+}
+
+/// A multipart upload in progress.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Upload {
+    /// Upload id.
+    pub id: String,
+    /// Target bucket.
+    pub bucket: String,
+    /// Target key.
+    pub key: String,
+    /// The account that started it.
+    pub initiator: String,
+    /// Start time.
+    #[serde(with = "time::serde::rfc3339")]
+    pub initiated: OffsetDateTime,
+    /// `Content-Type` of the future object.
+    pub content_type: String,
+    /// Representation headers of the future object.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// User metadata of the future object.
+    #[serde(default)]
+    pub metadata: BTreeMap<String, String>,
+    /// Parts by number.
+    #[serde(default)]
+    pub parts: BTreeMap<u32, Part>,
+}

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use rootward_policy::{Policy, PolicyKind};
 
-use super::model::{Bucket, Object};
+use super::model::{Bucket, Object, Upload};
 use crate::model::{Record, table};
 
 /// Buckets and objects.
@@ -17,6 +17,8 @@ pub struct S3State {
     pub policies: HashMap<String, Policy>,
     /// Objects by bucket, then key.
     pub objects: HashMap<String, BTreeMap<String, Object>>,
+    /// Multipart uploads in progress, by upload id.
+    pub uploads: BTreeMap<String, Upload>,
 }
 
 impl S3State {
@@ -40,6 +42,9 @@ impl S3State {
                     .or_default()
                     .insert(o.key.clone(), o);
             }
+            Record::S3Upload(u) => {
+                self.uploads.insert(u.id.clone(), u);
+            }
             _ => {}
         }
     }
@@ -58,6 +63,9 @@ impl S3State {
                 {
                     objects.remove(k);
                 }
+            }
+            table::S3_UPLOADS => {
+                self.uploads.remove(key);
             }
             _ => {}
         }

@@ -1302,3 +1302,195 @@ async fn signed_aws_chunked_uploads() {
         }
     }
 }
+
+#[tokio::test]
+async fn multipart_uploads() {
+    use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
+    let s = Server::start().await;
+    let c = s3(&s.admin());
+    c.create_bucket().bucket("parts").send().await.unwrap();
+    let p1: Vec<u8> = (0..5 * 1024 * 1024u32).map(|i| (i % 7) as u8).collect();
+    let p2 = b"tail of the object".to_vec();
+    let up = c
+        .create_multipart_upload()
+        .bucket("parts")
+        .key("big.bin")
+        .content_type("application/x-test")
+        .send()
+        .await
+        .unwrap();
+    let id = up.upload_id().unwrap().to_owned();
+    let mut done = Vec::new();
+    for (n, data) in [(1, &p1), (2, &p2)] {
+        let r = c
+            .upload_part()
+            .bucket("parts")
+            .key("big.bin")
+            .upload_id(&id)
+            .part_number(n)
+            .body(ByteStream::from(data.clone()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.e_tag(), Some(format!("\"{}\"", md5_hex(data)).as_str()));
+        done.push(
+            CompletedPart::builder()
+                .part_number(n)
+                .e_tag(r.e_tag().unwrap())
+                .build(),
+        );
+    }
+    // Wrong order, wrong ETag.
+    let reversed: Vec<_> = done.iter().rev().cloned().collect();
+    assert_eq!(
+        fail(
+            c.complete_multipart_upload()
+                .bucket("parts")
+                .key("big.bin")
+                .upload_id(&id)
+                .multipart_upload(
+                    CompletedMultipartUpload::builder()
+                        .set_parts(Some(reversed))
+                        .build()
+                )
+                .send()
+                .await
+        ),
+        ("InvalidPartOrder".into(), 400)
+    );
+    let wrong = vec![
+        CompletedPart::builder()
+            .part_number(1)
+            .e_tag("\"0000\"")
+            .build(),
+    ];
+    assert_eq!(
+        fail(
+            c.complete_multipart_upload()
+                .bucket("parts")
+                .key("big.bin")
+                .upload_id(&id)
+                .multipart_upload(
+                    CompletedMultipartUpload::builder()
+                        .set_parts(Some(wrong))
+                        .build()
+                )
+                .send()
+                .await
+        ),
+        ("InvalidPart".into(), 400)
+    );
+    let out = c
+        .complete_multipart_upload()
+        .bucket("parts")
+        .key("big.bin")
+        .upload_id(&id)
+        .multipart_upload(
+            CompletedMultipartUpload::builder()
+                .set_parts(Some(done))
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let md5s: Vec<u8> = [&p1, &p2]
+        .iter()
+        .flat_map(|d| {
+            use md5::Digest;
+            md5::Md5::digest(d).to_vec()
+        })
+        .collect();
+    assert_eq!(
+        out.e_tag(),
+        Some(format!("\"{}-2\"", md5_hex(&md5s)).as_str())
+    );
+    let mut whole = p1.clone();
+    whole.extend_from_slice(&p2);
+    assert_eq!(read(&c, "parts", "big.bin").await, whole);
+    let h = c
+        .head_object()
+        .bucket("parts")
+        .key("big.bin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(h.content_type(), Some("application/x-test"));
+    // The upload is gone.
+    assert_eq!(
+        fail(
+            c.upload_part()
+                .bucket("parts")
+                .key("big.bin")
+                .upload_id(&id)
+                .part_number(3)
+                .body(ByteStream::from_static(b"x"))
+                .send()
+                .await
+        ),
+        ("NoSuchUpload".into(), 404)
+    );
+    // Abort; a small non-last part is refused at completion.
+    let id = c
+        .create_multipart_upload()
+        .bucket("parts")
+        .key("small")
+        .send()
+        .await
+        .unwrap()
+        .upload_id()
+        .unwrap()
+        .to_owned();
+    let mut small = Vec::new();
+    for n in [1, 2] {
+        let r = c
+            .upload_part()
+            .bucket("parts")
+            .key("small")
+            .upload_id(&id)
+            .part_number(n)
+            .body(ByteStream::from_static(b"tiny"))
+            .send()
+            .await
+            .unwrap();
+        small.push(
+            CompletedPart::builder()
+                .part_number(n)
+                .e_tag(r.e_tag().unwrap())
+                .build(),
+        );
+    }
+    assert_eq!(
+        fail(
+            c.complete_multipart_upload()
+                .bucket("parts")
+                .key("small")
+                .upload_id(&id)
+                .multipart_upload(
+                    CompletedMultipartUpload::builder()
+                        .set_parts(Some(small))
+                        .build()
+                )
+                .send()
+                .await
+        ),
+        ("EntityTooSmall".into(), 400)
+    );
+    c.abort_multipart_upload()
+        .bucket("parts")
+        .key("small")
+        .upload_id(&id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        fail(
+            c.abort_multipart_upload()
+                .bucket("parts")
+                .key("small")
+                .upload_id(&id)
+                .send()
+                .await
+        ),
+        ("NoSuchUpload".into(), 404)
+    );
+}

@@ -91,9 +91,6 @@ impl Req<'_> {
 /// Sub-resources this endpoint does not implement.
 const UNSUPPORTED: &[&str] = &[
     "acl",
-    "uploads",
-    "uploadId",
-    "partNumber",
     "versioning",
     "versions",
     "versionId",
@@ -176,6 +173,7 @@ fn route(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
     match (&req.bucket, &req.key) {
         (None, _) if *m == Method::GET => list_buckets(req),
         (None, _) => Err(method_not_allowed(m, "SERVICE")),
+        (Some(_), None) if req.has("uploads") => Err(wire::not_implemented()),
         (Some(_), None) => match *m {
             Method::PUT if req.has("policy") => put_bucket_policy(req, body),
             Method::PUT => create_bucket(req, body),
@@ -189,6 +187,13 @@ fn route(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
             Method::DELETE => delete_bucket(req),
             Method::POST if req.has("delete") => delete_objects(req, body),
             _ => Err(method_not_allowed(m, "BUCKET")),
+        },
+        (Some(_), Some(_)) if req.has("uploads") || req.has("uploadId") => match *m {
+            Method::POST if req.has("uploads") => create_multipart_upload(req),
+            Method::PUT if req.has("partNumber") => upload_part(req, body),
+            Method::POST => complete_multipart_upload(req, body),
+            Method::DELETE => abort_multipart_upload(req),
+            _ => Err(wire::not_implemented()),
         },
         (Some(_), Some(_)) => match *m {
             Method::PUT if header(req.parts, "x-amz-copy-source").is_some() => copy_object(req),
@@ -406,6 +411,110 @@ fn put_object(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
         }
     }
     Ok(r)
+}
+
+fn upload_id<'a>(req: &'a Req<'_>) -> Result<&'a str, S3Fail> {
+    req.param("uploadId")
+        .filter(|u| !u.is_empty())
+        .ok_or_else(|| S3Fail::new("InvalidArgument", 400, "uploadId is required"))
+}
+
+fn create_multipart_upload(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
+    let (bucket, key) = (req.bucket()?, req.key()?);
+    let id = s3::multipart::create(req.svc, &req.authn.caller, bucket, key, object_input(req))?;
+    let mut x = Xml::new();
+    x.open_ns("InitiateMultipartUploadResult", NS)
+        .elem("Bucket", bucket)
+        .elem("Key", key)
+        .elem("UploadId", &id)
+        .close("InitiateMultipartUploadResult");
+    Ok(xml_ok(req.request_id, x))
+}
+
+fn upload_part(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
+    let number = req
+        .param("partNumber")
+        .and_then(|n| n.parse::<u32>().ok())
+        .ok_or_else(|| {
+            S3Fail::new(
+                "InvalidArgument",
+                400,
+                "Part number must be an integer between 1 and 10000, inclusive",
+            )
+        })?;
+    let data = wire::payload(req.parts, body, req.authn.chunks.as_ref())?;
+    if let Some(md5) = header(req.parts, "content-md5") {
+        use md5::Digest;
+        if base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(&data)) != md5.trim() {
+            return Err(S3Fail::new(
+                "BadDigest",
+                400,
+                "The Content-MD5 you specified did not match what we received.",
+            ));
+        }
+    }
+    let etag = s3::multipart::upload_part(
+        req.svc,
+        &req.authn.caller,
+        req.bucket()?,
+        req.key()?,
+        upload_id(req)?,
+        number,
+        data,
+    )?;
+    let mut r = req.empty(200);
+    set_header(&mut r, "etag", &etag);
+    Ok(r)
+}
+
+fn complete_multipart_upload(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
+    let (bucket, key) = (req.bucket()?, req.key()?);
+    let data = wire::payload(req.parts, body, req.authn.chunks.as_ref())?;
+    let numbers = wire::xml_texts(&data, "PartNumber")?;
+    let etags = wire::xml_texts(&data, "ETag")?;
+    let malformed = || {
+        S3Fail::new(
+            "MalformedXML",
+            400,
+            "The XML you provided was not well-formed or did not validate against our published schema",
+        )
+    };
+    if numbers.len() != etags.len() {
+        return Err(malformed());
+    }
+    let parts = numbers
+        .iter()
+        .zip(etags)
+        .map(|(n, e)| n.trim().parse::<u32>().map(|n| (n, e)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| malformed())?;
+    let o = s3::multipart::complete(
+        req.svc,
+        &req.authn.caller,
+        bucket,
+        key,
+        upload_id(req)?,
+        &parts,
+    )?;
+    let mut x = Xml::new();
+    x.open_ns("CompleteMultipartUploadResult", NS)
+        .elem("Location", &format!("/{bucket}/{}", wire::url_encode(key)))
+        .elem("Bucket", bucket)
+        .elem("Key", key)
+        .elem("ETag", &o.etag)
+        .close("CompleteMultipartUploadResult");
+    Ok(xml_ok(req.request_id, x))
+}
+
+fn abort_multipart_upload(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
+    s3::multipart::abort(
+        req.svc,
+        &req.authn.caller,
+        req.bucket()?,
+        req.key()?,
+        upload_id(req)?,
+    )?;
+    Ok(req.empty(204))
 }
 
 fn copy_object(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
