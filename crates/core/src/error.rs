@@ -28,6 +28,9 @@ pub enum CoreError {
     /// An AWS Organizations failure, in its own words (spec 03 §3.5).
     #[error("{0}")]
     Organizations(crate::org::OrgError),
+    /// An Amazon S3 failure, in its own words (spec 04 §4.1.3).
+    #[error("{0}")]
+    S3(crate::s3::S3Error),
     /// A parameter is invalid where IAM answers `InvalidInput`.
     #[error("{0}")]
     InvalidInput(String),

@@ -17,6 +17,7 @@ pub mod ids;
 pub mod model;
 pub mod org;
 pub mod root_user;
+pub mod s3;
 pub mod secret;
 pub mod service;
 pub mod sqs;

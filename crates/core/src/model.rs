@@ -454,6 +454,12 @@ pub enum Record {
     SqsQueue(crate::sqs::model::Queue),
     /// An SQS message.
     SqsMessage(crate::sqs::model::Message),
+    /// An S3 bucket (with its policy).
+    Bucket(crate::s3::model::Bucket),
+    /// An S3 object's metadata (its bytes are a blob).
+    S3Object(crate::s3::model::Object),
+    /// An S3 multipart upload in progress (its parts' bytes are blobs).
+    S3Upload(crate::s3::model::Upload),
 }
 
 /// The tables of the store.
@@ -500,6 +506,12 @@ pub mod table {
     pub const SQS_QUEUES: &str = "sqs_queues";
     /// SQS messages, keyed by `ACCOUNT/REGION/NAME/SEQ`.
     pub const SQS_MESSAGES: &str = "sqs_messages";
+    /// S3 buckets, keyed by name.
+    pub const S3_BUCKETS: &str = "s3_buckets";
+    /// S3 object metadata, keyed by `BUCKET/KEY`.
+    pub const S3_OBJECTS: &str = "s3_objects";
+    /// S3 multipart uploads, keyed by upload id.
+    pub const S3_UPLOADS: &str = "s3_uploads";
 }
 
 /// The store key of a user.
@@ -532,6 +544,9 @@ impl Record {
             Record::CredentialReport(_) => table::CREDENTIAL_REPORTS,
             Record::SqsQueue(_) => table::SQS_QUEUES,
             Record::SqsMessage(_) => table::SQS_MESSAGES,
+            Record::Bucket(_) => table::S3_BUCKETS,
+            Record::S3Object(_) => table::S3_OBJECTS,
+            Record::S3Upload(_) => table::S3_UPLOADS,
         }
     }
 
@@ -559,6 +574,9 @@ impl Record {
             Record::CredentialReport(r) => r.account.clone(),
             Record::SqsQueue(q) => q.key(),
             Record::SqsMessage(m) => m.key(),
+            Record::Bucket(b) => b.name.clone(),
+            Record::S3Object(o) => o.store_key(),
+            Record::S3Upload(u) => u.id.clone(),
         }
     }
 }
@@ -574,4 +592,17 @@ pub enum Change {
     Put(Record),
     /// Remove the record with this key from this table.
     Delete(&'static str, String),
+    /// Write a blob (S3 object bytes), atomically with the other changes; the
+    /// in-memory state ignores it.
+    PutBlob {
+        /// Blob key.
+        key: String,
+        /// The bytes.
+        value: Vec<u8>,
+    },
+    /// Remove a blob; the in-memory state ignores it.
+    DeleteBlob {
+        /// Blob key.
+        key: String,
+    },
 }

@@ -2,6 +2,7 @@
 //! change the state: [`Service::mutate`].
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use parking_lot::{Mutex, RwLock, RwLockReadGuard};
 use time::OffsetDateTime;
@@ -20,6 +21,7 @@ pub struct Service {
     writer: Mutex<()>,
     clock: Arc<dyn Clock>,
     trail: std::sync::OnceLock<crate::trail::Trail>,
+    s3_max_object_size: AtomicUsize,
 }
 
 fn to_writes(changes: &[Change]) -> Result<Vec<Write>, CoreError> {
@@ -35,6 +37,11 @@ fn to_writes(changes: &[Change]) -> Result<Vec<Write>, CoreError> {
                 table,
                 key: key.clone(),
             }),
+            Change::PutBlob { key, value } => Ok(Write::PutBlob {
+                key: key.clone(),
+                value: value.clone(),
+            }),
+            Change::DeleteBlob { key } => Ok(Write::DeleteBlob { key: key.clone() }),
         })
         .collect()
 }
@@ -50,6 +57,7 @@ impl Service {
             writer: Mutex::new(()),
             clock,
             trail: std::sync::OnceLock::new(),
+            s3_max_object_size: AtomicUsize::new(crate::s3::DEFAULT_MAX_OBJECT_SIZE),
         })
     }
 
@@ -127,6 +135,22 @@ impl Service {
                 .collect();
             Ok((expired.len(), expired))
         })
+    }
+
+    /// One blob (S3 object bytes) from the store.
+    pub fn get_blob(&self, key: &str) -> Result<Option<Vec<u8>>, CoreError> {
+        Ok(self.store.get_blob(key)?)
+    }
+
+    /// The largest S3 object accepted, in bytes.
+    pub fn s3_max_object_size(&self) -> usize {
+        self.s3_max_object_size.load(Ordering::Relaxed)
+    }
+
+    /// Sets the largest S3 object accepted (default
+    /// [`crate::s3::DEFAULT_MAX_OBJECT_SIZE`]).
+    pub fn set_s3_max_object_size(&self, bytes: usize) {
+        self.s3_max_object_size.store(bytes, Ordering::Relaxed);
     }
 
     /// Writes one record.

@@ -52,6 +52,8 @@ pub struct State {
     pub credential_reports: HashMap<String, CredentialReport>,
     /// Amazon SQS queues and messages.
     pub sqs: crate::sqs::state::SqsState,
+    /// Amazon S3: buckets, compiled bucket policies, object metadata.
+    pub s3: crate::s3::state::S3State,
 }
 
 impl State {
@@ -142,6 +144,10 @@ impl State {
                 self.groups.insert(key, g);
             }
             Change::Put(r @ (Record::SqsQueue(_) | Record::SqsMessage(_))) => self.sqs.put(r),
+            Change::Put(r @ (Record::Bucket(_) | Record::S3Object(_) | Record::S3Upload(_))) => {
+                self.s3.put(r)
+            }
+            Change::PutBlob { .. } | Change::DeleteBlob { .. } => {}
             Change::Put(Record::LoginProfile(l)) => {
                 self.login_profiles
                     .insert(login_profile_key(&l.account, &l.owner), l);
@@ -200,6 +206,9 @@ impl State {
                     self.credential_reports.remove(&key);
                 }
                 table::SQS_QUEUES | table::SQS_MESSAGES => self.sqs.delete(t, &key),
+                table::S3_BUCKETS | table::S3_OBJECTS | table::S3_UPLOADS => {
+                    self.s3.delete(t, &key)
+                }
                 _ => self.org.delete(t, &key),
             },
         }

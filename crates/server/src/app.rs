@@ -19,7 +19,7 @@ use crate::protocol::query::Params;
 use crate::services::{self, Ctx};
 use crate::trail;
 
-/// Largest request body accepted (S3 objects will need more; spec 04).
+/// Largest request body accepted (S3: see `services::s3::body_limit`).
 pub const MAX_BODY: usize = 16 * 1024 * 1024;
 
 /// What every request shares.
@@ -99,6 +99,7 @@ pub fn error_response(protocol: Protocol, e: &ApiError, request_id: &str) -> Res
             }
             respond(e.status, content_type, request_id, body.to_string())
         }
+        Protocol::RestXml => services::s3::error_response(e, request_id),
     }
 }
 
@@ -116,7 +117,11 @@ async fn handle(
         return console::handle(&state, &parts, body, peer, &request_id).await;
     }
     let guess = auth::protocol_guess(&parts);
-    let body = match to_bytes(body, MAX_BODY).await {
+    let limit = match guess {
+        Protocol::RestXml => services::s3::body_limit(&state.svc),
+        _ => MAX_BODY,
+    };
+    let body = match to_bytes(body, limit).await {
         Ok(b) => b,
         Err(_) => {
             return error_response(
@@ -145,6 +150,7 @@ fn dispatch(
 ) -> Response<Body> {
     let authn = match auth::authenticate(svc, parts, body, peer) {
         Ok(a) => a,
+        Err((Protocol::RestXml, e)) => return services::s3::auth_failure(parts, &e, request_id),
         Err((protocol, e)) => return error_response(protocol, &e, request_id),
     };
     let host = parts.headers.get("host").and_then(|v| v.to_str().ok());
@@ -190,6 +196,7 @@ fn dispatch(
                 Err(e) => error_response(authn.protocol, &e, request_id),
             }
         }
+        Protocol::RestXml => services::s3::handle(svc, &authn, parts, body, request_id),
         Protocol::Json { content_type } => {
             let target = parts
                 .headers

@@ -26,6 +26,8 @@ pub enum Protocol {
         /// The response content type.
         content_type: &'static str,
     },
+    /// Amazon S3's REST-XML.
+    RestXml,
 }
 
 /// The protocol of a SigV4 service name.
@@ -35,6 +37,7 @@ pub fn protocol_for(service: &str) -> Protocol {
         "organizations" | "cloudtrail" => Protocol::Json {
             content_type: "application/x-amz-json-1.1",
         },
+        "s3" => Protocol::RestXml,
         "sqs" => Protocol::Json {
             content_type: "application/x-amz-json-1.0",
         },
@@ -71,6 +74,9 @@ fn signed_for_sqs(parts: &Parts) -> bool {
 /// The protocol a request seems to speak before its signature is read (for
 /// errors that happen first).
 pub fn protocol_guess(parts: &Parts) -> Protocol {
+    if crate::services::s3::wire::looks_like_s3(parts) {
+        return Protocol::RestXml;
+    }
     let target = parts
         .headers
         .get("x-amz-target")
@@ -107,6 +113,9 @@ pub struct Authenticated {
     pub protocol: Protocol,
     /// The request went to the global STS host.
     pub global_endpoint: bool,
+    /// S3 aws-chunked uploads signed chunk by chunk: the verifier seeded with
+    /// the request's signature.
+    pub chunks: Option<rootward_sigv4::ChunkVerifier>,
 }
 
 fn json_code(query_code: &str) -> &'static str {
@@ -143,6 +152,10 @@ fn fail(
             e.query_code = Some(code.into());
             (protocol, e)
         }
+        Protocol::RestXml => (
+            protocol,
+            crate::services::s3::wire::auth_error(code, message),
+        ),
     }
 }
 
@@ -196,6 +209,9 @@ pub fn authenticate(
     if let Some(expected) = &cred.token {
         match auth.security_token() {
             Some(t) if expected.matches(t) => {}
+            _ if matches!(protocol, Protocol::RestXml) => {
+                return Err((protocol, crate::services::s3::wire::invalid_token()));
+            }
             _ => return Err(fail(protocol, "InvalidClientTokenId", 403, INVALID_TOKEN)),
         }
         if cred.expires.is_some_and(|e| e <= now) {
@@ -212,7 +228,12 @@ pub fn authenticate(
     } else {
         ServiceKind::Other
     };
-    match rootward_sigv4::verify(&auth, &req, cred.secret.expose(), kind, now, MAX_SKEW) {
+    let verified = rootward_sigv4::verify(&auth, &req, cred.secret.expose(), kind, now, MAX_SKEW);
+    // S3 words its own refusals (spec 07 §7.9).
+    if let (Protocol::RestXml, Err(e)) = (protocol, &verified) {
+        return Err((protocol, crate::services::s3::wire::sig_error(e)));
+    }
+    match verified {
         Ok(()) => {}
         Err(SigError::SignatureMismatch { .. }) => {
             return Err(fail(protocol, "SignatureDoesNotMatch", 403, MISMATCH));
@@ -259,6 +280,14 @@ pub fn authenticate(
     {
         tracing::warn!(error = %e, "could not record the key's last use");
     }
+    let chunks = (kind == ServiceKind::S3
+        && !auth.is_presigned()
+        && parts
+            .headers
+            .get("x-amz-content-sha256")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("STREAMING-AWS4-HMAC-SHA256-PAYLOAD")))
+    .then(|| rootward_sigv4::ChunkVerifier::new(&auth, cred.secret.expose()));
     let mut caller = cred.caller;
     caller.region = auth.region().to_owned();
     caller.source_ip = Some(peer.ip().to_string());
@@ -272,5 +301,6 @@ pub fn authenticate(
         global_endpoint: service == "sts" && host.split(':').next() == Some("sts.amazonaws.com"),
         service,
         protocol,
+        chunks,
     })
 }

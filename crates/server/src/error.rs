@@ -63,6 +63,7 @@ pub fn from_core(e: CoreError) -> ApiError {
         CoreError::MalformedPolicy(m) => ApiError::new("MalformedPolicyDocument", 400, m),
         CoreError::AccessDenied(m) => ApiError::new("AccessDenied", 403, m),
         CoreError::Organizations(e) => from_org(e),
+        CoreError::S3(e) => ApiError::new(e.code, e.status, e.message),
         CoreError::Rejected {
             code,
             status,
@@ -105,6 +106,7 @@ pub fn from_core_org(e: CoreError) -> ApiError {
         | CoreError::InvalidInput(m)
         | CoreError::PasswordPolicyViolation(m)
         | CoreError::MalformedPolicy(m)
+        | CoreError::S3(rootward_core::s3::S3Error { message: m, .. })
         | CoreError::NoSuchEntity(m)
         | CoreError::EntityAlreadyExists(m)
         | CoreError::LimitExceeded(m)

@@ -9,8 +9,9 @@
 //!
 //! It leaves out: looking up access keys and session tokens, deciding whether
 //! the scope's region and service fit the endpoint (see [`Auth::check_scope`]),
-//! mapping [`SigError`] to AWS error codes and statuses, verifying the chunk
-//! signatures of `STREAMING-AWS4-HMAC-SHA256-PAYLOAD` bodies, SigV4a and SigV2.
+//! mapping [`SigError`] to AWS error codes and statuses, decoding aws-chunked
+//! bodies (their chunk signatures are checked with [`ChunkVerifier`]), SigV4a
+//! and SigV2.
 //! There is deliberately no signer.
 //!
 //! ```no_run
@@ -41,6 +42,7 @@ mod amz_date;
 mod auth;
 mod authorization_header;
 mod canonical;
+mod chunked;
 mod error;
 mod key;
 mod presigned;
@@ -52,6 +54,7 @@ mod verify;
 mod suite_tests;
 
 pub use auth::{Auth, parse};
+pub use chunked::ChunkVerifier;
 pub use error::SigError;
 pub use key::signing_key;
 pub use request::RequestParts;

@@ -39,6 +39,9 @@ pub struct ServeArgs {
     /// Days the CloudTrail event history keeps events.
     #[arg(long, default_value_t = 90)]
     trail_retention_days: i64,
+    /// Largest S3 object accepted, in bytes (default 16 MiB).
+    #[arg(long, default_value_t = rootward_core::s3::DEFAULT_MAX_OBJECT_SIZE)]
+    s3_max_object_size: usize,
 }
 
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
@@ -99,6 +102,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     )
     .map_err(|e| e.to_string())?;
     svc.set_trail(trail);
+    svc.set_s3_max_object_size(args.s3_max_object_size);
     let key_id = std::env::var("ROOTWARD_BOOTSTRAP_ACCESS_KEY_ID").ok();
     let secret = std::env::var("ROOTWARD_BOOTSTRAP_SECRET_ACCESS_KEY").ok();
     let created = bootstrap(

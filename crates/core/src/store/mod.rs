@@ -5,6 +5,11 @@
 //! back at start-up. A backend only has to make a batch of writes atomic and
 //! durable. SQLite (WAL, `synchronous=FULL`) is the embedded backend; the same
 //! contract is what a PostgreSQL backend for several replicas would implement.
+//!
+//! Beside the rows, a store keeps **blobs** (S3 object bytes): written in the
+//! same atomic batch as the rows that describe them, read back one by one with
+//! [`Store::get_blob`], and never returned by [`Store::load`], so that the
+//! in-memory state holds only metadata.
 
 pub mod sqlite;
 
@@ -32,6 +37,18 @@ pub enum Write {
         /// Key.
         key: String,
     },
+    /// Insert or replace a blob.
+    PutBlob {
+        /// Key.
+        key: String,
+        /// The bytes.
+        value: Vec<u8>,
+    },
+    /// Remove a blob (no error when absent).
+    DeleteBlob {
+        /// Key.
+        key: String,
+    },
 }
 
 /// One stored row.
@@ -51,6 +68,8 @@ pub trait Store: Send + Sync + 'static {
     fn load(&self) -> Result<Vec<Row>, StoreError>;
     /// Applies the writes atomically; returns only once they are durable.
     fn commit(&self, writes: &[Write]) -> Result<(), StoreError>;
+    /// One blob, by key (`None` when absent).
+    fn get_blob(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError>;
 }
 
 #[cfg(test)]
@@ -110,5 +129,46 @@ pub(crate) mod contract {
             ]
         );
         store.commit(&[]).unwrap();
+
+        // Blobs: committed atomically with rows, never loaded with them.
+        assert_eq!(store.get_blob("b1").unwrap(), None);
+        store
+            .commit(&[
+                Write::Put {
+                    table: "objects",
+                    key: "k".into(),
+                    value: b"meta".to_vec(),
+                },
+                Write::PutBlob {
+                    key: "b1".into(),
+                    value: vec![0, 1, 2, 255],
+                },
+                Write::PutBlob {
+                    key: "b2".into(),
+                    value: Vec::new(),
+                },
+            ])
+            .unwrap();
+        assert_eq!(store.get_blob("b1").unwrap(), Some(vec![0, 1, 2, 255]));
+        assert_eq!(store.get_blob("b2").unwrap(), Some(Vec::new()));
+        assert_eq!(store.load().unwrap().len(), 3);
+        store
+            .commit(&[
+                Write::PutBlob {
+                    key: "b1".into(),
+                    value: b"new".to_vec(),
+                },
+                Write::DeleteBlob { key: "b2".into() },
+                Write::DeleteBlob {
+                    key: "missing".into(),
+                },
+                Write::Delete {
+                    table: "objects",
+                    key: "k".into(),
+                },
+            ])
+            .unwrap();
+        assert_eq!(store.get_blob("b1").unwrap(), Some(b"new".to_vec()));
+        assert_eq!(store.get_blob("b2").unwrap(), None);
     }
 }

@@ -30,7 +30,11 @@ impl SqliteStore {
                  key   TEXT NOT NULL,
                  value BLOB NOT NULL,
                  PRIMARY KEY (tbl, key)
-             ) WITHOUT ROWID;",
+             ) WITHOUT ROWID;
+             CREATE TABLE IF NOT EXISTS blobs (
+                 key   TEXT PRIMARY KEY NOT NULL,
+                 value BLOB NOT NULL
+             );",
         )
         .map_err(err)?;
         Ok(SqliteStore {
@@ -80,9 +84,33 @@ impl Store for SqliteStore {
                     )
                     .map_err(err)?;
                 }
+                Write::PutBlob { key, value } => {
+                    tx.execute(
+                        "INSERT INTO blobs (key, value) VALUES (?1, ?2)
+                         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        params![key, value],
+                    )
+                    .map_err(err)?;
+                }
+                Write::DeleteBlob { key } => {
+                    tx.execute("DELETE FROM blobs WHERE key = ?1", params![key])
+                        .map_err(err)?;
+                }
             }
         }
         tx.commit().map_err(err)
+    }
+
+    fn get_blob(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let conn = self.conn.lock();
+        let mut stmt = conn
+            .prepare_cached("SELECT value FROM blobs WHERE key = ?1")
+            .map_err(err)?;
+        let mut rows = stmt.query(params![key]).map_err(err)?;
+        match rows.next().map_err(err)? {
+            Some(r) => Ok(Some(r.get(0).map_err(err)?)),
+            None => Ok(None),
+        }
     }
 }
 
@@ -100,5 +128,6 @@ mod tests {
         }
         let s = SqliteStore::open(&path).unwrap();
         assert_eq!(s.load().unwrap().len(), 2);
+        assert_eq!(s.get_blob("b1").unwrap(), Some(b"new".to_vec()));
     }
 }

@@ -3,6 +3,7 @@
 pub mod cloudtrail;
 pub mod iam;
 pub mod organizations;
+pub mod s3;
 pub mod sqs;
 pub mod sts;
 

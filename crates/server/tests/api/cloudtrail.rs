@@ -267,3 +267,92 @@ async fn lookups_filter_page_and_hide_secrets() {
         .unwrap();
     assert!(!window.events().is_empty());
 }
+
+#[tokio::test]
+async fn the_bucket_unlock_is_traced_with_the_root_identity() {
+    let s = Server::start().await;
+    let z = organization(&s).await;
+    enable_everything(&s, &z).await;
+    let member_admin = admin_role_in(&s, &z.member).await;
+    let admin_s3 = crate::s3::s3(&member_admin);
+    admin_s3
+        .create_bucket()
+        .bucket("locked-bucket")
+        .send()
+        .await
+        .unwrap();
+    admin_s3
+        .put_bucket_policy()
+        .bucket("locked-bucket")
+        .policy(r#"{"Version":"2012-10-17","Statement":[{"Sid":"DenyAll","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::locked-bucket","arn:aws:s3:::locked-bucket/*"]}]}"#)
+        .send()
+        .await
+        .unwrap();
+    let operator = admin_role_in(&s, &z.delegated).await;
+    let session = root_session(
+        &s,
+        &operator,
+        &z.member,
+        "arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy",
+    )
+    .await;
+    crate::s3::s3(&session)
+        .delete_bucket_policy()
+        .bucket("locked-bucket")
+        .send()
+        .await
+        .unwrap();
+
+    let member_trail = Client::new(&member_admin);
+    let out = member_trail
+        .lookup_events()
+        .lookup_attributes(by(LookupAttributeKey::EventName, "DeleteBucketPolicy"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.events().len(), 1);
+    let e: Value = serde_json::from_str(out.events()[0].cloud_trail_event().unwrap()).unwrap();
+    assert_eq!(e["eventSource"], "s3.amazonaws.com");
+    assert_eq!(e["userIdentity"]["type"], "Root");
+    assert_eq!(
+        e["userIdentity"]["arn"],
+        format!("arn:aws:iam::{}:root", z.member)
+    );
+    assert!(
+        e["userIdentity"]["accessKeyId"]
+            .as_str()
+            .unwrap()
+            .starts_with("ASIA")
+    );
+    assert_eq!(e["requestParameters"]["bucketName"], "locked-bucket");
+    assert_eq!(e["resources"][0]["type"], "AWS::S3::Bucket");
+    assert_eq!(e["resources"][0]["ARN"], "arn:aws:s3:::locked-bucket");
+    assert_eq!(e["readOnly"], false);
+    // The lock itself was traced too, with the admin role's identity.
+    let put = member_trail
+        .lookup_events()
+        .lookup_attributes(by(
+            LookupAttributeKey::ResourceName,
+            "arn:aws:s3:::locked-bucket",
+        ))
+        .send()
+        .await
+        .unwrap();
+    let names: Vec<_> = put
+        .events()
+        .iter()
+        .map(|e| e.event_name().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["DeleteBucketPolicy", "PutBucketPolicy", "CreateBucket"]
+    );
+    // And the AssumeRoot in the delegated administrator's account.
+    let da = Client::new(&operator)
+        .lookup_events()
+        .lookup_attributes(by(LookupAttributeKey::EventName, "AssumeRoot"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(da.events().len(), 1);
+}

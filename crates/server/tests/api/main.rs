@@ -17,6 +17,7 @@ mod organizations;
 mod roles;
 mod root_access;
 mod root_user;
+mod s3;
 mod simulate;
 mod sqs;
 mod sts;

@@ -83,12 +83,21 @@ const OPERATIONS: &[(&str, &[&str])] = &[
     ("sqs:SetQueueAttributes", &["SQSUnlockQueuePolicy"]),
     ("sqs:SendMessage", &[]),
     ("sqs:CreateQueue", &[]),
-    // MATRIX: S3 rows are added with S3.
+    ("s3:ListAllMyBuckets", &["S3UnlockBucketPolicy"]),
+    ("s3:GetBucketPolicy", &["S3UnlockBucketPolicy"]),
+    ("s3:PutBucketPolicy", &["S3UnlockBucketPolicy"]),
+    ("s3:DeleteBucketPolicy", &["S3UnlockBucketPolicy"]),
+    ("s3:GetObject", &[]),
+    ("s3:PutObject", &[]),
+    ("s3:CreateBucket", &[]),
 ];
+
+const MATRIX_BUCKET_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::matrix-bucket/*"}]}"#;
 
 /// The clients of one root session, and the member's queue.
 struct Session {
     iam: aws_sdk_iam::Client,
+    s3: aws_sdk_s3::Client,
     sqs: aws_sdk_sqs::Client,
     queue_url: String,
 }
@@ -103,7 +112,61 @@ async fn allowed(op: &str, c: &Session) -> bool {
     let iam = &c.iam;
     let sqs = &c.sqs;
     let q = c.queue_url.as_str();
+    let s3 = &c.s3;
+    let b = "matrix-bucket";
     let code: Option<String> = match op {
+        "s3:ListAllMyBuckets" => s3
+            .list_buckets()
+            .send()
+            .await
+            .err()
+            .map(|e| code_of(e.into_service_error())),
+        "s3:GetBucketPolicy" => s3
+            .get_bucket_policy()
+            .bucket(b)
+            .send()
+            .await
+            .err()
+            .map(|e| code_of(e.into_service_error())),
+        "s3:PutBucketPolicy" => s3
+            .put_bucket_policy()
+            .bucket(b)
+            .policy(MATRIX_BUCKET_POLICY)
+            .send()
+            .await
+            .err()
+            .map(|e| code_of(e.into_service_error())),
+        "s3:DeleteBucketPolicy" => s3
+            .delete_bucket_policy()
+            .bucket(b)
+            .send()
+            .await
+            .err()
+            .map(|e| code_of(e.into_service_error())),
+        "s3:GetObject" => s3
+            .get_object()
+            .bucket(b)
+            .key("k")
+            .send()
+            .await
+            .err()
+            .map(|e| code_of(e.into_service_error())),
+        "s3:PutObject" => s3
+            .put_object()
+            .bucket(b)
+            .key("k2")
+            .body(b"x".to_vec().into())
+            .send()
+            .await
+            .err()
+            .map(|e| code_of(e.into_service_error())),
+        "s3:CreateBucket" => s3
+            .create_bucket()
+            .bucket("matrix-new-bucket")
+            .send()
+            .await
+            .err()
+            .map(|e| code_of(e.into_service_error())),
         "iam:ListMFADevices" => iam
             .list_mfa_devices()
             .send()
@@ -319,6 +382,21 @@ async fn every_task_allows_exactly_its_list() {
         .queue_url()
         .unwrap()
         .to_owned();
+    let admin_s3 = crate::s3::s3(&member_admin);
+    admin_s3
+        .create_bucket()
+        .bucket("matrix-bucket")
+        .send()
+        .await
+        .unwrap();
+    admin_s3
+        .put_object()
+        .bucket("matrix-bucket")
+        .key("k")
+        .body(b"data".to_vec().into())
+        .send()
+        .await
+        .unwrap();
     let mut mismatches = Vec::new();
     let mut counts = (0, 0);
     for task in TASKS {
@@ -328,6 +406,7 @@ async fn every_task_allows_exactly_its_list() {
             let session = root_session(&s, &s.admin(), &z.member, &arn).await;
             let c = Session {
                 iam: aws_sdk_iam::Client::new(&session),
+                s3: crate::s3::s3(&session),
                 sqs: aws_sdk_sqs::Client::new(&session),
                 queue_url: queue_url.clone(),
             };

@@ -3,6 +3,7 @@
 
 #[allow(dead_code)]
 pub mod root;
+pub mod zone;
 
 use std::sync::Arc;
 
@@ -204,6 +205,121 @@ impl Server {
             headers,
             body: body.to_owned(),
         }
+    }
+}
+
+#[allow(dead_code)]
+impl Server {
+    /// Sends `method path_and_query` as is (no signature) with these headers
+    /// (a `host` header among them, or this server's address) and body.
+    pub async fn raw_send(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> RawResponse {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let addr = self.url.trim_start_matches("http://").to_owned();
+        let mut text = format!("{method} {path_and_query} HTTP/1.1\r\n");
+        if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+            text.push_str(&format!("host: {addr}\r\n"));
+        }
+        for (k, v) in headers {
+            text.push_str(&format!("{k}: {v}\r\n"));
+        }
+        text.push_str(&format!(
+            "content-length: {}\r\nconnection: close\r\n\r\n",
+            body.len()
+        ));
+        let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        stream.write_all(text.as_bytes()).await.unwrap();
+        stream.write_all(body).await.unwrap();
+        let mut out = Vec::new();
+        stream.read_to_end(&mut out).await.unwrap();
+        let out = String::from_utf8_lossy(&out).into_owned();
+        let (head, body) = out.split_once("\r\n\r\n").unwrap_or((&out, ""));
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .unwrap()
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        let headers = lines
+            .filter_map(|l| l.split_once(": "))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        RawResponse {
+            status,
+            headers,
+            body: body.to_owned(),
+        }
+    }
+
+    /// An S3 request signed by the SDK's own SigV4 signer with the admin's key
+    /// (`x-amz-content-sha256` = the body's hash unless `headers` set it), to
+    /// `host` (e.g. a virtual-hosted `bucket.localhost:PORT`) or this server.
+    pub async fn raw_s3(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        host: Option<&str>,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> RawResponse {
+        use aws_sigv4::http_request::{
+            PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest,
+            SigningSettings, UriPathNormalizationMode, sign,
+        };
+        use aws_sigv4::sign::v4;
+
+        let identity = Credentials::new(ADMIN_KEY, ADMIN_SECRET, None, None, "raw").into();
+        let mut settings = SigningSettings::default();
+        settings.percent_encoding_mode = PercentEncodingMode::Single;
+        settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
+        let declared = headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("x-amz-content-sha256"))
+            .map(|(_, v)| (*v).to_owned());
+        if declared.is_none() {
+            settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+        }
+        let params = v4::SigningParams::builder()
+            .identity(&identity)
+            .region("us-east-1")
+            .name("s3")
+            .time(std::time::SystemTime::now())
+            .settings(settings)
+            .build()
+            .unwrap()
+            .into();
+        let addr = self.url.trim_start_matches("http://").to_owned();
+        let shown_host = host.unwrap_or(&addr).to_owned();
+        let url = format!("http://{shown_host}{path_and_query}");
+        let mut all: Vec<(&str, &str)> = vec![("host", shown_host.as_str())];
+        all.extend_from_slice(headers);
+        let signable_body = match &declared {
+            Some(h) => SignableBody::Precomputed(h.clone()),
+            None => SignableBody::Bytes(body),
+        };
+        let signable =
+            SignableRequest::new(method, &url, all.iter().copied(), signable_body).unwrap();
+        let (instructions, _) = sign(signable, &params).unwrap().into_parts();
+        let mut req = http::Request::builder().method(method).uri(&url);
+        for (k, v) in &all {
+            req = req.header(*k, *v);
+        }
+        let mut req = req.body(()).unwrap();
+        instructions.apply_to_request_http1x(&mut req);
+        let sent: Vec<(String, String)> = req
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap().to_owned()))
+            .collect();
+        self.raw_send(method, path_and_query, &sent, body).await
     }
 }
 

@@ -1,0 +1,261 @@
+//! Multipart uploads: create, upload parts (each a blob), complete (the parts
+//! concatenated into one object, ETag `md5(md5s)-N`), abort.
+
+use md5::{Digest, Md5};
+
+use super::model::{Object, Part, Upload};
+use super::{PutObject, authorize, err, err_with, hex, no_such_bucket, snapshot};
+use crate::authz::Caller;
+use crate::error::CoreError;
+use crate::model::{Change, Record, table};
+use crate::service::Service;
+
+/// The smallest part other than the last (5 MiB).
+pub const MIN_PART_SIZE: u64 = 5 * 1024 * 1024;
+
+fn no_such_upload(id: &str) -> CoreError {
+    err_with(
+        "NoSuchUpload",
+        404,
+        "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
+        vec![("UploadId", id.to_owned())],
+    )
+}
+
+fn upload_of(svc: &Service, bucket: &str, key: &str, id: &str) -> Result<Upload, CoreError> {
+    svc.read()
+        .s3
+        .uploads
+        .get(id)
+        .filter(|u| u.bucket == bucket && u.key == key)
+        .cloned()
+        .ok_or_else(|| no_such_upload(id))
+}
+
+/// `CreateMultipartUpload` (`s3:PutObject`): the upload id.
+pub fn create(
+    svc: &Service,
+    caller: &Caller,
+    bucket: &str,
+    key: &str,
+    input: PutObject,
+) -> Result<String, CoreError> {
+    let snap = snapshot(svc, bucket)?;
+    authorize(svc, caller, "s3:PutObject", &snap, Some(key), &[])?;
+    let upload = Upload {
+        id: crate::ids::unique_id("MPU"),
+        bucket: bucket.to_owned(),
+        key: key.to_owned(),
+        initiator: caller.account.clone(),
+        initiated: svc.now(),
+        content_type: input
+            .content_type
+            .unwrap_or_else(|| "binary/octet-stream".to_owned()),
+        headers: input.headers,
+        metadata: input.metadata,
+        parts: Default::default(),
+    };
+    let id = upload.id.clone();
+    svc.mutate(|state| {
+        if !state.s3.buckets.contains_key(bucket) {
+            return Err(no_such_bucket(bucket));
+        }
+        Ok(((), vec![Change::Put(Record::S3Upload(upload))]))
+    })?;
+    Ok(id)
+}
+
+/// `UploadPart` (`s3:PutObject`): the part's ETag.
+pub fn upload_part(
+    svc: &Service,
+    caller: &Caller,
+    bucket: &str,
+    key: &str,
+    id: &str,
+    number: u32,
+    body: Vec<u8>,
+) -> Result<String, CoreError> {
+    let snap = snapshot(svc, bucket)?;
+    authorize(svc, caller, "s3:PutObject", &snap, Some(key), &[])?;
+    if !(1..=10_000).contains(&number) {
+        return Err(err(
+            "InvalidArgument",
+            400,
+            "Part number must be an integer between 1 and 10000, inclusive",
+        ));
+    }
+    upload_of(svc, bucket, key, id)?;
+    let max = svc.s3_max_object_size();
+    if body.len() > max {
+        return Err(err(
+            "EntityTooLarge",
+            400,
+            "Your proposed upload exceeds the maximum allowed size",
+        ));
+    }
+    let part = Part {
+        etag: format!("\"{}\"", hex(&Md5::digest(&body))),
+        size: body.len() as u64,
+        blob: crate::ids::unique_id("S3PART"),
+        last_modified: svc.now(),
+    };
+    let etag = part.etag.clone();
+    svc.mutate(move |state| {
+        let mut upload = state
+            .s3
+            .uploads
+            .get(id)
+            .cloned()
+            .ok_or_else(|| no_such_upload(id))?;
+        let mut changes = Vec::with_capacity(3);
+        if let Some(old) = upload.parts.get(&number) {
+            changes.push(Change::DeleteBlob {
+                key: old.blob.clone(),
+            });
+        }
+        changes.push(Change::PutBlob {
+            key: part.blob.clone(),
+            value: body,
+        });
+        upload.parts.insert(number, part);
+        changes.push(Change::Put(Record::S3Upload(upload)));
+        Ok(((), changes))
+    })?;
+    Ok(etag)
+}
+
+fn invalid_part() -> CoreError {
+    err(
+        "InvalidPart",
+        400,
+        "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+    )
+}
+
+/// `CompleteMultipartUpload` (`s3:PutObject`) with the client's list of
+/// `(part number, ETag)`: the new object.
+pub fn complete(
+    svc: &Service,
+    caller: &Caller,
+    bucket: &str,
+    key: &str,
+    id: &str,
+    parts: &[(u32, String)],
+) -> Result<Object, CoreError> {
+    let snap = snapshot(svc, bucket)?;
+    authorize(svc, caller, "s3:PutObject", &snap, Some(key), &[])?;
+    let upload = upload_of(svc, bucket, key, id)?;
+    if parts.is_empty() {
+        return Err(err(
+            "MalformedXML",
+            400,
+            "The XML you provided was not well-formed or did not validate against our published schema",
+        ));
+    }
+    if parts.windows(2).any(|w| matches!(w, [a, b] if a.0 >= b.0)) {
+        return Err(err(
+            "InvalidPartOrder",
+            400,
+            "The list of parts was not in ascending order. Parts must be ordered by part number.",
+        ));
+    }
+    let mut chosen = Vec::with_capacity(parts.len());
+    for (i, (n, etag)) in parts.iter().enumerate() {
+        let p = upload.parts.get(n).ok_or_else(invalid_part)?;
+        if p.etag.trim_matches('"') != etag.trim().trim_matches('"') {
+            return Err(invalid_part());
+        }
+        if i + 1 < parts.len() && p.size < MIN_PART_SIZE {
+            return Err(err_with(
+                "EntityTooSmall",
+                400,
+                "Your proposed upload is smaller than the minimum allowed object size.",
+                vec![("PartNumber", n.to_string())],
+            ));
+        }
+        chosen.push(p.clone());
+    }
+    let total: u64 = chosen.iter().map(|p| p.size).sum();
+    let max = svc.s3_max_object_size();
+    if usize::try_from(total).map_or(true, |t| t > max) {
+        return Err(err(
+            "EntityTooLarge",
+            400,
+            "Your proposed upload exceeds the maximum allowed size",
+        ));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(total).unwrap_or(0));
+    let mut md5s = Vec::with_capacity(chosen.len() * 16);
+    for p in &chosen {
+        let b = svc.get_blob(&p.blob)?.ok_or_else(invalid_part)?;
+        md5s.extend_from_slice(&Md5::digest(&b));
+        bytes.extend_from_slice(&b);
+    }
+    let object = Object {
+        bucket: bucket.to_owned(),
+        key: key.to_owned(),
+        size: total,
+        etag: format!("\"{}-{}\"", hex(&Md5::digest(&md5s)), chosen.len()),
+        content_type: upload.content_type.clone(),
+        headers: upload.headers.clone(),
+        metadata: upload.metadata.clone(),
+        last_modified: svc.now(),
+        writer: caller.account.clone(),
+        blob: crate::ids::unique_id("S3OBJ"),
+    };
+    let result = object.clone();
+    svc.mutate(move |state| {
+        let upload = state.s3.uploads.get(id).ok_or_else(|| no_such_upload(id))?;
+        let mut changes = Vec::new();
+        for p in upload.parts.values() {
+            changes.push(Change::DeleteBlob {
+                key: p.blob.clone(),
+            });
+        }
+        if let Some(old) = state.s3.objects.get(bucket).and_then(|o| o.get(key)) {
+            changes.push(Change::DeleteBlob {
+                key: old.blob.clone(),
+            });
+        }
+        changes.push(Change::PutBlob {
+            key: object.blob.clone(),
+            value: bytes,
+        });
+        changes.push(Change::Put(Record::S3Object(object)));
+        changes.push(Change::Delete(table::S3_UPLOADS, id.to_owned()));
+        Ok(((), changes))
+    })?;
+    Ok(result)
+}
+
+/// `AbortMultipartUpload` (`s3:AbortMultipartUpload`).
+pub fn abort(
+    svc: &Service,
+    caller: &Caller,
+    bucket: &str,
+    key: &str,
+    id: &str,
+) -> Result<(), CoreError> {
+    let snap = snapshot(svc, bucket)?;
+    authorize(
+        svc,
+        caller,
+        "s3:AbortMultipartUpload",
+        &snap,
+        Some(key),
+        &[],
+    )?;
+    upload_of(svc, bucket, key, id)?;
+    svc.mutate(|state| {
+        let upload = state.s3.uploads.get(id).ok_or_else(|| no_such_upload(id))?;
+        let mut changes: Vec<Change> = upload
+            .parts
+            .values()
+            .map(|p| Change::DeleteBlob {
+                key: p.blob.clone(),
+            })
+            .collect();
+        changes.push(Change::Delete(table::S3_UPLOADS, id.to_owned()));
+        Ok(((), changes))
+    })
+}

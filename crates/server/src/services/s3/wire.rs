@@ -1,0 +1,576 @@
+//! S3's REST-XML plumbing: addressing (path and virtual-hosted style), the
+//! aws-chunked body encoding with its chunk signatures and trailing checksums,
+//! the error document, and the few request documents S3 reads.
+
+use axum::body::Body;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, Response, StatusCode, header};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
+use quick_xml::events::Event;
+use rootward_core::CoreError;
+use rootward_sigv4::{ChunkVerifier, SigError};
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+use crate::protocol::xml::Xml;
+
+/// The namespace of S3 result documents.
+pub const NS: &str = "http://s3.amazonaws.com/doc/2006-03-01/";
+
+/// An S3 error on its way to the wire, with the extra elements of `<Error>`.
+#[derive(Debug, Clone)]
+pub struct S3Fail {
+    /// Code.
+    pub code: String,
+    /// HTTP status.
+    pub status: u16,
+    /// Message.
+    pub message: String,
+    /// Extra elements.
+    pub details: Vec<(String, String)>,
+}
+
+impl S3Fail {
+    /// A failure without extra elements.
+    pub fn new(code: &str, status: u16, message: impl Into<String>) -> S3Fail {
+        S3Fail {
+            code: code.to_owned(),
+            status,
+            message: message.into(),
+            details: Vec::new(),
+        }
+    }
+}
+
+impl From<CoreError> for S3Fail {
+    fn from(e: CoreError) -> S3Fail {
+        match e {
+            CoreError::S3(e) => S3Fail {
+                code: e.code.to_owned(),
+                status: e.status,
+                message: e.message,
+                details: e
+                    .details
+                    .into_iter()
+                    .map(|(k, v)| (k.to_owned(), v))
+                    .collect(),
+            },
+            CoreError::AccessDenied(m) => S3Fail::new("AccessDenied", 403, m),
+            CoreError::Internal(detail) => {
+                tracing::error!(%detail, "internal failure");
+                internal()
+            }
+            other => S3Fail::new("InvalidArgument", 400, other.to_string()),
+        }
+    }
+}
+
+/// `InternalError`, without detail.
+pub fn internal() -> S3Fail {
+    S3Fail::new(
+        "InternalError",
+        500,
+        "We encountered an internal error. Please try again.",
+    )
+}
+
+/// `NotImplemented`.
+pub fn not_implemented() -> S3Fail {
+    S3Fail::new(
+        "NotImplemented",
+        501,
+        "A header or query you provided implies functionality that is not implemented.",
+    )
+}
+
+/// `x-amz-id-2` for a request id.
+pub fn host_id(request_id: &str) -> String {
+    B64.encode(Sha256::digest(format!("rootward/{request_id}")))
+}
+
+/// A response with S3's request-id headers.
+pub fn response(status: u16, request_id: &str, body: Body) -> Response<Body> {
+    let mut r = Response::new(body);
+    *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let h = r.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        h.insert("x-amz-request-id", v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&host_id(request_id)) {
+        h.insert("x-amz-id-2", v);
+    }
+    r
+}
+
+/// Adds a header when the value is valid.
+pub fn set_header(r: &mut Response<Body>, name: &str, value: &str) {
+    if let (Ok(n), Ok(v)) = (
+        header::HeaderName::from_bytes(name.as_bytes()),
+        HeaderValue::from_str(value),
+    ) {
+        r.headers_mut().insert(n, v);
+    }
+}
+
+/// An XML success document.
+pub fn xml_ok(request_id: &str, x: Xml) -> Response<Body> {
+    let mut body = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    body.push_str(&x.finish());
+    let mut r = response(200, request_id, Body::from(body));
+    set_header(&mut r, "content-type", "application/xml");
+    r
+}
+
+/// The error document (no body for `HEAD`).
+pub fn error_response(
+    e: &S3Fail,
+    resource: Option<&str>,
+    request_id: &str,
+    head: bool,
+) -> Response<Body> {
+    if head {
+        return response(e.status, request_id, Body::empty());
+    }
+    let mut x = Xml::new();
+    x.open("Error")
+        .elem("Code", &e.code)
+        .elem("Message", &e.message);
+    for (k, v) in &e.details {
+        x.elem(k, v);
+    }
+    x.opt("Resource", resource)
+        .elem("RequestId", request_id)
+        .elem("HostId", &host_id(request_id))
+        .close("Error");
+    let mut body = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    body.push_str(&x.finish());
+    let mut r = response(e.status, request_id, Body::from(body));
+    set_header(&mut r, "content-type", "application/xml");
+    r
+}
+
+/// An authentication failure (the query-protocol code of `auth.rs`) in S3's
+/// words (spec 07 §7.9).
+pub fn auth_error(query_code: &str, message: String) -> ApiError {
+    match query_code {
+        "MissingAuthenticationToken" | "AccessDenied" => {
+            ApiError::new("AccessDenied", 403, "Access Denied")
+        }
+        "IncompleteSignature" => ApiError::new("AuthorizationHeaderMalformed", 400, message),
+        "InvalidClientTokenId" => ApiError::new(
+            "InvalidAccessKeyId",
+            403,
+            "The AWS Access Key Id you provided does not exist in our records.",
+        ),
+        "ExpiredToken" => ApiError::new("ExpiredToken", 400, "The provided token has expired."),
+        "SignatureDoesNotMatch" => ApiError::new("SignatureDoesNotMatch", 403, MISMATCH),
+        other => ApiError::new(other, 403, message),
+    }
+}
+
+/// A session key whose token is missing or wrong.
+pub fn invalid_token() -> ApiError {
+    ApiError::new(
+        "InvalidToken",
+        400,
+        "The provided token is malformed or otherwise invalid.",
+    )
+}
+
+const MISMATCH: &str = "The request signature we calculated does not match the signature you provided. Check your key and signing method.";
+
+/// A signature verification failure in S3's words (spec 07 §7.9).
+pub fn sig_error(e: &SigError) -> ApiError {
+    match e {
+        SigError::SignatureMismatch { .. } => ApiError::new("SignatureDoesNotMatch", 403, MISMATCH),
+        SigError::Skewed { .. } => ApiError::new(
+            "RequestTimeTooSkewed",
+            403,
+            "The difference between the request time and the current time is too large.",
+        ),
+        SigError::PresignedExpired => ApiError::new("AccessDenied", 403, "Request has expired"),
+        SigError::ContentSha256Mismatch => ApiError::new(
+            "XAmzContentSHA256Mismatch",
+            400,
+            "The provided 'x-amz-content-sha256' header does not match what was computed.",
+        ),
+        SigError::InvalidContentSha256(_) => ApiError::new(
+            "InvalidArgument",
+            400,
+            "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER or a valid sha256 value.",
+        ),
+        SigError::MissingContentSha256 => ApiError::new(
+            "InvalidRequest",
+            400,
+            "Missing required header for this request: x-amz-content-sha256",
+        ),
+        SigError::HeadersNotSigned(_) => ApiError::new(
+            "AccessDenied",
+            403,
+            "There were headers present in the request which were not signed",
+        ),
+        SigError::PayloadHashRequired => ApiError::internal(),
+        other => ApiError::new("AuthorizationHeaderMalformed", 400, other.to_string()),
+    }
+}
+
+/// Whether a request that is not (or not yet known to be) signed looks like
+/// S3: its errors must then be S3-shaped.
+pub fn looks_like_s3(parts: &Parts) -> bool {
+    let h = |n: &str| parts.headers.get(n).and_then(|v| v.to_str().ok());
+    if h("x-amz-target").is_some() {
+        return false;
+    }
+    let query = parts.uri.query().unwrap_or("");
+    if h("x-amz-content-sha256").is_some() || query.contains("%2Fs3%2Faws4_request") {
+        return true;
+    }
+    let host = h("host").unwrap_or("");
+    let host = host.split(':').next().unwrap_or(host);
+    if host == "s3.amazonaws.com"
+        || host.starts_with("s3.")
+        || host.contains(".s3.")
+        || host.ends_with(".localhost")
+    {
+        return true;
+    }
+    if parts.method == Method::POST {
+        return parts.uri.path() != "/";
+    }
+    parts.uri.path() != "/" || !query.contains("Action=")
+}
+
+/// Bucket and key of a request, from the `Host` header (virtual-hosted style:
+/// `BUCKET.s3[.REGION].amazonaws.com`, `BUCKET.localhost`) or the path.
+pub fn address(parts: &Parts) -> Result<(Option<String>, Option<String>), S3Fail> {
+    let host = parts
+        .headers
+        .get("host")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
+    let path = percent_decode(parts.uri.path())
+        .ok_or_else(|| S3Fail::new("InvalidURI", 400, "Couldn't parse the specified URI."))?;
+    let path = path.strip_prefix('/').unwrap_or(&path);
+    if let Some(bucket) = virtual_host_bucket(&host) {
+        let key = (!path.is_empty()).then(|| path.to_owned());
+        return Ok((Some(bucket), key));
+    }
+    if path.is_empty() {
+        return Ok((None, None));
+    }
+    match path.split_once('/') {
+        Some((b, k)) if !k.is_empty() => Ok((Some(b.to_owned()), Some(k.to_owned()))),
+        Some((b, _)) => Ok((Some(b.to_owned()), None)),
+        None => Ok((Some(path.to_owned()), None)),
+    }
+}
+
+fn virtual_host_bucket(host: &str) -> Option<String> {
+    if let Some(b) = host.strip_suffix(".localhost") {
+        return (!b.is_empty()).then(|| b.to_owned());
+    }
+    let rest = host.strip_suffix(".amazonaws.com")?;
+    let i = rest.rfind(".s3")?;
+    let (bucket, tail) = rest.split_at(i);
+    let tail = tail.strip_prefix(".s3")?;
+    (!bucket.is_empty() && (tail.is_empty() || tail.starts_with('.') || tail.starts_with('-')))
+        .then(|| bucket.to_owned())
+}
+
+/// Percent-decodes a path (`+` stays `+`); `None` when not UTF-8.
+pub fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%'
+            && let Some(h) = bytes.get(i + 1..i + 3)
+            && let Ok(hs) = std::str::from_utf8(h)
+            && let Ok(v) = u8::from_str_radix(hs, 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b);
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Percent-encodes for `encoding-type=url` listings (`/` kept).
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Header value, if valid text.
+pub fn header<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts.headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+fn incomplete() -> S3Fail {
+    S3Fail::new(
+        "IncompleteBody",
+        400,
+        "The request body terminated unexpectedly",
+    )
+}
+
+fn bad_chunk_signature() -> S3Fail {
+    S3Fail::new(
+        "SignatureDoesNotMatch",
+        403,
+        "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+    )
+}
+
+/// The object bytes of a request: the body, or its aws-chunked decoding
+/// (chunk signatures verified with `verifier` for the signed forms), with the
+/// trailing or header `x-amz-checksum-*` checked.
+pub fn payload(
+    parts: &Parts,
+    body: &[u8],
+    verifier: Option<&ChunkVerifier>,
+) -> Result<Vec<u8>, S3Fail> {
+    let sha = header(parts, "x-amz-content-sha256").unwrap_or("");
+    let chunked = sha.starts_with("STREAMING-")
+        || header(parts, "content-encoding").is_some_and(|v| v.contains("aws-chunked"));
+    let (data, trailers) = if chunked {
+        let signed = sha.starts_with("STREAMING-AWS4-HMAC-SHA256-PAYLOAD");
+        let mut v = match (signed, verifier) {
+            (true, Some(v)) => Some(v.clone()),
+            (true, None) => return Err(bad_chunk_signature()),
+            (false, _) => None,
+        };
+        decode_chunked(body, v.as_mut())?
+    } else {
+        (body.to_vec(), Vec::new())
+    };
+    if chunked
+        && let Some(n) = header(parts, "x-amz-decoded-content-length")
+        && n.trim().parse::<usize>().ok() != Some(data.len())
+    {
+        return Err(incomplete());
+    }
+    let mut checksums: Vec<(String, String)> = trailers;
+    for (k, v) in &parts.headers {
+        if k.as_str().starts_with("x-amz-checksum-")
+            && k.as_str() != "x-amz-checksum-type"
+            && let Ok(v) = v.to_str()
+        {
+            checksums.push((k.as_str().to_owned(), v.to_owned()));
+        }
+    }
+    for (name, value) in checksums {
+        let computed = match name.as_str() {
+            "x-amz-checksum-crc32" => B64.encode(crc32fast::hash(&data).to_be_bytes()),
+            "x-amz-checksum-sha256" => B64.encode(Sha256::digest(&data)),
+            _ => continue,
+        };
+        if computed != value.trim() {
+            let algo = name
+                .trim_start_matches("x-amz-checksum-")
+                .to_ascii_uppercase();
+            return Err(S3Fail::new(
+                "BadDigest",
+                400,
+                format!("The {algo} you specified did not match the calculated checksum."),
+            ));
+        }
+    }
+    Ok(data)
+}
+
+/// The next `\r\n`-terminated line at `*pos`.
+fn line<'a>(body: &'a [u8], pos: &mut usize) -> Result<&'a [u8], S3Fail> {
+    let rest = body.get(*pos..).ok_or_else(incomplete)?;
+    let end = rest
+        .windows(2)
+        .position(|w| w == b"\r\n")
+        .ok_or_else(incomplete)?;
+    *pos += end + 2;
+    rest.get(..end).ok_or_else(incomplete)
+}
+
+/// Trailing headers of an aws-chunked body: lower-case name, value.
+pub type Trailers = Vec<(String, String)>;
+
+/// Decodes an aws-chunked body: the data, and the trailing headers.
+pub fn decode_chunked(
+    body: &[u8],
+    mut verifier: Option<&mut ChunkVerifier>,
+) -> Result<(Vec<u8>, Trailers), S3Fail> {
+    let mut pos = 0usize;
+    let mut data = Vec::with_capacity(body.len());
+    loop {
+        let head = std::str::from_utf8(line(body, &mut pos)?).map_err(|_| incomplete())?;
+        let (size, ext) = head.split_once(';').unwrap_or((head, ""));
+        let size = usize::from_str_radix(size.trim(), 16).map_err(|_| incomplete())?;
+        let chunk = body.get(pos..pos + size).ok_or_else(incomplete)?;
+        pos += size;
+        if let Some(v) = verifier.as_deref_mut() {
+            let sig = ext
+                .trim()
+                .strip_prefix("chunk-signature=")
+                .ok_or_else(bad_chunk_signature)?;
+            if !v.chunk(chunk, sig) {
+                return Err(bad_chunk_signature());
+            }
+        }
+        if size == 0 {
+            break;
+        }
+        data.extend_from_slice(chunk);
+        if line(body, &mut pos)? != b"" {
+            return Err(incomplete());
+        }
+    }
+    // Trailing headers, up to an empty line (or the end of the body).
+    let mut trailers = Vec::new();
+    let mut trailer_signature = None;
+    while pos < body.len() {
+        let l = std::str::from_utf8(line(body, &mut pos)?).map_err(|_| incomplete())?;
+        if l.is_empty() {
+            break;
+        }
+        let (k, v) = l.split_once(':').ok_or_else(incomplete)?;
+        let k = k.trim().to_ascii_lowercase();
+        if k == "x-amz-trailer-signature" {
+            trailer_signature = Some(v.trim().to_owned());
+        } else {
+            trailers.push((k, v.trim().to_owned()));
+        }
+    }
+    if let Some(v) = verifier {
+        if let Some(sig) = trailer_signature {
+            let canonical: String = trailers.iter().map(|(k, v)| format!("{k}:{v}\n")).collect();
+            if !v.trailer(canonical.as_bytes(), &sig) {
+                return Err(bad_chunk_signature());
+            }
+        } else if !trailers.is_empty() {
+            return Err(bad_chunk_signature());
+        }
+    }
+    Ok((data, trailers))
+}
+
+/// The text of the first element named `name` in an XML document (`None`
+/// when absent); malformed XML is `MalformedXML`.
+pub fn xml_texts(doc: &[u8], name: &str) -> Result<Vec<String>, S3Fail> {
+    let malformed = || {
+        S3Fail::new(
+            "MalformedXML",
+            400,
+            "The XML you provided was not well-formed or did not validate against our published schema",
+        )
+    };
+    let mut reader = quick_xml::Reader::from_reader(doc);
+    let mut out = Vec::new();
+    let mut inside = false;
+    let mut text = String::new();
+    loop {
+        match reader.read_event().map_err(|_| malformed())? {
+            Event::Start(e) if e.local_name().as_ref() == name.as_bytes() => {
+                inside = true;
+                text.clear();
+            }
+            Event::Empty(e) if e.local_name().as_ref() == name.as_bytes() => {
+                out.push(String::new());
+            }
+            Event::Text(t) if inside => {
+                let t = t.xml_content().map_err(|_| malformed())?;
+                text.push_str(&t);
+            }
+            Event::GeneralRef(r) if inside => {
+                let name = std::str::from_utf8(r.as_ref()).map_err(|_| malformed())?;
+                let resolved = match name {
+                    "amp" => "&".to_owned(),
+                    "lt" => "<".to_owned(),
+                    "gt" => ">".to_owned(),
+                    "quot" => "\"".to_owned(),
+                    "apos" => "'".to_owned(),
+                    n => {
+                        let code = n
+                            .strip_prefix("#x")
+                            .and_then(|h| u32::from_str_radix(h, 16).ok())
+                            .or_else(|| n.strip_prefix('#').and_then(|d| d.parse().ok()))
+                            .and_then(char::from_u32)
+                            .ok_or_else(malformed)?;
+                        code.to_string()
+                    }
+                };
+                text.push_str(&resolved);
+            }
+            Event::CData(t) if inside => {
+                text.push_str(&String::from_utf8_lossy(&t));
+            }
+            Event::End(e) if inside && e.local_name().as_ref() == name.as_bytes() => {
+                inside = false;
+                out.push(std::mem::take(&mut text));
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if inside {
+        return Err(malformed());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    #[test]
+    fn virtual_hosts() {
+        for (host, bucket) in [
+            ("b1.s3.amazonaws.com", Some("b1")),
+            ("my.bucket.s3.us-west-2.amazonaws.com", Some("my.bucket")),
+            ("b1.s3-us-west-2.amazonaws.com", Some("b1")),
+            ("b1.localhost", Some("b1")),
+            ("s3.amazonaws.com", None),
+            ("s3.us-east-1.amazonaws.com", None),
+            ("127.0.0.1", None),
+            ("localhost", None),
+            ("iam.amazonaws.com", None),
+        ] {
+            assert_eq!(virtual_host_bucket(host).as_deref(), bucket, "{host}");
+        }
+    }
+
+    #[test]
+    fn chunked_bodies() {
+        let body = b"5\r\nhello\r\n6\r\n world\r\n0\r\nx-amz-checksum-crc32:DUoRhQ==\r\n\r\n";
+        let (data, trailers) = decode_chunked(body, None).unwrap();
+        assert_eq!(data, b"hello world");
+        assert_eq!(
+            trailers,
+            vec![("x-amz-checksum-crc32".into(), "DUoRhQ==".into())]
+        );
+        let (data, trailers) = decode_chunked(b"3\r\nabc\r\n0\r\n\r\n", None).unwrap();
+        assert_eq!((data.as_slice(), trailers.len()), (&b"abc"[..], 0));
+        for bad in [&b"5\r\nhel"[..], b"zz\r\n", b"3\r\nabcX\r\n0\r\n\r\n", b""] {
+            assert!(decode_chunked(bad, None).is_err());
+        }
+    }
+
+    #[test]
+    fn xml_documents() {
+        let d = br#"<?xml version="1.0"?><Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Object><Key>a&amp;b</Key></Object><Object><Key>c</Key></Object><Quiet>true</Quiet></Delete>"#;
+        assert_eq!(xml_texts(d, "Key").unwrap(), vec!["a&b", "c"]);
+        assert_eq!(xml_texts(d, "Quiet").unwrap(), vec!["true"]);
+        assert!(xml_texts(b"<Delete><Key>x</Delete>", "Key").is_err());
+    }
+}
