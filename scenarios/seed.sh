@@ -100,6 +100,28 @@ open_root IAMAuditRootUserCredentials
 expect_eq "C nothing left" "0 0" \
   "$(in_root aws iam get-account-summary --query 'SummaryMap.[AccountPasswordPresent,AccountAccessKeysPresent]' --output text | tr '\t' ' ')"
 
+# --- Flow E: unlock an S3 bucket -------------------------------------------
+as_member_admin aws s3api create-bucket --bucket locked-bucket >/dev/null && pass "E bucket created"
+echo "precious" > "$WORK/obj.txt"
+as_member_admin aws s3 cp "$WORK/obj.txt" s3://locked-bucket/obj.txt >/dev/null && pass "E object stored"
+as_member_admin aws s3api put-bucket-policy --bucket locked-bucket --policy \
+  '{"Version":"2012-10-17","Statement":[{"Sid":"DenyAll","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::locked-bucket","arn:aws:s3:::locked-bucket/*"]}]}' \
+  && pass "E the bucket is locked by a deny-all policy"
+expect_error "E the member's admin cannot read the policy" AccessDenied as_member_admin aws s3api get-bucket-policy --bucket locked-bucket
+expect_error "E the member's admin cannot read the object" 403 as_member_admin aws s3api head-object --bucket locked-bucket --key obj.txt
+open_root IAMAuditRootUserCredentials
+expect_error "E an audit session cannot unlock" AccessDenied in_root aws s3api delete-bucket-policy --bucket locked-bucket
+open_root S3UnlockBucketPolicy
+expect_eq "E the root session lists the bucket" "locked-bucket" "$(in_root aws s3api list-buckets --query 'Buckets[0].Name' --output text)"
+in_root aws s3api get-bucket-policy --bucket locked-bucket --query Policy --output text | grep -q DenyAll \
+  && pass "E the root session reads the policy" || fail "E the root session reads the policy"
+expect_error "E the root session cannot read objects" 403 in_root aws s3api head-object --bucket locked-bucket --key obj.txt
+in_root aws s3api delete-bucket-policy --bucket locked-bucket && pass "E the root session deletes the policy"
+expect_error "E the policy is gone" NoSuchBucketPolicy in_root aws s3api get-bucket-policy --bucket locked-bucket
+expect_eq "E the object is readable again" "precious" "$(as_member_admin aws s3 cp s3://locked-bucket/obj.txt -)"
+expect_eq "E the unlock is in the member's trail" "Root" \
+  "$(as_member_admin aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventName,AttributeValue=DeleteBucketPolicy --query 'Events[0].CloudTrailEvent' --output text | python3 -c 'import json,sys; print(json.load(sys.stdin)["userIdentity"]["type"])')"
+
 # --- Flow F: unlock an SQS queue -------------------------------------------
 Q=$(as_member_admin aws sqs create-queue --endpoint-url "$AWS_ENDPOINT_URL" --queue-name locked-queue --query QueueUrl --output text)
 as_member_admin aws sqs set-queue-attributes --endpoint-url "$AWS_ENDPOINT_URL" --queue-url "$Q" --attributes \

@@ -180,6 +180,18 @@ fn populate(svc: &Service) {
         )
         .unwrap();
     }
+    // A bucket with a 1 KiB object and a 20-statement policy.
+    rootward_core::s3::create_bucket(svc, &caller, "bench-bucket", None).unwrap();
+    rootward_core::s3::put_object(
+        svc,
+        &caller,
+        "bench-bucket",
+        "one-kib",
+        vec![7u8; 1024],
+        Default::default(),
+    )
+    .unwrap();
+    rootward_core::s3::put_bucket_policy(svc, &caller, "bench-bucket", &bench_policy()).unwrap();
     rootward_core::iam::roles::create_role(
         svc,
         &caller,
@@ -190,6 +202,23 @@ fn populate(svc: &Service) {
         },
     )
     .unwrap();
+}
+
+/// A 20-statement bucket policy (allows and denies with conditions).
+fn bench_policy() -> String {
+    let statements: Vec<String> = (0..20)
+        .map(|i| {
+            format!(
+                r#"{{"Sid":"S{i}","Effect":"{}","Principal":{{"AWS":"arn:aws:iam::1111111111{:02}:root"}},"Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::bench-bucket","arn:aws:s3:::bench-bucket/p{i}/*"],"Condition":{{"IpAddress":{{"aws:SourceIp":"10.{i}.0.0/16"}}}}}}"#,
+                if i % 5 == 0 { "Deny" } else { "Allow" },
+                i
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+        statements.join(",")
+    )
 }
 
 fn main() {
@@ -241,6 +270,11 @@ fn main() {
         let base_sts = aws_sdk_sts::Client::new(&config(&base_url));
         let sts = aws_sdk_sts::Client::new(&config(&rootward_url));
         let org = aws_sdk_organizations::Client::new(&config(&rootward_url));
+        let s3 = aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&config(&rootward_url))
+                .force_path_style(true)
+                .build(),
+        );
         let first = org.list_accounts().send().await.unwrap();
         assert_eq!(first.accounts().len(), 20);
         assert!(first.next_token().is_some());
