@@ -149,7 +149,13 @@ pub fn seed(
             .session;
         let root = caller_of(svc, &session.access_key_id)?;
         if with_key {
-            access_keys::create_access_key(svc, &root, None)?;
+            // Printed like the operator's key, so that a rehearsal can show
+            // the old root key stop working once it is deleted.
+            let key = access_keys::create_access_key(svc, &root, None)?;
+            demo.credentials.push(DemoCredentials {
+                label: format!("{name} root user's access key (account {id})"),
+                key,
+            });
         }
         if with_cert {
             signing_certificates::upload_signing_certificate(svc, &root, None, DEMO_CERTIFICATE)?;

@@ -2,9 +2,9 @@
 //! through the AWS SDK for Rust, and the `rootward` binary run against it
 //! with only environment variables (no shared config or credentials file).
 //!
-//! Everything a case needs goes through [`Endpoint`], so that cases based on
-//! `rootward serve --demo` (seeded root credentials, buckets and queues) can
-//! be added by a second constructor beside [`Endpoint::start`].
+//! Everything a case needs goes through [`Endpoint`]: [`Endpoint::start`]
+//! (an empty endpoint), [`Endpoint::demo`] (`rootward serve --demo`, with
+//! seeded root credentials) and [`Endpoint::in_process`].
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -61,6 +61,20 @@ impl From<Output> for Run {
     }
 }
 
+/// What `serve --demo` seeded and printed.
+pub struct Demo {
+    pub breaking_glass: String,
+    pub sandbox: String,
+    pub payments: String,
+    pub data: String,
+    pub web: String,
+    /// `breakglass-alice` in Breaking Glass (the delegated administrator).
+    pub operator: Creds,
+    /// The long-term root access keys of two older accounts.
+    pub payments_root_key: Creds,
+    pub web_root_key: Creds,
+}
+
 /// Credentials a run of the tool uses.
 #[derive(Clone)]
 pub struct Creds {
@@ -81,11 +95,79 @@ impl Creds {
 
 impl Endpoint {
     /// An empty endpoint: management account 111111111111 with user `admin`.
+    pub fn start() -> Endpoint {
+        Endpoint::spawn(&[]).0
+    }
+
+    /// `rootward serve --demo`: the seeded organization, its ids and the
+    /// credentials the server printed.
+    pub fn demo() -> (Endpoint, Demo) {
+        let (ep, lines) = Endpoint::spawn(&["--demo"]);
+        let seeded = lines
+            .iter()
+            .find_map(|l| l.strip_prefix("# demo: organization seeded: "))
+            .unwrap_or_else(|| panic!("no demo line: {lines:?}"));
+        // "Breaking Glass ID (delegated administrator), Sandbox ID, Legacy Payments ID, …"
+        let id_of = |name: &str| {
+            let rest = seeded
+                .split(&format!("{name} "))
+                .nth(1)
+                .unwrap_or_else(|| panic!("{name} not in {seeded}"));
+            rest.chars()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+        };
+        // Each credential: "# demo: LABEL" then "export AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=… …".
+        let mut credentials = Vec::new();
+        for pair in lines.windows(2) {
+            if let (Some(label), Some(export)) = (
+                pair[0].strip_prefix("# demo: "),
+                pair[1].strip_prefix("export "),
+            ) {
+                let field = |name: &str| {
+                    export
+                        .split_whitespace()
+                        .find_map(|w| w.strip_prefix(&format!("{name}=")))
+                        .unwrap()
+                        .to_owned()
+                };
+                credentials.push((
+                    label.to_owned(),
+                    Creds {
+                        key: field("AWS_ACCESS_KEY_ID"),
+                        secret: field("AWS_SECRET_ACCESS_KEY"),
+                        token: None,
+                    },
+                ));
+            }
+        }
+        let creds = |prefix: &str| {
+            credentials
+                .iter()
+                .find(|(l, _)| l.starts_with(prefix))
+                .map(|(_, c)| c.clone())
+                .unwrap_or_else(|| panic!("no `{prefix}` credentials in {lines:?}"))
+        };
+        let demo = Demo {
+            breaking_glass: id_of("Breaking Glass"),
+            sandbox: id_of("Sandbox"),
+            payments: id_of("Legacy Payments"),
+            data: id_of("Legacy Data"),
+            web: id_of("Legacy Web"),
+            operator: creds("Breaking Glass operator"),
+            payments_root_key: creds("Legacy Payments root user's access key"),
+            web_root_key: creds("Legacy Web root user's access key"),
+        };
+        (ep, demo)
+    }
+
+    /// Starts `rootward serve` with `extra` arguments; its stdout lines up to
+    /// `listening on`.
     #[expect(
         clippy::zombie_processes,
         reason = "Drop kills and waits for the child"
     )]
-    pub fn start() -> Endpoint {
+    fn spawn(extra: &[&str]) -> (Endpoint, Vec<String>) {
         let dir = tempfile::tempdir().unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_rootward"))
             .args([
@@ -97,6 +179,7 @@ impl Endpoint {
                 "--data",
             ])
             .arg(dir.path().join("data"))
+            .args(extra)
             .env("ROOTWARD_BOOTSTRAP_ACCESS_KEY_ID", KEY)
             .env("ROOTWARD_BOOTSTRAP_SECRET_ACCESS_KEY", SECRET)
             .stdout(Stdio::piped())
@@ -104,21 +187,28 @@ impl Endpoint {
             .spawn()
             .unwrap();
         let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut lines = Vec::new();
         loop {
             let mut line = String::new();
-            assert!(out.read_line(&mut line).unwrap() > 0, "server exited early");
-            if let Some(url) = line.trim_end().strip_prefix("listening on ") {
+            assert!(
+                out.read_line(&mut line).unwrap() > 0,
+                "server exited early: {lines:?}"
+            );
+            let line = line.trim_end().to_owned();
+            if let Some(url) = line.strip_prefix("listening on ") {
                 let url = url.to_owned();
                 // Keep draining stdout so the server never blocks on it.
                 std::thread::spawn(move || for _ in out.lines() {});
-                return Endpoint {
+                let ep = Endpoint {
                     child: Some(child),
                     svc: None,
                     _stop: None,
                     url,
                     dir,
                 };
+                return (ep, lines);
             }
+            lines.push(line);
         }
     }
 
@@ -282,6 +372,33 @@ impl Endpoint {
             );
         }
         ids
+    }
+
+    /// `POST /_rootward/signin` (the root sign-in page stand-in): the HTTP
+    /// status and the body.
+    pub fn signin(&self, email: &str, password: &str) -> (u16, String) {
+        use std::io::{Read as _, Write as _};
+        let host = self.url.trim_start_matches("http://");
+        let body = serde_json::json!({"email": email, "password": password}).to_string();
+        let mut conn = std::net::TcpStream::connect(host).unwrap();
+        write!(
+            conn,
+            "POST /_rootward/signin HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut answer = String::new();
+        conn.read_to_string(&mut answer).unwrap();
+        let status = answer
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("not HTTP: {answer}"));
+        let body = answer
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_owned())
+            .unwrap_or_default();
+        (status, body)
     }
 
     /// Credentials of `OrganizationAccountAccessRole` in `account`.

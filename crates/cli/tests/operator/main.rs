@@ -1,11 +1,9 @@
 //! The operator commands as processes against a real `rootward serve`:
-//! JSON output, exit codes, failures reported with their AWS error codes.
-//!
-//! Not covered yet (the endpoint lacks them today): root access keys,
-//! signing certificates and MFA devices (no public API creates them; they
-//! come with the sign-in stand-ins and `serve --demo`), and unlock-bucket /
-//! unlock-queue end to end (S3 and SQS land in parallel branches; their
-//! backup and validation logic is unit-tested in `src/commands/unlock.rs`).
+//! JSON output, exit codes, failures reported with their AWS error codes;
+//! `unlock-bucket` / `unlock-queue` against the endpoint's S3 and SQS
+//! (`unlock.rs`), and the whole audit/delete cycle on `serve --demo`
+//! (`demo.rs`), whose older accounts have root passwords, MFA, access keys
+//! and a signing certificate.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -14,6 +12,8 @@
     missing_docs
 )]
 
+mod demo;
 mod fixture;
 mod flows;
 mod throttle;
+mod unlock;
