@@ -340,6 +340,50 @@ fn main() {
                 &s,
                 b.rps,
             );
+            let c = s3.clone();
+            let s = measure(
+                move || {
+                    let c = c.clone();
+                    async move {
+                        match c
+                            .get_object()
+                            .bucket("bench-bucket")
+                            .key("one-kib")
+                            .send()
+                            .await
+                        {
+                            Ok(o) => o.body.collect().await.is_ok(),
+                            Err(_) => false,
+                        }
+                    }
+                },
+                conns,
+                window,
+            )
+            .await;
+            report("rootward: s3:GetObject (1 KiB)", conns, &s, b.rps);
+            let c = s3.clone();
+            let s = measure(
+                move || {
+                    let c = c.clone();
+                    async move {
+                        c.get_bucket_policy()
+                            .bucket("bench-bucket")
+                            .send()
+                            .await
+                            .is_ok()
+                    }
+                },
+                conns,
+                window,
+            )
+            .await;
+            report(
+                "rootward: s3:GetBucketPolicy (20 statements)",
+                conns,
+                &s,
+                b.rps,
+            );
         }
     });
 }
