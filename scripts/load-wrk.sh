@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Server-side load figures with a light client: wrk (Debian package `wrk`)
-# replays one presigned sts:GetCallerIdentity URL (SigV4 query form, verified
+# replays one presigned sts:GetCallerIdentity URL (SigV4 query form, POST as
+# botocore presigns query-protocol calls, verified
 # in full on every request, and recorded in the trail) against the release
 # `rootward serve`, beside the health check of the same server (the same
 # axum stack with no SigV4) as the baseline. The SDK-driven benchmark
@@ -29,8 +30,10 @@ sts = boto3.client("sts", endpoint_url=sys.argv[1], region_name="us-east-1")
 print(sts.generate_presigned_url("get_caller_identity", ExpiresIn=900))
 PY
 )
-curl -sf "$SIGNED" | grep -q '<Arn>arn:aws:iam::111111111111:user/admin</Arn>' || { echo "presigned call failed"; exit 1; }
-run() { wrk -t2 -c"$CONNS" -d"${SECS}s" --latency "$1" | awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Non-2xx/ {bad=$4} END {printf "%10s req/s  p50 %8s  p99 %8s  non-2xx %s\n", rps, p50, p99, (bad==""?0:bad)}'; }
+# botocore presigns query-protocol operations for POST (spec 07 §7.3).
+curl -sf -X POST "$SIGNED" | grep -q '<Arn>arn:aws:iam::111111111111:user/admin</Arn>' || { echo "presigned call failed"; exit 1; }
+printf 'wrk.method = "POST"\n' >"$WORK/post.lua"
+run() { wrk -t1 -c"$CONNS" -d"${SECS}s" --latency ${2:+-s "$2"} "$1" | awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Non-2xx/ {bad=$4} END {printf "%10s req/s  p50 %8s  p99 %8s  non-2xx %s\n", rps, p50, p99, (bad==""?0:bad)}'; }
 echo "wrk, $CONNS connections, ${SECS}s each, release build, same run:"
 printf "%-44s" "baseline: GET /_rootward/health (no SigV4)"; run "$URL/_rootward/health"
-printf "%-44s" "rootward: presigned sts:GetCallerIdentity"; run "$SIGNED"
+printf "%-44s" "rootward: presigned sts:GetCallerIdentity"; run "$SIGNED" "$WORK/post.lua"
