@@ -176,11 +176,14 @@ fn dispatch(
                 _ => services::iam::call(&op, &ctx, &params),
             };
             let global = authn.service == "iam" || authn.global_endpoint;
+            let resources =
+                trail::resources_from_query(&authn.service, &authn.caller.account, params.iter());
             record(
                 &ctx,
                 &authn.service,
                 &op,
                 global,
+                resources,
                 trail::from_query(params.iter()),
                 result.as_ref().err(),
                 request_id,
@@ -228,12 +231,20 @@ fn dispatch(
                 ),
             };
             if !op.is_empty() {
+                let request = trail::from_json(body);
+                let resources = match request.get("queueUrl").and_then(|v| v.as_str()) {
+                    Some(url) if authn.service == "sqs" => {
+                        vec![("AWS::SQS::Queue".to_owned(), url.to_owned())]
+                    }
+                    _ => Vec::new(),
+                };
                 record(
                     &ctx,
                     &authn.service,
                     op,
                     authn.service == "organizations",
-                    trail::from_json(body),
+                    resources,
+                    request,
                     result.as_ref().err(),
                     request_id,
                     host,
@@ -258,6 +269,7 @@ fn record(
     service: &str,
     operation: &str,
     global: bool,
+    resources: Vec<(String, String)>,
     request: serde_json::Value,
     error: Option<&ApiError>,
     request_id: &str,
@@ -273,7 +285,7 @@ fn record(
         response,
         error: error.map(|e| (e.code.as_str(), e.message.as_str())),
         request_id,
-        resources: Vec::new(),
+        resources,
         host,
     });
 }

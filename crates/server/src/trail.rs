@@ -90,6 +90,36 @@ pub fn from_json(body: &[u8]) -> Value {
     }
 }
 
+/// The `resources` of a query-protocol call, from the parameters that name
+/// them (IAM users, groups, roles and policies; STS roles; SQS queues).
+pub fn resources_from_query<'a>(
+    service: &str,
+    account: &str,
+    params: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (k, v) in params {
+        let r = match (service, k) {
+            ("iam", "UserName") => ("AWS::IAM::User", format!("arn:aws:iam::{account}:user/{v}")),
+            ("iam", "GroupName") => (
+                "AWS::IAM::Group",
+                format!("arn:aws:iam::{account}:group/{v}"),
+            ),
+            ("iam", "RoleName") => ("AWS::IAM::Role", format!("arn:aws:iam::{account}:role/{v}")),
+            ("iam", "PolicyArn") => ("AWS::IAM::Policy", v.to_owned()),
+            ("iam", "AccessKeyId") | ("sts", "AccessKeyId") => {
+                ("AWS::IAM::AccessKey", v.to_owned())
+            }
+            ("sts", "RoleArn") => ("AWS::IAM::Role", v.to_owned()),
+            ("sqs", "QueueUrl") => ("AWS::SQS::Queue", v.to_owned()),
+            _ => continue,
+        };
+        out.push((r.0.to_owned(), r.1));
+    }
+    out.sort();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,5 +144,28 @@ mod tests {
         let j = from_json(br#"{"ServicePrincipal":"iam.amazonaws.com","NewPassword":"x"}"#);
         assert_eq!(j["servicePrincipal"], "iam.amazonaws.com");
         assert_eq!(j["newPassword"], HIDDEN);
+        let r = resources_from_query(
+            "iam",
+            "111111111111",
+            [
+                ("UserName", "bob"),
+                ("PolicyArn", "arn:aws:iam::aws:policy/X"),
+                ("Path", "/"),
+            ]
+            .into_iter(),
+        );
+        assert_eq!(
+            r,
+            vec![
+                (
+                    "AWS::IAM::Policy".to_owned(),
+                    "arn:aws:iam::aws:policy/X".to_owned()
+                ),
+                (
+                    "AWS::IAM::User".to_owned(),
+                    "arn:aws:iam::111111111111:user/bob".to_owned()
+                ),
+            ]
+        );
     }
 }

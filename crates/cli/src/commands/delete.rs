@@ -110,11 +110,21 @@ async fn delete_all(
             {
                 Ok(_) => d.mfa_devices_deleted.push(serial.clone()),
                 // Deactivated is enough to stop its use; report, don't fail.
-                Err(e) => eprintln!(
-                    "rootward: {}: virtual MFA device {serial} deactivated but not deleted: {}",
-                    session.account(),
-                    sdk(e)
-                ),
+                // The delete task's policy denies this call for device ARNs
+                // (they are not the root ARN; spec 05 §5.4), so say that
+                // plainly rather than repeat AWS's long denial.
+                Err(e) => {
+                    let f = sdk(e);
+                    let why = if f.code == "AccessDenied" {
+                        "the delete task does not allow deleting virtual devices; it stays, unassigned".to_owned()
+                    } else {
+                        format!("{}: {}", f.code, f.message)
+                    };
+                    eprintln!(
+                        "rootward: {}: virtual MFA device {serial} deactivated, not deleted ({why})",
+                        session.account()
+                    );
+                }
             }
         }
     }

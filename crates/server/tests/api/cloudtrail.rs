@@ -175,6 +175,22 @@ async fn lookups_filter_page_and_hide_secrets() {
     assert_eq!(e["requestParameters"]["userName"], "u0");
     assert_eq!(e["userIdentity"]["type"], "IAMUser");
     assert_eq!(e["userIdentity"]["userName"], "admin");
+    assert_eq!(e["resources"][0]["type"], "AWS::IAM::User");
+    assert_eq!(
+        e["resources"][0]["ARN"],
+        "arn:aws:iam::111111111111:user/u0"
+    );
+    let users = trail
+        .lookup_events()
+        .lookup_attributes(by(LookupAttributeKey::ResourceType, "AWS::IAM::User"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        users.events().len(),
+        4,
+        "three CreateUser and one CreateLoginProfile"
+    );
 
     // Paging: three CreateUser events, two per page, newest first.
     let first = trail
