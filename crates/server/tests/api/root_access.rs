@@ -746,6 +746,58 @@ async fn flow_g_assume_root_refusals_in_order() {
         "{}",
         r.body
     );
+
+    // Every refusal with its HTTP status (spec 02 §2.3.2): validation 400,
+    // authorization and feature refusals 403.
+    let status = |r: Result<
+        aws_sdk_sts::operation::assume_root::AssumeRootOutput,
+        aws_sdk_sts::error::SdkError<aws_sdk_sts::operation::assume_root::AssumeRootError>,
+    >| {
+        let e = r.unwrap_err();
+        let status = e.raw_response().map(|r| r.status().as_u16());
+        let e = e.into_service_error();
+        (e.code().unwrap_or("").to_owned(), status)
+    };
+    let v = |c: &str| (c.to_owned(), Some(400));
+    let d = |c: &str| (c.to_owned(), Some(403));
+    assert_eq!(
+        status(attempt(&z.member, AUDIT, Some(901)).await),
+        v("ValidationError")
+    );
+    assert_eq!(
+        status(attempt(&z.member, AUDIT, Some(-1)).await),
+        v("ValidationError")
+    );
+    assert_eq!(
+        status(attempt(&z.member, "arn:aws:iam::aws:policy/ReadOnlyAccess", None).await),
+        v("ValidationError")
+    );
+    assert_eq!(
+        status(attempt("arn:aws:iam::222:root", AUDIT, None).await),
+        v("ValidationError")
+    );
+    assert_eq!(
+        status(attempt(ACCOUNT, AUDIT, None).await),
+        d("AccessDenied")
+    );
+    assert_eq!(
+        status(attempt("999999999999", AUDIT, None).await),
+        d("AccessDenied")
+    );
+    assert_eq!(
+        status(attempt(&z.member, S3_UNLOCK, None).await),
+        d("AccessDenied")
+    );
+    assert_eq!(
+        status(
+            root.assume_root()
+                .target_principal(&z.member)
+                .task_policy_arn(task(AUDIT))
+                .send()
+                .await
+        ),
+        d("AccessDenied")
+    );
 }
 
 #[tokio::test]
