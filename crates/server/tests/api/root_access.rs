@@ -9,42 +9,16 @@ use aws_sdk_sts::types::PolicyDescriptorType;
 use rootward_core::model::{AccessKey, KeyOwner, KeyStatus, Record};
 use rootward_core::secret::Secret;
 
+pub(crate) use crate::common::root::{AUDIT, admin_role_in, root_session};
+use crate::common::root::{S3_UNLOCK, created};
 use crate::common::{ACCOUNT, Server};
 
-pub(crate) const AUDIT: &str = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials";
 pub(crate) const DELETE: &str = "arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials";
 const CREATE_PASSWORD: &str = "arn:aws:iam::aws:policy/root-task/IAMCreateRootUserPassword";
-const S3_UNLOCK: &str = "arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy";
 
 pub(crate) struct Zone {
     pub member: String,
     pub delegated: String,
-}
-
-async fn created(org: &aws_sdk_organizations::Client, name: &str) -> String {
-    let out = org
-        .create_account()
-        .email(format!("{name}@example.com"))
-        .account_name(name)
-        .send()
-        .await
-        .unwrap();
-    let id = out
-        .create_account_status()
-        .unwrap()
-        .id()
-        .unwrap()
-        .to_owned();
-    org.describe_create_account_status()
-        .create_account_request_id(id)
-        .send()
-        .await
-        .unwrap()
-        .create_account_status()
-        .unwrap()
-        .account_id()
-        .unwrap()
-        .to_owned()
 }
 
 /// Flow A up to A2: an organization with a member and a future delegated
@@ -82,50 +56,8 @@ pub(crate) async fn enable_everything(s: &Server, z: &Zone) {
         .unwrap();
 }
 
-/// An SDK config for a role session of `OrganizationAccountAccessRole` in `account`.
-pub(crate) async fn admin_role_in(s: &Server, account: &str) -> aws_config::SdkConfig {
-    let out = aws_sdk_sts::Client::new(&s.admin())
-        .assume_role()
-        .role_arn(format!(
-            "arn:aws:iam::{account}:role/OrganizationAccountAccessRole"
-        ))
-        .role_session_name("operator")
-        .send()
-        .await
-        .unwrap();
-    let c = out.credentials().unwrap();
-    s.config(
-        c.access_key_id(),
-        c.secret_access_key(),
-        Some(c.session_token()),
-    )
-}
-
 fn task(arn: &str) -> PolicyDescriptorType {
     PolicyDescriptorType::builder().arn(arn).build()
-}
-
-/// AssumeRoot as `operator`; the root session's SDK config.
-pub(crate) async fn root_session(
-    s: &Server,
-    operator: &aws_config::SdkConfig,
-    target: &str,
-    task_arn: &str,
-) -> aws_config::SdkConfig {
-    let out = aws_sdk_sts::Client::new(operator)
-        .assume_root()
-        .target_principal(target)
-        .task_policy_arn(task(task_arn))
-        .send()
-        .await
-        .unwrap();
-    let c = out.credentials().unwrap();
-    assert!(c.access_key_id().starts_with("ASIA"));
-    s.config(
-        c.access_key_id(),
-        c.secret_access_key(),
-        Some(c.session_token()),
-    )
 }
 
 /// Gives a member's root user a long-term access key (AWS makes those only

@@ -10,7 +10,9 @@ use aws_sdk_s3::types::{
 };
 use base64::Engine;
 
-use crate::common::zone::{AUDIT, S3_UNLOCK, admin_role_in, member_with_root_access, root_session};
+use crate::common::root::{
+    AUDIT, S3_UNLOCK, admin_role_in, organization_with_root_sessions, root_session,
+};
 use crate::common::{ACCOUNT, Server};
 
 pub(crate) fn s3(config: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
@@ -568,7 +570,7 @@ async fn buckets_and_objects() {
 #[tokio::test]
 async fn lock_out_and_rescue_with_s3_unlock_bucket_policy() {
     let s = Server::start().await;
-    let member = member_with_root_access(&s).await;
+    let member = organization_with_root_sessions(&s).await;
     let admin = s3(&admin_role_in(&s, &member).await);
 
     admin
@@ -740,7 +742,7 @@ async fn lock_out_and_rescue_with_s3_unlock_bucket_policy() {
 #[tokio::test]
 async fn bucket_policies_grant_cross_account_reads_with_conditions() {
     let s = Server::start().await;
-    let member = member_with_root_access(&s).await;
+    let member = organization_with_root_sessions(&s).await;
     let owner = s3(&admin_role_in(&s, &member).await);
     // The management account's admin user: AdministratorAccess at home.
     let outsider = s3(&s.admin());

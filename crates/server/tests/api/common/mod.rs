@@ -3,7 +3,6 @@
 
 #[allow(dead_code)]
 pub mod root;
-pub mod zone;
 
 use std::sync::Arc;
 

@@ -1,6 +1,6 @@
 //! An organization with centralized root access turned on, a member
-//! account's admin role and AssumeRoot sessions (from `root_access.rs`, for
-//! the service tests that need them).
+//! account's admin role and AssumeRoot sessions, shared by every test that
+//! needs them.
 
 use aws_sdk_sts::types::PolicyDescriptorType;
 
@@ -8,6 +8,7 @@ use super::Server;
 
 pub const AUDIT: &str = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials";
 pub const SQS_UNLOCK: &str = "arn:aws:iam::aws:policy/root-task/SQSUnlockQueuePolicy";
+pub const S3_UNLOCK: &str = "arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy";
 
 /// Creates an account in the caller's organization; its id.
 pub async fn created(org: &aws_sdk_organizations::Client, name: &str) -> String {
@@ -93,6 +94,7 @@ pub async fn root_session(
         .await
         .unwrap();
     let c = out.credentials().unwrap();
+    assert!(c.access_key_id().starts_with("ASIA"));
     s.config(
         c.access_key_id(),
         c.secret_access_key(),
