@@ -6,7 +6,7 @@ use time::{Duration, OffsetDateTime};
 
 use crate::error::SigError;
 use crate::request::RequestParts;
-use crate::uri_encode::query_pairs;
+use crate::uri_encode::query_names;
 use crate::{authorization_header, presigned};
 
 /// The only algorithm verified here.
@@ -158,7 +158,7 @@ pub fn parse(parts: &RequestParts<'_>) -> Result<Option<Auth>, SigError> {
     }
     let mut in_query = false;
     let mut sigv2_query = (false, false);
-    for (name, _) in query_pairs(parts.raw_query) {
+    for name in query_names(parts.raw_query) {
         match name.as_slice() {
             b"X-Amz-Algorithm" | b"X-Amz-Credential" | b"X-Amz-Signature" => in_query = true,
             b"AWSAccessKeyId" => sigv2_query.0 = true,

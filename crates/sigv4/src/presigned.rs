@@ -4,7 +4,7 @@ use crate::amz_date::{format_amz_date, parse_amz_date};
 use crate::auth::{ALGORITHM, Auth, Credential, parse_signed_headers};
 use crate::error::SigError;
 use crate::request::RequestParts;
-use crate::uri_encode::query_param;
+use crate::uri_encode::decode;
 
 /// The longest validity AWS allows, seven days.
 const MAX_EXPIRES: i64 = 604_800;
@@ -12,28 +12,69 @@ const MAX_EXPIRES: i64 = 604_800;
 const MISSING: &str = "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, \
                        X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.";
 
-/// The decoded value of a query parameter; `None` if absent.
-fn param(parts: &RequestParts<'_>, name: &str) -> Result<Option<String>, SigError> {
-    match query_param(parts.raw_query, name) {
-        None => Ok(None),
-        Some(Ok(v)) => Ok(Some(v)),
-        Some(Err(_)) => Err(SigError::Malformed(format!("{name} must be valid UTF-8."))),
+/// The presigned-URL parameters, each the decoded value of its first
+/// occurrence, read in one pass over the query.
+#[derive(Default)]
+struct Params {
+    values: [Option<Result<String, Vec<u8>>>; NAMES.len()],
+}
+
+const NAMES: [&str; 7] = [
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Signature",
+    "X-Amz-Date",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Expires",
+    "X-Amz-Security-Token",
+];
+
+impl Params {
+    fn read(raw_query: &str) -> Params {
+        let mut p = Params::default();
+        for piece in raw_query.split('&').filter(|piece| !piece.is_empty()) {
+            let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
+            let name = decode(name, true);
+            if let Some(slot) = NAMES
+                .iter()
+                .position(|n| n.as_bytes() == name.as_slice())
+                .and_then(|i| p.values.get_mut(i))
+                && slot.is_none()
+            {
+                *slot = Some(String::from_utf8(decode(value, true)).map_err(|e| e.into_bytes()));
+            }
+        }
+        p
+    }
+
+    /// The decoded value of `name` (one of [`NAMES`]); `None` if absent.
+    fn get(&self, name: &str) -> Result<Option<String>, SigError> {
+        match NAMES
+            .iter()
+            .position(|n| *n == name)
+            .and_then(|i| self.values.get(i))
+        {
+            Some(Some(Ok(v))) => Ok(Some(v.clone())),
+            Some(Some(Err(_))) => Err(SigError::Malformed(format!("{name} must be valid UTF-8."))),
+            _ => Ok(None),
+        }
     }
 }
 
 /// Reads the presigned-URL parameters of a request.
 pub(crate) fn parse(parts: &RequestParts<'_>) -> Result<Auth, SigError> {
-    let algorithm = param(parts, "X-Amz-Algorithm")?;
+    let params = Params::read(parts.raw_query);
+    let algorithm = params.get("X-Amz-Algorithm")?;
     if let Some(a) = &algorithm
         && a != ALGORITHM
     {
         return Err(SigError::UnsupportedAlgorithm(a.clone()));
     }
-    let credential = param(parts, "X-Amz-Credential")?;
-    let signature = param(parts, "X-Amz-Signature")?;
-    let date = param(parts, "X-Amz-Date")?;
-    let signed_headers = param(parts, "X-Amz-SignedHeaders")?;
-    let expires = param(parts, "X-Amz-Expires")?;
+    let credential = params.get("X-Amz-Credential")?;
+    let signature = params.get("X-Amz-Signature")?;
+    let date = params.get("X-Amz-Date")?;
+    let signed_headers = params.get("X-Amz-SignedHeaders")?;
+    let expires = params.get("X-Amz-Expires")?;
     let (
         Some(_),
         Some(credential),
@@ -60,7 +101,7 @@ pub(crate) fn parse(parts: &RequestParts<'_>) -> Result<Auth, SigError> {
     })?;
     let expires = parse_expires(&expires)?;
     let credential = Credential::parse(&credential)?;
-    let security_token = match param(parts, "X-Amz-Security-Token")? {
+    let security_token = match params.get("X-Amz-Security-Token")? {
         Some(t) => Some(t),
         None => parts
             .header("x-amz-security-token")

@@ -92,12 +92,13 @@ pub(crate) fn query_pairs(raw_query: &str) -> impl Iterator<Item = (Vec<u8>, Vec
         })
 }
 
-/// The decoded value of the first query parameter called exactly `name`.
-/// `Some(Err(bytes))` when the value is not UTF-8.
-pub(crate) fn query_param(raw_query: &str, name: &str) -> Option<Result<String, Vec<u8>>> {
-    query_pairs(raw_query)
-        .find(|(n, _)| n.as_slice() == name.as_bytes())
-        .map(|(_, v)| String::from_utf8(v).map_err(|e| e.into_bytes()))
+/// The decoded names of the query parameters, in received order (values are
+/// not decoded).
+pub(crate) fn query_names(raw_query: &str) -> impl Iterator<Item = Vec<u8>> + '_ {
+    raw_query
+        .split('&')
+        .filter(|piece| !piece.is_empty())
+        .map(|piece| decode(piece.split_once('=').map_or(piece, |(n, _)| n), true))
 }
 
 #[cfg(test)]
