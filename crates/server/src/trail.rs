@@ -37,7 +37,13 @@ fn lower_camel(s: &str) -> String {
 pub fn from_query<'a>(params: impl Iterator<Item = (&'a str, &'a str)>) -> Value {
     let mut root = Map::new();
     let mut sorted: Vec<(&str, &str)> = params
-        .filter(|(k, _)| *k != "Action" && *k != "Version")
+        // The SigV4 parameters of a presigned request are authentication, not
+        // request parameters.
+        .filter(|(k, _)| {
+            *k != "Action"
+                && *k != "Version"
+                && !k.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("x-amz-"))
+        })
         .collect();
     sorted.sort();
     for (key, value) in sorted {
@@ -141,6 +147,19 @@ mod tests {
         assert_eq!(v["password"], HIDDEN);
         assert!(v.get("action").is_none());
         assert!(!v.to_string().contains("hunter2"));
+        let presigned = from_query(
+            [
+                ("Action", "GetCallerIdentity"),
+                ("X-Amz-Signature", "abc"),
+                ("x-amz-security-token", "t"),
+                (
+                    "X-Amz-Credential",
+                    "AKIA/20261123/us-east-1/sts/aws4_request",
+                ),
+            ]
+            .into_iter(),
+        );
+        assert_eq!(presigned, serde_json::json!({}));
         let j = from_json(br#"{"ServicePrincipal":"iam.amazonaws.com","NewPassword":"x"}"#);
         assert_eq!(j["servicePrincipal"], "iam.amazonaws.com");
         assert_eq!(j["newPassword"], HIDDEN);

@@ -34,8 +34,9 @@ impl SqliteTrail {
         conn.execute_batch(
             "PRAGMA journal_mode=WAL;
              PRAGMA synchronous=NORMAL;
+             PRAGMA cache_size=-16384;
              CREATE TABLE IF NOT EXISTS events (
-                 seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+                 seq        INTEGER PRIMARY KEY,
                  id         TEXT NOT NULL UNIQUE,
                  account    TEXT NOT NULL,
                  region     TEXT NOT NULL,
@@ -150,9 +151,20 @@ impl TrailStore for SqliteTrail {
     }
 
     fn purge(&self, before: OffsetDateTime) -> Result<(), StoreError> {
+        // Events are stored in time order (give or take the milliseconds
+        // between calls racing to be recorded), so the expired ones are the
+        // oldest rows: walk the rowid from its start to the first event young
+        // enough to keep, instead of scanning the whole history.
         self.conn
             .lock()
-            .execute("DELETE FROM events WHERE time < ?1", params![nanos(before)])
+            .execute(
+                "DELETE FROM events
+                 WHERE seq < COALESCE(
+                         (SELECT seq FROM events WHERE time >= ?1 ORDER BY seq LIMIT 1),
+                         (SELECT MAX(seq) + 1 FROM events))
+                   AND time < ?1",
+                params![nanos(before)],
+            )
             .map(|_| ())
             .map_err(err)
     }
@@ -226,5 +238,16 @@ mod tests {
         t.purge(OffsetDateTime::from_unix_timestamp(25).unwrap())
             .unwrap();
         assert_eq!(ids(t.lookup(&q(None)).unwrap()), ["c"]);
+        // The purge walks from the oldest row to the first one to keep: a
+        // younger event is never dropped, and an old one stored after it waits
+        // for a later purge.
+        t.append(&[ev("d", 40, "GetUser"), ev("e", 5, "GetUser")])
+            .unwrap();
+        t.purge(OffsetDateTime::from_unix_timestamp(35).unwrap())
+            .unwrap();
+        assert_eq!(ids(t.lookup(&q(None)).unwrap()), ["d", "e"]);
+        t.purge(OffsetDateTime::from_unix_timestamp(50).unwrap())
+            .unwrap();
+        assert!(t.lookup(&q(None)).unwrap().is_empty());
     }
 }
