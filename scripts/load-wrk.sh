@@ -8,14 +8,23 @@
 # (`cargo bench -p rootward-server --bench load`) measures whole calls, but
 # there the SDK client takes most of the two cores.
 #
-#   bash scripts/load-wrk.sh [SECONDS] [CONNECTIONS]
+# wrk is closed-loop: it sends the next request as soon as one is answered, so
+# it always saturates the machine and its p99 is that of a saturated machine.
+# The latency aim is also measured open-loop, at a fixed RATE, with
+# `crates/server/examples/open_loop.rs` (latency counted from when each
+# request was due, as wrk2 does), against the same two targets.
+#
+#   bash scripts/load-wrk.sh [SECONDS] [CONNECTIONS] [RATE]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-10}
 CONNS=${2:-16}
+RATE=${3:-20000}
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 2; }
 BIN=${ROOTWARD_BIN:-target/release/rootward}
 [ -x "$BIN" ] || cargo build --release --locked -p rootward --bin rootward
+OPEN=target/release/examples/open_loop
+[ -x "$OPEN" ] || cargo build --release --locked -p rootward-server --example open_loop
 WORK=$(mktemp -d)
 trap 'kill "$PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 export ROOTWARD_BOOTSTRAP_ACCESS_KEY_ID=AKIALOADWRK000000001 ROOTWARD_BOOTSTRAP_SECRET_ACCESS_KEY=loadWrkSecret000000000000000000000000000
@@ -37,3 +46,6 @@ run() { wrk -t1 -c"$CONNS" -d"${SECS}s" --latency ${2:+-s "$2"} "$1" | awk '/Req
 echo "wrk, $CONNS connections, ${SECS}s each, release build, same run:"
 printf "%-44s" "baseline: GET /_rootward/health (no SigV4)"; run "$URL/_rootward/health"
 printf "%-44s" "rootward: presigned sts:GetCallerIdentity"; run "$SIGNED" "$WORK/post.lua"
+echo "open loop at $RATE req/s over $CONNS connections, ${SECS}s each, same run:"
+printf "%-44s" "baseline: GET /_rootward/health (no SigV4)"; "$OPEN" -m GET -r "$RATE" -c "$CONNS" -d "$SECS" "$URL/_rootward/health"
+printf "%-44s" "rootward: presigned sts:GetCallerIdentity"; "$OPEN" -m POST -r "$RATE" -c "$CONNS" -d "$SECS" "$SIGNED"

@@ -131,6 +131,12 @@ async fn handle(
             );
         }
     };
+    // Reads served from memory run on the async worker itself; anything
+    // that may wait for the disk (a commit, an object's bytes, the trail) goes
+    // to the blocking pool. Deciding wrongly costs speed, never correctness.
+    if served_from_memory(&parts, &body) {
+        return dispatch(&state.svc, &parts, &body, peer, &request_id);
+    }
     let svc = state.svc.clone();
     let rid = request_id.clone();
     let result =
@@ -138,6 +144,76 @@ async fn handle(
     match result {
         Ok(r) => r,
         Err(_) => error_response(guess, &ApiError::internal(), &request_id),
+    }
+}
+
+/// The service a request's SigV4 credential scope names, read without
+/// verifying anything (the dispatcher verifies).
+fn scope_service(parts: &axum::http::request::Parts) -> Option<&str> {
+    let credential = match parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(h) => h.split("Credential=").nth(1)?,
+        None => parts
+            .uri
+            .query()?
+            .split('&')
+            .find_map(|p| p.strip_prefix("X-Amz-Credential="))?,
+    };
+    // AKID/DATE/REGION/SERVICE/aws4_request, `/` maybe as `%2F`.
+    let credential = credential.split([',', ' ']).next()?;
+    let mut pieces = credential.split('/').flat_map(|p| p.split("%2F"));
+    pieces.nth(3)
+}
+
+/// Whether a call only reads state kept in memory: it never commits, waits
+/// on the trail or reads stored bytes. An explicit list; everything else
+/// runs on the blocking pool.
+fn served_from_memory(parts: &axum::http::request::Parts, body: &[u8]) -> bool {
+    let Some(service) = scope_service(parts) else {
+        return false;
+    };
+    let operation = match parts
+        .headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(target) => target.rsplit('.').next(),
+        None => {
+            let form = std::str::from_utf8(body).unwrap_or("");
+            parts
+                .uri
+                .query()
+                .unwrap_or("")
+                .split('&')
+                .chain(form.split('&'))
+                .find_map(|p| p.strip_prefix("Action="))
+        }
+    };
+    let Some(op) = operation else {
+        return false;
+    };
+    match service {
+        "sts" => op == "GetCallerIdentity",
+        "iam" => ["Get", "List", "Simulate"]
+            .iter()
+            .any(|p| op.starts_with(p)),
+        // Listing handshakes expires the overdue ones (a commit).
+        "organizations" => {
+            (op.starts_with("Describe") || op.starts_with("List"))
+                && !op.starts_with("ListHandshakes")
+        }
+        "sqs" => matches!(
+            op,
+            "GetQueueUrl"
+                | "GetQueueAttributes"
+                | "ListQueues"
+                | "ListQueueTags"
+                | "ListDeadLetterSourceQueues"
+        ),
+        _ => false,
     }
 }
 
@@ -288,4 +364,73 @@ fn record(
         resources,
         host,
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(uri: &str, headers: &[(&str, &str)]) -> axum::http::request::Parts {
+        let mut b = Request::builder().method(Method::POST).uri(uri);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        b.body(())
+            .map(|r| r.into_parts().0)
+            .unwrap_or_else(|_| Request::new(()).into_parts().0)
+    }
+
+    const AUTH: &str = "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20261123/us-east-1/SERVICE/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc";
+
+    #[test]
+    fn reads_from_memory_are_recognised_by_scope_and_operation() {
+        let auth = |s: &str| AUTH.replace("SERVICE", s);
+        let sts = parts("/", &[("authorization", &auth("sts"))]);
+        assert_eq!(scope_service(&sts), Some("sts"));
+        assert!(served_from_memory(
+            &sts,
+            b"Action=GetCallerIdentity&Version=2011-06-15"
+        ));
+        assert!(!served_from_memory(
+            &sts,
+            b"Action=AssumeRole&Version=2011-06-15"
+        ));
+        let presigned = parts(
+            "/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAEXAMPLE%2F20261123%2Fus-east-1%2Fsts%2Faws4_request&X-Amz-Signature=abc",
+            &[],
+        );
+        assert_eq!(scope_service(&presigned), Some("sts"));
+        assert!(served_from_memory(&presigned, b""));
+        let iam = parts("/", &[("authorization", &auth("iam"))]);
+        assert!(served_from_memory(&iam, b"Action=ListUsers"));
+        assert!(!served_from_memory(&iam, b"Action=CreateUser&UserName=x"));
+        assert!(!served_from_memory(
+            &iam,
+            b"Action=GenerateCredentialReport"
+        ));
+        let org = |op: &str| {
+            parts(
+                "/",
+                &[
+                    ("authorization", &auth("organizations")),
+                    ("x-amz-target", &format!("AWSOrganizationsV20161128.{op}")),
+                ],
+            )
+        };
+        assert!(served_from_memory(&org("ListAccounts"), b"{}"));
+        assert!(!served_from_memory(&org("ListHandshakesForAccount"), b"{}"));
+        assert!(!served_from_memory(&org("CreateAccount"), b"{}"));
+        let trail = parts(
+            "/",
+            &[
+                ("authorization", &auth("cloudtrail")),
+                ("x-amz-target", "CloudTrail_20131101.LookupEvents"),
+            ],
+        );
+        assert!(!served_from_memory(&trail, b"{}"));
+        assert!(!served_from_memory(
+            &parts("/", &[]),
+            b"Action=GetCallerIdentity"
+        ));
+    }
 }
