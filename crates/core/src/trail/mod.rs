@@ -281,3 +281,118 @@ fn write_loop(
         shared.done.notify_all();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A history in memory that can be made slow.
+    #[derive(Default)]
+    struct Memory {
+        events: Mutex<Vec<TrailEvent>>,
+        batches: Mutex<usize>,
+        delay: StdDuration,
+    }
+
+    impl TrailStore for Memory {
+        fn append(&self, events: &[TrailEvent]) -> Result<(), StoreError> {
+            std::thread::sleep(self.delay);
+            self.events.lock().extend_from_slice(events);
+            *self.batches.lock() += 1;
+            Ok(())
+        }
+        fn lookup(&self, _: &Lookup) -> Result<Vec<TrailEvent>, StoreError> {
+            Ok(self.events.lock().clone())
+        }
+        fn purge(&self, _: OffsetDateTime) -> Result<(), StoreError> {
+            Ok(())
+        }
+    }
+
+    fn event(n: usize) -> TrailEvent {
+        TrailEvent {
+            id: n.to_string(),
+            account: "111111111111".into(),
+            region: "us-east-1".into(),
+            time: OffsetDateTime::UNIX_EPOCH,
+            name: "GetCallerIdentity".into(),
+            source: "sts.amazonaws.com".into(),
+            read_only: true,
+            access_key: None,
+            username: None,
+            resources: Vec::new(),
+            json: "{}".into(),
+        }
+    }
+
+    fn start(store: &Arc<Memory>) -> Trail {
+        Trail::start(store.clone(), None, DEFAULT_RETENTION).unwrap()
+    }
+
+    #[test]
+    fn flush_returns_once_everything_recorded_before_is_stored() {
+        let store = Arc::new(Memory {
+            delay: StdDuration::from_millis(20),
+            ..Memory::default()
+        });
+        let trail = start(&store);
+        for n in 0..10 {
+            trail.record(event(n));
+        }
+        trail.flush();
+        assert_eq!(store.events.lock().len(), 10);
+        // Nothing pending: returns at once.
+        trail.flush();
+        assert_eq!(store.events.lock().len(), 10);
+    }
+
+    #[test]
+    fn events_are_gathered_into_batches_in_order() {
+        let store = Arc::new(Memory::default());
+        let trail = start(&store);
+        for n in 0..1_000 {
+            trail.record(event(n));
+        }
+        trail.flush();
+        let ids: Vec<String> = store.events.lock().iter().map(|e| e.id.clone()).collect();
+        assert_eq!(ids, (0..1_000).map(|n| n.to_string()).collect::<Vec<_>>());
+        assert!(*store.batches.lock() < 1_000, "one commit per event");
+    }
+
+    #[test]
+    fn a_slow_store_holds_recording_back_and_loses_nothing() {
+        let store = Arc::new(Memory {
+            delay: StdDuration::from_millis(5),
+            ..Memory::default()
+        });
+        let trail = Arc::new(start(&store));
+        let writers: Vec<_> = (0..4)
+            .map(|w| {
+                let trail = trail.clone();
+                std::thread::spawn(move || {
+                    for n in 0..(MAX_PENDING / 2 + 100) {
+                        trail.record(event(w * 1_000_000 + n));
+                        // Never more queued than the bound (plus the recorders racing).
+                        assert!(trail.shared.inbox.lock().events.len() <= MAX_PENDING + 4);
+                    }
+                })
+            })
+            .collect();
+        for w in writers {
+            w.join().unwrap();
+        }
+        trail.flush();
+        assert_eq!(store.events.lock().len(), 4 * (MAX_PENDING / 2 + 100));
+    }
+
+    #[test]
+    fn dropping_the_trail_commits_what_is_pending() {
+        let store = Arc::new(Memory::default());
+        let trail = start(&store);
+        for n in 0..50 {
+            trail.record(event(n));
+        }
+        drop(trail);
+        assert_eq!(store.events.lock().len(), 50);
+    }
+}
