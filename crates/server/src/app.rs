@@ -147,32 +147,11 @@ async fn handle(
     }
 }
 
-/// The service a request's SigV4 credential scope names, read without
-/// verifying anything (the dispatcher verifies).
-fn scope_service(parts: &axum::http::request::Parts) -> Option<&str> {
-    let credential = match parts
-        .headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    {
-        Some(h) => h.split("Credential=").nth(1)?,
-        None => parts
-            .uri
-            .query()?
-            .split('&')
-            .find_map(|p| p.strip_prefix("X-Amz-Credential="))?,
-    };
-    // AKID/DATE/REGION/SERVICE/aws4_request, `/` maybe as `%2F`.
-    let credential = credential.split([',', ' ']).next()?;
-    let mut pieces = credential.split('/').flat_map(|p| p.split("%2F"));
-    pieces.nth(3)
-}
-
 /// Whether a call only reads state kept in memory: it never commits, waits
 /// on the trail or reads stored bytes. An explicit list; everything else
 /// runs on the blocking pool.
 fn served_from_memory(parts: &axum::http::request::Parts, body: &[u8]) -> bool {
-    let Some(service) = scope_service(parts) else {
+    let Some(service) = auth::scope_service(parts) else {
         return false;
     };
     let operation = match parts
@@ -382,7 +361,7 @@ mod tests {
     fn reads_from_memory_are_recognised_by_scope_and_operation() {
         let auth = |s: &str| AUTH.replace("SERVICE", s);
         let sts = parts("/", &[("authorization", &auth("sts"))]);
-        assert_eq!(scope_service(&sts), Some("sts"));
+        assert_eq!(auth::scope_service(&sts), Some("sts"));
         assert!(served_from_memory(
             &sts,
             b"Action=GetCallerIdentity&Version=2011-06-15"
@@ -395,7 +374,7 @@ mod tests {
             "/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAEXAMPLE%2F20261123%2Fus-east-1%2Fsts%2Faws4_request&X-Amz-Signature=abc",
             &[],
         );
-        assert_eq!(scope_service(&presigned), Some("sts"));
+        assert_eq!(auth::scope_service(&presigned), Some("sts"));
         assert!(served_from_memory(&presigned, b""));
         let iam = parts("/", &[("authorization", &auth("iam"))]);
         assert!(served_from_memory(&iam, b"Action=ListUsers"));

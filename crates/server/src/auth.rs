@@ -60,15 +60,31 @@ pub fn protocol_of(service: &str, parts: &Parts) -> Protocol {
     }
 }
 
-/// Whether the request's credential scope names the `sqs` service.
-fn signed_for_sqs(parts: &Parts) -> bool {
-    let auth = parts
+/// The service a request's SigV4 credential scope names
+/// (`AKID/DATE/REGION/SERVICE/aws4_request`, from the `Authorization` header or
+/// the presigned `X-Amz-Credential`, `/` maybe as `%2F`), read without
+/// verifying anything: for choosing an error envelope or a thread before the
+/// signature is checked.
+pub fn scope_service(parts: &Parts) -> Option<&str> {
+    let credential = match parts
         .headers
-        .get("authorization")
+        .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let query = parts.uri.query().unwrap_or("");
-    auth.contains("/sqs/aws4_request") || query.contains("%2Fsqs%2Faws4_request")
+    {
+        Some(h) => h.split("Credential=").nth(1)?,
+        None => parts
+            .uri
+            .query()?
+            .split('&')
+            .find_map(|p| p.strip_prefix("X-Amz-Credential="))?,
+    };
+    let credential = credential.split([',', ' ']).next()?;
+    let (mut service, mut last) = (None, None);
+    for piece in credential.split('/').flat_map(|p| p.split("%2F")) {
+        service = last;
+        last = Some(piece);
+    }
+    service.filter(|_| last == Some("aws4_request"))
 }
 
 /// The protocol a request seems to speak before its signature is read (for
@@ -86,7 +102,7 @@ pub fn protocol_guess(parts: &Parts) -> Protocol {
         SQS_JSON
     } else if !target.is_empty() {
         protocol_for("organizations")
-    } else if signed_for_sqs(parts) {
+    } else if scope_service(parts) == Some("sqs") {
         Protocol::Query(query::SQS)
     } else {
         let host = parts

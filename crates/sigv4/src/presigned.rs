@@ -4,7 +4,7 @@ use crate::amz_date::{format_amz_date, parse_amz_date};
 use crate::auth::{ALGORITHM, Auth, Credential, parse_signed_headers};
 use crate::error::SigError;
 use crate::request::RequestParts;
-use crate::uri_encode::decode;
+use crate::uri_encode::{decode, raw_pairs};
 
 /// The longest validity AWS allows, seven days.
 const MAX_EXPIRES: i64 = 604_800;
@@ -32,8 +32,7 @@ const NAMES: [&str; 7] = [
 impl Params {
     fn read(raw_query: &str) -> Params {
         let mut p = Params::default();
-        for piece in raw_query.split('&').filter(|piece| !piece.is_empty()) {
-            let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
+        for (name, value) in raw_pairs(raw_query) {
             let name = decode(name, true);
             if let Some(slot) = NAMES
                 .iter()

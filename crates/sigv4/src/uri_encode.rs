@@ -83,22 +83,22 @@ pub(crate) fn decode(s: &str, plus_as_space: bool) -> Vec<u8> {
 /// Empty pieces (`a&&b`, a trailing `&`) are skipped; a piece without `=` has
 /// an empty value.
 pub(crate) fn query_pairs(raw_query: &str) -> impl Iterator<Item = (Vec<u8>, Vec<u8>)> + '_ {
+    raw_pairs(raw_query).map(|(name, value)| (decode(name, true), decode(value, true)))
+}
+
+/// The raw query split into `(name, value)` pieces, still encoded, by the
+/// same rules as [`query_pairs`].
+pub(crate) fn raw_pairs(raw_query: &str) -> impl Iterator<Item = (&str, &str)> + '_ {
     raw_query
         .split('&')
         .filter(|piece| !piece.is_empty())
-        .map(|piece| {
-            let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
-            (decode(name, true), decode(value, true))
-        })
+        .map(|piece| piece.split_once('=').unwrap_or((piece, "")))
 }
 
 /// The decoded names of the query parameters, in received order (values are
 /// not decoded).
 pub(crate) fn query_names(raw_query: &str) -> impl Iterator<Item = Vec<u8>> + '_ {
-    raw_query
-        .split('&')
-        .filter(|piece| !piece.is_empty())
-        .map(|piece| decode(piece.split_once('=').map_or(piece, |(n, _)| n), true))
+    raw_pairs(raw_query).map(|(name, _)| decode(name, true))
 }
 
 #[cfg(test)]

@@ -118,6 +118,42 @@ impl RawResponse {
     }
 }
 
+/// One HTTP/1.1 exchange on a fresh connection: `head` (ending in the blank
+/// line), then `body`; the whole answer, read until the server closes.
+async fn exchange(addr: &str, head: &str, body: &[u8]) -> Vec<u8> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(body).await.unwrap();
+    let mut out = Vec::new();
+    stream.read_to_end(&mut out).await.unwrap();
+    out
+}
+
+impl RawResponse {
+    /// The status line and headers of `head`, with `body`.
+    fn parse(head: &str, body: &str) -> RawResponse {
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .unwrap()
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        let headers = lines
+            .filter_map(|l| l.split_once(": "))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        RawResponse {
+            status,
+            headers,
+            body: body.to_owned(),
+        }
+    }
+}
+
 #[allow(dead_code)]
 impl Server {
     /// Sends `POST /` with `headers` and `body`, signed by the SDK's own SigV4
@@ -143,7 +179,6 @@ impl Server {
     ) -> RawResponse {
         use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
         use aws_sigv4::sign::v4;
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
         let identity = Credentials::new(ADMIN_KEY, ADMIN_SECRET, None, None, "raw").into();
         let params = v4::SigningParams::builder()
@@ -179,31 +214,10 @@ impl Server {
             "content-length: {}\r\nconnection: close\r\n\r\n",
             body.len()
         ));
-        let mut stream = tokio::net::TcpStream::connect(&host).await.unwrap();
-        stream.write_all(text.as_bytes()).await.unwrap();
-        stream.write_all(body).await.unwrap();
-        let mut out = Vec::new();
-        stream.read_to_end(&mut out).await.unwrap();
+        let out = exchange(&host, &text, body).await;
         let out = String::from_utf8(out).unwrap();
         let (head, body) = out.split_once("\r\n\r\n").unwrap();
-        let mut lines = head.lines();
-        let status = lines
-            .next()
-            .unwrap()
-            .split(' ')
-            .nth(1)
-            .unwrap()
-            .parse()
-            .unwrap();
-        let headers = lines
-            .filter_map(|l| l.split_once(": "))
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect();
-        RawResponse {
-            status,
-            headers,
-            body: body.to_owned(),
-        }
+        RawResponse::parse(head, body)
     }
 }
 
@@ -218,7 +232,6 @@ impl Server {
         headers: &[(String, String)],
         body: &[u8],
     ) -> RawResponse {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let addr = self.url.trim_start_matches("http://").to_owned();
         let mut text = format!("{method} {path_and_query} HTTP/1.1\r\n");
         if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
@@ -231,31 +244,10 @@ impl Server {
             "content-length: {}\r\nconnection: close\r\n\r\n",
             body.len()
         ));
-        let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
-        stream.write_all(text.as_bytes()).await.unwrap();
-        stream.write_all(body).await.unwrap();
-        let mut out = Vec::new();
-        stream.read_to_end(&mut out).await.unwrap();
+        let out = exchange(&addr, &text, body).await;
         let out = String::from_utf8_lossy(&out).into_owned();
         let (head, body) = out.split_once("\r\n\r\n").unwrap_or((&out, ""));
-        let mut lines = head.lines();
-        let status = lines
-            .next()
-            .unwrap()
-            .split(' ')
-            .nth(1)
-            .unwrap()
-            .parse()
-            .unwrap();
-        let headers = lines
-            .filter_map(|l| l.split_once(": "))
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect();
-        RawResponse {
-            status,
-            headers,
-            body: body.to_owned(),
-        }
+        RawResponse::parse(head, body)
     }
 
     /// An S3 request signed by the SDK's own SigV4 signer with the admin's key
@@ -361,38 +353,16 @@ impl Server {
     /// An unsigned HTTP/1.1 exchange with the server (the sign-in page
     /// stand-ins): `method path` with `body` as JSON when given.
     pub async fn unsigned(&self, method: &str, path: &str, body: Option<&[u8]>) -> RawResponse {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let host = self.url.trim_start_matches("http://").to_owned();
         let body = body.unwrap_or_default();
         let text = format!(
             "{method} {path} HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
             body.len()
         );
-        let mut stream = tokio::net::TcpStream::connect(&host).await.unwrap();
-        stream.write_all(text.as_bytes()).await.unwrap();
-        stream.write_all(body).await.unwrap();
-        let mut out = Vec::new();
-        stream.read_to_end(&mut out).await.unwrap();
+        let out = exchange(&host, &text, body).await;
         let out = String::from_utf8(out).unwrap();
         let (head, body) = out.split_once("\r\n\r\n").unwrap();
-        let mut lines = head.lines();
-        let status = lines
-            .next()
-            .unwrap()
-            .split(' ')
-            .nth(1)
-            .unwrap()
-            .parse()
-            .unwrap();
-        let headers = lines
-            .filter_map(|l| l.split_once(": "))
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect();
-        RawResponse {
-            status,
-            headers,
-            body: body.to_owned(),
-        }
+        RawResponse::parse(head, body)
     }
 
     /// `POST /_rootward/PATH` with a JSON body.
