@@ -2,6 +2,8 @@
 //! policy engine (spec 06 §6.3–6.4).
 
 use rootward_policy::{Context, Policies, Policy, PolicyKind, Principal, Request, evaluate};
+
+use crate::policy_cache::deny_all;
 use time::OffsetDateTime;
 
 use crate::clock::iso8601;
@@ -18,6 +20,9 @@ pub enum CallerKind {
     User {
         /// User name.
         name: String,
+        /// The user's unique id (`AIDA…`): policies are found by it, so a
+        /// user deleted and re-created under the same name is another user.
+        id: String,
     },
     /// The account's root user.
     Root,
@@ -61,6 +66,8 @@ pub struct Caller {
     pub region: String,
     /// Whether TLS was used.
     pub secure_transport: bool,
+    /// Whether the session was issued after an MFA check.
+    pub mfa: bool,
 }
 
 impl Caller {
@@ -68,8 +75,8 @@ impl Caller {
     pub fn arn(&self, state: &State) -> String {
         match &self.kind {
             CallerKind::Root => format!("arn:aws:iam::{}:root", self.account),
-            CallerKind::User { name } => state
-                .user(&self.account, name)
+            CallerKind::User { name, id } => state
+                .user_by_id(id)
                 .map(|u| u.arn())
                 .unwrap_or_else(|| format!("arn:aws:iam::{}:user/{name}", self.account)),
             CallerKind::Role {
@@ -87,13 +94,10 @@ impl Caller {
     }
 
     /// The `UserId` of `GetCallerIdentity`.
-    pub fn user_id(&self, state: &State) -> String {
+    pub fn user_id(&self, _state: &State) -> String {
         match &self.kind {
             CallerKind::Root => self.account.clone(),
-            CallerKind::User { name } => state
-                .user(&self.account, name)
-                .map(|u| u.id.clone())
-                .unwrap_or_default(),
+            CallerKind::User { id, .. } => id.clone(),
             CallerKind::Role {
                 role_id,
                 session_name,
@@ -149,20 +153,42 @@ pub struct OnResource<'a> {
 pub struct Credential {
     /// The secret access key.
     pub secret: Secret,
-    /// The session token the request must carry (temporary credentials).
-    pub token: Option<Secret>,
     /// When the credentials expire (temporary credentials).
     pub expires: Option<OffsetDateTime>,
-    /// Whether the key is usable (long-term keys can be `Inactive`).
-    pub active: bool,
     /// The caller it authenticates, before request details are filled in.
     pub caller: Caller,
 }
 
+/// Why presented credentials are refused before the signature is checked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CredentialError {
+    /// No such access key (or an inactive one).
+    #[error("unknown or inactive access key")]
+    UnknownKey,
+    /// A session key without its token, with a token that is not its own, or
+    /// a long-term key with a session token.
+    #[error("invalid security token")]
+    InvalidToken,
+    /// A genuine session token past its expiry.
+    #[error("expired security token")]
+    ExpiredToken,
+    /// The session's principal no longer exists (deleted, or deleted and
+    /// re-created with another unique id).
+    #[error("the principal of the credentials no longer exists")]
+    PrincipalGone,
+}
+
 impl Service {
-    /// Looks up an access key id: a user's or root's long-term key, or a session.
-    pub fn credential(&self, access_key_id: &str) -> Option<Credential> {
-        let state = self.read();
+    /// Looks up the credentials of a request: a long-term key of a user or
+    /// root (which must come without a session token), or a session whose
+    /// token carries it ([`crate::tokens`]). A session is refused when its
+    /// principal no longer exists: sessions are bound to the principal's
+    /// unique id, not its name.
+    pub fn credential(
+        &self,
+        access_key_id: &str,
+        token: Option<&str>,
+    ) -> Result<Credential, CredentialError> {
         let blank = |account: &str, kind: CallerKind| Caller {
             account: account.to_owned(),
             kind,
@@ -177,46 +203,87 @@ impl Service {
             user_agent: None,
             region: "us-east-1".to_owned(),
             secure_transport: false,
+            mfa: false,
         };
-        if let Some(k) = state.access_keys.get(access_key_id) {
+        if !access_key_id.starts_with("ASIA") {
+            let state = self.read();
+            let k = state
+                .access_keys
+                .get(access_key_id)
+                .ok_or(CredentialError::UnknownKey)?;
+            if k.status != crate::model::KeyStatus::Active {
+                return Err(CredentialError::UnknownKey);
+            }
+            // A long-term key signs without a session token; one that comes
+            // with a token is refused, whatever the token.
+            if token.is_some() {
+                return Err(CredentialError::InvalidToken);
+            }
             let kind = match &k.owner {
                 KeyOwner::Root => CallerKind::Root,
-                KeyOwner::User(name) => CallerKind::User { name: name.clone() },
+                KeyOwner::User(name) => {
+                    let Some(u) = state.user(&k.account, name) else {
+                        tracing::warn!(key = %access_key_id, "an access key's user no longer exists");
+                        return Err(CredentialError::UnknownKey);
+                    };
+                    CallerKind::User {
+                        name: u.name.clone(),
+                        id: u.id.clone(),
+                    }
+                }
             };
-            return Some(Credential {
+            return Ok(Credential {
                 secret: k.secret.clone(),
-                token: None,
                 expires: None,
-                active: k.status == crate::model::KeyStatus::Active,
                 caller: blank(&k.account, kind),
             });
         }
-        let s = state.sessions.get(access_key_id)?;
+        let token = token.ok_or(CredentialError::InvalidToken)?;
+        let s = crate::tokens::open(self.keys(), access_key_id, token, self.now()).map_err(
+            |e| match e {
+                crate::tokens::TokenError::Invalid => CredentialError::InvalidToken,
+                crate::tokens::TokenError::Expired => CredentialError::ExpiredToken,
+            },
+        )?;
+        let state = self.read();
         let kind = match &s.principal {
-            SessionPrincipal::Root => CallerKind::Root,
-            SessionPrincipal::User { name } => CallerKind::User { name: name.clone() },
+            SessionPrincipal::Root => {
+                if !state.accounts.contains_key(&s.account) {
+                    return Err(CredentialError::PrincipalGone);
+                }
+                CallerKind::Root
+            }
+            SessionPrincipal::User { id, .. } => match state.user_by_id(id) {
+                Some(u) if u.account == s.account => CallerKind::User {
+                    name: u.name.clone(),
+                    id: u.id.clone(),
+                },
+                _ => return Err(CredentialError::PrincipalGone),
+            },
             SessionPrincipal::Role {
-                role_arn,
                 role_id,
                 session_name,
-            } => CallerKind::Role {
-                role_arn: role_arn.clone(),
-                role_id: role_id.clone(),
-                session_name: session_name.clone(),
+                ..
+            } => match state.role_by_id(role_id) {
+                Some(r) if r.account == s.account => CallerKind::Role {
+                    role_arn: r.arn(),
+                    role_id: r.id.clone(),
+                    session_name: session_name.clone(),
+                },
+                _ => return Err(CredentialError::PrincipalGone),
             },
         };
         let mut caller = blank(&s.account, kind);
         caller.token_issued = Some(s.issued);
-        caller.session_policies = s.session_policies.clone();
-        caller.task_policy = s.task_policy.clone();
-        caller.session_policy_arns = s.session_policy_arns.clone();
-        caller.tags = s.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-        caller.source_identity = s.source_identity.clone();
-        Some(Credential {
-            secret: s.secret.clone(),
-            token: Some(s.token.clone()),
+        caller.session_policies = s.session_policies;
+        caller.task_policy = s.task_policy;
+        caller.session_policy_arns = s.session_policy_arns;
+        caller.tags = s.tags.into_iter().collect();
+        caller.source_identity = s.source_identity;
+        caller.mfa = s.mfa;
+        Ok(Credential {
+            secret: s.secret,
             expires: Some(s.expires),
-            active: true,
             caller,
         })
     }
@@ -352,7 +419,7 @@ impl Service {
         }
         if let Some(issued) = caller.token_issued {
             ctx.set("aws:TokenIssueTime", iso8601(issued))
-                .set("aws:MultiFactorAuthPresent", "false");
+                .set("aws:MultiFactorAuthPresent", caller.mfa.to_string());
         }
         ctx.set(
             "aws:ResourceAccount",
@@ -382,85 +449,98 @@ impl Service {
         }
         let ctx = ctx.with_principal(&principal);
 
-        // The caller's identity policies: inline (compiled with the entity),
-        // attached managed ones, and its permissions boundary.
-        let (inline, attached, boundary_arn): (Option<&Vec<Policy>>, &[String], Option<&String>) =
-            match &caller.kind {
-                CallerKind::Role { role_arn, .. } => {
-                    match role_arn
-                        .rsplit('/')
-                        .next()
-                        .and_then(|n| state.role(&caller.account, n))
+        // The caller's policies. A reference that cannot be resolved (the
+        // principal is gone, a managed policy, boundary, session policy or
+        // task policy cannot be found) takes part as a policy that denies
+        // everything: never a silent drop (fail closed).
+        let missing = |what: &str, name: &str, kind: PolicyKind| {
+            tracing::error!(caller = %caller.access_key_id, what, name, "a policy that governs the caller cannot be found: the request is denied");
+            deny_all(kind)
+        };
+        let managed = |arn: &String, what: &str| -> Policy {
+            state
+                .compiled_managed
+                .get(arn)
+                .cloned()
+                .unwrap_or_else(|| missing(what, arn, PolicyKind::Identity))
+        };
+        let mut identity: Vec<Policy> = Vec::new();
+        let mut boundary: Option<Policy> = None;
+        match &caller.kind {
+            CallerKind::Role { role_id, .. } => match state.role_by_id(role_id) {
+                Some(r) => {
+                    if let Some((inline, _)) = state
+                        .compiled_roles
+                        .get(&crate::model::user_key(&r.account, &r.name))
                     {
-                        Some(r) => (
-                            state
-                                .compiled_roles
-                                .get(&crate::model::user_key(&r.account, &r.name))
-                                .map(|(i, _)| i),
-                            &r.attached_policies,
-                            r.permissions_boundary.as_ref(),
-                        ),
-                        None => (None, &[], None),
+                        identity.extend(inline.iter().cloned());
+                    }
+                    identity.extend(r.attached_policies.iter().map(|a| managed(a, "attached")));
+                    boundary = r
+                        .permissions_boundary
+                        .as_ref()
+                        .map(|a| managed(a, "permissions boundary"));
+                }
+                None => identity.push(missing("role", role_id, PolicyKind::Identity)),
+            },
+            CallerKind::User { id, .. } => match state.user_by_id(id) {
+                Some(u) => {
+                    if let Some(inline) = state
+                        .compiled_inline
+                        .get(&crate::model::user_key(&u.account, &u.name))
+                    {
+                        identity.extend(inline.iter().cloned());
+                    }
+                    identity.extend(u.attached_policies.iter().map(|a| managed(a, "attached")));
+                    boundary = u
+                        .permissions_boundary
+                        .as_ref()
+                        .map(|a| managed(a, "permissions boundary"));
+                    // A user also has its groups' inline and attached policies.
+                    for g in state.groups_for_user(&u.account, &u.name) {
+                        if let Some(c) = state
+                            .compiled_groups
+                            .get(&crate::model::user_key(&g.account, &g.name))
+                        {
+                            identity.extend(c.iter().cloned());
+                        }
+                        identity.extend(
+                            g.attached_policies
+                                .iter()
+                                .map(|a| managed(a, "group attached")),
+                        );
                     }
                 }
-                CallerKind::User { name } => match state.user(&caller.account, name) {
-                    Some(u) => (
-                        state
-                            .compiled_inline
-                            .get(&crate::model::user_key(&u.account, &u.name)),
-                        &u.attached_policies,
-                        u.permissions_boundary.as_ref(),
-                    ),
-                    None => (None, &[], None),
-                },
-                CallerKind::Root => (None, &[], None),
-            };
-        let mut identity: Vec<&Policy> = inline.map(|v| v.iter().collect()).unwrap_or_default();
-        identity.extend(
-            attached
-                .iter()
-                .filter_map(|arn| state.compiled_managed.get(arn)),
-        );
-        // A user also has its groups' inline and attached policies.
-        if let CallerKind::User { name } = &caller.kind {
-            for g in state.groups_for_user(&caller.account, name) {
-                if let Some(c) = state
-                    .compiled_groups
-                    .get(&crate::model::user_key(&g.account, &g.name))
-                {
-                    identity.extend(c.iter());
-                }
-                identity.extend(
-                    g.attached_policies
-                        .iter()
-                        .filter_map(|arn| state.compiled_managed.get(arn)),
-                );
-            }
+                None => identity.push(missing("user", id, PolicyKind::Identity)),
+            },
+            CallerKind::Root => {}
         }
-        let boundary = boundary_arn.and_then(|arn| state.compiled_managed.get(arn));
-        let session: Vec<Policy> = caller
+        let identity_refs: Vec<&Policy> = identity.iter().collect();
+        // Session policies: compiled once by content (they come in the token).
+        let mut session: Vec<Policy> = caller
             .session_policies
             .iter()
-            .filter_map(|doc| Policy::parse("session", doc, PolicyKind::Session).ok())
+            .map(|doc| self.policy_cache().get("session", doc, PolicyKind::Session))
             .collect();
-        let mut session_refs: Vec<&Policy> = session.iter().collect();
-        session_refs.extend(
+        session.extend(
             caller
                 .session_policy_arns
                 .iter()
-                .filter_map(|arn| state.compiled_managed.get(arn)),
+                .map(|a| managed(a, "session policy")),
         );
+        let session_refs: Vec<&Policy> = session.iter().collect();
         let task_policy = caller
             .task_policy
-            .as_deref()
-            .and_then(|arn| state.compiled_managed.get(arn));
+            .as_ref()
+            .map(|a| managed(a, "task policy"));
         // SCPs along the caller's account path (spec 06 §6.3), when they apply.
         let scp_owned = state.org.scp_levels(&caller.account);
-        let scp_slices: Vec<&[&Policy]> = scp_owned
+        let scp_refs: Vec<Vec<&Policy>> = scp_owned
             .iter()
             .flatten()
-            .map(|level| level.as_slice())
+            .map(|level| level.iter().collect())
             .collect();
+        let scp_slices: Vec<&[&Policy]> = scp_refs.iter().map(Vec::as_slice).collect();
         let req = Request {
             principal: &principal,
             action,
@@ -468,12 +548,12 @@ impl Service {
             context: &ctx,
         };
         let policies = Policies {
-            identity: &identity,
+            identity: &identity_refs,
             resource: resource_policy,
             resource_owner,
-            permissions_boundary: boundary,
+            permissions_boundary: boundary.as_ref(),
             session: &session_refs,
-            task_policy,
+            task_policy: task_policy.as_ref(),
             scp_levels: scp_owned.as_ref().map(|_| scp_slices.as_slice()),
             skip_resource_policy_denies: skip_denies,
             require_resource_grant: require_grant,

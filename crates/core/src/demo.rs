@@ -52,9 +52,13 @@ const DEMO_CERTIFICATE: &str =
 const OPERATOR_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"RootSessions","Effect":"Allow","Action":"sts:AssumeRoot","Resource":"*"},{"Sid":"SeeTheOrganization","Effect":"Allow","Action":["organizations:Describe*","organizations:List*","iam:ListOrganizationsFeatures","cloudtrail:LookupEvents","sts:GetCallerIdentity"],"Resource":"*"}]}"#;
 
 fn caller_of(svc: &Service, key_id: &str) -> Result<Caller, CoreError> {
-    svc.credential(key_id)
+    caller_with(svc, key_id, None)
+}
+
+fn caller_with(svc: &Service, key_id: &str, token: Option<&str>) -> Result<Caller, CoreError> {
+    svc.credential(key_id, token)
         .map(|c| c.caller)
-        .ok_or_else(|| CoreError::Internal(format!("demo: unknown key {key_id}")))
+        .map_err(|e| CoreError::Internal(format!("demo: key {key_id}: {e}")))
 }
 
 fn console(e: crate::root_user::ConsoleError) -> CoreError {
@@ -111,7 +115,11 @@ pub fn seed(
             ..Default::default()
         },
     )?;
-    let bg_admin = caller_of(svc, &role.session.access_key_id)?;
+    let bg_admin = caller_with(
+        svc,
+        &role.session.access_key_id,
+        Some(role.session.token.expose()),
+    )?;
     for name in ["breakglass-alice", "breakglass-bob"] {
         users::create_user(svc, &bg_admin, name, Some("/breakglass/"))?;
         policies::put_user_policy(svc, &bg_admin, name, "BreakGlassOperator", OPERATOR_POLICY)?;
@@ -147,7 +155,7 @@ pub fn seed(
             .signin(svc, email, &password, None)
             .map_err(console)?
             .session;
-        let root = caller_of(svc, &session.access_key_id)?;
+        let root = caller_with(svc, &session.access_key_id, Some(session.token.expose()))?;
         if with_key {
             // Printed like the operator's key, so that a rehearsal can show
             // the old root key stop working once it is deleted.

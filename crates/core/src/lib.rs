@@ -10,20 +10,25 @@
 pub mod authz;
 pub mod bootstrap;
 pub mod clock;
+pub mod datadir;
 pub mod demo;
 pub mod error;
 pub mod iam;
 pub mod ids;
+pub mod keys;
 pub mod model;
 pub mod org;
+pub mod policy_cache;
 pub mod root_user;
 pub mod s3;
+pub mod sealing;
 pub mod secret;
 pub mod service;
 pub mod sqs;
 pub mod state;
 pub mod store;
 pub mod sts;
+pub mod tokens;
 pub mod trail;
 
 pub use error::CoreError;

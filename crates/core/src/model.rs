@@ -166,6 +166,9 @@ pub enum SessionPrincipal {
     User {
         /// The user's name.
         name: String,
+        /// The user's unique id (`AIDA…`): a user re-created under the same
+        /// name has another, and the old sessions are refused.
+        id: String,
     },
     /// `GetSessionToken` of the root user, or a root sign-in.
     Root,
@@ -180,12 +183,13 @@ pub enum SessionPrincipal {
     },
 }
 
-/// A temporary credential set (`ASIA…`).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+/// A temporary credential set (`ASIA…`): the claims its token carries
+/// ([`crate::tokens`]) and, once issued, its credentials. Never stored.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Session {
     /// `ASIA…`.
     pub access_key_id: String,
-    /// The secret access key.
+    /// The secret access key (derived from the token and the server key).
     pub secret: Secret,
     /// The session token the client must present.
     pub token: Secret,
@@ -194,27 +198,50 @@ pub struct Session {
     /// Who.
     pub principal: SessionPrincipal,
     /// Issued at.
-    #[serde(with = "time::serde::rfc3339")]
     pub issued: OffsetDateTime,
     /// Expires at.
-    #[serde(with = "time::serde::rfc3339")]
     pub expires: OffsetDateTime,
     /// Session policy documents (AssumeRole `Policy`), which must also allow.
-    #[serde(default)]
     pub session_policies: Vec<String>,
     /// `SourceIdentity`, when set.
-    #[serde(default)]
     pub source_identity: Option<String>,
     /// Managed session policies (AssumeRole `PolicyArns`), which must also allow.
-    #[serde(default)]
     pub session_policy_arns: Vec<String>,
     /// Session tags (AssumeRole `Tags`): `aws:PrincipalTag/…` in the session.
-    #[serde(default)]
     pub tags: BTreeMap<String, String>,
     /// The task policy ARN of an `AssumeRoot` session (its deny-only ceiling);
     /// `Some` exactly for AssumeRoot sessions, which see `aws:AssumedRoot`.
-    #[serde(default)]
     pub task_policy: Option<String>,
+    /// Whether the session was issued after an MFA check.
+    pub mfa: bool,
+}
+
+impl Session {
+    /// A session of `principal` in `account` from `issued` to `expires`, with
+    /// no policies, tags or task; credentials are filled in when it is issued
+    /// ([`crate::Service::issue_session`]).
+    pub fn new(
+        account: &str,
+        principal: SessionPrincipal,
+        issued: OffsetDateTime,
+        expires: OffsetDateTime,
+    ) -> Session {
+        Session {
+            access_key_id: String::new(),
+            secret: Secret::new(""),
+            token: Secret::new(""),
+            account: account.to_owned(),
+            principal,
+            issued,
+            expires,
+            session_policies: Vec::new(),
+            source_identity: None,
+            session_policy_arns: Vec::new(),
+            tags: BTreeMap::new(),
+            task_policy: None,
+            mfa: false,
+        }
+    }
 }
 
 /// A customer-managed or AWS-managed policy.
@@ -420,8 +447,6 @@ pub enum Record {
     AccessKey(AccessKey),
     /// An IAM role.
     Role(Role),
-    /// A temporary session.
-    Session(Session),
     /// A managed policy.
     Policy(ManagedPolicy),
     /// An organization.
@@ -470,7 +495,8 @@ pub mod table {
     pub const USERS: &str = "users";
     /// Access keys, keyed by id.
     pub const ACCESS_KEYS: &str = "access_keys";
-    /// Sessions, keyed by access key id.
+    /// Sessions of older versions, keyed by access key id: no longer written
+    /// (session tokens carry their session); emptied at start.
     pub const SESSIONS: &str = "sessions";
     /// Managed policies, keyed by ARN.
     pub const POLICIES: &str = "policies";
@@ -526,7 +552,6 @@ impl Record {
             Record::Account(_) => table::ACCOUNTS,
             Record::User(_) => table::USERS,
             Record::AccessKey(_) => table::ACCESS_KEYS,
-            Record::Session(_) => table::SESSIONS,
             Record::Policy(_) => table::POLICIES,
             Record::Role(_) => table::ROLES,
             Record::Organization(_) => table::ORGS,
@@ -556,7 +581,6 @@ impl Record {
             Record::Account(a) => a.id.clone(),
             Record::User(u) => user_key(&u.account, &u.name),
             Record::AccessKey(k) => k.id.clone(),
-            Record::Session(s) => s.access_key_id.clone(),
             Record::Policy(p) => p.arn.clone(),
             Record::Role(r) => user_key(&r.account, &r.name),
             Record::Organization(o) => o.id.clone(),
@@ -583,10 +607,6 @@ impl Record {
 
 /// One change to the state.
 #[derive(Debug, Clone, PartialEq)]
-#[expect(
-    clippy::large_enum_variant,
-    reason = "changes are short-lived and moved once into the state"
-)]
 pub enum Change {
     /// Insert or replace a record.
     Put(Record),

@@ -344,26 +344,13 @@ impl RootConsole {
     ) -> Result<SignIn, ConsoleError> {
         let account = self.authenticate(svc, email, password, mfa_code)?;
         let now = svc.now();
-        let session = Session {
-            access_key_id: ids::temporary_key_id(),
-            secret: Secret::new(ids::secret_access_key()),
-            token: Secret::new(ids::session_token()),
-            account: account.clone(),
-            principal: SessionPrincipal::Root,
-            issued: now,
-            expires: now + Duration::seconds(SESSION_SECS),
-            session_policies: Vec::new(),
-            session_policy_arns: Vec::new(),
-            tags: Default::default(),
-            source_identity: None,
-            task_policy: None,
-        };
-        let session = svc.mutate(|_| {
-            Ok((
-                session.clone(),
-                vec![Change::Put(Record::Session(session.clone()))],
-            ))
-        })?;
+        let session = Session::new(
+            &account,
+            SessionPrincipal::Root,
+            now,
+            now + Duration::seconds(SESSION_SECS),
+        );
+        let session = svc.issue_session(session);
         Ok(SignIn { account, session })
     }
 

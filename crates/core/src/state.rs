@@ -7,11 +7,11 @@ use std::collections::{BTreeMap, HashMap};
 use rootward_policy::{Policy, PolicyKind};
 
 use crate::model::{
-    AccessKey, Account, Change, KeyOwner, ManagedPolicy, Record, Session, User, table, user_key,
+    AccessKey, Account, Change, KeyOwner, ManagedPolicy, Record, User, table, user_key,
 };
 use crate::model::{CredentialReport, MfaDevice, RecoveryToken, SigningCertificate, mfa_key};
 use crate::model::{Group, LoginProfile, Role, login_profile_key};
-use crate::store::{Row, StoreError};
+use crate::policy_cache::compile_stored;
 
 /// Every record, plus compiled policies.
 #[derive(Default)]
@@ -22,8 +22,10 @@ pub struct State {
     pub users: BTreeMap<String, User>,
     /// Long-term keys by id.
     pub access_keys: HashMap<String, AccessKey>,
-    /// Sessions by access key id.
-    pub sessions: HashMap<String, Session>,
+    /// User keys (`ACCOUNT/lower-case name`) by unique id (`AIDA…`).
+    pub users_by_id: HashMap<String, String>,
+    /// Role keys by unique id (`AROA…`).
+    pub roles_by_id: HashMap<String, String>,
     /// Managed policies by ARN (AWS-managed ones included, not stored).
     pub policies: BTreeMap<String, ManagedPolicy>,
     /// Compiled default versions of managed policies, by ARN.
@@ -33,7 +35,7 @@ pub struct State {
     /// Roles by `ACCOUNT/lower-case name`.
     pub roles: BTreeMap<String, Role>,
     /// Compiled inline role policies and trust policy, by role key.
-    pub compiled_roles: HashMap<String, (Vec<Policy>, Option<Policy>)>,
+    pub compiled_roles: HashMap<String, (Vec<Policy>, Policy)>,
     /// AWS Organizations.
     pub org: crate::org::state::OrgState,
     /// Groups by `ACCOUNT/lower-case name`.
@@ -57,19 +59,17 @@ pub struct State {
 }
 
 impl State {
-    /// Builds the state from stored rows plus the built-in AWS-managed policies.
-    pub fn load(rows: Vec<Row>, builtins: Vec<ManagedPolicy>) -> Result<State, StoreError> {
+    /// Builds the state from stored records plus the built-in AWS-managed
+    /// policies.
+    pub fn load(records: Vec<Record>, builtins: Vec<ManagedPolicy>) -> State {
         let mut s = State::default();
         for p in builtins {
             s.apply(Change::Put(Record::Policy(p)));
         }
-        for row in rows {
-            let rec: Record = serde_json::from_slice(&row.value).map_err(|e| {
-                StoreError(format!("row {}/{} is unreadable: {e}", row.table, row.key))
-            })?;
+        for rec in records {
             s.apply(Change::Put(rec));
         }
-        Ok(s)
+        s
     }
 
     /// Applies one change (already durable).
@@ -83,11 +83,15 @@ impl State {
                 let compiled = u
                     .inline_policies
                     .iter()
-                    .filter_map(|(name, doc)| {
-                        Policy::parse(format!("{}#{name}", u.arn()), doc, PolicyKind::Identity).ok()
+                    .map(|(name, doc)| {
+                        compile_stored(&format!("{}#{name}", u.arn()), doc, PolicyKind::Identity)
                     })
                     .collect();
                 self.compiled_inline.insert(key.clone(), compiled);
+                if let Some(old) = self.users.get(&key) {
+                    self.users_by_id.remove(&old.id);
+                }
+                self.users_by_id.insert(u.id.clone(), key.clone());
                 self.users.insert(key, u);
             }
             Change::Put(Record::Role(r)) => {
@@ -95,31 +99,32 @@ impl State {
                 let inline = r
                     .inline_policies
                     .iter()
-                    .filter_map(|(name, doc)| {
-                        Policy::parse(format!("{}#{name}", r.arn()), doc, PolicyKind::Identity).ok()
+                    .map(|(name, doc)| {
+                        compile_stored(&format!("{}#{name}", r.arn()), doc, PolicyKind::Identity)
                     })
                     .collect();
-                let trust = Policy::parse(
-                    format!("{}#trust", r.arn()),
+                let trust = compile_stored(
+                    &format!("{}#trust", r.arn()),
                     &r.trust_policy,
                     PolicyKind::Trust,
-                )
-                .ok();
+                );
                 self.compiled_roles.insert(key.clone(), (inline, trust));
+                if let Some(old) = self.roles.get(&key) {
+                    self.roles_by_id.remove(&old.id);
+                }
+                self.roles_by_id.insert(r.id.clone(), key.clone());
                 self.roles.insert(key, r);
             }
             Change::Put(Record::AccessKey(k)) => {
                 self.access_keys.insert(k.id.clone(), k);
             }
-            Change::Put(Record::Session(s)) => {
-                self.sessions.insert(s.access_key_id.clone(), s);
-            }
             Change::Put(Record::Policy(p)) => {
-                // The default version decides, from the moment it is set.
-                match Policy::parse(p.arn.clone(), p.document(), PolicyKind::Identity) {
-                    Ok(c) => self.compiled_managed.insert(p.arn.clone(), c),
-                    Err(_) => self.compiled_managed.remove(&p.arn),
-                };
+                // The default version decides, from the moment it is set; one
+                // that does not compile denies everything it governs.
+                self.compiled_managed.insert(
+                    p.arn.clone(),
+                    compile_stored(&p.arn, p.document(), PolicyKind::Identity),
+                );
                 self.policies.insert(p.arn.clone(), p);
             }
             Change::Put(
@@ -136,8 +141,8 @@ impl State {
                 let compiled = g
                     .inline_policies
                     .iter()
-                    .filter_map(|(name, doc)| {
-                        Policy::parse(format!("{}#{name}", g.arn()), doc, PolicyKind::Identity).ok()
+                    .map(|(name, doc)| {
+                        compile_stored(&format!("{}#{name}", g.arn()), doc, PolicyKind::Identity)
                     })
                     .collect();
                 self.compiled_groups.insert(key.clone(), compiled);
@@ -169,18 +174,19 @@ impl State {
                     self.accounts.remove(&key);
                 }
                 table::USERS => {
-                    self.users.remove(&key);
+                    if let Some(u) = self.users.remove(&key) {
+                        self.users_by_id.remove(&u.id);
+                    }
                     self.compiled_inline.remove(&key);
                 }
                 table::ROLES => {
-                    self.roles.remove(&key);
+                    if let Some(r) = self.roles.remove(&key) {
+                        self.roles_by_id.remove(&r.id);
+                    }
                     self.compiled_roles.remove(&key);
                 }
                 table::ACCESS_KEYS => {
                     self.access_keys.remove(&key);
-                }
-                table::SESSIONS => {
-                    self.sessions.remove(&key);
                 }
                 table::POLICIES => {
                     self.policies.remove(&key);
@@ -222,6 +228,16 @@ impl State {
     /// A role by account and name.
     pub fn role(&self, account: &str, name: &str) -> Option<&Role> {
         self.roles.get(&user_key(account, name))
+    }
+
+    /// A role by unique id (`AROA…`).
+    pub fn role_by_id(&self, id: &str) -> Option<&Role> {
+        self.roles_by_id.get(id).and_then(|k| self.roles.get(k))
+    }
+
+    /// A user by unique id (`AIDA…`).
+    pub fn user_by_id(&self, id: &str) -> Option<&User> {
+        self.users_by_id.get(id).and_then(|k| self.users.get(k))
     }
 
     /// The users of an account, in name order.

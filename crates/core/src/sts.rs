@@ -4,9 +4,7 @@ use time::Duration;
 
 use crate::authz::{Caller, CallerKind};
 use crate::error::CoreError;
-use crate::ids;
-use crate::model::{Change, Record, Session, SessionPrincipal};
-use crate::secret::Secret;
+use crate::model::{Session, SessionPrincipal};
 use crate::service::Service;
 
 /// `GetCallerIdentity`: (UserId, Account, Arn). Never authorized (spec 06 §6.2.1).
@@ -27,9 +25,10 @@ pub fn get_session_token(
     duration: Option<i64>,
 ) -> Result<Session, CoreError> {
     let principal = match &caller.kind {
-        CallerKind::User { name } if caller.token_issued.is_none() => {
-            SessionPrincipal::User { name: name.clone() }
-        }
+        CallerKind::User { name, id } if caller.token_issued.is_none() => SessionPrincipal::User {
+            name: name.clone(),
+            id: id.clone(),
+        },
         CallerKind::Root if caller.token_issued.is_none() => SessionPrincipal::Root,
         _ => {
             return Err(CoreError::AccessDenied(
@@ -54,26 +53,13 @@ pub fn get_session_token(
         )));
     }
     let now = svc.now();
-    let session = Session {
-        access_key_id: ids::temporary_key_id(),
-        secret: Secret::new(ids::secret_access_key()),
-        token: Secret::new(ids::session_token()),
-        account: caller.account.clone(),
+    let session = Session::new(
+        &caller.account,
         principal,
-        issued: now,
-        expires: now + Duration::seconds(secs),
-        session_policies: Vec::new(),
-        session_policy_arns: Vec::new(),
-        tags: Default::default(),
-        source_identity: None,
-        task_policy: None,
-    };
-    svc.mutate(|_| {
-        Ok((
-            session.clone(),
-            vec![Change::Put(Record::Session(session.clone()))],
-        ))
-    })
+        now,
+        now + Duration::seconds(secs),
+    );
+    Ok(svc.issue_session(session))
 }
 
 /// Inputs of `AssumeRole`.
@@ -185,7 +171,7 @@ pub fn assume_role(
                     .compiled_roles
                     .get(&crate::model::user_key(&r.account, &r.name))
             })
-            .and_then(|(_, t)| t.clone());
+            .map(|(_, t)| t.clone());
         (role, trust)
     };
     let (Some(role), Some(trust)) = (role, trust) else {
@@ -276,41 +262,36 @@ pub fn assume_role(
         )));
     }
     let now = svc.now();
-    let session = Session {
-        access_key_id: ids::temporary_key_id(),
-        secret: Secret::new(ids::secret_access_key()),
-        token: Secret::new(ids::session_token()),
-        account: role.account.clone(),
-        principal: SessionPrincipal::Role {
+    let mut session = Session::new(
+        &role.account,
+        SessionPrincipal::Role {
             role_arn: role.arn(),
             role_id: role.id.clone(),
             session_name: input.session_name.to_owned(),
         },
-        issued: now,
-        expires: now + Duration::seconds(secs),
-        session_policies: input.policy.map(|p| vec![p.to_owned()]).unwrap_or_default(),
-        session_policy_arns: input.policy_arns.iter().map(|a| (*a).to_owned()).collect(),
-        tags: input
-            .tags
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect(),
-        // A source identity set once stays for every chained session.
-        source_identity: input
-            .source_identity
-            .map(str::to_owned)
-            .or_else(|| caller.source_identity.clone()),
-        task_policy: None,
-    };
-    let out = AssumedRole {
+        now,
+        now + Duration::seconds(secs),
+    );
+    session.session_policies = input.policy.map(|p| vec![p.to_owned()]).unwrap_or_default();
+    session.session_policy_arns = input.policy_arns.iter().map(|a| (*a).to_owned()).collect();
+    session.tags = input
+        .tags
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    // A source identity set once stays for every chained session.
+    session.source_identity = input
+        .source_identity
+        .map(str::to_owned)
+        .or_else(|| caller.source_identity.clone());
+    Ok(AssumedRole {
         arn: format!(
             "arn:aws:sts::{}:assumed-role/{}/{}",
             role.account, role.name, input.session_name
         ),
         assumed_role_id: format!("{}:{}", role.id, input.session_name),
-        session: session.clone(),
-    };
-    svc.mutate(|_| Ok((out, vec![Change::Put(Record::Session(session))])))
+        session: svc.issue_session(session),
+    })
 }
 
 /// Inputs of `AssumeRoot`.
@@ -483,19 +464,13 @@ pub fn assume_root(
     // 8. Issue: whole seconds, as AWS answers.
     let now = svc.now();
     let now = now - Duration::nanoseconds(i64::from(now.nanosecond()));
-    let session = Session {
-        access_key_id: ids::temporary_key_id(),
-        secret: Secret::new(ids::secret_access_key()),
-        token: Secret::new(ids::session_token()),
-        account: target_account,
-        principal: SessionPrincipal::Root,
-        issued: now,
-        expires: now + Duration::seconds(input.duration.unwrap_or(900)),
-        session_policies: Vec::new(),
-        session_policy_arns: Vec::new(),
-        tags: Default::default(),
-        source_identity: caller.source_identity.clone(),
-        task_policy: Some(task.arn.to_owned()),
-    };
-    svc.mutate(|_| Ok((session.clone(), vec![Change::Put(Record::Session(session))])))
+    let mut session = Session::new(
+        &target_account,
+        SessionPrincipal::Root,
+        now,
+        now + Duration::seconds(input.duration.unwrap_or(900)),
+    );
+    session.source_identity = caller.source_identity.clone();
+    session.task_policy = Some(task.arn.to_owned());
+    Ok(svc.issue_session(session))
 }

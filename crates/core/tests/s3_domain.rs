@@ -13,7 +13,15 @@ use rootward_core::{CoreError, Service};
 
 fn open(dir: &std::path::Path) -> Service {
     let store = SqliteStore::open(&dir.join("state.db")).unwrap();
-    Service::open(Box::new(store), Arc::new(SystemClock::default())).unwrap()
+    Service::open(
+        Box::new(store),
+        Arc::new(SystemClock::default()),
+        rootward_core::keys::Keys::new(
+            &rootward_core::keys::MasterKey::read_or_create(&dir.join("master.key")).unwrap(),
+            None,
+        ),
+    )
+    .unwrap()
 }
 
 fn code(e: CoreError) -> &'static str {
@@ -35,7 +43,7 @@ fn objects_listings_policies_and_reopen() {
         Some("secret-secret-secret-secret-secret-secre"),
     )
     .unwrap();
-    let admin = svc.credential("AKIAROOTWARDTEST0001").unwrap().caller;
+    let admin = svc.credential("AKIAROOTWARDTEST0001", None).unwrap().caller;
 
     assert!(s3::create_bucket(&svc, &admin, "bkt", None).unwrap());
     assert!(!s3::create_bucket(&svc, &admin, "bkt", None).unwrap());
@@ -140,7 +148,7 @@ fn objects_listings_policies_and_reopen() {
     drop(svc);
 
     let svc = open(dir.path());
-    let admin = svc.credential("AKIAROOTWARDTEST0001").unwrap().caller;
+    let admin = svc.credential("AKIAROOTWARDTEST0001", None).unwrap().caller;
     assert_eq!(s3::get_bucket_policy(&svc, &admin, "bkt").unwrap(), policy);
     assert_eq!(
         code(s3::get_object(&svc, &admin, "bkt", "k").unwrap_err()),

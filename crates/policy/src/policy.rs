@@ -263,6 +263,42 @@ impl Policy {
         Self::compile(id.into(), text, kind, document)
     }
 
+    /// A policy of `kind` that explicitly denies every action on every
+    /// resource (to everyone, for resource and trust policies), built
+    /// without parsing so it cannot fail. The stand-in for a policy that
+    /// cannot be compiled or found: decisions it takes part in fail closed.
+    pub fn deny_all(id: impl Into<String>, kind: PolicyKind) -> Policy {
+        let principal =
+            matches!(kind, PolicyKind::Resource | PolicyKind::Trust).then(|| CompiledPrincipal {
+                negated: false,
+                any: true,
+                aws: Vec::new(),
+                others: Vec::new(),
+            });
+        let statement = CompiledStatement {
+            effect: Effect::Deny,
+            principal,
+            action_negated: false,
+            actions: vec![Glob::new("*")],
+            services: None,
+            resource_negated: false,
+            resources: (kind != PolicyKind::Trust).then(|| vec![ArnPattern::new("*", false)]),
+            conditions: Vec::new(),
+        };
+        Policy {
+            inner: Arc::new(Inner {
+                id: id.into(),
+                kind,
+                text: String::new(),
+                statements: vec![statement],
+                meta: vec![StatementMeta {
+                    sid: None,
+                    span: Span::default(),
+                }],
+            }),
+        }
+    }
+
     /// Compiles a document already parsed and validated for `kind`.
     pub(crate) fn compile(
         id: String,

@@ -164,7 +164,7 @@ fn report(name: &str, conns: usize, s: &Stats, base_rps: f64) {
 /// An organization of 1,000 accounts (the management account and 999 created
 /// ones) and a role to assume, made through the domain API.
 fn populate(svc: &Service) {
-    let caller = svc.credential(KEY).unwrap().caller;
+    let caller = svc.credential(KEY, None).unwrap().caller;
     rootward_core::org::organization::create_organization(svc, &caller, None).unwrap();
     for n in 0..999 {
         let email = format!("member{n}@example.com");
@@ -235,8 +235,14 @@ fn main() {
     rt.block_on(async move {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(&dir.path().join("state.db")).unwrap();
-        let svc =
-            Arc::new(Service::open(Box::new(store), Arc::new(SystemClock::default())).unwrap());
+        let svc = Arc::new(
+            Service::open(
+                Box::new(store),
+                Arc::new(SystemClock::default()),
+                rootward_core::keys::Keys::ephemeral(),
+            )
+            .unwrap(),
+        );
         bootstrap(&svc, Some("111111111111"), Some(KEY), Some(SECRET)).unwrap();
         populate(&svc);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -221,6 +221,7 @@ fn dispatch(
                 );
             };
             let ctx = Ctx::new(svc, &authn.caller, authn.global_endpoint);
+            let unit = svc.begin();
             let result = match authn.service.as_str() {
                 "sts" => services::sts::call(&op, &ctx, &params),
                 "sqs" => services::sqs::call_query(&op, &ctx, parts, &params),
@@ -229,14 +230,15 @@ fn dispatch(
             let global = authn.service == "iam" || authn.global_endpoint;
             let resources =
                 trail::resources_from_query(&authn.service, &authn.caller.account, params.iter());
-            record(
+            let result = record(
+                unit,
                 &ctx,
                 &authn.service,
                 &op,
                 global,
                 resources,
                 trail::from_query(params.iter()),
-                result.as_ref().err(),
+                result,
                 request_id,
                 host,
             );
@@ -257,6 +259,7 @@ fn dispatch(
                 .get("x-amz-target")
                 .and_then(|v| v.to_str().ok());
             let ctx = Ctx::new(svc, &authn.caller, false);
+            let unit = svc.begin();
             let (op, result) = match authn.service.as_str() {
                 "organizations" => {
                     match json::operation(target, services::organizations::TARGET_PREFIX) {
@@ -281,7 +284,15 @@ fn dispatch(
                     )),
                 ),
             };
-            if !op.is_empty() {
+            let result = if op.is_empty() {
+                match svc.finish(unit, None) {
+                    Ok(()) => result,
+                    Err(e) => {
+                        tracing::error!(error = %e, "call not committed");
+                        Err(ApiError::internal())
+                    }
+                }
+            } else {
                 let request = trail::from_json(body);
                 let resources = match request.get("queueUrl").and_then(|v| v.as_str()) {
                     Some(url) if authn.service == "sqs" => {
@@ -290,17 +301,18 @@ fn dispatch(
                     _ => Vec::new(),
                 };
                 record(
+                    unit,
                     &ctx,
                     &authn.service,
                     op,
                     authn.service == "organizations",
                     resources,
                     request,
-                    result.as_ref().err(),
+                    result,
                     request_id,
                     host,
-                );
-            }
+                )
+            };
             match result {
                 Ok(Some(v)) => respond(200, content_type, request_id, v.to_string()),
                 Ok(None) => respond(200, content_type, request_id, String::new()),
@@ -310,35 +322,49 @@ fn dispatch(
     }
 }
 
-/// Records a finished call in the event history.
+/// Ends a call: its changes and its event are committed together (or the
+/// event goes to the history's writer when nothing changed). A commit that
+/// fails turns the answer into an internal error.
 #[expect(
     clippy::too_many_arguments,
     reason = "the facts of one call, gathered in one place"
 )]
-fn record(
+fn record<T>(
+    unit: rootward_core::service::Unit<'_>,
     ctx: &Ctx<'_>,
     service: &str,
     operation: &str,
     global: bool,
     resources: Vec<(String, String)>,
     request: serde_json::Value,
-    error: Option<&ApiError>,
+    result: Result<T, ApiError>,
     request_id: &str,
     host: Option<&str>,
-) {
+) -> Result<T, ApiError> {
     let response = ctx.trail_response.borrow_mut().take();
-    ctx.svc.record(&rootward_core::trail::event::Call {
-        caller: ctx.caller,
-        service,
-        operation,
-        global,
-        request,
-        response,
-        error: error.map(|e| (e.code.as_str(), e.message.as_str())),
-        request_id,
-        resources,
-        host,
-    });
+    let error = result.as_ref().err();
+    let finished = ctx.svc.finish(
+        unit,
+        Some(&rootward_core::trail::event::Call {
+            caller: ctx.caller,
+            service,
+            operation,
+            global,
+            request,
+            response,
+            error: error.map(|e| (e.code.as_str(), e.message.as_str())),
+            request_id,
+            resources,
+            host,
+        }),
+    );
+    match finished {
+        Ok(()) => result,
+        Err(e) => {
+            tracing::error!(error = %e, operation, "call not committed");
+            Err(ApiError::internal())
+        }
+    }
 }
 
 #[cfg(test)]

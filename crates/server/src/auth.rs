@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use axum::http::request::Parts;
 use rootward_core::Service;
-use rootward_core::authz::Caller;
+use rootward_core::authz::{Caller, CredentialError};
 use rootward_sigv4::{Auth, RequestParts, ServiceKind, SigError};
 use sha2::{Digest, Sha256};
 use time::Duration;
@@ -213,24 +213,17 @@ pub fn authenticate(
     };
     let service = auth.service().to_owned();
     let protocol = protocol_of(&service, parts);
-    let Some(cred) = svc.credential(auth.access_key_id()) else {
-        return Err(fail(protocol, "InvalidClientTokenId", 403, INVALID_TOKEN));
-    };
-    if !cred.active {
-        return Err(fail(protocol, "InvalidClientTokenId", 403, INVALID_TOKEN));
-    }
     let now = svc.now();
-    // Temporary credentials: the token must be present and right, and unexpired
-    // (checked before the clock skew, so that an expired session says so).
-    if let Some(expected) = &cred.token {
-        match auth.security_token() {
-            Some(t) if expected.matches(t) => {}
-            _ if matches!(protocol, Protocol::RestXml) => {
-                return Err((protocol, crate::services::s3::wire::invalid_token()));
-            }
-            _ => return Err(fail(protocol, "InvalidClientTokenId", 403, INVALID_TOKEN)),
+    // The key, and for temporary credentials the token that carries the
+    // session: present, this server's, for this key and unexpired (checked
+    // before the clock skew, so that an expired session says so). A long-term
+    // key that comes with a session token is refused like a wrong token.
+    let cred = match svc.credential(auth.access_key_id(), auth.security_token()) {
+        Ok(c) => c,
+        Err(CredentialError::UnknownKey) => {
+            return Err(fail(protocol, "InvalidClientTokenId", 403, INVALID_TOKEN));
         }
-        if cred.expires.is_some_and(|e| e <= now) {
+        Err(CredentialError::ExpiredToken) => {
             return Err(fail(
                 protocol,
                 "ExpiredToken",
@@ -238,7 +231,14 @@ pub fn authenticate(
                 "The security token included in the request is expired",
             ));
         }
-    }
+        Err(e @ (CredentialError::InvalidToken | CredentialError::PrincipalGone)) => {
+            tracing::info!(key = %auth.access_key_id(), reason = %e, "credentials refused");
+            if matches!(protocol, Protocol::RestXml) {
+                return Err((protocol, crate::services::s3::wire::invalid_token()));
+            }
+            return Err(fail(protocol, "InvalidClientTokenId", 403, INVALID_TOKEN));
+        }
+    };
     let kind = if service == "s3" {
         ServiceKind::S3
     } else {
@@ -286,7 +286,7 @@ pub fn authenticate(
         .get("host")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    if cred.token.is_none()
+    if cred.expires.is_none()
         && let Err(e) = rootward_core::iam::access_keys::note_use(
             svc,
             auth.access_key_id(),

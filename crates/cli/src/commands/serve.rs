@@ -42,6 +42,35 @@ pub struct ServeArgs {
     /// Largest S3 object accepted, in bytes (default 16 MiB).
     #[arg(long, default_value_t = rootward_core::s3::DEFAULT_MAX_OBJECT_SIZE)]
     s3_max_object_size: usize,
+    /// The master key file (32 bytes, base64) that seals secrets at rest and
+    /// session tokens; default `DATA/master.key`, created on first start.
+    /// `ROOTWARD_MASTER_KEY` (the key itself, base64) takes precedence.
+    #[arg(long, env = "ROOTWARD_MASTER_KEY_FILE")]
+    master_key_file: Option<PathBuf>,
+    /// During a master key rotation: the previous key file. Secrets sealed
+    /// under it are sealed again under the master key at start, and session
+    /// tokens it sealed stay valid until they expire (keep it 36 hours).
+    #[arg(long)]
+    previous_master_key_file: Option<PathBuf>,
+}
+
+/// The master key: `ROOTWARD_MASTER_KEY`, else `--master-key-file`, else
+/// `DATA/master.key` (created on first start, mode 0600).
+fn master_keys(args: &ServeArgs) -> Result<rootward_core::keys::Keys, String> {
+    use rootward_core::keys::{Keys, MasterKey};
+    let current = match std::env::var("ROOTWARD_MASTER_KEY") {
+        Ok(text) => MasterKey::from_text(&text),
+        Err(_) => match &args.master_key_file {
+            Some(path) => MasterKey::read(path),
+            None => MasterKey::read_or_create(&args.data.join("master.key")),
+        },
+    }
+    .map_err(|e| e.to_string())?;
+    let previous = match &args.previous_master_key_file {
+        Some(path) => Some(MasterKey::read(path).map_err(|e| e.to_string())?),
+        None => None,
+    };
+    Ok(Keys::new(&current, previous.as_ref()))
 }
 
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
@@ -87,11 +116,14 @@ pub fn run(args: ServeArgs) -> ExitCode {
 }
 
 async fn serve(args: ServeArgs) -> Result<(), String> {
-    std::fs::create_dir_all(&args.data)
-        .map_err(|e| format!("cannot create `{}`: {e}", args.data.display()))?;
+    // Everything under the data directory is private to its owner, also
+    // what an older version created with wider modes.
+    rootward_core::datadir::private_umask();
+    rootward_core::datadir::secure(&args.data).map_err(|e| e.to_string())?;
+    let keys = master_keys(&args)?;
     let store = SqliteStore::open(&args.data.join("state.db")).map_err(|e| e.to_string())?;
     let svc = Arc::new(
-        Service::open(Box::new(store), Arc::new(SystemClock::default()))
+        Service::open(Box::new(store), Arc::new(SystemClock::default()), keys)
             .map_err(|e| e.to_string())?,
     );
     let history = SqliteTrail::open(&args.data.join("trail.db")).map_err(|e| e.to_string())?;
@@ -126,13 +158,24 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         );
         print!("{lines}");
     }
+    // Bookkeeping nobody waits for (access keys' last use) and the outbox
+    // events already in the history are committed now and then when no
+    // write does it on the way.
     let janitor = svc.clone();
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
         loop {
             tick.tick().await;
             let svc = janitor.clone();
-            let _ = tokio::task::spawn_blocking(move || svc.purge_expired_sessions()).await;
+            let _ = tokio::task::spawn_blocking(move || {
+                if let Err(e) = svc.commit_pending() {
+                    tracing::error!(error = %e, "pending bookkeeping not committed");
+                }
+                if let Err(e) = svc.tidy_outbox() {
+                    tracing::error!(error = %e, "outbox not tidied");
+                }
+            })
+            .await;
         }
     });
     let state = AppState::new(svc.clone(), Some(&args.data));

@@ -222,6 +222,7 @@ impl Endpoint {
             rootward_core::Service::open(
                 Box::new(store),
                 std::sync::Arc::new(rootward_core::clock::SystemClock::default()),
+                rootward_core::keys::Keys::ephemeral(),
             )
             .unwrap(),
         );

@@ -27,7 +27,7 @@ fn target(
                 arn,
             ))
         }
-        (None, CallerKind::User { name }) => {
+        (None, CallerKind::User { name, .. }) => {
             let arn = svc
                 .read()
                 .user(&caller.account, name)
@@ -187,7 +187,9 @@ pub const LAST_USED_GRANULARITY: time::Duration = time::Duration::minutes(1);
 
 /// Records that a long-term key signed a request for `service` in `region`
 /// (`GetAccessKeyLastUsed`, the credential report). Written only when the
-/// recorded use is older than [`LAST_USED_GRANULARITY`] or was elsewhere.
+/// recorded use is older than [`LAST_USED_GRANULARITY`] or was elsewhere, and
+/// never waited for: it rides along with the next commit
+/// ([`Service::mutate_later`]).
 pub fn note_use(svc: &Service, key_id: &str, service: &str, region: &str) -> Result<(), CoreError> {
     let now = svc.now();
     let fresh = |k: &AccessKey| {
@@ -199,7 +201,7 @@ pub fn note_use(svc: &Service, key_id: &str, service: &str, region: &str) -> Res
         Some(k) if !fresh(k) => {}
         _ => return Ok(()),
     }
-    svc.mutate(|state| {
+    svc.mutate_later(|state| {
         let Some(k) = state.access_keys.get(key_id) else {
             return Ok(((), Vec::new()));
         };

@@ -40,7 +40,7 @@ pub fn resolve(
     let account = &caller.account;
     let name = match (user, &caller.kind) {
         (Some(n), _) => n.to_owned(),
-        (None, CallerKind::User { name }) => name.clone(),
+        (None, CallerKind::User { name, .. }) => name.clone(),
         (None, CallerKind::Root) => {
             if rule == RootRule::AssumeRootOnly && !caller.is_assumed_root() {
                 // UNCONFIRMED (spec 02 §2.6.2): the recommended ValidationError.

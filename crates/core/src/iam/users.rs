@@ -73,7 +73,7 @@ pub fn get_user(
 ) -> Result<Option<User>, CoreError> {
     let name = match (name, &caller.kind) {
         (Some(n), _) => n.to_owned(),
-        (None, CallerKind::User { name }) => name.clone(),
+        (None, CallerKind::User { name, .. }) => name.clone(),
         (None, CallerKind::Root) => {
             svc.authorize(
                 caller,

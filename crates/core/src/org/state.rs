@@ -11,13 +11,12 @@ use super::model::{
 };
 use crate::model::{Record, table};
 
-static FULL_AWS_ACCESS: LazyLock<Option<Policy>> = LazyLock::new(|| {
-    Policy::parse(
+static FULL_AWS_ACCESS: LazyLock<Policy> = LazyLock::new(|| {
+    crate::policy_cache::compile_stored(
         FULL_AWS_ACCESS_ID,
         rootward_policy::managed::FULL_AWS_ACCESS,
         PolicyKind::Scp,
     )
-    .ok()
 });
 
 /// Organizations, their trees, policies and requests.
@@ -55,14 +54,10 @@ impl OrgState {
                 self.members.insert(m.account.clone(), m);
             }
             Record::OrgPolicy(p) => {
-                match Policy::parse(p.id.clone(), &p.content, PolicyKind::Scp) {
-                    Ok(c) => {
-                        self.compiled.insert(p.id.clone(), c);
-                    }
-                    Err(_) => {
-                        self.compiled.remove(&p.id);
-                    }
-                }
+                self.compiled.insert(
+                    p.id.clone(),
+                    crate::policy_cache::compile_stored(&p.id, &p.content, PolicyKind::Scp),
+                );
                 self.policies.insert(p.id.clone(), p);
             }
             Record::OrgAttachment(a) => {
@@ -165,7 +160,7 @@ impl OrgState {
     /// A compiled SCP by id (`p-FullAWSAccess` included).
     pub fn compiled_scp(&self, id: &str) -> Option<&Policy> {
         if id == FULL_AWS_ACCESS_ID {
-            return FULL_AWS_ACCESS.as_ref();
+            return Some(&FULL_AWS_ACCESS);
         }
         self.compiled.get(id)
     }
@@ -173,7 +168,9 @@ impl OrgState {
     /// The SCPs that bound a principal of `account`, one list per level of its
     /// path (root, OUs, account); `None` when SCPs do not apply: the account is
     /// in no organization, is its management account, or SCPs are disabled.
-    pub fn scp_levels(&self, account: &str) -> Option<Vec<Vec<&Policy>>> {
+    /// An attachment whose policy cannot be found counts as a policy that
+    /// denies everything (fail closed), and is logged.
+    pub fn scp_levels(&self, account: &str) -> Option<Vec<Vec<Policy>>> {
         let org = self.org_of(account)?;
         if org.management_account == account || !org.scps_enabled() {
             return None;
@@ -183,8 +180,16 @@ impl OrgState {
                 .iter()
                 .map(|target| {
                     self.attached_to(&org.id, target)
-                        .filter(|a| self.policy_type(&a.policy) == Some(SCP))
-                        .filter_map(|a| self.compiled_scp(&a.policy))
+                        .filter_map(|a| match self.policy_type(&a.policy) {
+                            Some(SCP) => Some(self.compiled_scp(&a.policy).cloned().unwrap_or_else(
+                                || crate::policy_cache::deny_all(PolicyKind::Scp),
+                            )),
+                            Some(_) => None,
+                            None => {
+                                tracing::error!(policy = %a.policy, target = %target, "an attached organization policy cannot be found: requests under it are denied");
+                                Some(crate::policy_cache::deny_all(PolicyKind::Scp))
+                            }
+                        })
                         .collect()
                 })
                 .collect(),

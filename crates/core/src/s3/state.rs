@@ -26,10 +26,9 @@ impl S3State {
     pub fn put(&mut self, r: Record) {
         match r {
             Record::Bucket(b) => {
-                let compiled = b
-                    .policy
-                    .as_deref()
-                    .and_then(|text| Policy::parse(b.arn(), text, PolicyKind::Resource).ok());
+                let compiled = b.policy.as_deref().map(|text| {
+                    crate::policy_cache::compile_stored(&b.arn(), text, PolicyKind::Resource)
+                });
                 match compiled {
                     Some(p) => self.policies.insert(b.name.clone(), p),
                     None => self.policies.remove(&b.name),

@@ -26,10 +26,9 @@ impl SqsState {
         match r {
             Record::SqsQueue(q) => {
                 let key = q.key();
-                match q
-                    .policy()
-                    .and_then(|doc| Policy::parse(q.arn(), doc, PolicyKind::Resource).ok())
-                {
+                match q.policy().map(|doc| {
+                    crate::policy_cache::compile_stored(&q.arn(), doc, PolicyKind::Resource)
+                }) {
                     Some(p) => {
                         self.policies.insert(key.clone(), Arc::new(p));
                     }

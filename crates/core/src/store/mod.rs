@@ -70,6 +70,11 @@ pub trait Store: Send + Sync + 'static {
     fn commit(&self, writes: &[Write]) -> Result<(), StoreError>;
     /// One blob, by key (`None` when absent).
     fn get_blob(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Removes the bytes of deleted and replaced rows from the files (after
+    /// clear secrets of an older version were sealed). Default: nothing to do.
+    fn scrub(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ impl SqliteStore {
             "PRAGMA journal_mode=WAL;
              PRAGMA synchronous=FULL;
              PRAGMA foreign_keys=ON;
+             PRAGMA secure_delete=FAST;
              CREATE TABLE IF NOT EXISTS kv (
                  tbl   TEXT NOT NULL,
                  key   TEXT NOT NULL,
@@ -99,6 +100,19 @@ impl Store for SqliteStore {
             }
         }
         tx.commit().map_err(err)
+    }
+
+    /// Zeroes freed content, rebuilds the file and empties the WAL, so that
+    /// no byte of a deleted or replaced row is left in either file.
+    fn scrub(&self) -> Result<(), StoreError> {
+        let conn = self.conn.lock();
+        conn.execute_batch(
+            "PRAGMA secure_delete=ON;
+             VACUUM;
+             PRAGMA wal_checkpoint(TRUNCATE);
+             PRAGMA secure_delete=FAST;",
+        )
+        .map_err(err)
     }
 
     fn get_blob(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {

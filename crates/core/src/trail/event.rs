@@ -91,7 +91,7 @@ fn identity(state: &State, caller: &Caller) -> (Value, Option<String>) {
             }
             (Value::Object(id), Some("root".into()))
         }
-        CallerKind::User { name } => {
+        CallerKind::User { name, .. } => {
             id.insert("type".into(), "IAMUser".into());
             id.insert("principalId".into(), caller.user_id(state).into());
             id.insert("arn".into(), caller.arn(state).into());

@@ -24,7 +24,7 @@ use crate::error::CoreError;
 use crate::store::StoreError;
 
 /// One recorded event, with the fields `LookupEvents` filters on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TrailEvent {
     /// `eventID` (UUID).
     pub id: String,
@@ -33,6 +33,7 @@ pub struct TrailEvent {
     /// `awsRegion`.
     pub region: String,
     /// `eventTime`.
+    #[serde(with = "time::serde::rfc3339")]
     pub time: OffsetDateTime,
     /// `eventName`.
     pub name: String,
@@ -85,8 +86,12 @@ struct Inbox {
     events: Vec<TrailEvent>,
     /// Events recorded so far (a sequence number).
     recorded: u64,
-    /// Events committed so far.
+    /// Events committed so far (stored, or given up on after an error).
     committed: u64,
+    /// Events stored so far, up to the first batch that could not be.
+    stored: u64,
+    /// A batch failed to store: `stored` no longer advances.
+    broken: bool,
     /// The writer is waiting for a first event (only then is it woken per event).
     idle: bool,
     /// Somebody waits for a commit: skip the gathering window.
@@ -162,8 +167,9 @@ impl Trail {
         })
     }
 
-    /// Records an event (committed shortly after).
-    pub fn record(&self, event: TrailEvent) {
+    /// Records an event (committed shortly after); returns its sequence
+    /// number (see [`Trail::committed`]).
+    pub fn record(&self, event: TrailEvent) -> u64 {
         let mut inbox = self.shared.inbox.lock();
         while inbox.events.len() >= MAX_PENDING && !inbox.closed {
             inbox.urgent = true;
@@ -180,6 +186,13 @@ impl Trail {
             inbox.idle = false;
             self.shared.wake.notify_one();
         }
+        inbox.recorded
+    }
+
+    /// The sequence number up to which every recorded event is in the store
+    /// (a batch that failed to store holds it back).
+    pub fn stored(&self) -> u64 {
+        self.shared.inbox.lock().stored
     }
 
     /// Waits until everything recorded so far is committed (at most 10 s).
@@ -262,9 +275,13 @@ fn write_loop(
             inbox.urgent = false;
             (std::mem::take(&mut inbox.events), inbox.recorded)
         };
-        if let Err(e) = store.append(&events) {
-            tracing::error!(error = %e, "trail: events could not be stored");
-        }
+        let ok = match store.append(&events) {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::error!(error = %e, "trail: events could not be stored");
+                false
+            }
+        };
         if let Some(f) = out.as_mut() {
             for e in &events {
                 let _ = writeln!(f, "{}", e.json);
@@ -277,7 +294,14 @@ fn write_loop(
                 tracing::error!(error = %e, "trail: expired events could not be purged");
             }
         }
-        shared.inbox.lock().committed = upto;
+        {
+            let mut inbox = shared.inbox.lock();
+            inbox.committed = upto;
+            inbox.broken |= !ok;
+            if !inbox.broken {
+                inbox.stored = upto;
+            }
+        }
         shared.done.notify_all();
     }
 }

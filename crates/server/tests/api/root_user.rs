@@ -11,7 +11,6 @@ use rootward_core::model::{
 };
 use rootward_core::org::model::ROOT_CREDENTIALS_MANAGEMENT;
 use rootward_core::root_user::{BAD_CREDENTIALS, RECOVERY_SENT};
-use rootward_core::secret::Secret;
 use serde_json::json;
 
 use crate::common::{Server, code};
@@ -253,28 +252,19 @@ async fn root_mfa_through_the_sign_in_page() {
         .collect();
     assert!(serials.contains(&"GAHT12345678") && serials.contains(&serial.as_str()));
     let now = s.svc.now();
-    s.svc
-        .put(Record::Session(Session {
-            access_key_id: "ASIAASSUMEDROOT00001".into(),
-            secret: Secret::new("assumedRootSecret0000000000000000000000000"),
-            token: Secret::new("assumed-root-token"),
-            account: id.clone(),
-            principal: SessionPrincipal::Root,
-            issued: now,
-            expires: now + time::Duration::seconds(900),
-            session_policies: Vec::new(),
-            session_policy_arns: Vec::new(),
-            tags: Default::default(),
-            source_identity: None,
-            task_policy: Some(
-                "arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials".into(),
-            ),
-        }))
-        .unwrap();
+    let mut root = Session::new(
+        &id,
+        SessionPrincipal::Root,
+        now,
+        now + time::Duration::seconds(900),
+    );
+    root.task_policy =
+        Some("arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials".into());
+    let root = s.svc.issue_session(root);
     let task = aws_sdk_iam::Client::new(&s.config(
-        "ASIAASSUMEDROOT00001",
-        "assumedRootSecret0000000000000000000000000",
-        Some("assumed-root-token"),
+        &root.access_key_id,
+        root.secret.expose(),
+        Some(root.token.expose()),
     ));
     for serial in ["GAHT12345678", serial.as_str()] {
         task.deactivate_mfa_device()

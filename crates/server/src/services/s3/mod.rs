@@ -144,8 +144,17 @@ pub fn handle(
         key,
         request_id,
     };
+    let unit = svc.begin();
     let outcome = route(&req, body);
-    trail(&req, outcome.as_ref().err());
+    if let Err(e) = trail(&req, unit, outcome.as_ref().err()) {
+        tracing::error!(error = %e, "S3 call not committed");
+        let fail = S3Fail::new(
+            "InternalError",
+            500,
+            "We encountered an internal error. Please try again.",
+        );
+        return wire::error_response(&fail, Some(&resource), request_id, head);
+    }
     match outcome {
         Ok(r) => r,
         Err(e) => wire::error_response(&e, Some(&resource), request_id, head),
@@ -181,11 +190,16 @@ fn operation_name(req: &Req<'_>) -> Option<&'static str> {
     })
 }
 
-/// Records a bucket-level call in the trail (object calls are data events,
-/// which the event history does not keep; spec 04 §4.3.3 shows the shape).
-fn trail(req: &Req<'_>, failure: Option<&S3Fail>) {
+/// Ends the call's unit: commits its changes with the event of a
+/// bucket-level call (object calls are data events, which the event history
+/// does not keep; spec 04 §4.3.3 shows the shape).
+fn trail(
+    req: &Req<'_>,
+    unit: rootward_core::service::Unit<'_>,
+    failure: Option<&S3Fail>,
+) -> Result<(), rootward_core::CoreError> {
     let Some(op) = operation_name(req) else {
-        return;
+        return req.svc.finish(unit, None);
     };
     let host = header(req.parts, "host");
     let mut request = serde_json::Map::new();
@@ -202,18 +216,21 @@ fn trail(req: &Req<'_>, failure: Option<&S3Fail>) {
             request.insert(q.into(), "".into());
         }
     }
-    req.svc.record(&rootward_core::trail::event::Call {
-        caller: &req.authn.caller,
-        service: "s3",
-        operation: op,
-        global: false,
-        request: serde_json::Value::Object(request),
-        response: None,
-        error: failure.map(|f| (f.code.as_str(), f.message.as_str())),
-        request_id: req.request_id,
-        resources,
-        host,
-    });
+    req.svc.finish(
+        unit,
+        Some(&rootward_core::trail::event::Call {
+            caller: &req.authn.caller,
+            service: "s3",
+            operation: op,
+            global: false,
+            request: serde_json::Value::Object(request),
+            response: None,
+            error: failure.map(|f| (f.code.as_str(), f.message.as_str())),
+            request_id: req.request_id,
+            resources,
+            host,
+        }),
+    )
 }
 
 fn route(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {

@@ -41,7 +41,12 @@ impl Server {
     async fn open(dir: Arc<tempfile::TempDir>) -> Server {
         let store = SqliteStore::open(&dir.path().join("state.db")).unwrap();
         let clock = SystemClock::default();
-        let svc = Arc::new(Service::open(Box::new(store), Arc::new(clock.clone())).unwrap());
+        let keys = rootward_core::keys::Keys::new(
+            &rootward_core::keys::MasterKey::read_or_create(&dir.path().join("master.key"))
+                .unwrap(),
+            None,
+        );
+        let svc = Arc::new(Service::open(Box::new(store), Arc::new(clock.clone()), keys).unwrap());
         let history =
             rootward_core::trail::sqlite::SqliteTrail::open(&dir.path().join("trail.db")).unwrap();
         svc.set_trail(
