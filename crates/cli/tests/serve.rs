@@ -239,3 +239,149 @@ async fn demo_seeds_the_seed_scenario_organization() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[tokio::test]
+async fn kill_9_under_sixteen_concurrent_writers_loses_no_acknowledged_write_nor_its_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (mut child, url, _) = start(&data);
+    let acked = std::sync::Arc::new(shared::Acked::default());
+    let writers: Vec<_> = (0..16)
+        .map(|w| {
+            let client = iam(&url);
+            let acked = acked.clone();
+            tokio::spawn(async move {
+                for i in 0.. {
+                    let name = format!("w{w}-{i}");
+                    match client.create_user().user_name(&name).send().await {
+                        Ok(_) => acked.push(name),
+                        Err(_) => return,
+                    }
+                }
+            })
+        })
+        .collect();
+    // Let them write for a while, then SIGKILL in the middle of it.
+    tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    for w in writers {
+        let _ = w.await;
+    }
+    let acked = acked.take();
+    assert!(acked.len() > 16, "only {} writes acknowledged", acked.len());
+
+    let (mut child, url, _) = start(&data);
+    let client = iam(&url);
+    let mut present = std::collections::HashSet::new();
+    let mut pages = client.list_users().into_paginator().items().send();
+    while let Some(u) = pages.next().await {
+        present.insert(u.unwrap().user_name().to_owned());
+    }
+    let trail = aws_sdk_cloudtrail::Client::new(&config(&url, KEY, SECRET, None));
+    let mut traced = std::collections::HashSet::new();
+    let mut events = trail
+        .lookup_events()
+        .lookup_attributes(
+            aws_sdk_cloudtrail::types::LookupAttribute::builder()
+                .attribute_key(aws_sdk_cloudtrail::types::LookupAttributeKey::EventName)
+                .attribute_value("CreateUser")
+                .build()
+                .unwrap(),
+        )
+        .into_paginator()
+        .items()
+        .send();
+    while let Some(e) = events.next().await {
+        let e = e.unwrap();
+        let record: serde_json::Value =
+            serde_json::from_str(e.cloud_trail_event().unwrap()).unwrap();
+        if record["errorCode"].is_null() {
+            traced.insert(
+                record["requestParameters"]["userName"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+            );
+        }
+    }
+    for name in &acked {
+        assert!(present.contains(name), "acknowledged user {name} lost");
+        assert!(
+            traced.contains(name),
+            "acknowledged user {name} has no event"
+        );
+    }
+    // Nothing was committed without its event either.
+    for name in present.iter().filter(|n| n.starts_with('w')) {
+        assert!(
+            traced.contains(name),
+            "user {name} exists without its event"
+        );
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+/// Acknowledged names, shared between the writers.
+mod shared {
+    #[derive(Default)]
+    pub struct Acked(std::sync::Mutex<Vec<String>>);
+    impl Acked {
+        pub fn push(&self, name: String) {
+            self.0.lock().unwrap().push(name);
+        }
+        pub fn take(&self) -> Vec<String> {
+            std::mem::take(&mut *self.0.lock().unwrap())
+        }
+    }
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_data_directory_is_private_even_when_an_older_version_left_it_open() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(data.join("outbox")).unwrap();
+    std::fs::write(data.join("outbox/old-message.json"), b"{}").unwrap();
+    std::fs::write(data.join("trail.ndjson"), b"").unwrap();
+    for p in [
+        data.join("outbox/old-message.json"),
+        data.join("trail.ndjson"),
+    ] {
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    for p in [&data, &data.join("outbox")] {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let (mut child, url, _) = start(&data);
+    // Some writes so that every file (WAL and shared memory included) exists.
+    iam(&url).create_user().user_name("x").send().await.unwrap();
+    let mut seen = 0;
+    let mut stack = vec![data.clone()];
+    while let Some(p) = stack.pop() {
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        if p.is_dir() {
+            assert_eq!(mode, 0o700, "{}", p.display());
+            for e in std::fs::read_dir(&p).unwrap() {
+                stack.push(e.unwrap().path());
+            }
+        } else {
+            assert_eq!(mode, 0o600, "{}", p.display());
+            seen += 1;
+        }
+    }
+    for f in [
+        "state.db",
+        "state.db-wal",
+        "trail.db",
+        "master.key",
+        "bootstrap-credentials",
+    ] {
+        assert!(data.join(f).exists(), "{f}");
+    }
+    assert!(seen >= 7, "{seen} files");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

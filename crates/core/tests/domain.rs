@@ -252,3 +252,84 @@ fn sessions_are_never_stored_outlive_a_restart_and_expire() {
     );
     assert_eq!(check(&svc, &long), Ok(true));
 }
+
+#[test]
+fn an_older_data_directory_with_clear_secrets_is_sealed_and_scrubbed_in_place() {
+    use rootward_core::model::{AccessKey, KeyOwner, KeyStatus, Record};
+    use rootward_core::secret::Secret;
+    use rootward_core::store::{Store, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let secret = "OlderVersionClearSecretKey0123456789abcd";
+    let session_secret = "OlderVersionSessionSecret0123456789abcde";
+    {
+        // What an older version wrote: the secret in clear, and a session row.
+        let store = SqliteStore::open(&dir.path().join("state.db")).unwrap();
+        let key = Record::AccessKey(AccessKey {
+            id: "AKIAOLDERVERSION0001".into(),
+            secret: Secret::new(secret),
+            account: "111111111111".into(),
+            owner: KeyOwner::Root,
+            status: KeyStatus::Active,
+            created: time::OffsetDateTime::now_utc(),
+            last_used: None,
+        });
+        let session = format!(
+            r#"{{"kind":"Session","access_key_id":"ASIAOLD","secret":"{session_secret}","token":"tok"}}"#
+        );
+        store
+            .commit(&[
+                Write::Put {
+                    table: "accounts",
+                    key: "111111111111".into(),
+                    value: br#"{"kind":"Account","id":"111111111111","name":"a","email":"a@example.com","created":"2026-01-01T00:00:00Z"}"#.to_vec(),
+                },
+                Write::Put {
+                    table: "access_keys",
+                    key: "AKIAOLDERVERSION0001".into(),
+                    value: serde_json::to_vec(&key).unwrap(),
+                },
+                Write::Put {
+                    table: "sessions",
+                    key: "ASIAOLD".into(),
+                    value: session.into_bytes(),
+                },
+            ])
+            .unwrap();
+    }
+    let files = |dir: &std::path::Path| -> Vec<u8> {
+        let mut all = Vec::new();
+        for e in std::fs::read_dir(dir).unwrap() {
+            all.extend(std::fs::read(e.unwrap().path()).unwrap());
+        }
+        all
+    };
+    let has = |hay: &[u8], s: &str| hay.windows(s.len()).any(|w| w == s.as_bytes());
+    assert!(has(&files(dir.path()), secret));
+    let svc = open(dir.path());
+    let cred = svc.credential("AKIAOLDERVERSION0001", None).unwrap();
+    assert!(cred.secret.matches(secret));
+    drop(svc);
+    let bytes = files(dir.path());
+    assert!(!has(&bytes, secret), "the clear secret is still on disk");
+    assert!(
+        !has(&bytes, session_secret),
+        "the old session is still on disk"
+    );
+    // Opened again, the sealed key still works, and a foreign master key is
+    // refused at start.
+    let svc = open(dir.path());
+    assert!(
+        svc.credential("AKIAOLDERVERSION0001", None)
+            .unwrap()
+            .secret
+            .matches(secret)
+    );
+    drop(svc);
+    let store = SqliteStore::open(&dir.path().join("state.db")).unwrap();
+    let wrong = Service::open(
+        Box::new(store),
+        Arc::new(SystemClock::default()),
+        Keys::ephemeral(),
+    );
+    assert!(matches!(wrong, Err(CoreError::Internal(m)) if m.contains("master key")));
+}

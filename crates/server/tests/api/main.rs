@@ -22,4 +22,5 @@ mod simulate;
 mod sqs;
 mod sts;
 mod task_matrix;
+mod trust;
 mod user_credentials;
