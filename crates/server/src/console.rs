@@ -180,8 +180,8 @@ pub async fn handle(
                         "Expiration": iso8601(s.session.expires),
                     }
                 });
-                if let KeyOwner::User(name) = &s.principal {
-                    out["user_name"] = json!(name);
+                if let (KeyOwner::User(name), Some(o)) = (&s.principal, out.as_object_mut()) {
+                    o.insert("user_name".into(), json!(name));
                 }
                 Ok(out)
             }
