@@ -453,7 +453,7 @@ pub async fn audit(
     targets: Vec<Target>,
     job: &AuditJob,
     interrupt: impl FnMut() -> Interrupt,
-    observer: &mut dyn Observer<RootState>,
+    observer: &mut (dyn Observer<RootState> + Send),
 ) -> AuditReport {
     let thorough = job.thorough;
     let ledger = job.ledger.clone();

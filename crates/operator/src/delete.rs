@@ -269,7 +269,7 @@ pub async fn delete(
     targets: Vec<Target>,
     job: &DeleteJob,
     interrupt: impl FnMut() -> Interrupt,
-    observer: &mut dyn Observer<Done>,
+    observer: &mut (dyn Observer<Done> + Send),
 ) -> DeleteReport {
     let (dry_run, thorough) = (job.dry_run, job.thorough);
     let ledger = job.ledger.clone();

@@ -93,7 +93,7 @@ pub async fn run<T, F, Fut>(
     targets: Vec<Target>,
     limits: Limits,
     mut interrupt: impl FnMut() -> Interrupt,
-    observer: &mut dyn Observer<T>,
+    observer: &mut (dyn Observer<T> + Send),
     work: F,
 ) -> Run<T>
 where

@@ -13,6 +13,10 @@
 //! | `GET /_rootward/outbox?email=…` | (loopback peers only) | list of messages |
 //!
 //! Failures are `{"error": "…"}` with a 4xx status; never a 500 for bad input.
+//!
+//! The same routes also answer a browser: a GET of `/signin`,
+//! `/forgot-password`, `/reset-password` or `/mailbox`, or a form POST, gets
+//! the HTML pages of [`crate::signin_pages`].
 
 use std::net::SocketAddr;
 
@@ -88,6 +92,13 @@ pub async fn handle(
     request_id: &str,
 ) -> Response<Body> {
     let path = parts.uri.path().trim_start_matches("/_rootward");
+    if crate::signin_pages::wants_html(parts) {
+        let bytes = match to_bytes(body, MAX_BODY).await {
+            Ok(b) => b,
+            Err(_) => return error(413, request_id, "The request body is too large."),
+        };
+        return crate::signin_pages::handle(state, parts, &bytes, peer).await;
+    }
     if parts.method == Method::GET && path == "/outbox" {
         if !peer.ip().is_loopback() {
             return error(
