@@ -8,6 +8,8 @@
   var generation = box.dataset.generation;
   var seq = Number(box.dataset.seq || 0);
   var filtered = box.dataset.filtered === "true";
+  // Rendered before the accounts were listed: reload once they are.
+  var unlisted = box.dataset.phase === "listing";
   function set(id, text) {
     var el = document.getElementById(id);
     if (el) { el.textContent = String(text); }
@@ -16,7 +18,7 @@
     fetch("/accounts/progress?since=" + seq, { credentials: "same-origin", cache: "no-store" })
       .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
       .then(function (p) {
-        if (String(p.generation) !== generation) { location.reload(); return; }
+        if (String(p.generation) !== generation || (unlisted && p.phase !== "listing")) { location.reload(); return; }
         seq = p.seq;
         set("audit-done", p.done);
         set("audit-total", p.total);
@@ -60,7 +62,6 @@
           if (pending && pending.closest("li")) { pending.closest("li").remove(); }
           return;
         }
-        if (p.phase === "listing") { setTimeout(function () { location.reload(); }, 300); return; }
         setTimeout(poll, 300);
       })
       .catch(function () { setTimeout(poll, 2000); });

@@ -13,7 +13,7 @@
 //!   an `Origin` header, when sent, must be the console's own.
 //! - **Headers**: a strict Content-Security-Policy (only the console's own
 //!   script, styles and images; no inline code; no framing), `no-store`,
-//!   `no-referrer`, `nosniff`.
+//!   a same-origin referrer policy, `nosniff`.
 //! - **Idle expiry**: a session unused for the configured time is dropped.
 
 use std::collections::HashMap;
@@ -212,7 +212,10 @@ fn with_headers(mut r: Response) -> Response {
         ("content-security-policy", CSP),
         ("x-content-type-options", "nosniff"),
         ("x-frame-options", "DENY"),
-        ("referrer-policy", "no-referrer"),
+        // Not `no-referrer`: with it, browsers send `Origin: null` on form
+        // POSTs, which the CSRF check refuses. Same-origin keeps the
+        // sign-in link out of any other site's referrer.
+        ("referrer-policy", "same-origin"),
         ("cross-origin-opener-policy", "same-origin"),
         ("cross-origin-resource-policy", "same-origin"),
     ] {

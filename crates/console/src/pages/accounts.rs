@@ -135,7 +135,7 @@ pub async fn page(
             @if let Phase::Failed(e) = &s.phase {
                 div class="flash error" role="alert" { "The accounts could not be listed: " (e) }
             }
-            div id="audit-status" data-generation=(s.generation) data-seq=(s.finished.len()) data-running=(if running { "true" } else { "false" }) data-filtered=(if class.is_some() { "true" } else { "false" }) {
+            div id="audit-status" data-generation=(s.generation) data-seq=(s.finished.len()) data-running=(if running { "true" } else { "false" }) data-phase=(if s.phase == Phase::Listing { "listing" } else { "" }) data-filtered=(if class.is_some() { "true" } else { "false" }) {
                 @if running {
                     label for="audit-progress" { "Auditing " span id="audit-done" { (done) } " of " span id="audit-total" { (total) } " accounts…" }
                     progress id="audit-progress" max=(total.max(1)) value=(done) {}
