@@ -208,7 +208,10 @@ fn console_bench(url: &str, dir: &std::path::Path, accounts: usize, concurrency:
     let mut out = BufReader::new(console.stdout.take().unwrap());
     let link = loop {
         let mut line = String::new();
-        assert!(out.read_line(&mut line).unwrap() > 0, "console exited early");
+        assert!(
+            out.read_line(&mut line).unwrap() > 0,
+            "console exited early"
+        );
         if let Some(i) = line.find("http://")
             && line.contains("/signin?token=")
         {
