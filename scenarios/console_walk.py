@@ -168,8 +168,22 @@ def text():
     return driver.find_element(By.TAG_NAME, "body").text
 
 
-def submit(form_css_or_button):
-    driver.find_element(By.CSS_SELECTOR, form_css_or_button).click()
+def replaced(old):
+    """A wait condition: the page that held `old` is gone."""
+    def gone(_):
+        try:
+            old.tag_name
+            return False
+        except Exception:  # stale, or "does not belong to the document"
+            return True
+    return gone
+
+
+def go(by, selector):
+    """Clicks what navigates, and waits until the next page replaced this one."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(by, selector).click()
+    wait.until(replaced(old))
 
 
 def table_classes():
@@ -208,7 +222,7 @@ try:
     check({r["account_id"]: r["class"] for r in export["accounts"]} == cli_view and set(export["summary"]) >= {"error", "no-root-credentials"},
           "the JSON export has the CLI's schema and classes")
     Select(driver.find_element(By.ID, "f-class")).select_by_value("access-keys-present")
-    driver.find_element(By.CSS_SELECTOR, "form.filters button").click()
+    go(By.CSS_SELECTOR, "form.filters button")
     check(set(table_classes()) == {PAYMENTS, WEB}, "the class filter shows the two accounts with root keys")
     driver.find_element(By.ID, "f-q").clear()
     driver.get(BASE + "/accounts?q=legacy&sort=name&dir=desc")
@@ -217,15 +231,15 @@ try:
 
     print("== delete Legacy Payments' root credentials from its page")
     driver.get(BASE + "/accounts")
-    driver.find_element(By.LINK_TEXT, "Legacy Payments").click()
+    go(By.LINK_TEXT, "Legacy Payments")
     body = text()
     check("access-keys-present" in body and "GetAccessKeyLastUsed" not in body and "Access keys" in body, "the detail page shows the findings")
     shot("detail-legacy-payments")
-    driver.find_element(By.XPATH, "//button[contains(., 'Delete root credentials')]").click()
+    go(By.XPATH, "//button[contains(., 'Delete root credentials')]")
     body = text()
     check("Delete root credentials of 1 account?" in body and "Legacy Payments" in body and PAYMENTS in body, "the confirmation names the account")
     shot("confirm-delete")
-    driver.find_element(By.CSS_SELECTOR, "main form button.danger").click()
+    go(By.CSS_SELECTOR, "main form button.danger")
     row = driver.find_element(By.CSS_SELECTOR, f"tr[data-account='{PAYMENTS}']")
     check(row.find_element(By.CSS_SELECTOR, "td.after").text == "no-root-credentials", "Legacy Payments becomes no-root-credentials")
     shot("deleted-legacy-payments")
@@ -236,11 +250,11 @@ try:
     table_classes()
     for acc in [WEB, DATA]:
         driver.find_element(By.ID, f"sel-{acc}").click()
-    driver.find_element(By.CSS_SELECTOR, "#bulk button").click()
+    go(By.CSS_SELECTOR, "#bulk button")
     body = text()
     check("Delete root credentials of 2 accounts?" in body and "Legacy Web" in body and "Legacy Data" in body, "one confirmation names both accounts")
     shot("confirm-bulk-delete")
-    driver.find_element(By.CSS_SELECTOR, "main form button.danger").click()
+    go(By.CSS_SELECTOR, "main form button.danger")
     afters = {tr.get_attribute("data-account"): tr.find_element(By.CSS_SELECTOR, "td.after").text
               for tr in driver.find_elements(By.CSS_SELECTOR, "tr[data-account]")}
     check(afters == {WEB: "no-root-credentials", DATA: "no-root-credentials"}, f"a result per account ({afters})")
@@ -251,23 +265,25 @@ try:
     def forgot_and_reset(password):
         driver.get(ENDPOINT + "/_rootward/forgot-password")
         driver.find_element(By.ID, "email").send_keys("data-root@example.com")
-        driver.find_element(By.CSS_SELECTOR, "form button").click()
-        driver.find_element(By.LINK_TEXT, "open the mailbox").click()
+        go(By.CSS_SELECTOR, "form button")
+        go(By.LINK_TEXT, "open the mailbox")
+        old = driver.find_element(By.TAG_NAME, "html")
         driver.find_elements(By.LINK_TEXT, "Reset your password")[0].click()
+        wait.until(replaced(old))
         driver.find_element(By.ID, "new").send_keys(password)
         driver.find_element(By.ID, "confirm").send_keys(password)
-        driver.find_element(By.CSS_SELECTOR, "form button").click()
+        go(By.CSS_SELECTOR, "form button")
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "p.ok, p.error"))
         return text()
     body = forgot_and_reset("Recovered-Passw0rd!")
     check("Password recovery is disabled" in body, "recovery is refused while centralized root access is on")
     shot("recovery-refused")
     driver.get(BASE + f"/accounts/{DATA}")
-    driver.find_element(By.XPATH, "//button[contains(., 'Allow password recovery')]").click()
+    go(By.XPATH, "//button[contains(., 'Allow password recovery')]")
     check("re-opens the root password" in text() and DATA in text(), "the confirmation warns and names the account")
     driver.find_element(By.ID, "reason").send_keys("INC-42")
     shot("confirm-recovery")
-    driver.find_element(By.CSS_SELECTOR, "main form button.danger").click()
+    go(By.CSS_SELECTOR, "main form button.danger")
     body = text()
     check("created" in body and "INC-42" in body and ALICE_ARN in body, "recovery allowed, with the reason and the requester")
     ledger = open(os.path.join(WORK, "ledger.jsonl")).read()
@@ -279,7 +295,7 @@ try:
     driver.get(ENDPOINT + "/_rootward/signin")
     driver.find_element(By.ID, "email").send_keys("data-root@example.com")
     driver.find_element(By.ID, "password").send_keys("Recovered-Passw0rd!")
-    driver.find_element(By.XPATH, "//button[contains(., 'Sign in as root')]").click()
+    go(By.XPATH, "//button[contains(., 'Sign in as root')]")
     check(f"arn:aws:iam::{DATA}:root" in text(), "the root user signs in with the new password")
     shot("root-signed-in")
     driver.get(BASE + f"/accounts/{DATA}")
@@ -289,9 +305,9 @@ try:
     print("== unlock a deny-all bucket and a deny-all queue")
     driver.get(BASE + f"/accounts/{SANDBOX}")
     driver.find_element(By.ID, "bucket").send_keys(BUCKET)
-    driver.find_element(By.XPATH, "//button[contains(., 'Unlock bucket')]").click()
+    go(By.XPATH, "//button[contains(., 'Unlock bucket')]")
     check(BUCKET in text() and "Sandbox" in text(), "the confirmation names the bucket and the account")
-    driver.find_element(By.CSS_SELECTOR, "main form button.danger").click()
+    go(By.CSS_SELECTOR, "main form button.danger")
     body = text()
     check("deleted" in body and "DenyAll" in body, "bucket policy deleted; the backup shown")
     shot("bucket-unlocked")
@@ -305,8 +321,8 @@ try:
         check(e.response["Error"]["Code"] == "NoSuchBucketPolicy", "the bucket has no policy any more")
     driver.get(BASE + f"/accounts/{SANDBOX}")
     driver.find_element(By.ID, "queue").send_keys(QUEUE_URL)
-    driver.find_element(By.XPATH, "//button[contains(., 'Unlock queue')]").click()
-    driver.find_element(By.CSS_SELECTOR, "main form button.danger").click()
+    go(By.XPATH, "//button[contains(., 'Unlock queue')]")
+    go(By.CSS_SELECTOR, "main form button.danger")
     check("deleted" in text() and "DenyAll" in text(), "queue policy deleted; the backup shown")
     shot("queue-unlocked")
     attrs = sqs.get_queue_attributes(QueueUrl=QUEUE_URL, AttributeNames=["Policy"]).get("Attributes", {})
@@ -326,7 +342,7 @@ try:
     print("== an audit-only operator")
     driver.get(AUDIT_LINK)
     driver.get(AUDIT_BASE + f"/delete?account={DATA}")
-    driver.find_element(By.CSS_SELECTOR, "main form button.danger").click()
+    go(By.CSS_SELECTOR, "main form button.danger")
     body = text()
     check("AccessDenied" in body and "is not authorized to perform: sts:AssumeRoot" in body, "the delete is refused with AWS's message")
     shot("audit-only-refused")
