@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: every Rust test (unit, engine tables, proptests, SDK
-# integration), then the AWS CLI / boto3 scenarios against the release binary.
+# integration), then the AWS CLI / boto3 scenarios and the console's browser
+# walk (headless Chromium, scenarios/console.sh) against the release binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

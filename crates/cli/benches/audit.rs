@@ -1,6 +1,10 @@
 //! `rootward audit --all` over a large organization on a local endpoint:
 //! wall time of the tool and the requests it sent (counted from the
-//! endpoint's `--trail-file`, which records every authenticated call).
+//! endpoint's `--trail-file`, which records every authenticated call);
+//! then, in the same run over the same organization, `rootward console`:
+//! time to first byte of the Accounts page, and time from that request
+//! until every account's class is shown (the page's script polls
+//! `/accounts/progress` until the audit is done, as this does).
 //!
 //! `cargo bench -p rootward --bench audit -- [ACCOUNTS] [CONCURRENCY]`
 //! (default 1000 accounts, concurrency 16). Without a release build at hand,
@@ -160,6 +164,90 @@ async fn main() {
         requests as f64 / wall.as_secs_f64(),
         requests as f64 / accounts as f64
     );
+    console_bench(&url, dir.path(), accounts, concurrency);
     server.kill().unwrap();
     server.wait().unwrap();
+}
+
+/// One HTTP/1.1 GET on loopback: the time to the first byte of the answer,
+/// and the whole answer.
+fn get(addr: &str, path: &str, cookie: &str) -> (Duration, String) {
+    use std::io::{Read, Write};
+    let t = Instant::now();
+    let mut conn = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        conn,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut first = [0u8; 1];
+    conn.read_exact(&mut first).unwrap();
+    let ttfb = t.elapsed();
+    let mut rest = String::new();
+    conn.read_to_string(&mut rest).unwrap();
+    (ttfb, format!("{}{rest}", first[0] as char))
+}
+
+fn console_bench(url: &str, dir: &std::path::Path, accounts: usize, concurrency: usize) {
+    let mut console = Command::new(env!("CARGO_BIN_EXE_rootward"))
+        .args(["console", "--listen", "127.0.0.1:0", "--concurrency"])
+        .arg(concurrency.to_string())
+        .env_clear()
+        .env("HOME", dir)
+        .env("AWS_CONFIG_FILE", dir.join("none"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("none"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ENDPOINT_URL", url)
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ACCESS_KEY_ID", KEY)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET)
+        .env("ROOTWARD_LEDGER", dir.join("ledger"))
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(console.stdout.take().unwrap());
+    let link = loop {
+        let mut line = String::new();
+        assert!(
+            out.read_line(&mut line).unwrap() > 0,
+            "console exited early"
+        );
+        if let Some(i) = line.find("http://")
+            && line.contains("/signin?token=")
+        {
+            break line[i..].trim_end().to_owned();
+        }
+    };
+    std::thread::spawn(move || for _ in out.lines() {});
+    let rest = link.strip_prefix("http://").unwrap();
+    let (addr, path) = rest.split_at(rest.find('/').unwrap());
+    let (_, answer) = get(addr, path, "");
+    let cookie = answer
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .and_then(|c| c.split(';').next())
+        .unwrap()
+        .to_owned();
+    let t = Instant::now();
+    let (ttfb, page) = get(addr, "/accounts", &cookie);
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    let all_shown = loop {
+        let (_, p) = get(addr, "/accounts/progress", &cookie);
+        let body = &p[p.find("\r\n\r\n").unwrap() + 4..];
+        let v: serde_json::Value = serde_json::from_str(body).unwrap();
+        if v["phase"] == "done" {
+            assert_eq!(v["counts"]["no-root-credentials"], accounts);
+            break t.elapsed();
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let (page_ttfb, _) = get(addr, "/accounts?page=2", &cookie);
+    println!(
+        "console: {accounts} accounts: accounts page first byte {:.1} ms (audit starting), all classes shown after {:.2} s; a page of the finished table: first byte {:.1} ms",
+        ttfb.as_secs_f64() * 1e3,
+        all_shown.as_secs_f64(),
+        page_ttfb.as_secs_f64() * 1e3
+    );
+    console.kill().unwrap();
+    console.wait().unwrap();
 }

@@ -54,6 +54,8 @@ enum Command {
     Exec(commands::exec::ExecArgs),
     /// AssumeRoot events of the caller's account from CloudTrail.
     Trail(commands::trail::TrailArgs),
+    /// Serve the web console on loopback (prints a one-time sign-in link).
+    Console(commands::console::ConsoleArgs),
 }
 
 fn main() -> ExitCode {
@@ -70,5 +72,6 @@ fn main() -> ExitCode {
         Command::UnlockQueue(a) => ops::block_on(commands::unlock::run_queue(a)),
         Command::Exec(a) => ops::block_on_code(commands::exec::run_exec(a)),
         Command::Trail(a) => ops::block_on(commands::trail::run_trail(a)),
+        Command::Console(a) => commands::console::run(a),
     }
 }

@@ -72,6 +72,7 @@ pub fn bootstrap(
             inline_policies: Default::default(),
             attached_policies: vec!["arn:aws:iam::aws:policy/AdministratorAccess".into()],
             permissions_boundary: None,
+            password_last_used: None,
         };
         let out = Bootstrap {
             account_id: account.clone(),
@@ -86,6 +87,7 @@ pub fn bootstrap(
                     name: "management".into(),
                     email: format!("root+{account}@rootward.invalid"),
                     created: now,
+                    root_password_last_used: None,
                 })),
                 Change::Put(Record::User(user)),
                 Change::Put(Record::AccessKey(key)),

@@ -152,7 +152,12 @@ pub fn seed(
             .signup(svc, email, &password, name)
             .map_err(console)?;
         let session = console_pages
-            .signin(svc, email, &password, None)
+            .signin(
+                svc,
+                &crate::root_user::Principal::Root { email },
+                &password,
+                None,
+            )
             .map_err(console)?
             .session;
         let root = caller_with(svc, &session.access_key_id, Some(session.token.expose()))?;

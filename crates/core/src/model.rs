@@ -19,6 +19,10 @@ pub struct Account {
     /// Creation time.
     #[serde(with = "time::serde::rfc3339")]
     pub created: OffsetDateTime,
+    /// The root user's last sign-in with its password (`GetUser`
+    /// `PasswordLastUsed`); kept when the password is deleted, as IAM keeps it.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub root_password_last_used: Option<OffsetDateTime>,
 }
 
 /// An IAM user.
@@ -44,6 +48,9 @@ pub struct User {
     /// Permissions boundary policy ARN.
     #[serde(default)]
     pub permissions_boundary: Option<String>,
+    /// The user's last sign-in with a password (`PasswordLastUsed`).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub password_last_used: Option<OffsetDateTime>,
 }
 
 impl User {

@@ -132,11 +132,44 @@ impl std::fmt::Debug for RootConsole {
     }
 }
 
+/// Who signs in at the sign-in page.
+#[derive(Debug, Clone, Copy)]
+pub enum Principal<'a> {
+    /// The root user, by the account's e-mail.
+    Root {
+        /// The root e-mail.
+        email: &'a str,
+    },
+    /// An IAM user with a login profile, by account id and user name.
+    User {
+        /// The account id.
+        account: &'a str,
+        /// The user name (case-insensitive, as IAM compares names).
+        user_name: &'a str,
+    },
+}
+
+impl Principal<'_> {
+    /// The key failures are counted under (the same throttle for both kinds).
+    fn throttle_key(&self) -> String {
+        match self {
+            Principal::Root { email } => normalise(email),
+            Principal::User { account, user_name } => format!(
+                "user:{}/{}",
+                account.trim(),
+                user_name.trim().to_ascii_lowercase()
+            ),
+        }
+    }
+}
+
 /// A successful sign-in.
 #[derive(Debug, Clone)]
 pub struct SignIn {
     /// The account.
     pub account: String,
+    /// Whose password it was.
+    pub principal: KeyOwner,
     /// Temporary credentials of the root user.
     pub session: Session,
 }
@@ -225,37 +258,49 @@ impl RootConsole {
         ConsoleError::new(401, BAD_CREDENTIALS)
     }
 
-    /// Checks e-mail, password and (when the root user has an MFA device)
-    /// the current code; the account id.
+    /// Checks the principal's password and (when it has an MFA device) the
+    /// current code; the account id and the owner of the password. Every
+    /// failure (unknown e-mail, account or user, no password, wrong password
+    /// or code) gives the one message, after the same hashing work.
     fn authenticate(
         &self,
         svc: &Service,
-        email: &str,
+        who: &Principal<'_>,
         password: &str,
         mfa_code: Option<&str>,
-    ) -> Result<String, ConsoleError> {
-        let key = normalise(email);
+    ) -> Result<(String, KeyOwner), ConsoleError> {
+        let key = who.throttle_key();
         let now = svc.now();
         if self.throttled(&key, now) {
             return Err(ConsoleError::new(429, THROTTLED));
         }
-        let (account, hash, seeds) = {
+        let (found, hash, seeds) = {
             let state = svc.read();
-            match account_by_email(&state, email) {
-                Some(a) => {
+            let found: Option<(String, KeyOwner)> = match who {
+                Principal::Root { email } => {
+                    account_by_email(&state, email).map(|a| (a.id.clone(), KeyOwner::Root))
+                }
+                Principal::User { account, user_name } => state
+                    .user(account, user_name)
+                    .map(|u| (u.account.clone(), KeyOwner::User(u.name.clone()))),
+            };
+            match found {
+                Some((account, owner)) => {
                     let hash = state
                         .login_profiles
-                        .get(&login_profile_key(&a.id, &KeyOwner::Root))
+                        .get(&login_profile_key(&account, &owner))
                         .and_then(|p| p.password_hash.clone());
-                    let devices = state.mfa_devices_for(&a.id, &KeyOwner::Root);
-                    let seeds: Vec<Option<Secret>> =
-                        devices.iter().map(|d| d.seed.clone()).collect();
-                    (Some(a.id.clone()), hash, seeds)
+                    let seeds: Vec<Option<Secret>> = state
+                        .mfa_devices_for(&account, &owner)
+                        .iter()
+                        .map(|d| d.seed.clone())
+                        .collect();
+                    (Some((account, owner)), hash, seeds)
                 }
                 None => (None, None, Vec::new()),
             }
         };
-        let password_ok = match (&account, &hash) {
+        let password_ok = match (&found, &hash) {
             (Some(_), Some(h)) => verify_password(h, password),
             _ => {
                 if let Some(d) = dummy_hash() {
@@ -271,10 +316,10 @@ impl RootConsole {
                     .flatten()
                     .any(|s| mfa::verify_current(s, code, now))
             });
-        match account {
-            Some(a) if password_ok && mfa_ok => {
+        match found {
+            Some(found) if password_ok && mfa_ok => {
                 self.failures.lock().remove(&key);
-                Ok(a)
+                Ok(found)
             }
             _ => Err(self.fail(&key, now)),
         }
@@ -315,6 +360,7 @@ impl RootConsole {
                 name: account_name.to_owned(),
                 email: email.trim().to_owned(),
                 created: now,
+                root_password_last_used: None,
             };
             let profile = LoginProfile {
                 account: id.clone(),
@@ -334,24 +380,72 @@ impl RootConsole {
         .map_err(ConsoleError::from)
     }
 
-    /// `POST /_rootward/signin`: one hour of root credentials.
+    /// `POST /_rootward/signin`: one hour of temporary credentials of the
+    /// root user (by e-mail) or of an IAM user (by account id and user
+    /// name). The sign-in is recorded as the password's last use
+    /// (`GetUser` `PasswordLastUsed`, the credential report's
+    /// `password_last_used`) in the same commit as the session.
+    ///
+    /// A user whose profile says `PasswordResetRequired` signs in all the
+    /// same: the stand-in has no change-password step.
     pub fn signin(
         &self,
         svc: &Service,
-        email: &str,
+        who: &Principal<'_>,
         password: &str,
         mfa_code: Option<&str>,
     ) -> Result<SignIn, ConsoleError> {
-        let account = self.authenticate(svc, email, password, mfa_code)?;
+        let (account, owner) = self.authenticate(svc, who, password, mfa_code)?;
         let now = svc.now();
-        let session = Session::new(
+        let principal = match &owner {
+            KeyOwner::Root => SessionPrincipal::Root,
+            KeyOwner::User(name) => {
+                let id = svc
+                    .read()
+                    .user(&account, name)
+                    .map(|u| u.id.clone())
+                    .ok_or_else(|| ConsoleError::from(CoreError::Internal("user gone".into())))?;
+                SessionPrincipal::User {
+                    name: name.clone(),
+                    id,
+                }
+            }
+        };
+        // The sign-in is the password's last use; the session itself is
+        // never stored (its token carries it).
+        svc.mutate(|state| {
+            let mut changes = Vec::new();
+            match &owner {
+                KeyOwner::Root => {
+                    if let Some(a) = state.accounts.get(&account) {
+                        changes.push(Change::Put(Record::Account(Account {
+                            root_password_last_used: Some(now),
+                            ..a.clone()
+                        })));
+                    }
+                }
+                KeyOwner::User(name) => {
+                    if let Some(u) = state.user(&account, name) {
+                        changes.push(Change::Put(Record::User(crate::model::User {
+                            password_last_used: Some(now),
+                            ..u.clone()
+                        })));
+                    }
+                }
+            }
+            Ok(((), changes))
+        })?;
+        let session = svc.issue_session(Session::new(
             &account,
-            SessionPrincipal::Root,
+            principal,
             now,
             now + Duration::seconds(SESSION_SECS),
-        );
-        let session = svc.issue_session(session);
-        Ok(SignIn { account, session })
+        ));
+        Ok(SignIn {
+            account,
+            principal: owner,
+            session,
+        })
     }
 
     /// `POST /_rootward/mfa/create`: a virtual device for the root user,
@@ -364,7 +458,8 @@ impl RootConsole {
         password: &str,
         mfa_code: Option<&str>,
     ) -> Result<NewDevice, ConsoleError> {
-        let account = self.authenticate(svc, email, password, mfa_code)?;
+        let (account, _) =
+            self.authenticate(svc, &Principal::Root { email }, password, mfa_code)?;
         let serial = mfa::virtual_serial(&account, "/", mfa::ROOT_DEVICE_NAME);
         let now = svc.now();
         let device: MfaDevice = svc.mutate(|state| {
@@ -402,7 +497,8 @@ impl RootConsole {
         code1: &str,
         code2: &str,
     ) -> Result<(), ConsoleError> {
-        let account = self.authenticate(svc, email, password, mfa_code)?;
+        let (account, _) =
+            self.authenticate(svc, &Principal::Root { email }, password, mfa_code)?;
         mfa::enable_for(svc, &account, &KeyOwner::Root, serial, code1, code2)?;
         Ok(())
     }

@@ -5,7 +5,7 @@
 //! | Route | In | Out |
 //! |---|---|---|
 //! | `POST /_rootward/signup` | `email`, `password`, `account_name` | `account_id` |
-//! | `POST /_rootward/signin` | `email`, `password`, `mfa_code`? | `account_id`, `credentials` |
+//! | `POST /_rootward/signin` | `email` (root) or `account_id` + `user_name` (IAM user), `password`, `mfa_code`? | `account_id`, `user_name` (IAM user), `credentials` |
 //! | `POST /_rootward/mfa/create` | `email`, `password`, `mfa_code`? | `serial_number`, `base32_seed` |
 //! | `POST /_rootward/mfa/enable` | `email`, `password`, `mfa_code`?, `serial_number`, `code1`, `code2` | `{}` |
 //! | `POST /_rootward/forgot-password` | `email` | `message` (always the same) |
@@ -13,13 +13,18 @@
 //! | `GET /_rootward/outbox?email=…` | (loopback peers only) | list of messages |
 //!
 //! Failures are `{"error": "…"}` with a 4xx status; never a 500 for bad input.
+//!
+//! The same routes also answer a browser: a GET of `/signin`,
+//! `/forgot-password`, `/reset-password` or `/mailbox`, or a form POST, gets
+//! the HTML pages of [`crate::signin_pages`].
 
 use std::net::SocketAddr;
 
 use axum::body::{Body, to_bytes};
 use axum::http::{HeaderValue, Method, Response, StatusCode, header};
 use rootward_core::clock::iso8601;
-use rootward_core::root_user::{ConsoleError, RECOVERY_SENT};
+use rootward_core::model::KeyOwner;
+use rootward_core::root_user::{ConsoleError, Principal, RECOVERY_SENT};
 use serde_json::{Value, json};
 
 use crate::app::AppState;
@@ -87,6 +92,13 @@ pub async fn handle(
     request_id: &str,
 ) -> Response<Body> {
     let path = parts.uri.path().trim_start_matches("/_rootward");
+    if crate::signin_pages::wants_html(parts) {
+        let bytes = match to_bytes(body, MAX_BODY).await {
+            Ok(b) => b,
+            Err(_) => return error(413, request_id, "The request body is too large."),
+        };
+        return crate::signin_pages::handle(state, parts, &bytes, peer).await;
+    }
     if parts.method == Method::GET && path == "/outbox" {
         if !peer.ip().is_loopback() {
             return error(
@@ -146,13 +158,31 @@ pub async fn handle(
                 Ok(json!({ "account_id": id }))
             }
             "/signin" => {
+                // An IAM user signs in with `account_id` and `user_name`;
+                // the root user with `email`.
+                let user_name = optional(&input, "user_name")?;
+                let account_id;
+                let email;
+                let who = match user_name {
+                    Some(user_name) => {
+                        account_id = field(&input, "account_id")?;
+                        Principal::User {
+                            account: account_id,
+                            user_name,
+                        }
+                    }
+                    None => {
+                        email = field(&input, "email")?;
+                        Principal::Root { email }
+                    }
+                };
                 let s = console.signin(
                     svc,
-                    field(&input, "email")?,
+                    &who,
                     field(&input, "password")?,
                     optional(&input, "mfa_code")?,
                 )?;
-                Ok(json!({
+                let mut out = json!({
                     "account_id": s.account,
                     "credentials": {
                         "AccessKeyId": s.session.access_key_id,
@@ -160,7 +190,11 @@ pub async fn handle(
                         "SessionToken": s.session.token.expose(),
                         "Expiration": iso8601(s.session.expires),
                     }
-                }))
+                });
+                if let (KeyOwner::User(name), Some(o)) = (&s.principal, out.as_object_mut()) {
+                    o.insert("user_name".into(), json!(name));
+                }
+                Ok(out)
             }
             "/mfa/create" => {
                 let d = console.mfa_create(

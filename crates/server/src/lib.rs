@@ -13,6 +13,7 @@ pub mod console;
 pub mod error;
 pub mod protocol;
 pub mod services;
+pub mod signin_pages;
 pub mod trail;
 
 pub use app::{AppState, app, serve};

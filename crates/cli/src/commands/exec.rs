@@ -6,14 +6,16 @@
 
 use std::ffi::OsString;
 
-use aws_sdk_iam::primitives::DateTime;
 use clap::Args;
 
-use super::audit::date;
+use rootward_operator::audit::date_of;
+use rootward_operator::aws::connect;
+use rootward_operator::recovery::not_management;
+use rootward_operator::root::{RootSession, Task};
+use rootward_operator::select::{account_id, organization};
+
 use crate::ops::Exit;
-use crate::ops::aws::{AwsArgs, connect};
-use crate::ops::root::{RootSession, Task};
-use crate::ops::select::{account_id, organization};
+use crate::ops::args::AwsArgs;
 
 /// Options of `rootward exec`.
 #[derive(Debug, Args)]
@@ -48,14 +50,9 @@ const CLEARED: [&str; 6] = [
 
 /// Runs `rootward exec`; returns the command's exit status.
 pub async fn run_exec(args: ExecArgs) -> Result<std::process::ExitCode, String> {
-    let aws = connect(&args.aws).await?;
+    let aws = connect(&args.aws.options()).await?;
     let org = organization(&aws).await?;
-    if args.account == org.management {
-        return Err(format!(
-            "{} is the management account, which is never a target of root sessions",
-            args.account
-        ));
-    }
+    not_management(&org, &args.account)?;
     let session = RootSession::assume(&aws, &args.account, args.task, args.duration)
         .await
         .map_err(|e| {
@@ -67,7 +64,7 @@ pub async fn run_exec(args: ExecArgs) -> Result<std::process::ExitCode, String> 
         })?;
     let expiry = session
         .expiration()
-        .map(|t| date(&DateTime::from(t)))
+        .map(date_of)
         .unwrap_or_else(|| "unknown".into());
     eprintln!(
         "rootward: root session in {} for {} (requested by {}), expires {expiry}",
@@ -93,7 +90,7 @@ pub async fn run_exec(args: ExecArgs) -> Result<std::process::ExitCode, String> 
         cmd.env("AWS_ENDPOINT_URL", u);
     }
     if let Some(t) = session.expiration() {
-        cmd.env("AWS_CREDENTIAL_EXPIRATION", date(&DateTime::from(t)));
+        cmd.env("AWS_CREDENTIAL_EXPIRATION", date_of(t));
     }
     let status = cmd
         .status()

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod audit;
+pub mod console;
 pub mod delete;
 pub mod enable;
 pub mod exec;

@@ -52,11 +52,13 @@ pub enum Generated {
 
 const TASK_ARN: &str = "arn:aws:iam::aws:policy/root-task/";
 
-/// The reads the operator commands make with the caller's own credentials
-/// (`sts:GetCallerIdentity` needs no permission).
-const READS: [&str; 7] = [
+/// The reads the operator commands and the console make with the caller's
+/// own credentials (`sts:GetCallerIdentity` needs no permission; the
+/// console walks the tree from `ListRoots`).
+const READS: [&str; 8] = [
     "organizations:DescribeOrganization",
     "organizations:ListAccounts",
+    "organizations:ListRoots",
     "organizations:ListAccountsForParent",
     "organizations:ListOrganizationalUnitsForParent",
     "organizations:ListAWSServiceAccessForOrganization",

@@ -1,13 +1,9 @@
-//! Pieces shared by the operator commands: AWS clients from the standard
-//! credential chain, account selection, the bounded concurrent runner, output
-//! rendering, and root sessions that keep their credentials in memory only.
+//! What the operator commands share on the CLI side: the AWS and selection
+//! options as flags, output on the terminal (a table, JSON, CSV, a progress
+//! bar), exit codes. The jobs themselves are `rootward-operator`'s.
 
-pub mod aws;
-pub mod error;
+pub mod args;
 pub mod output;
-pub mod root;
-pub mod runner;
-pub mod select;
 
 use std::process::ExitCode;
 
@@ -29,6 +25,13 @@ impl From<Exit> for ExitCode {
             Exit::Findings => ExitCode::from(1),
             Exit::Setup => ExitCode::from(2),
         }
+    }
+}
+
+impl Exit {
+    /// `Clean` when `ok`, else `Findings`.
+    pub fn of(ok: bool) -> Exit {
+        if ok { Exit::Clean } else { Exit::Findings }
     }
 }
 

@@ -5,6 +5,10 @@ use std::io::IsTerminal as _;
 
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rootward_operator::Failure;
+use rootward_operator::runner::Observer;
+use rootward_operator::select::Target;
+use rootward_operator::table::Table;
 use serde::Serialize;
 
 /// `--output`.
@@ -16,82 +20,6 @@ pub enum Format {
     Json,
     /// CSV with a header line (RFC 4180 quoting).
     Csv,
-}
-
-/// Rows with a header, rendered as a table or CSV.
-#[derive(Debug, Default)]
-pub struct Table {
-    headers: Vec<String>,
-    rows: Vec<Vec<String>>,
-}
-
-impl Table {
-    /// A table with these column names.
-    pub fn new(headers: &[&str]) -> Table {
-        Table {
-            headers: headers.iter().map(|h| (*h).to_owned()).collect(),
-            rows: Vec::new(),
-        }
-    }
-
-    /// Appends a row (one cell per column).
-    pub fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells);
-    }
-
-    /// Aligned columns, one line per row, cells never wrapped.
-    pub fn text(&self) -> String {
-        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.chars().count()).collect();
-        for r in &self.rows {
-            for (i, c) in r.iter().enumerate() {
-                if let Some(w) = widths.get_mut(i) {
-                    *w = (*w).max(c.chars().count());
-                }
-            }
-        }
-        let line = |cells: &[String]| {
-            let mut s = String::new();
-            for (i, c) in cells.iter().enumerate() {
-                let w = widths.get(i).copied().unwrap_or(0);
-                if i + 1 == cells.len() {
-                    s.push_str(c);
-                } else {
-                    s.push_str(&format!("{c:<w$}  "));
-                }
-            }
-            s.trim_end().to_owned() + "\n"
-        };
-        let mut out = line(&self.headers);
-        for r in &self.rows {
-            out.push_str(&line(r));
-        }
-        out
-    }
-
-    /// CSV: header line, then rows; fields quoted when needed.
-    pub fn csv(&self) -> String {
-        let line = |cells: &[String]| {
-            cells
-                .iter()
-                .map(|c| csv_field(c))
-                .collect::<Vec<_>>()
-                .join(",")
-                + "\n"
-        };
-        let mut out = line(&self.headers);
-        for r in &self.rows {
-            out.push_str(&line(r));
-        }
-        out
-    }
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
 }
 
 /// Prints a JSON document on stdout.
@@ -136,27 +64,32 @@ pub fn progress(len: usize, what: &str) -> ProgressBar {
     pb
 }
 
-/// `Option<String>` as a cell: empty when absent.
-pub fn cell(v: Option<&str>) -> String {
-    v.unwrap_or("").to_owned()
+/// The progress bar as the runner's observer.
+pub struct Bar(pub ProgressBar);
+
+impl Bar {
+    /// A bar for `len` accounts labelled `what` (hidden off a terminal).
+    pub fn new(len: usize, what: &str) -> Bar {
+        Bar(progress(len, what))
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+impl<T> Observer<T> for Bar {
+    fn done(&mut self, _: usize, _: &Target, _: &Result<T, Failure>) {
+        self.0.inc(1);
+    }
 
-    #[test]
-    fn table_aligns_and_csv_quotes() {
-        let mut t = Table::new(&["account", "class"]);
-        t.row(vec!["222222222222".into(), "no-root-credentials".into()]);
-        t.row(vec!["3".into(), "a,\"b\"".into()]);
-        assert_eq!(
-            t.text(),
-            "account       class\n222222222222  no-root-credentials\n3             a,\"b\"\n"
-        );
-        assert_eq!(
-            t.csv(),
-            "account,class\n222222222222,no-root-credentials\n3,\"a,\"\"b\"\"\"\n"
-        );
+    fn interrupted(&mut self, in_flight: usize) {
+        self.0.suspend(|| {
+            eprintln!(
+                "rootward: interrupted: finishing the {in_flight} accounts in flight, starting no more (Ctrl-C again to abandon them)"
+            );
+        });
+    }
+}
+
+impl Drop for Bar {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
     }
 }

@@ -162,4 +162,57 @@ async fn demo_organization_audited_cleaned_and_the_old_root_credentials_are_dead
             key.key
         );
     }
+
+    // The recovery rule with sign-in history (issue 14 §1): recovery allowed
+    // is `recovery-enabled`, stays so after a reset nobody used, and is a
+    // password again once the new password signed in (`PasswordLastUsed`).
+    // The demo's seeding signed in as this root user; a sign-in in the same
+    // second as the profile's creation counts as a use (times have
+    // one-second resolution; the conservative side), so let a second pass.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let r = ep.run_as(
+        op,
+        &[
+            "allow-recovery",
+            "--account",
+            &demo.data,
+            "--output",
+            "json",
+        ],
+    );
+    assert_eq!(r.json()["status"], "created", "{}", r.stderr);
+    let audit_data = || {
+        let r = ep.run_as(op, &["audit", "--account", &demo.data, "--output", "json"]);
+        by_account(&r.json(), &demo.data).clone()
+    };
+    assert_eq!(audit_data()["class"], "recovery-enabled");
+    let (status, _) = ep.stand_in(
+        "POST",
+        "/_rootward/forgot-password",
+        Some(serde_json::json!({"email": DATA.0})),
+    );
+    assert_eq!(status, 200);
+    let (_, outbox) = ep.stand_in("GET", &format!("/_rootward/outbox?email={}", DATA.0), None);
+    let outbox: Value = serde_json::from_str(&outbox).unwrap();
+    let token = outbox.as_array().unwrap().last().unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, body) = ep.stand_in(
+        "POST",
+        "/_rootward/reset-password",
+        Some(serde_json::json!({"token": token, "new_password": "Recovered-Passw0rd!"})),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        audit_data()["class"],
+        "recovery-enabled",
+        "a reset nobody signed in with is invisible"
+    );
+    let (status, body) = ep.signin(DATA.0, "Recovered-Passw0rd!");
+    assert_eq!(status, 200, "{body}");
+    let row = audit_data();
+    assert_eq!(row["class"], "password-without-mfa", "{row}");
+    assert_eq!(row["password"]["recovery_only"], false);
+    assert!(row["password"]["last_used"].is_string(), "{row}");
 }

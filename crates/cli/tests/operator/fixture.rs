@@ -378,13 +378,23 @@ impl Endpoint {
     /// `POST /_rootward/signin` (the root sign-in page stand-in): the HTTP
     /// status and the body.
     pub fn signin(&self, email: &str, password: &str) -> (u16, String) {
+        self.stand_in(
+            "POST",
+            "/_rootward/signin",
+            Some(serde_json::json!({"email": email, "password": password})),
+        )
+    }
+
+    /// One request to a sign-in page stand-in (JSON body when given): the
+    /// HTTP status and the body.
+    pub fn stand_in(&self, method: &str, path: &str, body: Option<Value>) -> (u16, String) {
         use std::io::{Read as _, Write as _};
         let host = self.url.trim_start_matches("http://");
-        let body = serde_json::json!({"email": email, "password": password}).to_string();
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
         let mut conn = std::net::TcpStream::connect(host).unwrap();
         write!(
             conn,
-            "POST /_rootward/signin HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         )
         .unwrap();

@@ -12,6 +12,7 @@
     missing_docs
 )]
 
+mod console;
 mod demo;
 mod fixture;
 mod flows;

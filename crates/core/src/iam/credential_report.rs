@@ -26,6 +26,24 @@ fn flag(b: bool) -> String {
     if b { "true" } else { "false" }.to_owned()
 }
 
+/// The `password_last_used` column. A recorded sign-in is its time. The
+/// root row says `no_information` whenever none is recorded, with or without
+/// a password: tools read that column of the root row as a time or
+/// `no_information` and fail on `N/A`; whether AWS writes `N/A` for a root
+/// user without a password is not documented (issue 14), so the root row
+/// never does. An IAM user without a password is `N/A`, as AWS writes it.
+fn password_last_used(
+    owner: &KeyOwner,
+    has_password: bool,
+    last_used: Option<OffsetDateTime>,
+) -> String {
+    match (owner, has_password, last_used) {
+        (KeyOwner::User(_), false, _) => "N/A".to_owned(),
+        (_, _, Some(t)) => stamp(t),
+        (_, _, None) => "no_information".to_owned(),
+    }
+}
+
 fn row(
     state: &State,
     account: &str,
@@ -33,21 +51,14 @@ fn row(
     user: &str,
     arn: &str,
     created: OffsetDateTime,
+    last_used: Option<OffsetDateTime>,
 ) -> String {
     let mut cols: Vec<String> = vec![user.to_owned(), arn.to_owned(), stamp(created)];
     let profile = state.login_profiles.get(&login_profile_key(account, owner));
     // A root profile without a password (recovery allowed) counts, as IAM reports it.
     let has_password = profile.is_some();
     cols.push(flag(has_password));
-    // Sign-ins are not recorded.
-    cols.push(
-        if has_password {
-            "no_information"
-        } else {
-            "N/A"
-        }
-        .to_owned(),
-    );
+    cols.push(password_last_used(owner, has_password, last_used));
     cols.push(match profile {
         Some(p) if has_password => stamp(p.created),
         _ => "N/A".to_owned(),
@@ -96,11 +107,11 @@ fn row(
 /// The report's CSV for an account, as of now.
 pub fn render(state: &State, account: &str) -> String {
     let mut lines = vec![HEADER.to_owned()];
-    let created = state
+    let (created, root_last_used) = state
         .accounts
         .get(account)
-        .map(|a| a.created)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        .map(|a| (a.created, a.root_password_last_used))
+        .unwrap_or((OffsetDateTime::UNIX_EPOCH, None));
     lines.push(row(
         state,
         account,
@@ -108,6 +119,7 @@ pub fn render(state: &State, account: &str) -> String {
         "<root_account>",
         &format!("arn:aws:iam::{account}:root"),
         created,
+        root_last_used,
     ));
     for u in state.users_of(account) {
         lines.push(row(
@@ -117,6 +129,7 @@ pub fn render(state: &State, account: &str) -> String {
             &u.name,
             &u.arn(),
             u.created,
+            u.password_last_used,
         ));
     }
     lines.join("\n")
@@ -178,4 +191,28 @@ pub fn get_credential_report(
         ));
     }
     Ok(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_last_used_is_a_time_or_no_information_for_root_and_na_for_users_without_password() {
+        let root = KeyOwner::Root;
+        let user = KeyOwner::User("alice".into());
+        let t = OffsetDateTime::UNIX_EPOCH + time::Duration::days(20_000);
+        assert_eq!(password_last_used(&root, false, None), "no_information");
+        assert_eq!(password_last_used(&root, true, None), "no_information");
+        assert_eq!(
+            password_last_used(&root, false, Some(t)),
+            "2024-10-04T00:00:00+00:00"
+        );
+        assert_eq!(password_last_used(&user, false, Some(t)), "N/A");
+        assert_eq!(password_last_used(&user, true, None), "no_information");
+        assert_eq!(
+            password_last_used(&user, true, Some(t)),
+            "2024-10-04T00:00:00+00:00"
+        );
+    }
 }

@@ -58,6 +58,7 @@ pub fn create_user_with_boundary(
             inline_policies: Default::default(),
             attached_policies: Vec::new(),
             permissions_boundary: boundary.map(str::to_owned),
+            password_last_used: None,
         };
         Ok((user.clone(), vec![Change::Put(Record::User(user))]))
     })

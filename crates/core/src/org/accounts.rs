@@ -193,6 +193,7 @@ pub fn create_account(
                 name: input.account_name.to_owned(),
                 email: input.email.to_owned(),
                 created: now,
+                root_password_last_used: None,
             })),
             Change::Put(Record::OrgMember(Membership {
                 account: id.clone(),

@@ -18,6 +18,7 @@ mod roles;
 mod root_access;
 mod root_user;
 mod s3;
+mod sign_in_history;
 mod simulate;
 mod sqs;
 mod sts;

@@ -20,6 +20,7 @@ fn standalone(s: &Server, id: &str, key: &str, secret: &str) {
             name: format!("standalone {id}"),
             email: format!("root+{id}@example.com"),
             created: s.svc.now(),
+            root_password_last_used: None,
         }))
         .unwrap();
     s.svc

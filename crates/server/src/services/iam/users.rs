@@ -16,6 +16,9 @@ pub(crate) fn user_xml(x: &mut Xml, u: &User) {
         .elem("UserId", &u.id)
         .elem("Arn", &u.arn())
         .elem("CreateDate", &iso8601(u.created));
+    if let Some(t) = u.password_last_used {
+        x.elem("PasswordLastUsed", &iso8601(t));
+    }
     if let Some(b) = &u.permissions_boundary {
         x.open("PermissionsBoundary")
             .elem("PermissionsBoundaryType", "PermissionsBoundaryPolicy")
@@ -53,6 +56,9 @@ pub(super) fn get_user(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiErro
                 .elem("Arn", &format!("arn:aws:iam::{account}:root"));
             if let Some(a) = ctx.svc.read().accounts.get(account) {
                 x.elem("CreateDate", &iso8601(a.created));
+                if let Some(t) = a.root_password_last_used {
+                    x.elem("PasswordLastUsed", &iso8601(t));
+                }
             }
         }
     }

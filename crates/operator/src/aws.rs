@@ -1,48 +1,24 @@
-//! AWS clients from the standard credential chain (environment, profiles with
-//! `--profile`, IAM Identity Center, `credential_process`, container and
-//! instance roles), with `--endpoint-url`/`AWS_ENDPOINT_URL` and `--region`,
-//! and the SDK's adaptive retry mode.
-
-use std::time::Duration;
+//! AWS clients from the standard credential chain (environment, named
+//! profiles, IAM Identity Center, `credential_process`, container and
+//! instance roles), with an endpoint override and a region, and the SDK's
+//! adaptive retry mode.
 
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
-use clap::Args;
 
-use super::error::sdk;
-use super::output::Format;
+use crate::error::sdk;
 
-/// Options shared by every operator command.
-#[derive(Debug, Clone, Args)]
-pub struct AwsArgs {
+/// How to reach AWS: the options every operator face takes.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
     /// Named profile of the shared AWS config (default: the standard chain).
-    #[arg(long)]
     pub profile: Option<String>,
     /// Region (AssumeRoot always goes to this region's STS endpoint).
-    #[arg(long)]
     pub region: Option<String>,
-    /// Endpoint of every service, e.g. a `rootward serve` (also `AWS_ENDPOINT_URL`).
-    #[arg(long)]
+    /// Endpoint of every service, e.g. a `rootward serve`.
     pub endpoint_url: Option<String>,
-    /// Output format: a table, one JSON document, or CSV.
-    #[arg(long, value_enum, default_value = "table")]
-    pub output: Format,
-    /// Accounts worked on at the same time.
-    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
-    pub concurrency: u16,
-    /// Seconds allowed per account before it is reported as `Timeout`.
-    #[arg(long, default_value_t = 120)]
-    pub timeout: u64,
-    /// Attempts per request (adaptive retry mode: throttling slows the client down).
-    #[arg(long, default_value_t = 8)]
+    /// Attempts per request (adaptive retry mode).
     pub max_attempts: u32,
-}
-
-impl AwsArgs {
-    /// The per-account timeout.
-    pub fn per_account(&self) -> Duration {
-        Duration::from_secs(self.timeout.max(1))
-    }
 }
 
 /// The caller's identity (`sts:GetCallerIdentity`).
@@ -72,17 +48,17 @@ pub struct Aws {
 }
 
 /// Loads the configuration, then checks the credentials with
-/// `GetCallerIdentity`; every problem is a set-up error (exit 2).
-pub async fn connect(args: &AwsArgs) -> Result<Aws, String> {
+/// `GetCallerIdentity`; every problem is a set-up error.
+pub async fn connect(options: &Options) -> Result<Aws, String> {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(RetryConfig::adaptive().with_max_attempts(args.max_attempts.max(1)));
-    if let Some(p) = &args.profile {
+        .retry_config(RetryConfig::adaptive().with_max_attempts(options.max_attempts.max(1)));
+    if let Some(p) = &options.profile {
         loader = loader.profile_name(p);
     }
-    if let Some(r) = &args.region {
+    if let Some(r) = &options.region {
         loader = loader.region(Region::new(r.clone()));
     }
-    if let Some(u) = &args.endpoint_url {
+    if let Some(u) = &options.endpoint_url {
         loader = loader.endpoint_url(u);
     }
     let config = loader.load().await;

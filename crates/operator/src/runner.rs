@@ -1,17 +1,72 @@
-//! The bounded concurrent runner: at most `--concurrency` accounts at once,
+//! The bounded concurrent runner: at most `concurrency` accounts at once,
 //! each within the per-account timeout; every account ends with a result or
-//! a [`Failure`] (never dropped). Ctrl-C stops starting accounts and reports
-//! what was done; a second Ctrl-C also abandons the accounts in flight.
+//! a [`Failure`] (never dropped). The first interrupt (Ctrl-C in the CLI)
+//! stops starting accounts and reports what was done; a second one also
+//! abandons the accounts in flight. An [`Observer`] sees each account as it
+//! finishes (the CLI's progress bar, the console's live table).
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
 use tokio::task::JoinSet;
 
-use super::error::Failure;
-use super::output::progress;
-use super::select::Target;
+use crate::error::Failure;
+use crate::select::Target;
+
+/// How many accounts at once, and how long each may take.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Accounts worked on at the same time (at least 1).
+    pub concurrency: usize,
+    /// Time allowed per account before it is reported as `Timeout`.
+    pub timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            concurrency: 16,
+            timeout: Duration::from_secs(120),
+        }
+    }
+}
+
+/// A future that completes at the next interrupt.
+pub type Interrupt = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// What a run reports while it goes.
+pub trait Observer<T> {
+    /// An account finished (in any order), with its index in the targets.
+    fn done(&mut self, index: usize, target: &Target, result: &Result<T, Failure>);
+    /// The first interrupt: `in_flight` accounts are finishing, no more start.
+    fn interrupted(&mut self, in_flight: usize) {
+        let _ = in_flight;
+    }
+}
+
+/// Observes nothing.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Quiet;
+
+impl<T> Observer<T> for Quiet {
+    fn done(&mut self, _: usize, _: &Target, _: &Result<T, Failure>) {}
+}
+
+/// Never interrupts.
+pub fn never() -> Interrupt {
+    Box::pin(std::future::pending())
+}
+
+/// The next Ctrl-C; without a signal handler, never.
+pub fn ctrl_c() -> Interrupt {
+    Box::pin(async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    })
+}
 
 /// One account's result.
 #[derive(Debug)]
@@ -31,20 +86,14 @@ pub struct Run<T> {
     pub interrupted: bool,
 }
 
-/// The next Ctrl-C; without a signal handler, never (no early stop).
-async fn interrupt() {
-    if tokio::signal::ctrl_c().await.is_err() {
-        std::future::pending::<()>().await;
-    }
-}
-
-/// Runs `work` for every target, `concurrency` at a time, each bounded by
-/// `timeout`. `what` labels the progress bar.
+/// Runs `work` for every target, `limits.concurrency` at a time, each
+/// bounded by `limits.timeout`. `interrupt` makes the future of each
+/// interrupt (asked again after the first).
 pub async fn run<T, F, Fut>(
     targets: Vec<Target>,
-    concurrency: usize,
-    timeout: Duration,
-    what: &str,
+    limits: Limits,
+    mut interrupt: impl FnMut() -> Interrupt,
+    observer: &mut (dyn Observer<T> + Send),
     work: F,
 ) -> Run<T>
 where
@@ -52,14 +101,17 @@ where
     Fut: Future<Output = Result<T, Failure>> + Send + 'static,
     T: Send + 'static,
 {
+    let Limits {
+        concurrency,
+        timeout,
+    } = limits;
     let n = targets.len();
-    let pb = progress(n, what);
     let mut results: Vec<Option<Result<T, Failure>>> = (0..n).map(|_| None).collect();
     let mut ids = HashMap::new();
     let mut set = JoinSet::new();
     let mut next = 0usize;
     let mut interrupts = 0u8;
-    let mut ctrl_c = Box::pin(interrupt());
+    let mut ctrl_c = interrupt();
     loop {
         while interrupts == 0 && set.len() < concurrency.max(1) && next < n {
             if let Some(t) = targets.get(next) {
@@ -94,26 +146,26 @@ where
                     }
                     None => break,
                 };
-                if let Some(slot) = ids.remove(&id).and_then(|i| results.get_mut(i)) {
-                    *slot = Some(result);
+                if let Some(i) = ids.remove(&id) {
+                    if let Some(t) = targets.get(i) {
+                        observer.done(i, t, &result);
+                    }
+                    if let Some(slot) = results.get_mut(i) {
+                        *slot = Some(result);
+                    }
                 }
-                pb.inc(1);
             }
             () = &mut ctrl_c, if interrupts < 2 => {
                 interrupts += 1;
                 if interrupts == 1 {
-                    pb.suspend(|| eprintln!(
-                        "rootward: interrupted: finishing the {} accounts in flight, starting no more (Ctrl-C again to abandon them)",
-                        set.len()
-                    ));
-                    ctrl_c = Box::pin(interrupt());
+                    observer.interrupted(set.len());
+                    ctrl_c = interrupt();
                 } else {
                     set.abort_all();
                 }
             }
         }
     }
-    pb.finish_and_clear();
     let outcomes = targets
         .into_iter()
         .zip(results)
@@ -146,16 +198,28 @@ mod tests {
             .collect()
     }
 
+    struct Seen(Vec<usize>);
+
+    impl Observer<String> for Seen {
+        fn done(&mut self, i: usize, _: &Target, _: &Result<String, Failure>) {
+            self.0.push(i);
+        }
+    }
+
     #[tokio::test]
     async fn bounded_ordered_and_timeouts_are_reported() {
         let live = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let peak = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let (l, p) = (live.clone(), peak.clone());
+        let mut seen = Seen(Vec::new());
         let run = run(
             targets(20),
-            3,
-            Duration::from_millis(200),
-            "test",
+            Limits {
+                concurrency: 3,
+                timeout: Duration::from_millis(200),
+            },
+            never,
+            &mut seen,
             move |t| {
                 let (l, p) = (l.clone(), p.clone());
                 async move {
@@ -174,6 +238,12 @@ mod tests {
         )
         .await;
         assert!(!run.interrupted);
+        seen.0.sort_unstable();
+        assert_eq!(
+            seen.0,
+            (0..20).collect::<Vec<_>>(),
+            "each account observed once"
+        );
         assert!(peak.load(std::sync::atomic::Ordering::SeqCst) <= 3);
         assert_eq!(run.outcomes.len(), 20);
         for (i, o) in run.outcomes.iter().enumerate() {

@@ -9,8 +9,8 @@ use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_sdk_sts::types::PolicyDescriptorType;
 
-use super::aws::Aws;
-use super::error::{Failure, sdk};
+use crate::aws::Aws;
+use crate::error::{Failure, sdk};
 
 /// The five AWS-managed root-task policies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,25 +1,21 @@
-//! Account selection: `--account ID` (repeatable), `--ou OU_ID` (recursive),
-//! `--all`. The management account is never a target.
+//! Account selection: explicit accounts, every active account under OUs
+//! (recursively), or every active account. The management account is never
+//! a target. Also the organization's tree as the console shows it: each
+//! member with its OU path.
 
 use std::collections::HashSet;
 
-use clap::Args;
+use crate::aws::Aws;
+use crate::error::sdk;
 
-use super::aws::Aws;
-use super::error::sdk;
-
-/// Which member accounts a command works on.
-#[derive(Debug, Clone, Args)]
-#[group(id = "selection", required = true, multiple = true)]
+/// Which member accounts a job works on.
+#[derive(Debug, Clone, Default)]
 pub struct Selection {
-    /// A member account id (repeatable).
-    #[arg(long = "account", value_name = "ID", value_parser = account_id)]
+    /// Member account ids.
     pub accounts: Vec<String>,
-    /// Every active account under this OU or root, recursively (repeatable).
-    #[arg(long = "ou", value_name = "OU_ID")]
+    /// Every active account under these OUs or roots, recursively.
     pub ous: Vec<String>,
     /// Every active account of the organization.
-    #[arg(long)]
     pub all: bool,
 }
 
@@ -103,6 +99,95 @@ fn is_active(a: &aws_sdk_organizations::types::Account) -> bool {
         (None, Some(s)) => s == "ACTIVE",
         (None, None) => true,
     }
+}
+
+/// A member account with where it sits in the organization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    /// Account id.
+    pub id: String,
+    /// Account name.
+    pub name: String,
+    /// The id of its parent (root `r-…` or OU `ou-…`).
+    pub parent_id: String,
+    /// The names from the root down to its parent, e.g. `Root/Workloads/Prod`.
+    pub ou_path: String,
+}
+
+/// An OU (or the root) with its path, for filters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    /// `r-…` or `ou-…`.
+    pub id: String,
+    /// `Root/Workloads/Prod`.
+    pub path: String,
+}
+
+/// Every active account of the organization with its OU path, and every OU,
+/// walking the tree from the roots (`ListRoots`, then per parent
+/// `ListOrganizationalUnitsForParent` and `ListAccountsForParent`).
+pub async fn tree(aws: &Aws) -> Result<(Vec<Member>, Vec<Unit>), String> {
+    let mut members = Vec::new();
+    let mut units = Vec::new();
+    let mut queue: Vec<Unit> = Vec::new();
+    let mut pages = aws.org.list_roots().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| format!("cannot list the roots: {}", sdk(e)))?;
+        for r in page.roots() {
+            if let Some(id) = r.id() {
+                queue.push(Unit {
+                    id: id.to_owned(),
+                    path: r.name().unwrap_or("Root").to_owned(),
+                });
+            }
+        }
+    }
+    while let Some(unit) = queue.pop() {
+        let mut pages = aws
+            .org
+            .list_accounts_for_parent()
+            .parent_id(&unit.id)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page =
+                page.map_err(|e| format!("cannot list the accounts of {}: {}", unit.id, sdk(e)))?;
+            for a in page.accounts() {
+                if is_active(a)
+                    && let Some(id) = a.id()
+                {
+                    members.push(Member {
+                        id: id.to_owned(),
+                        name: a.name().unwrap_or_default().to_owned(),
+                        parent_id: unit.id.clone(),
+                        ou_path: unit.path.clone(),
+                    });
+                }
+            }
+        }
+        let mut pages = aws
+            .org
+            .list_organizational_units_for_parent()
+            .parent_id(&unit.id)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page =
+                page.map_err(|e| format!("cannot list the OUs of {}: {}", unit.id, sdk(e)))?;
+            for ou in page.organizational_units() {
+                if let Some(id) = ou.id() {
+                    queue.push(Unit {
+                        id: id.to_owned(),
+                        path: format!("{}/{}", unit.path, ou.name().unwrap_or(id)),
+                    });
+                }
+            }
+        }
+        units.push(unit);
+    }
+    members.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
+    units.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((members, units))
 }
 
 /// Active accounts under `parent`, recursively through its OUs.

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The endpoint's throughput and latency beside a baseline from the same run
+# (issue 15): wrk (Debian package `wrk`, 1 thread) replays one
+# botocore-signed request per call against the release `rootward serve`, and
+# the same request (signed for its host) against a bare axum handler that only
+# verifies SigV4 (crates/server/examples/bare_verify.rs). Each server is
+# stopped after its last target, so one's background work never lands on the
+# other's measurement. Prints a table of req/s, p50, p99 and the ratio to the
+# baseline, then the memory of the server after the run.
+#
+#   bash scripts/bench-wrk.sh [SECONDS] [CONNECTIONS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECS=${1:-10}
+CONNS=${2:-16}
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 2; }
+python3 -c 'import boto3' 2>/dev/null || python3 -m pip install --quiet boto3
+BIN=${ROOTWARD_BIN:-target/release/rootward}
+[ -x "$BIN" ] || cargo build --release --locked -p rootward --bin rootward
+BASE=target/release/examples/bare_verify
+[ -x "$BASE" ] || cargo build --release --locked -p rootward-server --example bare_verify
+WORK=$(mktemp -d)
+PID=
+trap 'kill $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
+export ROOTWARD_BOOTSTRAP_ACCESS_KEY_ID=AKIABENCHWRK00000001 ROOTWARD_BOOTSTRAP_SECRET_ACCESS_KEY=benchWrkSecret000000000000000000000000000
+
+start() { # LOG COMMAND… : starts a server, sets PID and URL
+  local log=$1; shift
+  "$@" >"$log" 2>&1 &
+  PID=$!
+  for _ in $(seq 1 200); do grep -q '^listening on ' "$log" && break; sleep 0.05; done
+  URL=$(sed -n 's/^listening on //p' "$log")
+}
+stop() { kill "$PID"; wait "$PID" 2>/dev/null || true; PID=; }
+run() { # URL LUA → "rps p50 p99 non2xx"
+  wrk -t1 -c"$CONNS" -d"${SECS}s" --latency -s "$2" "$1" | awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /Requests\/sec/ {rps=$2} /^ +50%/ {p50=ms($2)} /^ +99%/ {p99=ms($2)} /Non-2xx/ {bad=$4}
+    END {printf "%.0f %.2f %.2f %d\n", rps, p50, p99, (bad==""?0:bad)}'
+}
+
+start "$WORK/setup.log" "$BIN" serve --listen 127.0.0.1:0 --data "$WORK/data" --account-id 111111111111
+KEYS=$(python3 scripts/bench/setup.py "$URL" "$WORK")
+stop
+
+start "$WORK/base.log" "$BASE" 127.0.0.1:0 $KEYS
+python3 scripts/bench/setup.py --sign "$WORK" "$URL" base
+declare -A B
+for t in GetCallerIdentity ListUsers GetBucketPolicy AssumeRole; do B[$t]=$(run "$URL" "$WORK/base-$t.lua"); done
+stop
+
+start "$WORK/rootward.log" "$BIN" serve --listen 127.0.0.1:0 --data "$WORK/data" --account-id 111111111111
+python3 scripts/bench/setup.py --sign "$WORK" "$URL" rootward
+declare -A R
+for t in GetCallerIdentity ListUsers GetBucketPolicy AssumeRole; do R[$t]=$(run "$URL" "$WORK/rootward-$t.lua"); done
+RSS=$(awk '/VmRSS/ {print $2/1024 " MiB"}' /proc/$PID/status)
+stop
+
+echo "wrk -t1 -c$CONNS -d${SECS}s, release build, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
+printf '| call | rootward req/s | p50 ms | p99 ms | baseline req/s | p50 ms | p99 ms | ratio |\n|---|---|---|---|---|---|---|---|\n'
+for t in GetCallerIdentity ListUsers GetBucketPolicy AssumeRole; do
+  read -r rr rp50 rp99 rbad <<<"${R[$t]}"
+  read -r br bp50 bp99 bbad <<<"${B[$t]}"
+  [ "$rbad" = 0 ] || echo "warning: $t: $rbad non-2xx answers from rootward" >&2
+  [ "$bbad" = 0 ] || echo "warning: $t: $bbad non-2xx answers from the baseline" >&2
+  printf '| %s | %s | %s | %s | %s | %s | %s | %.2f |\n' "$t" "$rr" "$rp50" "$rp99" "$br" "$bp50" "$bp99" "$(echo "$rr / $br" | bc -l)"
+done
+echo "rootward RSS after the run: $RSS"
