@@ -39,6 +39,10 @@ pub struct ServeArgs {
     /// Days the CloudTrail event history keeps events.
     #[arg(long, default_value_t = 90)]
     trail_retention_days: i64,
+    /// Seconds between two deliveries of logging trails' events to their S3
+    /// buckets (CloudTrail delivers about every five minutes).
+    #[arg(long, default_value_t = 5)]
+    trail_delivery_seconds: u64,
     /// Largest S3 object accepted, in bytes (default 16 MiB).
     #[arg(long, default_value_t = rootward_core::s3::DEFAULT_MAX_OBJECT_SIZE)]
     s3_max_object_size: usize,
@@ -134,6 +138,12 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     )
     .map_err(|e| e.to_string())?;
     svc.set_trail(trail);
+    // Stops (joining its thread) when `serve` returns.
+    let _delivery = rootward_core::cloudtrail::delivery::start(
+        &svc,
+        std::time::Duration::from_secs(args.trail_delivery_seconds.max(1)),
+    )
+    .map_err(|e| e.to_string())?;
     svc.set_s3_max_object_size(args.s3_max_object_size);
     let key_id = std::env::var("ROOTWARD_BOOTSTRAP_ACCESS_KEY_ID").ok();
     let secret = std::env::var("ROOTWARD_BOOTSTRAP_SECRET_ACCESS_KEY").ok();

@@ -69,6 +69,16 @@ pub fn create(
     Ok(id)
 }
 
+/// The checksum type an upload created with `algorithm` gets when it asks
+/// for `asked`: by default full-object for CRC64NVME, composite otherwise.
+pub fn checksum_type_for(algorithm: Algorithm, asked: Option<ChecksumType>) -> ChecksumType {
+    asked.unwrap_or(if algorithm == Algorithm::Crc64Nvme {
+        ChecksumType::FullObject
+    } else {
+        ChecksumType::Composite
+    })
+}
+
 /// The checksum type of a new upload: CRC64NVME only combines into a
 /// full-object checksum, SHA-1 and SHA-256 only into a composite one; the
 /// others are composite unless `FULL_OBJECT` is asked for.
@@ -85,11 +95,7 @@ fn upload_checksum_type(
             "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.",
         )),
         (Some(a), asked) => {
-            let kind = asked.unwrap_or(if a == Algorithm::Crc64Nvme {
-                ChecksumType::FullObject
-            } else {
-                ChecksumType::Composite
-            });
+            let kind = checksum_type_for(a, asked);
             let allowed = match kind {
                 ChecksumType::FullObject => a.is_crc(),
                 ChecksumType::Composite => a != Algorithm::Crc64Nvme,

@@ -1061,7 +1061,12 @@ async fn raw_http_addressing_payload_hashes_and_error_documents() {
     );
     // Not implemented sub-resources.
     let r = s
-        .raw_s3("GET", "/vhost-bucket?versioning", None, &[], b"")
+        .raw_s3("GET", "/vhost-bucket?lifecycle", None, &[], b"")
+        .await;
+    assert_eq!(r.status, 501);
+    // Bucket configuration sub-resources are served on buckets, not objects.
+    let r = s
+        .raw_s3("GET", "/vhost-bucket/k?tagging", None, &[], b"")
         .await;
     assert_eq!(r.status, 501);
 

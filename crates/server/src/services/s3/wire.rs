@@ -9,6 +9,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use quick_xml::events::Event;
 use rootward_core::CoreError;
+use rootward_core::s3::checksum::Claim;
 use rootward_sigv4::{ChunkVerifier, SigError};
 use sha2::{Digest, Sha256};
 
@@ -334,14 +335,16 @@ fn bad_chunk_signature() -> S3Fail {
     )
 }
 
-/// The object bytes of a request: the body, or its aws-chunked decoding
-/// (chunk signatures verified with `verifier` for the signed forms), with the
-/// trailing or header `x-amz-checksum-*` checked.
-pub fn payload(
+/// The bytes of a request: the body, or its aws-chunked decoding (chunk
+/// signatures verified with `verifier` for the signed forms), with the
+/// checksum the request claims in an `x-amz-checksum-*` header or trailer
+/// (not verified yet: [`payload`] verifies it, `PutObject` and `UploadPart`
+/// hand it to the domain, which verifies and stores it).
+pub fn payload_with_claim(
     parts: &Parts,
     body: &[u8],
     verifier: Option<&ChunkVerifier>,
-) -> Result<Vec<u8>, S3Fail> {
+) -> Result<(Vec<u8>, Option<Claim>), S3Fail> {
     let sha = header(parts, "x-amz-content-sha256").unwrap_or("");
     let chunked = sha.starts_with("STREAMING-")
         || header(parts, "content-encoding").is_some_and(|v| v.contains("aws-chunked"));
@@ -362,31 +365,25 @@ pub fn payload(
     {
         return Err(incomplete());
     }
-    let mut checksums: Vec<(String, String)> = trailers;
-    for (k, v) in &parts.headers {
-        if k.as_str().starts_with("x-amz-checksum-")
-            && k.as_str() != "x-amz-checksum-type"
-            && let Ok(v) = v.to_str()
-        {
-            checksums.push((k.as_str().to_owned(), v.to_owned()));
-        }
-    }
-    for (name, value) in checksums {
-        let computed = match name.as_str() {
-            "x-amz-checksum-crc32" => B64.encode(crc32fast::hash(&data).to_be_bytes()),
-            "x-amz-checksum-sha256" => B64.encode(Sha256::digest(&data)),
-            _ => continue,
-        };
-        if computed != value.trim() {
-            let algo = name
-                .trim_start_matches("x-amz-checksum-")
-                .to_ascii_uppercase();
-            return Err(S3Fail::new(
-                "BadDigest",
-                400,
-                format!("The {algo} you specified did not match the calculated checksum."),
-            ));
-        }
+    let headers = parts
+        .headers
+        .iter()
+        .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str(), v)));
+    let claim = Claim::from_request(headers, &trailers)?;
+    Ok((data, claim))
+}
+
+/// The bytes of a request, with the checksum it claims (any of S3's five
+/// algorithms, header or trailer) verified: `BadDigest` when it does not
+/// match.
+pub fn payload(
+    parts: &Parts,
+    body: &[u8],
+    verifier: Option<&ChunkVerifier>,
+) -> Result<Vec<u8>, S3Fail> {
+    let (data, claim) = payload_with_claim(parts, body, verifier)?;
+    if let Some(c) = claim {
+        c.verify(&data)?;
     }
     Ok(data)
 }

@@ -24,6 +24,8 @@ pub struct Server {
     pub clock: SystemClock,
     dir: Arc<tempfile::TempDir>,
     _shutdown: tokio::sync::oneshot::Sender<()>,
+    /// Trails deliver their log files every 200 ms.
+    _delivery: rootward_core::cloudtrail::delivery::Delivery,
 }
 
 impl Server {
@@ -58,6 +60,11 @@ impl Server {
             .unwrap(),
         );
         bootstrap(&svc, Some(ACCOUNT), Some(ADMIN_KEY), Some(ADMIN_SECRET)).unwrap();
+        let delivery = rootward_core::cloudtrail::delivery::start(
+            &svc,
+            std::time::Duration::from_millis(200),
+        )
+        .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -75,6 +82,7 @@ impl Server {
             clock,
             dir,
             _shutdown: tx,
+            _delivery: delivery,
         }
     }
 

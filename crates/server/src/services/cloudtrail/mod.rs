@@ -1,4 +1,7 @@
-//! CloudTrail (JSON 1.1): `LookupEvents` over the event history (spec 04 §4.3.5).
+//! CloudTrail (JSON 1.1): `LookupEvents` over the event history (spec 04
+//! §4.3.5), and trails as configuration ([`trails`]).
+
+mod trails;
 
 use rootward_core::trail::Lookup;
 use serde_json::{Value, json};
@@ -42,6 +45,16 @@ pub fn call(op: &str, ctx: &Ctx<'_>, body: &[u8]) -> Result<Option<Value>, ApiEr
     let input = Input::parse(body, missing)?;
     match op {
         "LookupEvents" => lookup_events(ctx, &input, body),
+        "CreateTrail" => trails::create_trail(ctx, &input, body),
+        "DescribeTrails" => trails::describe_trails(ctx, &input, body),
+        "ListTrails" => trails::list_trails(ctx),
+        "GetTrail" => trails::get_trail(ctx, &input),
+        "GetTrailStatus" => trails::get_trail_status(ctx, &input),
+        "StartLogging" => trails::start_logging(ctx, &input),
+        "StopLogging" => trails::stop_logging(ctx, &input),
+        "GetEventSelectors" => trails::get_event_selectors(ctx, &input),
+        "PutEventSelectors" => trails::put_event_selectors(ctx, &input, body),
+        "DeleteTrail" => trails::delete_trail(ctx, &input),
         _ => Err(crate::protocol::json::unknown_operation()),
     }
 }
@@ -77,13 +90,19 @@ fn time_member(v: Option<&Value>, name: &str) -> Result<Option<OffsetDateTime>, 
     }
 }
 
+/// A domain failure in CloudTrail's words (its `AccessDeniedException` is
+/// an HTTP 400).
+fn error(e: rootward_core::CoreError) -> ApiError {
+    match from_core(e) {
+        a if a.code == "AccessDenied" => ApiError::new("AccessDeniedException", 400, a.message),
+        a => a,
+    }
+}
+
 fn lookup_events(ctx: &Ctx<'_>, i: &Input, body: &[u8]) -> Result<Option<Value>, ApiError> {
     ctx.svc
         .authorize(ctx.caller, "cloudtrail:LookupEvents", "*", None, &[])
-        .map_err(|e| match from_core(e) {
-            a if a.code == "AccessDenied" => ApiError::new("AccessDeniedException", 400, a.message),
-            a => a,
-        })?;
+        .map_err(error)?;
     let raw: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     let attributes = raw
         .get("LookupAttributes")
