@@ -217,9 +217,9 @@ mod tests {
             ),
             (CoreError::ReportExpired("x".into()), "ReportExpired", 410),
             (
-                CoreError::CloudTrail(
-                    rootward_core::cloudtrail::CloudTrailError::TrailNotFound("x".into()),
-                ),
+                CoreError::CloudTrail(rootward_core::cloudtrail::CloudTrailError::TrailNotFound(
+                    "x".into(),
+                )),
                 "TrailNotFoundException",
                 400,
             ),

@@ -24,7 +24,7 @@ pub(crate) fn s3(config: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
 }
 
 /// The S3 error code and HTTP status of a failed call.
-fn fail<E, R>(
+pub(crate) fn fail<E, R>(
     r: Result<R, aws_sdk_s3::error::SdkError<E, aws_smithy_runtime_api::http::Response>>,
 ) -> (String, u16)
 where

@@ -32,9 +32,9 @@ fn strings(v: &Value, name: &str) -> Result<Vec<String>, ApiError> {
         Some(Value::Array(a)) => a
             .iter()
             .map(|s| {
-                s.as_str()
-                    .map(str::to_owned)
-                    .ok_or_else(|| serialization(format!("Member {name} must be a list of strings")))
+                s.as_str().map(str::to_owned).ok_or_else(|| {
+                    serialization(format!("Member {name} must be a list of strings"))
+                })
             })
             .collect(),
         Some(_) => Err(serialization(format!(
@@ -95,7 +95,11 @@ pub(super) fn create_trail(
     let tags = objects(&v, "TagsList")?
         .into_iter()
         .map(|t| {
-            let key = t.get("Key").and_then(Value::as_str).unwrap_or("").to_owned();
+            let key = t
+                .get("Key")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned();
             let value = t.get("Value").and_then(Value::as_str).map(str::to_owned);
             (key, value)
         })
@@ -278,8 +282,9 @@ fn invalid_selectors(message: &str) -> ApiError {
 fn basic_selector(s: &Value) -> Result<EventSelector, ApiError> {
     let read_write_type = match s.get("ReadWriteType").and_then(Value::as_str) {
         None => ReadWriteType::All,
-        Some(t) => ReadWriteType::from_name(t)
-            .ok_or_else(|| invalid_selectors(&format!("Value {t} for ReadWriteType is invalid.")))?,
+        Some(t) => ReadWriteType::from_name(t).ok_or_else(|| {
+            invalid_selectors(&format!("Value {t} for ReadWriteType is invalid."))
+        })?,
     };
     let data_resources = objects(s, "DataResources")?
         .into_iter()

@@ -157,8 +157,7 @@ pub(super) fn get_versioning(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
         x.opt("Status", v.status.map(VersioningStatus::as_str));
         x.opt(
             "MfaDelete",
-            v.mfa_delete
-                .map(|m| if m { "Enabled" } else { "Disabled" }),
+            v.mfa_delete.map(|m| if m { "Enabled" } else { "Disabled" }),
         );
     }
     x.close("VersioningConfiguration");
@@ -408,7 +407,9 @@ pub(super) fn get_website(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
             .close("IndexDocument");
     }
     if let Some(k) = &w.error_document {
-        x.open("ErrorDocument").elem("Key", k).close("ErrorDocument");
+        x.open("ErrorDocument")
+            .elem("Key", k)
+            .close("ErrorDocument");
     }
     if !w.routing_rules.is_empty() {
         x.open("RoutingRules");
@@ -496,7 +497,10 @@ pub(super) fn get_public_access_block(req: &Req<'_>) -> Result<Response<Body>, S
 }
 
 /// `PUT ?publicAccessBlock` (an absent setting is `false`).
-pub(super) fn put_public_access_block(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
+pub(super) fn put_public_access_block(
+    req: &Req<'_>,
+    body: &[u8],
+) -> Result<Response<Body>, S3Fail> {
     let doc = document(req, body, "PublicAccessBlockConfiguration")?;
     let get = |name: &str| boolean(doc.text_of(name)).map(Option::unwrap_or_default);
     let block = PublicAccessBlock {
@@ -566,9 +570,15 @@ mod tests {
             n.child("IndexDocument").unwrap().text_of("Suffix"),
             Some("index.html")
         );
-        let rule = n.child("RoutingRules").unwrap().child("RoutingRule").unwrap();
+        let rule = n
+            .child("RoutingRules")
+            .unwrap()
+            .child("RoutingRule")
+            .unwrap();
         assert_eq!(
-            rule.child("Redirect").unwrap().text_of("ReplaceKeyPrefixWith"),
+            rule.child("Redirect")
+                .unwrap()
+                .text_of("ReplaceKeyPrefixWith"),
             Some("documents&more/")
         );
         assert!(parse(doc, "Tagging").is_err(), "wrong root");

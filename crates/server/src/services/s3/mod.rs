@@ -452,15 +452,13 @@ fn create_bucket(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
     };
     let ownership = match header(req.parts, "x-amz-object-ownership") {
         None => None,
-        Some(o) => Some(
-            s3::config::ObjectOwnership::from_name(o).ok_or_else(|| {
-                S3Fail::new(
-                    "InvalidArgument",
-                    400,
-                    format!("Invalid x-amz-object-ownership header: {o}"),
-                )
-            })?,
-        ),
+        Some(o) => Some(s3::config::ObjectOwnership::from_name(o).ok_or_else(|| {
+            S3Fail::new(
+                "InvalidArgument",
+                400,
+                format!("Invalid x-amz-object-ownership header: {o}"),
+            )
+        })?),
     };
     s3::create_bucket_with(
         req.svc,
@@ -885,7 +883,8 @@ fn get_object(req: &Req<'_>, head: bool) -> Result<Response<Body>, S3Fail> {
     // With `x-amz-checksum-mode: ENABLED` the stored checksum, so that SDKs
     // validate the download (a range has no checksum of its own).
     if len.is_none()
-        && header(req.parts, "x-amz-checksum-mode").is_some_and(|m| m.eq_ignore_ascii_case("ENABLED"))
+        && header(req.parts, "x-amz-checksum-mode")
+            .is_some_and(|m| m.eq_ignore_ascii_case("ENABLED"))
         && let Some(c) = &o.checksum
     {
         checksum_headers(&mut r, c);

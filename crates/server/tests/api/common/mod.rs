@@ -60,11 +60,9 @@ impl Server {
             .unwrap(),
         );
         bootstrap(&svc, Some(ACCOUNT), Some(ADMIN_KEY), Some(ADMIN_SECRET)).unwrap();
-        let delivery = rootward_core::cloudtrail::delivery::start(
-            &svc,
-            std::time::Duration::from_millis(200),
-        )
-        .unwrap();
+        let delivery =
+            rootward_core::cloudtrail::delivery::start(&svc, std::time::Duration::from_millis(200))
+                .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
