@@ -317,7 +317,12 @@ pub fn simulate_custom_policy(
         )),
     };
 
-    let mut ctx = Context::new();
+    // In IAM's simulator the request's context entries are the context: they
+    // are laid over the keys derived from the simulated caller, so a supplied
+    // `aws:username`, `aws:PrincipalArn` or `aws:AssumedRoot` is what the
+    // policies see (issue 14 §5). The live endpoint derives these keys itself
+    // and never takes them from a request (`Context::with_principal`).
+    let mut ctx = Context::new().with_principal(&principal);
     for e in &req.context_entries {
         if LIST_TYPES.contains(&e.context_key_type.as_str()) {
             ctx.set_list(&e.context_key_name, e.context_key_values.iter().cloned());
@@ -340,7 +345,6 @@ pub fn simulate_custom_policy(
             )));
         }
     }
-    let ctx = ctx.with_principal(&principal);
 
     // Condition keys the policies read that the request does not supply.
     let mut missing = BTreeSet::new();
