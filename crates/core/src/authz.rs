@@ -459,9 +459,7 @@ impl Service {
         };
         let managed = |arn: &String, what: &str| -> Policy {
             state
-                .compiled_managed
-                .get(arn)
-                .cloned()
+                .compiled_managed_policy(arn)
                 .unwrap_or_else(|| missing(what, arn, PolicyKind::Identity))
         };
         let mut identity: Vec<Policy> = Vec::new();

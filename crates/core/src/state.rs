@@ -26,9 +26,10 @@ pub struct State {
     pub users_by_id: HashMap<String, String>,
     /// Role keys by unique id (`AROA…`).
     pub roles_by_id: HashMap<String, String>,
-    /// Managed policies by ARN (AWS-managed ones included, not stored).
+    /// Customer-managed policies by ARN. AWS managed ones are in
+    /// [`crate::iam::catalogue`]; [`State::managed_policy`] finds either.
     pub policies: BTreeMap<String, ManagedPolicy>,
-    /// Compiled default versions of managed policies, by ARN.
+    /// Compiled default versions of customer-managed policies, by ARN.
     pub compiled_managed: HashMap<String, Policy>,
     /// Compiled inline user policies, by `user key` then policy name.
     pub compiled_inline: HashMap<String, Vec<Policy>>,
@@ -59,13 +60,9 @@ pub struct State {
 }
 
 impl State {
-    /// Builds the state from stored records plus the built-in AWS-managed
-    /// policies.
-    pub fn load(records: Vec<Record>, builtins: Vec<ManagedPolicy>) -> State {
+    /// Builds the state from stored records.
+    pub fn load(records: Vec<Record>) -> State {
         let mut s = State::default();
-        for p in builtins {
-            s.apply(Change::Put(Record::Policy(p)));
-        }
         for rec in records {
             s.apply(Change::Put(rec));
         }
@@ -217,6 +214,38 @@ impl State {
                 }
                 _ => self.org.delete(t, &key),
             },
+        }
+    }
+
+    /// A managed policy by ARN: the account's own or an AWS managed one.
+    pub fn managed_policy(&self, arn: &str) -> Option<std::borrow::Cow<'_, ManagedPolicy>> {
+        match self.policies.get(arn) {
+            Some(p) => Some(std::borrow::Cow::Borrowed(p)),
+            None => {
+                crate::iam::catalogue::get(arn).map(|e| std::borrow::Cow::Owned(e.to_managed()))
+            }
+        }
+    }
+
+    /// Whether a managed policy (customer or AWS) with this ARN exists.
+    pub fn managed_policy_exists(&self, arn: &str) -> bool {
+        self.policies.contains_key(arn) || crate::iam::catalogue::get(arn).is_some()
+    }
+
+    /// The name and path of a managed policy (customer or AWS).
+    pub fn managed_policy_name(&self, arn: &str) -> Option<(&str, &str)> {
+        match self.policies.get(arn) {
+            Some(p) => Some((p.name.as_str(), p.path.as_str())),
+            None => crate::iam::catalogue::get(arn).map(|e| (e.name, e.path)),
+        }
+    }
+
+    /// The compiled default version of a managed policy (customer or AWS;
+    /// AWS ones are compiled on first use).
+    pub fn compiled_managed_policy(&self, arn: &str) -> Option<Policy> {
+        match self.compiled_managed.get(arn) {
+            Some(p) => Some(p.clone()),
+            None => crate::iam::catalogue::get(arn).map(|e| e.compiled()),
         }
     }
 

@@ -4,6 +4,7 @@
 
 pub mod access_keys;
 pub mod builtin;
+pub mod catalogue;
 pub mod credential_report;
 pub mod features;
 pub mod groups;

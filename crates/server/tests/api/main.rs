@@ -7,6 +7,7 @@
     missing_docs
 )]
 
+mod aws_managed;
 mod cloudtrail;
 mod common;
 mod groups;

@@ -36,7 +36,7 @@ fn usage(p: &Params) -> Result<Option<Usage>, ApiError> {
 
 /// `with_description`: GetPolicy and CreatePolicy report it, ListPolicies does not.
 fn policy_xml(x: &mut Xml, i: &PolicyInfo, with_description: bool) {
-    let p = &i.policy;
+    let p = i;
     x.elem("PolicyName", &p.name)
         .elem("PolicyId", &p.id)
         .elem("Arn", &p.arn)
