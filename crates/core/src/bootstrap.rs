@@ -72,6 +72,7 @@ pub fn bootstrap(
             inline_policies: Default::default(),
             attached_policies: vec!["arn:aws:iam::aws:policy/AdministratorAccess".into()],
             permissions_boundary: None,
+            tags: Vec::new(),
         };
         let out = Bootstrap {
             account_id: account.clone(),

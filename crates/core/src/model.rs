@@ -21,6 +21,15 @@ pub struct Account {
     pub created: OffsetDateTime,
 }
 
+/// A tag (IAM and Organizations resources): key and value.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Tag {
+    /// 1–128 characters.
+    pub key: String,
+    /// 0–256 characters.
+    pub value: String,
+}
+
 /// An IAM user.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct User {
@@ -44,6 +53,9 @@ pub struct User {
     /// Permissions boundary policy ARN.
     #[serde(default)]
     pub permissions_boundary: Option<String>,
+    /// Tags, in the order they were first set.
+    #[serde(default)]
+    pub tags: Vec<Tag>,
 }
 
 impl User {
@@ -86,6 +98,9 @@ pub struct Role {
     /// Permissions boundary policy ARN.
     #[serde(default)]
     pub permissions_boundary: Option<String>,
+    /// Tags, in the order they were first set.
+    #[serde(default)]
+    pub tags: Vec<Tag>,
 }
 
 impl Role {
@@ -271,6 +286,9 @@ pub struct ManagedPolicy {
     /// The number of the last version created (ids are never reused).
     #[serde(default)]
     pub last_version: u32,
+    /// Tags (customer-managed policies only).
+    #[serde(default)]
+    pub tags: Vec<Tag>,
 }
 
 /// One version of a managed policy.
@@ -435,6 +453,63 @@ pub struct CredentialReport {
     pub content: String,
 }
 
+/// An account's password policy (`UpdateAccountPasswordPolicy`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PasswordPolicy {
+    /// The account.
+    pub account: String,
+    /// 6–128.
+    pub minimum_length: u32,
+    /// At least one of `!@#$%^&*()_+-=[]{}|'`.
+    pub require_symbols: bool,
+    /// At least one digit.
+    pub require_numbers: bool,
+    /// At least one upper-case letter.
+    pub require_uppercase: bool,
+    /// At least one lower-case letter.
+    pub require_lowercase: bool,
+    /// Whether IAM users may change their own password.
+    pub allow_users_to_change: bool,
+    /// Days a password is valid (1–1095), when passwords expire.
+    pub max_age: Option<u32>,
+    /// Previous passwords that cannot be reused (1–24).
+    pub reuse_prevention: Option<u32>,
+    /// Whether an expired password blocks sign-in until an administrator resets it.
+    pub hard_expiry: bool,
+}
+
+/// An IAM instance profile: a container for (at most) one role.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct InstanceProfile {
+    /// Owning account.
+    pub account: String,
+    /// Name (unique per account, case-insensitively).
+    pub name: String,
+    /// Path.
+    pub path: String,
+    /// `AIPA…` id.
+    pub id: String,
+    /// Creation time.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
+    /// The role names in it (IAM allows one).
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// Tags.
+    #[serde(default)]
+    pub tags: Vec<Tag>,
+}
+
+impl InstanceProfile {
+    /// `arn:aws:iam::ACCOUNT:instance-profile/PATH/NAME`.
+    pub fn arn(&self) -> String {
+        format!(
+            "arn:aws:iam::{}:instance-profile{}{}",
+            self.account, self.path, self.name
+        )
+    }
+}
+
 /// One durable row.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "kind")]
@@ -485,6 +560,10 @@ pub enum Record {
     S3Object(crate::s3::model::Object),
     /// An S3 multipart upload in progress (its parts' bytes are blobs).
     S3Upload(crate::s3::model::Upload),
+    /// An account's password policy.
+    PasswordPolicy(PasswordPolicy),
+    /// An IAM instance profile.
+    InstanceProfile(InstanceProfile),
 }
 
 /// The tables of the store.
@@ -538,6 +617,10 @@ pub mod table {
     pub const S3_OBJECTS: &str = "s3_objects";
     /// S3 multipart uploads, keyed by upload id.
     pub const S3_UPLOADS: &str = "s3_uploads";
+    /// Account password policies, keyed by account id.
+    pub const PASSWORD_POLICIES: &str = "password_policies";
+    /// Instance profiles, keyed by `ACCOUNT/lower-case name`.
+    pub const INSTANCE_PROFILES: &str = "instance_profiles";
 }
 
 /// The store key of a user.
@@ -572,6 +655,8 @@ impl Record {
             Record::Bucket(_) => table::S3_BUCKETS,
             Record::S3Object(_) => table::S3_OBJECTS,
             Record::S3Upload(_) => table::S3_UPLOADS,
+            Record::PasswordPolicy(_) => table::PASSWORD_POLICIES,
+            Record::InstanceProfile(_) => table::INSTANCE_PROFILES,
         }
     }
 
@@ -601,6 +686,8 @@ impl Record {
             Record::Bucket(b) => b.name.clone(),
             Record::S3Object(o) => o.store_key(),
             Record::S3Upload(u) => u.id.clone(),
+            Record::PasswordPolicy(p) => p.account.clone(),
+            Record::InstanceProfile(p) => user_key(&p.account, &p.name),
         }
     }
 }

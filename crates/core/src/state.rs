@@ -57,6 +57,10 @@ pub struct State {
     pub sqs: crate::sqs::state::SqsState,
     /// Amazon S3: buckets, compiled bucket policies, object metadata.
     pub s3: crate::s3::state::S3State,
+    /// Account password policies by account.
+    pub password_policies: HashMap<String, crate::model::PasswordPolicy>,
+    /// Instance profiles by `ACCOUNT/lower-case name`.
+    pub instance_profiles: BTreeMap<String, crate::model::InstanceProfile>,
 }
 
 impl State {
@@ -166,6 +170,13 @@ impl State {
             Change::Put(Record::CredentialReport(r)) => {
                 self.credential_reports.insert(r.account.clone(), r);
             }
+            Change::Put(Record::PasswordPolicy(p)) => {
+                self.password_policies.insert(p.account.clone(), p);
+            }
+            Change::Put(Record::InstanceProfile(p)) => {
+                self.instance_profiles
+                    .insert(user_key(&p.account, &p.name), p);
+            }
             Change::Delete(t, key) => match t {
                 table::ACCOUNTS => {
                     self.accounts.remove(&key);
@@ -207,6 +218,12 @@ impl State {
                 }
                 table::CREDENTIAL_REPORTS => {
                     self.credential_reports.remove(&key);
+                }
+                table::PASSWORD_POLICIES => {
+                    self.password_policies.remove(&key);
+                }
+                table::INSTANCE_PROFILES => {
+                    self.instance_profiles.remove(&key);
                 }
                 table::SQS_QUEUES | table::SQS_MESSAGES => self.sqs.delete(t, &key),
                 table::S3_BUCKETS | table::S3_OBJECTS | table::S3_UPLOADS => {

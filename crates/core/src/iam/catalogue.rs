@@ -98,6 +98,7 @@ impl Entry {
             created: self.created(),
             updated: self.updated(),
             last_version: crate::iam::managed::version_number(self.version),
+            tags: Vec::new(),
         }
     }
 }

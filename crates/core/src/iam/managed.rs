@@ -49,6 +49,8 @@ pub struct PolicyInfo {
     pub boundary_count: usize,
     /// Whether it may be attached (root-task policies may not).
     pub attachable: bool,
+    /// Tags (customer-managed policies only).
+    pub tags: Vec<crate::model::Tag>,
 }
 
 /// One version of a policy, as the version operations report it.
@@ -182,6 +184,7 @@ fn info_with(p: &ManagedPolicy, (attachment_count, boundary_count): (usize, usiz
         attachment_count,
         boundary_count,
         attachable: !is_task_policy(&p.arn),
+        tags: p.tags.clone(),
     }
 }
 
@@ -198,6 +201,7 @@ fn info_aws(e: &catalogue::Entry, counts: (usize, usize)) -> PolicyInfo {
         attachment_count: counts.0,
         boundary_count: counts.1,
         attachable: !is_task_policy(e.arn),
+        tags: Vec::new(),
     }
 }
 
@@ -250,6 +254,19 @@ pub fn create_policy(
     document: &str,
     description: Option<&str>,
 ) -> Result<PolicyInfo, CoreError> {
+    create_policy_tagged(svc, caller, name, path, document, description, &[])
+}
+
+/// `iam:CreatePolicy` with `Tags` (which also need `iam:TagPolicy`).
+pub fn create_policy_tagged(
+    svc: &Service,
+    caller: &Caller,
+    name: &str,
+    path: Option<&str>,
+    document: &str,
+    description: Option<&str>,
+    tags: &[crate::model::Tag],
+) -> Result<PolicyInfo, CoreError> {
     check_name("policyName", name, 128)?;
     let path = path.unwrap_or("/");
     check_path(path)?;
@@ -259,7 +276,14 @@ pub fn create_policy(
         ));
     }
     let arn = format!("arn:aws:iam::{}:policy{path}{name}", caller.account);
-    svc.authorize(caller, "iam:CreatePolicy", &arn, None, &[])?;
+    super::tags::check_tags(tags)?;
+    let tag_keys = super::tags::create_keys(tags);
+    let extra: Vec<(&str, &str)> = tag_keys
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    svc.authorize(caller, "iam:CreatePolicy", &arn, None, &extra)?;
+    super::tags::authorize_create_tags(svc, caller, super::tags::Taggable::Policy, &arn, tags)?;
     check_document(document, PolicyKind::Identity)?;
     let now = svc.now();
     svc.mutate(|state| {
@@ -297,6 +321,7 @@ pub fn create_policy(
             created: now,
             updated: now,
             last_version: 1,
+            tags: tags.to_vec(),
         };
         let out = info(state, &caller.account, &p);
         Ok((out, vec![Change::Put(Record::Policy(p))]))

@@ -186,6 +186,7 @@ pub fn create_account(
             inline_policies: Default::default(),
             attached_policies: vec!["arn:aws:iam::aws:policy/AdministratorAccess".to_owned()],
             permissions_boundary: None,
+            tags: Vec::new(),
         };
         let mut changes = vec![
             Change::Put(Record::Account(Account {

@@ -7,6 +7,7 @@
     missing_docs
 )]
 
+mod audit_calls;
 mod aws_managed;
 mod cloudtrail;
 mod common;
