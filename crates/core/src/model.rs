@@ -510,6 +510,42 @@ impl InstanceProfile {
     }
 }
 
+/// One service in a service-last-accessed report.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ServiceAccess {
+    /// `iam`, `s3`, …
+    pub namespace: String,
+    /// When an entity last authenticated to it, if ever.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub last_authenticated: Option<OffsetDateTime>,
+    /// The ARN of that entity.
+    #[serde(default)]
+    pub last_entity: Option<String>,
+    /// The region of that access.
+    #[serde(default)]
+    pub last_region: Option<String>,
+    /// How many of the report's entities authenticated to it.
+    pub total_entities: u32,
+}
+
+/// A `GenerateServiceLastAccessedDetails` job, computed when it is made.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AccessReport {
+    /// The job id.
+    pub id: String,
+    /// The account.
+    pub account: String,
+    /// The entity or policy reported on.
+    pub arn: String,
+    /// `SERVICE_LEVEL` or `ACTION_LEVEL`.
+    pub granularity: String,
+    /// When the job was made (and completed).
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
+    /// The services.
+    pub services: Vec<ServiceAccess>,
+}
+
 /// One durable row.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "kind")]
@@ -564,6 +600,8 @@ pub enum Record {
     PasswordPolicy(PasswordPolicy),
     /// An IAM instance profile.
     InstanceProfile(InstanceProfile),
+    /// A service-last-accessed report.
+    AccessReport(AccessReport),
 }
 
 /// The tables of the store.
@@ -621,6 +659,8 @@ pub mod table {
     pub const PASSWORD_POLICIES: &str = "password_policies";
     /// Instance profiles, keyed by `ACCOUNT/lower-case name`.
     pub const INSTANCE_PROFILES: &str = "instance_profiles";
+    /// Service-last-accessed reports, keyed by job id.
+    pub const ACCESS_REPORTS: &str = "access_reports";
 }
 
 /// The store key of a user.
@@ -657,6 +697,7 @@ impl Record {
             Record::S3Upload(_) => table::S3_UPLOADS,
             Record::PasswordPolicy(_) => table::PASSWORD_POLICIES,
             Record::InstanceProfile(_) => table::INSTANCE_PROFILES,
+            Record::AccessReport(_) => table::ACCESS_REPORTS,
         }
     }
 
@@ -688,6 +729,7 @@ impl Record {
             Record::S3Upload(u) => u.id.clone(),
             Record::PasswordPolicy(p) => p.account.clone(),
             Record::InstanceProfile(p) => user_key(&p.account, &p.name),
+            Record::AccessReport(r) => r.id.clone(),
         }
     }
 }

@@ -61,6 +61,8 @@ pub struct State {
     pub password_policies: HashMap<String, crate::model::PasswordPolicy>,
     /// Instance profiles by `ACCOUNT/lower-case name`.
     pub instance_profiles: BTreeMap<String, crate::model::InstanceProfile>,
+    /// Service-last-accessed reports by job id.
+    pub access_reports: HashMap<String, crate::model::AccessReport>,
 }
 
 impl State {
@@ -173,6 +175,9 @@ impl State {
             Change::Put(Record::PasswordPolicy(p)) => {
                 self.password_policies.insert(p.account.clone(), p);
             }
+            Change::Put(Record::AccessReport(r)) => {
+                self.access_reports.insert(r.id.clone(), r);
+            }
             Change::Put(Record::InstanceProfile(p)) => {
                 self.instance_profiles
                     .insert(user_key(&p.account, &p.name), p);
@@ -224,6 +229,9 @@ impl State {
                 }
                 table::INSTANCE_PROFILES => {
                     self.instance_profiles.remove(&key);
+                }
+                table::ACCESS_REPORTS => {
+                    self.access_reports.remove(&key);
                 }
                 table::SQS_QUEUES | table::SQS_MESSAGES => self.sqs.delete(t, &key),
                 table::S3_BUCKETS | table::S3_OBJECTS | table::S3_UPLOADS => {

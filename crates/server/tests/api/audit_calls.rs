@@ -621,3 +621,298 @@ async fn instance_profiles_hold_one_role_that_then_cannot_be_deleted() {
         "NoSuchEntity"
     );
 }
+
+#[tokio::test]
+async fn account_authorization_details_lists_every_entity_with_filter_and_paging() {
+    use aws_sdk_iam::types::EntityType;
+    let s = Server::start().await;
+    let iam = Client::new(&s.admin());
+    iam.create_user()
+        .user_name("ann")
+        .tags(tag("team", "ops"))
+        .send()
+        .await
+        .unwrap();
+    iam.create_group().group_name("Ops").send().await.unwrap();
+    iam.add_user_to_group()
+        .group_name("Ops")
+        .user_name("ann")
+        .send()
+        .await
+        .unwrap();
+    iam.attach_group_policy()
+        .group_name("Ops")
+        .policy_arn("arn:aws:iam::aws:policy/SecurityAudit")
+        .send()
+        .await
+        .unwrap();
+    iam.put_user_policy()
+        .user_name("ann")
+        .policy_name("Inline")
+        .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}"#)
+        .send()
+        .await
+        .unwrap();
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+    iam.create_role()
+        .role_name("App")
+        .assume_role_policy_document(trust)
+        .send()
+        .await
+        .unwrap();
+    iam.create_instance_profile()
+        .instance_profile_name("app")
+        .send()
+        .await
+        .unwrap();
+    iam.add_role_to_instance_profile()
+        .instance_profile_name("app")
+        .role_name("App")
+        .send()
+        .await
+        .unwrap();
+    let local = iam
+        .create_policy()
+        .policy_name("Local")
+        .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:*","Resource":"*"}]}"#)
+        .send()
+        .await
+        .unwrap();
+    let local_arn = local.policy().unwrap().arn().unwrap().to_owned();
+    iam.create_policy_version()
+        .policy_arn(&local_arn)
+        .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:Get*","Resource":"*"}]}"#)
+        .set_as_default(true)
+        .send()
+        .await
+        .unwrap();
+
+    let d = iam
+        .get_account_authorization_details()
+        .send()
+        .await
+        .unwrap();
+    let ann = d
+        .user_detail_list()
+        .iter()
+        .find(|u| u.user_name() == Some("ann"))
+        .unwrap();
+    assert_eq!(ann.group_list(), ["Ops"]);
+    assert_eq!(ann.user_policy_list()[0].policy_name(), Some("Inline"));
+    assert!(
+        ann.user_policy_list()[0]
+            .policy_document()
+            .unwrap()
+            .contains("s3%3AListAllMyBuckets")
+    );
+    assert_eq!(ann.tags().len(), 1);
+    let admin = d
+        .user_detail_list()
+        .iter()
+        .find(|u| u.user_name() == Some("admin"))
+        .unwrap();
+    assert_eq!(
+        admin.attached_managed_policies()[0].policy_name(),
+        Some("AdministratorAccess")
+    );
+    let ops = &d.group_detail_list()[0];
+    assert_eq!(
+        ops.attached_managed_policies()[0].policy_name(),
+        Some("SecurityAudit")
+    );
+    let app = d
+        .role_detail_list()
+        .iter()
+        .find(|r| r.role_name() == Some("App"))
+        .unwrap();
+    assert_eq!(
+        app.instance_profile_list()[0].instance_profile_name(),
+        "app"
+    );
+    assert!(
+        app.assume_role_policy_document()
+            .unwrap()
+            .contains("ec2.amazonaws.com")
+    );
+    let names: Vec<&str> = d
+        .policies()
+        .iter()
+        .filter_map(|p| p.policy_name())
+        .collect();
+    assert_eq!(
+        names,
+        ["Local", "AdministratorAccess", "SecurityAudit"],
+        "local, then AWS managed ones in use"
+    );
+    let lp = &d.policies()[0];
+    assert_eq!(lp.default_version_id(), Some("v2"));
+    assert_eq!(lp.policy_version_list().len(), 2);
+    assert!(lp.policy_version_list()[0].is_default_version());
+
+    let only_roles = iam
+        .get_account_authorization_details()
+        .filter(EntityType::Role)
+        .send()
+        .await
+        .unwrap();
+    assert!(only_roles.user_detail_list().is_empty() && only_roles.policies().is_empty());
+    assert!(!only_roles.role_detail_list().is_empty());
+    let aws_only = iam
+        .get_account_authorization_details()
+        .filter(EntityType::AwsManagedPolicy)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(aws_only.policies().len(), 2);
+
+    let mut seen = 0;
+    let mut marker = None;
+    loop {
+        let page = iam
+            .get_account_authorization_details()
+            .max_items(2)
+            .set_marker(marker)
+            .send()
+            .await
+            .unwrap();
+        seen += page.user_detail_list().len()
+            + page.group_detail_list().len()
+            + page.role_detail_list().len()
+            + page.policies().len();
+        if !page.is_truncated() {
+            break;
+        }
+        marker = page.marker().map(str::to_owned);
+    }
+    let total = d.user_detail_list().len()
+        + d.group_detail_list().len()
+        + d.role_detail_list().len()
+        + d.policies().len();
+    assert_eq!(seen, total);
+}
+
+#[tokio::test]
+async fn service_last_accessed_details_come_from_recorded_key_use() {
+    use aws_sdk_iam::types::JobStatusType;
+    let s = Server::start().await;
+    let iam = Client::new(&s.admin());
+    let reader = Client::new(&user_with_key(&s, &iam, "reader").await);
+    iam.attach_user_policy()
+        .user_name("reader")
+        .policy_arn("arn:aws:iam::aws:policy/IAMFullAccess")
+        .send()
+        .await
+        .unwrap();
+    reader.list_users().send().await.unwrap();
+
+    let job = iam
+        .generate_service_last_accessed_details()
+        .arn("arn:aws:iam::111111111111:user/reader")
+        .send()
+        .await
+        .unwrap();
+    let job_id = job.job_id().unwrap();
+    let r = iam
+        .get_service_last_accessed_details()
+        .job_id(job_id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.job_status(), &JobStatusType::Completed);
+    let iam_row = r
+        .services_last_accessed()
+        .iter()
+        .find(|x| x.service_namespace() == "iam")
+        .unwrap();
+    assert!(iam_row.last_authenticated().is_some());
+    assert_eq!(
+        iam_row.last_authenticated_entity(),
+        Some("arn:aws:iam::111111111111:user/reader")
+    );
+    assert_eq!(iam_row.last_authenticated_region(), Some("us-east-1"));
+    assert_eq!(iam_row.total_authenticated_entities(), Some(1));
+    let orgs = r
+        .services_last_accessed()
+        .iter()
+        .find(|x| x.service_namespace() == "organizations")
+        .unwrap();
+    assert!(orgs.last_authenticated().is_none(), "allowed, never used");
+    assert_eq!(orgs.total_authenticated_entities(), Some(0));
+
+    let by_policy = iam
+        .generate_service_last_accessed_details()
+        .arn("arn:aws:iam::aws:policy/IAMFullAccess")
+        .send()
+        .await
+        .unwrap();
+    let r = iam
+        .get_service_last_accessed_details()
+        .job_id(by_policy.job_id().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.services_last_accessed()
+            .iter()
+            .any(|x| x.service_namespace() == "iam" && x.last_authenticated().is_some())
+    );
+
+    assert_eq!(
+        code(
+            iam.generate_service_last_accessed_details()
+                .arn("arn:aws:iam::111111111111:user/ghost")
+                .send()
+                .await
+        ),
+        "NoSuchEntity"
+    );
+    assert_eq!(
+        code(
+            iam.get_service_last_accessed_details()
+                .job_id("00000000-0000-0000-0000-000000000000")
+                .send()
+                .await
+        ),
+        "NoSuchEntity"
+    );
+}
+
+#[tokio::test]
+async fn list_virtual_mfa_devices_shows_the_devices_that_exist_by_assignment() {
+    use aws_sdk_iam::types::AssignmentStatusType;
+    let s = Server::start().await;
+    let iam = Client::new(&s.admin());
+    iam.create_user()
+        .user_name("mfa-user")
+        .send()
+        .await
+        .unwrap();
+    for name in ["spare", "mine"] {
+        iam.create_virtual_mfa_device()
+            .virtual_mfa_device_name(name)
+            .send()
+            .await
+            .unwrap();
+    }
+    let all = iam.list_virtual_mfa_devices().send().await.unwrap();
+    assert_eq!(all.virtual_mfa_devices().len(), 2);
+    let assigned = iam
+        .list_virtual_mfa_devices()
+        .assignment_status(AssignmentStatusType::Assigned)
+        .send()
+        .await
+        .unwrap();
+    assert!(assigned.virtual_mfa_devices().is_empty());
+    let unassigned = iam
+        .list_virtual_mfa_devices()
+        .assignment_status(AssignmentStatusType::Unassigned)
+        .send()
+        .await
+        .unwrap();
+    let serials: Vec<&str> = unassigned
+        .virtual_mfa_devices()
+        .iter()
+        .map(|d| d.serial_number())
+        .collect();
+    assert!(serials.contains(&"arn:aws:iam::111111111111:mfa/spare"));
+}

@@ -11,7 +11,7 @@ use crate::protocol::query::Params;
 use crate::protocol::xml::Xml;
 use crate::services::Ctx;
 
-fn profile_xml(x: &mut Xml, i: &ProfileInfo) {
+pub(super) fn profile_xml(x: &mut Xml, i: &ProfileInfo) {
     let p = &i.profile;
     x.elem("Path", &p.path)
         .elem("InstanceProfileName", &p.name)

@@ -1,10 +1,12 @@
 //! IAM (query protocol): the operation table. Handlers live by AWS noun.
 
 mod access_keys;
+mod authorization_details;
 mod credential_report;
 mod features;
 mod groups;
 mod instance_profiles;
+mod last_accessed;
 mod login_profiles;
 mod managed;
 mod mfa;
@@ -104,8 +106,16 @@ const OPERATIONS: &[(&str, Handler)] = &[
         credential_report::generate_credential_report,
     ),
     (
+        "GenerateServiceLastAccessedDetails",
+        last_accessed::generate_service_last_accessed_details,
+    ),
+    (
         "GetAccessKeyLastUsed",
         access_keys::get_access_key_last_used,
+    ),
+    (
+        "GetAccountAuthorizationDetails",
+        authorization_details::get_account_authorization_details,
     ),
     (
         "GetAccountPasswordPolicy",
@@ -127,6 +137,10 @@ const OPERATIONS: &[(&str, Handler)] = &[
     ("GetPolicyVersion", managed::get_policy_version),
     ("GetRole", roles::get_role),
     ("GetRolePolicy", roles::get_role_policy),
+    (
+        "GetServiceLastAccessedDetails",
+        last_accessed::get_service_last_accessed_details,
+    ),
     ("GetUser", users::get_user),
     ("GetUserPolicy", policies::get_user_policy),
     ("ListAccessKeys", access_keys::list_access_keys),
