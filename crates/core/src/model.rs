@@ -602,6 +602,8 @@ pub enum Record {
     InstanceProfile(InstanceProfile),
     /// A service-last-accessed report.
     AccessReport(AccessReport),
+    /// The tags of an organization resource.
+    OrgTags(crate::org::model::OrgTags),
 }
 
 /// The tables of the store.
@@ -659,6 +661,8 @@ pub mod table {
     pub const PASSWORD_POLICIES: &str = "password_policies";
     /// Instance profiles, keyed by `ACCOUNT/lower-case name`.
     pub const INSTANCE_PROFILES: &str = "instance_profiles";
+    /// Organization resource tags, keyed by resource id.
+    pub const ORG_TAGS: &str = "org_tags";
     /// Service-last-accessed reports, keyed by job id.
     pub const ACCESS_REPORTS: &str = "access_reports";
 }
@@ -698,6 +702,7 @@ impl Record {
             Record::PasswordPolicy(_) => table::PASSWORD_POLICIES,
             Record::InstanceProfile(_) => table::INSTANCE_PROFILES,
             Record::AccessReport(_) => table::ACCESS_REPORTS,
+            Record::OrgTags(_) => table::ORG_TAGS,
         }
     }
 
@@ -730,6 +735,7 @@ impl Record {
             Record::PasswordPolicy(p) => p.account.clone(),
             Record::InstanceProfile(p) => user_key(&p.account, &p.name),
             Record::AccessReport(r) => r.id.clone(),
+            Record::OrgTags(t) => t.resource.clone(),
         }
     }
 }

@@ -137,7 +137,8 @@ impl State {
                 | Record::OrgPolicy(_)
                 | Record::OrgAttachment(_)
                 | Record::CreateAccountStatus(_)
-                | Record::Handshake(_)),
+                | Record::Handshake(_)
+                | Record::OrgTags(_)),
             ) => self.org.put(r),
             Change::Put(Record::Group(g)) => {
                 let key = user_key(&g.account, &g.name);

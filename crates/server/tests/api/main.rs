@@ -15,6 +15,7 @@ mod groups;
 mod iam;
 mod login_profiles;
 mod managed_policies;
+mod org_tags;
 mod organizations;
 mod roles;
 mod root_access;
