@@ -742,6 +742,10 @@ impl Record {
 
 /// One change to the state.
 #[derive(Debug, Clone, PartialEq)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "changes are built a few at a time per write and consumed at once; boxing every record would add an allocation to each"
+)]
 pub enum Change {
     /// Insert or replace a record.
     Put(Record),
