@@ -408,6 +408,11 @@ impl Service {
         if let Some(ip) = &caller.source_ip {
             ctx.set("aws:SourceIp", ip.clone());
         }
+        // The principal's own tags (an IAM user's, a session's role's), then
+        // the session's tags, which win over the role's.
+        for t in crate::iam::tags::principal_tags(&state, caller) {
+            ctx.set(&format!("aws:PrincipalTag/{}", t.key), t.value.clone());
+        }
         for (k, v) in &caller.tags {
             ctx.set(&format!("aws:PrincipalTag/{k}"), v.clone());
         }
@@ -444,8 +449,24 @@ impl Service {
                 .collect();
             ctx.set("aws:PrincipalOrgPaths", format!("{}/{ous}", org.id));
         }
+        // The tags of the IAM resource acted on (`aws:ResourceTag/…`, and
+        // `iam:ResourceTag/…` for users and roles).
+        for (k, v) in crate::iam::tags::resource_context(&state, resource) {
+            ctx.set(&k, v);
+        }
+        // A key given more than once (or `aws:TagKeys`) is multi-valued.
         for (k, v) in extra {
-            ctx.set(k, *v);
+            let n = extra.iter().filter(|(x, _)| x == k).count();
+            if n > 1 || k.eq_ignore_ascii_case("aws:TagKeys") {
+                let values: Vec<&str> = extra
+                    .iter()
+                    .filter(|(x, _)| x == k)
+                    .map(|(_, v)| *v)
+                    .collect();
+                ctx.set_list(k, values);
+            } else {
+                ctx.set(k, *v);
+            }
         }
         let ctx = ctx.with_principal(&principal);
 
@@ -459,9 +480,7 @@ impl Service {
         };
         let managed = |arn: &String, what: &str| -> Policy {
             state
-                .compiled_managed
-                .get(arn)
-                .cloned()
+                .compiled_managed_policy(arn)
                 .unwrap_or_else(|| missing(what, arn, PolicyKind::Identity))
         };
         let mut identity: Vec<Policy> = Vec::new();

@@ -73,6 +73,7 @@ pub fn bootstrap(
             attached_policies: vec!["arn:aws:iam::aws:policy/AdministratorAccess".into()],
             permissions_boundary: None,
             password_last_used: None,
+            tags: Vec::new(),
         };
         let out = Bootstrap {
             account_id: account.clone(),

@@ -25,6 +25,15 @@ pub struct Account {
     pub root_password_last_used: Option<OffsetDateTime>,
 }
 
+/// A tag (IAM and Organizations resources): key and value.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Tag {
+    /// 1–128 characters.
+    pub key: String,
+    /// 0–256 characters.
+    pub value: String,
+}
+
 /// An IAM user.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct User {
@@ -51,6 +60,9 @@ pub struct User {
     /// The user's last sign-in with a password (`PasswordLastUsed`).
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub password_last_used: Option<OffsetDateTime>,
+    /// Tags, in the order they were first set.
+    #[serde(default)]
+    pub tags: Vec<Tag>,
 }
 
 impl User {
@@ -93,6 +105,9 @@ pub struct Role {
     /// Permissions boundary policy ARN.
     #[serde(default)]
     pub permissions_boundary: Option<String>,
+    /// Tags, in the order they were first set.
+    #[serde(default)]
+    pub tags: Vec<Tag>,
 }
 
 impl Role {
@@ -278,6 +293,9 @@ pub struct ManagedPolicy {
     /// The number of the last version created (ids are never reused).
     #[serde(default)]
     pub last_version: u32,
+    /// Tags (customer-managed policies only).
+    #[serde(default)]
+    pub tags: Vec<Tag>,
 }
 
 /// One version of a managed policy.
@@ -442,6 +460,99 @@ pub struct CredentialReport {
     pub content: String,
 }
 
+/// An account's password policy (`UpdateAccountPasswordPolicy`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PasswordPolicy {
+    /// The account.
+    pub account: String,
+    /// 6–128.
+    pub minimum_length: u32,
+    /// At least one of `!@#$%^&*()_+-=[]{}|'`.
+    pub require_symbols: bool,
+    /// At least one digit.
+    pub require_numbers: bool,
+    /// At least one upper-case letter.
+    pub require_uppercase: bool,
+    /// At least one lower-case letter.
+    pub require_lowercase: bool,
+    /// Whether IAM users may change their own password.
+    pub allow_users_to_change: bool,
+    /// Days a password is valid (1–1095), when passwords expire.
+    pub max_age: Option<u32>,
+    /// Previous passwords that cannot be reused (1–24).
+    pub reuse_prevention: Option<u32>,
+    /// Whether an expired password blocks sign-in until an administrator resets it.
+    pub hard_expiry: bool,
+}
+
+/// An IAM instance profile: a container for (at most) one role.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct InstanceProfile {
+    /// Owning account.
+    pub account: String,
+    /// Name (unique per account, case-insensitively).
+    pub name: String,
+    /// Path.
+    pub path: String,
+    /// `AIPA…` id.
+    pub id: String,
+    /// Creation time.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
+    /// The role names in it (IAM allows one).
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// Tags.
+    #[serde(default)]
+    pub tags: Vec<Tag>,
+}
+
+impl InstanceProfile {
+    /// `arn:aws:iam::ACCOUNT:instance-profile/PATH/NAME`.
+    pub fn arn(&self) -> String {
+        format!(
+            "arn:aws:iam::{}:instance-profile{}{}",
+            self.account, self.path, self.name
+        )
+    }
+}
+
+/// One service in a service-last-accessed report.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ServiceAccess {
+    /// `iam`, `s3`, …
+    pub namespace: String,
+    /// When an entity last authenticated to it, if ever.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub last_authenticated: Option<OffsetDateTime>,
+    /// The ARN of that entity.
+    #[serde(default)]
+    pub last_entity: Option<String>,
+    /// The region of that access.
+    #[serde(default)]
+    pub last_region: Option<String>,
+    /// How many of the report's entities authenticated to it.
+    pub total_entities: u32,
+}
+
+/// A `GenerateServiceLastAccessedDetails` job, computed when it is made.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AccessReport {
+    /// The job id.
+    pub id: String,
+    /// The account.
+    pub account: String,
+    /// The entity or policy reported on.
+    pub arn: String,
+    /// `SERVICE_LEVEL` or `ACTION_LEVEL`.
+    pub granularity: String,
+    /// When the job was made (and completed).
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
+    /// The services.
+    pub services: Vec<ServiceAccess>,
+}
+
 /// One durable row.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "kind")]
@@ -498,6 +609,14 @@ pub enum Record {
     ContactInformation(Box<crate::account::model::AccountContact>),
     /// An account's alternate contact of one type (Account Management).
     AlternateContact(crate::account::model::AccountAlternateContact),
+    /// An account's password policy.
+    PasswordPolicy(PasswordPolicy),
+    /// An IAM instance profile.
+    InstanceProfile(InstanceProfile),
+    /// A service-last-accessed report.
+    AccessReport(AccessReport),
+    /// The tags of an organization resource.
+    OrgTags(crate::org::model::OrgTags),
 }
 
 /// The tables of the store.
@@ -557,6 +676,14 @@ pub mod table {
     pub const CONTACT_INFORMATION: &str = "account_contacts";
     /// Alternate contacts, keyed by `ACCOUNT/TYPE`.
     pub const ALTERNATE_CONTACTS: &str = "account_alternate_contacts";
+    /// Account password policies, keyed by account id.
+    pub const PASSWORD_POLICIES: &str = "password_policies";
+    /// Instance profiles, keyed by `ACCOUNT/lower-case name`.
+    pub const INSTANCE_PROFILES: &str = "instance_profiles";
+    /// Organization resource tags, keyed by resource id.
+    pub const ORG_TAGS: &str = "org_tags";
+    /// Service-last-accessed reports, keyed by job id.
+    pub const ACCESS_REPORTS: &str = "access_reports";
 }
 
 /// The store key of a user.
@@ -594,6 +721,10 @@ impl Record {
             Record::Trail(_) => table::TRAILS,
             Record::ContactInformation(_) => table::CONTACT_INFORMATION,
             Record::AlternateContact(_) => table::ALTERNATE_CONTACTS,
+            Record::PasswordPolicy(_) => table::PASSWORD_POLICIES,
+            Record::InstanceProfile(_) => table::INSTANCE_PROFILES,
+            Record::AccessReport(_) => table::ACCESS_REPORTS,
+            Record::OrgTags(_) => table::ORG_TAGS,
         }
     }
 
@@ -626,12 +757,20 @@ impl Record {
             Record::Trail(t) => t.key(),
             Record::ContactInformation(c) => c.account.clone(),
             Record::AlternateContact(c) => c.key(),
+            Record::PasswordPolicy(p) => p.account.clone(),
+            Record::InstanceProfile(p) => user_key(&p.account, &p.name),
+            Record::AccessReport(r) => r.id.clone(),
+            Record::OrgTags(t) => t.resource.clone(),
         }
     }
 }
 
 /// One change to the state.
 #[derive(Debug, Clone, PartialEq)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "changes are built a few at a time per write and consumed at once; boxing every record would add an allocation to each"
+)]
 pub enum Change {
     /// Insert or replace a record.
     Put(Record),

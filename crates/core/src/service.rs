@@ -35,7 +35,6 @@ use time::OffsetDateTime;
 
 use crate::clock::Clock;
 use crate::error::CoreError;
-use crate::iam::builtin;
 use crate::keys::Keys;
 use crate::model::{Change, Record, Session, table};
 use crate::policy_cache::PolicyCache;
@@ -240,7 +239,7 @@ fn load(store: &dyn Store, keys: &Keys) -> Result<Loaded, CoreError> {
             value: keys.key_check().into_bytes(),
         }),
     }
-    let state = State::load(records, builtin::aws_managed_policies());
+    let state = State::load(records);
     Ok(Loaded {
         state,
         migrate,

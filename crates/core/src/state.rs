@@ -26,9 +26,10 @@ pub struct State {
     pub users_by_id: HashMap<String, String>,
     /// Role keys by unique id (`AROA…`).
     pub roles_by_id: HashMap<String, String>,
-    /// Managed policies by ARN (AWS-managed ones included, not stored).
+    /// Customer-managed policies by ARN. AWS managed ones are in
+    /// [`crate::iam::catalogue`]; [`State::managed_policy`] finds either.
     pub policies: BTreeMap<String, ManagedPolicy>,
-    /// Compiled default versions of managed policies, by ARN.
+    /// Compiled default versions of customer-managed policies, by ARN.
     pub compiled_managed: HashMap<String, Policy>,
     /// Compiled inline user policies, by `user key` then policy name.
     pub compiled_inline: HashMap<String, Vec<Policy>>,
@@ -60,16 +61,18 @@ pub struct State {
     pub trails: BTreeMap<String, crate::cloudtrail::model::Trail>,
     /// Account Management: contacts.
     pub account: crate::account::AccountState,
+    /// Account password policies by account.
+    pub password_policies: HashMap<String, crate::model::PasswordPolicy>,
+    /// Instance profiles by `ACCOUNT/lower-case name`.
+    pub instance_profiles: BTreeMap<String, crate::model::InstanceProfile>,
+    /// Service-last-accessed reports by job id.
+    pub access_reports: HashMap<String, crate::model::AccessReport>,
 }
 
 impl State {
-    /// Builds the state from stored records plus the built-in AWS-managed
-    /// policies.
-    pub fn load(records: Vec<Record>, builtins: Vec<ManagedPolicy>) -> State {
+    /// Builds the state from stored records.
+    pub fn load(records: Vec<Record>) -> State {
         let mut s = State::default();
-        for p in builtins {
-            s.apply(Change::Put(Record::Policy(p)));
-        }
         for rec in records {
             s.apply(Change::Put(rec));
         }
@@ -138,7 +141,8 @@ impl State {
                 | Record::OrgPolicy(_)
                 | Record::OrgAttachment(_)
                 | Record::CreateAccountStatus(_)
-                | Record::Handshake(_)),
+                | Record::Handshake(_)
+                | Record::OrgTags(_)),
             ) => self.org.put(r),
             Change::Put(Record::Group(g)) => {
                 let key = user_key(&g.account, &g.name);
@@ -178,6 +182,16 @@ impl State {
             }
             Change::Put(Record::CredentialReport(r)) => {
                 self.credential_reports.insert(r.account.clone(), r);
+            }
+            Change::Put(Record::PasswordPolicy(p)) => {
+                self.password_policies.insert(p.account.clone(), p);
+            }
+            Change::Put(Record::AccessReport(r)) => {
+                self.access_reports.insert(r.id.clone(), r);
+            }
+            Change::Put(Record::InstanceProfile(p)) => {
+                self.instance_profiles
+                    .insert(user_key(&p.account, &p.name), p);
             }
             Change::Delete(t, key) => match t {
                 table::ACCOUNTS => {
@@ -221,6 +235,15 @@ impl State {
                 table::CREDENTIAL_REPORTS => {
                     self.credential_reports.remove(&key);
                 }
+                table::PASSWORD_POLICIES => {
+                    self.password_policies.remove(&key);
+                }
+                table::INSTANCE_PROFILES => {
+                    self.instance_profiles.remove(&key);
+                }
+                table::ACCESS_REPORTS => {
+                    self.access_reports.remove(&key);
+                }
                 table::SQS_QUEUES | table::SQS_MESSAGES => self.sqs.delete(t, &key),
                 table::S3_BUCKETS | table::S3_OBJECTS | table::S3_UPLOADS => {
                     self.s3.delete(t, &key)
@@ -233,6 +256,38 @@ impl State {
                 }
                 _ => self.org.delete(t, &key),
             },
+        }
+    }
+
+    /// A managed policy by ARN: the account's own or an AWS managed one.
+    pub fn managed_policy(&self, arn: &str) -> Option<std::borrow::Cow<'_, ManagedPolicy>> {
+        match self.policies.get(arn) {
+            Some(p) => Some(std::borrow::Cow::Borrowed(p)),
+            None => {
+                crate::iam::catalogue::get(arn).map(|e| std::borrow::Cow::Owned(e.to_managed()))
+            }
+        }
+    }
+
+    /// Whether a managed policy (customer or AWS) with this ARN exists.
+    pub fn managed_policy_exists(&self, arn: &str) -> bool {
+        self.policies.contains_key(arn) || crate::iam::catalogue::get(arn).is_some()
+    }
+
+    /// The name and path of a managed policy (customer or AWS).
+    pub fn managed_policy_name(&self, arn: &str) -> Option<(&str, &str)> {
+        match self.policies.get(arn) {
+            Some(p) => Some((p.name.as_str(), p.path.as_str())),
+            None => crate::iam::catalogue::get(arn).map(|e| (e.name, e.path)),
+        }
+    }
+
+    /// The compiled default version of a managed policy (customer or AWS;
+    /// AWS ones are compiled on first use).
+    pub fn compiled_managed_policy(&self, arn: &str) -> Option<Policy> {
+        match self.compiled_managed.get(arn) {
+            Some(p) => Some(p.clone()),
+            None => crate::iam::catalogue::get(arn).map(|e| e.compiled()),
         }
     }
 

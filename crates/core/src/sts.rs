@@ -200,11 +200,9 @@ pub fn assume_role(
         )));
     }
     for arn in &input.policy_arns {
-        let known = svc.read().policies.get(*arn).is_some_and(|p| {
-            p.arn.starts_with("arn:aws:iam::aws:")
-                || p.arn
-                    .starts_with(&format!("arn:aws:iam::{}:", role.account))
-        });
+        let known = svc.read().managed_policy_exists(arn)
+            && (arn.starts_with("arn:aws:iam::aws:")
+                || arn.starts_with(&format!("arn:aws:iam::{}:", role.account)));
         if !known || crate::iam::builtin::is_task_policy(arn) {
             return Err(CoreError::Validation(format!(
                 "The policy {arn} does not exist or is not attachable."

@@ -14,7 +14,18 @@ pub const MAX_TEXT_LEN: usize = 131_072;
 
 /// Parses a policy document and checks its structure.
 pub fn parse(text: &str) -> Result<Document, PolicyError> {
-    match parse_lenient(text) {
+    parse_within(text, MAX_TEXT_LEN)
+}
+
+/// [`parse`] without [`MAX_TEXT_LEN`], for documents that come with the
+/// program rather than from a request (AWS managed policies, one of which is
+/// over 150,000 bytes). The nesting limit still holds.
+pub fn parse_shipped(text: &str) -> Result<Document, PolicyError> {
+    parse_within(text, usize::MAX)
+}
+
+fn parse_within(text: &str, max_len: usize) -> Result<Document, PolicyError> {
+    match parse_lenient_within(text, max_len) {
         (Some(doc), problems) if problems.is_empty() => Ok(doc),
         (_, mut problems) => {
             if problems.is_empty() {
@@ -29,9 +40,13 @@ pub fn parse(text: &str) -> Result<Document, PolicyError> {
 /// every structural problem found on the way, so that kind rules can be
 /// checked too and all problems reported at once.
 pub fn parse_lenient(text: &str) -> (Option<Document>, Vec<Problem>) {
-    if text.len() > MAX_TEXT_LEN {
+    parse_lenient_within(text, MAX_TEXT_LEN)
+}
+
+fn parse_lenient_within(text: &str, max_len: usize) -> (Option<Document>, Vec<Problem>) {
+    if text.len() > max_len {
         let msg = format!(
-            "policy text is {} bytes, over the {MAX_TEXT_LEN}-byte limit",
+            "policy text is {} bytes, over the {max_len}-byte limit",
             text.len()
         );
         return (None, vec![Problem::new("", msg, None)]);

@@ -11,7 +11,7 @@ use crate::error::{PolicyError, Problem};
 use crate::glob::Glob;
 use crate::json::Span;
 use crate::parse::parse;
-use crate::validate::{PolicyKind, validate};
+use crate::validate::{PolicyKind, validate, validate_sized};
 
 /// A compiled policy.
 #[derive(Debug, Clone)]
@@ -261,6 +261,36 @@ impl Policy {
             return Err(PolicyError { problems });
         }
         Self::compile(id.into(), text, kind, document)
+    }
+
+    /// [`Policy::parse`] without the size quota of `kind` (the request-text
+    /// limit still holds): for the simulator, whose inputs are documents of
+    /// any origin, AWS managed ones included.
+    pub fn parse_without_quota(
+        id: impl Into<String>,
+        text: &str,
+        kind: PolicyKind,
+    ) -> Result<Policy, PolicyError> {
+        let document = parse(text)?;
+        let problems = validate_sized(&document, kind, false);
+        if !problems.is_empty() {
+            return Err(PolicyError { problems });
+        }
+        Self::compile(id.into(), text, kind, document)
+    }
+
+    /// Parses and compiles an AWS managed identity policy: validated as an
+    /// identity policy except for the size quota, which binds customer
+    /// policies only (AWS's own exceed it: `ReadOnlyAccess` is far over
+    /// 6,144 characters, and one is over the 131,072-byte limit of request
+    /// texts).
+    pub fn parse_aws_managed(id: impl Into<String>, text: &str) -> Result<Policy, PolicyError> {
+        let document = crate::parse::parse_shipped(text)?;
+        let problems = validate_sized(&document, PolicyKind::Identity, false);
+        if !problems.is_empty() {
+            return Err(PolicyError { problems });
+        }
+        Self::compile(id.into(), text, PolicyKind::Identity, document)
     }
 
     /// A policy of `kind` that explicitly denies every action on every

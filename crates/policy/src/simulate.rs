@@ -184,8 +184,13 @@ const LIST_TYPES: [&str; 6] = [
 ];
 const SCALAR_TYPES: [&str; 6] = ["string", "numeric", "boolean", "ip", "binary", "date"];
 
+/// Simulator inputs are held to the policy language and the request-text
+/// limit, not to the size quotas of stored policies: a principal's AWS
+/// managed policies (`ReadOnlyAccess` is over 90,000 characters) are
+/// simulated too. UNCONFIRMED whether IAM's simulator applies the 6,144
+/// quota to `PolicyInputList`; it is not applied here.
 fn compile(input: String, text: &str, kind: PolicyKind) -> Result<Policy, SimulateError> {
-    Policy::parse(input.clone(), text, kind)
+    Policy::parse_without_quota(input.clone(), text, kind)
         .map_err(|error| SimulateError::MalformedPolicy { input, error })
 }
 
@@ -317,7 +322,12 @@ pub fn simulate_custom_policy(
         )),
     };
 
-    let mut ctx = Context::new();
+    // In IAM's simulator the request's context entries are the context: they
+    // are laid over the keys derived from the simulated caller, so a supplied
+    // `aws:username`, `aws:PrincipalArn` or `aws:AssumedRoot` is what the
+    // policies see (issue 14 §5). The live endpoint derives these keys itself
+    // and never takes them from a request (`Context::with_principal`).
+    let mut ctx = Context::new().with_principal(&principal);
     for e in &req.context_entries {
         if LIST_TYPES.contains(&e.context_key_type.as_str()) {
             ctx.set_list(&e.context_key_name, e.context_key_values.iter().cloned());
@@ -340,7 +350,6 @@ pub fn simulate_custom_policy(
             )));
         }
     }
-    let ctx = ctx.with_principal(&principal);
 
     // Condition keys the policies read that the request does not supply.
     let mut missing = BTreeSet::new();

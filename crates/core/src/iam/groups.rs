@@ -403,8 +403,8 @@ pub fn attached_names(
     let state = svc.read();
     let prefix = path_prefix.unwrap_or("/");
     arns.iter()
-        .filter_map(|arn| state.policies.get(arn))
-        .filter(|p| p.path.starts_with(prefix))
-        .map(|p| (p.name.clone(), p.arn.clone()))
+        .filter_map(|arn| state.managed_policy_name(arn).map(|np| (np, arn)))
+        .filter(|((_, path), _)| path.starts_with(prefix))
+        .map(|((name, _), arn)| (name.to_owned(), arn.clone()))
         .collect()
 }

@@ -34,8 +34,31 @@ pub fn verify_password(hash: &Secret, password: &str) -> bool {
         .is_ok()
 }
 
-/// IAM's default password policy (no account password policy is modelled):
-/// 8–128 characters with at least three of upper case, lower case, digits and
+/// Checks a password for an IAM user of `account`: against the account's
+/// password policy when it has one, else IAM's default rules
+/// ([`check_password`]).
+pub fn check_password_for(svc: &Service, account: &str, password: &str) -> Result<(), CoreError> {
+    let policy = svc.read().password_policies.get(account).cloned();
+    match policy {
+        None => check_password(password),
+        Some(p) => {
+            let len = password.chars().count();
+            if len == 0 || len > 128 {
+                return check_password(password);
+            }
+            if super::password_policy::satisfies(&p, password) {
+                Ok(())
+            } else {
+                Err(CoreError::PasswordPolicyViolation(
+                    "Password does not conform to the account password policy.".into(),
+                ))
+            }
+        }
+    }
+}
+
+/// IAM's default password policy (when the account has none): 8–128
+/// characters with at least three of upper case, lower case, digits and
 /// symbols.
 pub fn check_password(password: &str) -> Result<(), CoreError> {
     let len = password.chars().count();
@@ -117,7 +140,7 @@ pub fn create_login_profile(
             ));
         }
         (KeyOwner::User(_), Some(p)) => {
-            check_password(p)?;
+            check_password_for(svc, &caller.account, p)?;
             // Hash outside the writer lock: it is slow on purpose.
             Some(hash_password(p)?)
         }
@@ -184,7 +207,7 @@ pub fn update_login_profile(
     let owner = target(svc, caller, "iam:UpdateLoginProfile", Some(user))?;
     let hash = match password {
         Some(p) => {
-            check_password(p)?;
+            check_password_for(svc, &caller.account, p)?;
             Some(hash_password(p)?)
         }
         None => None,

@@ -2,7 +2,7 @@
 //! ListPolicies, their versions, and ListEntitiesForPolicy. Customer-managed
 //! policies are stored; AWS-managed ones are built in and read-only.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rootward_policy::PolicyKind;
 
@@ -14,6 +14,7 @@ use crate::service::Service;
 use crate::state::State;
 
 use super::builtin::is_task_policy;
+use super::catalogue;
 use super::policies::check_document;
 use super::{check_name, check_path};
 
@@ -22,17 +23,34 @@ pub const MAX_VERSIONS: usize = 5;
 /// Customer-managed policies per account (`PoliciesQuota`).
 pub const POLICIES_QUOTA: usize = 1500;
 
-/// A managed policy with its use in the caller's account.
+/// A managed policy's description (without its documents) and its use in
+/// the caller's account.
 #[derive(Debug, Clone)]
 pub struct PolicyInfo {
-    /// The policy.
-    pub policy: ManagedPolicy,
+    /// ARN.
+    pub arn: String,
+    /// Name.
+    pub name: String,
+    /// Path.
+    pub path: String,
+    /// `ANPA…`.
+    pub id: String,
+    /// Description.
+    pub description: Option<String>,
+    /// The default version id.
+    pub default_version: String,
+    /// Creation time.
+    pub created: time::OffsetDateTime,
+    /// Last update.
+    pub updated: time::OffsetDateTime,
     /// Users, groups and roles it is attached to.
     pub attachment_count: usize,
     /// Users and roles it is the permissions boundary of.
     pub boundary_count: usize,
     /// Whether it may be attached (root-task policies may not).
     pub attachable: bool,
+    /// Tags (customer-managed policies only).
+    pub tags: Vec<crate::model::Tag>,
 }
 
 /// One version of a policy, as the version operations report it.
@@ -72,7 +90,7 @@ fn no_such_policy(arn: &str) -> CoreError {
 /// policies and AWS-managed ones.
 pub fn visible(state: &State, account: &str, arn: &str) -> bool {
     matches!(policy_owner(arn), Some(o) if o == "aws" || o == account)
-        && state.policies.contains_key(arn)
+        && state.managed_policy_exists(arn)
 }
 
 /// `NoSuchEntity` unless the policy exists and the account may attach it;
@@ -93,6 +111,32 @@ pub fn check_attachable(state: &State, account: &str, arn: &str) -> Result<(), C
 /// (root-task policies may not: `PolicyNotAttachable`).
 pub fn check_boundary(state: &State, account: &str, arn: &str) -> Result<(), CoreError> {
     check_attachable(state, account, arn)
+}
+
+/// Attachments and boundary uses of every policy used within `account`.
+fn usage_map(state: &State, account: &str) -> HashMap<String, (usize, usize)> {
+    let mut out: HashMap<String, (usize, usize)> = HashMap::new();
+    let prefix = format!("{account}/");
+    let roles = state
+        .roles
+        .range(prefix.clone()..)
+        .take_while(|(k, _)| k.starts_with(&prefix))
+        .map(|(_, r)| (&r.attached_policies, r.permissions_boundary.as_ref()));
+    let users = state
+        .users_of(account)
+        .map(|u| (&u.attached_policies, u.permissions_boundary.as_ref()));
+    let groups = state
+        .groups_of(account)
+        .map(|g| (&g.attached_policies, None));
+    for (attached, boundary) in users.chain(roles).chain(groups) {
+        for a in attached {
+            out.entry(a.clone()).or_default().0 += 1;
+        }
+        if let Some(b) = boundary {
+            out.entry(b.clone()).or_default().1 += 1;
+        }
+    }
+    out
 }
 
 /// Attachments and boundary uses of `arn` within `account`.
@@ -124,12 +168,40 @@ fn usage(state: &State, account: &str, arn: &str) -> (usize, usize) {
 }
 
 fn info(state: &State, account: &str, p: &ManagedPolicy) -> PolicyInfo {
-    let (attachment_count, boundary_count) = usage(state, account, &p.arn);
+    info_with(p, usage(state, account, &p.arn))
+}
+
+fn info_with(p: &ManagedPolicy, (attachment_count, boundary_count): (usize, usize)) -> PolicyInfo {
     PolicyInfo {
-        policy: p.clone(),
+        arn: p.arn.clone(),
+        name: p.name.clone(),
+        path: p.path.clone(),
+        id: p.id.clone(),
+        description: p.description.clone(),
+        default_version: p.default_version.clone(),
+        created: p.created,
+        updated: p.updated,
         attachment_count,
         boundary_count,
         attachable: !is_task_policy(&p.arn),
+        tags: p.tags.clone(),
+    }
+}
+
+fn info_aws(e: &catalogue::Entry, counts: (usize, usize)) -> PolicyInfo {
+    PolicyInfo {
+        arn: e.arn.to_owned(),
+        name: e.name.to_owned(),
+        path: e.path.to_owned(),
+        id: e.id.to_owned(),
+        description: e.description.map(str::to_owned),
+        default_version: e.version.to_owned(),
+        created: e.created(),
+        updated: e.updated(),
+        attachment_count: counts.0,
+        boundary_count: counts.1,
+        attachable: !is_task_policy(e.arn),
+        tags: Vec::new(),
     }
 }
 
@@ -156,9 +228,8 @@ fn policy_for(
         return Err(no_such_policy(arn));
     }
     state
-        .policies
-        .get(arn)
-        .cloned()
+        .managed_policy(arn)
+        .map(std::borrow::Cow::into_owned)
         .ok_or_else(|| no_such_policy(arn))
 }
 
@@ -183,6 +254,19 @@ pub fn create_policy(
     document: &str,
     description: Option<&str>,
 ) -> Result<PolicyInfo, CoreError> {
+    create_policy_tagged(svc, caller, name, path, document, description, &[])
+}
+
+/// `iam:CreatePolicy` with `Tags` (which also need `iam:TagPolicy`).
+pub fn create_policy_tagged(
+    svc: &Service,
+    caller: &Caller,
+    name: &str,
+    path: Option<&str>,
+    document: &str,
+    description: Option<&str>,
+    tags: &[crate::model::Tag],
+) -> Result<PolicyInfo, CoreError> {
     check_name("policyName", name, 128)?;
     let path = path.unwrap_or("/");
     check_path(path)?;
@@ -192,7 +276,14 @@ pub fn create_policy(
         ));
     }
     let arn = format!("arn:aws:iam::{}:policy{path}{name}", caller.account);
-    svc.authorize(caller, "iam:CreatePolicy", &arn, None, &[])?;
+    super::tags::check_tags(tags)?;
+    let tag_keys = super::tags::create_keys(tags);
+    let extra: Vec<(&str, &str)> = tag_keys
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    svc.authorize(caller, "iam:CreatePolicy", &arn, None, &extra)?;
+    super::tags::authorize_create_tags(svc, caller, super::tags::Taggable::Policy, &arn, tags)?;
     check_document(document, PolicyKind::Identity)?;
     let now = svc.now();
     svc.mutate(|state| {
@@ -230,6 +321,7 @@ pub fn create_policy(
             created: now,
             updated: now,
             last_version: 1,
+            tags: tags.to_vec(),
         };
         let out = info(state, &caller.account, &p);
         Ok((out, vec![Change::Put(Record::Policy(p))]))
@@ -307,16 +399,22 @@ pub fn list_policies(
     svc.authorize(caller, "iam:ListPolicies", "*", None, &[])?;
     let state = svc.read();
     let prefix = filter.path_prefix.unwrap_or("/");
-    Ok(state
+    let counts = usage_map(&state, &caller.account);
+    let count = |arn: &str| counts.get(arn).copied().unwrap_or_default();
+    let aws = catalogue::all()
+        .iter()
+        .filter(|_| matches!(filter.scope, Scope::All | Scope::Aws))
+        .filter(|e| e.path.starts_with(prefix))
+        .map(|e| info_aws(e, count(e.arn)));
+    let local = state
         .policies
         .values()
-        .filter(|p| match (policy_owner(&p.arn), filter.scope) {
-            (Some("aws"), Scope::All | Scope::Aws) => true,
-            (Some(o), Scope::All | Scope::Local) => o == caller.account,
-            _ => false,
-        })
+        .filter(|_| matches!(filter.scope, Scope::All | Scope::Local))
+        .filter(|p| policy_owner(&p.arn) == Some(caller.account.as_str()))
         .filter(|p| p.path.starts_with(prefix))
-        .map(|p| info(&state, &caller.account, p))
+        .map(|p| info_with(p, count(&p.arn)));
+    let mut out: Vec<PolicyInfo> = aws
+        .chain(local)
         .filter(|i| {
             (!filter.only_attached || i.attachment_count > 0)
                 && match filter.usage {
@@ -325,7 +423,10 @@ pub fn list_policies(
                     Some(Usage::PermissionsBoundary) => i.boundary_count > 0,
                 }
         })
-        .collect())
+        .collect();
+    // In ARN order, as before: `arn:aws:iam::123…` sorts before `…::aws:`.
+    out.sort_by(|a, b| a.arn.cmp(&b.arn));
+    Ok(out)
 }
 
 /// `iam:CreatePolicyVersion`: at most [`MAX_VERSIONS`] versions.

@@ -3,18 +3,25 @@
 //! simulation. One file per AWS noun.
 
 pub mod access_keys;
+pub mod authorization_details;
 pub mod builtin;
+pub mod catalogue;
 pub mod credential_report;
 pub mod features;
 pub mod groups;
+pub mod instance_profiles;
+pub mod last_accessed;
 pub mod login_profiles;
 pub mod managed;
 pub mod mfa;
+pub mod password_policy;
 pub mod policies;
+pub mod providers;
 pub mod roles;
 pub mod signing_certificates;
 pub mod simulate;
 pub mod summary;
+pub mod tags;
 pub mod target;
 pub mod users;
 

@@ -171,9 +171,8 @@ pub fn list_attached_user_policies(
         .map(|arn| {
             (
                 state
-                    .policies
-                    .get(arn)
-                    .map(|p| p.name.clone())
+                    .managed_policy_name(arn)
+                    .map(|(name, _)| name.to_owned())
                     .unwrap_or_default(),
                 arn.clone(),
             )

@@ -6,7 +6,7 @@ use rootward_policy::PolicyKind;
 use crate::authz::Caller;
 use crate::error::CoreError;
 use crate::ids;
-use crate::model::{Change, Record, Role, table, user_key};
+use crate::model::{Change, Record, Role, Tag, table, user_key};
 use crate::service::Service;
 
 use super::policies::check_document;
@@ -46,6 +46,8 @@ pub struct CreateRole<'a> {
     pub max_session_duration: Option<i64>,
     /// Permissions boundary policy ARN.
     pub permissions_boundary: Option<&'a str>,
+    /// Tags (also need `iam:TagRole`).
+    pub tags: Vec<Tag>,
 }
 
 fn check_max_session(max: i64) -> Result<(), CoreError> {
@@ -70,12 +72,22 @@ pub fn create_role(
     let max = input.max_session_duration.unwrap_or(3_600);
     check_max_session(max)?;
     let arn = format!("arn:aws:iam::{}:role{path}{}", caller.account, input.name);
+    super::tags::check_tags(&input.tags)?;
+    let tag_keys = super::tags::create_keys(&input.tags);
     let extra: Vec<(&str, &str)> = input
         .permissions_boundary
         .map(|b| ("iam:PermissionsBoundary", b))
         .into_iter()
+        .chain(tag_keys.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .collect();
     svc.authorize(caller, "iam:CreateRole", &arn, None, &extra)?;
+    super::tags::authorize_create_tags(
+        svc,
+        caller,
+        super::tags::Taggable::Role,
+        &arn,
+        &input.tags,
+    )?;
     check_document(input.trust_policy, PolicyKind::Trust)?;
     if let Some(b) = input.permissions_boundary {
         super::managed::check_boundary(&svc.read(), &caller.account, b)?;
@@ -100,6 +112,7 @@ pub fn create_role(
             inline_policies: Default::default(),
             attached_policies: Vec::new(),
             permissions_boundary: input.permissions_boundary.map(str::to_owned),
+            tags: input.tags.clone(),
         };
         Ok((role.clone(), vec![Change::Put(Record::Role(role))]))
     })
@@ -144,7 +157,12 @@ pub fn delete_role(svc: &Service, caller: &Caller, name: &str) -> Result<(), Cor
             "Cannot delete entity, must delete policies first.".into(),
         ));
     }
-    svc.mutate(|_| {
+    svc.mutate(|state| {
+        if !super::instance_profiles::profiles_of_role(state, &r.account, &r.name).is_empty() {
+            return Err(CoreError::DeleteConflict(
+                "Cannot delete entity, must remove roles from instance profile first.".into(),
+            ));
+        }
         Ok((
             (),
             vec![Change::Delete(table::ROLES, user_key(&r.account, &r.name))],

@@ -67,8 +67,8 @@ fn inline_sources<'a>(
 
 fn attached_sources<'a>(state: &'a State, arns: &'a [String]) -> impl Iterator<Item = Source> + 'a {
     arns.iter()
-        .filter_map(|a| state.policies.get(a))
-        .map(managed_source)
+        .filter_map(|a| state.managed_policy(a))
+        .map(|p| managed_source(&p))
 }
 
 /// The entity's identity policies and boundary, and whether it can be a caller.
@@ -89,8 +89,8 @@ fn entity_sources(
     let name = path_name.rsplit('/').next().unwrap_or(path_name);
     let boundary = |b: &Option<String>| {
         b.as_ref()
-            .and_then(|a| state.policies.get(a))
-            .map(managed_source)
+            .and_then(|a| state.managed_policy(a))
+            .map(|p| managed_source(&p))
     };
     match kind {
         "user" => {

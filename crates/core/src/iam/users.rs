@@ -3,7 +3,7 @@
 use crate::authz::{Caller, CallerKind};
 use crate::error::CoreError;
 use crate::ids;
-use crate::model::{Change, Record, User, table, user_key};
+use crate::model::{Change, Record, Tag, User, table, user_key};
 use crate::service::Service;
 
 use super::{check_name, check_path};
@@ -30,15 +30,32 @@ pub fn create_user_with_boundary(
     path: Option<&str>,
     boundary: Option<&str>,
 ) -> Result<User, CoreError> {
+    create_user_tagged(svc, caller, name, path, boundary, &[])
+}
+
+/// `iam:CreateUser` with `PermissionsBoundary` and `Tags` (which also need
+/// `iam:TagUser`, with `aws:RequestTag/…` and `aws:TagKeys`).
+pub fn create_user_tagged(
+    svc: &Service,
+    caller: &Caller,
+    name: &str,
+    path: Option<&str>,
+    boundary: Option<&str>,
+    tags: &[Tag],
+) -> Result<User, CoreError> {
     check_name("userName", name, 64)?;
     let path = path.unwrap_or("/");
     check_path(path)?;
+    super::tags::check_tags(tags)?;
     let arn = format!("arn:aws:iam::{}:user{path}{name}", caller.account);
+    let tag_keys = super::tags::create_keys(tags);
     let extra: Vec<(&str, &str)> = boundary
         .map(|b| ("iam:PermissionsBoundary", b))
         .into_iter()
+        .chain(tag_keys.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .collect();
     svc.authorize(caller, "iam:CreateUser", &arn, None, &extra)?;
+    super::tags::authorize_create_tags(svc, caller, super::tags::Taggable::User, &arn, tags)?;
     if let Some(b) = boundary {
         super::managed::check_boundary(&svc.read(), &caller.account, b)?;
     }
@@ -59,6 +76,7 @@ pub fn create_user_with_boundary(
             attached_policies: Vec::new(),
             permissions_boundary: boundary.map(str::to_owned),
             password_last_used: None,
+            tags: tags.to_vec(),
         };
         Ok((user.clone(), vec![Change::Put(Record::User(user))]))
     })

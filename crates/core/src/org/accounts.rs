@@ -186,6 +186,7 @@ pub fn create_account(
             inline_policies: Default::default(),
             attached_policies: vec!["arn:aws:iam::aws:policy/AdministratorAccess".to_owned()],
             permissions_boundary: None,
+            tags: Vec::new(),
         };
         let mut changes = vec![
             Change::Put(Record::Account(Account {
@@ -406,6 +407,10 @@ fn leave(state: &State, org: &Organization, account: &str) -> Result<Vec<Change>
         ));
     }
     let mut changes = vec![Change::Delete(table::ORG_MEMBERS, account.to_owned())];
+    // An account's tags belong to the organization: they go when it leaves.
+    if state.org.tags.contains_key(account) {
+        changes.push(Change::Delete(table::ORG_TAGS, account.to_owned()));
+    }
     changes.extend(
         state
             .org

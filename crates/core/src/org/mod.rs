@@ -13,6 +13,7 @@ pub mod organization;
 pub mod policies;
 pub mod services;
 pub mod state;
+pub mod tags;
 pub mod units;
 
 use std::fmt;

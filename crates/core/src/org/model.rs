@@ -150,6 +150,17 @@ pub struct OrgPolicy {
     pub content: String,
 }
 
+/// The tags of one root, OU, account or policy of an organization.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OrgTags {
+    /// Organization id.
+    pub org: String,
+    /// The resource id (`r-…`, `ou-…`, account id, `p-…`).
+    pub resource: String,
+    /// The tags, in the order they were first set.
+    pub tags: Vec<crate::model::Tag>,
+}
+
 /// A policy attached to a root, OU or account.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Attachment {

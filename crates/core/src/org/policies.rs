@@ -336,7 +336,11 @@ pub fn delete_policy(svc: &Service, caller: &Caller, id: &str) -> Result<(), Cor
                 "The specified policy is in use and cannot be deleted.",
             ));
         }
-        Ok(((), vec![Change::Delete(table::ORG_POLICIES, id.to_owned())]))
+        let mut changes = vec![Change::Delete(table::ORG_POLICIES, id.to_owned())];
+        if state.org.tags.contains_key(id) {
+            changes.push(Change::Delete(table::ORG_TAGS, id.to_owned()));
+        }
+        Ok(((), changes))
     })
 }
 

@@ -38,6 +38,8 @@ pub struct OrgState {
     pub statuses: BTreeMap<String, CreateAccountStatus>,
     /// Handshakes by id.
     pub handshakes: BTreeMap<String, Handshake>,
+    /// Tags of roots, OUs, accounts and policies, by resource id.
+    pub tags: BTreeMap<String, super::model::OrgTags>,
 }
 
 impl OrgState {
@@ -69,6 +71,9 @@ impl OrgState {
             Record::Handshake(h) => {
                 self.handshakes.insert(h.id.clone(), h);
             }
+            Record::OrgTags(t) => {
+                self.tags.insert(t.resource.clone(), t);
+            }
             _ => {}
         }
     }
@@ -97,6 +102,9 @@ impl OrgState {
             }
             table::HANDSHAKES => {
                 self.handshakes.remove(key);
+            }
+            table::ORG_TAGS => {
+                self.tags.remove(key);
             }
             _ => {}
         }

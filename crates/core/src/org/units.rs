@@ -208,6 +208,9 @@ pub fn delete_ou(svc: &Service, caller: &Caller, id: &str) -> Result<(), CoreErr
             ));
         }
         let mut changes = vec![Change::Delete(table::ORG_UNITS, id.to_owned())];
+        if s.tags.contains_key(id) {
+            changes.push(Change::Delete(table::ORG_TAGS, id.to_owned()));
+        }
         changes.extend(
             s.attached_to(&org.id, id)
                 .map(|a| Change::Delete(table::ORG_ATTACHMENTS, a.key())),

@@ -177,3 +177,90 @@ fn resource_policy_boundary_scps_and_root_sessions() {
             .allowed_by_organizations
     );
 }
+
+fn entry(name: &str, value: &str, kind: &str) -> ContextEntry {
+    ContextEntry {
+        context_key_name: name.into(),
+        context_key_values: vec![value.into()],
+        context_key_type: kind.into(),
+    }
+}
+
+/// Issue 14 §5: in the simulator the request's context entries are the
+/// context, even for keys the live endpoint derives from the caller.
+#[test]
+fn a_supplied_aws_username_fills_the_policy_variable() {
+    let p = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::home/${aws:username}/*"}}"#;
+    let mut r = req(
+        &[p],
+        &["s3:GetObject"],
+        &["arn:aws:s3:::home/alice/notes.txt"],
+    );
+    assert_eq!(
+        simulate_custom_policy(&r).unwrap().evaluation_results[0].eval_decision,
+        "implicitDeny"
+    );
+    r.context_entries = vec![entry("aws:username", "alice", "string")];
+    let out = simulate_custom_policy(&r).unwrap();
+    assert_eq!(out.evaluation_results[0].eval_decision, "allowed");
+    r.resource_arns = vec!["arn:aws:s3:::home/bob/notes.txt".into()];
+    assert_eq!(
+        simulate_custom_policy(&r).unwrap().evaluation_results[0].eval_decision,
+        "implicitDeny"
+    );
+}
+
+#[test]
+fn a_supplied_aws_principal_arn_is_matched_by_arn_like() {
+    let p = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/Auditor*"}}}}"#;
+    let mut r = req(&[p], &["s3:ListBucket"], &["arn:aws:s3:::b"]);
+    r.context_entries = vec![entry(
+        "aws:PrincipalArn",
+        "arn:aws:iam::222222222222:role/AuditorReadOnly",
+        "string",
+    )];
+    let out = simulate_custom_policy(&r).unwrap();
+    assert_eq!(out.evaluation_results[0].eval_decision, "allowed");
+    assert!(out.evaluation_results[0].missing_context_values.is_empty());
+    r.context_entries = vec![entry(
+        "aws:PrincipalArn",
+        "arn:aws:iam::222222222222:role/Admin",
+        "string",
+    )];
+    assert_eq!(
+        simulate_custom_policy(&r).unwrap().evaluation_results[0].eval_decision,
+        "implicitDeny"
+    );
+}
+
+#[test]
+fn a_supplied_aws_assumed_root_triggers_the_seed_scp_deny() {
+    let full =
+        r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#
+            .to_owned();
+    let deny_clp = r#"{"Version":"2012-10-17","Statement":{"Sid":"DenyRootPasswordRecreation","Effect":"Deny","Action":"iam:CreateLoginProfile","Resource":"*","Condition":{"Bool":{"aws:AssumedRoot":"true"}}}}"#.to_owned();
+    let mut r = req(
+        &[&full],
+        &["iam:CreateLoginProfile"],
+        &["arn:aws:iam::222222222222:root"],
+    );
+    r.caller_arn = Some("arn:aws:iam::222222222222:root".into());
+    r.service_control_policy_input_levels = Some(vec![
+        vec![full.clone()],
+        vec![full.clone(), deny_clp],
+        vec![full],
+    ]);
+    assert_eq!(
+        simulate_custom_policy(&r).unwrap().evaluation_results[0].eval_decision,
+        "allowed"
+    );
+    r.context_entries = vec![entry("aws:AssumedRoot", "true", "boolean")];
+    let out = simulate_custom_policy(&r).unwrap();
+    assert_eq!(out.evaluation_results[0].eval_decision, "explicitDeny");
+    assert_eq!(
+        out.evaluation_results[0].matched_statements[0]
+            .sid
+            .as_deref(),
+        Some("DenyRootPasswordRecreation")
+    );
+}

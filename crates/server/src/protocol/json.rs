@@ -131,6 +131,24 @@ impl Input {
         Input { map, missing }
     }
 
+    /// An optional list of structures, each read as an [`Input`].
+    pub fn objects(&self, name: &str) -> Result<Vec<Input>, ApiError> {
+        match self.map.get(name) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|v| match v {
+                    Value::Object(m) => Ok(Input {
+                        map: m.clone(),
+                        missing: self.missing,
+                    }),
+                    _ => Err(wrong_type(name, "a list of structures")),
+                })
+                .collect(),
+            Some(_) => Err(wrong_type(name, "a list of structures")),
+        }
+    }
+
     /// An optional structure member, itself read as an [`Input`].
     pub fn object(&self, name: &str) -> Result<Option<Input>, ApiError> {
         match self.map.get(name) {

@@ -7,12 +7,15 @@
     missing_docs
 )]
 
+mod audit_calls;
+mod aws_managed;
 mod cloudtrail;
 mod common;
 mod groups;
 mod iam;
 mod login_profiles;
 mod managed_policies;
+mod org_tags;
 mod organizations;
 mod roles;
 mod root_access;

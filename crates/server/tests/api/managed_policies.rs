@@ -217,20 +217,21 @@ async fn customer_policies_versions_and_decisions() {
         .filter_map(|p| p.policy_name())
         .collect();
     assert_eq!(names, ["Readers"]);
-    let aws = iam
+    let aws: Vec<_> = iam
         .list_policies()
         .scope(PolicyScopeType::Aws)
+        .into_paginator()
+        .items()
         .send()
+        .collect::<Result<_, _>>()
         .await
         .unwrap();
     assert!(
-        aws.policies()
-            .iter()
+        aws.iter()
             .any(|p| p.policy_name() == Some("AdministratorAccess"))
     );
     assert!(
-        aws.policies()
-            .iter()
+        aws.iter()
             .all(|p| p.arn().unwrap().starts_with("arn:aws:iam::aws:"))
     );
     let attached = iam

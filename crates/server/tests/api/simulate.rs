@@ -211,3 +211,69 @@ async fn simulate_custom_policy_with_context_and_resources() {
         "InvalidInput"
     );
 }
+
+fn entry(name: &str, value: &str, kind: ContextKeyTypeEnum) -> ContextEntry {
+    ContextEntry::builder()
+        .context_key_name(name)
+        .context_key_values(value)
+        .context_key_type(kind)
+        .build()
+}
+
+/// Issue 14 §5: the simulator's context entries are the context, also for
+/// keys that the live endpoint derives itself.
+#[tokio::test]
+async fn simulate_custom_policy_takes_derived_keys_from_context_entries() {
+    let s = Server::start().await;
+    let iam = Client::new(&s.admin());
+    let home = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::home/${aws:username}/*"}}"#;
+    let out = iam
+        .simulate_custom_policy()
+        .policy_input_list(home)
+        .action_names("s3:GetObject")
+        .resource_arns("arn:aws:s3:::home/alice/notes.txt")
+        .context_entries(entry("aws:username", "alice", ContextKeyTypeEnum::String))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        out.evaluation_results()[0].eval_decision(),
+        &PolicyEvaluationDecisionType::Allowed
+    );
+
+    let by_arn = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/Auditor*"}}}}"#;
+    let out = iam
+        .simulate_custom_policy()
+        .policy_input_list(by_arn)
+        .action_names("s3:ListBucket")
+        .context_entries(entry(
+            "aws:PrincipalArn",
+            "arn:aws:iam::222222222222:role/AuditorReadOnly",
+            ContextKeyTypeEnum::String,
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        out.evaluation_results()[0].eval_decision(),
+        &PolicyEvaluationDecisionType::Allowed
+    );
+
+    let deny_root = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"iam:CreateLoginProfile","Resource":"*","Condition":{"Bool":{"aws:AssumedRoot":"true"}}}]}"#;
+    let out = iam
+        .simulate_custom_policy()
+        .policy_input_list(deny_root)
+        .action_names("iam:CreateLoginProfile")
+        .context_entries(entry(
+            "aws:AssumedRoot",
+            "true",
+            ContextKeyTypeEnum::Boolean,
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        out.evaluation_results()[0].eval_decision(),
+        &PolicyEvaluationDecisionType::ExplicitDeny
+    );
+}

@@ -36,7 +36,7 @@ fn usage(p: &Params) -> Result<Option<Usage>, ApiError> {
 
 /// `with_description`: GetPolicy and CreatePolicy report it, ListPolicies does not.
 fn policy_xml(x: &mut Xml, i: &PolicyInfo, with_description: bool) {
-    let p = &i.policy;
+    let p = i;
     x.elem("PolicyName", &p.name)
         .elem("PolicyId", &p.id)
         .elem("Arn", &p.arn)
@@ -53,6 +53,9 @@ fn policy_xml(x: &mut Xml, i: &PolicyInfo, with_description: bool) {
     }
     x.elem("CreateDate", &iso8601(p.created))
         .elem("UpdateDate", &iso8601(p.updated));
+    if with_description {
+        super::tags_xml(x, &p.tags);
+    }
 }
 
 fn version_xml(x: &mut Xml, v: &VersionInfo, with_document: bool) {
@@ -68,13 +71,14 @@ fn version_xml(x: &mut Xml, v: &VersionInfo, with_document: bool) {
 }
 
 pub(super) fn create_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
-    let i = managed::create_policy(
+    let i = managed::create_policy_tagged(
         ctx.svc,
         ctx.caller,
         p.required("PolicyName")?,
         p.get("Path"),
         p.required("PolicyDocument")?,
         p.get("Description"),
+        &super::tags_param(p, "Tags"),
     )
     .map_err(from_core)?;
     let mut x = Xml::new();

@@ -1,17 +1,23 @@
 //! IAM (query protocol): the operation table. Handlers live by AWS noun.
 
 mod access_keys;
+mod authorization_details;
 mod credential_report;
 mod features;
 mod groups;
+mod instance_profiles;
+mod last_accessed;
 mod login_profiles;
 mod managed;
 mod mfa;
+mod password_policy;
 mod policies;
+mod providers;
 mod roles;
 mod signing_certificates;
 mod simulate;
 mod summary;
+mod tags;
 mod users;
 
 use crate::error::ApiError;
@@ -23,12 +29,20 @@ type Handler = fn(&Ctx<'_>, &Params) -> Result<Option<Xml>, ApiError>;
 
 /// Every IAM operation this endpoint serves.
 const OPERATIONS: &[(&str, Handler)] = &[
+    (
+        "AddRoleToInstanceProfile",
+        instance_profiles::add_role_to_instance_profile,
+    ),
     ("AddUserToGroup", groups::add_user_to_group),
     ("AttachGroupPolicy", groups::attach_group_policy),
     ("AttachRolePolicy", roles::attach_role_policy),
     ("AttachUserPolicy", policies::attach_user_policy),
     ("CreateAccessKey", access_keys::create_access_key),
     ("CreateGroup", groups::create_group),
+    (
+        "CreateInstanceProfile",
+        instance_profiles::create_instance_profile,
+    ),
     ("CreateLoginProfile", login_profiles::create_login_profile),
     ("CreatePolicy", managed::create_policy),
     ("CreatePolicyVersion", managed::create_policy_version),
@@ -37,8 +51,16 @@ const OPERATIONS: &[(&str, Handler)] = &[
     ("CreateVirtualMFADevice", mfa::create_virtual_mfa_device),
     ("DeactivateMFADevice", mfa::deactivate_mfa_device),
     ("DeleteAccessKey", access_keys::delete_access_key),
+    (
+        "DeleteAccountPasswordPolicy",
+        password_policy::delete_account_password_policy,
+    ),
     ("DeleteGroup", groups::delete_group),
     ("DeleteGroupPolicy", groups::delete_group_policy),
+    (
+        "DeleteInstanceProfile",
+        instance_profiles::delete_instance_profile,
+    ),
     ("DeleteLoginProfile", login_profiles::delete_login_profile),
     ("DeletePolicy", managed::delete_policy),
     ("DeletePolicyVersion", managed::delete_policy_version),
@@ -84,8 +106,20 @@ const OPERATIONS: &[(&str, Handler)] = &[
         credential_report::generate_credential_report,
     ),
     (
+        "GenerateServiceLastAccessedDetails",
+        last_accessed::generate_service_last_accessed_details,
+    ),
+    (
         "GetAccessKeyLastUsed",
         access_keys::get_access_key_last_used,
+    ),
+    (
+        "GetAccountAuthorizationDetails",
+        authorization_details::get_account_authorization_details,
+    ),
+    (
+        "GetAccountPasswordPolicy",
+        password_policy::get_account_password_policy,
     ),
     ("GetAccountSummary", summary::get_account_summary),
     (
@@ -94,11 +128,19 @@ const OPERATIONS: &[(&str, Handler)] = &[
     ),
     ("GetGroup", groups::get_group),
     ("GetGroupPolicy", groups::get_group_policy),
+    (
+        "GetInstanceProfile",
+        instance_profiles::get_instance_profile,
+    ),
     ("GetLoginProfile", login_profiles::get_login_profile),
     ("GetPolicy", managed::get_policy),
     ("GetPolicyVersion", managed::get_policy_version),
     ("GetRole", roles::get_role),
     ("GetRolePolicy", roles::get_role_policy),
+    (
+        "GetServiceLastAccessedDetails",
+        last_accessed::get_service_last_accessed_details,
+    ),
     ("GetUser", users::get_user),
     ("GetUserPolicy", policies::get_user_policy),
     ("ListAccessKeys", access_keys::list_access_keys),
@@ -118,20 +160,45 @@ const OPERATIONS: &[(&str, Handler)] = &[
     ("ListGroupPolicies", groups::list_group_policies),
     ("ListGroups", groups::list_groups),
     ("ListGroupsForUser", groups::list_groups_for_user),
+    ("ListInstanceProfileTags", tags::list_instance_profile_tags),
+    (
+        "ListInstanceProfiles",
+        instance_profiles::list_instance_profiles,
+    ),
+    (
+        "ListInstanceProfilesForRole",
+        instance_profiles::list_instance_profiles_for_role,
+    ),
     ("ListMFADevices", mfa::list_mfa_devices),
+    (
+        "ListOpenIDConnectProviders",
+        providers::list_open_id_connect_providers,
+    ),
     (
         "ListOrganizationsFeatures",
         features::list_organizations_features,
     ),
     ("ListPolicies", managed::list_policies),
+    ("ListPolicyTags", tags::list_policy_tags),
     ("ListPolicyVersions", managed::list_policy_versions),
     ("ListRolePolicies", roles::list_role_policies),
+    ("ListRoleTags", tags::list_role_tags),
     ("ListRoles", roles::list_roles),
+    ("ListSAMLProviders", providers::list_saml_providers),
+    (
+        "ListServerCertificates",
+        providers::list_server_certificates,
+    ),
+    (
+        "ListServiceSpecificCredentials",
+        providers::list_service_specific_credentials,
+    ),
     (
         "ListSigningCertificates",
         signing_certificates::list_signing_certificates,
     ),
     ("ListUserPolicies", policies::list_user_policies),
+    ("ListUserTags", tags::list_user_tags),
     ("ListUsers", users::list_users),
     ("ListVirtualMFADevices", mfa::list_virtual_mfa_devices),
     ("PutGroupPolicy", groups::put_group_policy),
@@ -145,6 +212,10 @@ const OPERATIONS: &[(&str, Handler)] = &[
         policies::put_user_permissions_boundary,
     ),
     ("PutUserPolicy", policies::put_user_policy),
+    (
+        "RemoveRoleFromInstanceProfile",
+        instance_profiles::remove_role_from_instance_profile,
+    ),
     ("RemoveUserFromGroup", groups::remove_user_from_group),
     ("ResyncMFADevice", mfa::resync_mfa_device),
     (
@@ -156,7 +227,19 @@ const OPERATIONS: &[(&str, Handler)] = &[
         "SimulatePrincipalPolicy",
         simulate::simulate_principal_policy,
     ),
+    ("TagInstanceProfile", tags::tag_instance_profile),
+    ("TagPolicy", tags::tag_policy),
+    ("TagRole", tags::tag_role),
+    ("TagUser", tags::tag_user),
+    ("UntagInstanceProfile", tags::untag_instance_profile),
+    ("UntagPolicy", tags::untag_policy),
+    ("UntagRole", tags::untag_role),
+    ("UntagUser", tags::untag_user),
     ("UpdateAccessKey", access_keys::update_access_key),
+    (
+        "UpdateAccountPasswordPolicy",
+        password_policy::update_account_password_policy,
+    ),
     ("UpdateAssumeRolePolicy", roles::update_assume_role_policy),
     ("UpdateGroup", groups::update_group),
     ("UpdateLoginProfile", login_profiles::update_login_profile),
@@ -202,6 +285,37 @@ pub(crate) fn paginate<T>(items: Vec<T>, p: &Params) -> Result<(Vec<T>, Option<S
     let page: Vec<T> = items.into_iter().skip(start).take(max).collect();
     let next = (start + page.len() < total).then(|| (start + page.len()).to_string());
     Ok((page, next))
+}
+
+/// The `Tags` list of a request (`Tags.member.N.Key` / `.Value`).
+pub(crate) fn tags_param(p: &Params, name: &str) -> Vec<rootward_core::model::Tag> {
+    (1..)
+        .map_while(|i| {
+            let key = p.get(&format!("{name}.member.{i}.Key"))?;
+            Some(rootward_core::model::Tag {
+                key: key.to_owned(),
+                value: p
+                    .get(&format!("{name}.member.{i}.Value"))
+                    .unwrap_or("")
+                    .to_owned(),
+            })
+        })
+        .collect()
+}
+
+/// `<Tags>` with its members, when there are tags (IAM leaves it out otherwise).
+pub(crate) fn tags_xml(x: &mut Xml, tags: &[rootward_core::model::Tag]) {
+    if tags.is_empty() {
+        return;
+    }
+    x.open("Tags");
+    for t in tags {
+        x.open("member")
+            .elem("Key", &t.key)
+            .elem("Value", &t.value)
+            .close("member");
+    }
+    x.close("Tags");
 }
 
 /// IAM returns policy documents URL-encoded, spaces as `%20`.

@@ -11,7 +11,7 @@ use crate::protocol::query::Params;
 use crate::protocol::xml::Xml;
 use crate::services::Ctx;
 
-fn role_xml(x: &mut Xml, r: &Role) {
+pub(super) fn role_xml(x: &mut Xml, r: &Role) {
     let trust = super::encode_document(&r.trust_policy);
     x.elem("Path", &r.path)
         .elem("RoleName", &r.name)
@@ -40,12 +40,14 @@ pub(super) fn create_role(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiE
             description: p.get("Description"),
             max_session_duration: p.int("MaxSessionDuration")?,
             permissions_boundary: p.get("PermissionsBoundary"),
+            tags: super::tags_param(p, "Tags"),
         },
     )
     .map_err(from_core)?;
     let mut x = Xml::new();
     x.open("Role");
     role_xml(&mut x, &r);
+    super::tags_xml(&mut x, &r.tags);
     x.close("Role");
     Ok(Some(x))
 }
@@ -55,6 +57,7 @@ pub(super) fn get_role(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiErro
     let mut x = Xml::new();
     x.open("Role");
     role_xml(&mut x, &r);
+    super::tags_xml(&mut x, &r.tags);
     x.close("Role");
     Ok(Some(x))
 }

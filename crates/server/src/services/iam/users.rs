@@ -10,6 +10,12 @@ use crate::protocol::query::Params;
 use crate::protocol::xml::Xml;
 use crate::services::Ctx;
 
+/// A `User` with its tags (`CreateUser`, `GetUser`; `ListUsers` has none).
+pub(crate) fn user_with_tags_xml(x: &mut Xml, u: &User) {
+    user_xml(x, u);
+    super::tags_xml(x, &u.tags);
+}
+
 pub(crate) fn user_xml(x: &mut Xml, u: &User) {
     x.elem("Path", &u.path)
         .elem("UserName", &u.name)
@@ -28,17 +34,18 @@ pub(crate) fn user_xml(x: &mut Xml, u: &User) {
 }
 
 pub(super) fn create_user(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
-    let u = users::create_user_with_boundary(
+    let u = users::create_user_tagged(
         ctx.svc,
         ctx.caller,
         p.required("UserName")?,
         p.get("Path"),
         p.get("PermissionsBoundary"),
+        &super::tags_param(p, "Tags"),
     )
     .map_err(from_core)?;
     let mut x = Xml::new();
     x.open("User");
-    user_xml(&mut x, &u);
+    user_with_tags_xml(&mut x, &u);
     x.close("User");
     Ok(Some(x))
 }
@@ -48,7 +55,7 @@ pub(super) fn get_user(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiErro
     let mut x = Xml::new();
     x.open("User");
     match u {
-        Some(u) => user_xml(&mut x, &u),
+        Some(u) => user_with_tags_xml(&mut x, &u),
         // The root user: no UserName, no Path (spec 02 §2.6.3).
         None => {
             let account = &ctx.caller.account;

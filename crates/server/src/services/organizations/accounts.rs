@@ -38,7 +38,21 @@ pub(crate) fn create_account(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, 
         role_name: i.str("RoleName")?,
         iam_user_access_to_billing: i.str("IamUserAccessToBilling")?,
     };
-    let c = dom::create_account(ctx.svc, ctx.caller, input).map_err(e)?;
+    let tags = super::tags_input(i)?;
+    let c = rootward_core::org::tags::create_tagged(
+        ctx.svc,
+        ctx.caller,
+        &tags,
+        || dom::create_account(ctx.svc, ctx.caller, input),
+        |state, c| {
+            state
+                .org
+                .statuses
+                .get(&c.id)
+                .and_then(|s| s.account_id.clone())
+        },
+    )
+    .map_err(e)?;
     Ok(Some(json!({"CreateAccountStatus": status_json(&c)})))
 }
 

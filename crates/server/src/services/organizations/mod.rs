@@ -6,6 +6,7 @@ mod handshakes;
 mod organization;
 mod policies;
 mod services;
+mod tags;
 mod units;
 
 use rootward_core::CoreError;
@@ -109,6 +110,7 @@ const OPERATIONS: &[(&str, Handler)] = &[
     ("ListPolicies", policies::list_policies),
     ("ListPoliciesForTarget", policies::list_policies_for_target),
     ("ListRoots", organization::list_roots),
+    ("ListTagsForResource", tags::list_tags_for_resource),
     ("ListTargetsForPolicy", policies::list_targets_for_policy),
     ("MoveAccount", accounts::move_account),
     (
@@ -119,6 +121,8 @@ const OPERATIONS: &[(&str, Handler)] = &[
         "RemoveAccountFromOrganization",
         accounts::remove_account_from_organization,
     ),
+    ("TagResource", tags::tag_resource),
+    ("UntagResource", tags::untag_resource),
     (
         "UpdateOrganizationalUnit",
         units::update_organizational_unit,
@@ -149,6 +153,19 @@ pub fn call(op: &str, ctx: &Ctx<'_>, body: &[u8]) -> Result<Option<Value>, ApiEr
 /// Domain errors in Organizations' words.
 pub(crate) fn e(err: CoreError) -> ApiError {
     from_core_org(err)
+}
+
+/// The `Tags` member of a request (`[{Key, Value}]`; both required).
+pub(crate) fn tags_input(i: &Input) -> Result<Vec<rootward_core::model::Tag>, ApiError> {
+    i.objects("Tags")?
+        .iter()
+        .map(|t| {
+            Ok(rootward_core::model::Tag {
+                key: t.required("Key")?.to_owned(),
+                value: t.required("Value")?.to_owned(),
+            })
+        })
+        .collect()
 }
 
 /// The paging members of a request.

@@ -35,7 +35,15 @@ pub(crate) fn create_policy(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, A
         name: i.required("Name")?,
         policy_type: i.required("Type")?,
     };
-    let p = dom::create_policy(ctx.svc, ctx.caller, input).map_err(e)?;
+    let tags = super::tags_input(i)?;
+    let p = rootward_core::org::tags::create_tagged(
+        ctx.svc,
+        ctx.caller,
+        &tags,
+        || dom::create_policy(ctx.svc, ctx.caller, input),
+        |_, p| Some(p.id.clone()),
+    )
+    .map_err(e)?;
     Ok(Some(policy_json(&p)))
 }
 

@@ -20,11 +20,14 @@ pub(crate) fn create_organizational_unit(
     ctx: &Ctx<'_>,
     i: &Input,
 ) -> Result<Option<Value>, ApiError> {
-    let u = dom::create_ou(
+    let (parent, name) = (i.required("ParentId")?, i.required("Name")?);
+    let tags = super::tags_input(i)?;
+    let u = rootward_core::org::tags::create_tagged(
         ctx.svc,
         ctx.caller,
-        i.required("ParentId")?,
-        i.required("Name")?,
+        &tags,
+        || dom::create_ou(ctx.svc, ctx.caller, parent, name),
+        |_, u| Some(u.id.clone()),
     )
     .map_err(e)?;
     Ok(Some(json!({"OrganizationalUnit": ou_json(&u)})))
