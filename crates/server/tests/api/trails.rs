@@ -37,36 +37,38 @@ fn code<E: ProvideErrorMetadata, R>(r: Result<R, E>) -> String {
     }
 }
 
-/// The log files in `bucket` (key, records), waiting up to 10 s for at
-/// least `at_least` of them (delivery runs in the background).
-async fn log_files(
+/// The log files in `bucket`: key, records.
+async fn log_files(c: &aws_sdk_s3::Client, bucket: &str) -> Vec<(String, Vec<Value>)> {
+    let listed = c.list_objects_v2().bucket(bucket).send().await.unwrap();
+    let mut out = Vec::new();
+    for o in listed.contents() {
+        let Some(k) = o.key().filter(|k| k.ends_with(".json.gz")) else {
+            continue;
+        };
+        let got = c.get_object().bucket(bucket).key(k).send().await.unwrap();
+        let gz = got.body.collect().await.unwrap().into_bytes();
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(gz.as_ref())
+            .read_to_string(&mut text)
+            .unwrap();
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        out.push((k.to_owned(), doc["Records"].as_array().unwrap().clone()));
+    }
+    out
+}
+
+/// The log files in `bucket` once one of their records satisfies `found`
+/// (waiting up to 10 s).
+async fn files_with(
     c: &aws_sdk_s3::Client,
     bucket: &str,
-    at_least: usize,
+    found: impl Fn(&Value) -> bool,
 ) -> Vec<(String, Vec<Value>)> {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let listed = c.list_objects_v2().bucket(bucket).send().await.unwrap();
-        let keys: Vec<String> = listed
-            .contents()
-            .iter()
-            .filter_map(|o| o.key())
-            .filter(|k| k.ends_with(".json.gz"))
-            .map(str::to_owned)
-            .collect();
-        if keys.len() >= at_least || Instant::now() > deadline {
-            let mut out = Vec::new();
-            for k in keys {
-                let got = c.get_object().bucket(bucket).key(&k).send().await.unwrap();
-                let gz = got.body.collect().await.unwrap().into_bytes();
-                let mut text = String::new();
-                flate2::read::GzDecoder::new(gz.as_ref())
-                    .read_to_string(&mut text)
-                    .unwrap();
-                let doc: Value = serde_json::from_str(&text).unwrap();
-                out.push((k, doc["Records"].as_array().unwrap().clone()));
-            }
-            return out;
+        let files = log_files(c, bucket).await;
+        if files.iter().flat_map(|(_, r)| r).any(&found) || Instant::now() > deadline {
+            return files;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -183,11 +185,14 @@ async fn a_trail_is_created_against_its_bucket_policy_and_delivers_gzipped_log_f
     // Calls made while logging reach the bucket.
     let iam = aws_sdk_iam::Client::new(&admin);
     iam.create_user().user_name("traced").send().await.unwrap();
-    let files = log_files(&c, "trail-logs", 1).await;
+    let files = files_with(&c, "trail-logs", |r| r["eventName"] == "CreateUser").await;
     assert!(!files.is_empty(), "no log file delivered");
     let all = names(&files);
     assert!(all.contains(&"CreateUser".to_owned()), "{all:?}");
-    let (key, records) = &files[0];
+    let (key, records) = files
+        .iter()
+        .find(|(_, r)| r.iter().any(|e| e["eventName"] == "CreateUser"))
+        .unwrap();
     // PREFIX/AWSLogs/ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/ACCOUNT_CloudTrail_REGION_YYYYMMDDTHHMMZ_RANDOM.json.gz
     let parts: Vec<&str> = key.split('/').collect();
     assert_eq!(parts.len(), 9, "{key}");
@@ -205,7 +210,6 @@ async fn a_trail_is_created_against_its_bucket_policy_and_delivers_gzipped_log_f
     assert!(records.iter().all(|r| r["recipientAccountId"] == ACCOUNT));
     let create_user = records
         .iter()
-        .chain(files.iter().skip(1).flat_map(|(_, r)| r.iter()))
         .find(|r| r["eventName"] == "CreateUser")
         .unwrap();
     assert_eq!(create_user["eventSource"], "iam.amazonaws.com");
@@ -233,11 +237,21 @@ async fn a_trail_is_created_against_its_bucket_policy_and_delivers_gzipped_log_f
         described.trail_list()[0].has_custom_event_selectors(),
         Some(true)
     );
-    let before = files.len();
+    let seen: Vec<String> = log_files(&c, "trail-logs")
+        .await
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
     iam.list_users().send().await.unwrap();
     iam.create_user().user_name("second").send().await.unwrap();
-    let files = log_files(&c, "trail-logs", before + 1).await;
-    let later: Vec<String> = names(&files[before..]);
+    let new: Vec<(String, Vec<Value>)> = files_with(&c, "trail-logs", |r| {
+        r["requestParameters"]["userName"] == "second"
+    })
+    .await
+    .into_iter()
+    .filter(|(k, _)| !seen.contains(k))
+    .collect();
+    let later = names(&new);
     assert!(later.contains(&"CreateUser".to_owned()), "{later:?}");
     assert!(!later.iter().any(|n| n == "ListUsers"), "{later:?}");
 
@@ -445,18 +459,13 @@ async fn an_organization_trail_is_seen_by_members_who_cannot_change_it() {
         .send()
         .await
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let member_files = loop {
-        let files = log_files(&c, "org-logs", 1).await;
-        let mine: Vec<(String, Vec<Value>)> = files
-            .into_iter()
-            .filter(|(k, _)| k.starts_with(&format!("AWSLogs/{org_id}/{member}/CloudTrail/")))
-            .collect();
-        if names(&mine).iter().any(|n| n == "CreateUser") || Instant::now() > deadline {
-            break mine;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let member_files: Vec<(String, Vec<Value>)> = files_with(&c, "org-logs", |r| {
+        r["eventName"] == "CreateUser" && r["recipientAccountId"] == member.as_str()
+    })
+    .await
+    .into_iter()
+    .filter(|(k, _)| k.starts_with(&format!("AWSLogs/{org_id}/{member}/CloudTrail/")))
+    .collect();
     assert!(
         names(&member_files).contains(&"CreateUser".to_owned()),
         "{member_files:?}"
