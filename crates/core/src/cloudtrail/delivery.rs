@@ -120,11 +120,13 @@ pub fn log_file(events: &[&TrailEvent]) -> Result<Vec<u8>, CoreError> {
         .map_err(|e| CoreError::Internal(format!("gzip: {e}")))
 }
 
-/// One trail's share of a pass.
-struct Plan {
+/// One trail's share of a pass: the log files it writes (key, events, then
+/// their gzipped bytes once packed outside the state lock).
+struct Plan<'a> {
     key: String,
     created: OffsetDateTime,
-    files: Vec<(String, Vec<u8>, usize)>,
+    files: Vec<(String, Vec<&'a TrailEvent>)>,
+    packed: Vec<(String, Vec<u8>, usize)>,
     error: Option<&'static str>,
     attempted: bool,
 }
@@ -186,13 +188,20 @@ pub fn deliver_once(svc: &Service) -> Result<Report, CoreError> {
             return Ok(report);
         };
         let now = svc.now();
-        let plans: Vec<Plan> = {
+        let mut plans: Vec<Plan<'_>> = {
             let state = svc.read();
             trails
                 .iter()
                 .map(|t| plan(&state, t, position(t), &batch, now))
-                .collect::<Result<_, _>>()?
+                .collect()
         };
+        // Compressing takes a while: not under the state lock.
+        for p in &mut plans {
+            for (key, events) in std::mem::take(&mut p.files) {
+                let n = events.len();
+                p.packed.push((key, log_file(&events)?, n));
+            }
+        }
         let written = svc.mutate(|state| {
             let mut changes = Vec::new();
             let mut written = Report::default();
@@ -211,8 +220,8 @@ pub fn deliver_once(svc: &Service) -> Result<Report, CoreError> {
                     t.latest_delivery_error = p.error.map(str::to_owned);
                 }
                 match state.s3.buckets.get(&t.s3_bucket) {
-                    Some(bucket) if !p.files.is_empty() => {
-                        for (key, body, n) in &p.files {
+                    Some(bucket) if !p.packed.is_empty() => {
+                        for (key, body, n) in &p.packed {
                             let o = log_object(&bucket.name, &bucket.owner, key.clone(), body, now);
                             changes.push(Change::PutBlob {
                                 key: o.blob.clone(),
@@ -224,7 +233,7 @@ pub fn deliver_once(svc: &Service) -> Result<Report, CoreError> {
                         }
                         t.latest_delivery = Some(now);
                     }
-                    None if !p.files.is_empty() => {
+                    None if !p.packed.is_empty() => {
                         t.latest_delivery_error = Some("NoSuchBucket".to_owned());
                     }
                     _ => {}
@@ -242,13 +251,13 @@ pub fn deliver_once(svc: &Service) -> Result<Report, CoreError> {
 }
 
 /// What one trail delivers of `batch` (events after `position`).
-fn plan(
+fn plan<'a>(
     state: &State,
     trail: &Trail,
     position: u64,
-    batch: &[(u64, TrailEvent)],
+    batch: &'a [(u64, TrailEvent)],
     now: OffsetDateTime,
-) -> Result<Plan, CoreError> {
+) -> Plan<'a> {
     let mut groups: BTreeMap<(&str, &str), Vec<&TrailEvent>> = BTreeMap::new();
     for (seq, e) in batch {
         if *seq > position && delivers(state, trail, e) {
@@ -262,18 +271,19 @@ fn plan(
         key: trail.key(),
         created: trail.created,
         files: Vec::new(),
+        packed: Vec::new(),
         error: None,
         attempted: !groups.is_empty(),
     };
     for ((account, region), events) in groups {
         let key = file_key(trail, account, region, now);
         match bucket_allows(state, trail, &key) {
-            Ok(()) => p.files.push((key, log_file(&events)?, events.len())),
+            Ok(()) => p.files.push((key, events)),
             Err(DeliveryRefused::NoSuchBucket) => p.error = Some("NoSuchBucket"),
             Err(DeliveryRefused::AccessDenied) => p.error = Some("AccessDenied"),
         }
     }
-    Ok(p)
+    p
 }
 
 struct Shared {
