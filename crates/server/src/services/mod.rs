@@ -1,6 +1,8 @@
 //! One module per AWS service: its operation table and handlers.
 
+pub mod account;
 pub mod cloudtrail;
+pub mod ec2;
 pub mod iam;
 pub mod organizations;
 pub mod s3;
