@@ -22,10 +22,11 @@ pub struct Server {
     pub url: String,
     pub svc: Arc<Service>,
     pub clock: SystemClock,
+    /// Trails deliver their log files every 200 ms (stopped before the data
+    /// directory goes: fields drop in order).
+    _delivery: rootward_core::cloudtrail::delivery::Delivery,
     dir: Arc<tempfile::TempDir>,
     _shutdown: tokio::sync::oneshot::Sender<()>,
-    /// Trails deliver their log files every 200 ms.
-    _delivery: rootward_core::cloudtrail::delivery::Delivery,
 }
 
 impl Server {
@@ -78,9 +79,9 @@ impl Server {
             url,
             svc,
             clock,
+            _delivery: delivery,
             dir,
             _shutdown: tx,
-            _delivery: delivery,
         }
     }
 
