@@ -4,6 +4,16 @@
 //! body is a JSON object of the input members; answers are JSON (or empty).
 //! Errors carry the REST-JSON shape's name: `AccessDeniedException` (403),
 //! `ResourceNotFoundException` (404), `ValidationException` (400).
+//!
+//! Not dispatched yet (issue 13 brings `rest_json`). To plug in: resolve
+//! the operation with `rootward_model::account::resolve` (`POST /<op>`),
+//! call [`call`]; answer 200 with the JSON (empty body for `None`); render
+//! an error as REST-JSON does (status, `x-amzn-ErrorType: <code>`, body
+//! `{"message": …}`: Account's shapes use lower-case `message`); record the
+//! call with [`trail_request`] as `requestParameters` (sensitive members
+//! hidden), event source `account.amazonaws.com`, in us-east-1 (the
+//! service's endpoint is global); then mark the five operations
+//! implemented in `models/extra/account.txt`.
 
 use rootward_core::CoreError;
 use rootward_core::account::{self, model};

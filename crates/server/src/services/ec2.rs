@@ -4,6 +4,14 @@
 //! answers `<DescribeRegionsResponse>` with a `requestId` and no `Result`
 //! wrapper, and fails with `<Response><Errors><Error>…</Error></Errors>
 //! <RequestID>…</RequestID></Response>`.
+//!
+//! Not dispatched yet (issue 13 brings the EC2 query protocol). To plug in:
+//! for SigV4 service `ec2`, decode the form (body and query) into
+//! [`Params`], check `Version=2016-11-15`, call [`call`] with `Action`,
+//! answer 200 `text/xml;charset=UTF-8` with [`success`], or the error's
+//! status with [`error_body`]; record the call (event source
+//! `ec2.amazonaws.com`, the endpoint's region); then mark `DescribeRegions`
+//! implemented in `models/extra/ec2.txt`.
 
 use rootward_core::CoreError;
 use rootward_core::ec2::{self, DescribeRegions};
