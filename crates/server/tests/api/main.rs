@@ -9,6 +9,7 @@
 
 mod cloudtrail;
 mod common;
+mod edge;
 mod groups;
 mod iam;
 mod login_profiles;
@@ -18,6 +19,7 @@ mod roles;
 mod root_access;
 mod root_user;
 mod s3;
+mod s3_documents;
 mod simulate;
 mod sqs;
 mod sts;

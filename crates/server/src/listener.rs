@@ -1,0 +1,561 @@
+//! The endpoint's connections: our own accept loop over hyper's HTTP/1.1
+//! connections, so that the limits of [`Limits`] hold from the first byte
+//! (issue 12 items 5–7); `axum::serve` exposes none of them.
+//!
+//! A connection is always in one of three phases:
+//! - *head*: from accept, or from the first byte after an idle period, until
+//!   the request head is complete. Closed when the header-read timeout
+//!   passes (a client sending one byte at a time gets no more time).
+//! - *busy*: a request is being served. Its body is read under the body idle
+//!   timeout ([`TimedBody`]); serving it has no deadline of its own.
+//! - *idle*: the answer has been handed to hyper. Closed when no byte has
+//!   moved either way for the keep-alive timeout: an idle keep-alive
+//!   connection, or a client that does not read its answer.
+//!
+//! Beyond the connection cap, a new connection is closed as soon as it is
+//! accepted. On [`Stop::Drain`] the listener closes, idle connections close,
+//! in-flight requests finish until the shutdown grace has passed, and the
+//! rest are cut; [`Stop::Now`] cuts them at once. Every write is committed
+//! before it is answered, so cutting a request loses nothing acknowledged.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::Request;
+use bytes::Bytes;
+use http_body::{Body as HttpBody, Frame, SizeHint};
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Notify, Semaphore, watch};
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+use crate::app::AppState;
+use crate::limits::{Limits, TimedBody};
+
+/// What the server should be doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// Serve.
+    Run,
+    /// Stop accepting; let in-flight requests finish within the grace.
+    Drain,
+    /// Close every connection now.
+    Now,
+}
+
+/// How a server ended.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Served {
+    /// Connections closed on accept because the cap was reached.
+    pub refused: u64,
+    /// Connections still open when the grace passed (or on [`Stop::Now`]).
+    pub cut: usize,
+}
+
+/// A request whose head carried both `Transfer-Encoding` and
+/// `Content-Length`; set by the listener as a request extension (hyper keeps
+/// only the former, so the handler cannot see it in the headers).
+#[derive(Debug, Clone, Copy)]
+pub struct ConflictingFraming;
+
+/// Serves `state` on `listener` until `shutdown` resolves, then drains (the
+/// tests' and benchmarks' entry point).
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let (tx, rx) = watch::channel(Stop::Run);
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = tx.send(Stop::Drain);
+    });
+    serve_until(listener, state, rx).await.map(|_| ())
+}
+
+/// Serves `state` on `listener` under `state`'s limits until `stop` says
+/// otherwise.
+pub async fn serve_until(
+    listener: TcpListener,
+    state: AppState,
+    mut stop: watch::Receiver<Stop>,
+) -> std::io::Result<Served> {
+    let limits = state.limits().clone();
+    let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let mut tasks = JoinSet::new();
+    let mut served = Served::default();
+    loop {
+        if *stop.borrow_and_update() != Stop::Run {
+            break;
+        }
+        tokio::select! {
+            changed = stop.changed() => {
+                if changed.is_err() {
+                    break;
+                }
+            }
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => match slots.clone().try_acquire_owned() {
+                    Ok(slot) => {
+                        let state = state.clone();
+                        let stop = stop.clone();
+                        tasks.spawn(async move {
+                            connection(stream, peer, state, stop).await;
+                            drop(slot);
+                        });
+                    }
+                    Err(_) => {
+                        served.refused += 1;
+                        tracing::debug!(%peer, "connection cap reached: connection closed");
+                        drop(stream);
+                    }
+                },
+                Err(e) => {
+                    // Out of descriptors, or a connection reset before accept:
+                    // wait a little rather than spin.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            },
+            Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
+        }
+    }
+    drop(listener);
+    let open = tasks.len();
+    if open > 0 {
+        tracing::info!(
+            connections = open,
+            grace_ms = u64::try_from(limits.shutdown_grace.as_millis()).unwrap_or(u64::MAX),
+            "shutting down: letting in-flight requests finish"
+        );
+    }
+    let deadline = tokio::time::sleep(limits.shutdown_grace);
+    tokio::pin!(deadline);
+    while !tasks.is_empty() && *stop.borrow_and_update() != Stop::Now {
+        tokio::select! {
+            _ = &mut deadline => break,
+            changed = stop.changed() => {
+                if changed.is_err() {
+                    break;
+                }
+            }
+            _ = tasks.join_next() => {}
+        }
+    }
+    served.cut = tasks.len();
+    if served.cut > 0 {
+        tracing::warn!(connections = served.cut, "shutdown: connections cut");
+    }
+    tasks.shutdown().await;
+    Ok(served)
+}
+
+/// Serves one connection until it ends, times out or is cut.
+async fn connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    state: AppState,
+    mut stop: watch::Receiver<Stop>,
+) {
+    let limits = state.limits().clone();
+    // Answers are written whole; Nagle would only delay the last segment.
+    let _ = stream.set_nodelay(true);
+    let conn = Arc::new(ConnState::new());
+    let io = TokioIo::new(Watched {
+        inner: stream,
+        conn: conn.clone(),
+        scanner: HeadScanner::default(),
+    });
+    let service = {
+        let conn = conn.clone();
+        let idle = limits.body_idle_timeout;
+        hyper::service::service_fn(move |mut req: Request<Incoming>| {
+            let state = state.clone();
+            let conn = conn.clone();
+            conn.busy();
+            if conn.conflict.swap(false, Ordering::Relaxed) {
+                req.extensions_mut().insert(ConflictingFraming);
+            }
+            async move {
+                let req = req.map(|b| Body::new(TimedBody::new(b, idle)));
+                let response = crate::app::handle(state, peer, req).await;
+                Ok::<_, Infallible>(response.map(|body| Tracked {
+                    inner: body,
+                    conn: Some(conn),
+                }))
+            }
+        })
+    };
+    let mut http = hyper::server::conn::http1::Builder::new();
+    // The header-read and keep-alive timeouts are ours (hyper's header timer
+    // would also close idle keep-alive connections at the same deadline).
+    // Heads are small: SigV4 headers and a session token fit in a few KiB.
+    http.header_read_timeout(None)
+        .keep_alive(true)
+        .max_buf_size(MAX_BUF);
+    let served = http.serve_connection(io, service);
+    tokio::pin!(served);
+    let mut draining = false;
+    loop {
+        let woken = conn.wake.notified();
+        let deadline = conn.deadline(&limits);
+        tokio::select! {
+            result = served.as_mut() => {
+                if let Err(e) = result {
+                    tracing::debug!(%peer, error = %e, "connection ended with an error");
+                }
+                return;
+            }
+            () = sleep_until(deadline) => {
+                if conn.deadline(&limits).is_some_and(|d| d <= Instant::now()) {
+                    tracing::debug!(%peer, phase = conn.phase_name(), "connection timed out");
+                    return;
+                }
+            }
+            () = woken => {}
+            changed = stop.changed(), if !draining => {
+                if changed.is_err() || *stop.borrow() != Stop::Run {
+                    draining = true;
+                    served.as_mut().graceful_shutdown();
+                }
+            }
+        }
+    }
+}
+
+/// hyper's read buffer, and so the largest request head (hyper's minimum
+/// is 8 KiB; its default, 400 KiB, times the connection cap is too much).
+const MAX_BUF: usize = 64 * 1024;
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d).await,
+        None => std::future::pending().await,
+    }
+}
+
+const HEAD: u8 = 0;
+const BUSY: u8 = 1;
+const IDLE: u8 = 2;
+
+/// A connection's phase and clocks, shared by its socket, its service and
+/// its watchdog (milliseconds since `epoch`).
+#[derive(Debug)]
+struct ConnState {
+    epoch: Instant,
+    phase: AtomicU8,
+    head_since: AtomicU64,
+    last_io: AtomicU64,
+    conflict: AtomicBool,
+    wake: Notify,
+}
+
+impl ConnState {
+    fn new() -> ConnState {
+        ConnState {
+            epoch: Instant::now(),
+            phase: AtomicU8::new(HEAD),
+            head_since: AtomicU64::new(0),
+            last_io: AtomicU64::new(0),
+            conflict: AtomicBool::new(false),
+            wake: Notify::new(),
+        }
+    }
+
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    fn at(&self, ms: u64, plus: Duration) -> Option<Instant> {
+        self.epoch
+            .checked_add(Duration::from_millis(ms))?
+            .checked_add(plus)
+    }
+
+    /// When the connection is to be closed unless something happens first.
+    fn deadline(&self, limits: &Limits) -> Option<Instant> {
+        match self.phase.load(Ordering::Relaxed) {
+            HEAD => self.at(
+                self.head_since.load(Ordering::Relaxed),
+                limits.header_read_timeout,
+            ),
+            IDLE => self.at(
+                self.last_io.load(Ordering::Relaxed),
+                limits.keep_alive_timeout,
+            ),
+            _ => None,
+        }
+    }
+
+    fn phase_name(&self) -> &'static str {
+        match self.phase.load(Ordering::Relaxed) {
+            HEAD => "head",
+            BUSY => "busy",
+            _ => "idle",
+        }
+    }
+
+    /// A request has been handed to the service.
+    fn busy(&self) {
+        self.phase.store(BUSY, Ordering::Relaxed);
+    }
+
+    /// Its answer has been handed to hyper.
+    fn idle(&self) {
+        self.last_io.store(self.now_ms(), Ordering::Relaxed);
+        self.phase.store(IDLE, Ordering::Relaxed);
+        self.wake.notify_one();
+    }
+}
+
+/// The socket, watched: every byte moved is noted; the first byte after an
+/// idle period starts a new head; a head is scanned for conflicting framing.
+struct Watched {
+    inner: TcpStream,
+    conn: Arc<ConnState>,
+    scanner: HeadScanner,
+}
+
+impl Watched {
+    fn read(&mut self, bytes: &[u8]) {
+        let now = self.conn.now_ms();
+        self.conn.last_io.store(now, Ordering::Relaxed);
+        match self.conn.phase.load(Ordering::Relaxed) {
+            IDLE => {
+                self.conn.head_since.store(now, Ordering::Relaxed);
+                self.conn.phase.store(HEAD, Ordering::Relaxed);
+                self.scanner = HeadScanner::default();
+                self.conn.wake.notify_one();
+            }
+            HEAD => {}
+            _ => return,
+        }
+        if self.scanner.feed(bytes) {
+            self.conn.conflict.store(true, Ordering::Relaxed);
+        }
+    }
+
+    fn wrote(&self) {
+        self.conn
+            .last_io
+            .store(self.conn.now_ms(), Ordering::Relaxed);
+    }
+}
+
+impl AsyncRead for Watched {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        let result = Pin::new(&mut this.inner).poll_read(cx, buf);
+        if let Poll::Ready(Ok(())) = result
+            && let Some(new) = buf.filled().get(before..)
+            && !new.is_empty()
+        {
+            this.read(new);
+        }
+        result
+    }
+}
+
+impl AsyncWrite for Watched {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let this = self.get_mut();
+        let result = Pin::new(&mut this.inner).poll_write(cx, buf);
+        if let Poll::Ready(Ok(n)) = result
+            && n > 0
+        {
+            this.wrote();
+        }
+        result
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        let this = self.get_mut();
+        let result = Pin::new(&mut this.inner).poll_write_vectored(cx, bufs);
+        if let Poll::Ready(Ok(n)) = result
+            && n > 0
+        {
+            this.wrote();
+        }
+        result
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}
+
+/// Finds, in a request head read piece by piece, whether it has both a
+/// `Transfer-Encoding` and a `Content-Length` header line (names compared
+/// without case; only the start of each line is kept).
+#[derive(Debug, Default)]
+struct HeadScanner {
+    start: [u8; 18],
+    len: usize,
+    line_bytes: usize,
+    first_byte: u8,
+    seen_line: bool,
+    done: bool,
+    transfer_encoding: bool,
+    content_length: bool,
+}
+
+impl HeadScanner {
+    /// Reads `bytes`; whether the head seen so far has both headers.
+    fn feed(&mut self, mut bytes: &[u8]) -> bool {
+        while !self.done && !bytes.is_empty() {
+            match bytes.iter().position(|&b| b == b'\n') {
+                Some(i) => {
+                    let (line, rest) = bytes.split_at(i);
+                    self.push(line);
+                    self.end_line();
+                    bytes = rest.get(1..).unwrap_or_default();
+                }
+                None => {
+                    self.push(bytes);
+                    break;
+                }
+            }
+        }
+        self.transfer_encoding && self.content_length
+    }
+
+    fn push(&mut self, piece: &[u8]) {
+        if self.line_bytes == 0
+            && let Some(&b) = piece.first()
+        {
+            self.first_byte = b;
+        }
+        self.line_bytes = self.line_bytes.saturating_add(piece.len());
+        for &b in piece {
+            let Some(slot) = self.start.get_mut(self.len) else {
+                break;
+            };
+            *slot = b.to_ascii_lowercase();
+            self.len += 1;
+        }
+    }
+
+    fn end_line(&mut self) {
+        let blank = self.line_bytes == 0 || (self.line_bytes == 1 && self.first_byte == b'\r');
+        if blank {
+            // The blank line after the head ends it (blank lines before the
+            // request line are tolerated, RFC 9112 §2.2).
+            self.done = self.seen_line;
+        } else {
+            let start = self.start.get(..self.len).unwrap_or_default();
+            self.transfer_encoding |= start.starts_with(b"transfer-encoding:");
+            self.content_length |= start.starts_with(b"content-length:");
+            self.seen_line = true;
+        }
+        self.len = 0;
+        self.line_bytes = 0;
+    }
+}
+
+/// A response body that marks its connection idle when hyper is done with it.
+struct Tracked {
+    inner: Body,
+    conn: Option<Arc<ConnState>>,
+}
+
+impl Drop for Tracked {
+    fn drop(&mut self) {
+        if let Some(c) = self.conn.take() {
+            c.idle();
+        }
+    }
+}
+
+impl HttpBody for Tracked {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        Pin::new(&mut self.get_mut().inner).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conflict(pieces: &[&[u8]]) -> bool {
+        let mut s = HeadScanner::default();
+        let mut found = false;
+        for p in pieces {
+            found = s.feed(p);
+        }
+        found
+    }
+
+    #[test]
+    fn a_head_with_both_framing_headers_is_found_in_any_split() {
+        let head: &[u8] = b"GET /b HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 0\r\n\r\n";
+        assert!(conflict(&[head]));
+        for i in 0..head.len() {
+            let (a, b) = head.split_at(i);
+            assert!(conflict(&[a, b]), "split at {i}");
+        }
+        assert!(conflict(&[
+            b"GET / HTTP/1.1\r\ncontent-length: 5\r\n",
+            b"TRANSFER-ENCODING: chunked\r\n\r\n"
+        ]));
+    }
+
+    #[test]
+    fn only_header_lines_of_the_head_count() {
+        assert!(!conflict(&[
+            b"POST / HTTP/1.1\r\nContent-Length: 40\r\n\r\ntransfer-encoding: chunked\r\n"
+        ]));
+        assert!(!conflict(&[
+            b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+        ]));
+        assert!(!conflict(&[
+            b"POST / HTTP/1.1\r\nX-Content-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"
+        ]));
+        assert!(conflict(&[
+            b"\r\nPOST / HTTP/1.1\nContent-Length: 1\nTransfer-Encoding: chunked\n\n"
+        ]));
+    }
+}
