@@ -48,7 +48,7 @@ impl Default for Limits {
             body_idle_timeout: Duration::from_secs(20),
             keep_alive_timeout: Duration::from_secs(60),
             max_connections: 1024,
-            max_buffered_bytes: 64 * 1024 * 1024,
+            max_buffered_bytes: 48 * 1024 * 1024,
             shutdown_grace: Duration::from_secs(5),
         }
     }

@@ -65,7 +65,7 @@ pub struct ServeArgs {
     max_connections: usize,
     /// Most request-body bytes buffered at once across all connections
     /// (at least the largest request body: `--s3-max-object-size` + 1 MiB).
-    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
+    #[arg(long, value_name = "BYTES", default_value_t = 48 * 1024 * 1024)]
     max_buffered_bytes: usize,
     /// Seconds in-flight requests may take to finish after SIGTERM or SIGINT;
     /// a second signal exits at once.
