@@ -296,7 +296,8 @@ where
             Poll::Ready(frame) => {
                 // The next wait starts afresh.
                 if let Some(s) = &mut this.sleep {
-                    s.as_mut().reset(Instant::now() + this.idle);
+                    let now = Instant::now();
+                    s.as_mut().reset(now.checked_add(this.idle).unwrap_or(now));
                 }
                 Poll::Ready(frame.map(|f| f.map_err(Into::into)))
             }

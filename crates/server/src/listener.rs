@@ -34,7 +34,7 @@ use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Notify, Semaphore, watch};
+use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
@@ -204,10 +204,12 @@ async fn connection(
         .max_buf_size(MAX_BUF);
     let served = http.serve_connection(io, service);
     tokio::pin!(served);
+    // The watchdog: no per-request timer. It wakes at the connection's
+    // deadline, or sooner to look again (see `ConnState::next_check`).
+    let watchdog = tokio::time::sleep_until(conn.next_check(&limits, Instant::now()));
+    tokio::pin!(watchdog);
     let mut draining = false;
     loop {
-        let woken = conn.wake.notified();
-        let deadline = conn.deadline(&limits);
         tokio::select! {
             result = served.as_mut() => {
                 if let Err(e) = result {
@@ -215,13 +217,14 @@ async fn connection(
                 }
                 return;
             }
-            () = sleep_until(deadline) => {
-                if conn.deadline(&limits).is_some_and(|d| d <= Instant::now()) {
+            () = watchdog.as_mut() => {
+                let now = Instant::now();
+                if conn.deadline(&limits).is_some_and(|d| d <= now) {
                     tracing::debug!(%peer, phase = conn.phase_name(), "connection timed out");
                     return;
                 }
+                watchdog.as_mut().reset(conn.next_check(&limits, now));
             }
-            () = woken => {}
             changed = stop.changed(), if !draining => {
                 if changed.is_err() || *stop.borrow() != Stop::Run {
                     draining = true;
@@ -232,16 +235,16 @@ async fn connection(
     }
 }
 
+/// `now + d`, or a day from now if that overflows.
+fn later(now: Instant, d: Duration) -> Instant {
+    now.checked_add(d)
+        .or_else(|| now.checked_add(Duration::from_secs(86_400)))
+        .unwrap_or(now)
+}
+
 /// hyper's read buffer, and so the largest request head (hyper's minimum
 /// is 8 KiB; its default, 400 KiB, times the connection cap is too much).
 const MAX_BUF: usize = 64 * 1024;
-
-async fn sleep_until(deadline: Option<Instant>) {
-    match deadline {
-        Some(d) => tokio::time::sleep_until(d).await,
-        None => std::future::pending().await,
-    }
-}
 
 const HEAD: u8 = 0;
 const BUSY: u8 = 1;
@@ -256,7 +259,6 @@ struct ConnState {
     head_since: AtomicU64,
     last_io: AtomicU64,
     conflict: AtomicBool,
-    wake: Notify,
 }
 
 impl ConnState {
@@ -267,7 +269,6 @@ impl ConnState {
             head_since: AtomicU64::new(0),
             last_io: AtomicU64::new(0),
             conflict: AtomicBool::new(false),
-            wake: Notify::new(),
         }
     }
 
@@ -296,6 +297,24 @@ impl ConnState {
         }
     }
 
+    /// When the watchdog should look next: the deadline, but no later than
+    /// the shorter of the two timeouts from `now`. A phase change never
+    /// wakes the watchdog (that would cost a timer per request); looking
+    /// again this often is enough for it to be exact: a head that starts at
+    /// `t` ends by `t + header`, and the watchdog looks by then, sees the new
+    /// deadline and sleeps until it (likewise for an idle period).
+    fn next_check(&self, limits: &Limits, now: Instant) -> Instant {
+        let period = limits
+            .header_read_timeout
+            .min(limits.keep_alive_timeout)
+            .max(Duration::from_millis(50));
+        let again = later(now, period);
+        match self.deadline(limits) {
+            Some(d) => d.min(again),
+            None => again,
+        }
+    }
+
     fn phase_name(&self) -> &'static str {
         match self.phase.load(Ordering::Relaxed) {
             HEAD => "head",
@@ -313,7 +332,6 @@ impl ConnState {
     fn idle(&self) {
         self.last_io.store(self.now_ms(), Ordering::Relaxed);
         self.phase.store(IDLE, Ordering::Relaxed);
-        self.wake.notify_one();
     }
 }
 
@@ -334,7 +352,6 @@ impl Watched {
                 self.conn.head_since.store(now, Ordering::Relaxed);
                 self.conn.phase.store(HEAD, Ordering::Relaxed);
                 self.scanner = HeadScanner::default();
-                self.conn.wake.notify_one();
             }
             HEAD => {}
             _ => return,
@@ -433,7 +450,7 @@ impl HeadScanner {
     /// Reads `bytes`; whether the head seen so far has both headers.
     fn feed(&mut self, mut bytes: &[u8]) -> bool {
         while !self.done && !bytes.is_empty() {
-            match bytes.iter().position(|&b| b == b'\n') {
+            match memchr::memchr(b'\n', bytes) {
                 Some(i) => {
                     let (line, rest) = bytes.split_at(i);
                     self.push(line);

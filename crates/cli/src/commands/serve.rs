@@ -82,12 +82,15 @@ enum LogFormat {
     Json,
 }
 
-/// A duration in seconds (decimals allowed).
+/// A duration in seconds (decimals allowed), at most a day.
 fn seconds(s: &str) -> Result<Duration, String> {
     let n: f64 = s
         .trim()
         .parse()
         .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if !(0.0..=86_400.0).contains(&n) {
+        return Err(format!("`{s}` is not between 0 and 86400 seconds"));
+    }
     Duration::try_from_secs_f64(n).map_err(|_| format!("`{s}` is not a number of seconds"))
 }
 
@@ -381,7 +384,7 @@ mod tests {
     fn seconds_accept_decimals_and_refuse_the_rest() {
         assert_eq!(seconds("1.5"), Ok(Duration::from_millis(1500)));
         assert_eq!(seconds("10"), Ok(Duration::from_secs(10)));
-        for bad in ["-1", "x", "", "inf", "NaN"] {
+        for bad in ["-1", "x", "", "inf", "NaN", "86401"] {
             assert!(seconds(bad).is_err(), "{bad}");
         }
     }
