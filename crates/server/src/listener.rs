@@ -6,11 +6,17 @@
 //! - *head*: from accept, or from the first byte after an idle period, until
 //!   the request head is complete. Closed when the header-read timeout
 //!   passes (a client sending one byte at a time gets no more time).
-//! - *busy*: a request is being served. Its body is read under the body idle
-//!   timeout ([`TimedBody`]); serving it has no deadline of its own.
+//! - *busy*: a request is being served. While its body is awaited, no byte
+//!   may be missing for longer than the body idle timeout (then the body
+//!   fails with [`IdleTimeout`] and the request is answered
+//!   `RequestTimeout`); serving it has no deadline of its own.
 //! - *idle*: the answer has been handed to hyper. Closed when no byte has
 //!   moved either way for the keep-alive timeout: an idle keep-alive
 //!   connection, or a client that does not read its answer.
+//!
+//! One watchdog per connection enforces all three with no timer per request:
+//! it sleeps until the connection's deadline, or for at most the shortest
+//! timeout, and looks again.
 //!
 //! Beyond the connection cap, a new connection is closed as soon as it is
 //! accepted. On [`Stop::Drain`] the listener closes, idle connections close,
@@ -18,12 +24,14 @@
 //! rest are cut; [`Stop::Now`] cuts them at once. Every write is committed
 //! before it is answered, so cutting a request loses nothing acknowledged.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -34,12 +42,12 @@ use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Semaphore, watch};
-use tokio::task::JoinSet;
+use tokio::sync::{Semaphore, oneshot, watch};
+use tokio::task::{Id, JoinSet};
 use tokio::time::Instant;
 
 use crate::app::AppState;
-use crate::limits::{Limits, TimedBody};
+use crate::limits::{IdleTimeout, Limits};
 
 /// What the server should be doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +100,9 @@ pub async fn serve_until(
     let limits = state.limits().clone();
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let mut tasks = JoinSet::new();
+    // Each connection's drain signal (a oneshot is cheap to poll on every
+    // wake-up of a connection; a shared watch channel takes a lock).
+    let mut drains: HashMap<Id, oneshot::Sender<()>> = HashMap::new();
     let mut served = Served::default();
     loop {
         if *stop.borrow_and_update() != Stop::Run {
@@ -107,11 +118,12 @@ pub async fn serve_until(
                 Ok((stream, peer)) => match slots.clone().try_acquire_owned() {
                     Ok(slot) => {
                         let state = state.clone();
-                        let stop = stop.clone();
-                        tasks.spawn(async move {
-                            connection(stream, peer, state, stop).await;
+                        let (drain, drained) = oneshot::channel();
+                        let task = tasks.spawn(async move {
+                            connection(stream, peer, state, drained).await;
                             drop(slot);
                         });
+                        drains.insert(task.id(), drain);
                     }
                     Err(_) => {
                         served.refused += 1;
@@ -126,10 +138,17 @@ pub async fn serve_until(
                     tokio::time::sleep(Duration::from_millis(50)).await;
                 }
             },
-            Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
+            Some(done) = tasks.join_next_with_id(), if !tasks.is_empty() => {
+                if let Ok((id, ())) = done {
+                    drains.remove(&id);
+                }
+            }
         }
     }
     drop(listener);
+    for (_, drain) in drains.drain() {
+        let _ = drain.send(());
+    }
     let open = tasks.len();
     if open > 0 {
         tracing::info!(
@@ -164,7 +183,7 @@ async fn connection(
     stream: TcpStream,
     peer: SocketAddr,
     state: AppState,
-    mut stop: watch::Receiver<Stop>,
+    mut drain: oneshot::Receiver<()>,
 ) {
     let limits = state.limits().clone();
     // Answers are written whole; Nagle would only delay the last segment.
@@ -177,7 +196,6 @@ async fn connection(
     });
     let service = {
         let conn = conn.clone();
-        let idle = limits.body_idle_timeout;
         hyper::service::service_fn(move |mut req: Request<Incoming>| {
             let state = state.clone();
             let conn = conn.clone();
@@ -186,7 +204,13 @@ async fn connection(
                 req.extensions_mut().insert(ConflictingFraming);
             }
             async move {
-                let req = req.map(|b| Body::new(TimedBody::new(b, idle)));
+                let body_conn = conn.clone();
+                let req = req.map(|inner| {
+                    Body::new(WatchedBody {
+                        inner,
+                        conn: body_conn,
+                    })
+                });
                 let response = crate::app::handle(state, peer, req).await;
                 Ok::<_, Infallible>(response.map(|body| Tracked {
                     inner: body,
@@ -204,13 +228,12 @@ async fn connection(
         .max_buf_size(MAX_BUF);
     let served = http.serve_connection(io, service);
     tokio::pin!(served);
-    // The watchdog: no per-request timer. It wakes at the connection's
-    // deadline, or sooner to look again (see `ConnState::next_check`).
     let watchdog = tokio::time::sleep_until(conn.next_check(&limits, Instant::now()));
     tokio::pin!(watchdog);
     let mut draining = false;
     loop {
         tokio::select! {
+            biased;
             result = served.as_mut() => {
                 if let Err(e) = result {
                     tracing::debug!(%peer, error = %e, "connection ended with an error");
@@ -220,16 +243,19 @@ async fn connection(
             () = watchdog.as_mut() => {
                 let now = Instant::now();
                 if conn.deadline(&limits).is_some_and(|d| d <= now) {
-                    tracing::debug!(%peer, phase = conn.phase_name(), "connection timed out");
-                    return;
+                    if conn.phase.load(Ordering::Relaxed) == BUSY {
+                        // The body went quiet: the request answers it.
+                        conn.expire_body();
+                    } else {
+                        tracing::debug!(%peer, phase = conn.phase_name(), "connection timed out");
+                        return;
+                    }
                 }
                 watchdog.as_mut().reset(conn.next_check(&limits, now));
             }
-            changed = stop.changed(), if !draining => {
-                if changed.is_err() || *stop.borrow() != Stop::Run {
-                    draining = true;
-                    served.as_mut().graceful_shutdown();
-                }
+            _ = &mut drain, if !draining => {
+                draining = true;
+                served.as_mut().graceful_shutdown();
             }
         }
     }
@@ -259,7 +285,14 @@ struct ConnState {
     head_since: AtomicU64,
     last_io: AtomicU64,
     conflict: AtomicBool,
+    /// Since when the request's body has been awaited ([`NOT_WAITING`]: it
+    /// is not), whether it went quiet too long, and who awaits it.
+    body_since: AtomicU64,
+    body_expired: AtomicBool,
+    body_waker: Mutex<Option<Waker>>,
 }
+
+const NOT_WAITING: u64 = u64::MAX;
 
 impl ConnState {
     fn new() -> ConnState {
@@ -269,6 +302,9 @@ impl ConnState {
             head_since: AtomicU64::new(0),
             last_io: AtomicU64::new(0),
             conflict: AtomicBool::new(false),
+            body_since: AtomicU64::new(NOT_WAITING),
+            body_expired: AtomicBool::new(false),
+            body_waker: Mutex::new(None),
         }
     }
 
@@ -293,12 +329,20 @@ impl ConnState {
                 self.last_io.load(Ordering::Relaxed),
                 limits.keep_alive_timeout,
             ),
-            _ => None,
+            _ => {
+                let since = self.body_since.load(Ordering::Relaxed);
+                if since == NOT_WAITING || self.body_expired.load(Ordering::Relaxed) {
+                    return None;
+                }
+                // Quiet since the wait began or the last byte, whichever is later.
+                let quiet = since.max(self.last_io.load(Ordering::Relaxed));
+                self.at(quiet, limits.body_idle_timeout)
+            }
         }
     }
 
     /// When the watchdog should look next: the deadline, but no later than
-    /// the shorter of the two timeouts from `now`. A phase change never
+    /// the shortest of the timeouts from `now`. A phase change never
     /// wakes the watchdog (that would cost a timer per request); looking
     /// again this often is enough for it to be exact: a head that starts at
     /// `t` ends by `t + header`, and the watchdog looks by then, sees the new
@@ -307,6 +351,7 @@ impl ConnState {
         let period = limits
             .header_read_timeout
             .min(limits.keep_alive_timeout)
+            .min(limits.body_idle_timeout)
             .max(Duration::from_millis(50));
         let again = later(now, period);
         match self.deadline(limits) {
@@ -325,7 +370,18 @@ impl ConnState {
 
     /// A request has been handed to the service.
     fn busy(&self) {
+        self.body_since.store(NOT_WAITING, Ordering::Relaxed);
+        self.body_expired.store(false, Ordering::Relaxed);
         self.phase.store(BUSY, Ordering::Relaxed);
+    }
+
+    /// The awaited body went quiet for too long: it fails on its next poll.
+    fn expire_body(&self) {
+        self.body_expired.store(true, Ordering::Relaxed);
+        let waker = self.body_waker.lock().ok().and_then(|mut w| w.take());
+        if let Some(w) = waker {
+            w.wake();
+        }
     }
 
     /// Its answer has been handed to hyper.
@@ -496,6 +552,76 @@ impl HeadScanner {
         }
         self.len = 0;
         self.line_bytes = 0;
+    }
+}
+
+/// A request body under the body idle timeout: it notes when it waits for
+/// data (the watchdog's deadline) and fails with [`IdleTimeout`] once the
+/// watchdog says it waited too long. No timer of its own.
+struct WatchedBody {
+    inner: Incoming,
+    conn: Arc<ConnState>,
+}
+
+impl WatchedBody {
+    fn expired(&self) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        Poll::Ready(Some(Err(Box::new(IdleTimeout))))
+    }
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+impl HttpBody for WatchedBody {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        let this = self.get_mut();
+        if this.conn.body_expired.load(Ordering::Relaxed) {
+            return this.expired();
+        }
+        match Pin::new(&mut this.inner).poll_frame(cx) {
+            Poll::Ready(frame) => {
+                this.conn.body_since.store(NOT_WAITING, Ordering::Relaxed);
+                Poll::Ready(frame.map(|f| f.map_err(Into::into)))
+            }
+            Poll::Pending => {
+                if let Ok(mut slot) = this.conn.body_waker.lock()
+                    && !slot.as_ref().is_some_and(|w| w.will_wake(cx.waker()))
+                {
+                    *slot = Some(cx.waker().clone());
+                }
+                let now = this.conn.now_ms();
+                let _ = this.conn.body_since.compare_exchange(
+                    NOT_WAITING,
+                    now,
+                    Ordering::Relaxed,
+                    Ordering::Relaxed,
+                );
+                // The watchdog may have expired the body in between.
+                if this.conn.body_expired.load(Ordering::Relaxed) {
+                    return this.expired();
+                }
+                Poll::Pending
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+impl Drop for WatchedBody {
+    fn drop(&mut self) {
+        self.conn.body_since.store(NOT_WAITING, Ordering::Relaxed);
     }
 }
 
