@@ -4,18 +4,20 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 
-use axum::Router;
-use axum::body::{Body, to_bytes};
-use axum::extract::{ConnectInfo, State};
+use axum::body::Body;
 use axum::http::{HeaderValue, Method, Request, Response, StatusCode, header};
 use rootward_core::Service;
 use rootward_core::root_user::RootConsole;
+use tracing::Instrument;
 
 use crate::auth::{self, Protocol};
 use crate::console;
 use crate::error::ApiError;
+use crate::limits::{self, BodyBudget, Limits};
+use crate::listener::ConflictingFraming;
 use crate::protocol::json;
 use crate::protocol::query::Params;
+use crate::request_log;
 use crate::services::{self, Ctx};
 use crate::trail;
 
@@ -29,36 +31,51 @@ pub struct AppState {
     pub svc: Arc<Service>,
     /// The sign-in page stand-ins' outbox and failure counts.
     pub console: Arc<RootConsole>,
+    edge: Arc<Edge>,
 }
 
-impl AppState {
-    /// The state of a server whose data directory is `data` (the stand-ins'
-    /// outbox is written to `DATA/outbox/`; `None` keeps it in memory only).
-    pub fn new(svc: Arc<Service>, data: Option<&Path>) -> AppState {
-        AppState {
-            svc,
-            console: Arc::new(RootConsole::new(data.map(|d| d.join("outbox")))),
+/// The limits, and the body budget they size.
+struct Edge {
+    limits: Limits,
+    budget: BodyBudget,
+}
+
+impl Edge {
+    fn new(limits: Limits) -> Edge {
+        Edge {
+            budget: BodyBudget::new(limits.max_buffered_bytes, limits.body_idle_timeout),
+            limits,
         }
     }
 }
 
-/// The whole service as a router (tests call it on a port-0 listener).
-pub fn app(state: AppState) -> Router {
-    Router::new().fallback(handle).with_state(state)
-}
+impl AppState {
+    /// The state of a server whose data directory is `data` (the stand-ins'
+    /// outbox is written to `DATA/outbox/`; `None` keeps it in memory only),
+    /// under the default [`Limits`].
+    pub fn new(svc: Arc<Service>, data: Option<&Path>) -> AppState {
+        AppState {
+            svc,
+            console: Arc::new(RootConsole::new(data.map(|d| d.join("outbox")))),
+            edge: Arc::new(Edge::new(Limits::default())),
+        }
+    }
 
-/// Serves `app` on `listener` until `shutdown` resolves.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    state: AppState,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    /// The same state under other limits.
+    pub fn with_limits(mut self, limits: Limits) -> AppState {
+        self.edge = Arc::new(Edge::new(limits));
+        self
+    }
+
+    /// The limits connections and requests are held to.
+    pub fn limits(&self) -> &Limits {
+        &self.edge.limits
+    }
+
+    /// The request-body bytes all connections may buffer at once.
+    pub fn budget(&self) -> &BodyBudget {
+        &self.edge.budget
+    }
 }
 
 fn respond(status: u16, content_type: &str, request_id: &str, body: String) -> Response<Body> {
@@ -76,6 +93,7 @@ fn respond(status: u16, content_type: &str, request_id: &str, body: String) -> R
 
 /// The error envelope of a protocol.
 pub fn error_response(protocol: Protocol, e: &ApiError, request_id: &str) -> Response<Body> {
+    request_log::error(&e.code);
     match protocol {
         Protocol::Query(qs) => respond(e.status, "text/xml", request_id, qs.error(e, request_id)),
         Protocol::Json { content_type } if content_type == "application/x-amz-json-1.0" => {
@@ -103,47 +121,105 @@ pub fn error_response(protocol: Protocol, e: &ApiError, request_id: &str) -> Res
     }
 }
 
-async fn handle(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+/// Answers one request (the listener calls it for every request of every
+/// connection).
+pub(crate) async fn handle(
+    state: AppState,
+    peer: SocketAddr,
     req: Request<Body>,
 ) -> Response<Body> {
     let request_id = uuid::Uuid::new_v4().to_string();
     let (parts, body) = req.into_parts();
-    if parts.uri.path() == "/_rootward/health" && parts.method == Method::GET {
+    let conflicting = parts.extensions.get::<ConflictingFraming>().is_some();
+    if parts.uri.path() == "/_rootward/health" && parts.method == Method::GET && !conflicting {
         return respond(200, "text/plain", &request_id, "ok\n".to_owned());
     }
-    if console::is_console_path(parts.uri.path()) {
-        return console::handle(&state, &parts, body, peer, &request_id).await;
-    }
+    let span = request_log::span(&request_id, parts.method.as_str(), parts.uri.path());
+    let response = serve(state, peer, parts, body, conflicting, &request_id)
+        .instrument(span.clone())
+        .await;
+    request_log::finish(&span, response.status().as_u16());
+    response
+}
+
+/// Adds `Connection: close`: the answer is given without reading the body,
+/// or after a body that went wrong, so the connection cannot carry another
+/// request.
+fn closing(mut r: Response<Body>) -> Response<Body> {
+    r.headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    r
+}
+
+async fn serve(
+    state: AppState,
+    peer: SocketAddr,
+    parts: axum::http::request::Parts,
+    body: Body,
+    conflicting: bool,
+    request_id: &str,
+) -> Response<Body> {
     let guess = auth::protocol_guess(&parts);
+    if conflicting {
+        return closing(error_response(
+            guess,
+            &limits::conflicting_framing(),
+            request_id,
+        ));
+    }
+    if console::is_console_path(parts.uri.path()) {
+        return console::handle(&state, &parts, body, peer, request_id).await;
+    }
+    // Before a byte of the body is read: the signature is there and parses,
+    // and its access key exists (issue 12 item 5).
+    let identified = match auth::identify(&state.svc, &parts) {
+        Ok(i) => i,
+        Err((protocol, e)) => {
+            if let Some(s) = auth::scope_service(&parts) {
+                request_log::service(s);
+            }
+            let r = match protocol {
+                Protocol::RestXml => services::s3::auth_failure(&parts, &e, request_id),
+                _ => error_response(protocol, &e, request_id),
+            };
+            return if limits::has_body(&parts.headers) {
+                closing(r)
+            } else {
+                r
+            };
+        }
+    };
     let limit = match guess {
         Protocol::RestXml => services::s3::body_limit(&state.svc),
         _ => MAX_BODY,
     };
-    let body = match to_bytes(body, limit).await {
+    let declared = limits::declared_length(&parts.headers);
+    let (body, _held) = match limits::read_body(body, declared, limit, state.budget()).await {
         Ok(b) => b,
-        Err(_) => {
-            return error_response(
-                guess,
-                &ApiError::new("RequestEntityTooLarge", 413, "Request body is too large"),
-                &request_id,
-            );
+        Err(e) => {
+            let r = match guess {
+                Protocol::RestXml => services::s3::body_failure(e, request_id),
+                _ => error_response(guess, &e.api_error(), request_id),
+            };
+            return closing(r);
         }
     };
     // Reads served from memory run on the async worker itself; anything
     // that may wait for the disk (a commit, an object's bytes, the trail) goes
     // to the blocking pool. Deciding wrongly costs speed, never correctness.
     if served_from_memory(&parts, &body) {
-        return dispatch(&state.svc, &parts, &body, peer, &request_id);
+        return dispatch(&state.svc, identified, &parts, &body, peer, request_id);
     }
     let svc = state.svc.clone();
-    let rid = request_id.clone();
-    let result =
-        tokio::task::spawn_blocking(move || dispatch(&svc, &parts, &body, peer, &rid)).await;
+    let rid = request_id.to_owned();
+    let span = tracing::Span::current();
+    let result = tokio::task::spawn_blocking(move || {
+        span.in_scope(|| dispatch(&svc, identified, &parts, &body, peer, &rid))
+    })
+    .await;
     match result {
         Ok(r) => r,
-        Err(_) => error_response(guess, &ApiError::internal(), &request_id),
+        Err(_) => error_response(guess, &ApiError::internal(), request_id),
     }
 }
 
@@ -194,16 +270,19 @@ fn served_from_memory(parts: &axum::http::request::Parts, body: &[u8]) -> bool {
 
 fn dispatch(
     svc: &Service,
+    identified: auth::Identified,
     parts: &axum::http::request::Parts,
     body: &[u8],
     peer: SocketAddr,
     request_id: &str,
 ) -> Response<Body> {
-    let authn = match auth::authenticate(svc, parts, body, peer) {
+    request_log::service(identified.service());
+    let authn = match auth::authenticate(svc, identified, parts, body, peer) {
         Ok(a) => a,
         Err((Protocol::RestXml, e)) => return services::s3::auth_failure(parts, &e, request_id),
         Err((protocol, e)) => return error_response(protocol, &e, request_id),
     };
+    request_log::caller(|| authn.caller.arn(&svc.read()));
     let host = parts.headers.get("host").and_then(|v| v.to_str().ok());
     match authn.protocol {
         Protocol::Query(qs) => {
@@ -220,6 +299,7 @@ fn dispatch(
                     request_id,
                 );
             };
+            request_log::operation(&op);
             let ctx = Ctx::new(svc, &authn.caller, authn.global_endpoint);
             let unit = svc.begin();
             let result = match authn.service.as_str() {
@@ -293,6 +373,7 @@ fn dispatch(
                     }
                 }
             } else {
+                request_log::operation(op);
                 let request = trail::from_json(body);
                 let resources = match request.get("queueUrl").and_then(|v| v.as_str()) {
                     Some(url) if authn.service == "sqs" => {

@@ -178,26 +178,60 @@ fn fail(
 const MISMATCH: &str = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
 const INVALID_TOKEN: &str = "The security token included in the request is invalid.";
 
-/// Verifies the request's signature and names the caller.
-pub fn authenticate(
-    svc: &Service,
-    parts: &Parts,
-    body: &[u8],
-    peer: SocketAddr,
-) -> Result<Authenticated, (Protocol, ApiError)> {
-    let guess = protocol_guess(parts);
-    let headers: Vec<(&str, &str)> = parts
+/// A request whose signature has been found and parsed, and whose access
+/// key exists and is active: what can be checked before its body is read
+/// (issue 12 item 5). [`authenticate`] finishes the work once the body is in.
+pub struct Identified {
+    auth: Auth,
+    protocol: Protocol,
+    cred: rootward_core::authz::Credential,
+}
+
+impl Identified {
+    /// The SigV4 service of the credential scope.
+    pub fn service(&self) -> &str {
+        self.auth.service()
+    }
+}
+
+fn header_pairs(parts: &Parts) -> Vec<(&str, &str)> {
+    parts
         .headers
         .iter()
         .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str(), v)))
-        .collect();
-    let payload_hash = hex::encode(Sha256::digest(body));
+        .collect()
+}
+
+/// A signature that cannot be read. S3 names a malformed presigned query
+/// apart from a malformed header (`AuthorizationQueryParametersError`, e.g.
+/// for `X-Amz-Expires` over 604800); the query and JSON services answer
+/// `IncompleteSignature` for both (spec 07 §7.9; UNCONFIRMED for the
+/// presigned form there).
+fn malformed(guess: Protocol, parts: &Parts, message: String) -> (Protocol, ApiError) {
+    if matches!(guess, Protocol::RestXml)
+        && !parts
+            .headers
+            .contains_key(axum::http::header::AUTHORIZATION)
+    {
+        return (
+            guess,
+            ApiError::new("AuthorizationQueryParametersError", 400, message),
+        );
+    }
+    fail(guess, "IncompleteSignature", 400, message)
+}
+
+/// Finds and parses the request's signature and looks its access key up,
+/// from the head alone.
+pub fn identify(svc: &Service, parts: &Parts) -> Result<Identified, (Protocol, ApiError)> {
+    let guess = protocol_guess(parts);
+    let headers = header_pairs(parts);
     let req = RequestParts {
         method: parts.method.as_str(),
         raw_path: parts.uri.path(),
         raw_query: parts.uri.query().unwrap_or(""),
         headers: &headers,
-        payload_hash: Some(&payload_hash),
+        payload_hash: None,
     };
     let auth: Auth = match rootward_sigv4::parse(&req) {
         Ok(Some(a)) => a,
@@ -209,15 +243,14 @@ pub fn authenticate(
                 "Request is missing Authentication Token",
             ));
         }
-        Err(e) => return Err(fail(guess, "IncompleteSignature", 400, e.to_string())),
+        Err(e) => return Err(malformed(guess, parts, e.to_string())),
     };
-    let service = auth.service().to_owned();
-    let protocol = protocol_of(&service, parts);
-    let now = svc.now();
+    let protocol = protocol_of(auth.service(), parts);
     // The key, and for temporary credentials the token that carries the
     // session: present, this server's, for this key and unexpired (checked
     // before the clock skew, so that an expired session says so). A long-term
-    // key that comes with a session token is refused like a wrong token.
+    // key that comes with a session token is refused like a wrong token. All
+    // of it from the head, before the body is read (issue 12 item 5).
     let cred = match svc.credential(auth.access_key_id(), auth.security_token()) {
         Ok(c) => c,
         Err(CredentialError::UnknownKey) => {
@@ -239,6 +272,38 @@ pub fn authenticate(
             return Err(fail(protocol, "InvalidClientTokenId", 403, INVALID_TOKEN));
         }
     };
+    Ok(Identified {
+        auth,
+        protocol,
+        cred,
+    })
+}
+
+/// Verifies the signature of an [`Identified`] request over its `body` and
+/// names the caller.
+pub fn authenticate(
+    svc: &Service,
+    identified: Identified,
+    parts: &Parts,
+    body: &[u8],
+    peer: SocketAddr,
+) -> Result<Authenticated, (Protocol, ApiError)> {
+    let Identified {
+        auth,
+        protocol,
+        cred,
+    } = identified;
+    let headers = header_pairs(parts);
+    let payload_hash = hex::encode(Sha256::digest(body));
+    let req = RequestParts {
+        method: parts.method.as_str(),
+        raw_path: parts.uri.path(),
+        raw_query: parts.uri.query().unwrap_or(""),
+        headers: &headers,
+        payload_hash: Some(&payload_hash),
+    };
+    let service = auth.service().to_owned();
+    let now = svc.now();
     let kind = if service == "s3" {
         ServiceKind::S3
     } else {
@@ -247,7 +312,10 @@ pub fn authenticate(
     let verified = rootward_sigv4::verify(&auth, &req, cred.secret.expose(), kind, now, MAX_SKEW);
     // S3 words its own refusals (spec 07 §7.9).
     if let (Protocol::RestXml, Err(e)) = (protocol, &verified) {
-        return Err((protocol, crate::services::s3::wire::sig_error(e)));
+        return Err((
+            protocol,
+            crate::services::s3::wire::sig_error(e, auth.is_presigned()),
+        ));
     }
     match verified {
         Ok(()) => {}

@@ -3,6 +3,7 @@
 //! `rootward_core::s3`.
 
 mod config;
+pub mod documents;
 pub mod wire;
 
 use axum::body::Body;
@@ -34,6 +35,26 @@ pub fn body_limit(svc: &Service) -> usize {
 pub fn auth_failure(parts: &Parts, e: &ApiError, request_id: &str) -> Response<Body> {
     let fail = S3Fail::new(&e.code, e.status, e.message.clone());
     wire::error_response(&fail, None, request_id, parts.method == Method::HEAD)
+}
+
+/// A request body that could not be read, in S3's words.
+pub fn body_failure(e: crate::limits::BodyError, request_id: &str) -> Response<Body> {
+    use crate::limits::BodyError;
+    let fail = match e {
+        BodyError::TooLarge => S3Fail::new(
+            "EntityTooLarge",
+            400,
+            "Your proposed upload exceeds the maximum allowed size",
+        ),
+        BodyError::Timeout => S3Fail::new("RequestTimeout", 400, crate::limits::TIMEOUT_MESSAGE),
+        BodyError::Busy => S3Fail::new("SlowDown", 503, "Please reduce your request rate."),
+        BodyError::Incomplete => S3Fail::new(
+            "IncompleteBody",
+            400,
+            "You did not provide the number of bytes specified by the Content-Length HTTP header.",
+        ),
+    };
+    wire::error_response(&fail, None, request_id, false)
 }
 
 /// Any other protocol-level failure (body too large, internal).
@@ -159,6 +180,9 @@ pub fn handle(
         key,
         request_id,
     };
+    if let Some(op) = operation_name(&req) {
+        crate::request_log::operation(op);
+    }
     let unit = svc.begin();
     let outcome = route(&req, body);
     if let Err(e) = trail(&req, unit, outcome.as_ref().err()) {
@@ -443,12 +467,11 @@ fn list_buckets(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
 fn create_bucket(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
     let name = req.bucket()?;
     let data = wire::payload(req.parts, body, req.authn.chunks.as_ref())?;
+    // The configuration is optional: an empty body is a bucket in us-east-1.
     let location = if data.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
-        wire::xml_texts(&data, "LocationConstraint")?
-            .into_iter()
-            .next()
+        documents::create_bucket_configuration(&data)?
     };
     let ownership = match header(req.parts, "x-amz-object-ownership") {
         None => None,
@@ -705,24 +728,7 @@ fn upload_part(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
 fn complete_multipart_upload(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
     let (bucket, key) = (req.bucket()?, req.key()?);
     let data = wire::payload(req.parts, body, req.authn.chunks.as_ref())?;
-    let numbers = wire::xml_texts(&data, "PartNumber")?;
-    let etags = wire::xml_texts(&data, "ETag")?;
-    let malformed = || {
-        S3Fail::new(
-            "MalformedXML",
-            400,
-            "The XML you provided was not well-formed or did not validate against our published schema",
-        )
-    };
-    if numbers.len() != etags.len() {
-        return Err(malformed());
-    }
-    let parts = numbers
-        .iter()
-        .zip(etags)
-        .map(|(n, e)| n.trim().parse::<u32>().map(|n| (n, e)))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|_| malformed())?;
+    let parts = documents::complete_multipart_upload(&data)?;
     let o = s3::multipart::complete(
         req.svc,
         &req.authn.caller,
@@ -910,17 +916,7 @@ fn delete_object(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
 
 fn delete_objects(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
     let data = wire::payload(req.parts, body, req.authn.chunks.as_ref())?;
-    let keys = wire::xml_texts(&data, "Key")?;
-    if keys.len() > 1000 {
-        return Err(S3Fail::new(
-            "MalformedXML",
-            400,
-            "The XML you provided was not well-formed or did not validate against our published schema",
-        ));
-    }
-    let quiet = wire::xml_texts(&data, "Quiet")?
-        .first()
-        .is_some_and(|q| q.trim().eq_ignore_ascii_case("true"));
+    let documents::Delete { keys, quiet } = documents::delete(&data)?;
     let results = s3::delete_objects(req.svc, &req.authn.caller, req.bucket()?, &keys)?;
     let mut x = Xml::new();
     x.open_ns("DeleteResult", NS);

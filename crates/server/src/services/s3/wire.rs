@@ -1,13 +1,12 @@
 //! S3's REST-XML plumbing: addressing (path and virtual-hosted style), the
 //! aws-chunked body encoding with its chunk signatures and trailing checksums,
-//! the error document, and the few request documents S3 reads.
+//! the error document. The request documents are [`super::documents`].
 
 use axum::body::Body;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, Response, StatusCode, header};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use quick_xml::events::Event;
 use rootward_core::CoreError;
 use rootward_core::s3::checksum::Claim;
 use rootward_sigv4::{ChunkVerifier, SigError};
@@ -130,6 +129,7 @@ pub fn error_response(
     request_id: &str,
     head: bool,
 ) -> Response<Body> {
+    crate::request_log::error(&e.code);
     if head {
         return response(e.status, request_id, Body::empty());
     }
@@ -181,9 +181,13 @@ pub fn invalid_token() -> ApiError {
 
 const MISMATCH: &str = "The request signature we calculated does not match the signature you provided. Check your key and signing method.";
 
-/// A signature verification failure in S3's words (spec 07 §7.9).
-pub fn sig_error(e: &SigError) -> ApiError {
+/// A signature verification failure in S3's words (spec 07 §7.9); an
+/// unreadable presigned query is `AuthorizationQueryParametersError`.
+pub fn sig_error(e: &SigError, presigned: bool) -> ApiError {
     match e {
+        SigError::Malformed(_) | SigError::UnsupportedAlgorithm(_) if presigned => {
+            ApiError::new("AuthorizationQueryParametersError", 400, e.to_string())
+        }
         SigError::SignatureMismatch { .. } => ApiError::new("SignatureDoesNotMatch", 403, MISMATCH),
         SigError::Skewed { .. } => ApiError::new(
             "RequestTimeTooSkewed",
@@ -461,70 +465,6 @@ pub fn decode_chunked(
     Ok((data, trailers))
 }
 
-/// The text of the first element named `name` in an XML document (`None`
-/// when absent); malformed XML is `MalformedXML`.
-pub fn xml_texts(doc: &[u8], name: &str) -> Result<Vec<String>, S3Fail> {
-    let malformed = || {
-        S3Fail::new(
-            "MalformedXML",
-            400,
-            "The XML you provided was not well-formed or did not validate against our published schema",
-        )
-    };
-    let mut reader = quick_xml::Reader::from_reader(doc);
-    let mut out = Vec::new();
-    let mut inside = false;
-    let mut text = String::new();
-    loop {
-        match reader.read_event().map_err(|_| malformed())? {
-            Event::Start(e) if e.local_name().as_ref() == name.as_bytes() => {
-                inside = true;
-                text.clear();
-            }
-            Event::Empty(e) if e.local_name().as_ref() == name.as_bytes() => {
-                out.push(String::new());
-            }
-            Event::Text(t) if inside => {
-                let t = t.xml_content().map_err(|_| malformed())?;
-                text.push_str(&t);
-            }
-            Event::GeneralRef(r) if inside => {
-                let name = std::str::from_utf8(r.as_ref()).map_err(|_| malformed())?;
-                let resolved = match name {
-                    "amp" => "&".to_owned(),
-                    "lt" => "<".to_owned(),
-                    "gt" => ">".to_owned(),
-                    "quot" => "\"".to_owned(),
-                    "apos" => "'".to_owned(),
-                    n => {
-                        let code = n
-                            .strip_prefix("#x")
-                            .and_then(|h| u32::from_str_radix(h, 16).ok())
-                            .or_else(|| n.strip_prefix('#').and_then(|d| d.parse().ok()))
-                            .and_then(char::from_u32)
-                            .ok_or_else(malformed)?;
-                        code.to_string()
-                    }
-                };
-                text.push_str(&resolved);
-            }
-            Event::CData(t) if inside => {
-                text.push_str(&String::from_utf8_lossy(&t));
-            }
-            Event::End(e) if inside && e.local_name().as_ref() == name.as_bytes() => {
-                inside = false;
-                out.push(std::mem::take(&mut text));
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    if inside {
-        return Err(malformed());
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
@@ -561,13 +501,5 @@ mod tests {
         for bad in [&b"5\r\nhel"[..], b"zz\r\n", b"3\r\nabcX\r\n0\r\n\r\n", b""] {
             assert!(decode_chunked(bad, None).is_err());
         }
-    }
-
-    #[test]
-    fn xml_documents() {
-        let d = br#"<?xml version="1.0"?><Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Object><Key>a&amp;b</Key></Object><Object><Key>c</Key></Object><Quiet>true</Quiet></Delete>"#;
-        assert_eq!(xml_texts(d, "Key").unwrap(), vec!["a&b", "c"]);
-        assert_eq!(xml_texts(d, "Quiet").unwrap(), vec!["true"]);
-        assert!(xml_texts(b"<Delete><Key>x</Delete>", "Key").is_err());
     }
 }
