@@ -6,7 +6,9 @@
 # verifies SigV4 (crates/server/examples/bare_verify.rs). Each server is
 # stopped after its last target, so one's background work never lands on the
 # other's measurement. Prints a table of req/s, p50, p99 and the ratio to the
-# baseline, then the memory of the server after the run.
+# baseline, AssumeRole at one connection, then the server's resident memory
+# before and after 100,000 AssumeRole calls and as many again
+# (RSS_CALLS=0 skips that part).
 #
 #   bash scripts/bench-wrk.sh [SECONDS] [CONNECTIONS]
 set -euo pipefail
@@ -33,7 +35,7 @@ start() { # LOG COMMAND… : starts a server, sets PID and URL
 }
 stop() { kill "$PID"; wait "$PID" 2>/dev/null || true; PID=; }
 run() { # URL LUA → "rps p50 p99 non2xx"
-  wrk -t1 -c"$CONNS" -d"${SECS}s" --latency -s "$2" "$1" | awk '
+  wrk -t1 -c"${CONNS}" -d"${SECS}s" --latency -s "$2" "$1" | awk '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     /Requests\/sec/ {rps=$2} /^ +50%/ {p50=ms($2)} /^ +99%/ {p99=ms($2)} /Non-2xx/ {bad=$4}
     END {printf "%.0f %.2f %.2f %d\n", rps, p50, p99, (bad==""?0:bad)}'
@@ -53,7 +55,28 @@ start "$WORK/rootward.log" "$BIN" serve --listen 127.0.0.1:0 --data "$WORK/data"
 python3 scripts/bench/setup.py --sign "$WORK" "$URL" rootward
 declare -A R
 for t in GetCallerIdentity ListUsers GetBucketPolicy AssumeRole; do R[$t]=$(run "$URL" "$WORK/rootward-$t.lua"); done
-RSS=$(awk '/VmRSS/ {print $2/1024 " MiB"}' /proc/$PID/status)
+rss() { awk '/VmRSS/ {printf "%.1f MiB", $2/1024}' /proc/$PID/status; }
+RSS=$(rss)
+# The two writes at one connection as well.
+A1=$(CONNS=1 run "$URL" "$WORK/rootward-AssumeRole.lua")
+# Memory under a fleet job: AssumeRole until 100,000 answers, twice; a
+# session stores nothing, so the resident size must stay flat.
+if [ "${RSS_CALLS:-100000}" -gt 0 ]; then
+  { cat "$WORK/rootward-AssumeRole.lua"; cat <<LUA
+local n = 0
+response = function(status, headers, body)
+  n = n + 1
+  if n >= ${RSS_CALLS:-100000} then os.exit(0) end
+end
+LUA
+  } >"$WORK/rss.lua"
+  RSS0=$(rss)
+  # (wrk sleeps out -d even after a thread stops: the script exits instead)
+  wrk -t1 -c16 -d600s -s "$WORK/rss.lua" "$URL" >/dev/null
+  RSS1=$(rss)
+  wrk -t1 -c16 -d600s -s "$WORK/rss.lua" "$URL" >/dev/null
+  RSS2=$(rss)
+fi
 stop
 
 echo "wrk -t1 -c$CONNS -d${SECS}s, release build, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
@@ -65,4 +88,7 @@ for t in GetCallerIdentity ListUsers GetBucketPolicy AssumeRole; do
   [ "$bbad" = 0 ] || echo "warning: $t: $bbad non-2xx answers from the baseline" >&2
   printf '| %s | %s | %s | %s | %s | %s | %s | %.2f |\n' "$t" "$rr" "$rp50" "$rp99" "$br" "$bp50" "$bp99" "$(echo "$rr / $br" | bc -l)"
 done
-echo "rootward RSS after the run: $RSS"
+read -r ar ap50 ap99 abad <<<"$A1"
+echo "AssumeRole at 1 connection: $ar req/s, p50 $ap50 ms, p99 $ap99 ms"
+echo "rootward RSS after the table: $RSS"
+[ -z "${RSS0:-}" ] || echo "RSS before AssumeRole x ${RSS_CALLS:-100000}: $RSS0; after: $RSS1; after as many again: $RSS2"

@@ -51,7 +51,11 @@ def setup(url, out):
     miam = client("iam", url, *admin)
     trust = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}]}'
     miam.create_role(RoleName="Reader", AssumeRolePolicyDocument=trust)
-    miam.attach_role_policy(RoleName="Reader", PolicyArn="arn:aws:iam::aws:policy/IAMReadOnlyAccess")
+    try:
+        miam.attach_role_policy(RoleName="Reader", PolicyArn="arn:aws:iam::aws:policy/IAMReadOnlyAccess")
+    except miam.exceptions.NoSuchEntityException:
+        # Builds before the AWS managed policy catalogue: the same rights inline.
+        miam.put_role_policy(RoleName="Reader", PolicyName="read", PolicyDocument='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:Get*","iam:List*","iam:Generate*"],"Resource":"*"}]}')
     miam.put_role_policy(RoleName="Reader", PolicyName="extra", PolicyDocument='{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:DeleteRole","Resource":"*"}]}')
     reader = creds(sts.assume_role(RoleArn=f"arn:aws:iam::{member}:role/Reader", RoleSessionName="bench", DurationSeconds=3600)["Credentials"])
     client("iam", url, *reader).list_users()
@@ -60,6 +64,9 @@ def setup(url, out):
     s3 = boto3.client("s3", endpoint_url=url, region_name="us-east-1", aws_access_key_id=KEY,
                       aws_secret_access_key=SECRET, config=boto3.session.Config(s3={"addressing_style": "path"}))
     s3.create_bucket(Bucket="bench-bucket")
+    # S3, like AWS, refuses a policy that names principals that do not exist.
+    for i in range(20):
+        iam.create_role(RoleName=f"r{i}", AssumeRolePolicyDocument=trust)
     statements = [
         {"Sid": f"S{i}", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::111111111111:role/r{i}"},
          "Action": ["s3:GetObject", "s3:ListBucket"],

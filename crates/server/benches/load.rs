@@ -278,6 +278,7 @@ fn main() {
         let base_sts = aws_sdk_sts::Client::new(&config(&base_url));
         let sts = aws_sdk_sts::Client::new(&config(&rootward_url));
         let org = aws_sdk_organizations::Client::new(&config(&rootward_url));
+        let iam = aws_sdk_iam::Client::new(&config(&rootward_url));
         let s3 = aws_sdk_s3::Client::from_conf(
             aws_sdk_s3::config::Builder::from(&config(&rootward_url))
                 .force_path_style(true)
@@ -330,11 +331,30 @@ fn main() {
             )
             .await;
             report(
-                "rootward: sts:AssumeRole (durable session)",
+                "rootward: sts:AssumeRole (writes its event)",
                 conns,
                 &s,
                 b.rps,
             );
+            let c = iam.clone();
+            let n = Arc::new(std::sync::atomic::AtomicU64::new(0));
+            let s = measure(
+                move || {
+                    let c = c.clone();
+                    let i = n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    async move {
+                        c.create_user()
+                            .user_name(format!("load-{conns}-{i}"))
+                            .send()
+                            .await
+                            .is_ok()
+                    }
+                },
+                conns,
+                window,
+            )
+            .await;
+            report("rootward: iam:CreateUser (a write)", conns, &s, b.rps);
             let c = org.clone();
             let s = measure(
                 move || {

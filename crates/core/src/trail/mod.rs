@@ -123,8 +123,11 @@ const GATHER: StdDuration = StdDuration::from_millis(2);
 const PURGE_EVERY: StdDuration = StdDuration::from_secs(600);
 
 /// Beyond this many uncommitted events, recording waits for the writer
-/// (backpressure instead of unbounded memory).
-const MAX_PENDING: usize = 20_000;
+/// (backpressure instead of unbounded memory). An event takes a few KiB;
+/// at 20,000 a full queue held the server's resident size at 155 MiB after
+/// a read storm (issue 15). The writer commits a whole batch at once, so a
+/// queue of a couple of thousand keeps it busy without holding memory.
+const MAX_PENDING: usize = 2_048;
 
 /// The trail: a batching writer in front of a [`TrailStore`].
 pub struct Trail {
