@@ -2,7 +2,10 @@
 //! chosen by method, bucket, key and sub-resource query; the domain is
 //! `rootward_core::s3`.
 
+mod router;
 pub mod wire;
+
+pub use router::route_guess;
 
 use axum::body::Body;
 use axum::http::request::Parts;
@@ -19,6 +22,11 @@ use crate::auth::Authenticated;
 use crate::error::ApiError;
 use crate::protocol::xml::Xml;
 use wire::{NS, S3Fail, header, response, set_header, xml_ok};
+
+/// How S3 answers input that breaks the model's constraints.
+pub fn invalid(e: &rootward_model::ValidationErrors) -> ApiError {
+    ApiError::new("InvalidArgument", 400, e.to_string())
+}
 
 /// Room for the aws-chunked framing above the largest object.
 const FRAMING_ALLOWANCE: usize = 1024 * 1024;
@@ -201,6 +209,7 @@ fn trail(
     let Some(op) = operation_name(req) else {
         return req.svc.finish(unit, None);
     };
+    let facts = rootward_model::s3::Operation::from_name(op).and_then(|o| o.info().facts);
     let host = header(req.parts, "host");
     let mut request = serde_json::Map::new();
     let mut resources = Vec::new();
@@ -223,6 +232,8 @@ fn trail(
             service: "s3",
             operation: op,
             global: false,
+            read_only: facts.is_some_and(|f| f.read_only),
+            data_event: facts.is_some_and(|f| f.data_event),
             request: serde_json::Value::Object(request),
             response: None,
             error: failure.map(|f| (f.code.as_str(), f.message.as_str())),
