@@ -116,7 +116,10 @@ impl Violation {
             path,
             value: Some(value.to_owned()),
             null: false,
-            constraint: format!("Member must satisfy enum value set: [{}]", allowed.join(", ")),
+            constraint: format!(
+                "Member must satisfy enum value set: [{}]",
+                allowed.join(", ")
+            ),
         }
     }
 

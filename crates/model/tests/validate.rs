@@ -337,10 +337,7 @@ fn violations_name_the_kind_of_constraint_broken() {
             .collect::<Vec<_>>()
     };
     let op = sts::Operation::AssumeRoot.info().input;
-    assert_eq!(
-        kinds(op, &[]),
-        [Constraint::Required, Constraint::Required]
-    );
+    assert_eq!(kinds(op, &[]), [Constraint::Required, Constraint::Required]);
     assert_eq!(
         kinds(
             op,

@@ -268,12 +268,9 @@ fn dispatch(
                 .headers
                 .get("x-amz-target")
                 .and_then(|v| v.to_str().ok());
-            let result = match api.filter(|a| {
-                matches!(
-                    a.model().protocol,
-                    rootward_model::Protocol::Json { .. }
-                )
-            }) {
+            let result = match api
+                .filter(|a| matches!(a.model().protocol, rootward_model::Protocol::Json { .. }))
+            {
                 None => Err(ApiError::new(
                     "UnknownOperationException",
                     400,
@@ -282,12 +279,12 @@ fn dispatch(
                 Some(api) => json::operation(target, api.model())
                     .and_then(|name| api.operation(name).ok_or_else(json::unknown_operation))
                     .and_then(|op| {
-                    let object = json::body(body)?;
-                    let tree = json::decode(op.info().input, &object)?;
-                    execute(&ctx, api, op, &tree, request_id, host, |input| {
-                        services::call_json(op, &ctx, input)
-                    })
-                }),
+                        let object = json::body(body)?;
+                        let tree = json::decode(op.info().input, &object)?;
+                        execute(&ctx, api, op, &tree, request_id, host, |input| {
+                            services::call_json(op, &ctx, input)
+                        })
+                    }),
             };
             match result {
                 Ok(Some(v)) => respond(200, content_type, request_id, v.to_string()),

@@ -147,7 +147,10 @@ mod tests {
             op.input,
             &[("Email", In::Str("a@b.c")), ("AccountName", In::Str("n"))],
         );
-        assert_eq!(v, serde_json::json!({"email": HIDDEN, "accountName": HIDDEN}));
+        assert_eq!(
+            v,
+            serde_json::json!({"email": HIDDEN, "accountName": HIDDEN})
+        );
         let op = iam::Operation::AttachUserPolicy.info();
         let r = resources(
             op.facts.unwrap(),
@@ -160,8 +163,14 @@ mod tests {
         assert_eq!(
             r,
             vec![
-                ("AWS::IAM::Policy".to_owned(), "arn:aws:iam::aws:policy/X".to_owned()),
-                ("AWS::IAM::User".to_owned(), "arn:aws:iam::111111111111:user/bob".to_owned()),
+                (
+                    "AWS::IAM::Policy".to_owned(),
+                    "arn:aws:iam::aws:policy/X".to_owned()
+                ),
+                (
+                    "AWS::IAM::User".to_owned(),
+                    "arn:aws:iam::111111111111:user/bob".to_owned()
+                ),
             ]
         );
     }

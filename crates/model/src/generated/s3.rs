@@ -21191,7 +21191,7 @@ static OP_GET_BUCKET_LOCATION: OperationInfo = OperationInfo {
         data_event: false,
         resources: &[&RS_BUCKET],
         implemented: true,
-        dispatch: Dispatch::Blocking,
+        dispatch: Dispatch::Memory,
     }),
 };
 static OP_GET_BUCKET_LOGGING: OperationInfo = OperationInfo {
@@ -21528,7 +21528,7 @@ static OP_GET_BUCKET_POLICY: OperationInfo = OperationInfo {
         data_event: false,
         resources: &[&RS_BUCKET],
         implemented: true,
-        dispatch: Dispatch::Blocking,
+        dispatch: Dispatch::Memory,
     }),
 };
 static OP_GET_BUCKET_POLICY_STATUS: OperationInfo = OperationInfo {
@@ -21571,7 +21571,7 @@ static OP_GET_BUCKET_POLICY_STATUS: OperationInfo = OperationInfo {
         data_event: false,
         resources: &[&RS_BUCKET],
         implemented: true,
-        dispatch: Dispatch::Blocking,
+        dispatch: Dispatch::Memory,
     }),
 };
 static OP_GET_BUCKET_REPLICATION: OperationInfo = OperationInfo {
@@ -22849,7 +22849,7 @@ static OP_HEAD_BUCKET: OperationInfo = OperationInfo {
         data_event: false,
         resources: &[&RS_BUCKET],
         implemented: true,
-        dispatch: Dispatch::Blocking,
+        dispatch: Dispatch::Memory,
     }),
 };
 static OP_HEAD_OBJECT: OperationInfo = OperationInfo {
@@ -23633,7 +23633,7 @@ static OP_LIST_BUCKETS: OperationInfo = OperationInfo {
         data_event: false,
         resources: &[],
         implemented: true,
-        dispatch: Dispatch::Blocking,
+        dispatch: Dispatch::Memory,
     }),
 };
 static OP_LIST_DIRECTORY_BUCKETS: OperationInfo = OperationInfo {

@@ -23,7 +23,11 @@ pub type Invalid = fn(&ValidationErrors) -> ApiError;
 
 /// Checks decoded `input` against the operation's input `members`; a
 /// failure is answered in the service's words by `invalid`.
-pub fn validate(members: &[Member], input: &[(&str, Value<'_>)], invalid: Invalid) -> Result<(), ApiError> {
+pub fn validate(
+    members: &[Member],
+    input: &[(&str, Value<'_>)],
+    invalid: Invalid,
+) -> Result<(), ApiError> {
     rootward_model::validate(members, input).map_err(|e| invalid(&e))
 }
 
@@ -80,7 +84,11 @@ impl<'a> Input<'a> {
 
     /// An optional member read as one of `choices` (a domain narrower than
     /// the model's enum: `Expired` is a model `statusType` no call takes).
-    pub fn one_of<T: Copy>(&self, name: &str, choices: &[(&str, T)]) -> Result<Option<T>, ApiError> {
+    pub fn one_of<T: Copy>(
+        &self,
+        name: &str,
+        choices: &[(&str, T)],
+    ) -> Result<Option<T>, ApiError> {
         let Some(value) = self.str(name) else {
             return Ok(None);
         };
@@ -111,13 +119,9 @@ impl<'a> Input<'a> {
         match self.get(name) {
             None => Ok(None),
             Some(Value::Int(i)) => Ok(Some(*i)),
-            Some(Value::Str(s)) => s
-                .trim()
-                .parse()
-                .map(Some)
-                .map_err(|_| {
-                    self.fail(Violation::not_a(lower_first(name), Some(s), Scalar::Number))
-                }),
+            Some(Value::Str(s)) => s.trim().parse().map(Some).map_err(|_| {
+                self.fail(Violation::not_a(lower_first(name), Some(s), Scalar::Number))
+            }),
             Some(_) => Err(self.fail(Violation::not_a(lower_first(name), None, Scalar::Number))),
         }
     }
@@ -227,7 +231,10 @@ mod tests {
                     ("Value", Value::Str("v")),
                 ])]),
             ),
-            ("Attributes", Value::Map(vec![("b", Value::Str("2")), ("a", Value::Str("1"))])),
+            (
+                "Attributes",
+                Value::Map(vec![("b", Value::Str("2")), ("a", Value::Str("1"))]),
+            ),
         ];
         let i = Input::new(&tree, invalid);
         assert_eq!(i.required("UserName").unwrap(), "bob");
@@ -241,9 +248,14 @@ mod tests {
             "1 validation error detected: Value 'x' at 'bad' failed to satisfy constraint: Member must be a number"
         );
         assert_eq!(i.bool("Flag").unwrap(), Some(true));
-        assert_eq!(i.one_of("UserName", &[("bob", 1), ("eve", 2)]).unwrap(), Some(1));
         assert_eq!(
-            i.one_of("UserName", &[("alice", 1), ("eve", 2)]).unwrap_err().message,
+            i.one_of("UserName", &[("bob", 1), ("eve", 2)]).unwrap(),
+            Some(1)
+        );
+        assert_eq!(
+            i.one_of("UserName", &[("alice", 1), ("eve", 2)])
+                .unwrap_err()
+                .message,
             "1 validation error detected: Value 'bob' at 'userName' failed to satisfy constraint: Member must satisfy enum value set: [alice, eve]"
         );
         assert_eq!(i.one_of("Missing", &[("alice", 1)]).unwrap(), None);
@@ -253,7 +265,10 @@ mod tests {
         assert_eq!(tags[0].str("Key"), Some("k"));
         assert_eq!(
             i.map("Attributes").into_iter().collect::<Vec<_>>(),
-            [("a".to_owned(), "1".to_owned()), ("b".to_owned(), "2".to_owned())]
+            [
+                ("a".to_owned(), "1".to_owned()),
+                ("b".to_owned(), "2".to_owned())
+            ]
         );
         assert!(i.list("Missing").is_empty());
         assert!(i.object("Missing").is_none());

@@ -35,7 +35,9 @@ pub fn operation<'a>(
         return Err(unknown_operation());
     };
     let short = target_prefix.rsplit('.').next().unwrap_or(target_prefix);
-    let (prefix, op) = target.and_then(|t| t.rsplit_once('.')).ok_or_else(unknown_operation)?;
+    let (prefix, op) = target
+        .and_then(|t| t.rsplit_once('.'))
+        .ok_or_else(unknown_operation)?;
     if (prefix == target_prefix || prefix == short) && !op.is_empty() {
         Ok(op)
     } else {
@@ -145,7 +147,10 @@ mod tests {
     #[test]
     fn members_decode_by_the_model_and_types_are_checked() {
         use rootward_model::{organizations, sqs};
-        let b = body(br#"{"Email":"a@b.c","AccountName":"n","Tags":[{"Key":"k","Value":"v"}],"Other":1}"#).unwrap();
+        let b = body(
+            br#"{"Email":"a@b.c","AccountName":"n","Tags":[{"Key":"k","Value":"v"}],"Other":1}"#,
+        )
+        .unwrap();
         let m = decode(organizations::Operation::CreateAccount.info().input, &b).unwrap();
         assert_eq!(
             m,

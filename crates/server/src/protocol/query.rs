@@ -45,7 +45,6 @@ impl Params {
     fn has_prefix(&self, prefix: &str) -> bool {
         self.map.keys().any(|k| k.starts_with(prefix))
     }
-
 }
 
 /// The members of `members` a query request carries (spec 08 §8.2.1):
@@ -231,7 +230,10 @@ mod tests {
         let m = decode(sts::Operation::AssumeRoot.info().input, &p);
         assert_eq!(
             m,
-            vec![("TaskPolicyArn", Value::Struct(vec![("arn", Value::Str("t"))]))]
+            vec![(
+                "TaskPolicyArn",
+                Value::Struct(vec![("arn", Value::Str("t"))])
+            )]
         );
         let p = Params::parse(b"Action=GetAccountAuthorizationDetails&Filter=");
         let m = decode(

@@ -75,7 +75,11 @@ fn respond(status: u16, request_id: &str, body: String) -> Response<Body> {
 }
 
 /// A success: the output object, or an empty body.
-pub fn success(status: u16, request_id: &str, output: Option<&serde_json::Value>) -> Response<Body> {
+pub fn success(
+    status: u16,
+    request_id: &str,
+    output: Option<&serde_json::Value>,
+) -> Response<Body> {
     respond(
         status,
         request_id,

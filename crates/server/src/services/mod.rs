@@ -149,7 +149,11 @@ impl Op {
 
 /// Runs an operation of a query-protocol service (IAM, STS); a body of
 /// `None` means no result element.
-pub fn call_query(op: Op, ctx: &Ctx<'_>, input: &Input<'_>) -> Result<Output<Option<Xml>>, ApiError> {
+pub fn call_query(
+    op: Op,
+    ctx: &Ctx<'_>,
+    input: &Input<'_>,
+) -> Result<Output<Option<Xml>>, ApiError> {
     match op {
         Op::Iam(o) => iam::call(o, ctx, input),
         Op::Sts(o) => sts::call(o, ctx, input),
@@ -175,7 +179,10 @@ pub fn call_json(
 /// An operation routed to a protocol its service does not speak: the
 /// routers never do this.
 fn wrong_protocol(op: Op) -> ApiError {
-    tracing::error!(operation = op.name(), "operation routed to the wrong protocol");
+    tracing::error!(
+        operation = op.name(),
+        "operation routed to the wrong protocol"
+    );
     ApiError::internal()
 }
 

@@ -155,7 +155,12 @@ mod tests {
     #[test]
     fn exactly_the_operations_marked_implemented_have_a_handler() {
         for op in Operation::ALL {
-            assert_eq!(handler(*op).is_some(), op.info().implemented(), "{}", op.name());
+            assert_eq!(
+                handler(*op).is_some(),
+                op.info().implemented(),
+                "{}",
+                op.name()
+            );
         }
     }
 }

@@ -54,7 +54,10 @@ pub(super) fn update_access_key(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<X
     let status = p
         .one_of(
             "Status",
-            &[("Active", KeyStatus::Active), ("Inactive", KeyStatus::Inactive)],
+            &[
+                ("Active", KeyStatus::Active),
+                ("Inactive", KeyStatus::Inactive),
+            ],
         )?
         .ok_or_else(|| p.missing("Status"))?;
     access_keys::update_access_key(
@@ -79,7 +82,10 @@ pub(super) fn delete_access_key(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<X
     Ok(None)
 }
 
-pub(super) fn get_access_key_last_used(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
+pub(super) fn get_access_key_last_used(
+    ctx: &Ctx<'_>,
+    p: &Input<'_>,
+) -> Result<Option<Xml>, ApiError> {
     let k = access_keys::get_access_key_last_used(ctx.svc, ctx.caller, p.required("AccessKeyId")?)
         .map_err(from_core)?;
     let mut x = Xml::new();

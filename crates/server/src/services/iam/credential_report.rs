@@ -23,7 +23,10 @@ pub(super) fn generate_credential_report(
     Ok(Some(x))
 }
 
-pub(super) fn get_credential_report(ctx: &Ctx<'_>, _p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
+pub(super) fn get_credential_report(
+    ctx: &Ctx<'_>,
+    _p: &Input<'_>,
+) -> Result<Option<Xml>, ApiError> {
     let r = credential_report::get_credential_report(ctx.svc, ctx.caller).map_err(from_core)?;
     let mut x = Xml::new();
     x.elem(

@@ -102,7 +102,10 @@ pub(super) fn add_user_to_group(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<X
     Ok(None)
 }
 
-pub(super) fn remove_user_from_group(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
+pub(super) fn remove_user_from_group(
+    ctx: &Ctx<'_>,
+    p: &Input<'_>,
+) -> Result<Option<Xml>, ApiError> {
     groups::remove_user_from_group(
         ctx.svc,
         ctx.caller,

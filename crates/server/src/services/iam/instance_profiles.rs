@@ -50,7 +50,10 @@ fn many(all: Vec<ProfileInfo>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     Ok(Some(x))
 }
 
-pub(super) fn create_instance_profile(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
+pub(super) fn create_instance_profile(
+    ctx: &Ctx<'_>,
+    p: &Input<'_>,
+) -> Result<Option<Xml>, ApiError> {
     let i = instance_profiles::create_instance_profile(
         ctx.svc,
         ctx.caller,
@@ -72,7 +75,10 @@ pub(super) fn get_instance_profile(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Optio
     Ok(one(&i))
 }
 
-pub(super) fn list_instance_profiles(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
+pub(super) fn list_instance_profiles(
+    ctx: &Ctx<'_>,
+    p: &Input<'_>,
+) -> Result<Option<Xml>, ApiError> {
     let all = instance_profiles::list_instance_profiles(ctx.svc, ctx.caller, p.str("PathPrefix"))
         .map_err(from_core)?;
     many(all, p)
@@ -119,7 +125,10 @@ pub(super) fn remove_role_from_instance_profile(
     Ok(None)
 }
 
-pub(super) fn delete_instance_profile(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
+pub(super) fn delete_instance_profile(
+    ctx: &Ctx<'_>,
+    p: &Input<'_>,
+) -> Result<Option<Xml>, ApiError> {
     instance_profiles::delete_instance_profile(
         ctx.svc,
         ctx.caller,

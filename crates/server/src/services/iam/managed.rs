@@ -94,7 +94,11 @@ pub(super) fn list_policies(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>,
     let scope = p
         .one_of(
             "Scope",
-            &[("All", Scope::All), ("AWS", Scope::Aws), ("Local", Scope::Local)],
+            &[
+                ("All", Scope::All),
+                ("AWS", Scope::Aws),
+                ("Local", Scope::Local),
+            ],
         )?
         .unwrap_or(Scope::All);
     let filter = managed::ListPolicies {
@@ -189,7 +193,10 @@ pub(super) fn set_default_policy_version(
     Ok(None)
 }
 
-pub(super) fn list_entities_for_policy(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
+pub(super) fn list_entities_for_policy(
+    ctx: &Ctx<'_>,
+    p: &Input<'_>,
+) -> Result<Option<Xml>, ApiError> {
     let filter = p
         .one_of(
             "EntityFilter",

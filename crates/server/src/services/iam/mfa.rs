@@ -86,7 +86,10 @@ pub(super) fn list_mfa_devices(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xm
     Ok(Some(x))
 }
 
-pub(super) fn list_virtual_mfa_devices(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
+pub(super) fn list_virtual_mfa_devices(
+    ctx: &Ctx<'_>,
+    p: &Input<'_>,
+) -> Result<Option<Xml>, ApiError> {
     let assignment = p
         .one_of(
             "AssignmentStatus",

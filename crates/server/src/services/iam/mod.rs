@@ -69,10 +69,14 @@ fn handler(op: Operation) -> Option<Handler> {
         DetachGroupPolicy => groups::detach_group_policy,
         DetachRolePolicy => roles::detach_role_policy,
         DetachUserPolicy => policies::detach_user_policy,
-        DisableOrganizationsRootCredentialsManagement => features::disable_root_credentials_management,
+        DisableOrganizationsRootCredentialsManagement => {
+            features::disable_root_credentials_management
+        }
         DisableOrganizationsRootSessions => features::disable_root_sessions,
         EnableMFADevice => mfa::enable_mfa_device,
-        EnableOrganizationsRootCredentialsManagement => features::enable_root_credentials_management,
+        EnableOrganizationsRootCredentialsManagement => {
+            features::enable_root_credentials_management
+        }
         EnableOrganizationsRootSessions => features::enable_root_sessions,
         GenerateCredentialReport => credential_report::generate_credential_report,
         GenerateServiceLastAccessedDetails => last_accessed::generate_service_last_accessed_details,
@@ -157,10 +161,17 @@ pub fn invalid(e: &ValidationErrors) -> ApiError {
 }
 
 /// Runs an IAM operation; a body of `None` means no result element.
-pub fn call(op: Operation, ctx: &Ctx<'_>, input: &Input<'_>) -> Result<Output<Option<Xml>>, ApiError> {
+pub fn call(
+    op: Operation,
+    ctx: &Ctx<'_>,
+    input: &Input<'_>,
+) -> Result<Output<Option<Xml>>, ApiError> {
     match handler(op) {
         Some(h) => h(ctx, input).map(Output::from),
-        None => Err(crate::protocol::query::unknown_operation(op.name(), SERVICE.api_version)),
+        None => Err(crate::protocol::query::unknown_operation(
+            op.name(),
+            SERVICE.api_version,
+        )),
     }
 }
 

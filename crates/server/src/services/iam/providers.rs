@@ -33,7 +33,10 @@ pub(super) fn list_open_id_connect_providers(
     Ok(empty(&["OpenIDConnectProviderList"], false))
 }
 
-pub(super) fn list_server_certificates(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
+pub(super) fn list_server_certificates(
+    ctx: &Ctx<'_>,
+    p: &Input<'_>,
+) -> Result<Option<Xml>, ApiError> {
     super::paginate(Vec::<()>::new(), p)?;
     providers::list_none(ctx.svc, ctx.caller, "iam:ListServerCertificates").map_err(from_core)?;
     Ok(empty(&["ServerCertificateMetadataList"], true))

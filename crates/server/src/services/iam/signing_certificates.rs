@@ -66,7 +66,10 @@ pub(super) fn update_signing_certificate(
     let status = p
         .one_of(
             "Status",
-            &[("Active", KeyStatus::Active), ("Inactive", KeyStatus::Inactive)],
+            &[
+                ("Active", KeyStatus::Active),
+                ("Inactive", KeyStatus::Inactive),
+            ],
         )?
         .ok_or_else(|| p.missing("Status"))?;
     certs::update_signing_certificate(

@@ -105,7 +105,10 @@ fn response(out: &SimulatePolicyResponse) -> Xml {
     x
 }
 
-pub(super) fn simulate_custom_policy(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
+pub(super) fn simulate_custom_policy(
+    ctx: &Ctx<'_>,
+    p: &Input<'_>,
+) -> Result<Option<Xml>, ApiError> {
     let req = request(p)?;
     let out = simulate::simulate_custom(ctx.svc, ctx.caller, &req).map_err(from_core)?;
     Ok(Some(response(&out)))

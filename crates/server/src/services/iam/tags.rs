@@ -99,7 +99,10 @@ pub(super) fn list_policy_tags(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xm
 pub(super) fn tag_instance_profile(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     tag(Taggable::InstanceProfile, ctx, p)
 }
-pub(super) fn untag_instance_profile(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
+pub(super) fn untag_instance_profile(
+    ctx: &Ctx<'_>,
+    p: &Input<'_>,
+) -> Result<Option<Xml>, ApiError> {
     untag(Taggable::InstanceProfile, ctx, p)
 }
 pub(super) fn list_instance_profile_tags(

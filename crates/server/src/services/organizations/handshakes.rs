@@ -51,9 +51,7 @@ pub(crate) fn invite_account_to_organization(
     ctx: &Ctx<'_>,
     i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
-    let target = i
-        .object("Target")
-        .ok_or_else(|| super::missing("Target"))?;
+    let target = i.object("Target").ok_or_else(|| super::missing("Target"))?;
     let h = dom::invite_account(
         ctx.svc,
         ctx.caller,

@@ -119,7 +119,11 @@ pub(crate) fn missing(name: &str) -> ApiError {
 }
 
 /// Runs an Organizations operation; a body of `None` answers an empty body.
-pub fn call(op: Operation, ctx: &Ctx<'_>, input: &Input<'_>) -> Result<Output<Option<Value>>, ApiError> {
+pub fn call(
+    op: Operation,
+    ctx: &Ctx<'_>,
+    input: &Input<'_>,
+) -> Result<Output<Option<Value>>, ApiError> {
     match handler(op) {
         Some(h) => h(ctx, input).map(Output::from),
         None => Err(crate::protocol::json::unknown_operation()),

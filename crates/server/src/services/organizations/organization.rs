@@ -47,7 +47,10 @@ pub(crate) fn create_organization(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option
     Ok(Some(json!({"Organization": org_json(&d)})))
 }
 
-pub(crate) fn describe_organization(ctx: &Ctx<'_>, _: &Input<'_>) -> Result<Option<Value>, ApiError> {
+pub(crate) fn describe_organization(
+    ctx: &Ctx<'_>,
+    _: &Input<'_>,
+) -> Result<Option<Value>, ApiError> {
     let d = dom::describe_organization(ctx.svc, ctx.caller).map_err(e)?;
     Ok(Some(json!({"Organization": org_json(&d)})))
 }

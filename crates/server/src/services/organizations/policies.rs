@@ -111,7 +111,10 @@ pub(crate) fn list_policies_for_target(
     Ok(paged("Policies", page, summary_json))
 }
 
-pub(crate) fn list_targets_for_policy(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+pub(crate) fn list_targets_for_policy(
+    ctx: &Ctx<'_>,
+    i: &Input<'_>,
+) -> Result<Option<Value>, ApiError> {
     let page =
         dom::list_targets_for_policy(ctx.svc, ctx.caller, i.required("PolicyId")?, page_req(i)?)
             .map_err(e)?;

@@ -69,13 +69,9 @@ pub(crate) fn list_delegated_administrators(
     ctx: &Ctx<'_>,
     i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
-    let page = dom::list_delegated_admins(
-        ctx.svc,
-        ctx.caller,
-        i.str("ServicePrincipal"),
-        page_req(i)?,
-    )
-    .map_err(e)?;
+    let page =
+        dom::list_delegated_admins(ctx.svc, ctx.caller, i.str("ServicePrincipal"), page_req(i)?)
+            .map_err(e)?;
     Ok(paged("DelegatedAdministrators", page, |d| {
         let mut v = account_json(&d.account);
         if let Value::Object(m) = &mut v {

@@ -22,11 +22,23 @@ pub(crate) fn untag_resource(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Valu
     if !i.has("TagKeys") {
         return Err(missing("TagKeys"));
     }
-    dom::untag_resource(ctx.svc, ctx.caller, id, &i.list("TagKeys").into_iter().map(str::to_owned).collect::<Vec<_>>()).map_err(e)?;
+    dom::untag_resource(
+        ctx.svc,
+        ctx.caller,
+        id,
+        &i.list("TagKeys")
+            .into_iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>(),
+    )
+    .map_err(e)?;
     Ok(None)
 }
 
-pub(crate) fn list_tags_for_resource(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+pub(crate) fn list_tags_for_resource(
+    ctx: &Ctx<'_>,
+    i: &Input<'_>,
+) -> Result<Option<Value>, ApiError> {
     let page =
         dom::list_tags_for_resource(ctx.svc, ctx.caller, i.required("ResourceId")?, page_req(i)?)
             .map_err(e)?;

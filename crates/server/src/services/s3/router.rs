@@ -57,5 +57,7 @@ impl HttpRequest for Routable<'_> {
 /// The operation a request names, for choosing its thread before it is
 /// authenticated.
 pub fn route_guess(parts: &Parts) -> Option<crate::services::Op> {
-    Routable::new(parts)?.operation().map(crate::services::Op::S3)
+    Routable::new(parts)?
+        .operation()
+        .map(crate::services::Op::S3)
 }
