@@ -26,11 +26,13 @@ expect_error() {
   fi
 }
 
-# start_server DATA_DIR: starts the server on a free port, sets AWS_ENDPOINT_URL.
+# start_server DATA_DIR: starts the server on a free port (with $SERVE_ARGS),
+# sets AWS_ENDPOINT_URL.
 start_server() {
   local data=$1
   local log="$data.log"
-  "$ROOTWARD_BIN" serve --listen 127.0.0.1:0 --data "$data" --account-id 111111111111 >"$log" 2>&1 &
+  # shellcheck disable=SC2086 # SERVE_ARGS: extra arguments, split on spaces.
+  "$ROOTWARD_BIN" serve --listen 127.0.0.1:0 --data "$data" --account-id 111111111111 ${SERVE_ARGS:-} >"$log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do
     if grep -q '^listening on ' "$log"; then

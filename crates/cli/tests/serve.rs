@@ -1,5 +1,7 @@
-//! `rootward serve` as a process: start-up output, the bootstrap file, and a
-//! `kill -9` that loses nothing acknowledged.
+//! `rootward serve` as a process: start-up output, the bootstrap file, a
+//! `kill -9` that loses nothing acknowledged, and shutdown on SIGTERM/SIGINT
+//! (in-flight requests finish within the grace; a second signal exits at
+//! once; nothing acknowledged is lost either way).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use std::io::{BufRead, BufReader};
@@ -323,6 +325,90 @@ async fn kill_9_under_sixteen_concurrent_writers_loses_no_acknowledged_write_nor
     child.wait().unwrap();
 }
 
+fn signal(child: &Child, name: &str) {
+    let ok = Command::new("kill")
+        .args([&format!("-{name}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+}
+
+/// Waits for the child to exit (at most `max`); how long it took.
+fn exits_within(child: &mut Child, max: std::time::Duration) -> std::time::Duration {
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "{status:?}");
+            return start.elapsed();
+        }
+        if start.elapsed() > max {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("still running after {max:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// A connection holding a request head without its final blank line.
+fn half_sent(url: &str) -> std::net::TcpStream {
+    use std::io::Write as _;
+    let addr = url.trim_start_matches("http://");
+    let mut c = std::net::TcpStream::connect(addr).unwrap();
+    c.write_all(format!("POST / HTTP/1.1\r\nhost: {addr}\r\ncontent-length: 5\r\n").as_bytes())
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    c
+}
+
+#[tokio::test]
+async fn sigterm_with_a_half_sent_request_exits_at_the_shutdown_grace() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, url, _) = start_with(
+        &dir.path().join("data"),
+        &["--shutdown-grace", "1", "--header-read-timeout", "30"],
+    );
+    let _held = half_sent(&url);
+    signal(&child, "TERM");
+    let took = exits_within(&mut child, std::time::Duration::from_secs(10));
+    assert!(
+        took >= std::time::Duration::from_millis(800) && took < std::time::Duration::from_secs(3),
+        "{took:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_second_signal_exits_at_once_and_loses_nothing_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (mut child, url, _) = start_with(
+        &data,
+        &["--shutdown-grace", "60", "--header-read-timeout", "60"],
+    );
+    let client = iam(&url);
+    for i in 0..10 {
+        client
+            .create_user()
+            .user_name(format!("kept{i}"))
+            .send()
+            .await
+            .unwrap();
+    }
+    let _held = half_sent(&url);
+    signal(&child, "TERM");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(child.try_wait().unwrap().is_none(), "waits for the grace");
+    signal(&child, "INT");
+    let took = exits_within(&mut child, std::time::Duration::from_secs(5));
+    assert!(took < std::time::Duration::from_secs(1), "{took:?}");
+
+    let (mut child, url, _) = start(&data);
+    let users = iam(&url).list_users().send().await.unwrap();
+    assert_eq!(users.users().len(), 11, "admin + 10 users");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
 /// Acknowledged names, shared between the writers.
 mod shared {
     #[derive(Default)]
@@ -382,6 +468,29 @@ async fn the_data_directory_is_private_even_when_an_older_version_left_it_open()
         assert!(data.join(f).exists(), "{f}");
     }
     assert!(seen >= 7, "{seen} files");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[tokio::test]
+async fn sigterm_finishes_in_flight_requests_and_exits_at_once_when_idle() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (mut child, url, _) = start_with(&data, &["--shutdown-grace", "30"]);
+    let client = iam(&url);
+    client
+        .create_user()
+        .user_name("before")
+        .send()
+        .await
+        .unwrap();
+    // Keep-alive connections of the SDK are idle: they do not hold the exit.
+    signal(&child, "TERM");
+    let took = exits_within(&mut child, std::time::Duration::from_secs(10));
+    assert!(took < std::time::Duration::from_secs(2), "{took:?}");
+    let (mut child, url, _) = start(&data);
+    let users = iam(&url).list_users().send().await.unwrap();
+    assert_eq!(users.users().len(), 2);
     child.kill().unwrap();
     child.wait().unwrap();
 }

@@ -31,6 +31,15 @@ pub enum CoreError {
     /// An Amazon S3 failure, in its own words (spec 04 §4.1.3).
     #[error("{0}")]
     S3(crate::s3::S3Error),
+    /// A CloudTrail failure, in its own words.
+    #[error("{0}")]
+    CloudTrail(crate::cloudtrail::CloudTrailError),
+    /// An Account Management failure, in its own words.
+    #[error("{0}")]
+    Account(crate::account::AccountError),
+    /// An Amazon EC2 failure, in its own words.
+    #[error("{0}")]
+    Ec2(crate::ec2::Ec2Error),
     /// A parameter is invalid where IAM answers `InvalidInput`.
     #[error("{0}")]
     InvalidInput(String),

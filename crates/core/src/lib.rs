@@ -7,11 +7,14 @@
 //! the store back. Storage is a small key-value contract so that a PostgreSQL
 //! backend can be added beside the SQLite one.
 
+pub mod account;
 pub mod authz;
 pub mod bootstrap;
 pub mod clock;
+pub mod cloudtrail;
 pub mod datadir;
 pub mod demo;
+pub mod ec2;
 pub mod error;
 pub mod iam;
 pub mod ids;

@@ -603,6 +603,12 @@ pub enum Record {
     S3Object(crate::s3::model::Object),
     /// An S3 multipart upload in progress (its parts' bytes are blobs).
     S3Upload(crate::s3::model::Upload),
+    /// A CloudTrail trail.
+    Trail(Box<crate::cloudtrail::model::Trail>),
+    /// An account's primary contact (Account Management).
+    ContactInformation(Box<crate::account::model::AccountContact>),
+    /// An account's alternate contact of one type (Account Management).
+    AlternateContact(crate::account::model::AccountAlternateContact),
     /// An account's password policy.
     PasswordPolicy(PasswordPolicy),
     /// An IAM instance profile.
@@ -664,6 +670,12 @@ pub mod table {
     pub const S3_OBJECTS: &str = "s3_objects";
     /// S3 multipart uploads, keyed by upload id.
     pub const S3_UPLOADS: &str = "s3_uploads";
+    /// CloudTrail trails, keyed by `ACCOUNT/HOMEREGION/NAME`.
+    pub const TRAILS: &str = "cloudtrail_trails";
+    /// Primary contacts, keyed by account id.
+    pub const CONTACT_INFORMATION: &str = "account_contacts";
+    /// Alternate contacts, keyed by `ACCOUNT/TYPE`.
+    pub const ALTERNATE_CONTACTS: &str = "account_alternate_contacts";
     /// Account password policies, keyed by account id.
     pub const PASSWORD_POLICIES: &str = "password_policies";
     /// Instance profiles, keyed by `ACCOUNT/lower-case name`.
@@ -706,6 +718,9 @@ impl Record {
             Record::Bucket(_) => table::S3_BUCKETS,
             Record::S3Object(_) => table::S3_OBJECTS,
             Record::S3Upload(_) => table::S3_UPLOADS,
+            Record::Trail(_) => table::TRAILS,
+            Record::ContactInformation(_) => table::CONTACT_INFORMATION,
+            Record::AlternateContact(_) => table::ALTERNATE_CONTACTS,
             Record::PasswordPolicy(_) => table::PASSWORD_POLICIES,
             Record::InstanceProfile(_) => table::INSTANCE_PROFILES,
             Record::AccessReport(_) => table::ACCESS_REPORTS,
@@ -739,6 +754,9 @@ impl Record {
             Record::Bucket(b) => b.name.clone(),
             Record::S3Object(o) => o.store_key(),
             Record::S3Upload(u) => u.id.clone(),
+            Record::Trail(t) => t.key(),
+            Record::ContactInformation(c) => c.account.clone(),
+            Record::AlternateContact(c) => c.key(),
             Record::PasswordPolicy(p) => p.account.clone(),
             Record::InstanceProfile(p) => user_key(&p.account, &p.name),
             Record::AccessReport(r) => r.id.clone(),

@@ -57,6 +57,10 @@ pub struct State {
     pub sqs: crate::sqs::state::SqsState,
     /// Amazon S3: buckets, compiled bucket policies, object metadata.
     pub s3: crate::s3::state::S3State,
+    /// CloudTrail trails by `ACCOUNT/HOMEREGION/NAME`.
+    pub trails: BTreeMap<String, crate::cloudtrail::model::Trail>,
+    /// Account Management: contacts.
+    pub account: crate::account::AccountState,
     /// Account password policies by account.
     pub password_policies: HashMap<String, crate::model::PasswordPolicy>,
     /// Instance profiles by `ACCOUNT/lower-case name`.
@@ -156,6 +160,12 @@ impl State {
             Change::Put(r @ (Record::Bucket(_) | Record::S3Object(_) | Record::S3Upload(_))) => {
                 self.s3.put(r)
             }
+            Change::Put(Record::Trail(t)) => {
+                self.trails.insert(t.key(), *t);
+            }
+            Change::Put(r @ (Record::ContactInformation(_) | Record::AlternateContact(_))) => {
+                self.account.put(r)
+            }
             Change::PutBlob { .. } | Change::DeleteBlob { .. } => {}
             Change::Put(Record::LoginProfile(l)) => {
                 self.login_profiles
@@ -237,6 +247,12 @@ impl State {
                 table::SQS_QUEUES | table::SQS_MESSAGES => self.sqs.delete(t, &key),
                 table::S3_BUCKETS | table::S3_OBJECTS | table::S3_UPLOADS => {
                     self.s3.delete(t, &key)
+                }
+                table::TRAILS => {
+                    self.trails.remove(&key);
+                }
+                table::CONTACT_INFORMATION | table::ALTERNATE_CONTACTS => {
+                    self.account.delete(t, &key)
                 }
                 _ => self.org.delete(t, &key),
             },

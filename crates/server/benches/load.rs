@@ -7,7 +7,8 @@
 //! only verifies SigV4 (the least any endpoint must do per request).
 //!
 //! `cargo bench -p rootward-server --bench load` (add `-- SECONDS` to change
-//! the 3-second window per measurement). The client shares the machine's
+//! the 3-second window per measurement, `-- SECONDS gci` to measure only the
+//! baseline and `sts:GetCallerIdentity`). The client shares the machine's
 //! cores with the server, so read the figures as ratios to the baseline.
 #![allow(
     clippy::unwrap_used,
@@ -228,6 +229,7 @@ fn main() {
             .and_then(|s| s.parse().ok())
             .unwrap_or(3),
     );
+    let only_gci = std::env::args().nth(2).as_deref() == Some("gci");
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -307,6 +309,9 @@ fn main() {
             )
             .await;
             report("rootward: sts:GetCallerIdentity", conns, &s, b.rps);
+            if only_gci {
+                continue;
+            }
             let c = sts.clone();
             let s = measure(
                 move || {

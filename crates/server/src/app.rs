@@ -4,19 +4,21 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 
-use axum::Router;
-use axum::body::{Body, to_bytes};
-use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderValue, Method, Request, Response, StatusCode, header};
+use axum::body::Body;
+use axum::http::{HeaderValue, Method, Request, Response, header};
 use rootward_core::Service;
 use rootward_core::root_user::RootConsole;
+use tracing::Instrument;
 
 use crate::auth::{self, Protocol};
 use crate::console;
 use crate::error::ApiError;
+use crate::limits::{self, BodyBudget, Limits};
+use crate::listener::ConflictingFraming;
 use crate::protocol::input::Input;
 use crate::protocol::json;
 use crate::protocol::query::Params;
+use crate::request_log;
 use crate::services::{self, Ctx, Output};
 use crate::trail;
 
@@ -30,56 +32,71 @@ pub struct AppState {
     pub svc: Arc<Service>,
     /// The sign-in page stand-ins' outbox and failure counts.
     pub console: Arc<RootConsole>,
+    edge: Arc<Edge>,
 }
 
-impl AppState {
-    /// The state of a server whose data directory is `data` (the stand-ins'
-    /// outbox is written to `DATA/outbox/`; `None` keeps it in memory only).
-    pub fn new(svc: Arc<Service>, data: Option<&Path>) -> AppState {
-        AppState {
-            svc,
-            console: Arc::new(RootConsole::new(data.map(|d| d.join("outbox")))),
+/// The limits, and the body budget they size.
+struct Edge {
+    limits: Limits,
+    budget: BodyBudget,
+}
+
+impl Edge {
+    fn new(limits: Limits) -> Edge {
+        Edge {
+            budget: BodyBudget::new(limits.max_buffered_bytes, limits.body_idle_timeout),
+            limits,
         }
     }
 }
 
-/// The whole service as a router (tests call it on a port-0 listener).
-pub fn app(state: AppState) -> Router {
-    Router::new().fallback(handle).with_state(state)
+impl AppState {
+    /// The state of a server whose data directory is `data` (the stand-ins'
+    /// outbox is written to `DATA/outbox/`; `None` keeps it in memory only),
+    /// under the default [`Limits`].
+    pub fn new(svc: Arc<Service>, data: Option<&Path>) -> AppState {
+        AppState {
+            svc,
+            console: Arc::new(RootConsole::new(data.map(|d| d.join("outbox")))),
+            edge: Arc::new(Edge::new(Limits::default())),
+        }
+    }
+
+    /// The same state under other limits.
+    pub fn with_limits(mut self, limits: Limits) -> AppState {
+        self.edge = Arc::new(Edge::new(limits));
+        self
+    }
+
+    /// The limits connections and requests are held to.
+    pub fn limits(&self) -> &Limits {
+        &self.edge.limits
+    }
+
+    /// The request-body bytes all connections may buffer at once.
+    pub fn budget(&self) -> &BodyBudget {
+        &self.edge.budget
+    }
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    state: AppState,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
-}
-
-fn respond(status: u16, content_type: &str, request_id: &str, body: String) -> Response<Body> {
-    let mut r = Response::new(Body::from(body));
-    *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let h = r.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(request_id) {
-        h.insert("x-amzn-requestid", v);
-    }
-    if let Ok(v) = HeaderValue::from_str(content_type) {
-        h.insert(header::CONTENT_TYPE, v);
-    }
-    r
-}
+use crate::protocol::respond;
 
 /// The error envelope of a protocol.
 pub fn error_response(protocol: Protocol, e: &ApiError, request_id: &str) -> Response<Body> {
+    request_log::error(&e.code);
     match protocol {
         Protocol::Query(qs) => respond(e.status, "text/xml", request_id, qs.error(e, request_id)),
-        Protocol::Json { content_type } if content_type == "application/x-amz-json-1.0" => {
+        Protocol::Ec2 => respond(
+            e.status,
+            crate::protocol::ec2::CONTENT_TYPE,
+            request_id,
+            crate::protocol::ec2::error_body(e, request_id),
+        ),
+        Protocol::RestJson => crate::protocol::rest_json::error(e, request_id),
+        Protocol::Json {
+            content_type,
+            query_compatible: true,
+        } => {
             let mut r = respond(
                 e.status,
                 content_type,
@@ -106,47 +123,105 @@ pub fn error_response(protocol: Protocol, e: &ApiError, request_id: &str) -> Res
     }
 }
 
-async fn handle(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+/// Answers one request (the listener calls it for every request of every
+/// connection).
+pub(crate) async fn handle(
+    state: AppState,
+    peer: SocketAddr,
     req: Request<Body>,
 ) -> Response<Body> {
     let request_id = uuid::Uuid::new_v4().to_string();
     let (parts, body) = req.into_parts();
-    if parts.uri.path() == "/_rootward/health" && parts.method == Method::GET {
+    let conflicting = parts.extensions.get::<ConflictingFraming>().is_some();
+    if parts.uri.path() == "/_rootward/health" && parts.method == Method::GET && !conflicting {
         return respond(200, "text/plain", &request_id, "ok\n".to_owned());
     }
-    if console::is_console_path(parts.uri.path()) {
-        return console::handle(&state, &parts, body, peer, &request_id).await;
-    }
+    let span = request_log::span(&request_id, parts.method.as_str(), parts.uri.path());
+    let response = serve(state, peer, parts, body, conflicting, &request_id)
+        .instrument(span.clone())
+        .await;
+    request_log::finish(&span, response.status().as_u16());
+    response
+}
+
+/// Adds `Connection: close`: the answer is given without reading the body,
+/// or after a body that went wrong, so the connection cannot carry another
+/// request.
+fn closing(mut r: Response<Body>) -> Response<Body> {
+    r.headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    r
+}
+
+async fn serve(
+    state: AppState,
+    peer: SocketAddr,
+    parts: axum::http::request::Parts,
+    body: Body,
+    conflicting: bool,
+    request_id: &str,
+) -> Response<Body> {
     let guess = auth::protocol_guess(&parts);
+    if conflicting {
+        return closing(error_response(
+            guess,
+            &limits::conflicting_framing(),
+            request_id,
+        ));
+    }
+    if console::is_console_path(parts.uri.path()) {
+        return console::handle(&state, &parts, body, peer, request_id).await;
+    }
+    // Before a byte of the body is read: the signature is there and parses,
+    // and its access key exists (issue 12 item 5).
+    let identified = match auth::identify(&state.svc, &parts) {
+        Ok(i) => i,
+        Err((protocol, e)) => {
+            if let Some(s) = auth::scope_service(&parts) {
+                request_log::service(s);
+            }
+            let r = match protocol {
+                Protocol::RestXml => services::s3::auth_failure(&parts, &e, request_id),
+                _ => error_response(protocol, &e, request_id),
+            };
+            return if limits::has_body(&parts.headers) {
+                closing(r)
+            } else {
+                r
+            };
+        }
+    };
     let limit = match guess {
         Protocol::RestXml => services::s3::body_limit(&state.svc),
         _ => MAX_BODY,
     };
-    let body = match to_bytes(body, limit).await {
+    let declared = limits::declared_length(&parts.headers);
+    let (body, _held) = match limits::read_body(body, declared, limit, state.budget()).await {
         Ok(b) => b,
-        Err(_) => {
-            return error_response(
-                guess,
-                &ApiError::new("RequestEntityTooLarge", 413, "Request body is too large"),
-                &request_id,
-            );
+        Err(e) => {
+            let r = match guess {
+                Protocol::RestXml => services::s3::body_failure(e, request_id),
+                _ => error_response(guess, &e.api_error(), request_id),
+            };
+            return closing(r);
         }
     };
     // Reads served from memory run on the async worker itself; anything
     // that may wait for the disk (a commit, an object's bytes, the trail) goes
     // to the blocking pool. Deciding wrongly costs speed, never correctness.
     if served_from_memory(&parts, &body) {
-        return dispatch(&state.svc, &parts, &body, peer, &request_id);
+        return dispatch(&state.svc, identified, &parts, &body, peer, request_id);
     }
     let svc = state.svc.clone();
-    let rid = request_id.clone();
-    let result =
-        tokio::task::spawn_blocking(move || dispatch(&svc, &parts, &body, peer, &rid)).await;
+    let rid = request_id.to_owned();
+    let span = tracing::Span::current();
+    let result = tokio::task::spawn_blocking(move || {
+        span.in_scope(|| dispatch(&svc, identified, &parts, &body, peer, &rid))
+    })
+    .await;
     match result {
         Ok(r) => r,
-        Err(_) => error_response(guess, &ApiError::internal(), &request_id),
+        Err(_) => error_response(guess, &ApiError::internal(), request_id),
     }
 }
 
@@ -161,6 +236,7 @@ fn served_from_memory(parts: &axum::http::request::Parts, body: &[u8]) -> bool {
     };
     let op = match api {
         services::Api::S3 => services::s3::route_guess(parts),
+        services::Api::Account => api.route(&crate::protocol::rest_json::Request::new(parts)),
         _ => {
             let name = match parts
                 .headers
@@ -188,27 +264,32 @@ fn served_from_memory(parts: &axum::http::request::Parts, body: &[u8]) -> bool {
 
 fn dispatch(
     svc: &Service,
+    identified: auth::Identified,
     parts: &axum::http::request::Parts,
     body: &[u8],
     peer: SocketAddr,
     request_id: &str,
 ) -> Response<Body> {
-    let authn = match auth::authenticate(svc, parts, body, peer) {
+    request_log::service(identified.service());
+    let authn = match auth::authenticate(svc, identified, parts, body, peer) {
         Ok(a) => a,
         Err((Protocol::RestXml, e)) => return services::s3::auth_failure(parts, &e, request_id),
         Err((protocol, e)) => return error_response(protocol, &e, request_id),
     };
+    request_log::caller(|| authn.caller.arn(&svc.read()));
     let host = parts.headers.get("host").and_then(|v| v.to_str().ok());
-    let api = services::Api::from_signing_name(&authn.service);
+    let Some(api) = services::Api::from_signing_name(&authn.service) else {
+        // A service this endpoint does not serve: answered in its own
+        // protocol, never as IAM (issue 14 §2).
+        let op = crate::protocol::operation_named(parts, body);
+        request_log::operation(&op);
+        let e = crate::protocol::not_implemented(authn.protocol, &authn.service, &op);
+        return error_response(authn.protocol, &e, request_id);
+    };
     let ctx = Ctx::new(svc, &authn.caller, parts, authn.global_endpoint);
     match authn.protocol {
         Protocol::Query(qs) => {
-            let mut params = Params::parse(parts.uri.query().unwrap_or("").as_bytes());
-            if parts.method == Method::POST {
-                let mut form = Params::parse(body);
-                form.merge(params);
-                params = form;
-            }
+            let params = form_params(parts, body);
             let Some(name) = params.get("Action").map(str::to_owned) else {
                 return error_response(
                     authn.protocol,
@@ -216,7 +297,7 @@ fn dispatch(
                     request_id,
                 );
             };
-            let api = api.unwrap_or(services::Api::Iam);
+            request_log::operation(&name);
             let Some(op) = api.operation(&name) else {
                 let e = match api {
                     services::Api::Sqs => services::sqs::query_form::unknown_operation(&name),
@@ -262,22 +343,80 @@ fn dispatch(
                 Err(e) => error_response(authn.protocol, &e, request_id),
             }
         }
+        Protocol::Ec2 => {
+            let params = form_params(parts, body);
+            let Some(name) = params.get("Action").map(str::to_owned) else {
+                return error_response(
+                    authn.protocol,
+                    &ApiError::new(
+                        "MissingAction",
+                        400,
+                        "The request must contain the parameter Action",
+                    ),
+                    request_id,
+                );
+            };
+            request_log::operation(&name);
+            let result = match api.operation(&name) {
+                Some(op @ services::Op::Ec2(o)) => {
+                    let tree = crate::protocol::query::decode_ec2(op.info().input, &params);
+                    execute(&ctx, api, op, &tree, request_id, host, |_| {
+                        services::ec2::call(o, &ctx, &params)
+                    })
+                }
+                _ => Err(crate::protocol::ec2::unknown_operation(&name)),
+            };
+            match result {
+                Ok(inner) => {
+                    let ns = match api.model().protocol {
+                        rootward_model::Protocol::Ec2 { xml_namespace, .. } => xml_namespace,
+                        _ => "",
+                    };
+                    // AWS's answers end the namespace with a slash; the model's does not.
+                    let ns = format!("{}/", ns.trim_end_matches('/'));
+                    respond(
+                        200,
+                        crate::protocol::ec2::CONTENT_TYPE,
+                        request_id,
+                        crate::protocol::ec2::success(&name, &ns, request_id, inner),
+                    )
+                }
+                Err(e) => error_response(authn.protocol, &e, request_id),
+            }
+        }
+        Protocol::RestJson => {
+            let result = match api.route(&crate::protocol::rest_json::Request::new(parts)) {
+                None => Err(crate::protocol::rest_json::unknown_operation()),
+                Some(op) => {
+                    request_log::operation(op.name());
+                    json::body(body).and_then(|object| {
+                        let tree = json::decode(op.info().input, &object)?;
+                        execute(&ctx, api, op, &tree, request_id, host, |input| {
+                            services::call_json(op, &ctx, input)
+                        })
+                    })
+                }
+            };
+            match result {
+                Ok(out) => crate::protocol::rest_json::success(200, request_id, out.as_ref()),
+                Err(e) => error_response(authn.protocol, &e, request_id),
+            }
+        }
         Protocol::RestXml => services::s3::handle(svc, &authn, parts, body, request_id),
-        Protocol::Json { content_type } => {
+        Protocol::Json { content_type, .. } => {
             let target = parts
                 .headers
                 .get("x-amz-target")
                 .and_then(|v| v.to_str().ok());
-            let result = match api
+            let result = match Some(api)
                 .filter(|a| matches!(a.model().protocol, rootward_model::Protocol::Json { .. }))
             {
-                None => Err(ApiError::new(
-                    "UnknownOperationException",
-                    400,
-                    format!("The {} service is not implemented yet", authn.service),
-                )),
+                None => Err(json::unknown_operation()),
                 Some(api) => json::operation(target, api.model())
-                    .and_then(|name| api.operation(name).ok_or_else(json::unknown_operation))
+                    .and_then(|name| {
+                        request_log::operation(name);
+                        api.operation(name).ok_or_else(json::unknown_operation)
+                    })
                     .and_then(|op| {
                         let object = json::body(body)?;
                         let tree = json::decode(op.info().input, &object)?;
@@ -293,6 +432,18 @@ fn dispatch(
             }
         }
     }
+}
+
+/// The parameters of a query-protocol request: its form body (POST) and
+/// its query string, the body's winning.
+fn form_params(parts: &axum::http::request::Parts, body: &[u8]) -> Params {
+    let mut params = Params::parse(parts.uri.query().unwrap_or("").as_bytes());
+    if parts.method == Method::POST {
+        let mut form = Params::parse(body);
+        form.merge(params);
+        params = form;
+    }
+    params
 }
 
 /// Authorizes and executes one call, then records it: the input is checked

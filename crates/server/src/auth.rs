@@ -11,54 +11,11 @@ use sha2::{Digest, Sha256};
 use time::Duration;
 
 use crate::error::ApiError;
-use crate::protocol::query::{self, QueryService};
+use crate::protocol::query;
+pub use crate::protocol::{Protocol, SQS_JSON, protocol_by_shape, protocol_of};
 
 /// The greatest clock difference accepted (spec 07 §7.5).
 pub const MAX_SKEW: Duration = Duration::minutes(15);
-
-/// The wire protocol of a service.
-#[derive(Debug, Clone, Copy)]
-pub enum Protocol {
-    /// AWS query (IAM, STS).
-    Query(QueryService),
-    /// AWS JSON (Organizations, CloudTrail: 1.1; SQS: 1.0).
-    Json {
-        /// The response content type.
-        content_type: &'static str,
-    },
-    /// Amazon S3's REST-XML.
-    RestXml,
-}
-
-/// The protocol of a SigV4 service name.
-pub fn protocol_for(service: &str) -> Protocol {
-    match service {
-        "sts" => Protocol::Query(query::STS),
-        "organizations" | "cloudtrail" => Protocol::Json {
-            content_type: "application/x-amz-json-1.1",
-        },
-        "s3" => Protocol::RestXml,
-        "sqs" => Protocol::Json {
-            content_type: "application/x-amz-json-1.0",
-        },
-        _ => Protocol::Query(query::IAM),
-    }
-}
-
-/// The JSON 1.0 protocol of SQS.
-pub const SQS_JSON: Protocol = Protocol::Json {
-    content_type: "application/x-amz-json-1.0",
-};
-
-/// The protocol of a request to a SigV4 service: SQS speaks JSON 1.0 when an
-/// `X-Amz-Target` names the operation, else its query form (older SDKs).
-pub fn protocol_of(service: &str, parts: &Parts) -> Protocol {
-    if service == "sqs" && !parts.headers.contains_key("x-amz-target") {
-        Protocol::Query(query::SQS)
-    } else {
-        protocol_for(service)
-    }
-}
 
 /// The service a request's SigV4 credential scope names
 /// (`AKID/DATE/REGION/SERVICE/aws4_request`, from the `Authorization` header or
@@ -88,8 +45,12 @@ pub fn scope_service(parts: &Parts) -> Option<&str> {
 }
 
 /// The protocol a request seems to speak before its signature is read (for
-/// errors that happen first).
+/// errors that happen first): its credential scope's service when it names
+/// one, else what the request looks like.
 pub fn protocol_guess(parts: &Parts) -> Protocol {
+    if let Some(service) = scope_service(parts) {
+        return protocol_of(service, parts);
+    }
     if crate::services::s3::wire::looks_like_s3(parts) {
         return Protocol::RestXml;
     }
@@ -101,9 +62,7 @@ pub fn protocol_guess(parts: &Parts) -> Protocol {
     if target.starts_with("AmazonSQS.") {
         SQS_JSON
     } else if !target.is_empty() {
-        protocol_for("organizations")
-    } else if scope_service(parts) == Some("sqs") {
-        Protocol::Query(query::SQS)
+        protocol_by_shape(parts)
     } else {
         let host = parts
             .headers
@@ -111,9 +70,9 @@ pub fn protocol_guess(parts: &Parts) -> Protocol {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         if host.starts_with("sts.") {
-            protocol_for("sts")
+            Protocol::Query(query::STS)
         } else {
-            protocol_for("iam")
+            Protocol::Query(query::IAM)
         }
     }
 }
@@ -145,8 +104,6 @@ fn json_code(query_code: &str) -> &'static str {
     }
 }
 
-const SQS_CT: &str = "application/x-amz-json-1.0";
-
 /// An authentication failure in the words of the protocol (spec 07 §7.9).
 fn fail(
     protocol: Protocol,
@@ -156,10 +113,17 @@ fn fail(
 ) -> (Protocol, ApiError) {
     let message = message.into();
     match protocol {
-        Protocol::Query(_) => (protocol, ApiError::new(code, status, message)),
-        Protocol::Json { content_type } => {
+        Protocol::Query(_) | Protocol::Ec2 => (protocol, ApiError::new(code, status, message)),
+        Protocol::RestJson => {
+            let mut e = ApiError::new(json_code(code), status, message);
+            e.query_code = Some(code.into());
+            (protocol, e)
+        }
+        Protocol::Json {
+            query_compatible, ..
+        } => {
             // SQS (awsQueryCompatible) keeps the query status and code.
-            let json_status = if code == "MissingAuthenticationToken" || content_type == SQS_CT {
+            let json_status = if code == "MissingAuthenticationToken" || query_compatible {
                 status
             } else {
                 400
@@ -178,26 +142,60 @@ fn fail(
 const MISMATCH: &str = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
 const INVALID_TOKEN: &str = "The security token included in the request is invalid.";
 
-/// Verifies the request's signature and names the caller.
-pub fn authenticate(
-    svc: &Service,
-    parts: &Parts,
-    body: &[u8],
-    peer: SocketAddr,
-) -> Result<Authenticated, (Protocol, ApiError)> {
-    let guess = protocol_guess(parts);
-    let headers: Vec<(&str, &str)> = parts
+/// A request whose signature has been found and parsed, and whose access
+/// key exists and is active: what can be checked before its body is read
+/// (issue 12 item 5). [`authenticate`] finishes the work once the body is in.
+pub struct Identified {
+    auth: Auth,
+    protocol: Protocol,
+    cred: rootward_core::authz::Credential,
+}
+
+impl Identified {
+    /// The SigV4 service of the credential scope.
+    pub fn service(&self) -> &str {
+        self.auth.service()
+    }
+}
+
+fn header_pairs(parts: &Parts) -> Vec<(&str, &str)> {
+    parts
         .headers
         .iter()
         .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str(), v)))
-        .collect();
-    let payload_hash = hex::encode(Sha256::digest(body));
+        .collect()
+}
+
+/// A signature that cannot be read. S3 names a malformed presigned query
+/// apart from a malformed header (`AuthorizationQueryParametersError`, e.g.
+/// for `X-Amz-Expires` over 604800); the query and JSON services answer
+/// `IncompleteSignature` for both (spec 07 §7.9; UNCONFIRMED for the
+/// presigned form there).
+fn malformed(guess: Protocol, parts: &Parts, message: String) -> (Protocol, ApiError) {
+    if matches!(guess, Protocol::RestXml)
+        && !parts
+            .headers
+            .contains_key(axum::http::header::AUTHORIZATION)
+    {
+        return (
+            guess,
+            ApiError::new("AuthorizationQueryParametersError", 400, message),
+        );
+    }
+    fail(guess, "IncompleteSignature", 400, message)
+}
+
+/// Finds and parses the request's signature and looks its access key up,
+/// from the head alone.
+pub fn identify(svc: &Service, parts: &Parts) -> Result<Identified, (Protocol, ApiError)> {
+    let guess = protocol_guess(parts);
+    let headers = header_pairs(parts);
     let req = RequestParts {
         method: parts.method.as_str(),
         raw_path: parts.uri.path(),
         raw_query: parts.uri.query().unwrap_or(""),
         headers: &headers,
-        payload_hash: Some(&payload_hash),
+        payload_hash: None,
     };
     let auth: Auth = match rootward_sigv4::parse(&req) {
         Ok(Some(a)) => a,
@@ -209,15 +207,14 @@ pub fn authenticate(
                 "Request is missing Authentication Token",
             ));
         }
-        Err(e) => return Err(fail(guess, "IncompleteSignature", 400, e.to_string())),
+        Err(e) => return Err(malformed(guess, parts, e.to_string())),
     };
-    let service = auth.service().to_owned();
-    let protocol = protocol_of(&service, parts);
-    let now = svc.now();
+    let protocol = protocol_of(auth.service(), parts);
     // The key, and for temporary credentials the token that carries the
     // session: present, this server's, for this key and unexpired (checked
     // before the clock skew, so that an expired session says so). A long-term
-    // key that comes with a session token is refused like a wrong token.
+    // key that comes with a session token is refused like a wrong token. All
+    // of it from the head, before the body is read (issue 12 item 5).
     let cred = match svc.credential(auth.access_key_id(), auth.security_token()) {
         Ok(c) => c,
         Err(CredentialError::UnknownKey) => {
@@ -239,6 +236,38 @@ pub fn authenticate(
             return Err(fail(protocol, "InvalidClientTokenId", 403, INVALID_TOKEN));
         }
     };
+    Ok(Identified {
+        auth,
+        protocol,
+        cred,
+    })
+}
+
+/// Verifies the signature of an [`Identified`] request over its `body` and
+/// names the caller.
+pub fn authenticate(
+    svc: &Service,
+    identified: Identified,
+    parts: &Parts,
+    body: &[u8],
+    peer: SocketAddr,
+) -> Result<Authenticated, (Protocol, ApiError)> {
+    let Identified {
+        auth,
+        protocol,
+        cred,
+    } = identified;
+    let headers = header_pairs(parts);
+    let payload_hash = hex::encode(Sha256::digest(body));
+    let req = RequestParts {
+        method: parts.method.as_str(),
+        raw_path: parts.uri.path(),
+        raw_query: parts.uri.query().unwrap_or(""),
+        headers: &headers,
+        payload_hash: Some(&payload_hash),
+    };
+    let service = auth.service().to_owned();
+    let now = svc.now();
     let kind = if service == "s3" {
         ServiceKind::S3
     } else {
@@ -247,7 +276,10 @@ pub fn authenticate(
     let verified = rootward_sigv4::verify(&auth, &req, cred.secret.expose(), kind, now, MAX_SKEW);
     // S3 words its own refusals (spec 07 §7.9).
     if let (Protocol::RestXml, Err(e)) = (protocol, &verified) {
-        return Err((protocol, crate::services::s3::wire::sig_error(e)));
+        return Err((
+            protocol,
+            crate::services::s3::wire::sig_error(e, auth.is_presigned()),
+        ));
     }
     match verified {
         Ok(()) => {}

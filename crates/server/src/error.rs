@@ -72,6 +72,9 @@ pub fn from_core(e: CoreError) -> ApiError {
         CoreError::AccessDenied(m) => ApiError::new("AccessDenied", 403, m),
         CoreError::Organizations(e) => from_org(e),
         CoreError::S3(e) => ApiError::new(e.code, e.status, e.message),
+        CoreError::CloudTrail(e) => from_cloudtrail(e),
+        CoreError::Account(e) => from_account(e),
+        CoreError::Ec2(e) => from_ec2(e),
         CoreError::Rejected {
             code,
             status,
@@ -90,6 +93,34 @@ pub fn from_core(e: CoreError) -> ApiError {
             tracing::error!(%detail, "internal failure");
             ApiError::internal()
         }
+    }
+}
+
+/// CloudTrail's exceptions are all HTTP 400 (the model gives no status).
+pub fn from_cloudtrail(e: rootward_core::cloudtrail::CloudTrailError) -> ApiError {
+    ApiError::new(e.code(), 400, e.to_string())
+}
+
+/// Account Management's modelled errors.
+pub fn from_account(e: rootward_core::account::AccountError) -> ApiError {
+    use rootward_core::account::AccountError;
+    match e {
+        AccountError::ResourceNotFound(m) => ApiError::new("ResourceNotFoundException", 404, m),
+        AccountError::Validation { message, .. } => {
+            ApiError::new("ValidationException", 400, message)
+        }
+    }
+}
+
+/// EC2's codes (its query protocol's `<Errors>`).
+pub fn from_ec2(e: rootward_core::ec2::Ec2Error) -> ApiError {
+    use rootward_core::ec2::Ec2Error;
+    let message = e.to_string();
+    match e {
+        Ec2Error::InvalidParameterValue(_) | Ec2Error::InvalidFilter(_) => {
+            ApiError::new("InvalidParameterValue", 400, message)
+        }
+        Ec2Error::DryRunOperation => ApiError::new("DryRunOperation", 412, message),
     }
 }
 
@@ -118,6 +149,7 @@ pub fn from_core_org(e: CoreError) -> ApiError {
         | CoreError::PasswordPolicyViolation(m)
         | CoreError::MalformedPolicy(m)
         | CoreError::S3(rootward_core::s3::S3Error { message: m, .. })
+        | CoreError::Ec2(rootward_core::ec2::Ec2Error::InvalidParameterValue(m))
         | CoreError::NoSuchEntity(m)
         | CoreError::EntityAlreadyExists(m)
         | CoreError::LimitExceeded(m)
@@ -127,6 +159,9 @@ pub fn from_core_org(e: CoreError) -> ApiError {
         | CoreError::InvalidAuthenticationCode(m)
         | CoreError::ReportNotPresent(m)
         | CoreError::ReportExpired(m) => ApiError::new("InvalidInputException", 400, m),
+        e @ (CoreError::CloudTrail(_) | CoreError::Account(_) | CoreError::Ec2(_)) => {
+            ApiError::new("InvalidInputException", 400, e.to_string())
+        }
         CoreError::Internal(detail) => {
             tracing::error!(%detail, "internal failure");
             ApiError::new(
@@ -192,6 +227,25 @@ mod tests {
                 410,
             ),
             (CoreError::ReportExpired("x".into()), "ReportExpired", 410),
+            (
+                CoreError::CloudTrail(rootward_core::cloudtrail::CloudTrailError::TrailNotFound(
+                    "x".into(),
+                )),
+                "TrailNotFoundException",
+                400,
+            ),
+            (
+                CoreError::Account(rootward_core::account::AccountError::ResourceNotFound(
+                    "x".into(),
+                )),
+                "ResourceNotFoundException",
+                404,
+            ),
+            (
+                CoreError::Ec2(rootward_core::ec2::Ec2Error::DryRunOperation),
+                "DryRunOperation",
+                412,
+            ),
             (
                 CoreError::Internal("secret detail".into()),
                 "InternalFailure",

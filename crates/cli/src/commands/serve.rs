@@ -5,15 +5,18 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 use rootward_core::Service;
 use rootward_core::bootstrap::{Bootstrap, bootstrap};
 use rootward_core::clock::SystemClock;
 use rootward_core::store::sqlite::SqliteStore;
 use rootward_core::trail::Trail;
 use rootward_core::trail::sqlite::SqliteTrail;
-use rootward_server::AppState;
+use rootward_server::listener::Stop;
+use rootward_server::{AppState, Limits};
+use tokio::sync::watch;
 
 /// Options of `rootward serve`.
 #[derive(Debug, Args)]
@@ -39,6 +42,10 @@ pub struct ServeArgs {
     /// Days the CloudTrail event history keeps events.
     #[arg(long, default_value_t = 90)]
     trail_retention_days: i64,
+    /// Seconds between two deliveries of logging trails' events to their S3
+    /// buckets (CloudTrail delivers about every five minutes).
+    #[arg(long, default_value_t = 5)]
+    trail_delivery_seconds: u64,
     /// Largest S3 object accepted, in bytes (default 16 MiB).
     #[arg(long, default_value_t = rootward_core::s3::DEFAULT_MAX_OBJECT_SIZE)]
     s3_max_object_size: usize,
@@ -52,6 +59,32 @@ pub struct ServeArgs {
     /// tokens it sealed stay valid until they expire (keep it 36 hours).
     #[arg(long)]
     previous_master_key_file: Option<PathBuf>,
+    /// Log format on stderr (the level comes from `RUST_LOG`, default `info`).
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+    /// Seconds a client may take to send a request head, counted from the
+    /// connection (or the first byte after an idle period); then it is closed.
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = seconds)]
+    header_read_timeout: Duration,
+    /// Seconds a request body may stay silent; then the request is answered
+    /// `RequestTimeout` and the connection closed.
+    #[arg(long, value_name = "SECONDS", default_value = "20", value_parser = seconds)]
+    body_idle_timeout: Duration,
+    /// Seconds a connection may stay open with no request in flight and no
+    /// byte moving (idle keep-alive, or an answer the client does not read).
+    #[arg(long, value_name = "SECONDS", default_value = "60", value_parser = seconds)]
+    keep_alive_timeout: Duration,
+    /// Most connections open at once; more are closed as they are accepted.
+    #[arg(long, value_name = "N", default_value_t = 1024)]
+    max_connections: usize,
+    /// Most request-body bytes buffered at once across all connections
+    /// (at least the largest request body: `--s3-max-object-size` + 1 MiB).
+    #[arg(long, value_name = "BYTES", default_value_t = 48 * 1024 * 1024)]
+    max_buffered_bytes: usize,
+    /// Seconds in-flight requests may take to finish after SIGTERM or SIGINT;
+    /// a second signal exits at once.
+    #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = seconds)]
+    shutdown_grace: Duration,
 }
 
 /// The master key: `ROOTWARD_MASTER_KEY`, else `--master-key-file`, else
@@ -71,6 +104,103 @@ fn master_keys(args: &ServeArgs) -> Result<rootward_core::keys::Keys, String> {
         None => None,
     };
     Ok(Keys::new(&current, previous.as_ref()))
+}
+
+/// How `rootward serve` writes its log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LogFormat {
+    /// One human-readable line per event.
+    Text,
+    /// One JSON object per event (span fields included).
+    Json,
+}
+
+/// A duration in seconds (decimals allowed), at most a day.
+fn seconds(s: &str) -> Result<Duration, String> {
+    let n: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if !(0.0..=86_400.0).contains(&n) {
+        return Err(format!("`{s}` is not between 0 and 86400 seconds"));
+    }
+    Duration::try_from_secs_f64(n).map_err(|_| format!("`{s}` is not a number of seconds"))
+}
+
+impl ServeArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            header_read_timeout: self.header_read_timeout,
+            body_idle_timeout: self.body_idle_timeout,
+            keep_alive_timeout: self.keep_alive_timeout,
+            max_connections: self.max_connections,
+            max_buffered_bytes: self.max_buffered_bytes,
+            shutdown_grace: self.shutdown_grace,
+        }
+    }
+}
+
+/// Installs the log: `RUST_LOG` (default `info`) to stderr, as text or JSON.
+/// What is logged never includes secrets: see `rootward_server::request_log`.
+fn init_logging(format: LogFormat) -> Result<(), String> {
+    use tracing_subscriber::EnvFilter;
+    use tracing_subscriber::filter::LevelFilter;
+    let filter = EnvFilter::builder()
+        .with_default_directive(LevelFilter::INFO.into())
+        .from_env_lossy();
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let installed = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init(),
+    };
+    installed.map_err(|e| format!("cannot install the log: {e}"))
+}
+
+/// Turns the first SIGTERM/SIGINT into [`Stop::Drain`] and the second into
+/// [`Stop::Now`]. Installed before the listener is announced.
+fn watch_signals(tx: watch::Sender<Stop>) -> Result<(), String> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).map_err(|e| format!("signals: {e}"))?;
+        let mut int = signal(SignalKind::interrupt()).map_err(|e| format!("signals: {e}"))?;
+        tokio::spawn(async move {
+            for next in [Stop::Drain, Stop::Now] {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = int.recv() => {}
+                }
+                announce(next);
+                let _ = tx.send(next);
+            }
+        });
+    }
+    #[cfg(not(unix))]
+    tokio::spawn(async move {
+        for next in [Stop::Drain, Stop::Now] {
+            if tokio::signal::ctrl_c().await.is_err() {
+                return;
+            }
+            announce(next);
+            let _ = tx.send(next);
+        }
+    });
+    Ok(())
+}
+
+fn announce(next: Stop) {
+    if next == Stop::Now {
+        tracing::warn!("second signal: exiting now");
+    } else {
+        tracing::info!("signal: shutting down (a second signal exits at once)");
+    }
 }
 
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
@@ -96,6 +226,10 @@ fn exports(b: &Bootstrap, addr: SocketAddr) -> String {
 
 /// Runs the endpoint until SIGINT or SIGTERM.
 pub fn run(args: ServeArgs) -> ExitCode {
+    if let Err(e) = init_logging(args.log_format) {
+        eprintln!("rootward: {e}");
+        return ExitCode::from(2);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -106,8 +240,16 @@ pub fn run(args: ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match runtime.block_on(serve(args)) {
-        Ok(()) => ExitCode::SUCCESS,
+    let outcome = runtime.block_on(serve(args));
+    // A request cut at the deadline may still be committing on the blocking
+    // pool: give it a moment (a commit is atomic either way). After a second
+    // signal, wait for nothing.
+    match outcome {
+        Ok(Stop::Now) => runtime.shutdown_background(),
+        _ => runtime.shutdown_timeout(Duration::from_secs(1)),
+    }
+    match outcome {
+        Ok(_) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("rootward: {e}");
             ExitCode::from(2)
@@ -115,7 +257,17 @@ pub fn run(args: ServeArgs) -> ExitCode {
     }
 }
 
-async fn serve(args: ServeArgs) -> Result<(), String> {
+async fn serve(args: ServeArgs) -> Result<Stop, String> {
+    let limits = args.limits();
+    let body_limit = args.s3_max_object_size.saturating_add(1024 * 1024);
+    if limits.max_buffered_bytes < body_limit {
+        return Err(format!(
+            "--max-buffered-bytes ({}) must be at least the largest request body ({body_limit}: --s3-max-object-size + 1 MiB)",
+            limits.max_buffered_bytes
+        ));
+    }
+    let (stop_tx, stop_rx) = watch::channel(Stop::Run);
+    watch_signals(stop_tx)?;
     // Everything under the data directory is private to its owner, also
     // what an older version created with wider modes.
     rootward_core::datadir::private_umask();
@@ -134,6 +286,12 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     )
     .map_err(|e| e.to_string())?;
     svc.set_trail(trail);
+    // Stops (joining its thread) when `serve` returns.
+    let _delivery = rootward_core::cloudtrail::delivery::start(
+        &svc,
+        std::time::Duration::from_secs(args.trail_delivery_seconds.max(1)),
+    )
+    .map_err(|e| e.to_string())?;
     svc.set_s3_max_object_size(args.s3_max_object_size);
     let key_id = std::env::var("ROOTWARD_BOOTSTRAP_ACCESS_KEY_ID").ok();
     let secret = std::env::var("ROOTWARD_BOOTSTRAP_SECRET_ACCESS_KEY").ok();
@@ -178,7 +336,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             .await;
         }
     });
-    let state = AppState::new(svc.clone(), Some(&args.data));
+    let state = AppState::new(svc.clone(), Some(&args.data)).with_limits(limits.clone());
     if args.demo {
         match &created {
             Some(b) => {
@@ -210,30 +368,77 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             None => println!("# demo: the data directory is not fresh; nothing seeded"),
         }
     }
+    tracing::info!(
+        %addr,
+        header_read_timeout_s = limits.header_read_timeout.as_secs_f64(),
+        body_idle_timeout_s = limits.body_idle_timeout.as_secs_f64(),
+        keep_alive_timeout_s = limits.keep_alive_timeout.as_secs_f64(),
+        max_connections = limits.max_connections,
+        max_buffered_bytes = limits.max_buffered_bytes,
+        shutdown_grace_s = limits.shutdown_grace.as_secs_f64(),
+        "listening"
+    );
     println!("listening on http://{addr}");
-    let shutdown = async {
-        let ctrl_c = tokio::signal::ctrl_c();
-        #[cfg(unix)]
-        {
-            let mut term =
-                match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                    Ok(t) => t,
-                    Err(_) => {
-                        let _ = ctrl_c.await;
-                        return;
-                    }
-                };
-            tokio::select! {
-                _ = ctrl_c => {}
-                _ = term.recv() => {}
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = ctrl_c.await;
-        }
-    };
-    rootward_server::serve(listener, state, shutdown)
+    let served = rootward_server::listener::serve_until(listener, state, stop_rx.clone())
         .await
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    let stop = *stop_rx.borrow();
+    if stop != Stop::Now {
+        // Every acknowledged call's event reaches the trail before exit.
+        let trail = svc.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            if let Some(t) = trail.trail() {
+                t.flush();
+            }
+        })
+        .await;
+    }
+    tracing::info!(cut = served.cut, refused_at_cap = served.refused, "stopped");
+    Ok(stop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        serve: ServeArgs,
+    }
+
+    #[test]
+    fn flag_defaults_are_the_servers_defaults() {
+        let cli = Cli::try_parse_from(["serve"]).map_err(|e| e.to_string());
+        let limits = cli.map(|c| c.serve.limits());
+        let d = Limits::default();
+        assert_eq!(
+            limits.map(|l| (
+                l.header_read_timeout,
+                l.body_idle_timeout,
+                l.keep_alive_timeout,
+                l.max_connections,
+                l.max_buffered_bytes,
+                l.shutdown_grace
+            )),
+            Ok((
+                d.header_read_timeout,
+                d.body_idle_timeout,
+                d.keep_alive_timeout,
+                d.max_connections,
+                d.max_buffered_bytes,
+                d.shutdown_grace
+            ))
+        );
+    }
+
+    #[test]
+    fn seconds_accept_decimals_and_refuse_the_rest() {
+        assert_eq!(seconds("1.5"), Ok(Duration::from_millis(1500)));
+        assert_eq!(seconds("10"), Ok(Duration::from_secs(10)));
+        for bad in ["-1", "x", "", "inf", "NaN", "86401"] {
+            assert!(seconds(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -7,6 +7,8 @@
 //! resource-based policy; the owner-root exception applies exactly to
 //! `Get/Put/DeleteBucketPolicy` (spec 04 §4.1.4).
 
+pub mod checksum;
+pub mod config;
 pub mod model;
 pub mod multipart;
 pub mod policy;
@@ -67,6 +69,16 @@ pub fn err_with(
         message: message.into(),
         details,
     })
+}
+
+/// `NotImplemented`: a header or sub-resource S3 has and this endpoint does
+/// not serve.
+pub fn not_implemented() -> CoreError {
+    err(
+        "NotImplemented",
+        501,
+        "A header or query you provided implies functionality that is not implemented.",
+    )
 }
 
 fn no_such_bucket(name: &str) -> CoreError {
@@ -172,6 +184,18 @@ pub fn create_bucket(
     name: &str,
     location: Option<&str>,
 ) -> Result<bool, CoreError> {
+    create_bucket_with(svc, caller, name, location, None)
+}
+
+/// [`create_bucket`] with its `x-amz-object-ownership`: the new bucket is
+/// configured as S3 configures new buckets ([`config::BucketConfig::new_bucket`]).
+pub fn create_bucket_with(
+    svc: &Service,
+    caller: &Caller,
+    name: &str,
+    location: Option<&str>,
+    ownership: Option<config::ObjectOwnership>,
+) -> Result<bool, CoreError> {
     if !valid_bucket_name(name) {
         return Err(err_with(
             "InvalidBucketName",
@@ -223,6 +247,7 @@ pub fn create_bucket(
             region: region.clone(),
             created: svc.now(),
             policy: None,
+            config: Box::new(config::BucketConfig::new_bucket(ownership)),
         };
         Ok((true, vec![Change::Put(Record::Bucket(bucket))]))
     })
@@ -277,6 +302,15 @@ pub struct PutObject {
     pub headers: BTreeMap<String, String>,
     /// User metadata, lower-case names without `x-amz-meta-`.
     pub metadata: BTreeMap<String, String>,
+    /// The checksum the request claims for the body (`PutObject`,
+    /// `UploadPart`), verified before anything is stored.
+    pub checksum: Option<checksum::Claim>,
+    /// The algorithm asked for by `x-amz-checksum-algorithm`
+    /// (`CreateMultipartUpload`, `CopyObject`).
+    pub checksum_algorithm: Option<checksum::Algorithm>,
+    /// The checksum type asked for by `x-amz-checksum-type`
+    /// (`CreateMultipartUpload`).
+    pub checksum_type: Option<checksum::ChecksumType>,
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -338,6 +372,12 @@ pub fn put_object(
             ));
         }
     }
+    let checksum = match (&input.checksum, input.checksum_algorithm) {
+        (Some(claim), _) => claim.verify(&body)?,
+        // CopyObject names the algorithm of the copy's checksum.
+        (None, Some(algorithm)) => checksum::Checksum::of(algorithm, &body),
+        (None, None) => checksum::checksum_of(None, &body)?,
+    };
     let object = Object {
         bucket: bucket.to_owned(),
         key: key.to_owned(),
@@ -351,6 +391,7 @@ pub fn put_object(
         last_modified: svc.now(),
         writer: caller.account.clone(),
         blob: crate::ids::unique_id("S3OBJ"),
+        checksum: Some(Box::new(checksum)),
     };
     let result = object.clone();
     svc.mutate(move |state| {
@@ -416,13 +457,15 @@ pub fn get_object(
 
 /// `CopyObject`: the bytes of `src` written to `dst` (`s3:GetObject` on the
 /// source, `s3:PutObject` on the target); `replace` gives the new metadata,
-/// `None` copies the source's.
+/// `None` copies the source's; `checksum_algorithm`
+/// (`x-amz-checksum-algorithm`) the copy's checksum.
 pub fn copy_object(
     svc: &Service,
     caller: &Caller,
     src: (&str, &str),
     dst: (&str, &str),
     replace: Option<PutObject>,
+    checksum_algorithm: Option<checksum::Algorithm>,
 ) -> Result<Object, CoreError> {
     if src == dst && replace.is_none() {
         return Err(err(
@@ -432,12 +475,23 @@ pub fn copy_object(
         ));
     }
     let (source, bytes) = get_object(svc, caller, src.0, src.1)?;
-    let input = replace.unwrap_or(PutObject {
+    // The copy's checksum: the algorithm asked for, else the source's when
+    // it is a full-object one (a composite one cannot be carried over), else
+    // CRC64NVME.
+    let source_algorithm = source
+        .checksum
+        .as_ref()
+        .filter(|c| c.kind == checksum::ChecksumType::FullObject)
+        .map(|c| c.algorithm);
+    let mut input = replace.unwrap_or(PutObject {
         content_md5: None,
         content_type: Some(source.content_type),
         headers: source.headers,
         metadata: source.metadata,
+        ..PutObject::default()
     });
+    input.checksum = None;
+    input.checksum_algorithm = checksum_algorithm.or(source_algorithm);
     put_object(svc, caller, dst.0, dst.1, bytes, input)
 }
 
@@ -671,6 +725,13 @@ pub fn put_bucket_policy(
     let snap = snapshot(svc, name)?;
     authorize_policy_op(svc, caller, "s3:PutBucketPolicy", "PUT", &snap)?;
     policy::validate(name, text).map_err(|m| err("MalformedPolicy", 400, m))?;
+    if snap.bucket.config.blocks_public_policy() && policy::is_public(text) {
+        return Err(CoreError::AccessDenied(format!(
+            "User: {} is not authorized to perform: s3:PutBucketPolicy on resource: \"{}\" because public policies are blocked by the BlockPublicPolicy block public access setting.",
+            caller.arn(&svc.read()),
+            snap.bucket.arn()
+        )));
+    }
     {
         // Users and roles named by ARN must exist (in the accounts this
         // endpoint knows).

@@ -6,6 +6,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use super::checksum::{Algorithm, Checksum, ChecksumType};
+use super::config::BucketConfig;
+
 /// A bucket.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Bucket {
@@ -21,6 +24,10 @@ pub struct Bucket {
     /// The bucket policy, exactly as put.
     #[serde(default)]
     pub policy: Option<String>,
+    /// Versioning, logging, encryption, tags, website, Block Public Access,
+    /// Object Ownership.
+    #[serde(default)]
+    pub config: Box<BucketConfig>,
 }
 
 impl Bucket {
@@ -57,6 +64,9 @@ pub struct Object {
     pub writer: String,
     /// The store key of its bytes (new for every write).
     pub blob: String,
+    /// Its checksum (`None` for objects stored before checksums were kept).
+    #[serde(default)]
+    pub checksum: Option<Box<Checksum>>,
 }
 
 impl Object {
@@ -83,6 +93,10 @@ pub struct Part {
     /// When it was uploaded.
     #[serde(with = "time::serde::rfc3339")]
     pub last_modified: OffsetDateTime,
+    /// Its checksum, when the request sent one or the upload names an
+    /// algorithm.
+    #[serde(default)]
+    pub checksum: Option<Checksum>,
 }
 
 /// A multipart upload in progress.
@@ -110,4 +124,10 @@ pub struct Upload {
     /// Parts by number.
     #[serde(default)]
     pub parts: BTreeMap<u32, Part>,
+    /// The checksum algorithm it was created with (`x-amz-checksum-algorithm`).
+    #[serde(default)]
+    pub checksum_algorithm: Option<Algorithm>,
+    /// The checksum type it was created with (`x-amz-checksum-type`).
+    #[serde(default)]
+    pub checksum_type: Option<ChecksumType>,
 }

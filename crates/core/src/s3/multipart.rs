@@ -3,6 +3,7 @@
 
 use md5::{Digest, Md5};
 
+use super::checksum::{Algorithm, Checksum, ChecksumType, Claim};
 use super::model::{Object, Part, Upload};
 use super::{PutObject, authorize, err, err_with, hex, no_such_bucket, snapshot};
 use crate::authz::Caller;
@@ -42,6 +43,7 @@ pub fn create(
 ) -> Result<String, CoreError> {
     let snap = snapshot(svc, bucket)?;
     authorize(svc, caller, "s3:PutObject", &snap, Some(key), &[])?;
+    let checksum_type = upload_checksum_type(input.checksum_algorithm, input.checksum_type)?;
     let upload = Upload {
         id: crate::ids::unique_id("MPU"),
         bucket: bucket.to_owned(),
@@ -54,6 +56,8 @@ pub fn create(
         headers: input.headers,
         metadata: input.metadata,
         parts: Default::default(),
+        checksum_algorithm: input.checksum_algorithm,
+        checksum_type,
     };
     let id = upload.id.clone();
     svc.mutate(|state| {
@@ -65,7 +69,58 @@ pub fn create(
     Ok(id)
 }
 
-/// `UploadPart` (`s3:PutObject`): the part's ETag.
+/// The checksum type an upload created with `algorithm` gets when it asks
+/// for `asked`: by default full-object for CRC64NVME, composite otherwise.
+pub fn checksum_type_for(algorithm: Algorithm, asked: Option<ChecksumType>) -> ChecksumType {
+    asked.unwrap_or(if algorithm == Algorithm::Crc64Nvme {
+        ChecksumType::FullObject
+    } else {
+        ChecksumType::Composite
+    })
+}
+
+/// The checksum type of a new upload: CRC64NVME only combines into a
+/// full-object checksum, SHA-1 and SHA-256 only into a composite one; the
+/// others are composite unless `FULL_OBJECT` is asked for.
+fn upload_checksum_type(
+    algorithm: Option<Algorithm>,
+    asked: Option<ChecksumType>,
+) -> Result<Option<ChecksumType>, CoreError> {
+    // UNCONFIRMED wording of both refusals.
+    match (algorithm, asked) {
+        (None, None) => Ok(None),
+        (None, Some(_)) => Err(err(
+            "InvalidRequest",
+            400,
+            "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.",
+        )),
+        (Some(a), asked) => {
+            let kind = checksum_type_for(a, asked);
+            let allowed = match kind {
+                ChecksumType::FullObject => a.is_crc(),
+                ChecksumType::Composite => a != Algorithm::Crc64Nvme,
+            };
+            if !allowed {
+                return Err(err(
+                    "InvalidRequest",
+                    400,
+                    format!(
+                        "The {} checksum type cannot be used with the {} checksum algorithm.",
+                        kind.name(),
+                        a.name().to_ascii_lowercase()
+                    ),
+                ));
+            }
+            Ok(Some(kind))
+        }
+    }
+}
+
+/// `UploadPart` (`s3:PutObject`): the part's ETag and checksum. The claim
+/// of the request is verified; an upload created with an algorithm needs
+/// its parts' checksums in that algorithm (computed here when the request
+/// sends none).
+#[expect(clippy::too_many_arguments, reason = "the inputs of one S3 operation")]
 pub fn upload_part(
     svc: &Service,
     caller: &Caller,
@@ -74,7 +129,8 @@ pub fn upload_part(
     id: &str,
     number: u32,
     body: Vec<u8>,
-) -> Result<String, CoreError> {
+    claim: Option<&Claim>,
+) -> Result<(String, Option<Checksum>), CoreError> {
     let snap = snapshot(svc, bucket)?;
     authorize(svc, caller, "s3:PutObject", &snap, Some(key), &[])?;
     if !(1..=10_000).contains(&number) {
@@ -84,7 +140,7 @@ pub fn upload_part(
             "Part number must be an integer between 1 and 10000, inclusive",
         ));
     }
-    upload_of(svc, bucket, key, id)?;
+    let upload = upload_of(svc, bucket, key, id)?;
     let max = svc.s3_max_object_size();
     if body.len() > max {
         return Err(err(
@@ -93,11 +149,29 @@ pub fn upload_part(
             "Your proposed upload exceeds the maximum allowed size",
         ));
     }
+    let checksum = match (claim, upload.checksum_algorithm) {
+        (Some(c), Some(a)) if c.algorithm != a => {
+            // UNCONFIRMED wording.
+            return Err(err(
+                "InvalidRequest",
+                400,
+                format!(
+                    "Checksum Type mismatch occurred, expected checksum Type: {}, actual checksum Type: {}",
+                    a.name().to_ascii_lowercase(),
+                    c.algorithm.name().to_ascii_lowercase()
+                ),
+            ));
+        }
+        (Some(c), _) => Some(c.verify(&body)?),
+        (None, Some(a)) => Some(Checksum::of(a, &body)),
+        (None, None) => None,
+    };
     let part = Part {
         etag: format!("\"{}\"", hex(&Md5::digest(&body))),
         size: body.len() as u64,
         blob: crate::ids::unique_id("S3PART"),
         last_modified: svc.now(),
+        checksum: checksum.clone(),
     };
     let etag = part.etag.clone();
     svc.mutate(move |state| {
@@ -121,7 +195,7 @@ pub fn upload_part(
         changes.push(Change::Put(Record::S3Upload(upload)));
         Ok(((), changes))
     })?;
-    Ok(etag)
+    Ok((etag, checksum))
 }
 
 fn invalid_part() -> CoreError {
@@ -191,6 +265,24 @@ pub fn complete(
         md5s.extend_from_slice(&Md5::digest(&b));
         bytes.extend_from_slice(&b);
     }
+    // The object's checksum (see `upload_checksum_type`); a part without one
+    // (stored by an older version) leaves a composite checksum out.
+    let checksum = match (upload.checksum_algorithm, upload.checksum_type) {
+        (Some(a), Some(ChecksumType::Composite)) => {
+            let values: Option<Vec<&str>> = chosen
+                .iter()
+                .map(|p| {
+                    p.checksum
+                        .as_ref()
+                        .filter(|c| c.algorithm == a)
+                        .map(|c| c.value.as_str())
+                })
+                .collect();
+            values.and_then(|v| Checksum::composite(a, v.into_iter()))
+        }
+        (Some(a), _) => Some(Checksum::of(a, &bytes)),
+        (None, _) => Some(Checksum::of(Algorithm::Crc64Nvme, &bytes)),
+    };
     let object = Object {
         bucket: bucket.to_owned(),
         key: key.to_owned(),
@@ -202,6 +294,7 @@ pub fn complete(
         last_modified: svc.now(),
         writer: caller.account.clone(),
         blob: crate::ids::unique_id("S3OBJ"),
+        checksum: checksum.map(Box::new),
     };
     let result = object.clone();
     svc.mutate(move |state| {

@@ -77,39 +77,58 @@ pub trait Store: Send + Sync + 'static {
     }
 }
 
-#[cfg(test)]
-pub(crate) mod contract {
-    //! The contract every backend passes.
-    use super::*;
+#[cfg(any(test, feature = "store-contract"))]
+pub mod contract {
+    //! The contract every backend passes: a second backend in another crate
+    //! runs it with `rootward-core = { features = ["store-contract"] }` and
+    //! `contract::run(&store)` on a fresh, empty store.
+    use super::{Row, Store, StoreError, Write};
 
-    pub fn run(store: &dyn Store) {
-        assert!(store.load().unwrap().is_empty());
+    fn check(ok: bool, what: &str) -> Result<(), String> {
+        if ok {
+            Ok(())
+        } else {
+            Err(format!("store contract: {what}"))
+        }
+    }
+
+    fn put(table: &'static str, key: &str, value: &[u8]) -> Write {
+        Write::Put {
+            table,
+            key: key.to_owned(),
+            value: value.to_vec(),
+        }
+    }
+
+    fn sorted(rows: Vec<Row>) -> Vec<(String, String, Vec<u8>)> {
+        let mut got: Vec<(String, String, Vec<u8>)> = rows
+            .into_iter()
+            .map(|r| (r.table, r.key, r.value))
+            .collect();
+        got.sort();
+        got
+    }
+
+    fn store_err(e: StoreError) -> String {
+        format!("store contract: {e}")
+    }
+
+    /// Runs the contract on an empty store; the first broken rule is the error.
+    pub fn run(store: &dyn Store) -> Result<(), String> {
+        check(
+            store.load().map_err(store_err)?.is_empty(),
+            "a new store is empty",
+        )?;
         store
             .commit(&[
-                Write::Put {
-                    table: "t",
-                    key: "a".into(),
-                    value: b"1".to_vec(),
-                },
-                Write::Put {
-                    table: "t",
-                    key: "b".into(),
-                    value: b"2".to_vec(),
-                },
-                Write::Put {
-                    table: "u",
-                    key: "a".into(),
-                    value: b"3".to_vec(),
-                },
+                put("t", "a", b"1"),
+                put("t", "b", b"2"),
+                put("u", "a", b"3"),
             ])
-            .unwrap();
+            .map_err(store_err)?;
         store
             .commit(&[
-                Write::Put {
-                    table: "t",
-                    key: "a".into(),
-                    value: b"9".to_vec(),
-                },
+                put("t", "a", b"9"),
                 Write::Delete {
                     table: "t",
                     key: "b".into(),
@@ -119,31 +138,25 @@ pub(crate) mod contract {
                     key: "missing".into(),
                 },
             ])
-            .unwrap();
-        let mut rows = store.load().unwrap();
-        rows.sort_by(|x, y| (&x.table, &x.key).cmp(&(&y.table, &y.key)));
-        let got: Vec<(String, String, Vec<u8>)> = rows
-            .into_iter()
-            .map(|r| (r.table, r.key, r.value))
-            .collect();
-        assert_eq!(
-            got,
-            vec![
-                ("t".into(), "a".into(), b"9".to_vec()),
-                ("u".into(), "a".into(), b"3".to_vec())
-            ]
-        );
-        store.commit(&[]).unwrap();
+            .map_err(store_err)?;
+        check(
+            sorted(store.load().map_err(store_err)?)
+                == vec![
+                    ("t".into(), "a".into(), b"9".to_vec()),
+                    ("u".into(), "a".into(), b"3".to_vec()),
+                ],
+            "puts replace, deletes remove, a missing key deletes silently",
+        )?;
+        store.commit(&[]).map_err(store_err)?;
 
         // Blobs: committed atomically with rows, never loaded with them.
-        assert_eq!(store.get_blob("b1").unwrap(), None);
+        check(
+            store.get_blob("b1").map_err(store_err)?.is_none(),
+            "a missing blob is None",
+        )?;
         store
             .commit(&[
-                Write::Put {
-                    table: "objects",
-                    key: "k".into(),
-                    value: b"meta".to_vec(),
-                },
+                put("objects", "k", b"meta"),
                 Write::PutBlob {
                     key: "b1".into(),
                     value: vec![0, 1, 2, 255],
@@ -153,10 +166,19 @@ pub(crate) mod contract {
                     value: Vec::new(),
                 },
             ])
-            .unwrap();
-        assert_eq!(store.get_blob("b1").unwrap(), Some(vec![0, 1, 2, 255]));
-        assert_eq!(store.get_blob("b2").unwrap(), Some(Vec::new()));
-        assert_eq!(store.load().unwrap().len(), 3);
+            .map_err(store_err)?;
+        check(
+            store.get_blob("b1").map_err(store_err)? == Some(vec![0, 1, 2, 255]),
+            "a blob reads back byte for byte",
+        )?;
+        check(
+            store.get_blob("b2").map_err(store_err)? == Some(Vec::new()),
+            "an empty blob is not a missing one",
+        )?;
+        check(
+            store.load().map_err(store_err)?.len() == 3,
+            "blobs are not loaded with the rows",
+        )?;
         store
             .commit(&[
                 Write::PutBlob {
@@ -172,8 +194,19 @@ pub(crate) mod contract {
                     key: "k".into(),
                 },
             ])
-            .unwrap();
-        assert_eq!(store.get_blob("b1").unwrap(), Some(b"new".to_vec()));
-        assert_eq!(store.get_blob("b2").unwrap(), None);
+            .map_err(store_err)?;
+        check(
+            store.get_blob("b1").map_err(store_err)? == Some(b"new".to_vec()),
+            "a blob is replaced",
+        )?;
+        check(
+            store.get_blob("b2").map_err(store_err)?.is_none(),
+            "a deleted blob is gone",
+        )?;
+        store.scrub().map_err(store_err)?;
+        check(
+            store.load().map_err(store_err)?.len() == 2,
+            "scrubbing keeps every row",
+        )
     }
 }

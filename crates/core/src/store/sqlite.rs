@@ -138,7 +138,7 @@ mod tests {
         let path = dir.path().join("state.db");
         {
             let s = SqliteStore::open(&path).unwrap();
-            super::super::contract::run(&s);
+            super::super::contract::run(&s).unwrap();
         }
         let s = SqliteStore::open(&path).unwrap();
         assert_eq!(s.load().unwrap().len(), 2);

@@ -76,8 +76,14 @@ pub trait TrailStore: Send + Sync + 'static {
     fn append(&self, events: &[TrailEvent]) -> Result<(), StoreError>;
     /// Events matching `q`, newest first.
     fn lookup(&self, q: &Lookup) -> Result<Vec<TrailEvent>, StoreError>;
-    /// Drops events older than `before`.
+    /// Drops events older than `before` (never the newest one: sequence
+    /// numbers must not go back).
     fn purge(&self, before: OffsetDateTime) -> Result<(), StoreError>;
+    /// At most `limit` events stored after sequence number `seq`, in order,
+    /// with their sequence numbers (trails deliver from here).
+    fn after(&self, seq: u64, limit: usize) -> Result<Vec<(u64, TrailEvent)>, StoreError>;
+    /// The sequence number of the newest event (0 when none).
+    fn last_seq(&self) -> Result<u64, StoreError>;
 }
 
 /// Events waiting for the writer, and how far it has got.
@@ -220,6 +226,21 @@ impl Trail {
         self.flush();
         Ok(self.store.lookup(q)?)
     }
+
+    /// At most `limit` stored events after sequence number `seq`, oldest
+    /// first (what trails deliver; not waiting for pending events).
+    pub fn events_after(
+        &self,
+        seq: u64,
+        limit: usize,
+    ) -> Result<Vec<(u64, TrailEvent)>, CoreError> {
+        Ok(self.store.after(seq, limit)?)
+    }
+
+    /// The sequence number of the newest stored event.
+    pub fn last_seq(&self) -> Result<u64, CoreError> {
+        Ok(self.store.last_seq()?)
+    }
 }
 
 impl Drop for Trail {
@@ -330,6 +351,20 @@ mod tests {
         }
         fn purge(&self, _: OffsetDateTime) -> Result<(), StoreError> {
             Ok(())
+        }
+        fn after(&self, seq: u64, limit: usize) -> Result<Vec<(u64, TrailEvent)>, StoreError> {
+            Ok(self
+                .events
+                .lock()
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (i as u64 + 1, e.clone()))
+                .filter(|(s, _)| *s > seq)
+                .take(limit)
+                .collect())
+        }
+        fn last_seq(&self) -> Result<u64, StoreError> {
+            Ok(self.events.lock().len() as u64)
         }
     }
 

@@ -58,6 +58,26 @@ impl SqliteTrail {
     }
 }
 
+/// One `events` row (columns in the order of the `SELECT`s here).
+fn row_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<TrailEvent> {
+    let t: i64 = r.get(3)?;
+    let resources: String = r.get(9)?;
+    Ok(TrailEvent {
+        id: r.get(0)?,
+        account: r.get(1)?,
+        region: r.get(2)?,
+        time: OffsetDateTime::from_unix_timestamp_nanos(i128::from(t))
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH),
+        name: r.get(4)?,
+        source: r.get(5)?,
+        read_only: r.get(6)?,
+        access_key: r.get(7)?,
+        username: r.get(8)?,
+        resources: serde_json::from_str(&resources).unwrap_or_default(),
+        json: r.get(10)?,
+    })
+}
+
 impl TrailStore for SqliteTrail {
     fn append(&self, events: &[TrailEvent]) -> Result<(), StoreError> {
         let mut conn = self.conn.lock();
@@ -127,41 +147,58 @@ impl TrailStore for SqliteTrail {
                     i64::try_from(q.limit).unwrap_or(i64::MAX),
                     i64::try_from(q.offset).unwrap_or(0),
                 ],
+                row_event,
+            )
+            .map_err(err)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(err)
+    }
+
+    fn after(&self, seq: u64, limit: usize) -> Result<Vec<(u64, TrailEvent)>, StoreError> {
+        let conn = self.conn.lock();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT id, account, region, time, name, source, read_only, access_key, username, resources, json, seq
+                 FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            )
+            .map_err(err)?;
+        let rows = stmt
+            .query_map(
+                params![
+                    i64::try_from(seq).unwrap_or(i64::MAX),
+                    i64::try_from(limit).unwrap_or(i64::MAX)
+                ],
                 |r| {
-                    let t: i64 = r.get(3)?;
-                    let resources: String = r.get(9)?;
-                    Ok(TrailEvent {
-                        id: r.get(0)?,
-                        account: r.get(1)?,
-                        region: r.get(2)?,
-                        time: OffsetDateTime::from_unix_timestamp_nanos(i128::from(t))
-                            .unwrap_or(OffsetDateTime::UNIX_EPOCH),
-                        name: r.get(4)?,
-                        source: r.get(5)?,
-                        read_only: r.get(6)?,
-                        access_key: r.get(7)?,
-                        username: r.get(8)?,
-                        resources: serde_json::from_str(&resources).unwrap_or_default(),
-                        json: r.get(10)?,
-                    })
+                    let seq: i64 = r.get(11)?;
+                    Ok((u64::try_from(seq).unwrap_or(0), row_event(r)?))
                 },
             )
             .map_err(err)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(err)
     }
 
+    fn last_seq(&self) -> Result<u64, StoreError> {
+        let seq: Option<i64> = self
+            .conn
+            .lock()
+            .query_row("SELECT MAX(seq) FROM events", [], |r| r.get(0))
+            .map_err(err)?;
+        Ok(seq.and_then(|s| u64::try_from(s).ok()).unwrap_or(0))
+    }
+
     fn purge(&self, before: OffsetDateTime) -> Result<(), StoreError> {
         // Events are stored in time order (give or take the milliseconds
         // between calls racing to be recorded), so the expired ones are the
         // oldest rows: walk the rowid from its start to the first event young
-        // enough to keep, instead of scanning the whole history.
+        // enough to keep, instead of scanning the whole history. The newest
+        // row always stays, so sequence numbers never go back (trails
+        // deliver from a sequence number).
         self.conn
             .lock()
             .execute(
                 "DELETE FROM events
                  WHERE seq < COALESCE(
                          (SELECT seq FROM events WHERE time >= ?1 ORDER BY seq LIMIT 1),
-                         (SELECT MAX(seq) + 1 FROM events))
+                         (SELECT MAX(seq) FROM events))
                    AND time < ?1",
                 params![nanos(before)],
             )
@@ -246,8 +283,33 @@ mod tests {
         t.purge(OffsetDateTime::from_unix_timestamp(35).unwrap())
             .unwrap();
         assert_eq!(ids(t.lookup(&q(None)).unwrap()), ["d", "e"]);
+        // The newest row stays, however old: sequence numbers never go back.
+        let last = t.last_seq().unwrap();
         t.purge(OffsetDateTime::from_unix_timestamp(50).unwrap())
             .unwrap();
-        assert!(t.lookup(&q(None)).unwrap().is_empty());
+        assert_eq!(ids(t.lookup(&q(None)).unwrap()), ["e"]);
+        t.append(&[ev("f", 60, "GetUser")]).unwrap();
+        assert_eq!(t.last_seq().unwrap(), last + 1);
+    }
+
+    #[test]
+    fn events_after_a_sequence_number_come_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = SqliteTrail::open(&dir.path().join("trail.db")).unwrap();
+        assert_eq!(t.last_seq().unwrap(), 0);
+        assert!(t.after(0, 10).unwrap().is_empty());
+        t.append(&[ev("a", 10, "A"), ev("b", 5, "B"), ev("c", 30, "C")])
+            .unwrap();
+        // A repeat (an outbox replay) takes no new number.
+        t.append(&[ev("b", 5, "B")]).unwrap();
+        assert_eq!(t.last_seq().unwrap(), 3);
+        let got: Vec<(u64, String)> = t
+            .after(1, 10)
+            .unwrap()
+            .into_iter()
+            .map(|(s, e)| (s, e.id))
+            .collect();
+        assert_eq!(got, [(2, "b".to_owned()), (3, "c".to_owned())]);
+        assert_eq!(t.after(0, 1).unwrap().len(), 1);
     }
 }

@@ -4,7 +4,9 @@
 
 use crate::rest::{HttpRequest, Route, Segment};
 use crate::shape::{Kind, Location, Member, OutputMember, Shape};
-use crate::table::{ErrorInfo, Fault, Http, OperationInfo, Protocol, ResourceRule, Service};
+use crate::table::{
+    Dispatch, ErrorInfo, Facts, Fault, Http, OperationInfo, Protocol, ResourceRule, Service,
+};
 use std::sync::OnceLock;
 
 /// The service.
@@ -1390,7 +1392,14 @@ static OP_DELETE_ALTERNATE_CONTACT: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "account:DeleteAlternateContact",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_DISABLE_REGION: OperationInfo = OperationInfo {
     name: "DisableRegion",
@@ -1557,7 +1566,14 @@ static OP_GET_ALTERNATE_CONTACT: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "account:GetAlternateContact",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_GET_CONTACT_INFORMATION: OperationInfo = OperationInfo {
     name: "GetContactInformation",
@@ -1589,7 +1605,14 @@ static OP_GET_CONTACT_INFORMATION: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "account:GetContactInformation",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_GET_GOV_CLOUD_ACCOUNT_INFORMATION: OperationInfo = OperationInfo {
     name: "GetGovCloudAccountInformation",
@@ -1880,7 +1903,14 @@ static OP_PUT_ALTERNATE_CONTACT: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "account:PutAlternateContact",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_PUT_CONTACT_INFORMATION: OperationInfo = OperationInfo {
     name: "PutContactInformation",
@@ -1916,7 +1946,14 @@ static OP_PUT_CONTACT_INFORMATION: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "account:PutContactInformation",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_START_PRIMARY_EMAIL_UPDATE: OperationInfo = OperationInfo {
     name: "StartPrimaryEmailUpdate",

@@ -6443,7 +6443,14 @@ static OP_CREATE_TRAIL: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "cloudtrail:CreateTrail",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_DELETE_CHANNEL: OperationInfo = OperationInfo {
     name: "DeleteChannel",
@@ -6592,7 +6599,14 @@ static OP_DELETE_TRAIL: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "cloudtrail:DeleteTrail",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_DEREGISTER_ORGANIZATION_DELEGATED_ADMIN: OperationInfo = OperationInfo {
     name: "DeregisterOrganizationDelegatedAdmin",
@@ -6786,7 +6800,14 @@ static OP_DESCRIBE_TRAILS: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "cloudtrail:DescribeTrails",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_DISABLE_FEDERATION: OperationInfo = OperationInfo {
     name: "DisableFederation",
@@ -7349,7 +7370,14 @@ static OP_GET_EVENT_SELECTORS: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "cloudtrail:GetEventSelectors",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_GET_IMPORT: OperationInfo = OperationInfo {
     name: "GetImport",
@@ -7674,7 +7702,14 @@ static OP_GET_TRAIL: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "cloudtrail:GetTrail",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_GET_TRAIL_STATUS: OperationInfo = OperationInfo {
     name: "GetTrailStatus",
@@ -7804,7 +7839,14 @@ static OP_GET_TRAIL_STATUS: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "cloudtrail:GetTrailStatus",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_LIST_CHANNELS: OperationInfo = OperationInfo {
     name: "ListChannels",
@@ -8569,7 +8611,14 @@ static OP_LIST_TRAILS: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "cloudtrail:ListTrails",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_LOOKUP_EVENTS: OperationInfo = OperationInfo {
     name: "LookupEvents",
@@ -8837,7 +8886,14 @@ static OP_PUT_EVENT_SELECTORS: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "cloudtrail:PutEventSelectors",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_PUT_INSIGHT_SELECTORS: OperationInfo = OperationInfo {
     name: "PutInsightSelectors",
@@ -9458,7 +9514,14 @@ static OP_START_LOGGING: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "cloudtrail:StartLogging",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_START_QUERY: OperationInfo = OperationInfo {
     name: "StartQuery",
@@ -9688,7 +9751,14 @@ static OP_STOP_LOGGING: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "cloudtrail:StopLogging",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_UPDATE_CHANNEL: OperationInfo = OperationInfo {
     name: "UpdateChannel",

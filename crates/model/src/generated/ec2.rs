@@ -3,7 +3,9 @@
 //! Do not edit: change the generator or the supplementary table.
 
 use crate::shape::{Kind, Location, Member, OutputMember, Shape};
-use crate::table::{ErrorInfo, Http, OperationInfo, Protocol, ResourceRule, Service};
+use crate::table::{
+    Dispatch, ErrorInfo, Facts, Http, OperationInfo, Protocol, ResourceRule, Service,
+};
 use std::sync::OnceLock;
 
 /// The service.
@@ -260,5 +262,12 @@ static OP_DESCRIBE_REGIONS: OperationInfo = OperationInfo {
     errors: &[],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "ec2:DescribeRegions",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };

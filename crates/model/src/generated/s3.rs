@@ -20060,7 +20060,14 @@ static OP_DELETE_BUCKET_ENCRYPTION: OperationInfo = OperationInfo {
     errors: &[],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "s3:PutEncryptionConfiguration",
+        read_only: false,
+        data_event: false,
+        resources: &[&RS_BUCKET],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_DELETE_BUCKET_INTELLIGENT_TIERING_CONFIGURATION: OperationInfo = OperationInfo {
     name: "DeleteBucketIntelligentTieringConfiguration",
@@ -20301,7 +20308,14 @@ static OP_DELETE_BUCKET_OWNERSHIP_CONTROLS: OperationInfo = OperationInfo {
     errors: &[],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "s3:PutBucketOwnershipControls",
+        read_only: false,
+        data_event: false,
+        resources: &[&RS_BUCKET],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_DELETE_BUCKET_POLICY: OperationInfo = OperationInfo {
     name: "DeleteBucketPolicy",
@@ -20401,7 +20415,14 @@ static OP_DELETE_BUCKET_TAGGING: OperationInfo = OperationInfo {
     errors: &[],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "s3:PutBucketTagging",
+        read_only: false,
+        data_event: false,
+        resources: &[&RS_BUCKET],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_DELETE_BUCKET_WEBSITE: OperationInfo = OperationInfo {
     name: "DeleteBucketWebsite",
@@ -20432,7 +20453,14 @@ static OP_DELETE_BUCKET_WEBSITE: OperationInfo = OperationInfo {
     errors: &[],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "s3:DeleteBucketWebsite",
+        read_only: false,
+        data_event: false,
+        resources: &[&RS_BUCKET],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_DELETE_OBJECT: OperationInfo = OperationInfo {
     name: "DeleteObject",
@@ -20733,7 +20761,14 @@ static OP_DELETE_PUBLIC_ACCESS_BLOCK: OperationInfo = OperationInfo {
     errors: &[],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "s3:PutBucketPublicAccessBlock",
+        read_only: false,
+        data_event: false,
+        resources: &[&RS_BUCKET],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_GET_BUCKET_ABAC: OperationInfo = OperationInfo {
     name: "GetBucketAbac",
@@ -20865,7 +20900,14 @@ static OP_GET_BUCKET_ACL: OperationInfo = OperationInfo {
     errors: &[],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "s3:GetBucketAcl",
+        read_only: true,
+        data_event: false,
+        resources: &[&RS_BUCKET],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_GET_BUCKET_ANALYTICS_CONFIGURATION: OperationInfo = OperationInfo {
     name: "GetBucketAnalyticsConfiguration",
@@ -20981,7 +21023,14 @@ static OP_GET_BUCKET_ENCRYPTION: OperationInfo = OperationInfo {
     errors: &[],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "s3:GetEncryptionConfiguration",
+        read_only: true,
+        data_event: false,
+        resources: &[&RS_BUCKET],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION: OperationInfo = OperationInfo {
     name: "GetBucketIntelligentTieringConfiguration",
@@ -21228,7 +21277,14 @@ static OP_GET_BUCKET_LOGGING: OperationInfo = OperationInfo {
     errors: &[],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "s3:GetBucketLogging",
+        read_only: true,
+        data_event: false,
+        resources: &[&RS_BUCKET],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_GET_BUCKET_METADATA_CONFIGURATION: OperationInfo = OperationInfo {
     name: "GetBucketMetadataConfiguration",
@@ -21486,7 +21542,14 @@ static OP_GET_BUCKET_OWNERSHIP_CONTROLS: OperationInfo = OperationInfo {
     errors: &[],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "s3:GetBucketOwnershipControls",
+        read_only: true,
+        data_event: false,
+        resources: &[&RS_BUCKET],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_GET_BUCKET_POLICY: OperationInfo = OperationInfo {
     name: "GetBucketPolicy",
@@ -21680,7 +21743,14 @@ static OP_GET_BUCKET_TAGGING: OperationInfo = OperationInfo {
     errors: &[],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "s3:GetBucketTagging",
+        read_only: true,
+        data_event: false,
+        resources: &[&RS_BUCKET],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_GET_BUCKET_VERSIONING: OperationInfo = OperationInfo {
     name: "GetBucketVersioning",
@@ -21724,7 +21794,14 @@ static OP_GET_BUCKET_VERSIONING: OperationInfo = OperationInfo {
     errors: &[],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "s3:GetBucketVersioning",
+        read_only: true,
+        data_event: false,
+        resources: &[&RS_BUCKET],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_GET_BUCKET_WEBSITE: OperationInfo = OperationInfo {
     name: "GetBucketWebsite",
@@ -21780,7 +21857,14 @@ static OP_GET_BUCKET_WEBSITE: OperationInfo = OperationInfo {
     errors: &[],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "s3:GetBucketWebsite",
+        read_only: true,
+        data_event: false,
+        resources: &[&RS_BUCKET],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_GET_OBJECT: OperationInfo = OperationInfo {
     name: "GetObject",
@@ -22781,7 +22865,14 @@ static OP_GET_PUBLIC_ACCESS_BLOCK: OperationInfo = OperationInfo {
     errors: &[],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "s3:GetBucketPublicAccessBlock",
+        read_only: true,
+        data_event: false,
+        resources: &[&RS_BUCKET],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_HEAD_BUCKET: OperationInfo = OperationInfo {
     name: "HeadBucket",
@@ -24928,7 +25019,14 @@ static OP_PUT_BUCKET_ENCRYPTION: OperationInfo = OperationInfo {
     errors: &[],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "s3:PutEncryptionConfiguration",
+        read_only: false,
+        data_event: false,
+        resources: &[&RS_BUCKET],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_PUT_BUCKET_INTELLIGENT_TIERING_CONFIGURATION: OperationInfo = OperationInfo {
     name: "PutBucketIntelligentTieringConfiguration",
@@ -25192,7 +25290,14 @@ static OP_PUT_BUCKET_LOGGING: OperationInfo = OperationInfo {
     errors: &[],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "s3:PutBucketLogging",
+        read_only: false,
+        data_event: false,
+        resources: &[&RS_BUCKET],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_PUT_BUCKET_METRICS_CONFIGURATION: OperationInfo = OperationInfo {
     name: "PutBucketMetricsConfiguration",
@@ -25396,7 +25501,14 @@ static OP_PUT_BUCKET_OWNERSHIP_CONTROLS: OperationInfo = OperationInfo {
     errors: &[],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "s3:PutBucketOwnershipControls",
+        read_only: false,
+        data_event: false,
+        resources: &[&RS_BUCKET],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_PUT_BUCKET_POLICY: OperationInfo = OperationInfo {
     name: "PutBucketPolicy",
@@ -25639,7 +25751,14 @@ static OP_PUT_BUCKET_TAGGING: OperationInfo = OperationInfo {
     errors: &[],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "s3:PutBucketTagging",
+        read_only: false,
+        data_event: false,
+        resources: &[&RS_BUCKET],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_PUT_BUCKET_VERSIONING: OperationInfo = OperationInfo {
     name: "PutBucketVersioning",
@@ -25702,7 +25821,14 @@ static OP_PUT_BUCKET_VERSIONING: OperationInfo = OperationInfo {
     errors: &[],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "s3:PutBucketVersioning",
+        read_only: false,
+        data_event: false,
+        resources: &[&RS_BUCKET],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_PUT_BUCKET_WEBSITE: OperationInfo = OperationInfo {
     name: "PutBucketWebsite",
@@ -25757,7 +25883,14 @@ static OP_PUT_BUCKET_WEBSITE: OperationInfo = OperationInfo {
     errors: &[],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "s3:PutBucketWebsite",
+        read_only: false,
+        data_event: false,
+        resources: &[&RS_BUCKET],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_PUT_OBJECT: OperationInfo = OperationInfo {
     name: "PutObject",
@@ -26808,7 +26941,14 @@ static OP_PUT_PUBLIC_ACCESS_BLOCK: OperationInfo = OperationInfo {
     errors: &[],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "s3:PutBucketPublicAccessBlock",
+        read_only: false,
+        data_event: false,
+        resources: &[&RS_BUCKET],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_RENAME_OBJECT: OperationInfo = OperationInfo {
     name: "RenameObject",

@@ -53,37 +53,53 @@ impl Params {
 /// list), maps as `Name.entry.N.key=…&Name.entry.N.value=…`. Parameters the
 /// model does not name are left out.
 pub fn decode<'p>(members: &'static [Member], params: &'p Params) -> Members<'p> {
-    decode_struct(members, params, "")
+    decode_struct(members, params, "", false)
 }
 
-fn decode_struct<'p>(members: &'static [Member], params: &'p Params, prefix: &str) -> Members<'p> {
+/// [`decode`] in EC2's dialect: every list is `Name.N` (no `.member.`),
+/// named by the member's `queryName` (the model's wire name).
+pub fn decode_ec2<'p>(members: &'static [Member], params: &'p Params) -> Members<'p> {
+    decode_struct(members, params, "", true)
+}
+
+fn decode_struct<'p>(
+    members: &'static [Member],
+    params: &'p Params,
+    prefix: &str,
+    ec2: bool,
+) -> Members<'p> {
     let mut out = Vec::new();
     for m in members {
         let key = format!("{prefix}{}", m.wire);
-        if let Some(v) = decode_value(m.shape, params, &key) {
+        if let Some(v) = decode_value(m.shape, params, &key, ec2) {
             out.push((m.name, v));
         }
     }
     out
 }
 
-fn decode_value<'p>(shape: &'static Shape, params: &'p Params, key: &str) -> Option<Value<'p>> {
+fn decode_value<'p>(
+    shape: &'static Shape,
+    params: &'p Params,
+    key: &str,
+    ec2: bool,
+) -> Option<Value<'p>> {
     match shape.kind {
         Kind::Structure => {
             let prefix = format!("{key}.");
             params
                 .has_prefix(&prefix)
-                .then(|| Value::Struct(decode_struct(shape.members, params, &prefix)))
+                .then(|| Value::Struct(decode_struct(shape.members, params, &prefix, ec2)))
         }
         Kind::List => {
             let element = shape.element?;
-            let base = if shape.flattened {
+            let base = if shape.flattened || ec2 {
                 key.to_owned()
             } else {
                 format!("{key}.member")
             };
             let items: Vec<Value<'p>> = (1..)
-                .map_while(|i| decode_value(element, params, &format!("{base}.{i}")))
+                .map_while(|i| decode_value(element, params, &format!("{base}.{i}"), ec2))
                 .collect();
             if items.is_empty() {
                 // `Name=` is the empty list.
@@ -102,7 +118,7 @@ fn decode_value<'p>(shape: &'static Shape, params: &'p Params, key: &str) -> Opt
             let entries: Vec<(&'p str, Value<'p>)> = (1..)
                 .map_while(|i| {
                     let k = params.get(&format!("{base}.{i}.key"))?;
-                    let v = decode_value(value, params, &format!("{base}.{i}.value"))
+                    let v = decode_value(value, params, &format!("{base}.{i}.value"), ec2)
                         .unwrap_or(Value::Str(""));
                     Some((k, v))
                 })
@@ -148,6 +164,10 @@ pub const SQS: QueryService = QueryService {
     namespace: "http://queue.amazonaws.com/doc/2012-11-05/",
 };
 
+/// A query service this endpoint has no model of: its answers carry no
+/// namespace (SDKs read the error's `Code` and `Message` without one).
+pub const FOREIGN: QueryService = QueryService { namespace: "" };
+
 impl QueryService {
     /// The success envelope: `result` holds the members of `<{Op}Result>`;
     /// `None` omits the result element (operations without output).
@@ -169,8 +189,12 @@ impl QueryService {
     /// The error envelope.
     pub fn error(&self, e: &ApiError, request_id: &str) -> String {
         let mut x = Xml::new();
-        x.open_ns("ErrorResponse", self.namespace)
-            .open("Error")
+        if self.namespace.is_empty() {
+            x.open("ErrorResponse");
+        } else {
+            x.open_ns("ErrorResponse", self.namespace);
+        }
+        x.open("Error")
             .elem("Type", e.fault())
             .elem("Code", e.query_code.as_deref().unwrap_or(&e.code))
             .elem("Message", &e.message)

@@ -6,7 +6,9 @@
 //! pipeline in [`crate::app`] routes a request to an [`Op`] through its
 //! protocol, then calls the service here.
 
+pub mod account;
 pub mod cloudtrail;
+pub mod ec2;
 pub mod iam;
 pub mod organizations;
 pub mod s3;
@@ -37,6 +39,10 @@ pub enum Api {
     CloudTrail,
     /// S3 (REST-XML).
     S3,
+    /// Account Management (REST-JSON).
+    Account,
+    /// EC2 (EC2 query).
+    Ec2,
 }
 
 impl Api {
@@ -48,6 +54,8 @@ impl Api {
         Api::Sqs,
         Api::CloudTrail,
         Api::S3,
+        Api::Account,
+        Api::Ec2,
     ];
 
     /// The service a SigV4 credential scope names (`iam`, `s3`, …).
@@ -67,6 +75,8 @@ impl Api {
             Api::Sqs => &rootward_model::sqs::SERVICE,
             Api::CloudTrail => &rootward_model::cloudtrail::SERVICE,
             Api::S3 => &rootward_model::s3::SERVICE,
+            Api::Account => &rootward_model::account::SERVICE,
+            Api::Ec2 => &rootward_model::ec2::SERVICE,
         }
     }
 
@@ -83,6 +93,20 @@ impl Api {
                 rootward_model::cloudtrail::Operation::from_name(name).map(Op::CloudTrail)
             }
             Api::S3 => rootward_model::s3::Operation::from_name(name).map(Op::S3),
+            Api::Account => rootward_model::account::Operation::from_name(name).map(Op::Account),
+            Api::Ec2 => rootward_model::ec2::Operation::from_name(name).map(Op::Ec2),
+        }?;
+        op.info().implemented().then_some(op)
+    }
+
+    /// The operation a REST request names by method and path over the
+    /// service's generated routes, when this endpoint serves it (REST-JSON
+    /// services; S3 routes in [`s3`]).
+    pub fn route(self, req: &impl rootward_model::rest::HttpRequest) -> Option<Op> {
+        let op = match self {
+            Api::Account => crate::protocol::rest_json::route(rootward_model::account::ROUTES, req)
+                .map(Op::Account),
+            _ => None,
         }?;
         op.info().implemented().then_some(op)
     }
@@ -96,17 +120,20 @@ impl Api {
             Api::Sqs => sqs::invalid,
             Api::CloudTrail => cloudtrail::invalid,
             Api::S3 => s3::invalid,
+            Api::Account => account::invalid,
+            Api::Ec2 => ec2::invalid,
         }
     }
 
     /// Whether CloudTrail records the service's calls in `us-east-1`
     /// whatever the caller's region (global services, and STS called on its
-    /// global endpoint; spec 04 §4.3.1).
+    /// global endpoint; spec 04 §4.3.1). Account Management's endpoint is
+    /// global too.
     pub fn global(self, global_endpoint: bool) -> bool {
         match self {
-            Api::Iam | Api::Organizations => true,
+            Api::Iam | Api::Organizations | Api::Account => true,
             Api::Sts => global_endpoint,
-            Api::Sqs | Api::CloudTrail | Api::S3 => false,
+            Api::Sqs | Api::CloudTrail | Api::S3 | Api::Ec2 => false,
         }
     }
 }
@@ -126,6 +153,10 @@ pub enum Op {
     CloudTrail(rootward_model::cloudtrail::Operation),
     /// S3.
     S3(rootward_model::s3::Operation),
+    /// Account Management.
+    Account(rootward_model::account::Operation),
+    /// EC2.
+    Ec2(rootward_model::ec2::Operation),
 }
 
 impl Op {
@@ -138,6 +169,8 @@ impl Op {
             Op::Sqs(o) => o.info(),
             Op::CloudTrail(o) => o.info(),
             Op::S3(o) => o.info(),
+            Op::Account(o) => o.info(),
+            Op::Ec2(o) => o.info(),
         }
     }
 
@@ -162,7 +195,8 @@ pub fn call_query(
 }
 
 /// Runs an operation of a JSON-protocol service (Organizations, SQS,
-/// CloudTrail); a body of `None` answers an empty body.
+/// CloudTrail; Account over REST-JSON); a body of `None` answers an empty
+/// body.
 pub fn call_json(
     op: Op,
     ctx: &Ctx<'_>,
@@ -172,6 +206,7 @@ pub fn call_json(
         Op::Organizations(o) => organizations::call(o, ctx, input),
         Op::Sqs(o) => sqs::call(o, ctx, input),
         Op::CloudTrail(o) => cloudtrail::call(o, ctx, input),
+        Op::Account(o) => account::call(o, ctx, input),
         other => Err(wrong_protocol(other)),
     }
 }
@@ -245,6 +280,8 @@ mod tests {
             assert_eq!(Api::from_signing_name(api.model().signing_name), Some(*api));
         }
         assert_eq!(Api::from_signing_name("logs"), None);
+        assert_eq!(Api::from_signing_name("account"), Some(Api::Account));
+        assert_eq!(Api::from_signing_name("ec2"), Some(Api::Ec2));
         assert_eq!(
             Api::Iam.operation("GetUser"),
             Some(Op::Iam(rootward_model::iam::Operation::GetUser))

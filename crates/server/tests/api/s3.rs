@@ -24,7 +24,7 @@ pub(crate) fn s3(config: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
 }
 
 /// The S3 error code and HTTP status of a failed call.
-fn fail<E, R>(
+pub(crate) fn fail<E, R>(
     r: Result<R, aws_sdk_s3::error::SdkError<E, aws_smithy_runtime_api::http::Response>>,
 ) -> (String, u16)
 where
@@ -1061,7 +1061,12 @@ async fn raw_http_addressing_payload_hashes_and_error_documents() {
     );
     // Not implemented sub-resources.
     let r = s
-        .raw_s3("GET", "/vhost-bucket?versioning", None, &[], b"")
+        .raw_s3("GET", "/vhost-bucket?lifecycle", None, &[], b"")
+        .await;
+    assert_eq!(r.status, 501);
+    // Bucket configuration sub-resources are served on buckets, not objects.
+    let r = s
+        .raw_s3("GET", "/vhost-bucket/k?tagging", None, &[], b"")
         .await;
     assert_eq!(r.status, 501);
 

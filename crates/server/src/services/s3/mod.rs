@@ -2,6 +2,8 @@
 //! chosen by method, bucket, key and sub-resource query; the domain is
 //! `rootward_core::s3`.
 
+mod config;
+pub mod documents;
 mod router;
 pub mod wire;
 
@@ -14,6 +16,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rootward_core::Service;
 use rootward_core::clock::iso8601;
+use rootward_core::s3::checksum::{Algorithm, Checksum, ChecksumType};
 use rootward_core::s3::{self, Deleted, ListRequest, model::Object};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
@@ -40,6 +43,26 @@ pub fn body_limit(svc: &Service) -> usize {
 pub fn auth_failure(parts: &Parts, e: &ApiError, request_id: &str) -> Response<Body> {
     let fail = S3Fail::new(&e.code, e.status, e.message.clone());
     wire::error_response(&fail, None, request_id, parts.method == Method::HEAD)
+}
+
+/// A request body that could not be read, in S3's words.
+pub fn body_failure(e: crate::limits::BodyError, request_id: &str) -> Response<Body> {
+    use crate::limits::BodyError;
+    let fail = match e {
+        BodyError::TooLarge => S3Fail::new(
+            "EntityTooLarge",
+            400,
+            "Your proposed upload exceeds the maximum allowed size",
+        ),
+        BodyError::Timeout => S3Fail::new("RequestTimeout", 400, crate::limits::TIMEOUT_MESSAGE),
+        BodyError::Busy => S3Fail::new("SlowDown", 503, "Please reduce your request rate."),
+        BodyError::Incomplete => S3Fail::new(
+            "IncompleteBody",
+            400,
+            "You did not provide the number of bytes specified by the Content-Length HTTP header.",
+        ),
+    };
+    wire::error_response(&fail, None, request_id, false)
 }
 
 /// Any other protocol-level failure (body too large, internal).
@@ -95,6 +118,19 @@ impl Req<'_> {
         response(status, self.request_id, Body::empty())
     }
 }
+
+/// Bucket configuration sub-resources served (on the bucket only; on an
+/// object they stay unsupported).
+const BUCKET_CONFIG: &[&str] = &[
+    "versioning",
+    "logging",
+    "encryption",
+    "acl",
+    "tagging",
+    "website",
+    "publicAccessBlock",
+    "ownershipControls",
+];
 
 /// Sub-resources this endpoint does not implement.
 const UNSUPPORTED: &[&str] = &[
@@ -152,6 +188,9 @@ pub fn handle(
         key,
         request_id,
     };
+    if let Some(op) = operation_name(&req) {
+        crate::request_log::operation(op);
+    }
     let unit = svc.begin();
     let outcome = route(&req, body);
     if let Err(e) = trail(&req, unit, outcome.as_ref().err()) {
@@ -175,6 +214,9 @@ fn operation_name(req: &Req<'_>) -> Option<&'static str> {
     Some(match (&req.bucket, &req.key) {
         (None, _) if *m == Method::GET => "ListBuckets",
         (None, _) => return None,
+        (Some(_), None) if BUCKET_CONFIG.iter().any(|s| req.has(s)) => {
+            return bucket_config_operation(req);
+        }
         (Some(_), None) => match *m {
             Method::PUT if req.has("policy") => "PutBucketPolicy",
             Method::PUT => "CreateBucket",
@@ -196,6 +238,65 @@ fn operation_name(req: &Req<'_>) -> Option<&'static str> {
             _ => "PostObject",
         },
     })
+}
+
+/// The bucket configuration operation a request names.
+fn bucket_config_operation(req: &Req<'_>) -> Option<&'static str> {
+    let sub = BUCKET_CONFIG.iter().find(|s| req.has(s))?;
+    let m = &req.parts.method;
+    Some(match (*sub, m.as_str()) {
+        ("versioning", "GET") => "GetBucketVersioning",
+        ("versioning", "PUT") => "PutBucketVersioning",
+        ("logging", "GET") => "GetBucketLogging",
+        ("logging", "PUT") => "PutBucketLogging",
+        ("encryption", "GET") => "GetBucketEncryption",
+        ("encryption", "PUT") => "PutBucketEncryption",
+        ("encryption", "DELETE") => "DeleteBucketEncryption",
+        ("acl", "GET") => "GetBucketAcl",
+        ("acl", "PUT") => "PutBucketAcl",
+        ("tagging", "GET") => "GetBucketTagging",
+        ("tagging", "PUT") => "PutBucketTagging",
+        ("tagging", "DELETE") => "DeleteBucketTagging",
+        ("website", "GET") => "GetBucketWebsite",
+        ("website", "PUT") => "PutBucketWebsite",
+        ("website", "DELETE") => "DeleteBucketWebsite",
+        ("publicAccessBlock", "GET") => "GetPublicAccessBlock",
+        ("publicAccessBlock", "PUT") => "PutPublicAccessBlock",
+        ("publicAccessBlock", "DELETE") => "DeletePublicAccessBlock",
+        ("ownershipControls", "GET") => "GetBucketOwnershipControls",
+        ("ownershipControls", "PUT") => "PutBucketOwnershipControls",
+        ("ownershipControls", "DELETE") => "DeleteBucketOwnershipControls",
+        _ => return None,
+    })
+}
+
+/// Serves a bucket configuration request.
+fn bucket_config(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
+    match bucket_config_operation(req) {
+        Some("GetBucketVersioning") => config::get_versioning(req),
+        Some("PutBucketVersioning") => config::put_versioning(req, body),
+        Some("GetBucketLogging") => config::get_logging(req),
+        Some("PutBucketLogging") => config::put_logging(req, body),
+        Some("GetBucketEncryption") => config::get_encryption(req),
+        Some("PutBucketEncryption") => config::put_encryption(req, body),
+        Some("DeleteBucketEncryption") => config::delete_encryption(req),
+        Some("GetBucketAcl") => config::get_acl(req),
+        Some("GetBucketTagging") => config::get_tagging(req),
+        Some("PutBucketTagging") => config::put_tagging(req, body),
+        Some("DeleteBucketTagging") => config::delete_tagging(req),
+        Some("GetBucketWebsite") => config::get_website(req),
+        Some("PutBucketWebsite") => config::put_website(req, body),
+        Some("DeleteBucketWebsite") => config::delete_website(req),
+        Some("GetPublicAccessBlock") => config::get_public_access_block(req),
+        Some("PutPublicAccessBlock") => config::put_public_access_block(req, body),
+        Some("DeletePublicAccessBlock") => config::delete_public_access_block(req),
+        Some("GetBucketOwnershipControls") => config::get_ownership_controls(req),
+        Some("PutBucketOwnershipControls") => config::put_ownership_controls(req, body),
+        Some("DeleteBucketOwnershipControls") => config::delete_ownership_controls(req),
+        // PutBucketAcl: buckets here carry no ACL grants.
+        Some(_) => Err(wire::not_implemented()),
+        None => Err(method_not_allowed(&req.parts.method, "BUCKET")),
+    }
 }
 
 /// Ends the call's unit: commits its changes with the event of a
@@ -220,9 +321,12 @@ fn trail(
     if let Some(h) = host {
         request.insert("Host".into(), h.into());
     }
-    for q in ["policy", "policyStatus", "location"] {
+    for q in ["policy", "policyStatus", "location"]
+        .iter()
+        .chain(BUCKET_CONFIG)
+    {
         if req.has(q) {
-            request.insert(q.into(), "".into());
+            request.insert((*q).into(), "".into());
         }
     }
     req.svc.finish(
@@ -245,7 +349,8 @@ fn trail(
 }
 
 fn route(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
-    if UNSUPPORTED.iter().any(|s| req.has(s)) {
+    let config = req.key.is_none() && BUCKET_CONFIG.iter().any(|s| req.has(s));
+    if !config && UNSUPPORTED.iter().any(|s| req.has(s)) {
         return Err(wire::not_implemented());
     }
     if let (Some(expected), Some(bucket)) = (
@@ -268,6 +373,7 @@ fn route(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
         (None, _) if *m == Method::GET => list_buckets(req),
         (None, _) => Err(method_not_allowed(m, "SERVICE")),
         (Some(_), None) if req.has("uploads") => Err(wire::not_implemented()),
+        (Some(_), None) if config => bucket_config(req, body),
         (Some(_), None) => match *m {
             Method::PUT if req.has("policy") => put_bucket_policy(req, body),
             Method::PUT => create_bucket(req, body),
@@ -372,14 +478,29 @@ fn list_buckets(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
 fn create_bucket(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
     let name = req.bucket()?;
     let data = wire::payload(req.parts, body, req.authn.chunks.as_ref())?;
+    // The configuration is optional: an empty body is a bucket in us-east-1.
     let location = if data.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
-        wire::xml_texts(&data, "LocationConstraint")?
-            .into_iter()
-            .next()
+        documents::create_bucket_configuration(&data)?
     };
-    s3::create_bucket(req.svc, &req.authn.caller, name, location.as_deref())?;
+    let ownership = match header(req.parts, "x-amz-object-ownership") {
+        None => None,
+        Some(o) => Some(s3::config::ObjectOwnership::from_name(o).ok_or_else(|| {
+            S3Fail::new(
+                "InvalidArgument",
+                400,
+                format!("Invalid x-amz-object-ownership header: {o}"),
+            )
+        })?),
+    };
+    s3::create_bucket_with(
+        req.svc,
+        &req.authn.caller,
+        name,
+        location.as_deref(),
+        ownership,
+    )?;
     let mut r = req.empty(200);
     set_header(&mut r, "location", &format!("/{name}"));
     set_header(&mut r, "x-amz-bucket-arn", &format!("arn:aws:s3:::{name}"));
@@ -444,6 +565,34 @@ fn get_bucket_policy_status(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
     Ok(xml_ok(req.request_id, x))
 }
 
+/// `x-amz-checksum-algorithm` (`CreateMultipartUpload`, `CopyObject`).
+fn checksum_algorithm(req: &Req<'_>) -> Result<Option<Algorithm>, S3Fail> {
+    match header(req.parts, "x-amz-checksum-algorithm") {
+        None => Ok(None),
+        Some(a) => Algorithm::from_name(a).map(Some).ok_or_else(|| {
+            S3Fail::new(
+                "InvalidRequest",
+                400,
+                "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]",
+            )
+        }),
+    }
+}
+
+/// `x-amz-checksum-<algorithm>` and `x-amz-checksum-type` of a checksum.
+fn checksum_headers(r: &mut Response<Body>, c: &Checksum) {
+    set_header(r, c.algorithm.header(), &c.value);
+    set_header(r, "x-amz-checksum-type", c.kind.name());
+}
+
+/// `<ChecksumCRC32>…</ChecksumCRC32><ChecksumType>…</ChecksumType>`.
+fn checksum_xml(x: &mut Xml, c: Option<&Checksum>) {
+    if let Some(c) = c {
+        x.elem(c.algorithm.xml_member(), &c.value)
+            .elem("ChecksumType", c.kind.name());
+    }
+}
+
 /// Representation headers stored with an object and given back on reads.
 const STORED_HEADERS: [&str; 5] = [
     "content-encoding",
@@ -484,8 +633,11 @@ fn object_input(req: &Req<'_>) -> s3::PutObject {
 }
 
 fn put_object(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
-    let data = wire::payload(req.parts, body, req.authn.chunks.as_ref())?;
-    let input = object_input(req);
+    let (data, claim) = wire::payload_with_claim(req.parts, body, req.authn.chunks.as_ref())?;
+    let input = s3::PutObject {
+        checksum: claim,
+        ..object_input(req)
+    };
     let o = s3::put_object(
         req.svc,
         &req.authn.caller,
@@ -496,13 +648,10 @@ fn put_object(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
     )?;
     let mut r = req.empty(200);
     set_header(&mut r, "etag", &o.etag);
-    for (k, v) in &req.parts.headers {
-        if k.as_str().starts_with("x-amz-checksum-")
-            && k.as_str() != "x-amz-checksum-type"
-            && let Ok(v) = v.to_str()
-        {
-            set_header(&mut r, k.as_str(), v);
-        }
+    // The stored checksum: the one the request sent (header or trailer),
+    // else the CRC64NVME computed for it.
+    if let Some(c) = &o.checksum {
+        checksum_headers(&mut r, c);
     }
     Ok(r)
 }
@@ -515,14 +664,36 @@ fn upload_id<'a>(req: &'a Req<'_>) -> Result<&'a str, S3Fail> {
 
 fn create_multipart_upload(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
     let (bucket, key) = (req.bucket()?, req.key()?);
-    let id = s3::multipart::create(req.svc, &req.authn.caller, bucket, key, object_input(req))?;
+    let algorithm = checksum_algorithm(req)?;
+    let kind = match header(req.parts, "x-amz-checksum-type") {
+        None => None,
+        Some(t) => Some(ChecksumType::from_name(t).ok_or_else(|| {
+            S3Fail::new(
+                "InvalidRequest",
+                400,
+                "Value for x-amz-checksum-type header is invalid.",
+            )
+        })?),
+    };
+    let input = s3::PutObject {
+        checksum_algorithm: algorithm,
+        checksum_type: kind,
+        ..object_input(req)
+    };
+    let id = s3::multipart::create(req.svc, &req.authn.caller, bucket, key, input)?;
     let mut x = Xml::new();
     x.open_ns("InitiateMultipartUploadResult", NS)
         .elem("Bucket", bucket)
         .elem("Key", key)
         .elem("UploadId", &id)
         .close("InitiateMultipartUploadResult");
-    Ok(xml_ok(req.request_id, x))
+    let mut r = xml_ok(req.request_id, x);
+    if let Some(a) = algorithm {
+        set_header(&mut r, "x-amz-checksum-algorithm", a.name());
+        let kind = s3::multipart::checksum_type_for(a, kind);
+        set_header(&mut r, "x-amz-checksum-type", kind.name());
+    }
+    Ok(r)
 }
 
 fn upload_part(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
@@ -536,7 +707,7 @@ fn upload_part(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
                 "Part number must be an integer between 1 and 10000, inclusive",
             )
         })?;
-    let data = wire::payload(req.parts, body, req.authn.chunks.as_ref())?;
+    let (data, claim) = wire::payload_with_claim(req.parts, body, req.authn.chunks.as_ref())?;
     if let Some(md5) = header(req.parts, "content-md5") {
         use md5::Digest;
         if base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(&data)) != md5.trim() {
@@ -547,7 +718,7 @@ fn upload_part(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
             ));
         }
     }
-    let etag = s3::multipart::upload_part(
+    let (etag, checksum) = s3::multipart::upload_part(
         req.svc,
         &req.authn.caller,
         req.bucket()?,
@@ -555,33 +726,20 @@ fn upload_part(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
         upload_id(req)?,
         number,
         data,
+        claim.as_ref(),
     )?;
     let mut r = req.empty(200);
     set_header(&mut r, "etag", &etag);
+    if let Some(c) = &checksum {
+        set_header(&mut r, c.algorithm.header(), &c.value);
+    }
     Ok(r)
 }
 
 fn complete_multipart_upload(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
     let (bucket, key) = (req.bucket()?, req.key()?);
     let data = wire::payload(req.parts, body, req.authn.chunks.as_ref())?;
-    let numbers = wire::xml_texts(&data, "PartNumber")?;
-    let etags = wire::xml_texts(&data, "ETag")?;
-    let malformed = || {
-        S3Fail::new(
-            "MalformedXML",
-            400,
-            "The XML you provided was not well-formed or did not validate against our published schema",
-        )
-    };
-    if numbers.len() != etags.len() {
-        return Err(malformed());
-    }
-    let parts = numbers
-        .iter()
-        .zip(etags)
-        .map(|(n, e)| n.trim().parse::<u32>().map(|n| (n, e)))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|_| malformed())?;
+    let parts = documents::complete_multipart_upload(&data)?;
     let o = s3::multipart::complete(
         req.svc,
         &req.authn.caller,
@@ -595,8 +753,9 @@ fn complete_multipart_upload(req: &Req<'_>, body: &[u8]) -> Result<Response<Body
         .elem("Location", &format!("/{bucket}/{}", wire::url_encode(key)))
         .elem("Bucket", bucket)
         .elem("Key", key)
-        .elem("ETag", &o.etag)
-        .close("CompleteMultipartUploadResult");
+        .elem("ETag", &o.etag);
+    checksum_xml(&mut x, o.checksum.as_deref());
+    x.close("CompleteMultipartUploadResult");
     Ok(xml_ok(req.request_id, x))
 }
 
@@ -650,12 +809,14 @@ fn copy_object(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
         (src_bucket, src_key),
         (req.bucket()?, req.key()?),
         replace,
+        checksum_algorithm(req)?,
     )?;
     let mut x = Xml::new();
     x.open_ns("CopyObjectResult", NS)
         .elem("LastModified", &timestamp(o.last_modified))
-        .elem("ETag", &o.etag)
-        .close("CopyObjectResult");
+        .elem("ETag", &o.etag);
+    checksum_xml(&mut x, o.checksum.as_deref());
+    x.close("CopyObjectResult");
     Ok(xml_ok(req.request_id, x))
 }
 
@@ -736,6 +897,15 @@ fn get_object(req: &Req<'_>, head: bool) -> Result<Response<Body>, S3Fail> {
     };
     let mut r = response(status, req.request_id, Body::from(body));
     object_headers(&mut r, &o);
+    // With `x-amz-checksum-mode: ENABLED` the stored checksum, so that SDKs
+    // validate the download (a range has no checksum of its own).
+    if len.is_none()
+        && header(req.parts, "x-amz-checksum-mode")
+            .is_some_and(|m| m.eq_ignore_ascii_case("ENABLED"))
+        && let Some(c) = &o.checksum
+    {
+        checksum_headers(&mut r, c);
+    }
     match len {
         Some((start, end)) => {
             set_header(
@@ -757,17 +927,7 @@ fn delete_object(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
 
 fn delete_objects(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
     let data = wire::payload(req.parts, body, req.authn.chunks.as_ref())?;
-    let keys = wire::xml_texts(&data, "Key")?;
-    if keys.len() > 1000 {
-        return Err(S3Fail::new(
-            "MalformedXML",
-            400,
-            "The XML you provided was not well-formed or did not validate against our published schema",
-        ));
-    }
-    let quiet = wire::xml_texts(&data, "Quiet")?
-        .first()
-        .is_some_and(|q| q.trim().eq_ignore_ascii_case("true"));
+    let documents::Delete { keys, quiet } = documents::delete(&data)?;
     let results = s3::delete_objects(req.svc, &req.authn.caller, req.bucket()?, &keys)?;
     let mut x = Xml::new();
     x.open_ns("DeleteResult", NS);

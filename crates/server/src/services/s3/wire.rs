@@ -1,14 +1,14 @@
 //! S3's REST-XML plumbing: addressing (path and virtual-hosted style), the
 //! aws-chunked body encoding with its chunk signatures and trailing checksums,
-//! the error document, and the few request documents S3 reads.
+//! the error document. The request documents are [`super::documents`].
 
 use axum::body::Body;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, Response, StatusCode, header};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use quick_xml::events::Event;
 use rootward_core::CoreError;
+use rootward_core::s3::checksum::Claim;
 use rootward_sigv4::{ChunkVerifier, SigError};
 use sha2::{Digest, Sha256};
 
@@ -129,6 +129,7 @@ pub fn error_response(
     request_id: &str,
     head: bool,
 ) -> Response<Body> {
+    crate::request_log::error(&e.code);
     if head {
         return response(e.status, request_id, Body::empty());
     }
@@ -180,9 +181,13 @@ pub fn invalid_token() -> ApiError {
 
 const MISMATCH: &str = "The request signature we calculated does not match the signature you provided. Check your key and signing method.";
 
-/// A signature verification failure in S3's words (spec 07 §7.9).
-pub fn sig_error(e: &SigError) -> ApiError {
+/// A signature verification failure in S3's words (spec 07 §7.9); an
+/// unreadable presigned query is `AuthorizationQueryParametersError`.
+pub fn sig_error(e: &SigError, presigned: bool) -> ApiError {
     match e {
+        SigError::Malformed(_) | SigError::UnsupportedAlgorithm(_) if presigned => {
+            ApiError::new("AuthorizationQueryParametersError", 400, e.to_string())
+        }
         SigError::SignatureMismatch { .. } => ApiError::new("SignatureDoesNotMatch", 403, MISMATCH),
         SigError::Skewed { .. } => ApiError::new(
             "RequestTimeTooSkewed",
@@ -334,14 +339,16 @@ fn bad_chunk_signature() -> S3Fail {
     )
 }
 
-/// The object bytes of a request: the body, or its aws-chunked decoding
-/// (chunk signatures verified with `verifier` for the signed forms), with the
-/// trailing or header `x-amz-checksum-*` checked.
-pub fn payload(
+/// The bytes of a request: the body, or its aws-chunked decoding (chunk
+/// signatures verified with `verifier` for the signed forms), with the
+/// checksum the request claims in an `x-amz-checksum-*` header or trailer
+/// (not verified yet: [`payload`] verifies it, `PutObject` and `UploadPart`
+/// hand it to the domain, which verifies and stores it).
+pub fn payload_with_claim(
     parts: &Parts,
     body: &[u8],
     verifier: Option<&ChunkVerifier>,
-) -> Result<Vec<u8>, S3Fail> {
+) -> Result<(Vec<u8>, Option<Claim>), S3Fail> {
     let sha = header(parts, "x-amz-content-sha256").unwrap_or("");
     let chunked = sha.starts_with("STREAMING-")
         || header(parts, "content-encoding").is_some_and(|v| v.contains("aws-chunked"));
@@ -362,31 +369,25 @@ pub fn payload(
     {
         return Err(incomplete());
     }
-    let mut checksums: Vec<(String, String)> = trailers;
-    for (k, v) in &parts.headers {
-        if k.as_str().starts_with("x-amz-checksum-")
-            && k.as_str() != "x-amz-checksum-type"
-            && let Ok(v) = v.to_str()
-        {
-            checksums.push((k.as_str().to_owned(), v.to_owned()));
-        }
-    }
-    for (name, value) in checksums {
-        let computed = match name.as_str() {
-            "x-amz-checksum-crc32" => B64.encode(crc32fast::hash(&data).to_be_bytes()),
-            "x-amz-checksum-sha256" => B64.encode(Sha256::digest(&data)),
-            _ => continue,
-        };
-        if computed != value.trim() {
-            let algo = name
-                .trim_start_matches("x-amz-checksum-")
-                .to_ascii_uppercase();
-            return Err(S3Fail::new(
-                "BadDigest",
-                400,
-                format!("The {algo} you specified did not match the calculated checksum."),
-            ));
-        }
+    let headers = parts
+        .headers
+        .iter()
+        .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str(), v)));
+    let claim = Claim::from_request(headers, &trailers)?;
+    Ok((data, claim))
+}
+
+/// The bytes of a request, with the checksum it claims (any of S3's five
+/// algorithms, header or trailer) verified: `BadDigest` when it does not
+/// match.
+pub fn payload(
+    parts: &Parts,
+    body: &[u8],
+    verifier: Option<&ChunkVerifier>,
+) -> Result<Vec<u8>, S3Fail> {
+    let (data, claim) = payload_with_claim(parts, body, verifier)?;
+    if let Some(c) = claim {
+        c.verify(&data)?;
     }
     Ok(data)
 }
@@ -464,70 +465,6 @@ pub fn decode_chunked(
     Ok((data, trailers))
 }
 
-/// The text of the first element named `name` in an XML document (`None`
-/// when absent); malformed XML is `MalformedXML`.
-pub fn xml_texts(doc: &[u8], name: &str) -> Result<Vec<String>, S3Fail> {
-    let malformed = || {
-        S3Fail::new(
-            "MalformedXML",
-            400,
-            "The XML you provided was not well-formed or did not validate against our published schema",
-        )
-    };
-    let mut reader = quick_xml::Reader::from_reader(doc);
-    let mut out = Vec::new();
-    let mut inside = false;
-    let mut text = String::new();
-    loop {
-        match reader.read_event().map_err(|_| malformed())? {
-            Event::Start(e) if e.local_name().as_ref() == name.as_bytes() => {
-                inside = true;
-                text.clear();
-            }
-            Event::Empty(e) if e.local_name().as_ref() == name.as_bytes() => {
-                out.push(String::new());
-            }
-            Event::Text(t) if inside => {
-                let t = t.xml_content().map_err(|_| malformed())?;
-                text.push_str(&t);
-            }
-            Event::GeneralRef(r) if inside => {
-                let name = std::str::from_utf8(r.as_ref()).map_err(|_| malformed())?;
-                let resolved = match name {
-                    "amp" => "&".to_owned(),
-                    "lt" => "<".to_owned(),
-                    "gt" => ">".to_owned(),
-                    "quot" => "\"".to_owned(),
-                    "apos" => "'".to_owned(),
-                    n => {
-                        let code = n
-                            .strip_prefix("#x")
-                            .and_then(|h| u32::from_str_radix(h, 16).ok())
-                            .or_else(|| n.strip_prefix('#').and_then(|d| d.parse().ok()))
-                            .and_then(char::from_u32)
-                            .ok_or_else(malformed)?;
-                        code.to_string()
-                    }
-                };
-                text.push_str(&resolved);
-            }
-            Event::CData(t) if inside => {
-                text.push_str(&String::from_utf8_lossy(&t));
-            }
-            Event::End(e) if inside && e.local_name().as_ref() == name.as_bytes() => {
-                inside = false;
-                out.push(std::mem::take(&mut text));
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    if inside {
-        return Err(malformed());
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
@@ -564,13 +501,5 @@ mod tests {
         for bad in [&b"5\r\nhel"[..], b"zz\r\n", b"3\r\nabcX\r\n0\r\n\r\n", b""] {
             assert!(decode_chunked(bad, None).is_err());
         }
-    }
-
-    #[test]
-    fn xml_documents() {
-        let d = br#"<?xml version="1.0"?><Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Object><Key>a&amp;b</Key></Object><Object><Key>c</Key></Object><Quiet>true</Quiet></Delete>"#;
-        assert_eq!(xml_texts(d, "Key").unwrap(), vec!["a&b", "c"]);
-        assert_eq!(xml_texts(d, "Quiet").unwrap(), vec!["true"]);
-        assert!(xml_texts(b"<Delete><Key>x</Delete>", "Key").is_err());
     }
 }

@@ -11,7 +11,7 @@ use rootward_core::Service;
 use rootward_core::bootstrap::bootstrap;
 use rootward_core::clock::SystemClock;
 use rootward_core::store::sqlite::SqliteStore;
-use rootward_server::AppState;
+use rootward_server::{AppState, Limits, Served, Stop};
 
 pub const ACCOUNT: &str = "111111111111";
 pub const ADMIN_KEY: &str = "AKIAROOTWARDADMIN001";
@@ -22,23 +22,32 @@ pub struct Server {
     pub url: String,
     pub svc: Arc<Service>,
     pub clock: SystemClock,
+    /// Trails deliver their log files every 200 ms (stopped before the data
+    /// directory goes: fields drop in order).
+    _delivery: rootward_core::cloudtrail::delivery::Delivery,
     dir: Arc<tempfile::TempDir>,
-    _shutdown: tokio::sync::oneshot::Sender<()>,
+    stop: tokio::sync::watch::Sender<Stop>,
+    served: std::sync::Mutex<Option<tokio::task::JoinHandle<std::io::Result<Served>>>>,
 }
 
 impl Server {
     pub async fn start() -> Server {
-        Server::open(Arc::new(tempfile::tempdir().unwrap())).await
+        Server::start_with(Limits::default()).await
+    }
+
+    /// A server under these limits.
+    pub async fn start_with(limits: Limits) -> Server {
+        Server::open(Arc::new(tempfile::tempdir().unwrap()), limits).await
     }
 
     /// A second server on the same data directory, as after a restart: the
     /// state is loaded back from the store.
     #[allow(dead_code)]
     pub async fn reopen(&self) -> Server {
-        Server::open(self.dir.clone()).await
+        Server::open(self.dir.clone(), Limits::default()).await
     }
 
-    async fn open(dir: Arc<tempfile::TempDir>) -> Server {
+    async fn open(dir: Arc<tempfile::TempDir>, limits: Limits) -> Server {
         let store = SqliteStore::open(&dir.path().join("state.db")).unwrap();
         let clock = SystemClock::default();
         let keys = rootward_core::keys::Keys::new(
@@ -58,24 +67,39 @@ impl Server {
             .unwrap(),
         );
         bootstrap(&svc, Some(ACCOUNT), Some(ADMIN_KEY), Some(ADMIN_SECRET)).unwrap();
+        let delivery =
+            rootward_core::cloudtrail::delivery::start(&svc, std::time::Duration::from_millis(200))
+                .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let state = AppState::new(svc.clone(), Some(dir.path()));
-        tokio::spawn(async move {
-            rootward_server::serve(listener, state, async {
-                let _ = rx.await;
-            })
-            .await
-            .unwrap();
-        });
+        let (stop, rx) = tokio::sync::watch::channel(Stop::Run);
+        let state = AppState::new(svc.clone(), Some(dir.path())).with_limits(limits);
+        let served = tokio::spawn(rootward_server::serve_until(listener, state, rx));
         Server {
             url,
             svc,
             clock,
+            _delivery: delivery,
             dir,
-            _shutdown: tx,
+            stop,
+            served: std::sync::Mutex::new(Some(served)),
         }
+    }
+
+    /// Tells the server to drain or stop.
+    pub fn stop(&self, how: Stop) {
+        self.stop.send(how).unwrap();
+    }
+
+    /// Waits for the server to end; how it ended.
+    pub async fn stopped(&self) -> Served {
+        let task = self.served.lock().unwrap().take().unwrap();
+        task.await.unwrap().unwrap()
+    }
+
+    /// `host:port`.
+    pub fn addr(&self) -> String {
+        self.url.trim_start_matches("http://").to_owned()
     }
 
     /// An SDK config signing with these credentials.
@@ -182,38 +206,11 @@ impl Server {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> RawResponse {
-        use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
-        use aws_sigv4::sign::v4;
-
-        let identity = Credentials::new(ADMIN_KEY, ADMIN_SECRET, None, None, "raw").into();
-        let params = v4::SigningParams::builder()
-            .identity(&identity)
-            .region("us-east-1")
-            .name(service)
-            .time(std::time::SystemTime::now())
-            .settings(SigningSettings::default())
-            .build()
-            .unwrap()
-            .into();
-        let host = self.url.trim_start_matches("http://").to_owned();
-        let shown_host = host_header.unwrap_or(&host).to_owned();
-        let url = format!("http://{shown_host}/");
-        let mut all: Vec<(&str, &str)> = vec![("host", shown_host.as_str())];
-        all.extend_from_slice(headers);
-        let signable =
-            SignableRequest::new("POST", &url, all.iter().copied(), SignableBody::Bytes(body))
-                .unwrap();
-        let (instructions, _) = sign(signable, &params).unwrap().into_parts();
-        let mut req = http::Request::builder().method("POST").uri(&url);
-        for (k, v) in &all {
-            req = req.header(*k, *v);
-        }
-        let mut req = req.body(()).unwrap();
-        instructions.apply_to_request_http1x(&mut req);
-
+        let host = self.addr();
+        let signed = self.sign_post(service, host_header, headers, body);
         let mut text = String::from("POST / HTTP/1.1\r\n");
-        for (k, v) in req.headers() {
-            text.push_str(&format!("{}: {}\r\n", k, v.to_str().unwrap()));
+        for (k, v) in &signed {
+            text.push_str(&format!("{k}: {v}\r\n"));
         }
         text.push_str(&format!(
             "content-length: {}\r\nconnection: close\r\n\r\n",
@@ -228,6 +225,50 @@ impl Server {
 
 #[allow(dead_code)]
 impl Server {
+    /// The headers of `POST /` with `headers` and `body`, signed by the SDK's
+    /// own SigV4 signer (`aws-sigv4`) with the admin's key for `service`
+    /// (`host` among them; no `content-length`).
+    pub fn sign_post(
+        &self,
+        service: &str,
+        host_header: Option<&str>,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Vec<(String, String)> {
+        use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+        use aws_sigv4::sign::v4;
+
+        let identity = Credentials::new(ADMIN_KEY, ADMIN_SECRET, None, None, "raw").into();
+        let params = v4::SigningParams::builder()
+            .identity(&identity)
+            .region("us-east-1")
+            .name(service)
+            .time(std::time::SystemTime::now())
+            .settings(SigningSettings::default())
+            .build()
+            .unwrap()
+            .into();
+        let host = self.addr();
+        let shown_host = host_header.unwrap_or(&host).to_owned();
+        let url = format!("http://{shown_host}/");
+        let mut all: Vec<(&str, &str)> = vec![("host", shown_host.as_str())];
+        all.extend_from_slice(headers);
+        let signable =
+            SignableRequest::new("POST", &url, all.iter().copied(), SignableBody::Bytes(body))
+                .unwrap();
+        let (instructions, _) = sign(signable, &params).unwrap().into_parts();
+        let mut req = http::Request::builder().method("POST").uri(&url);
+        for (k, v) in &all {
+            req = req.header(*k, *v);
+        }
+        let mut req = req.body(()).unwrap();
+        instructions.apply_to_request_http1x(&mut req);
+        req.headers()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap().to_owned()))
+            .collect()
+    }
+
     /// Sends `method path_and_query` as is (no signature) with these headers
     /// (a `host` header among them, or this server's address) and body.
     pub async fn raw_send(
@@ -266,6 +307,21 @@ impl Server {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> RawResponse {
+        let sent = self.sign_s3(method, path_and_query, host, headers, body);
+        self.raw_send(method, path_and_query, &sent, body).await
+    }
+
+    /// The headers of an S3 request signed by the SDK's own SigV4 signer with
+    /// the admin's key (`x-amz-content-sha256` = the body's hash unless
+    /// `headers` set it), for `host` or this server (no `content-length`).
+    pub fn sign_s3(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        host: Option<&str>,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Vec<(String, String)> {
         use aws_sigv4::http_request::{
             PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest,
             SigningSettings, UriPathNormalizationMode, sign,
@@ -292,7 +348,7 @@ impl Server {
             .build()
             .unwrap()
             .into();
-        let addr = self.url.trim_start_matches("http://").to_owned();
+        let addr = self.addr();
         let shown_host = host.unwrap_or(&addr).to_owned();
         let url = format!("http://{shown_host}{path_and_query}");
         let mut all: Vec<(&str, &str)> = vec![("host", shown_host.as_str())];
@@ -310,12 +366,10 @@ impl Server {
         }
         let mut req = req.body(()).unwrap();
         instructions.apply_to_request_http1x(&mut req);
-        let sent: Vec<(String, String)> = req
-            .headers()
+        req.headers()
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_str().unwrap().to_owned()))
-            .collect();
-        self.raw_send(method, path_and_query, &sent, body).await
+            .collect()
     }
 }
 

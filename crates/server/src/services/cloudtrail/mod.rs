@@ -1,4 +1,7 @@
-//! CloudTrail (JSON 1.1): `LookupEvents` over the event history (spec 04 §4.3.5).
+//! CloudTrail (JSON 1.1): `LookupEvents` over the event history (spec 04
+//! §4.3.5), and trails as configuration ([`trails`]).
+
+mod trails;
 
 use rootward_core::trail::Lookup;
 use serde_json::{Value, json};
@@ -21,6 +24,16 @@ fn handler(op: Operation) -> Option<Handler> {
     use Operation::*;
     Some(match op {
         LookupEvents => lookup_events,
+        CreateTrail => trails::create_trail,
+        DescribeTrails => trails::describe_trails,
+        ListTrails => trails::list_trails,
+        GetTrail => trails::get_trail,
+        GetTrailStatus => trails::get_trail_status,
+        StartLogging => trails::start_logging,
+        StopLogging => trails::stop_logging,
+        GetEventSelectors => trails::get_event_selectors,
+        PutEventSelectors => trails::put_event_selectors,
+        DeleteTrail => trails::delete_trail,
         _ => return None,
     })
 }
@@ -85,13 +98,19 @@ fn time_member(i: &Input<'_>, name: &str) -> Result<Option<OffsetDateTime>, ApiE
     }
 }
 
+/// A domain failure in CloudTrail's words (its `AccessDeniedException` is
+/// an HTTP 400).
+fn error(e: rootward_core::CoreError) -> ApiError {
+    match from_core(e) {
+        a if a.code == "AccessDenied" => ApiError::new("AccessDeniedException", 400, a.message),
+        a => a,
+    }
+}
+
 fn lookup_events(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     ctx.svc
         .authorize(ctx.caller, "cloudtrail:LookupEvents", "*", None, &[])
-        .map_err(|e| match from_core(e) {
-            a if a.code == "AccessDenied" => ApiError::new("AccessDeniedException", 400, a.message),
-            a => a,
-        })?;
+        .map_err(error)?;
     let attributes = i.structs("LookupAttributes");
     if attributes.len() > 1 {
         return Err(ApiError::new(

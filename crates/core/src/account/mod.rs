@@ -1,0 +1,453 @@
+//! AWS Account Management (issue 14 §3): an account's primary contact
+//! (`GetContactInformation`, `PutContactInformation`) and its alternate
+//! contacts (`GetAlternateContact`, `PutAlternateContact`,
+//! `DeleteAlternateContact`).
+//!
+//! Without `AccountId` a call acts on the caller's own account (resource
+//! `arn:aws:account::ACCOUNT:account`). With it, it acts on a member
+//! account of the caller's organization (resource
+//! `arn:aws:account::MANAGEMENT:account/o-ORG/MEMBER`), and only when the
+//! caller is the management account or a delegated administrator for
+//! `account.amazonaws.com`, the organization has all features and trusted
+//! access for Account Management, and the account is a member other than
+//! the management account (which acts on itself without `AccountId`).
+//! Anything else is `AccessDeniedException` (the exact wording AWS uses for
+//! each case is UNCONFIRMED; the message names the action and resource).
+
+pub mod model;
+
+use std::collections::BTreeMap;
+
+use model::{
+    AccountAlternateContact, AccountContact, AlternateContact, AlternateContactType,
+    ContactInformation, alternate_key,
+};
+
+use crate::authz::Caller;
+use crate::error::CoreError;
+use crate::model::{Change, Record, table};
+use crate::service::Service;
+
+/// The service principal of Account Management (trusted access, delegated
+/// administrators).
+pub const SERVICE_PRINCIPAL: &str = "account.amazonaws.com";
+
+/// An Account Management failure, named as the service names it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccountError {
+    /// No contact of that kind is set (`ResourceNotFoundException`, 404).
+    #[error("{0}")]
+    ResourceNotFound(String),
+    /// An input breaks the model's constraints (`ValidationException`, 400),
+    /// with the fields at fault: (name, message).
+    #[error("{message}")]
+    Validation {
+        /// The message.
+        message: String,
+        /// `fieldList`.
+        fields: Vec<(String, String)>,
+    },
+}
+
+impl From<AccountError> for CoreError {
+    fn from(e: AccountError) -> Self {
+        CoreError::Account(e)
+    }
+}
+
+/// Contacts by account.
+#[derive(Default)]
+pub struct AccountState {
+    /// Primary contacts by account.
+    pub contacts: BTreeMap<String, ContactInformation>,
+    /// Alternate contacts by `ACCOUNT/TYPE`.
+    pub alternates: BTreeMap<String, AlternateContact>,
+}
+
+impl AccountState {
+    /// Applies a stored Account Management record.
+    pub fn put(&mut self, r: Record) {
+        match r {
+            Record::ContactInformation(c) => {
+                self.contacts.insert(c.account, c.info);
+            }
+            Record::AlternateContact(c) => {
+                let key = c.key();
+                self.alternates.insert(key, c.contact);
+            }
+            _ => {}
+        }
+    }
+
+    /// Removes a stored Account Management record.
+    pub fn delete(&mut self, t: &str, key: &str) {
+        match t {
+            table::CONTACT_INFORMATION => {
+                self.contacts.remove(key);
+            }
+            table::ALTERNATE_CONTACTS => {
+                self.alternates.remove(key);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn validation(field: &str, message: &str) -> CoreError {
+    AccountError::Validation {
+        message: format!("Invalid {field}: {message}"),
+        fields: vec![(field.to_owned(), message.to_owned())],
+    }
+    .into()
+}
+
+/// Checks a 12-digit account id.
+fn check_account_id(id: &str) -> Result<(), CoreError> {
+    if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(validation("AccountId", "must be a 12-digit account ID"))
+    }
+}
+
+/// Decides which account a call acts on and authorizes `action` on it (see
+/// the module documentation). `extra` adds condition keys.
+fn target(
+    svc: &Service,
+    caller: &Caller,
+    account_id: Option<&str>,
+    action: &str,
+    extra: &[(&str, &str)],
+) -> Result<String, CoreError> {
+    let Some(id) = account_id else {
+        let arn = format!("arn:aws:account::{}:account", caller.account);
+        svc.authorize(caller, action, &arn, None, extra)?;
+        return Ok(caller.account.clone());
+    };
+    check_account_id(id)?;
+    let (arn, allowed) = {
+        let state = svc.read();
+        match state.org.org_of(&caller.account) {
+            None => (format!("arn:aws:account::{id}:account"), false),
+            Some(org) => {
+                let arn = format!(
+                    "arn:aws:account::{}:account/{}/{id}",
+                    org.management_account, org.id
+                );
+                let caller_may = org.management_account == caller.account
+                    || org
+                        .delegated_admins
+                        .get(&caller.account)
+                        .is_some_and(|s| s.contains_key(SERVICE_PRINCIPAL));
+                let member = state.org.org_of(id).is_some_and(|o| o.id == org.id)
+                    && id != org.management_account;
+                let allowed = caller_may
+                    && member
+                    && org.feature_set == "ALL"
+                    && org.trusted_services.contains_key(SERVICE_PRINCIPAL);
+                (arn, allowed)
+            }
+        }
+    };
+    if !allowed {
+        return Err(CoreError::AccessDenied(format!(
+            "User: {} is not authorized to perform: {action} on resource: {arn}",
+            caller.arn(&svc.read())
+        )));
+    }
+    svc.authorize(caller, action, &arn, None, extra)?;
+    Ok(id.to_owned())
+}
+
+/// `GetContactInformation` (`account:GetContactInformation`).
+pub fn get_contact_information(
+    svc: &Service,
+    caller: &Caller,
+    account_id: Option<&str>,
+) -> Result<ContactInformation, CoreError> {
+    let account = target(
+        svc,
+        caller,
+        account_id,
+        "account:GetContactInformation",
+        &[],
+    )?;
+    svc.read()
+        .account
+        .contacts
+        .get(&account)
+        .cloned()
+        .ok_or_else(|| {
+            // UNCONFIRMED wording: accounts created on AWS always have one.
+            AccountError::ResourceNotFound(
+                "No contact information found for this account.".to_owned(),
+            )
+            .into()
+        })
+}
+
+/// Checks a required text member's length (the model's `min`/`max`).
+fn check_len(field: &str, value: &str, min: usize, max: usize) -> Result<(), CoreError> {
+    let n = value.chars().count();
+    if n < min || n > max {
+        return Err(validation(
+            field,
+            &format!("length must be between {min} and {max}"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_opt(field: &str, value: Option<&str>, max: usize) -> Result<(), CoreError> {
+    value.map_or(Ok(()), |v| check_len(field, v, 1, max))
+}
+
+/// Checks a primary contact against the model's constraints.
+pub fn validate_contact_information(c: &ContactInformation) -> Result<(), CoreError> {
+    check_len("FullName", &c.full_name, 1, 50)?;
+    check_len("AddressLine1", &c.address_line1, 1, 60)?;
+    check_opt("AddressLine2", c.address_line2.as_deref(), 60)?;
+    check_opt("AddressLine3", c.address_line3.as_deref(), 60)?;
+    check_len("City", &c.city, 1, 50)?;
+    check_opt("StateOrRegion", c.state_or_region.as_deref(), 50)?;
+    check_opt("DistrictOrCounty", c.district_or_county.as_deref(), 50)?;
+    check_len("PostalCode", &c.postal_code, 1, 20)?;
+    check_len("CountryCode", &c.country_code, 2, 2)?;
+    check_len("PhoneNumber", &c.phone_number, 1, 20)?;
+    let phone = c.phone_number.as_bytes();
+    if phone.first() != Some(&b'+')
+        || phone.len() < 2
+        || !phone.iter().skip(1).all(|b| {
+            b.is_ascii_digit() || b.is_ascii_whitespace() || matches!(b, b'(' | b')' | b'-')
+        })
+    {
+        return Err(validation(
+            "PhoneNumber",
+            "must start with + followed by digits, spaces, parentheses or dashes",
+        ));
+    }
+    check_opt("CompanyName", c.company_name.as_deref(), 50)?;
+    check_opt("WebsiteUrl", c.website_url.as_deref(), 256)?;
+    Ok(())
+}
+
+/// `PutContactInformation` (`account:PutContactInformation`).
+pub fn put_contact_information(
+    svc: &Service,
+    caller: &Caller,
+    account_id: Option<&str>,
+    info: ContactInformation,
+) -> Result<(), CoreError> {
+    validate_contact_information(&info)?;
+    let account = target(
+        svc,
+        caller,
+        account_id,
+        "account:PutContactInformation",
+        &[],
+    )?;
+    svc.mutate(|state| {
+        if state.account.contacts.get(&account) == Some(&info) {
+            return Ok(((), Vec::new()));
+        }
+        Ok((
+            (),
+            vec![Change::Put(Record::ContactInformation(Box::new(
+                AccountContact {
+                    account: account.clone(),
+                    info: info.clone(),
+                },
+            )))],
+        ))
+    })
+}
+
+/// `GetAlternateContact` (`account:GetAlternateContact`, condition key
+/// `account:AlternateContactTypes`): `ResourceNotFoundException` when none.
+pub fn get_alternate_contact(
+    svc: &Service,
+    caller: &Caller,
+    account_id: Option<&str>,
+    kind: AlternateContactType,
+) -> Result<AlternateContact, CoreError> {
+    let account = target(
+        svc,
+        caller,
+        account_id,
+        "account:GetAlternateContact",
+        &[("account:AlternateContactTypes", kind.as_str())],
+    )?;
+    svc.read()
+        .account
+        .alternates
+        .get(&alternate_key(&account, kind))
+        .cloned()
+        .ok_or_else(not_found)
+}
+
+fn not_found() -> CoreError {
+    AccountError::ResourceNotFound(
+        "No contact of the inputted alternate contact type found.".to_owned(),
+    )
+    .into()
+}
+
+/// Checks an alternate contact against the model's constraints.
+pub fn validate_alternate_contact(c: &AlternateContact) -> Result<(), CoreError> {
+    check_len("Name", &c.name, 1, 64)?;
+    check_len("Title", &c.title, 1, 50)?;
+    check_len("EmailAddress", &c.email_address, 1, 254)?;
+    let email = c.email_address.trim();
+    let valid_email = email.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && local
+                .chars()
+                .all(|ch| ch.is_alphanumeric() || "_+=.#|!&-".contains(ch))
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && domain
+                .chars()
+                .all(|ch| ch.is_alphanumeric() || ch == '.' || ch == '-' || ch == '_')
+    });
+    if !valid_email {
+        return Err(validation("EmailAddress", "is not a valid email address"));
+    }
+    check_len("PhoneNumber", &c.phone_number, 1, 25)?;
+    if !c
+        .phone_number
+        .chars()
+        .all(|ch| ch.is_ascii_digit() || ch.is_ascii_whitespace() || "()+-".contains(ch))
+    {
+        return Err(validation(
+            "PhoneNumber",
+            "can contain only digits, spaces, parentheses, + and -",
+        ));
+    }
+    Ok(())
+}
+
+/// `PutAlternateContact` (`account:PutAlternateContact`): sets (or replaces)
+/// the contact of its type.
+pub fn put_alternate_contact(
+    svc: &Service,
+    caller: &Caller,
+    account_id: Option<&str>,
+    contact: AlternateContact,
+) -> Result<(), CoreError> {
+    validate_alternate_contact(&contact)?;
+    let account = target(
+        svc,
+        caller,
+        account_id,
+        "account:PutAlternateContact",
+        &[("account:AlternateContactTypes", contact.kind.as_str())],
+    )?;
+    let row = AccountAlternateContact { account, contact };
+    svc.mutate(|state| {
+        if state.account.alternates.get(&row.key()) == Some(&row.contact) {
+            return Ok(((), Vec::new()));
+        }
+        Ok(((), vec![Change::Put(Record::AlternateContact(row.clone()))]))
+    })
+}
+
+/// `DeleteAlternateContact` (`account:DeleteAlternateContact`):
+/// `ResourceNotFoundException` when none.
+pub fn delete_alternate_contact(
+    svc: &Service,
+    caller: &Caller,
+    account_id: Option<&str>,
+    kind: AlternateContactType,
+) -> Result<(), CoreError> {
+    let account = target(
+        svc,
+        caller,
+        account_id,
+        "account:DeleteAlternateContact",
+        &[("account:AlternateContactTypes", kind.as_str())],
+    )?;
+    let key = alternate_key(&account, kind);
+    svc.mutate(|state| {
+        if !state.account.alternates.contains_key(&key) {
+            return Err(not_found());
+        }
+        Ok((
+            (),
+            vec![Change::Delete(table::ALTERNATE_CONTACTS, key.clone())],
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn contact() -> AlternateContact {
+        AlternateContact {
+            kind: AlternateContactType::Security,
+            name: "Sec Team".into(),
+            title: "CISO".into(),
+            email_address: "security@example.com".into(),
+            phone_number: "+1 (206) 555-0100".into(),
+        }
+    }
+
+    fn fields(e: CoreError) -> Vec<String> {
+        match e {
+            CoreError::Account(AccountError::Validation { fields, .. }) => {
+                fields.into_iter().map(|(f, _)| f).collect()
+            }
+            other => vec![other.to_string()],
+        }
+    }
+
+    #[test]
+    fn alternate_contacts_are_checked_against_the_model() {
+        assert!(validate_alternate_contact(&contact()).is_ok());
+        let mut c = contact();
+        c.email_address = "not-an-email".into();
+        assert_eq!(
+            fields(validate_alternate_contact(&c).unwrap_err()),
+            ["EmailAddress"]
+        );
+        let mut c = contact();
+        c.phone_number = "call me".into();
+        assert_eq!(
+            fields(validate_alternate_contact(&c).unwrap_err()),
+            ["PhoneNumber"]
+        );
+        let mut c = contact();
+        c.title = String::new();
+        assert_eq!(
+            fields(validate_alternate_contact(&c).unwrap_err()),
+            ["Title"]
+        );
+    }
+
+    #[test]
+    fn contact_information_is_checked_against_the_model() {
+        let mut c = ContactInformation {
+            full_name: "Jane Doe".into(),
+            address_line1: "1 Main St".into(),
+            city: "Seattle".into(),
+            postal_code: "98101".into(),
+            country_code: "US".into(),
+            phone_number: "+1 206-555-0100".into(),
+            ..ContactInformation::default()
+        };
+        assert!(validate_contact_information(&c).is_ok());
+        c.country_code = "USA".into();
+        assert_eq!(
+            fields(validate_contact_information(&c).unwrap_err()),
+            ["CountryCode"]
+        );
+        c.country_code = "US".into();
+        c.phone_number = "206-555-0100".into();
+        assert_eq!(
+            fields(validate_contact_information(&c).unwrap_err()),
+            ["PhoneNumber"]
+        );
+    }
+}

@@ -1,0 +1,855 @@
+//! The trail operations. Each is authorized as `cloudtrail:<Operation>` on
+//! the trail's ARN (`DescribeTrails` and `ListTrails` on `*`); a change to a
+//! trail of another account (a member account changing its organization's
+//! trail) is a cross-account request without a resource policy, so IAM
+//! refuses it, as AWS does.
+
+use rootward_policy::{Context, Policies, Principal, Request, evaluate};
+use time::OffsetDateTime;
+
+use super::model::{
+    AdvancedEventSelector, EventSelector, LoggingPeriod, Trail, trail_arn, trail_key,
+};
+use super::{CloudTrailError, MAX_TRAILS_PER_REGION, SERVICE_PRINCIPAL};
+use crate::authz::Caller;
+use crate::error::CoreError;
+use crate::model::{Change, Record, table};
+use crate::service::Service;
+use crate::state::State;
+
+/// The inputs of `CreateTrail`.
+#[derive(Debug, Clone, Default)]
+pub struct CreateTrail {
+    /// `Name`.
+    pub name: String,
+    /// `S3BucketName`.
+    pub s3_bucket: String,
+    /// `S3KeyPrefix`.
+    pub s3_key_prefix: Option<String>,
+    /// `SnsTopicName` (not supported).
+    pub sns_topic_name: Option<String>,
+    /// `IncludeGlobalServiceEvents` (default true).
+    pub include_global_service_events: Option<bool>,
+    /// `IsMultiRegionTrail` (default false).
+    pub is_multi_region: Option<bool>,
+    /// `EnableLogFileValidation` (only `false` is supported: no digest files).
+    pub enable_log_file_validation: Option<bool>,
+    /// `CloudWatchLogsLogGroupArn` (not supported).
+    pub cloudwatch_logs_log_group_arn: Option<String>,
+    /// `CloudWatchLogsRoleArn` (not supported).
+    pub cloudwatch_logs_role_arn: Option<String>,
+    /// `KmsKeyId` (not supported).
+    pub kms_key_id: Option<String>,
+    /// `IsOrganizationTrail` (default false).
+    pub is_organization_trail: Option<bool>,
+    /// `TagsList`: key, value.
+    pub tags: Vec<(String, Option<String>)>,
+}
+
+/// Event selectors to put: basic or advanced.
+#[derive(Debug, Clone)]
+pub enum Selectors {
+    /// `EventSelectors`.
+    Basic(Vec<EventSelector>),
+    /// `AdvancedEventSelectors`.
+    Advanced(Vec<AdvancedEventSelector>),
+}
+
+fn unknown_trail(arn: &str, caller: &Caller) -> CoreError {
+    CloudTrailError::TrailNotFound(format!(
+        "Unknown trail: {arn} for the user: {}",
+        caller.account
+    ))
+    .into()
+}
+
+/// Checks a trail name: 3 to 128 letters, digits, `.`, `_` and `-`,
+/// starting and ending with a letter or digit, no two of `.`, `_`, `-` side
+/// by side, not an IP address.
+pub fn validate_name(name: &str) -> Result<(), CoreError> {
+    let bad = |why: &str| -> CoreError {
+        CloudTrailError::InvalidTrailName(format!("Trail name {why}: {name}")).into()
+    };
+    let bytes = name.as_bytes();
+    if !(3..=128).contains(&bytes.len()) {
+        return Err(bad("must be between 3 and 128 characters long"));
+    }
+    if !bytes
+        .iter()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    {
+        return Err(bad(
+            "can contain only ASCII letters, numbers, periods, underscores and dashes",
+        ));
+    }
+    let edge = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphanumeric);
+    if !edge(bytes.first()) || !edge(bytes.last()) {
+        return Err(bad("must start and end with a letter or number"));
+    }
+    if bytes
+        .windows(2)
+        .any(|w| w.iter().all(|b| matches!(b, b'.' | b'_' | b'-')))
+    {
+        return Err(bad("cannot have adjacent periods, underscores or dashes"));
+    }
+    if name.parse::<std::net::Ipv4Addr>().is_ok() {
+        return Err(bad("cannot be formatted as an IP address"));
+    }
+    Ok(())
+}
+
+/// Reads a trail ARN: (region, account, name).
+fn parse_arn(arn: &str) -> Result<(String, String, String), CoreError> {
+    let invalid = || -> CoreError {
+        CloudTrailError::CloudTrailArnInvalid(format!(
+            "Invalid trail ARN: {arn}. The ARN format is arn:aws:cloudtrail:us-east-2:123456789012:trail/MyTrail"
+        ))
+        .into()
+    };
+    let mut parts = arn.splitn(6, ':');
+    let (Some("arn"), Some(_partition), Some("cloudtrail"), Some(region), Some(account), Some(res)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return Err(invalid());
+    };
+    let name = res.strip_prefix("trail/").ok_or_else(invalid)?;
+    if region.is_empty()
+        || account.len() != 12
+        || !account.bytes().all(|b| b.is_ascii_digit())
+        || name.is_empty()
+    {
+        return Err(invalid());
+    }
+    Ok((region.to_owned(), account.to_owned(), name.to_owned()))
+}
+
+/// The organization whose trails the caller's account sees, if any.
+fn org_id<'a>(state: &'a State, account: &str) -> Option<&'a str> {
+    state.org.org_of(account).map(|o| o.id.as_str())
+}
+
+/// Whether `caller` sees `trail`: its own, or its organization's trail.
+fn sees(state: &State, caller: &Caller, trail: &Trail) -> bool {
+    trail.account == caller.account
+        || trail
+            .organization
+            .as_deref()
+            .is_some_and(|o| org_id(state, &caller.account) == Some(o))
+}
+
+/// The trails `caller` sees in `region`: those whose home it is, and the
+/// multi-region ones (shadow trails) when `shadows`.
+fn visible<'a>(
+    state: &'a State,
+    caller: &'a Caller,
+    region: &'a str,
+    shadows: bool,
+) -> impl Iterator<Item = &'a Trail> + 'a {
+    state.trails.values().filter(move |t| {
+        sees(state, caller, t) && (t.home_region == region || (shadows && t.is_multi_region))
+    })
+}
+
+/// Finds the trail a `Name` member names (a name, or an ARN).
+fn find(state: &State, caller: &Caller, name: &str) -> Result<Trail, CoreError> {
+    if name.starts_with("arn:") {
+        let (region, account, trail) = parse_arn(name)?;
+        return state
+            .trails
+            .get(&trail_key(&account, &region, &trail))
+            .filter(|t| sees(state, caller, t))
+            .filter(|t| t.home_region == caller.region || t.is_multi_region)
+            .cloned()
+            .ok_or_else(|| unknown_trail(name, caller));
+    }
+    validate_name(name)?;
+    let mut found: Vec<&Trail> = visible(state, caller, &caller.region, true)
+        .filter(|t| t.name == name)
+        .collect();
+    // The caller's own trail first, then one homed in this region.
+    found.sort_by_key(|t| (t.account != caller.account, t.home_region != caller.region));
+    found
+        .first()
+        .map(|t| (*t).clone())
+        .ok_or_else(|| unknown_trail(&trail_arn(&caller.region, &caller.account, name), caller))
+}
+
+fn authorize_read(
+    svc: &Service,
+    caller: &Caller,
+    op: &str,
+    trail: &Trail,
+) -> Result<(), CoreError> {
+    // A member account reads its organization's trail in its own right.
+    svc.authorize(caller, &format!("cloudtrail:{op}"), &trail.arn(), None, &[])
+}
+
+fn authorize_write(
+    svc: &Service,
+    caller: &Caller,
+    op: &str,
+    trail: &Trail,
+) -> Result<(), CoreError> {
+    let owner = (trail.account != caller.account).then_some(trail.account.as_str());
+    svc.authorize(
+        caller,
+        &format!("cloudtrail:{op}"),
+        &trail.arn(),
+        owner,
+        &[],
+    )?;
+    if trail.account != caller.account {
+        return Err(CloudTrailError::NotOrganizationMasterAccount(
+            "This operation can be performed only by the management account of the organization that owns the trail.".to_owned(),
+        )
+        .into());
+    }
+    if trail.home_region != caller.region {
+        return Err(CloudTrailError::InvalidHomeRegion(format!(
+            "This operation must be called from the trail's home region, {}.",
+            trail.home_region
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// The sequence number of the last event in the history (a new trail
+/// delivers only what happens after it is created).
+fn history_end(svc: &Service) -> Result<u64, CoreError> {
+    match svc.trail() {
+        Some(t) => t.last_seq(),
+        None => Ok(0),
+    }
+}
+
+/// The key a trail writes its log files under, up to the region:
+/// `[PREFIX/]AWSLogs/[o-ORG/]ACCOUNT/CloudTrail/REGION/`.
+pub fn log_prefix(trail: &Trail, account: &str, region: &str) -> String {
+    let mut k = String::new();
+    if let Some(p) = trail.s3_key_prefix.as_deref().filter(|p| !p.is_empty()) {
+        k.push_str(p.trim_end_matches('/'));
+        k.push('/');
+    }
+    k.push_str("AWSLogs/");
+    if let Some(org) = &trail.organization {
+        k.push_str(org);
+        k.push('/');
+    }
+    k.push_str(account);
+    k.push_str("/CloudTrail/");
+    k.push_str(region);
+    k.push('/');
+    k
+}
+
+/// Why CloudTrail could not write to a trail's bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryRefused {
+    /// The bucket does not exist.
+    NoSuchBucket,
+    /// Its policy does not allow it.
+    AccessDenied,
+}
+
+/// Whether the bucket policy lets CloudTrail (`cloudtrail.amazonaws.com`)
+/// write `key` into the trail's bucket and read the bucket's ACL, with the
+/// context CloudTrail sends: `aws:SourceArn` (the trail), `aws:SourceAccount`,
+/// `aws:SourceOrgID` (organization trails) and `s3:x-amz-acl`
+/// `bucket-owner-full-control` (AWS's documented bucket policy for trails).
+pub fn bucket_allows(state: &State, trail: &Trail, key: &str) -> Result<(), DeliveryRefused> {
+    let bucket = state
+        .s3
+        .buckets
+        .get(&trail.s3_bucket)
+        .ok_or(DeliveryRefused::NoSuchBucket)?;
+    let policy = state.s3.policies.get(&trail.s3_bucket);
+    let principal = Principal::service(SERVICE_PRINCIPAL);
+    let arn = trail.arn();
+    let mut ctx = Context::new();
+    ctx.set("aws:SourceArn", arn.clone())
+        .set("aws:SourceAccount", trail.account.clone())
+        .set("aws:ResourceAccount", bucket.owner.clone())
+        .set("s3:x-amz-acl", "bucket-owner-full-control".to_owned());
+    if let Some(org) = &trail.organization {
+        ctx.set("aws:SourceOrgID", org.clone());
+    }
+    let ctx = ctx.with_principal(&principal);
+    let allowed = |action: &str, resource: &str| {
+        let req = Request {
+            principal: &principal,
+            action,
+            resource,
+            context: &ctx,
+        };
+        let policies = Policies {
+            identity: &[],
+            resource: policy,
+            resource_owner: Some(&bucket.owner),
+            permissions_boundary: None,
+            session: &[],
+            task_policy: None,
+            scp_levels: None,
+            skip_resource_policy_denies: false,
+            require_resource_grant: true,
+        };
+        evaluate(&req, &policies).is_allowed()
+    };
+    let object = format!("arn:aws:s3:::{}/{key}", trail.s3_bucket);
+    if allowed("s3:GetBucketAcl", &bucket.arn()) && allowed("s3:PutObject", &object) {
+        Ok(())
+    } else {
+        Err(DeliveryRefused::AccessDenied)
+    }
+}
+
+fn check_unsupported(input: &CreateTrail) -> Result<(), CoreError> {
+    let unsupported = |what: &str| -> CoreError {
+        CloudTrailError::UnsupportedOperation(format!("{what} is not supported by this endpoint."))
+            .into()
+    };
+    if input
+        .sns_topic_name
+        .as_deref()
+        .is_some_and(|s| !s.is_empty())
+    {
+        return Err(unsupported("SnsTopicName (SNS notifications)"));
+    }
+    if input.cloudwatch_logs_log_group_arn.is_some() || input.cloudwatch_logs_role_arn.is_some() {
+        return Err(unsupported("Delivery to CloudWatch Logs"));
+    }
+    if input.kms_key_id.as_deref().is_some_and(|s| !s.is_empty()) {
+        return Err(unsupported("KmsKeyId (SSE-KMS log files)"));
+    }
+    if input.enable_log_file_validation == Some(true) {
+        return Err(unsupported("EnableLogFileValidation (digest files)"));
+    }
+    Ok(())
+}
+
+fn check_tags(tags: &[(String, Option<String>)]) -> Result<(), CoreError> {
+    let bad = |m: &str| -> CoreError { CloudTrailError::InvalidTagParameter(m.to_owned()).into() };
+    if tags.len() > 50 {
+        return Err(bad("A resource can have at most 50 tags."));
+    }
+    for (i, (k, v)) in tags.iter().enumerate() {
+        if k.is_empty() || k.chars().count() > 128 {
+            return Err(bad("Tag key must be between 1 and 128 characters long."));
+        }
+        if v.as_deref().is_some_and(|v| v.chars().count() > 256) {
+            return Err(bad("Tag value must be at most 256 characters long."));
+        }
+        if k.to_ascii_lowercase().starts_with("aws:") {
+            return Err(bad("Tag keys cannot start with aws:."));
+        }
+        if tags.iter().take(i).any(|(o, _)| o == k) {
+            return Err(bad("Tag keys must be unique."));
+        }
+    }
+    Ok(())
+}
+
+/// `CreateTrail`: a trail in the caller's account and region, not logging
+/// yet. The bucket must exist and its policy must let CloudTrail write (as
+/// AWS checks). An organization trail is created by the management account
+/// of an organization with all features and trusted access for CloudTrail.
+pub fn create_trail(
+    svc: &Service,
+    caller: &Caller,
+    input: CreateTrail,
+) -> Result<Trail, CoreError> {
+    validate_name(&input.name)?;
+    check_unsupported(&input)?;
+    check_tags(&input.tags)?;
+    if !crate::s3::valid_bucket_name(&input.s3_bucket) {
+        return Err(CloudTrailError::InvalidS3BucketName(format!(
+            "Bucket name is not valid: {}",
+            input.s3_bucket
+        ))
+        .into());
+    }
+    if let Some(p) = &input.s3_key_prefix
+        && (p.chars().count() > 200 || p.starts_with('/') || p.contains("//"))
+    {
+        return Err(CloudTrailError::InvalidS3Prefix(format!("Invalid S3 prefix: {p}")).into());
+    }
+    let multi = input.is_multi_region.unwrap_or(false);
+    let global = input.include_global_service_events.unwrap_or(true);
+    if multi && !global {
+        return Err(CloudTrailError::InvalidParameterCombination(
+            "Multi-Region trail must include global service events.".to_owned(),
+        )
+        .into());
+    }
+    let arn = trail_arn(&caller.region, &caller.account, &input.name);
+    svc.authorize(caller, "cloudtrail:CreateTrail", &arn, None, &[])?;
+    if !input.tags.is_empty() {
+        svc.authorize(caller, "cloudtrail:AddTags", &arn, None, &[])?;
+    }
+    let organization = if input.is_organization_trail == Some(true) {
+        let state = svc.read();
+        let org = state.org.org_of(&caller.account).ok_or_else(|| {
+            CoreError::from(CloudTrailError::OrganizationsNotInUse(
+                "This account is not a member of an organization.".to_owned(),
+            ))
+        })?;
+        if org.management_account != caller.account {
+            return Err(CloudTrailError::NotOrganizationMasterAccount(
+                "The request must come from the management account of the organization to create an organization trail.".to_owned(),
+            )
+            .into());
+        }
+        if org.feature_set != "ALL" {
+            return Err(CloudTrailError::OrganizationNotInAllFeaturesMode(
+                "All features must be enabled in the organization to create an organization trail."
+                    .to_owned(),
+            )
+            .into());
+        }
+        if !org.trusted_services.contains_key(SERVICE_PRINCIPAL) {
+            return Err(CloudTrailError::CloudTrailAccessNotEnabled(
+                "Trusted access for CloudTrail is not enabled in the organization. Enable it with EnableAWSServiceAccess (cloudtrail.amazonaws.com) first.".to_owned(),
+            )
+            .into());
+        }
+        Some(org.id.clone())
+    } else {
+        None
+    };
+    let delivered_upto = history_end(svc)?;
+    let trail = Trail {
+        name: input.name.clone(),
+        account: caller.account.clone(),
+        home_region: caller.region.clone(),
+        s3_bucket: input.s3_bucket.clone(),
+        s3_key_prefix: input.s3_key_prefix.clone().filter(|p| !p.is_empty()),
+        include_global_service_events: global,
+        is_multi_region: multi,
+        organization,
+        tags: input
+            .tags
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone().unwrap_or_default()))
+            .collect(),
+        created: svc.now(),
+        event_selectors: None,
+        advanced_event_selectors: None,
+        has_custom_event_selectors: false,
+        logging: Vec::new(),
+        delivered_upto,
+        latest_delivery: None,
+        latest_delivery_attempt: None,
+        latest_delivery_error: None,
+    };
+    svc.mutate(|state| {
+        let clash = state.trails.values().any(|t| {
+            t.account == caller.account
+                && t.name == trail.name
+                && (t.home_region == trail.home_region || t.is_multi_region || multi)
+        });
+        if clash {
+            return Err(CloudTrailError::TrailAlreadyExists(format!(
+                "Trail {} already exists for customer: {}",
+                trail.name, caller.account
+            ))
+            .into());
+        }
+        let here = state
+            .trails
+            .values()
+            .filter(|t| {
+                t.account == caller.account
+                    && (t.home_region == trail.home_region || t.is_multi_region || multi)
+            })
+            .count();
+        if here >= MAX_TRAILS_PER_REGION {
+            return Err(CloudTrailError::MaximumNumberOfTrailsExceeded(format!(
+                "User: {} already has {MAX_TRAILS_PER_REGION} trails in {}.",
+                caller.account, trail.home_region
+            ))
+            .into());
+        }
+        let key = log_prefix(&trail, &caller.account, &trail.home_region);
+        match bucket_allows(state, &trail, &format!("{key}check")) {
+            Ok(()) => {}
+            Err(DeliveryRefused::NoSuchBucket) => {
+                return Err(CloudTrailError::S3BucketDoesNotExist(format!(
+                    "S3 bucket {} does not exist.",
+                    trail.s3_bucket
+                ))
+                .into());
+            }
+            Err(DeliveryRefused::AccessDenied) => {
+                return Err(CloudTrailError::InsufficientS3BucketPolicy(format!(
+                    "Incorrect S3 bucket policy is detected for bucket: {}",
+                    trail.s3_bucket
+                ))
+                .into());
+            }
+        }
+        Ok((
+            trail.clone(),
+            vec![Change::Put(Record::Trail(Box::new(trail.clone())))],
+        ))
+    })
+}
+
+/// `DescribeTrails`: the trails named (names or ARNs; unknown ones are left
+/// out), or every trail the caller sees in its region, shadow trails of
+/// multi-region trails included when `include_shadow_trails`.
+pub fn describe_trails(
+    svc: &Service,
+    caller: &Caller,
+    names: &[String],
+    include_shadow_trails: bool,
+) -> Result<Vec<Trail>, CoreError> {
+    svc.authorize(caller, "cloudtrail:DescribeTrails", "*", None, &[])?;
+    let state = svc.read();
+    if names.is_empty() {
+        return Ok(
+            visible(&state, caller, &caller.region, include_shadow_trails)
+                .cloned()
+                .collect(),
+        );
+    }
+    let mut out: Vec<Trail> = Vec::new();
+    for n in names {
+        let found = if n.starts_with("arn:") {
+            find(&state, caller, n).ok()
+        } else {
+            visible(&state, caller, &caller.region, include_shadow_trails)
+                .find(|t| &t.name == n)
+                .cloned()
+        };
+        if let Some(t) = found
+            && !out.iter().any(|o| o.key() == t.key())
+        {
+            out.push(t);
+        }
+    }
+    Ok(out)
+}
+
+/// `ListTrails`: every trail the caller sees, in any region.
+pub fn list_trails(svc: &Service, caller: &Caller) -> Result<Vec<Trail>, CoreError> {
+    svc.authorize(caller, "cloudtrail:ListTrails", "*", None, &[])?;
+    let state = svc.read();
+    Ok(state
+        .trails
+        .values()
+        .filter(|t| sees(&state, caller, t))
+        .cloned()
+        .collect())
+}
+
+/// `GetTrail`.
+pub fn get_trail(svc: &Service, caller: &Caller, name: &str) -> Result<Trail, CoreError> {
+    let trail = find(&svc.read(), caller, name)?;
+    authorize_read(svc, caller, "GetTrail", &trail)?;
+    Ok(trail)
+}
+
+/// `GetTrailStatus`: the trail, whose logging periods and delivery fields
+/// answer it.
+pub fn get_trail_status(svc: &Service, caller: &Caller, name: &str) -> Result<Trail, CoreError> {
+    let trail = find(&svc.read(), caller, name)?;
+    authorize_read(svc, caller, "GetTrailStatus", &trail)?;
+    Ok(trail)
+}
+
+/// `GetEventSelectors`.
+pub fn get_event_selectors(svc: &Service, caller: &Caller, name: &str) -> Result<Trail, CoreError> {
+    let trail = find(&svc.read(), caller, name)?;
+    authorize_read(svc, caller, "GetEventSelectors", &trail)?;
+    Ok(trail)
+}
+
+/// Changes the trail `name` names with `f` (after authorizing `op` as a
+/// change from the trail's home region), on the latest state.
+fn change(
+    svc: &Service,
+    caller: &Caller,
+    name: &str,
+    op: &str,
+    f: impl FnOnce(&mut Trail, OffsetDateTime),
+) -> Result<Trail, CoreError> {
+    let trail = find(&svc.read(), caller, name)?;
+    authorize_write(svc, caller, op, &trail)?;
+    let key = trail.key();
+    let now = svc.now();
+    svc.mutate(|state| {
+        let mut t = state
+            .trails
+            .get(&key)
+            .cloned()
+            .ok_or_else(|| unknown_trail(&trail.arn(), caller))?;
+        let before = t.clone();
+        f(&mut t, now);
+        if t == before {
+            return Ok((t, Vec::new()));
+        }
+        Ok((t.clone(), vec![Change::Put(Record::Trail(Box::new(t)))]))
+    })
+}
+
+/// Logging periods older than the event history's retention are dropped.
+fn prune(t: &mut Trail, now: OffsetDateTime) {
+    let horizon = now - crate::trail::DEFAULT_RETENTION;
+    t.logging.retain(|p| p.stop.is_none_or(|s| s > horizon));
+}
+
+/// `StartLogging`: from now on the trail's events are delivered.
+pub fn start_logging(svc: &Service, caller: &Caller, name: &str) -> Result<(), CoreError> {
+    change(svc, caller, name, "StartLogging", |t, now| {
+        if !t.is_logging() {
+            prune(t, now);
+            t.logging.push(LoggingPeriod {
+                start: now,
+                stop: None,
+            });
+        }
+    })
+    .map(|_| ())
+}
+
+/// `StopLogging`: events after now are no longer delivered (those before
+/// still are).
+pub fn stop_logging(svc: &Service, caller: &Caller, name: &str) -> Result<(), CoreError> {
+    change(svc, caller, name, "StopLogging", |t, now| {
+        if let Some(p) = t.logging.last_mut()
+            && p.stop.is_none()
+        {
+            p.stop = Some(now);
+        }
+    })
+    .map(|_| ())
+}
+
+/// The data resource types basic event selectors accept.
+pub const DATA_RESOURCE_TYPES: [&str; 3] = [
+    "AWS::S3::Object",
+    "AWS::Lambda::Function",
+    "AWS::DynamoDB::Table",
+];
+
+/// The fields advanced event selectors accept.
+const ADVANCED_FIELDS: [&str; 12] = [
+    "eventCategory",
+    "readOnly",
+    "eventSource",
+    "eventName",
+    "eventType",
+    "errorCode",
+    "resources.type",
+    "resources.ARN",
+    "userIdentity.arn",
+    "sessionCredentialFromConsole",
+    "vpcEndpointId",
+    "eventTypeName",
+];
+
+fn validate_selectors(selectors: &Selectors) -> Result<(), CoreError> {
+    let bad = |m: String| -> CoreError { CloudTrailError::InvalidEventSelectors(m).into() };
+    match selectors {
+        Selectors::Basic(list) => {
+            if list.is_empty() || list.len() > 5 {
+                return Err(bad(
+                    "A trail can have between 1 and 5 event selectors.".to_owned()
+                ));
+            }
+            let mut values = 0usize;
+            for s in list {
+                for d in &s.data_resources {
+                    if !DATA_RESOURCE_TYPES.contains(&d.kind.as_str()) {
+                        return Err(bad(format!(
+                            "Value {} for DataResource Type is invalid.",
+                            d.kind
+                        )));
+                    }
+                    values += d.values.len();
+                }
+            }
+            if values > 250 {
+                return Err(bad(
+                    "A trail's event selectors can have at most 250 data resource values."
+                        .to_owned(),
+                ));
+            }
+        }
+        Selectors::Advanced(list) => {
+            if list.is_empty() {
+                return Err(bad(
+                    "At least one advanced event selector is required.".to_owned()
+                ));
+            }
+            let total: usize = list.iter().map(|s| s.field_selectors.len()).sum();
+            if total > 500 {
+                return Err(bad(
+                    "Advanced event selectors can have at most 500 field conditions.".to_owned(),
+                ));
+            }
+            for s in list {
+                if s.field_selectors.is_empty() {
+                    return Err(bad(
+                        "Each advanced event selector needs at least one field selector."
+                            .to_owned(),
+                    ));
+                }
+                if !s.field_selectors.iter().any(|f| f.field == "eventCategory") {
+                    return Err(bad(
+                        "Each advanced event selector must include the eventCategory field."
+                            .to_owned(),
+                    ));
+                }
+                for f in &s.field_selectors {
+                    if !ADVANCED_FIELDS.contains(&f.field.as_str()) {
+                        return Err(bad(format!("Field {} is not valid.", f.field)));
+                    }
+                    let ops = [
+                        &f.equals,
+                        &f.starts_with,
+                        &f.ends_with,
+                        &f.not_equals,
+                        &f.not_starts_with,
+                        &f.not_ends_with,
+                    ];
+                    if ops.iter().all(|o| o.is_empty()) {
+                        return Err(bad(format!(
+                            "Field {} needs at least one operator.",
+                            f.field
+                        )));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `PutEventSelectors`: replaces the trail's selectors (basic ones replace
+/// advanced ones and the other way round).
+pub fn put_event_selectors(
+    svc: &Service,
+    caller: &Caller,
+    name: &str,
+    selectors: Selectors,
+) -> Result<Trail, CoreError> {
+    validate_selectors(&selectors)?;
+    change(svc, caller, name, "PutEventSelectors", |t, _| {
+        match selectors {
+            Selectors::Basic(list) => {
+                t.event_selectors = Some(list);
+                t.advanced_event_selectors = None;
+            }
+            Selectors::Advanced(list) => {
+                t.event_selectors = None;
+                t.advanced_event_selectors = Some(list);
+            }
+        }
+        t.has_custom_event_selectors = true;
+    })
+}
+
+/// `DeleteTrail`: the trail stops delivering (log files already delivered
+/// stay in the bucket).
+pub fn delete_trail(svc: &Service, caller: &Caller, name: &str) -> Result<(), CoreError> {
+    let trail = find(&svc.read(), caller, name)?;
+    authorize_write(svc, caller, "DeleteTrail", &trail)?;
+    let key = trail.key();
+    svc.mutate(|state| {
+        if !state.trails.contains_key(&key) {
+            return Err(unknown_trail(&trail.arn(), caller));
+        }
+        Ok(((), vec![Change::Delete(table::TRAILS, key.clone())]))
+    })
+}
+
+/// The selectors in force: the advanced ones, else the basic ones, else the
+/// default (every management event).
+pub fn selects(trail: &Trail, source: &str, name: &str, read_only: bool) -> bool {
+    if let Some(advanced) = &trail.advanced_event_selectors {
+        return advanced.iter().any(|s| {
+            s.field_selectors.iter().all(|f| {
+                let value = match f.field.as_str() {
+                    "eventCategory" => Some("Management"),
+                    "readOnly" => Some(if read_only { "true" } else { "false" }),
+                    "eventSource" => Some(source),
+                    "eventName" => Some(name),
+                    "eventType" => Some("AwsApiCall"),
+                    _ => None,
+                };
+                f.matches(value)
+            })
+        });
+    }
+    let default = [EventSelector::default_selector()];
+    let basic = trail.event_selectors.as_deref().unwrap_or(&default);
+    basic.iter().any(|s| {
+        s.include_management_events
+            && s.read_write_type.selects(read_only)
+            && !s
+                .exclude_management_event_sources
+                .iter()
+                .any(|x| x == source)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn code(e: CoreError) -> &'static str {
+        match e {
+            CoreError::CloudTrail(e) => e.code(),
+            _ => "other",
+        }
+    }
+
+    #[test]
+    fn trail_names_follow_cloudtrail_rules() {
+        for ok in ["abc", "my-trail", "Org.Trail_1", &"a".repeat(128)] {
+            assert!(validate_name(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "ab",
+            "-abc",
+            "abc-",
+            "my--trail",
+            "my-_trail",
+            "a b c",
+            "10.0.0.1",
+            &"a".repeat(129),
+        ] {
+            assert_eq!(
+                code(validate_name(bad).unwrap_err()),
+                "InvalidTrailNameException",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn trail_arns_parse_or_are_refused() {
+        assert_eq!(
+            parse_arn("arn:aws:cloudtrail:eu-west-1:111111111111:trail/t1").unwrap(),
+            ("eu-west-1".into(), "111111111111".into(), "t1".into())
+        );
+        for bad in [
+            "arn:aws:cloudtrail:eu-west-1:111111111111:eventdatastore/x",
+            "arn:aws:s3:::bucket",
+            "arn:aws:cloudtrail:eu-west-1:1111:trail/t",
+            "arn:aws:cloudtrail",
+        ] {
+            assert_eq!(
+                code(parse_arn(bad).unwrap_err()),
+                "CloudTrailARNInvalidException"
+            );
+        }
+    }
+}

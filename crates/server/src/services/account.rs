@@ -1,0 +1,280 @@
+//! AWS Account Management (REST-JSON, `POST /getAlternateContact`, …): the
+//! contact operations over the domain (`rootward_core::account`). The
+//! operation comes from the path (`rootward_model::account::resolve`); the
+//! body is a JSON object of the input members; answers are JSON (or empty).
+//! Errors carry the REST-JSON shape's name: `AccessDeniedException` (403),
+//! `ResourceNotFoundException` (404), `ValidationException` (400).
+//!
+//! Dispatched by [`crate::app`] over [`crate::protocol::rest_json`]; the
+//! trail's `requestParameters` hide the members the model marks sensitive
+//! (names, addresses, phone numbers, e-mail addresses).
+
+use rootward_core::CoreError;
+use rootward_core::account::{self, model};
+use serde_json::{Map, Value, json};
+
+use rootward_model::ValidationErrors;
+use rootward_model::account::Operation;
+
+use crate::error::{ApiError, from_core};
+use crate::protocol::input::Input;
+use crate::services::{Ctx, Output};
+
+/// How Account Management answers input that breaks the model's
+/// constraints: `ValidationException` with the Coral message
+/// [UNCONFIRMED: its `fieldList` is not sent].
+pub fn invalid(e: &ValidationErrors) -> ApiError {
+    ApiError::new("ValidationException", 400, e.to_string())
+}
+
+type Handler = fn(&Ctx<'_>, &Input<'_>) -> Result<Option<Value>, ApiError>;
+
+/// The handler of each Account operation this endpoint serves (`None`: not
+/// served; the operation tables mark exactly these as implemented).
+fn handler(op: Operation) -> Option<Handler> {
+    use Operation::*;
+    Some(match op {
+        GetContactInformation => get_contact_information,
+        PutContactInformation => put_contact_information,
+        GetAlternateContact => get_alternate_contact,
+        PutAlternateContact => put_alternate_contact,
+        DeleteAlternateContact => delete_alternate_contact,
+        _ => return None,
+    })
+}
+
+/// Runs an Account Management operation; `None` answers an empty body.
+pub fn call(
+    op: Operation,
+    ctx: &Ctx<'_>,
+    input: &Input<'_>,
+) -> Result<Output<Option<Value>>, ApiError> {
+    match handler(op) {
+        Some(h) => h(ctx, input).map(Output::from),
+        None => Err(crate::protocol::rest_json::unknown_operation()),
+    }
+}
+
+/// A domain failure in Account Management's words.
+pub fn error(e: CoreError) -> ApiError {
+    match from_core(e) {
+        a if a.code == "AccessDenied" => ApiError::new("AccessDeniedException", 403, a.message),
+        a => a,
+    }
+}
+
+fn get_contact_information(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+    let c =
+        account::get_contact_information(ctx.svc, ctx.caller, i.str("AccountId")).map_err(error)?;
+    Ok(Some(json!({ "ContactInformation": contact_json(&c) })))
+}
+
+fn put_contact_information(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+    let c = i
+        .object("ContactInformation")
+        .ok_or_else(|| i.missing("ContactInformation"))?;
+    let text = |name: &str| -> Result<String, ApiError> { Ok(c.required(name)?.to_owned()) };
+    let opt = |name: &str| c.str(name).map(str::to_owned);
+    let info = model::ContactInformation {
+        full_name: text("FullName")?,
+        address_line1: text("AddressLine1")?,
+        address_line2: opt("AddressLine2"),
+        address_line3: opt("AddressLine3"),
+        city: text("City")?,
+        state_or_region: opt("StateOrRegion"),
+        district_or_county: opt("DistrictOrCounty"),
+        postal_code: text("PostalCode")?,
+        country_code: text("CountryCode")?,
+        phone_number: text("PhoneNumber")?,
+        company_name: opt("CompanyName"),
+        website_url: opt("WebsiteUrl"),
+    };
+    account::put_contact_information(ctx.svc, ctx.caller, i.str("AccountId"), info)
+        .map_err(error)?;
+    Ok(None)
+}
+
+fn get_alternate_contact(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+    let kind = contact_type(i)?;
+    let c = account::get_alternate_contact(ctx.svc, ctx.caller, i.str("AccountId"), kind)
+        .map_err(error)?;
+    Ok(Some(json!({
+        "AlternateContact": {
+            "AlternateContactType": c.kind.as_str(),
+            "EmailAddress": c.email_address,
+            "Name": c.name,
+            "PhoneNumber": c.phone_number,
+            "Title": c.title,
+        }
+    })))
+}
+
+fn put_alternate_contact(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+    let contact = model::AlternateContact {
+        kind: contact_type(i)?,
+        name: i.required("Name")?.to_owned(),
+        title: i.required("Title")?.to_owned(),
+        email_address: i.required("EmailAddress")?.to_owned(),
+        phone_number: i.required("PhoneNumber")?.to_owned(),
+    };
+    account::put_alternate_contact(ctx.svc, ctx.caller, i.str("AccountId"), contact)
+        .map_err(error)?;
+    Ok(None)
+}
+
+fn delete_alternate_contact(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+    let kind = contact_type(i)?;
+    account::delete_alternate_contact(ctx.svc, ctx.caller, i.str("AccountId"), kind)
+        .map_err(error)?;
+    Ok(None)
+}
+
+fn contact_type(i: &Input<'_>) -> Result<model::AlternateContactType, ApiError> {
+    let t = i.required("AlternateContactType")?;
+    model::AlternateContactType::from_name(t).ok_or_else(|| {
+        ApiError::new(
+            "ValidationException",
+            400,
+            format!(
+                "Invalid AlternateContactType: {t}; it must be one of BILLING, OPERATIONS, SECURITY"
+            ),
+        )
+    })
+}
+
+fn contact_json(c: &model::ContactInformation) -> Value {
+    let mut m = Map::new();
+    let mut put = |k: &str, v: Option<&String>| {
+        if let Some(v) = v {
+            m.insert(k.to_owned(), v.clone().into());
+        }
+    };
+    put("FullName", Some(&c.full_name));
+    put("AddressLine1", Some(&c.address_line1));
+    put("AddressLine2", c.address_line2.as_ref());
+    put("AddressLine3", c.address_line3.as_ref());
+    put("City", Some(&c.city));
+    put("StateOrRegion", c.state_or_region.as_ref());
+    put("DistrictOrCounty", c.district_or_county.as_ref());
+    put("PostalCode", Some(&c.postal_code));
+    put("CountryCode", Some(&c.country_code));
+    put("PhoneNumber", Some(&c.phone_number));
+    put("CompanyName", c.company_name.as_ref());
+    put("WebsiteUrl", c.website_url.as_ref());
+    Value::Object(m)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    /// A service on a temporary store, with its bootstrap account's root.
+    fn service() -> (
+        tempfile::TempDir,
+        rootward_core::Service,
+        rootward_core::authz::Caller,
+    ) {
+        use std::sync::Arc;
+        let dir = tempfile::tempdir().unwrap();
+        let store =
+            rootward_core::store::sqlite::SqliteStore::open(&dir.path().join("s.db")).unwrap();
+        let keys = rootward_core::keys::Keys::new(
+            &rootward_core::keys::MasterKey::read_or_create(&dir.path().join("k")).unwrap(),
+            None,
+        );
+        let svc = rootward_core::Service::open(
+            Box::new(store),
+            Arc::new(rootward_core::clock::SystemClock::default()),
+            keys,
+        )
+        .unwrap();
+        let b = rootward_core::bootstrap::bootstrap(&svc, Some("111111111111"), None, None)
+            .unwrap()
+            .unwrap();
+        let caller = svc.credential(&b.access_key_id, None).unwrap().caller;
+        (dir, svc, caller)
+    }
+
+    #[test]
+    fn contacts_are_put_and_read_in_the_model_shapes() {
+        let (_dir, svc, caller) = service();
+        let parts = axum::http::Request::new(()).into_parts().0;
+        let ctx = Ctx::new(&svc, &caller, &parts, false);
+        let call = |name: &str, body: &[u8]| {
+            let op = Operation::from_name(name).unwrap();
+            let object = crate::protocol::json::body(body)?;
+            let tree = crate::protocol::json::decode(op.info().input, &object)?;
+            crate::protocol::input::validate(op.info().input, &tree, invalid)?;
+            super::call(op, &ctx, &Input::new(&tree, invalid)).map(|o| o.body)
+        };
+        let e = call(
+            "GetAlternateContact",
+            br#"{"AlternateContactType":"SECURITY"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            (e.code.as_str(), e.status),
+            ("ResourceNotFoundException", 404)
+        );
+        let put = br#"{"AlternateContactType":"SECURITY","Name":"Sec","Title":"CISO","EmailAddress":"sec@example.com","PhoneNumber":"+1 555 0100"}"#;
+        assert_eq!(call("PutAlternateContact", put).unwrap(), None);
+        let got = call(
+            "GetAlternateContact",
+            br#"{"AlternateContactType":"SECURITY"}"#,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(got["AlternateContact"]["EmailAddress"], "sec@example.com");
+        assert_eq!(got["AlternateContact"]["AlternateContactType"], "SECURITY");
+        let e = call(
+            "GetAlternateContact",
+            br#"{"AlternateContactType":"LEGAL"}"#,
+        )
+        .unwrap_err();
+        assert_eq!((e.code.as_str(), e.status), ("ValidationException", 400));
+        let e = call(
+            "GetAlternateContact",
+            br#"{"AlternateContactType":"SECURITY","AccountId":"222222222222"}"#,
+        )
+        .unwrap_err();
+        assert_eq!((e.code.as_str(), e.status), ("AccessDeniedException", 403));
+        let info = br#"{"ContactInformation":{"FullName":"Jane Doe","AddressLine1":"1 Main St","City":"Seattle","PostalCode":"98101","CountryCode":"US","PhoneNumber":"+1 206 555 0100"}}"#;
+        assert_eq!(call("PutContactInformation", info).unwrap(), None);
+        let got = call("GetContactInformation", b"{}").unwrap().unwrap();
+        assert_eq!(got["ContactInformation"]["City"], "Seattle");
+        assert!(got["ContactInformation"].get("AddressLine2").is_none());
+        assert_eq!(
+            call(
+                "DeleteAlternateContact",
+                br#"{"AlternateContactType":"SECURITY"}"#
+            )
+            .unwrap(),
+            None
+        );
+    }
+
+    #[test]
+    fn the_trail_hides_contact_details() {
+        let op = Operation::PutAlternateContact.info();
+        let object = crate::protocol::json::body(
+            br#"{"AccountId":"222222222222","AlternateContactType":"SECURITY","Name":"Jane","Title":"T","EmailAddress":"j@example.com","PhoneNumber":"1"}"#,
+        )
+        .unwrap();
+        let tree = crate::protocol::json::decode(op.input, &object).unwrap();
+        let v = crate::trail::request_parameters(op.input, &tree);
+        assert_eq!(v["accountId"], "222222222222");
+        assert_eq!(v["alternateContactType"], "SECURITY");
+        assert_eq!(v["name"], crate::trail::HIDDEN);
+        assert_eq!(v["emailAddress"], crate::trail::HIDDEN);
+        let op = Operation::PutContactInformation.info();
+        let object = crate::protocol::json::body(
+            br#"{"ContactInformation":{"FullName":"Jane Doe","AddressLine1":"a","City":"c","PostalCode":"p","CountryCode":"US","PhoneNumber":"1"}}"#,
+        )
+        .unwrap();
+        let tree = crate::protocol::json::decode(op.input, &object).unwrap();
+        let v = crate::trail::request_parameters(op.input, &tree);
+        assert_eq!(v["contactInformation"]["fullName"], crate::trail::HIDDEN);
+        assert_eq!(v["contactInformation"]["countryCode"], crate::trail::HIDDEN);
+    }
+}
