@@ -568,5 +568,38 @@ mod tests {
             &parts("/", &[]),
             b"Action=GetCallerIdentity"
         ));
+        // S3 reads of memory run on the async workers (issue 15); object
+        // reads and writes do not.
+        let s3 = |method: &str, uri: &str| {
+            Request::builder()
+                .method(method)
+                .uri(uri)
+                .header("host", "127.0.0.1:9000")
+                .header("authorization", auth("s3"))
+                .body(())
+                .unwrap()
+                .into_parts()
+                .0
+        };
+        assert!(served_from_memory(&s3("GET", "/bucket?policy"), b""));
+        assert!(served_from_memory(&s3("GET", "/"), b""));
+        assert!(served_from_memory(&s3("HEAD", "/bucket"), b""));
+        assert!(!served_from_memory(&s3("PUT", "/bucket?policy"), b"{}"));
+        assert!(!served_from_memory(&s3("GET", "/bucket/key"), b""));
+        // Account and EC2 reads by their routes.
+        let account = Request::builder()
+            .method("POST")
+            .uri("/getContactInformation")
+            .header("authorization", auth("account"))
+            .body(())
+            .unwrap()
+            .into_parts()
+            .0;
+        assert!(served_from_memory(&account, b"{}"));
+        let ec2 = parts("/", &[("authorization", &auth("ec2"))]);
+        assert!(served_from_memory(
+            &ec2,
+            b"Action=DescribeRegions&Version=2016-11-15"
+        ));
     }
 }

@@ -24,6 +24,7 @@ use time::OffsetDateTime;
 use crate::auth::Authenticated;
 use crate::error::ApiError;
 use crate::protocol::xml::Xml;
+use rootward_model::s3::Operation;
 use wire::{NS, S3Fail, header, response, set_header, xml_ok};
 
 /// How S3 answers input that breaks the model's constraints.
@@ -188,12 +189,13 @@ pub fn handle(
         key,
         request_id,
     };
-    if let Some(op) = operation_name(&req) {
-        crate::request_log::operation(op);
+    let op = router::Routable::with(parts, req.bucket.as_deref(), req.key.as_deref()).operation();
+    if let Some(op) = op {
+        crate::request_log::operation(op.name());
     }
     let unit = svc.begin();
-    let outcome = route(&req, body);
-    if let Err(e) = trail(&req, unit, outcome.as_ref().err()) {
+    let outcome = route(&req, op, body);
+    if let Err(e) = trail(&req, op, unit, outcome.as_ref().err()) {
         tracing::error!(error = %e, "S3 call not committed");
         let fail = S3Fail::new(
             "InternalError",
@@ -208,95 +210,58 @@ pub fn handle(
     }
 }
 
-/// The operation a request names, for the trail (`None`: not an S3 operation).
-fn operation_name(req: &Req<'_>) -> Option<&'static str> {
-    let m = &req.parts.method;
-    Some(match (&req.bucket, &req.key) {
-        (None, _) if *m == Method::GET => "ListBuckets",
-        (None, _) => return None,
-        (Some(_), None) if BUCKET_CONFIG.iter().any(|s| req.has(s)) => {
-            return bucket_config_operation(req);
-        }
-        (Some(_), None) => match *m {
-            Method::PUT if req.has("policy") => "PutBucketPolicy",
-            Method::PUT => "CreateBucket",
-            Method::GET if req.has("policy") => "GetBucketPolicy",
-            Method::GET if req.has("policyStatus") => "GetBucketPolicyStatus",
-            Method::GET if req.has("location") => "GetBucketLocation",
-            Method::GET => "ListObjects",
-            Method::HEAD => "HeadBucket",
-            Method::DELETE if req.has("policy") => "DeleteBucketPolicy",
-            Method::DELETE => "DeleteBucket",
-            Method::POST if req.has("delete") => "DeleteObjects",
-            _ => return None,
-        },
-        (Some(_), Some(_)) => match *m {
-            Method::PUT => "PutObject",
-            Method::GET => "GetObject",
-            Method::HEAD => "HeadObject",
-            Method::DELETE => "DeleteObject",
-            _ => "PostObject",
-        },
-    })
-}
+type Handler = fn(&Req<'_>, &[u8]) -> Result<Response<Body>, S3Fail>;
 
-/// The bucket configuration operation a request names.
-fn bucket_config_operation(req: &Req<'_>) -> Option<&'static str> {
-    let sub = BUCKET_CONFIG.iter().find(|s| req.has(s))?;
-    let m = &req.parts.method;
-    Some(match (*sub, m.as_str()) {
-        ("versioning", "GET") => "GetBucketVersioning",
-        ("versioning", "PUT") => "PutBucketVersioning",
-        ("logging", "GET") => "GetBucketLogging",
-        ("logging", "PUT") => "PutBucketLogging",
-        ("encryption", "GET") => "GetBucketEncryption",
-        ("encryption", "PUT") => "PutBucketEncryption",
-        ("encryption", "DELETE") => "DeleteBucketEncryption",
-        ("acl", "GET") => "GetBucketAcl",
-        ("acl", "PUT") => "PutBucketAcl",
-        ("tagging", "GET") => "GetBucketTagging",
-        ("tagging", "PUT") => "PutBucketTagging",
-        ("tagging", "DELETE") => "DeleteBucketTagging",
-        ("website", "GET") => "GetBucketWebsite",
-        ("website", "PUT") => "PutBucketWebsite",
-        ("website", "DELETE") => "DeleteBucketWebsite",
-        ("publicAccessBlock", "GET") => "GetPublicAccessBlock",
-        ("publicAccessBlock", "PUT") => "PutPublicAccessBlock",
-        ("publicAccessBlock", "DELETE") => "DeletePublicAccessBlock",
-        ("ownershipControls", "GET") => "GetBucketOwnershipControls",
-        ("ownershipControls", "PUT") => "PutBucketOwnershipControls",
-        ("ownershipControls", "DELETE") => "DeleteBucketOwnershipControls",
+/// The handler of each S3 operation this endpoint serves (`None`: not
+/// served, answered `NotImplemented`; the operation tables mark exactly
+/// these as implemented). `PutBucketAcl` stays unserved: buckets here
+/// carry no ACL grants.
+fn handler(op: Operation) -> Option<Handler> {
+    use Operation::*;
+    Some(match op {
+        ListBuckets => |r, _| list_buckets(r),
+        CreateBucket => create_bucket,
+        HeadBucket => |r, _| head_bucket(r),
+        GetBucketLocation => |r, _| get_bucket_location(r),
+        DeleteBucket => |r, _| delete_bucket(r),
+        GetBucketPolicy => |r, _| get_bucket_policy(r),
+        PutBucketPolicy => put_bucket_policy,
+        DeleteBucketPolicy => |r, _| delete_bucket_policy(r),
+        GetBucketPolicyStatus => |r, _| get_bucket_policy_status(r),
+        ListObjects => |r, _| list_objects(r, false),
+        ListObjectsV2 => |r, _| list_objects(r, true),
+        DeleteObjects => delete_objects,
+        PutObject => put_object,
+        CopyObject => |r, _| copy_object(r),
+        GetObject => |r, _| get_object(r, false),
+        HeadObject => |r, _| get_object(r, true),
+        DeleteObject => |r, _| delete_object(r),
+        CreateMultipartUpload => |r, _| create_multipart_upload(r),
+        UploadPart => upload_part,
+        CompleteMultipartUpload => complete_multipart_upload,
+        AbortMultipartUpload => |r, _| abort_multipart_upload(r),
+        GetBucketVersioning => |r, _| config::get_versioning(r),
+        PutBucketVersioning => config::put_versioning,
+        GetBucketLogging => |r, _| config::get_logging(r),
+        PutBucketLogging => config::put_logging,
+        GetBucketEncryption => |r, _| config::get_encryption(r),
+        PutBucketEncryption => config::put_encryption,
+        DeleteBucketEncryption => |r, _| config::delete_encryption(r),
+        GetBucketAcl => |r, _| config::get_acl(r),
+        GetBucketTagging => |r, _| config::get_tagging(r),
+        PutBucketTagging => config::put_tagging,
+        DeleteBucketTagging => |r, _| config::delete_tagging(r),
+        GetBucketWebsite => |r, _| config::get_website(r),
+        PutBucketWebsite => config::put_website,
+        DeleteBucketWebsite => |r, _| config::delete_website(r),
+        GetPublicAccessBlock => |r, _| config::get_public_access_block(r),
+        PutPublicAccessBlock => config::put_public_access_block,
+        DeletePublicAccessBlock => |r, _| config::delete_public_access_block(r),
+        GetBucketOwnershipControls => |r, _| config::get_ownership_controls(r),
+        PutBucketOwnershipControls => config::put_ownership_controls,
+        DeleteBucketOwnershipControls => |r, _| config::delete_ownership_controls(r),
         _ => return None,
     })
-}
-
-/// Serves a bucket configuration request.
-fn bucket_config(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
-    match bucket_config_operation(req) {
-        Some("GetBucketVersioning") => config::get_versioning(req),
-        Some("PutBucketVersioning") => config::put_versioning(req, body),
-        Some("GetBucketLogging") => config::get_logging(req),
-        Some("PutBucketLogging") => config::put_logging(req, body),
-        Some("GetBucketEncryption") => config::get_encryption(req),
-        Some("PutBucketEncryption") => config::put_encryption(req, body),
-        Some("DeleteBucketEncryption") => config::delete_encryption(req),
-        Some("GetBucketAcl") => config::get_acl(req),
-        Some("GetBucketTagging") => config::get_tagging(req),
-        Some("PutBucketTagging") => config::put_tagging(req, body),
-        Some("DeleteBucketTagging") => config::delete_tagging(req),
-        Some("GetBucketWebsite") => config::get_website(req),
-        Some("PutBucketWebsite") => config::put_website(req, body),
-        Some("DeleteBucketWebsite") => config::delete_website(req),
-        Some("GetPublicAccessBlock") => config::get_public_access_block(req),
-        Some("PutPublicAccessBlock") => config::put_public_access_block(req, body),
-        Some("DeletePublicAccessBlock") => config::delete_public_access_block(req),
-        Some("GetBucketOwnershipControls") => config::get_ownership_controls(req),
-        Some("PutBucketOwnershipControls") => config::put_ownership_controls(req, body),
-        Some("DeleteBucketOwnershipControls") => config::delete_ownership_controls(req),
-        // PutBucketAcl: buckets here carry no ACL grants.
-        Some(_) => Err(wire::not_implemented()),
-        None => Err(method_not_allowed(&req.parts.method, "BUCKET")),
-    }
 }
 
 /// Ends the call's unit: commits its changes with the event of a
@@ -304,13 +269,14 @@ fn bucket_config(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
 /// does not keep; spec 04 §4.3.3 shows the shape).
 fn trail(
     req: &Req<'_>,
+    op: Option<Operation>,
     unit: rootward_core::service::Unit<'_>,
     failure: Option<&S3Fail>,
 ) -> Result<(), rootward_core::CoreError> {
-    let Some(op) = operation_name(req) else {
+    let Some(op) = op else {
         return req.svc.finish(unit, None);
     };
-    let facts = rootward_model::s3::Operation::from_name(op).and_then(|o| o.info().facts);
+    let facts = op.info().facts;
     let host = header(req.parts, "host");
     let mut request = serde_json::Map::new();
     let mut resources = Vec::new();
@@ -334,7 +300,7 @@ fn trail(
         Some(&rootward_core::trail::event::Call {
             caller: &req.authn.caller,
             service: "s3",
-            operation: op,
+            operation: op.name(),
             global: false,
             read_only: facts.is_some_and(|f| f.read_only),
             data_event: facts.is_some_and(|f| f.data_event),
@@ -348,7 +314,9 @@ fn trail(
     )
 }
 
-fn route(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
+/// Serves the operation the generated router chose (`None`: no operation
+/// of S3 takes this method on this resource).
+fn route(req: &Req<'_>, op: Option<Operation>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
     let config = req.key.is_none() && BUCKET_CONFIG.iter().any(|s| req.has(s));
     if !config && UNSUPPORTED.iter().any(|s| req.has(s)) {
         return Err(wire::not_implemented());
@@ -368,41 +336,17 @@ fn route(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
             return Err(S3Fail::new("AccessDenied", 403, "Access Denied"));
         }
     }
-    let m = &req.parts.method;
-    match (&req.bucket, &req.key) {
-        (None, _) if *m == Method::GET => list_buckets(req),
-        (None, _) => Err(method_not_allowed(m, "SERVICE")),
-        (Some(_), None) if req.has("uploads") => Err(wire::not_implemented()),
-        (Some(_), None) if config => bucket_config(req, body),
-        (Some(_), None) => match *m {
-            Method::PUT if req.has("policy") => put_bucket_policy(req, body),
-            Method::PUT => create_bucket(req, body),
-            Method::GET if req.has("policy") => get_bucket_policy(req),
-            Method::GET if req.has("policyStatus") => get_bucket_policy_status(req),
-            Method::GET if req.has("location") => get_bucket_location(req),
-            Method::GET if req.param("list-type") == Some("2") => list_objects(req, true),
-            Method::GET => list_objects(req, false),
-            Method::HEAD => head_bucket(req),
-            Method::DELETE if req.has("policy") => delete_bucket_policy(req),
-            Method::DELETE => delete_bucket(req),
-            Method::POST if req.has("delete") => delete_objects(req, body),
-            _ => Err(method_not_allowed(m, "BUCKET")),
-        },
-        (Some(_), Some(_)) if req.has("uploads") || req.has("uploadId") => match *m {
-            Method::POST if req.has("uploads") => create_multipart_upload(req),
-            Method::PUT if req.has("partNumber") => upload_part(req, body),
-            Method::POST => complete_multipart_upload(req, body),
-            Method::DELETE => abort_multipart_upload(req),
-            _ => Err(wire::not_implemented()),
-        },
-        (Some(_), Some(_)) => match *m {
-            Method::PUT if header(req.parts, "x-amz-copy-source").is_some() => copy_object(req),
-            Method::PUT => put_object(req, body),
-            Method::GET => get_object(req, false),
-            Method::HEAD => get_object(req, true),
-            Method::DELETE => delete_object(req),
-            _ => Err(method_not_allowed(m, "OBJECT")),
-        },
+    let Some(op) = op else {
+        let resource_type = match (&req.bucket, &req.key) {
+            (None, _) => "SERVICE",
+            (Some(_), None) => "BUCKET",
+            (Some(_), Some(_)) => "OBJECT",
+        };
+        return Err(method_not_allowed(&req.parts.method, resource_type));
+    };
+    match handler(op) {
+        Some(h) => h(req, body),
+        None => Err(wire::not_implemented()),
     }
 }
 
@@ -1100,5 +1044,17 @@ mod tests {
         let t = time::macros::datetime!(2024-11-20 12:00:00 UTC);
         assert_eq!(http_date(t), "Wed, 20 Nov 2024 12:00:00 GMT");
         assert_eq!(timestamp(t), "2024-11-20T12:00:00.000Z");
+    }
+
+    #[test]
+    fn exactly_the_operations_marked_implemented_have_a_handler() {
+        for op in Operation::ALL {
+            assert_eq!(
+                handler(*op).is_some(),
+                op.info().implemented(),
+                "{}",
+                op.name()
+            );
+        }
     }
 }

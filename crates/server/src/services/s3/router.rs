@@ -19,6 +19,11 @@ impl<'a> Routable<'a> {
     /// `None` when the address does not parse.
     pub fn new(parts: &'a Parts) -> Option<Routable<'a>> {
         let (bucket, key) = super::wire::address(parts).ok()?;
+        Some(Routable::with(parts, bucket.as_deref(), key.as_deref()))
+    }
+
+    /// The request with the bucket and key already read from its address.
+    pub fn with(parts: &'a Parts, bucket: Option<&str>, key: Option<&str>) -> Routable<'a> {
         let path = match (bucket, key) {
             (None, _) => "/".to_owned(),
             (Some(b), None) => format!("/{b}"),
@@ -27,7 +32,7 @@ impl<'a> Routable<'a> {
         let query = form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
-        Some(Routable { parts, path, query })
+        Routable { parts, path, query }
     }
 
     /// The operation it names, or `None`.
