@@ -81,47 +81,7 @@ impl AppState {
 
 use crate::protocol::respond;
 
-/// The error envelope of a protocol.
-pub fn error_response(protocol: Protocol, e: &ApiError, request_id: &str) -> Response<Body> {
-    request_log::error(&e.code);
-    match protocol {
-        Protocol::Query(qs) => respond(e.status, "text/xml", request_id, qs.error(e, request_id)),
-        Protocol::Ec2 => respond(
-            e.status,
-            crate::protocol::ec2::CONTENT_TYPE,
-            request_id,
-            crate::protocol::ec2::error_body(e, request_id),
-        ),
-        Protocol::RestJson => crate::protocol::rest_json::error(e, request_id),
-        Protocol::Json {
-            content_type,
-            query_compatible: true,
-        } => {
-            let mut r = respond(
-                e.status,
-                content_type,
-                request_id,
-                services::sqs::error_body(e),
-            );
-            if let Some(v) =
-                services::sqs::query_error_header(e).and_then(|v| HeaderValue::from_str(&v).ok())
-            {
-                r.headers_mut().insert("x-amzn-query-error", v);
-            }
-            r
-        }
-        Protocol::Json { content_type, .. } => {
-            let mut body = serde_json::json!({ "__type": e.code, "Message": e.message });
-            if let serde_json::Value::Object(m) = &mut body {
-                for (k, v) in &e.extra {
-                    m.insert(k.clone(), serde_json::Value::String(v.clone()));
-                }
-            }
-            respond(e.status, content_type, request_id, body.to_string())
-        }
-        Protocol::RestXml => services::s3::error_response(e, request_id),
-    }
-}
+pub use crate::protocol::error_response;
 
 /// Answers one request (the listener calls it for every request of every
 /// connection).
@@ -181,7 +141,9 @@ async fn serve(
                 request_log::service(s);
             }
             let r = match protocol {
-                Protocol::RestXml => services::s3::auth_failure(&parts, &e, request_id),
+                Protocol::RestXml => {
+                    crate::protocol::rest_xml::auth_failure(&parts, &e, request_id)
+                }
                 _ => error_response(protocol, &e, request_id),
             };
             return if limits::has_body(&parts.headers) {
@@ -200,7 +162,7 @@ async fn serve(
         Ok(b) => b,
         Err(e) => {
             let r = match guess {
-                Protocol::RestXml => services::s3::body_failure(e, request_id),
+                Protocol::RestXml => crate::protocol::rest_xml::body_failure(e, request_id),
                 _ => error_response(guess, &e.api_error(), request_id),
             };
             return closing(r);
@@ -273,7 +235,9 @@ fn dispatch(
     request_log::service(identified.service());
     let authn = match auth::authenticate(svc, identified, parts, body, peer) {
         Ok(a) => a,
-        Err((Protocol::RestXml, e)) => return services::s3::auth_failure(parts, &e, request_id),
+        Err((Protocol::RestXml, e)) => {
+            return crate::protocol::rest_xml::auth_failure(parts, &e, request_id);
+        }
         Err((protocol, e)) => return error_response(protocol, &e, request_id),
     };
     request_log::caller(|| authn.caller.arn(&svc.read()));
@@ -403,7 +367,8 @@ fn dispatch(
             }
         }
         Protocol::RestXml => services::s3::handle(svc, &authn, parts, body, request_id),
-        Protocol::Json { content_type, .. } => {
+        Protocol::Json { version, .. } => {
+            let content_type = version.content_type();
             let target = parts
                 .headers
                 .get("x-amz-target")

@@ -51,7 +51,7 @@ pub fn protocol_guess(parts: &Parts) -> Protocol {
     if let Some(service) = scope_service(parts) {
         return protocol_of(service, parts);
     }
-    if crate::services::s3::wire::looks_like_s3(parts) {
+    if crate::protocol::rest_xml::looks_like_s3(parts) {
         return Protocol::RestXml;
     }
     let target = parts
@@ -123,7 +123,8 @@ fn fail(
             query_compatible, ..
         } => {
             // SQS (awsQueryCompatible) keeps the query status and code.
-            let json_status = if code == "MissingAuthenticationToken" || query_compatible {
+            let json_status = if code == "MissingAuthenticationToken" || query_compatible.is_some()
+            {
                 status
             } else {
                 400
@@ -134,7 +135,7 @@ fn fail(
         }
         Protocol::RestXml => (
             protocol,
-            crate::services::s3::wire::auth_error(code, message),
+            crate::protocol::rest_xml::auth_error(code, message),
         ),
     }
 }
@@ -231,7 +232,7 @@ pub fn identify(svc: &Service, parts: &Parts) -> Result<Identified, (Protocol, A
         Err(e @ (CredentialError::InvalidToken | CredentialError::PrincipalGone)) => {
             tracing::info!(key = %auth.access_key_id(), reason = %e, "credentials refused");
             if matches!(protocol, Protocol::RestXml) {
-                return Err((protocol, crate::services::s3::wire::invalid_token()));
+                return Err((protocol, crate::protocol::rest_xml::invalid_token()));
             }
             return Err(fail(protocol, "InvalidClientTokenId", 403, INVALID_TOKEN));
         }
@@ -278,7 +279,7 @@ pub fn authenticate(
     if let (Protocol::RestXml, Err(e)) = (protocol, &verified) {
         return Err((
             protocol,
-            crate::services::s3::wire::sig_error(e, auth.is_presigned()),
+            crate::protocol::rest_xml::sig_error(e, auth.is_presigned()),
         ));
     }
     match verified {

@@ -22,6 +22,38 @@ pub fn unknown_operation() -> ApiError {
     )
 }
 
+/// The error body. A service compatible with its query protocol
+/// (`awsQueryCompatible`, SQS: `query_compatible` names it) writes its own
+/// errors' `__type` as `com.amazonaws.<service>#Code`, the platform's
+/// (`…Exception`) as `com.amazon.coral.service#…`, and a lower-case
+/// `message` (spec 08 §8.4); the others `{"__type": Code, "Message": …}`
+/// with the error's extra members.
+pub fn error_body(e: &ApiError, query_compatible: Option<&str>) -> String {
+    if let Some(service) = query_compatible {
+        let kind = if e.code.contains('#') {
+            e.code.clone()
+        } else if e.code.ends_with("Exception") || e.code == "InternalFailure" {
+            format!("com.amazon.coral.service#{}", e.code)
+        } else {
+            format!("com.amazonaws.{service}#{}", e.code)
+        };
+        return serde_json::json!({ "__type": kind, "message": e.message }).to_string();
+    }
+    let mut body = Map::new();
+    body.insert("__type".to_owned(), e.code.clone().into());
+    body.insert("Message".to_owned(), e.message.clone().into());
+    for (k, v) in &e.extra {
+        body.insert(k.clone(), v.clone().into());
+    }
+    Value::Object(body).to_string()
+}
+
+/// The `x-amzn-query-error` header of a query-compatible service's error:
+/// `<QueryCode>;<Sender|Receiver>`.
+pub fn query_error_header(e: &ApiError) -> Option<String> {
+    e.query_code.as_ref().map(|c| format!("{c};{}", e.fault()))
+}
+
 /// The operation named by `X-Amz-Target: <prefix>.<Operation>`, where the
 /// prefix is the model's target prefix
 /// (`com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101`) or its last

@@ -9,6 +9,7 @@ pub mod input;
 pub mod json;
 pub mod query;
 pub mod rest_json;
+pub mod rest_xml;
 pub mod xml;
 
 use axum::body::Body;
@@ -17,6 +18,7 @@ use axum::http::{HeaderValue, Response, StatusCode, header};
 
 use crate::error::ApiError;
 use query::QueryService;
+use rootward_model::JsonVersion;
 
 /// The wire protocol of a service.
 #[derive(Debug, Clone, Copy)]
@@ -27,10 +29,11 @@ pub enum Protocol {
     Ec2,
     /// AWS JSON (Organizations, CloudTrail: 1.1; SQS: 1.0).
     Json {
-        /// The response content type.
-        content_type: &'static str,
-        /// `awsQueryCompatible` (SQS): errors also carry their query code.
-        query_compatible: bool,
+        /// 1.0 or 1.1 (the content type).
+        version: JsonVersion,
+        /// `awsQueryCompatible` (SQS): errors also carry their query code,
+        /// and their type names this service (its signing name).
+        query_compatible: Option<&'static str>,
     },
     /// REST-XML (Amazon S3).
     RestXml,
@@ -38,12 +41,9 @@ pub enum Protocol {
     RestJson,
 }
 
-const JSON_1_0: &str = "application/x-amz-json-1.0";
-const JSON_1_1: &str = "application/x-amz-json-1.1";
-
 /// The protocol a pinned model binds its service to.
 pub fn protocol_of_model(model: &rootward_model::Service) -> Protocol {
-    use rootward_model::{JsonVersion, Protocol as P};
+    use rootward_model::Protocol as P;
     match model.protocol {
         P::Query { xml_namespace, .. } => Protocol::Query(QueryService {
             namespace: xml_namespace,
@@ -54,11 +54,8 @@ pub fn protocol_of_model(model: &rootward_model::Service) -> Protocol {
             query_compatible,
             ..
         } => Protocol::Json {
-            content_type: match version {
-                JsonVersion::V1_0 => JSON_1_0,
-                JsonVersion::V1_1 => JSON_1_1,
-            },
-            query_compatible,
+            version,
+            query_compatible: query_compatible.then_some(model.signing_name),
         },
         P::RestXml => Protocol::RestXml,
         P::RestJson => Protocol::RestJson,
@@ -81,12 +78,12 @@ pub fn protocol_by_shape(parts: &Parts) -> Protocol {
     let content_type = header("content-type").to_ascii_lowercase();
     if parts.headers.contains_key("x-amz-target") {
         return Protocol::Json {
-            content_type: if content_type.starts_with(JSON_1_0) {
-                JSON_1_0
+            version: if content_type.starts_with(JsonVersion::V1_0.content_type()) {
+                JsonVersion::V1_0
             } else {
-                JSON_1_1
+                JsonVersion::V1_1
             },
-            query_compatible: false,
+            query_compatible: None,
         };
     }
     let action_query = parts
@@ -120,8 +117,8 @@ pub fn protocol_of(service: &str, parts: &Parts) -> Protocol {
 
 /// The JSON 1.0 protocol of SQS.
 pub const SQS_JSON: Protocol = Protocol::Json {
-    content_type: JSON_1_0,
-    query_compatible: true,
+    version: JsonVersion::V1_0,
+    query_compatible: Some("sqs"),
 };
 
 /// A call to a service this endpoint does not serve, answered in that
@@ -173,4 +170,38 @@ pub fn respond(status: u16, content_type: &str, request_id: &str, body: String) 
         h.insert(header::CONTENT_TYPE, v);
     }
     r
+}
+
+/// The error answer of a protocol.
+pub fn error_response(protocol: Protocol, e: &ApiError, request_id: &str) -> Response<Body> {
+    crate::request_log::error(&e.code);
+    match protocol {
+        Protocol::Query(qs) => respond(e.status, "text/xml", request_id, qs.error(e, request_id)),
+        Protocol::Ec2 => respond(
+            e.status,
+            ec2::CONTENT_TYPE,
+            request_id,
+            ec2::error_body(e, request_id),
+        ),
+        Protocol::Json {
+            version,
+            query_compatible,
+        } => {
+            let mut r = respond(
+                e.status,
+                version.content_type(),
+                request_id,
+                json::error_body(e, query_compatible),
+            );
+            if query_compatible.is_some()
+                && let Some(v) =
+                    json::query_error_header(e).and_then(|v| HeaderValue::from_str(&v).ok())
+            {
+                r.headers_mut().insert("x-amzn-query-error", v);
+            }
+            r
+        }
+        Protocol::RestJson => rest_json::error(e, request_id),
+        Protocol::RestXml => rest_xml::api_error_response(e, request_id),
+    }
 }

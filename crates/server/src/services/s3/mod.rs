@@ -40,46 +40,6 @@ pub fn body_limit(svc: &Service) -> usize {
     svc.s3_max_object_size().saturating_add(FRAMING_ALLOWANCE)
 }
 
-/// An authentication failure, S3-shaped (no body for `HEAD`).
-pub fn auth_failure(parts: &Parts, e: &ApiError, request_id: &str) -> Response<Body> {
-    let fail = S3Fail::new(&e.code, e.status, e.message.clone());
-    wire::error_response(&fail, None, request_id, parts.method == Method::HEAD)
-}
-
-/// A request body that could not be read, in S3's words.
-pub fn body_failure(e: crate::limits::BodyError, request_id: &str) -> Response<Body> {
-    use crate::limits::BodyError;
-    let fail = match e {
-        BodyError::TooLarge => S3Fail::new(
-            "EntityTooLarge",
-            400,
-            "Your proposed upload exceeds the maximum allowed size",
-        ),
-        BodyError::Timeout => S3Fail::new("RequestTimeout", 400, crate::limits::TIMEOUT_MESSAGE),
-        BodyError::Busy => S3Fail::new("SlowDown", 503, "Please reduce your request rate."),
-        BodyError::Incomplete => S3Fail::new(
-            "IncompleteBody",
-            400,
-            "You did not provide the number of bytes specified by the Content-Length HTTP header.",
-        ),
-    };
-    wire::error_response(&fail, None, request_id, false)
-}
-
-/// Any other protocol-level failure (body too large, internal).
-pub fn error_response(e: &ApiError, request_id: &str) -> Response<Body> {
-    let fail = if e.status == 413 {
-        S3Fail::new(
-            "EntityTooLarge",
-            400,
-            "Your proposed upload exceeds the maximum allowed size",
-        )
-    } else {
-        S3Fail::new(&e.code, e.status, e.message.clone())
-    };
-    wire::error_response(&fail, None, request_id, false)
-}
-
 /// The request, decoded.
 struct Req<'a> {
     svc: &'a Service,

@@ -19,8 +19,6 @@ use crate::error::ApiError;
 use crate::protocol::input::Input;
 use crate::services::{Ctx, Output};
 
-pub use wire::{error_body, query_error_header};
-
 /// One request: the caller, the endpoint the client called (for queue URLs)
 /// and the queue named by the request path, if any.
 struct Req<'a> {
