@@ -399,9 +399,7 @@ impl Service {
             return Ok(());
         };
         let event = match (self.trail.get(), call) {
-            (Some(_), Some(call))
-                if !crate::trail::event::is_data_event(call.service, call.operation) =>
-            {
+            (Some(_), Some(call)) if !call.data_event => {
                 Some(crate::trail::event::build(&self.read(), call, self.now()))
             }
             _ => None,

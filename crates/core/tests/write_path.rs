@@ -90,6 +90,8 @@ fn call(svc: &Service, caller: &rootward_core::authz::Caller, name: &str) -> Res
             service: "iam",
             operation: "CreateUser",
             global: true,
+            read_only: false,
+            data_event: false,
             request,
             response: None,
             error: None,

@@ -64,6 +64,105 @@ pub struct Violation {
     pub constraint: String,
 }
 
+/// A scalar type a query value must parse as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scalar {
+    /// An integer or a number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+}
+
+/// What kind of constraint a [`Violation`] broke (for services that name
+/// it with a reason code instead of Coral's text, as Organizations does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Constraint {
+    /// A required member is absent.
+    Required,
+    /// A value is not of its shape's type.
+    Type,
+    /// Too short (or too few entries).
+    MinLength,
+    /// Too long (or too many entries).
+    MaxLength,
+    /// A number below its minimum.
+    MinValue,
+    /// A number above its maximum.
+    MaxValue,
+    /// A string not matching its pattern.
+    Pattern,
+    /// A string outside its enum.
+    Enum,
+    /// An entry of a list or map of scalars broke one of its constraints.
+    Entries,
+}
+
+impl Violation {
+    /// An absent member (`Value null at 'userName' … Member must not be
+    /// null`); `path` as in [`Violation::path`].
+    pub fn missing(path: String) -> Violation {
+        Violation {
+            path,
+            value: None,
+            null: true,
+            constraint: "Member must not be null".to_owned(),
+        }
+    }
+
+    /// A value outside `allowed` (a domain narrower than the model's enum,
+    /// or a member read as an enum).
+    pub fn not_in(path: String, value: &str, allowed: &[&str]) -> Violation {
+        Violation {
+            path,
+            value: Some(value.to_owned()),
+            null: false,
+            constraint: format!(
+                "Member must satisfy enum value set: [{}]",
+                allowed.join(", ")
+            ),
+        }
+    }
+
+    /// Text that is not a number or a boolean where one is expected.
+    pub fn not_a(path: String, value: Option<&str>, what: Scalar) -> Violation {
+        Violation {
+            path,
+            value: value.map(str::to_owned),
+            null: false,
+            constraint: match what {
+                Scalar::Number => "Member must be a number",
+                Scalar::Boolean => "Member must be a boolean",
+            }
+            .to_owned(),
+        }
+    }
+
+    /// The kind of constraint broken, read from the constraint's text as
+    /// this module writes it.
+    pub fn kind(&self) -> Constraint {
+        let c = self.constraint.as_str();
+        if self.null {
+            Constraint::Required
+        } else if c.starts_with("Member must have length greater") {
+            Constraint::MinLength
+        } else if c.starts_with("Member must have length less") {
+            Constraint::MaxLength
+        } else if c.starts_with("Member must have value greater") {
+            Constraint::MinValue
+        } else if c.starts_with("Member must have value less") {
+            Constraint::MaxValue
+        } else if c.starts_with("Member must satisfy regular expression") {
+            Constraint::Pattern
+        } else if c.starts_with("Member must satisfy enum") {
+            Constraint::Enum
+        } else if c.contains("must satisfy constraint") {
+            Constraint::Entries
+        } else {
+            Constraint::Type
+        }
+    }
+}
+
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (&self.value, self.null) {

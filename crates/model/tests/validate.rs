@@ -324,3 +324,63 @@ fn scalar_lists_and_maps_fail_at_the_collection() {
         "{m}"
     );
 }
+
+#[test]
+fn violations_name_the_kind_of_constraint_broken() {
+    use rootward_model::Constraint;
+    let kinds = |members: &[rootward_model::Member], input: &[(&str, Value<'_>)]| {
+        validate(members, input)
+            .unwrap_err()
+            .0
+            .iter()
+            .map(|v| v.kind())
+            .collect::<Vec<_>>()
+    };
+    let op = sts::Operation::AssumeRoot.info().input;
+    assert_eq!(kinds(op, &[]), [Constraint::Required, Constraint::Required]);
+    assert_eq!(
+        kinds(
+            op,
+            &[
+                ("TargetPrincipal", Str("12345")),
+                task(),
+                ("DurationSeconds", Str("901"))
+            ]
+        ),
+        [Constraint::MinLength, Constraint::MaxValue]
+    );
+    let op = iam::Operation::CreateUser.info().input;
+    assert_eq!(
+        kinds(op, &[("UserName", Str("bad name!"))]),
+        [Constraint::Pattern]
+    );
+    let op = iam::Operation::ListUsers.info().input;
+    assert_eq!(kinds(op, &[("MaxItems", Str("x"))]), [Constraint::Type]);
+    assert_eq!(kinds(op, &[("MaxItems", Int(0))]), [Constraint::MinValue]);
+    let op = iam::Operation::ListPolicies.info().input;
+    assert_eq!(kinds(op, &[("Scope", Str("Mine"))]), [Constraint::Enum]);
+    let op = iam::Operation::CreateRole.info().input;
+    let long = "d".repeat(1001);
+    assert_eq!(
+        kinds(
+            op,
+            &[
+                ("RoleName", Str("r")),
+                ("AssumeRolePolicyDocument", Str("{}")),
+                ("Description", Str(&long))
+            ]
+        ),
+        [Constraint::MaxLength]
+    );
+    let op = sqs::Operation::CreateQueue.info().input;
+    assert_eq!(
+        kinds(
+            op,
+            &[
+                ("QueueName", Str("q")),
+                ("Attributes", Value::Map(vec![("Bogus", Str("1"))]))
+            ]
+        ),
+        [Constraint::Entries]
+    );
+}

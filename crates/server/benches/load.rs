@@ -18,7 +18,6 @@
 )]
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aws_credential_types::Credentials;
@@ -26,9 +25,6 @@ use axum::body::{Body, to_bytes};
 use axum::http::{Request, Response};
 use rootward_core::Service;
 use rootward_core::bootstrap::bootstrap;
-use rootward_core::clock::SystemClock;
-use rootward_core::store::sqlite::SqliteStore;
-use rootward_server::AppState;
 use sha2::{Digest, Sha256};
 
 /// The allocator of the `rootward` binary.
@@ -236,24 +232,22 @@ fn main() {
         .unwrap();
     rt.block_on(async move {
         let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("state.db")).unwrap();
-        let svc = Arc::new(
-            Service::open(
-                Box::new(store),
-                Arc::new(SystemClock::default()),
-                rootward_core::keys::Keys::ephemeral(),
-            )
-            .unwrap(),
-        );
+        let mut setup = rootward_server::Config::new(dir.path());
+        setup.master_key = rootward_server::MasterKeySource::Ephemeral;
+        setup.history = false;
+        setup.trail_delivery = None;
+        setup.outbox = false;
+        let server = rootward_server::Server::open(setup).unwrap();
+        let svc = server.svc().clone();
         bootstrap(&svc, Some("111111111111"), Some(KEY), Some(SECRET)).unwrap();
         populate(&svc);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let rootward_url = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(rootward_server::serve(
-            listener,
-            AppState::new(svc, None),
-            std::future::pending(),
-        ));
+        let state = server.state().clone();
+        tokio::spawn(async move {
+            let _server = server;
+            rootward_server::serve(listener, state, std::future::pending()).await
+        });
 
         let base = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base_url = format!("http://{}", base.local_addr().unwrap());
@@ -337,7 +331,7 @@ fn main() {
                 b.rps,
             );
             let c = iam.clone();
-            let n = Arc::new(std::sync::atomic::AtomicU64::new(0));
+            let n = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
             let s = measure(
                 move || {
                     let c = c.clone();

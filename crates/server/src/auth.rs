@@ -11,54 +11,11 @@ use sha2::{Digest, Sha256};
 use time::Duration;
 
 use crate::error::ApiError;
-use crate::protocol::query::{self, QueryService};
+use crate::protocol::query;
+pub use crate::protocol::{Protocol, SQS_JSON, protocol_by_shape, protocol_of};
 
 /// The greatest clock difference accepted (spec 07 §7.5).
 pub const MAX_SKEW: Duration = Duration::minutes(15);
-
-/// The wire protocol of a service.
-#[derive(Debug, Clone, Copy)]
-pub enum Protocol {
-    /// AWS query (IAM, STS).
-    Query(QueryService),
-    /// AWS JSON (Organizations, CloudTrail: 1.1; SQS: 1.0).
-    Json {
-        /// The response content type.
-        content_type: &'static str,
-    },
-    /// Amazon S3's REST-XML.
-    RestXml,
-}
-
-/// The protocol of a SigV4 service name.
-pub fn protocol_for(service: &str) -> Protocol {
-    match service {
-        "sts" => Protocol::Query(query::STS),
-        "organizations" | "cloudtrail" => Protocol::Json {
-            content_type: "application/x-amz-json-1.1",
-        },
-        "s3" => Protocol::RestXml,
-        "sqs" => Protocol::Json {
-            content_type: "application/x-amz-json-1.0",
-        },
-        _ => Protocol::Query(query::IAM),
-    }
-}
-
-/// The JSON 1.0 protocol of SQS.
-pub const SQS_JSON: Protocol = Protocol::Json {
-    content_type: "application/x-amz-json-1.0",
-};
-
-/// The protocol of a request to a SigV4 service: SQS speaks JSON 1.0 when an
-/// `X-Amz-Target` names the operation, else its query form (older SDKs).
-pub fn protocol_of(service: &str, parts: &Parts) -> Protocol {
-    if service == "sqs" && !parts.headers.contains_key("x-amz-target") {
-        Protocol::Query(query::SQS)
-    } else {
-        protocol_for(service)
-    }
-}
 
 /// The service a request's SigV4 credential scope names
 /// (`AKID/DATE/REGION/SERVICE/aws4_request`, from the `Authorization` header or
@@ -88,9 +45,13 @@ pub fn scope_service(parts: &Parts) -> Option<&str> {
 }
 
 /// The protocol a request seems to speak before its signature is read (for
-/// errors that happen first).
+/// errors that happen first): its credential scope's service when it names
+/// one, else what the request looks like.
 pub fn protocol_guess(parts: &Parts) -> Protocol {
-    if crate::services::s3::wire::looks_like_s3(parts) {
+    if let Some(service) = scope_service(parts) {
+        return protocol_of(service, parts);
+    }
+    if crate::protocol::rest_xml::looks_like_s3(parts) {
         return Protocol::RestXml;
     }
     let target = parts
@@ -101,9 +62,7 @@ pub fn protocol_guess(parts: &Parts) -> Protocol {
     if target.starts_with("AmazonSQS.") {
         SQS_JSON
     } else if !target.is_empty() {
-        protocol_for("organizations")
-    } else if scope_service(parts) == Some("sqs") {
-        Protocol::Query(query::SQS)
+        protocol_by_shape(parts)
     } else {
         let host = parts
             .headers
@@ -111,9 +70,9 @@ pub fn protocol_guess(parts: &Parts) -> Protocol {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         if host.starts_with("sts.") {
-            protocol_for("sts")
+            Protocol::Query(query::STS)
         } else {
-            protocol_for("iam")
+            Protocol::Query(query::IAM)
         }
     }
 }
@@ -145,8 +104,6 @@ fn json_code(query_code: &str) -> &'static str {
     }
 }
 
-const SQS_CT: &str = "application/x-amz-json-1.0";
-
 /// An authentication failure in the words of the protocol (spec 07 §7.9).
 fn fail(
     protocol: Protocol,
@@ -156,10 +113,18 @@ fn fail(
 ) -> (Protocol, ApiError) {
     let message = message.into();
     match protocol {
-        Protocol::Query(_) => (protocol, ApiError::new(code, status, message)),
-        Protocol::Json { content_type } => {
+        Protocol::Query(_) | Protocol::Ec2 => (protocol, ApiError::new(code, status, message)),
+        Protocol::RestJson => {
+            let mut e = ApiError::new(json_code(code), status, message);
+            e.query_code = Some(code.into());
+            (protocol, e)
+        }
+        Protocol::Json {
+            query_compatible, ..
+        } => {
             // SQS (awsQueryCompatible) keeps the query status and code.
-            let json_status = if code == "MissingAuthenticationToken" || content_type == SQS_CT {
+            let json_status = if code == "MissingAuthenticationToken" || query_compatible.is_some()
+            {
                 status
             } else {
                 400
@@ -170,7 +135,7 @@ fn fail(
         }
         Protocol::RestXml => (
             protocol,
-            crate::services::s3::wire::auth_error(code, message),
+            crate::protocol::rest_xml::auth_error(code, message),
         ),
     }
 }
@@ -267,7 +232,7 @@ pub fn identify(svc: &Service, parts: &Parts) -> Result<Identified, (Protocol, A
         Err(e @ (CredentialError::InvalidToken | CredentialError::PrincipalGone)) => {
             tracing::info!(key = %auth.access_key_id(), reason = %e, "credentials refused");
             if matches!(protocol, Protocol::RestXml) {
-                return Err((protocol, crate::services::s3::wire::invalid_token()));
+                return Err((protocol, crate::protocol::rest_xml::invalid_token()));
             }
             return Err(fail(protocol, "InvalidClientTokenId", 403, INVALID_TOKEN));
         }
@@ -314,7 +279,7 @@ pub fn authenticate(
     if let (Protocol::RestXml, Err(e)) = (protocol, &verified) {
         return Err((
             protocol,
-            crate::services::s3::wire::sig_error(e, auth.is_presigned()),
+            crate::protocol::rest_xml::sig_error(e, auth.is_presigned()),
         ));
     }
     match verified {

@@ -11,8 +11,9 @@ pub struct ApiError {
     pub status: u16,
     /// The message.
     pub message: String,
-    /// `Reason` (Organizations' constraint and input exceptions).
-    pub reason: Option<String>,
+    /// Further members of the error body, in order: Organizations'
+    /// `Reason`, S3's `<BucketName>`, `<Method>`, …
+    pub extra: Vec<(String, String)>,
     /// The query-protocol code of an awsQueryCompatible service (SQS), sent
     /// in `x-amzn-query-error` beside the JSON `__type`.
     pub query_code: Option<Box<str>>,
@@ -25,9 +26,16 @@ impl ApiError {
             code: code.to_owned(),
             status,
             message: message.into(),
-            reason: None,
+            extra: Vec::new(),
             query_code: None,
         }
+    }
+
+    /// The error with one more member in its body.
+    #[must_use]
+    pub fn with(mut self, name: &str, value: impl Into<String>) -> ApiError {
+        self.extra.push((name.to_owned(), value.into()));
+        self
     }
 
     /// `Sender` for 4xx, `Receiver` for 5xx (query protocol `<Type>`).
@@ -121,7 +129,10 @@ fn from_org(e: rootward_core::org::OrgError) -> ApiError {
         code: e.code.to_owned(),
         status: 400,
         message: e.message,
-        reason: e.reason.map(str::to_owned),
+        extra: e
+            .reason
+            .map(|r| vec![("Reason".to_owned(), r.to_owned())])
+            .unwrap_or_default(),
         query_code: None,
     }
 }

@@ -1,127 +1,107 @@
-//! What the protocol layer gives the trail: request parameters in CloudTrail's
-//! shape (lower-camel names, nested members, secrets hidden) and the call's
-//! outcome.
+//! What a call gives the trail besides its outcome, from its decoded input
+//! and its operation's table entry: `requestParameters` in CloudTrail's
+//! shape (lower-camel names, nested members, sensitive members hidden, by
+//! the model) and the `resources` its resource rules name.
 
+use rootward_model::{Facts, Kind, Member, Shape, Value as In, shape::lower_first};
 use serde_json::{Map, Value};
 
 /// The value CloudTrail shows instead of a secret.
 pub const HIDDEN: &str = "HIDDEN_DUE_TO_SECURITY_REASONS";
 
-/// Whether a parameter holds a secret (passwords, keys, MFA codes, tokens).
-pub fn is_secret(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    [
-        "password",
-        "secret",
-        "privatekey",
-        "authenticationcode",
-        "token",
-        "code1",
-        "code2",
-    ]
-    .iter()
-    .any(|s| n.contains(s))
-        && n != "nexttoken"
+/// Members the models do not mark `sensitive` that the trail hides all the
+/// same: one-time MFA codes (IAM's `AuthenticationCode1`/`2`, STS's
+/// `TokenCode`), which AWS's events show and Rootward keeps out of every
+/// log.
+const ALSO_HIDDEN: &[&str] = &["AuthenticationCode1", "AuthenticationCode2", "TokenCode"];
+
+fn hidden(m: &Member) -> bool {
+    m.sensitive || m.shape.sensitive || ALSO_HIDDEN.contains(&m.name)
 }
 
-fn lower_camel(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().chain(c).collect(),
-        None => String::new(),
+/// CloudTrail's `requestParameters` of a call from its decoded input:
+/// member names lower-camel at every level, values typed by their shapes
+/// (query text `900` of an integer member is the number 900), sensitive
+/// members [`HIDDEN`].
+pub fn request_parameters(members: &[Member], input: &[(&str, In<'_>)]) -> Value {
+    Value::Object(struct_json(members, input))
+}
+
+fn struct_json(members: &[Member], input: &[(&str, In<'_>)]) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (name, v) in input {
+        let Some(m) = members.iter().find(|m| m.name == *name) else {
+            continue;
+        };
+        let value = if hidden(m) {
+            Value::String(HIDDEN.to_owned())
+        } else {
+            value_json(m.shape, v)
+        };
+        out.insert(lower_first(name), value);
     }
+    out
 }
 
-/// Query parameters (`TaskPolicyArn.arn=…`, `PolicyArns.member.1.arn=…`) as
-/// CloudTrail's `requestParameters` object.
-pub fn from_query<'a>(params: impl Iterator<Item = (&'a str, &'a str)>) -> Value {
-    let mut root = Map::new();
-    let mut sorted: Vec<(&str, &str)> = params
-        // The SigV4 parameters of a presigned request are authentication, not
-        // request parameters.
-        .filter(|(k, _)| {
-            *k != "Action"
-                && *k != "Version"
-                && !k.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("x-amz-"))
-        })
-        .collect();
-    sorted.sort();
-    for (key, value) in sorted {
-        let parts: Vec<&str> = key.split('.').filter(|p| *p != "member").collect();
-        let mut node = &mut root;
-        let last = parts.len().saturating_sub(1);
-        for (i, part) in parts.iter().enumerate() {
-            let name = lower_camel(part);
-            if i == last {
-                let v = if is_secret(part) {
-                    HIDDEN.to_owned()
-                } else {
-                    value.to_owned()
-                };
-                node.insert(name, Value::String(v));
-                break;
-            }
-            let entry = node
-                .entry(name)
-                .or_insert_with(|| Value::Object(Map::new()));
-            if !entry.is_object() {
-                *entry = Value::Object(Map::new());
-            }
-            match entry {
-                Value::Object(m) => node = m,
-                _ => break,
-            }
-        }
+fn value_json(shape: &Shape, v: &In<'_>) -> Value {
+    if shape.sensitive {
+        return Value::String(HIDDEN.to_owned());
     }
-    Value::Object(root)
-}
-
-/// A JSON request body as `requestParameters`: top-level names lower-camel,
-/// secrets hidden.
-pub fn from_json(body: &[u8]) -> Value {
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(m)) => Value::Object(
-            m.into_iter()
-                .map(|(k, v)| {
-                    let v = if is_secret(&k) {
-                        Value::String(HIDDEN.into())
-                    } else {
-                        v
-                    };
-                    (lower_camel(&k), v)
+    match v {
+        In::Str(s) => match shape.kind {
+            Kind::Integer | Kind::Long => s
+                .trim()
+                .parse::<i64>()
+                .map_or_else(|_| Value::String((*s).to_owned()), Value::from),
+            Kind::Boolean => match *s {
+                "true" => Value::Bool(true),
+                "false" => Value::Bool(false),
+                other => Value::String(other.to_owned()),
+            },
+            _ => Value::String((*s).to_owned()),
+        },
+        In::Int(i) => Value::from(*i),
+        In::Float(x) => Value::from(*x),
+        In::Bool(b) => Value::Bool(*b),
+        In::List(items) => Value::Array(
+            items
+                .iter()
+                .map(|i| match shape.element {
+                    Some(e) => value_json(e, i),
+                    None => Value::Null,
                 })
                 .collect(),
         ),
-        _ => Value::Null,
+        In::Map(entries) => Value::Object(
+            entries
+                .iter()
+                .map(|(k, e)| {
+                    let v = match shape.element {
+                        Some(el) => value_json(el, e),
+                        None => Value::Null,
+                    };
+                    ((*k).to_owned(), v)
+                })
+                .collect(),
+        ),
+        In::Struct(fields) => Value::Object(struct_json(shape.members, fields)),
     }
 }
 
-/// The `resources` of a query-protocol call, from the parameters that name
-/// them (IAM users, groups, roles and policies; STS roles; SQS queues).
-pub fn resources_from_query<'a>(
-    service: &str,
-    account: &str,
-    params: impl Iterator<Item = (&'a str, &'a str)>,
-) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for (k, v) in params {
-        let r = match (service, k) {
-            ("iam", "UserName") => ("AWS::IAM::User", format!("arn:aws:iam::{account}:user/{v}")),
-            ("iam", "GroupName") => (
-                "AWS::IAM::Group",
-                format!("arn:aws:iam::{account}:group/{v}"),
-            ),
-            ("iam", "RoleName") => ("AWS::IAM::Role", format!("arn:aws:iam::{account}:role/{v}")),
-            ("iam", "PolicyArn") => ("AWS::IAM::Policy", v.to_owned()),
-            ("iam", "AccessKeyId") | ("sts", "AccessKeyId") => {
-                ("AWS::IAM::AccessKey", v.to_owned())
-            }
-            ("sts", "RoleArn") => ("AWS::IAM::Role", v.to_owned()),
-            ("sqs", "QueueUrl") => ("AWS::SQS::Queue", v.to_owned()),
-            _ => continue,
-        };
-        out.push((r.0.to_owned(), r.1));
-    }
+/// The `resources` of a call: the operation's resource rules (the
+/// supplementary table) over its top-level string members, sorted.
+pub fn resources(facts: &Facts, account: &str, input: &[(&str, In<'_>)]) -> Vec<(String, String)> {
+    let member = |name: &str| {
+        input.iter().find_map(|(k, v)| match v {
+            In::Str(s) if *k == name => Some(*s),
+            _ => None,
+        })
+    };
+    let mut out: Vec<(String, String)> = facts
+        .resources
+        .iter()
+        .filter_map(|r| Some((r.kind.to_owned(), r.render(account, member)?)))
+        .collect();
     out.sort();
     out
 }
@@ -131,47 +111,54 @@ mod tests {
     use super::*;
 
     #[test]
-    fn query_parameters_nest_and_hide_secrets() {
-        let v = from_query(
-            [
-                ("Action", "AssumeRoot"),
-                ("TargetPrincipal", "222222222222"),
-                ("TaskPolicyArn.arn", "arn:x"),
-                ("Password", "hunter2"),
-                ("PolicyArns.member.1.arn", "arn:y"),
-            ]
-            .into_iter(),
+    fn request_parameters_follow_the_model_and_hide_what_it_marks_sensitive() {
+        use rootward_model::{iam, organizations, sts};
+        let op = sts::Operation::AssumeRole.info();
+        let input = vec![
+            ("RoleArn", In::Str("arn:aws:iam::111111111111:role/r")),
+            ("RoleSessionName", In::Str("s")),
+            (
+                "PolicyArns",
+                In::List(vec![In::Struct(vec![("arn", In::Str("a1"))])]),
+            ),
+            ("DurationSeconds", In::Str("900")),
+            ("TokenCode", In::Str("123456")),
+        ];
+        assert_eq!(
+            request_parameters(op.input, &input),
+            serde_json::json!({
+                "roleArn": "arn:aws:iam::111111111111:role/r",
+                "roleSessionName": "s",
+                "policyArns": [{"arn": "a1"}],
+                "durationSeconds": 900,
+                "tokenCode": HIDDEN,
+            })
         );
-        assert_eq!(v["targetPrincipal"], "222222222222");
-        assert_eq!(v["taskPolicyArn"]["arn"], "arn:x");
+        let op = iam::Operation::CreateLoginProfile.info();
+        let v = request_parameters(
+            op.input,
+            &[("UserName", In::Str("u")), ("Password", In::Str("hunter2"))],
+        );
         assert_eq!(v["password"], HIDDEN);
-        assert!(v.get("action").is_none());
         assert!(!v.to_string().contains("hunter2"));
-        let presigned = from_query(
-            [
-                ("Action", "GetCallerIdentity"),
-                ("X-Amz-Signature", "abc"),
-                ("x-amz-security-token", "t"),
-                (
-                    "X-Amz-Credential",
-                    "AKIA/20261123/us-east-1/sts/aws4_request",
-                ),
-            ]
-            .into_iter(),
+        // Organizations marks names and e-mail addresses sensitive.
+        let op = organizations::Operation::CreateAccount.info();
+        let v = request_parameters(
+            op.input,
+            &[("Email", In::Str("a@b.c")), ("AccountName", In::Str("n"))],
         );
-        assert_eq!(presigned, serde_json::json!({}));
-        let j = from_json(br#"{"ServicePrincipal":"iam.amazonaws.com","NewPassword":"x"}"#);
-        assert_eq!(j["servicePrincipal"], "iam.amazonaws.com");
-        assert_eq!(j["newPassword"], HIDDEN);
-        let r = resources_from_query(
-            "iam",
+        assert_eq!(
+            v,
+            serde_json::json!({"email": HIDDEN, "accountName": HIDDEN})
+        );
+        let op = iam::Operation::AttachUserPolicy.info();
+        let r = resources(
+            op.facts.unwrap(),
             "111111111111",
-            [
-                ("UserName", "bob"),
-                ("PolicyArn", "arn:aws:iam::aws:policy/X"),
-                ("Path", "/"),
-            ]
-            .into_iter(),
+            &[
+                ("UserName", In::Str("bob")),
+                ("PolicyArn", In::Str("arn:aws:iam::aws:policy/X")),
+            ],
         );
         assert_eq!(
             r,

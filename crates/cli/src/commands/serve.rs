@@ -4,18 +4,12 @@ use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
-use rootward_core::Service;
 use rootward_core::bootstrap::{Bootstrap, bootstrap};
-use rootward_core::clock::SystemClock;
-use rootward_core::store::sqlite::SqliteStore;
-use rootward_core::trail::Trail;
-use rootward_core::trail::sqlite::SqliteTrail;
 use rootward_server::listener::Stop;
-use rootward_server::{AppState, Limits};
+use rootward_server::{Config, Limits, MasterKeySource, Server};
 use tokio::sync::watch;
 
 /// Options of `rootward serve`.
@@ -89,21 +83,14 @@ pub struct ServeArgs {
 
 /// The master key: `ROOTWARD_MASTER_KEY`, else `--master-key-file`, else
 /// `DATA/master.key` (created on first start, mode 0600).
-fn master_keys(args: &ServeArgs) -> Result<rootward_core::keys::Keys, String> {
-    use rootward_core::keys::{Keys, MasterKey};
-    let current = match std::env::var("ROOTWARD_MASTER_KEY") {
-        Ok(text) => MasterKey::from_text(&text),
+fn master_key(args: &ServeArgs) -> MasterKeySource {
+    match std::env::var("ROOTWARD_MASTER_KEY") {
+        Ok(text) => MasterKeySource::Text(text),
         Err(_) => match &args.master_key_file {
-            Some(path) => MasterKey::read(path),
-            None => MasterKey::read_or_create(&args.data.join("master.key")),
+            Some(path) => MasterKeySource::ExistingFile(path.clone()),
+            None => MasterKeySource::File(args.data.join("master.key")),
         },
     }
-    .map_err(|e| e.to_string())?;
-    let previous = match &args.previous_master_key_file {
-        Some(path) => Some(MasterKey::read(path).map_err(|e| e.to_string())?),
-        None => None,
-    };
-    Ok(Keys::new(&current, previous.as_ref()))
 }
 
 /// How `rootward serve` writes its log.
@@ -224,14 +211,22 @@ fn exports(b: &Bootstrap, addr: SocketAddr) -> String {
     )
 }
 
+/// Most threads of the blocking pool (S3 bytes, commits, the trail lookups).
+const MAX_BLOCKING_THREADS: usize = 24;
+
 /// Runs the endpoint until SIGINT or SIGTERM.
 pub fn run(args: ServeArgs) -> ExitCode {
     if let Err(e) = init_logging(args.log_format) {
         eprintln!("rootward: {e}");
         return ExitCode::from(2);
     }
+    // Calls that may wait for the disk run on the blocking pool. tokio's
+    // default (up to 512 threads, each keeping its allocator heap) grew to
+    // 74 threads and 260 MiB under 16 connections (issue 15); commits are
+    // grouped, so a few dozen threads keep the disk as busy as it gets.
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(MAX_BLOCKING_THREADS)
         .build()
     {
         Ok(r) => r,
@@ -272,27 +267,18 @@ async fn serve(args: ServeArgs) -> Result<Stop, String> {
     // what an older version created with wider modes.
     rootward_core::datadir::private_umask();
     rootward_core::datadir::secure(&args.data).map_err(|e| e.to_string())?;
-    let keys = master_keys(&args)?;
-    let store = SqliteStore::open(&args.data.join("state.db")).map_err(|e| e.to_string())?;
-    let svc = Arc::new(
-        Service::open(Box::new(store), Arc::new(SystemClock::default()), keys)
-            .map_err(|e| e.to_string())?,
-    );
-    let history = SqliteTrail::open(&args.data.join("trail.db")).map_err(|e| e.to_string())?;
-    let trail = Trail::start(
-        Arc::new(history),
-        args.trail_file.clone(),
-        time::Duration::days(args.trail_retention_days.max(1)),
-    )
-    .map_err(|e| e.to_string())?;
-    svc.set_trail(trail);
-    // Stops (joining its thread) when `serve` returns.
-    let _delivery = rootward_core::cloudtrail::delivery::start(
-        &svc,
-        std::time::Duration::from_secs(args.trail_delivery_seconds.max(1)),
-    )
-    .map_err(|e| e.to_string())?;
-    svc.set_s3_max_object_size(args.s3_max_object_size);
+    let mut config = Config::new(&args.data);
+    config.master_key = master_key(&args);
+    config.previous_master_key = args.previous_master_key_file.clone();
+    config.trail_file = args.trail_file.clone();
+    config.trail_retention = time::Duration::days(args.trail_retention_days.max(1));
+    config.trail_delivery = Some(Duration::from_secs(args.trail_delivery_seconds.max(1)));
+    config.s3_max_object_size = args.s3_max_object_size;
+    config.limits = limits.clone();
+    // Trail delivery stops (joining its thread) when `server` drops, as
+    // `serve` returns.
+    let server = Server::open(config).map_err(|e| e.to_string())?;
+    let svc = server.svc().clone();
     let key_id = std::env::var("ROOTWARD_BOOTSTRAP_ACCESS_KEY_ID").ok();
     let secret = std::env::var("ROOTWARD_BOOTSTRAP_SECRET_ACCESS_KEY").ok();
     let created = bootstrap(
@@ -336,7 +322,7 @@ async fn serve(args: ServeArgs) -> Result<Stop, String> {
             .await;
         }
     });
-    let state = AppState::new(svc.clone(), Some(&args.data)).with_limits(limits.clone());
+    let state = server.state().clone();
     if args.demo {
         match &created {
             Some(b) => {

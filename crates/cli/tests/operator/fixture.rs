@@ -215,34 +215,21 @@ impl Endpoint {
     /// The endpoint inside the test process (same server code as `serve`),
     /// for cases that seed state no public API can create.
     pub async fn in_process() -> Endpoint {
-        use rootward_core::store::sqlite::SqliteStore;
         let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("state.db")).unwrap();
-        let svc = std::sync::Arc::new(
-            rootward_core::Service::open(
-                Box::new(store),
-                std::sync::Arc::new(rootward_core::clock::SystemClock::default()),
-                rootward_core::keys::Keys::ephemeral(),
-            )
-            .unwrap(),
-        );
-        let history =
-            rootward_core::trail::sqlite::SqliteTrail::open(&dir.path().join("trail.db")).unwrap();
-        svc.set_trail(
-            rootward_core::trail::Trail::start(
-                std::sync::Arc::new(history),
-                None,
-                rootward_core::trail::DEFAULT_RETENTION,
-            )
-            .unwrap(),
-        );
+        let mut config = rootward_server::Config::new(dir.path());
+        config.master_key = rootward_server::MasterKeySource::Ephemeral;
+        config.trail_delivery = None;
+        config.outbox = false;
+        let server = rootward_server::Server::open(config).unwrap();
+        let svc = server.svc().clone();
         rootward_core::bootstrap::bootstrap(&svc, Some(MANAGEMENT), Some(KEY), Some(SECRET))
             .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let state = rootward_server::AppState::new(svc.clone(), None);
+        let state = server.state().clone();
         tokio::spawn(async move {
+            let _server = server;
             rootward_server::serve(listener, state, async {
                 let _ = rx.await;
             })

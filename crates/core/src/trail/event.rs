@@ -19,6 +19,11 @@ pub struct Call<'a> {
     pub operation: &'a str,
     /// The request went to a global endpoint (IAM, Organizations, global STS).
     pub global: bool,
+    /// CloudTrail's `readOnly` for the operation (its supplementary table).
+    pub read_only: bool,
+    /// A data event, which CloudTrail's event history does not keep (S3
+    /// object and SQS message operations, by the supplementary table).
+    pub data_event: bool,
     /// `requestParameters` (secrets already left out).
     pub request: Value,
     /// `responseElements` (secrets already left out), for successful writes.
@@ -36,38 +41,6 @@ pub struct Call<'a> {
 fn iso(t: OffsetDateTime) -> String {
     let t = t - time::Duration::nanoseconds(i64::from(t.nanosecond()));
     t.format(&Rfc3339).unwrap_or_default()
-}
-
-/// Whether the call is a data event, which CloudTrail's event history does not
-/// keep (S3 object operations, SQS message operations).
-pub fn is_data_event(service: &str, operation: &str) -> bool {
-    match service {
-        "s3" => matches!(
-            operation,
-            "GetObject"
-                | "PutObject"
-                | "HeadObject"
-                | "DeleteObject"
-                | "DeleteObjects"
-                | "ListObjects"
-                | "ListObjectsV2"
-                | "CopyObject"
-        ),
-        "sqs" => matches!(
-            operation,
-            "SendMessage" | "ReceiveMessage" | "DeleteMessage" | "ChangeMessageVisibility"
-        ),
-        _ => false,
-    }
-}
-
-/// Whether AWS marks the operation read-only.
-pub fn read_only(operation: &str) -> bool {
-    [
-        "Get", "List", "Describe", "Head", "Lookup", "Simulate", "Generate",
-    ]
-    .iter()
-    .any(|p| operation.starts_with(p))
 }
 
 /// The `userIdentity` element and the `Username` lookups show.
@@ -152,7 +125,7 @@ pub fn build(state: &State, call: &Call<'_>, now: OffsetDateTime) -> TrailEvent 
         call.caller.region.clone()
     };
     let id = event_id(now);
-    let read_only = read_only(call.operation);
+    let read_only = call.read_only;
     let empty = matches!(&call.request, Value::Object(m) if m.is_empty());
     // Written straight to text, with the members in the order a sorted map
     // would give them.

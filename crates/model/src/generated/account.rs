@@ -1397,7 +1397,7 @@ static OP_DELETE_ALTERNATE_CONTACT: OperationInfo = OperationInfo {
         read_only: false,
         data_event: false,
         resources: &[],
-        implemented: false,
+        implemented: true,
         dispatch: Dispatch::Blocking,
     }),
 };
@@ -1571,7 +1571,7 @@ static OP_GET_ALTERNATE_CONTACT: OperationInfo = OperationInfo {
         read_only: true,
         data_event: false,
         resources: &[],
-        implemented: false,
+        implemented: true,
         dispatch: Dispatch::Memory,
     }),
 };
@@ -1610,7 +1610,7 @@ static OP_GET_CONTACT_INFORMATION: OperationInfo = OperationInfo {
         read_only: true,
         data_event: false,
         resources: &[],
-        implemented: false,
+        implemented: true,
         dispatch: Dispatch::Memory,
     }),
 };
@@ -1908,7 +1908,7 @@ static OP_PUT_ALTERNATE_CONTACT: OperationInfo = OperationInfo {
         read_only: false,
         data_event: false,
         resources: &[],
-        implemented: false,
+        implemented: true,
         dispatch: Dispatch::Blocking,
     }),
 };
@@ -1951,7 +1951,7 @@ static OP_PUT_CONTACT_INFORMATION: OperationInfo = OperationInfo {
         read_only: false,
         data_event: false,
         resources: &[],
-        implemented: false,
+        implemented: true,
         dispatch: Dispatch::Blocking,
     }),
 };

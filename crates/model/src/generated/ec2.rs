@@ -267,7 +267,7 @@ static OP_DESCRIBE_REGIONS: OperationInfo = OperationInfo {
         read_only: true,
         data_event: false,
         resources: &[],
-        implemented: false,
+        implemented: true,
         dispatch: Dispatch::Memory,
     }),
 };

@@ -9199,7 +9199,14 @@ static OP_ADD_ROLE_TO_INSTANCE_PROFILE: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:AddRoleToInstanceProfile",
+        read_only: false,
+        data_event: false,
+        resources: &[&RS_ROLE],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_ADD_USER_TO_GROUP: OperationInfo = OperationInfo {
     name: "AddUserToGroup",
@@ -9705,7 +9712,14 @@ static OP_CREATE_INSTANCE_PROFILE: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:CreateInstanceProfile",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_CREATE_LOGIN_PROFILE: OperationInfo = OperationInfo {
     name: "CreateLoginProfile",
@@ -10474,7 +10488,14 @@ static OP_DELETE_ACCOUNT_PASSWORD_POLICY: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:DeleteAccountPasswordPolicy",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_DELETE_GROUP: OperationInfo = OperationInfo {
     name: "DeleteGroup",
@@ -10575,7 +10596,14 @@ static OP_DELETE_INSTANCE_PROFILE: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:DeleteInstanceProfile",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_DELETE_LOGIN_PROFILE: OperationInfo = OperationInfo {
     name: "DeleteLoginProfile",
@@ -11635,7 +11663,14 @@ static OP_GENERATE_SERVICE_LAST_ACCESSED_DETAILS: OperationInfo = OperationInfo 
     errors: &[&ER_NO_SUCH_ENTITY_EXCEPTION, &ER_INVALID_INPUT_EXCEPTION],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:GenerateServiceLastAccessedDetails",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_GET_ACCESS_KEY_LAST_USED: OperationInfo = OperationInfo {
     name: "GetAccessKeyLastUsed",
@@ -11752,7 +11787,14 @@ static OP_GET_ACCOUNT_AUTHORIZATION_DETAILS: OperationInfo = OperationInfo {
     errors: &[&ER_SERVICE_FAILURE_EXCEPTION],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:GetAccountAuthorizationDetails",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_GET_ACCOUNT_PASSWORD_POLICY: OperationInfo = OperationInfo {
     name: "GetAccountPasswordPolicy",
@@ -11771,7 +11813,14 @@ static OP_GET_ACCOUNT_PASSWORD_POLICY: OperationInfo = OperationInfo {
     errors: &[&ER_NO_SUCH_ENTITY_EXCEPTION, &ER_SERVICE_FAILURE_EXCEPTION],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:GetAccountPasswordPolicy",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_GET_ACCOUNT_SUMMARY: OperationInfo = OperationInfo {
     name: "GetAccountSummary",
@@ -12162,7 +12211,14 @@ static OP_GET_INSTANCE_PROFILE: OperationInfo = OperationInfo {
     errors: &[&ER_NO_SUCH_ENTITY_EXCEPTION, &ER_SERVICE_FAILURE_EXCEPTION],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:GetInstanceProfile",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_GET_LOGIN_PROFILE: OperationInfo = OperationInfo {
     name: "GetLoginProfile",
@@ -12839,7 +12895,14 @@ static OP_GET_SERVICE_LAST_ACCESSED_DETAILS: OperationInfo = OperationInfo {
     errors: &[&ER_NO_SUCH_ENTITY_EXCEPTION, &ER_INVALID_INPUT_EXCEPTION],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:GetServiceLastAccessedDetails",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES: OperationInfo = OperationInfo {
     name: "GetServiceLastAccessedDetailsWithEntities",
@@ -13823,7 +13886,14 @@ static OP_LIST_INSTANCE_PROFILE_TAGS: OperationInfo = OperationInfo {
     errors: &[&ER_NO_SUCH_ENTITY_EXCEPTION, &ER_SERVICE_FAILURE_EXCEPTION],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:ListInstanceProfileTags",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_LIST_INSTANCE_PROFILES: OperationInfo = OperationInfo {
     name: "ListInstanceProfiles",
@@ -13881,7 +13951,14 @@ static OP_LIST_INSTANCE_PROFILES: OperationInfo = OperationInfo {
     errors: &[&ER_SERVICE_FAILURE_EXCEPTION],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:ListInstanceProfiles",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_LIST_INSTANCE_PROFILES_FOR_ROLE: OperationInfo = OperationInfo {
     name: "ListInstanceProfilesForRole",
@@ -13939,7 +14016,14 @@ static OP_LIST_INSTANCE_PROFILES_FOR_ROLE: OperationInfo = OperationInfo {
     errors: &[&ER_NO_SUCH_ENTITY_EXCEPTION, &ER_SERVICE_FAILURE_EXCEPTION],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:ListInstanceProfilesForRole",
+        read_only: true,
+        data_event: false,
+        resources: &[&RS_ROLE],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_LIST_MFA_DEVICE_TAGS: OperationInfo = OperationInfo {
     name: "ListMFADeviceTags",
@@ -14147,7 +14231,14 @@ static OP_LIST_OPEN_ID_CONNECT_PROVIDERS: OperationInfo = OperationInfo {
     errors: &[&ER_SERVICE_FAILURE_EXCEPTION],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:ListOpenIDConnectProviders",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_LIST_ORGANIZATIONS_FEATURES: OperationInfo = OperationInfo {
     name: "ListOrganizationsFeatures",
@@ -14395,7 +14486,14 @@ static OP_LIST_POLICY_TAGS: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:ListPolicyTags",
+        read_only: true,
+        data_event: false,
+        resources: &[&RS_POLICY],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_LIST_POLICY_VERSIONS: OperationInfo = OperationInfo {
     name: "ListPolicyVersions",
@@ -14587,7 +14685,14 @@ static OP_LIST_ROLE_TAGS: OperationInfo = OperationInfo {
     errors: &[&ER_NO_SUCH_ENTITY_EXCEPTION, &ER_SERVICE_FAILURE_EXCEPTION],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:ListRoleTags",
+        read_only: true,
+        data_event: false,
+        resources: &[&RS_ROLE],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_LIST_ROLES: OperationInfo = OperationInfo {
     name: "ListRoles",
@@ -14733,7 +14838,14 @@ static OP_LIST_SAML_PROVIDERS: OperationInfo = OperationInfo {
     errors: &[&ER_SERVICE_FAILURE_EXCEPTION],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:ListSAMLProviders",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_LIST_SSH_PUBLIC_KEYS: OperationInfo = OperationInfo {
     name: "ListSSHPublicKeys",
@@ -14907,7 +15019,14 @@ static OP_LIST_SERVER_CERTIFICATES: OperationInfo = OperationInfo {
     errors: &[&ER_SERVICE_FAILURE_EXCEPTION],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:ListServerCertificates",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_LIST_SERVICE_SPECIFIC_CREDENTIALS: OperationInfo = OperationInfo {
     name: "ListServiceSpecificCredentials",
@@ -14984,7 +15103,14 @@ static OP_LIST_SERVICE_SPECIFIC_CREDENTIALS: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:ListServiceSpecificCredentials",
+        read_only: true,
+        data_event: false,
+        resources: &[&RS_USER],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_LIST_SIGNING_CERTIFICATES: OperationInfo = OperationInfo {
     name: "ListSigningCertificates",
@@ -15172,7 +15298,14 @@ static OP_LIST_USER_TAGS: OperationInfo = OperationInfo {
     errors: &[&ER_NO_SUCH_ENTITY_EXCEPTION, &ER_SERVICE_FAILURE_EXCEPTION],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:ListUserTags",
+        read_only: true,
+        data_event: false,
+        resources: &[&RS_USER],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_LIST_USERS: OperationInfo = OperationInfo {
     name: "ListUsers",
@@ -15651,7 +15784,14 @@ static OP_REMOVE_ROLE_FROM_INSTANCE_PROFILE: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:RemoveRoleFromInstanceProfile",
+        read_only: false,
+        data_event: false,
+        resources: &[&RS_ROLE],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_REMOVE_USER_FROM_GROUP: OperationInfo = OperationInfo {
     name: "RemoveUserFromGroup",
@@ -16186,7 +16326,14 @@ static OP_TAG_INSTANCE_PROFILE: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:TagInstanceProfile",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_TAG_MFA_DEVICE: OperationInfo = OperationInfo {
     name: "TagMFADevice",
@@ -16297,7 +16444,14 @@ static OP_TAG_POLICY: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:TagPolicy",
+        read_only: false,
+        data_event: false,
+        resources: &[&RS_POLICY],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_TAG_ROLE: OperationInfo = OperationInfo {
     name: "TagRole",
@@ -16334,7 +16488,14 @@ static OP_TAG_ROLE: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:TagRole",
+        read_only: false,
+        data_event: false,
+        resources: &[&RS_ROLE],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_TAG_SAML_PROVIDER: OperationInfo = OperationInfo {
     name: "TagSAMLProvider",
@@ -16445,7 +16606,14 @@ static OP_TAG_USER: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:TagUser",
+        read_only: false,
+        data_event: false,
+        resources: &[&RS_USER],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_UNTAG_INSTANCE_PROFILE: OperationInfo = OperationInfo {
     name: "UntagInstanceProfile",
@@ -16481,7 +16649,14 @@ static OP_UNTAG_INSTANCE_PROFILE: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:UntagInstanceProfile",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_UNTAG_MFA_DEVICE: OperationInfo = OperationInfo {
     name: "UntagMFADevice",
@@ -16589,7 +16764,14 @@ static OP_UNTAG_POLICY: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:UntagPolicy",
+        read_only: false,
+        data_event: false,
+        resources: &[&RS_POLICY],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_UNTAG_ROLE: OperationInfo = OperationInfo {
     name: "UntagRole",
@@ -16624,7 +16806,14 @@ static OP_UNTAG_ROLE: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:UntagRole",
+        read_only: false,
+        data_event: false,
+        resources: &[&RS_ROLE],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_UNTAG_SAML_PROVIDER: OperationInfo = OperationInfo {
     name: "UntagSAMLProvider",
@@ -16731,7 +16920,14 @@ static OP_UNTAG_USER: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:UntagUser",
+        read_only: false,
+        data_event: false,
+        resources: &[&RS_USER],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_UPDATE_ACCESS_KEY: OperationInfo = OperationInfo {
     name: "UpdateAccessKey",
@@ -16874,7 +17070,14 @@ static OP_UPDATE_ACCOUNT_PASSWORD_POLICY: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:UpdateAccountPasswordPolicy",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_UPDATE_ASSUME_ROLE_POLICY: OperationInfo = OperationInfo {
     name: "UpdateAssumeRolePolicy",

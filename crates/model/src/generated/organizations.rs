@@ -6390,7 +6390,14 @@ static OP_LIST_TAGS_FOR_RESOURCE: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "organizations:ListTagsForResource",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_LIST_TARGETS_FOR_POLICY: OperationInfo = OperationInfo {
     name: "ListTargetsForPolicy",
@@ -6686,7 +6693,14 @@ static OP_TAG_RESOURCE: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "organizations:TagResource",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_TERMINATE_RESPONSIBILITY_TRANSFER: OperationInfo = OperationInfo {
     name: "TerminateResponsibilityTransfer",
@@ -6774,7 +6788,14 @@ static OP_UNTAG_RESOURCE: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "organizations:UntagResource",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_UPDATE_ORGANIZATIONAL_UNIT: OperationInfo = OperationInfo {
     name: "UpdateOrganizationalUnit",

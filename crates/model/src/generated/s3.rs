@@ -21240,7 +21240,7 @@ static OP_GET_BUCKET_LOCATION: OperationInfo = OperationInfo {
         data_event: false,
         resources: &[&RS_BUCKET],
         implemented: true,
-        dispatch: Dispatch::Blocking,
+        dispatch: Dispatch::Memory,
     }),
 };
 static OP_GET_BUCKET_LOGGING: OperationInfo = OperationInfo {
@@ -21591,7 +21591,7 @@ static OP_GET_BUCKET_POLICY: OperationInfo = OperationInfo {
         data_event: false,
         resources: &[&RS_BUCKET],
         implemented: true,
-        dispatch: Dispatch::Blocking,
+        dispatch: Dispatch::Memory,
     }),
 };
 static OP_GET_BUCKET_POLICY_STATUS: OperationInfo = OperationInfo {
@@ -21634,7 +21634,7 @@ static OP_GET_BUCKET_POLICY_STATUS: OperationInfo = OperationInfo {
         data_event: false,
         resources: &[&RS_BUCKET],
         implemented: true,
-        dispatch: Dispatch::Blocking,
+        dispatch: Dispatch::Memory,
     }),
 };
 static OP_GET_BUCKET_REPLICATION: OperationInfo = OperationInfo {
@@ -22940,7 +22940,7 @@ static OP_HEAD_BUCKET: OperationInfo = OperationInfo {
         data_event: false,
         resources: &[&RS_BUCKET],
         implemented: true,
-        dispatch: Dispatch::Blocking,
+        dispatch: Dispatch::Memory,
     }),
 };
 static OP_HEAD_OBJECT: OperationInfo = OperationInfo {
@@ -23724,7 +23724,7 @@ static OP_LIST_BUCKETS: OperationInfo = OperationInfo {
         data_event: false,
         resources: &[],
         implemented: true,
-        dispatch: Dispatch::Blocking,
+        dispatch: Dispatch::Memory,
     }),
 };
 static OP_LIST_DIRECTORY_BUCKETS: OperationInfo = OperationInfo {

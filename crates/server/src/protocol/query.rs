@@ -3,7 +3,10 @@
 
 use std::collections::HashMap;
 
+use rootward_model::{Kind, Member, Shape, Value};
+
 use crate::error::ApiError;
+use crate::protocol::input::Members;
 use crate::protocol::xml::Xml;
 
 /// The decoded parameters of a query-protocol request.
@@ -38,65 +41,106 @@ impl Params {
         self.map.get(name).map(String::as_str)
     }
 
-    /// A required parameter; `ValidationError` naming it (lower-camel-case) when absent.
-    pub fn required(&self, name: &str) -> Result<&str, ApiError> {
-        self.get(name).ok_or_else(|| {
-            ApiError::new(
-                "ValidationError",
-                400,
-                format!("1 validation error detected: Value null at '{}' failed to satisfy constraint: Member must not be null", lower_camel(name)),
-            )
-        })
-    }
-
-    /// An optional integer parameter.
-    pub fn int(&self, name: &str) -> Result<Option<i64>, ApiError> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(v) => v.parse().map(Some).map_err(|_| {
-                ApiError::new(
-                    "ValidationError",
-                    400,
-                    format!("1 validation error detected: Value '{v}' at '{}' failed to satisfy constraint: Member must be a number", lower_camel(name)),
-                )
-            }),
-        }
+    /// Whether some parameter's name starts with `prefix`.
+    fn has_prefix(&self, prefix: &str) -> bool {
+        self.map.keys().any(|k| k.starts_with(prefix))
     }
 }
 
-impl Params {
-    /// A list member (`Name.member.1`, `Name.member.2`, …), in order, up to the first gap.
-    pub fn list(&self, name: &str) -> Vec<&str> {
-        (1..)
-            .map_while(|i| self.get(&format!("{name}.member.{i}")))
-            .collect()
-    }
+/// The members of `members` a query request carries (spec 08 §8.2.1):
+/// scalars as `Name=value`, structures as `Name.Child=…`, lists as
+/// `Name.member.N=…` (`Name.N` when flattened; `Name=` alone is an empty
+/// list), maps as `Name.entry.N.key=…&Name.entry.N.value=…`. Parameters the
+/// model does not name are left out.
+pub fn decode<'p>(members: &'static [Member], params: &'p Params) -> Members<'p> {
+    decode_struct(members, params, "", false)
+}
 
-    /// An optional boolean parameter (`true` / `false`).
-    pub fn bool(&self, name: &str) -> Result<Option<bool>, ApiError> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
-            Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
-            Some(v) => Err(ApiError::new(
-                "ValidationError",
-                400,
-                format!(
-                    "1 validation error detected: Value '{v}' at '{}' failed to satisfy constraint: Member must be a boolean",
-                    lower_camel(name)
-                ),
-            )),
+/// [`decode`] in EC2's dialect: every list is `Name.N` (no `.member.`),
+/// named by the member's `queryName` (the model's wire name).
+pub fn decode_ec2<'p>(members: &'static [Member], params: &'p Params) -> Members<'p> {
+    decode_struct(members, params, "", true)
+}
+
+fn decode_struct<'p>(
+    members: &'static [Member],
+    params: &'p Params,
+    prefix: &str,
+    ec2: bool,
+) -> Members<'p> {
+    let mut out = Vec::new();
+    for m in members {
+        let key = format!("{prefix}{}", m.wire);
+        if let Some(v) = decode_value(m.shape, params, &key, ec2) {
+            out.push((m.name, v));
         }
+    }
+    out
+}
+
+fn decode_value<'p>(
+    shape: &'static Shape,
+    params: &'p Params,
+    key: &str,
+    ec2: bool,
+) -> Option<Value<'p>> {
+    match shape.kind {
+        Kind::Structure => {
+            let prefix = format!("{key}.");
+            params
+                .has_prefix(&prefix)
+                .then(|| Value::Struct(decode_struct(shape.members, params, &prefix, ec2)))
+        }
+        Kind::List => {
+            let element = shape.element?;
+            let base = if shape.flattened || ec2 {
+                key.to_owned()
+            } else {
+                format!("{key}.member")
+            };
+            let items: Vec<Value<'p>> = (1..)
+                .map_while(|i| decode_value(element, params, &format!("{base}.{i}"), ec2))
+                .collect();
+            if items.is_empty() {
+                // `Name=` is the empty list.
+                params.get(key).map(|_| Value::List(Vec::new()))
+            } else {
+                Some(Value::List(items))
+            }
+        }
+        Kind::Map => {
+            let value = shape.element?;
+            let base = if shape.flattened {
+                key.to_owned()
+            } else {
+                format!("{key}.entry")
+            };
+            let entries: Vec<(&'p str, Value<'p>)> = (1..)
+                .map_while(|i| {
+                    let k = params.get(&format!("{base}.{i}.key"))?;
+                    let v = decode_value(value, params, &format!("{base}.{i}.value"), ec2)
+                        .unwrap_or(Value::Str(""));
+                    Some((k, v))
+                })
+                .collect();
+            if entries.is_empty() {
+                params.get(key).map(|_| Value::Map(Vec::new()))
+            } else {
+                Some(Value::Map(entries))
+            }
+        }
+        _ => params.get(key).map(Value::Str),
     }
 }
 
-/// `UserName` → `userName`, as Coral names members in validation messages.
-pub fn lower_camel(name: &str) -> String {
-    let mut c = name.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().chain(c).collect(),
-        None => String::new(),
-    }
+/// `InvalidAction`: the service has no operation by that name (or this
+/// endpoint does not serve it), spec 08 §8.1.
+pub fn unknown_operation(op: &str, version: &str) -> ApiError {
+    ApiError::new(
+        "InvalidAction",
+        400,
+        format!("Could not find operation {op} for version {version}"),
+    )
 }
 
 /// A service speaking the query protocol.
@@ -120,6 +164,10 @@ pub const SQS: QueryService = QueryService {
     namespace: "http://queue.amazonaws.com/doc/2012-11-05/",
 };
 
+/// A query service this endpoint has no model of: its answers carry no
+/// namespace (SDKs read the error's `Code` and `Message` without one).
+pub const FOREIGN: QueryService = QueryService { namespace: "" };
+
 impl QueryService {
     /// The success envelope: `result` holds the members of `<{Op}Result>`;
     /// `None` omits the result element (operations without output).
@@ -141,8 +189,12 @@ impl QueryService {
     /// The error envelope.
     pub fn error(&self, e: &ApiError, request_id: &str) -> String {
         let mut x = Xml::new();
-        x.open_ns("ErrorResponse", self.namespace)
-            .open("Error")
+        if self.namespace.is_empty() {
+            x.open("ErrorResponse");
+        } else {
+            x.open_ns("ErrorResponse", self.namespace);
+        }
+        x.open("Error")
             .elem("Type", e.fault())
             .elem("Code", e.query_code.as_deref().unwrap_or(&e.code))
             .elem("Message", &e.message)
@@ -158,21 +210,61 @@ mod tests {
     use super::*;
 
     #[test]
-    fn decodes_forms_and_names_missing_members() {
+    fn decodes_forms() {
         let p = Params::parse(b"Action=AssumeRoot&TaskPolicyArn.arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2Froot-task%2FX&DurationSeconds=900");
         assert_eq!(
             p.get("TaskPolicyArn.arn"),
             Some("arn:aws:iam::aws:policy/root-task/X")
         );
-        assert_eq!(p.int("DurationSeconds").unwrap(), Some(900));
-        let e = p.required("UserName").unwrap_err();
-        assert_eq!(e.code, "ValidationError");
-        assert!(e.message.contains("'userName'"));
-        assert!(Params::parse(b"D=x").int("D").is_err());
-        let p = Params::parse(b"A.member.1=x&A.member.2=y&A.member.4=z&B=true");
-        assert_eq!(p.list("A"), ["x", "y"]);
-        assert_eq!(p.bool("B").unwrap(), Some(true));
-        assert!(Params::parse(b"B=yes").bool("B").is_err());
+        assert_eq!(p.get("DurationSeconds"), Some("900"));
+        let mut q = Params::parse(b"A=1&B=2");
+        q.merge(Params::parse(b"A=3&C=4"));
+        assert_eq!((q.get("A"), q.get("C")), (Some("1"), Some("4")));
+    }
+
+    #[test]
+    fn members_decode_by_the_model() {
+        use rootward_model::{iam, sts};
+        let p = Params::parse(b"Action=AssumeRole&RoleArn=arn&RoleSessionName=s&DurationSeconds=900&PolicyArns.member.1.arn=a1&PolicyArns.member.2.arn=a2&Tags.member.1.Key=k&Tags.member.1.Value=v&TransitiveTagKeys.member.1=k&Unknown=x");
+        let m = decode(sts::Operation::AssumeRole.info().input, &p);
+        assert_eq!(
+            m,
+            vec![
+                ("RoleArn", Value::Str("arn")),
+                ("RoleSessionName", Value::Str("s")),
+                (
+                    "PolicyArns",
+                    Value::List(vec![
+                        Value::Struct(vec![("arn", Value::Str("a1"))]),
+                        Value::Struct(vec![("arn", Value::Str("a2"))]),
+                    ])
+                ),
+                ("DurationSeconds", Value::Str("900")),
+                (
+                    "Tags",
+                    Value::List(vec![Value::Struct(vec![
+                        ("Key", Value::Str("k")),
+                        ("Value", Value::Str("v"))
+                    ])])
+                ),
+                ("TransitiveTagKeys", Value::List(vec![Value::Str("k")])),
+            ]
+        );
+        let p = Params::parse(b"Action=AssumeRoot&TaskPolicyArn.arn=t");
+        let m = decode(sts::Operation::AssumeRoot.info().input, &p);
+        assert_eq!(
+            m,
+            vec![(
+                "TaskPolicyArn",
+                Value::Struct(vec![("arn", Value::Str("t"))])
+            )]
+        );
+        let p = Params::parse(b"Action=GetAccountAuthorizationDetails&Filter=");
+        let m = decode(
+            iam::Operation::GetAccountAuthorizationDetails.info().input,
+            &p,
+        );
+        assert_eq!(m, vec![("Filter", Value::List(Vec::new()))]);
     }
 
     #[test]

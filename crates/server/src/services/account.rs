@@ -5,33 +5,54 @@
 //! Errors carry the REST-JSON shape's name: `AccessDeniedException` (403),
 //! `ResourceNotFoundException` (404), `ValidationException` (400).
 //!
-//! Not dispatched yet (issue 13 brings `rest_json`). To plug in: resolve
-//! the operation with `rootward_model::account::resolve` (`POST /<op>`),
-//! call [`call`]; answer 200 with the JSON (empty body for `None`); render
-//! an error as REST-JSON does (status, `x-amzn-ErrorType: <code>`, body
-//! `{"message": …}`: Account's shapes use lower-case `message`); record the
-//! call with [`trail_request`] as `requestParameters` (sensitive members
-//! hidden), event source `account.amazonaws.com`, in us-east-1 (the
-//! service's endpoint is global); then mark the five operations
-//! implemented in `models/extra/account.txt`.
+//! Dispatched by [`crate::app`] over [`crate::protocol::rest_json`]; the
+//! trail's `requestParameters` hide the members the model marks sensitive
+//! (names, addresses, phone numbers, e-mail addresses).
 
 use rootward_core::CoreError;
 use rootward_core::account::{self, model};
 use serde_json::{Map, Value, json};
 
+use rootward_model::ValidationErrors;
+use rootward_model::account::Operation;
+
 use crate::error::{ApiError, from_core};
-use crate::protocol::json::Input;
-use crate::services::Ctx;
+use crate::protocol::input::Input;
+use crate::services::{Ctx, Output};
 
-/// The value CloudTrail shows for a sensitive member.
-const HIDDEN: &str = crate::trail::HIDDEN;
+/// How Account Management answers input that breaks the model's
+/// constraints: `ValidationException` with the Coral message
+/// [UNCONFIRMED: its `fieldList` is not sent].
+pub fn invalid(e: &ValidationErrors) -> ApiError {
+    ApiError::new("ValidationException", 400, e.to_string())
+}
 
-fn missing(name: &str) -> ApiError {
-    ApiError::new(
-        "ValidationException",
-        400,
-        format!("Invalid request body: {name} is required"),
-    )
+type Handler = fn(&Ctx<'_>, &Input<'_>) -> Result<Option<Value>, ApiError>;
+
+/// The handler of each Account operation this endpoint serves (`None`: not
+/// served; the operation tables mark exactly these as implemented).
+fn handler(op: Operation) -> Option<Handler> {
+    use Operation::*;
+    Some(match op {
+        GetContactInformation => get_contact_information,
+        PutContactInformation => put_contact_information,
+        GetAlternateContact => get_alternate_contact,
+        PutAlternateContact => put_alternate_contact,
+        DeleteAlternateContact => delete_alternate_contact,
+        _ => return None,
+    })
+}
+
+/// Runs an Account Management operation; `None` answers an empty body.
+pub fn call(
+    op: Operation,
+    ctx: &Ctx<'_>,
+    input: &Input<'_>,
+) -> Result<Output<Option<Value>>, ApiError> {
+    match handler(op) {
+        Some(h) => h(ctx, input).map(Output::from),
+        None => Err(crate::protocol::rest_json::unknown_operation()),
+    }
 }
 
 /// A domain failure in Account Management's words.
@@ -42,84 +63,73 @@ pub fn error(e: CoreError) -> ApiError {
     }
 }
 
-/// Runs an Account Management operation.
-pub fn call(op: &str, ctx: &Ctx<'_>, body: &[u8]) -> Result<Option<Value>, ApiError> {
-    let i = Input::parse(body, missing)?;
-    let account_id = i.str("AccountId")?;
-    match op {
-        "GetContactInformation" => {
-            let c =
-                account::get_contact_information(ctx.svc, ctx.caller, account_id).map_err(error)?;
-            Ok(Some(json!({ "ContactInformation": contact_json(&c) })))
-        }
-        "PutContactInformation" => {
-            let c = i
-                .object("ContactInformation")?
-                .ok_or_else(|| missing("ContactInformation"))?;
-            let text =
-                |name: &str| -> Result<String, ApiError> { Ok(c.required(name)?.to_owned()) };
-            let opt = |name: &str| -> Result<Option<String>, ApiError> {
-                Ok(c.str(name)?.map(str::to_owned))
-            };
-            let info = model::ContactInformation {
-                full_name: text("FullName")?,
-                address_line1: text("AddressLine1")?,
-                address_line2: opt("AddressLine2")?,
-                address_line3: opt("AddressLine3")?,
-                city: text("City")?,
-                state_or_region: opt("StateOrRegion")?,
-                district_or_county: opt("DistrictOrCounty")?,
-                postal_code: text("PostalCode")?,
-                country_code: text("CountryCode")?,
-                phone_number: text("PhoneNumber")?,
-                company_name: opt("CompanyName")?,
-                website_url: opt("WebsiteUrl")?,
-            };
-            account::put_contact_information(ctx.svc, ctx.caller, account_id, info)
-                .map_err(error)?;
-            Ok(None)
-        }
-        "GetAlternateContact" => {
-            let kind = contact_type(&i)?;
-            let c = account::get_alternate_contact(ctx.svc, ctx.caller, account_id, kind)
-                .map_err(error)?;
-            Ok(Some(json!({
-                "AlternateContact": {
-                    "AlternateContactType": c.kind.as_str(),
-                    "EmailAddress": c.email_address,
-                    "Name": c.name,
-                    "PhoneNumber": c.phone_number,
-                    "Title": c.title,
-                }
-            })))
-        }
-        "PutAlternateContact" => {
-            let contact = model::AlternateContact {
-                kind: contact_type(&i)?,
-                name: i.required("Name")?.to_owned(),
-                title: i.required("Title")?.to_owned(),
-                email_address: i.required("EmailAddress")?.to_owned(),
-                phone_number: i.required("PhoneNumber")?.to_owned(),
-            };
-            account::put_alternate_contact(ctx.svc, ctx.caller, account_id, contact)
-                .map_err(error)?;
-            Ok(None)
-        }
-        "DeleteAlternateContact" => {
-            let kind = contact_type(&i)?;
-            account::delete_alternate_contact(ctx.svc, ctx.caller, account_id, kind)
-                .map_err(error)?;
-            Ok(None)
-        }
-        other => Err(ApiError::new(
-            "UnknownOperationException",
-            400,
-            format!("The Account operation {other} is not implemented by this endpoint."),
-        )),
-    }
+fn get_contact_information(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+    let c =
+        account::get_contact_information(ctx.svc, ctx.caller, i.str("AccountId")).map_err(error)?;
+    Ok(Some(json!({ "ContactInformation": contact_json(&c) })))
 }
 
-fn contact_type(i: &Input) -> Result<model::AlternateContactType, ApiError> {
+fn put_contact_information(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+    let c = i
+        .object("ContactInformation")
+        .ok_or_else(|| i.missing("ContactInformation"))?;
+    let text = |name: &str| -> Result<String, ApiError> { Ok(c.required(name)?.to_owned()) };
+    let opt = |name: &str| c.str(name).map(str::to_owned);
+    let info = model::ContactInformation {
+        full_name: text("FullName")?,
+        address_line1: text("AddressLine1")?,
+        address_line2: opt("AddressLine2"),
+        address_line3: opt("AddressLine3"),
+        city: text("City")?,
+        state_or_region: opt("StateOrRegion"),
+        district_or_county: opt("DistrictOrCounty"),
+        postal_code: text("PostalCode")?,
+        country_code: text("CountryCode")?,
+        phone_number: text("PhoneNumber")?,
+        company_name: opt("CompanyName"),
+        website_url: opt("WebsiteUrl"),
+    };
+    account::put_contact_information(ctx.svc, ctx.caller, i.str("AccountId"), info)
+        .map_err(error)?;
+    Ok(None)
+}
+
+fn get_alternate_contact(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+    let kind = contact_type(i)?;
+    let c = account::get_alternate_contact(ctx.svc, ctx.caller, i.str("AccountId"), kind)
+        .map_err(error)?;
+    Ok(Some(json!({
+        "AlternateContact": {
+            "AlternateContactType": c.kind.as_str(),
+            "EmailAddress": c.email_address,
+            "Name": c.name,
+            "PhoneNumber": c.phone_number,
+            "Title": c.title,
+        }
+    })))
+}
+
+fn put_alternate_contact(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+    let contact = model::AlternateContact {
+        kind: contact_type(i)?,
+        name: i.required("Name")?.to_owned(),
+        title: i.required("Title")?.to_owned(),
+        email_address: i.required("EmailAddress")?.to_owned(),
+        phone_number: i.required("PhoneNumber")?.to_owned(),
+    };
+    account::put_alternate_contact(ctx.svc, ctx.caller, i.str("AccountId"), contact)
+        .map_err(error)?;
+    Ok(None)
+}
+
+fn delete_alternate_contact(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+    let kind = contact_type(i)?;
+    account::delete_alternate_contact(ctx.svc, ctx.caller, i.str("AccountId"), kind)
+        .map_err(error)?;
+    Ok(None)
+}
+
+fn contact_type(i: &Input<'_>) -> Result<model::AlternateContactType, ApiError> {
     let t = i.required("AlternateContactType")?;
     model::AlternateContactType::from_name(t).ok_or_else(|| {
         ApiError::new(
@@ -152,61 +162,6 @@ fn contact_json(c: &model::ContactInformation) -> Value {
     put("CompanyName", c.company_name.as_ref());
     put("WebsiteUrl", c.website_url.as_ref());
     Value::Object(m)
-}
-
-/// The members the Account model marks sensitive (names, addresses, phone
-/// numbers, e-mail addresses): CloudTrail shows them hidden.
-const SENSITIVE: [&str; 17] = [
-    "FullName",
-    "AddressLine1",
-    "AddressLine2",
-    "AddressLine3",
-    "City",
-    "StateOrRegion",
-    "DistrictOrCounty",
-    "PostalCode",
-    "CountryCode",
-    "PhoneNumber",
-    "CompanyName",
-    "WebsiteUrl",
-    "Name",
-    "Title",
-    "EmailAddress",
-    "AccountName",
-    "PrimaryEmail",
-];
-
-/// `requestParameters` of an Account Management call: lower-camel names as
-/// CloudTrail writes them, sensitive members hidden.
-pub fn trail_request(body: &[u8]) -> Value {
-    fn hide(v: &Value) -> Value {
-        match v {
-            Value::Object(m) => Value::Object(
-                m.iter()
-                    .map(|(k, v)| {
-                        let v = if SENSITIVE.contains(&k.as_str()) {
-                            Value::String(HIDDEN.to_owned())
-                        } else {
-                            hide(v)
-                        };
-                        (lower_camel(k), v)
-                    })
-                    .collect(),
-            ),
-            other => other.clone(),
-        }
-    }
-    fn lower_camel(s: &str) -> String {
-        let mut c = s.chars();
-        match c.next() {
-            Some(f) => f.to_lowercase().chain(c).collect(),
-            None => String::new(),
-        }
-    }
-    match serde_json::from_slice::<Value>(body) {
-        Ok(v) => hide(&v),
-        Err(_) => Value::Object(Map::new()),
-    }
 }
 
 #[cfg(test)]
@@ -244,10 +199,17 @@ mod tests {
     #[test]
     fn contacts_are_put_and_read_in_the_model_shapes() {
         let (_dir, svc, caller) = service();
-        let ctx = Ctx::new(&svc, &caller, false);
+        let parts = axum::http::Request::new(()).into_parts().0;
+        let ctx = Ctx::new(&svc, &caller, &parts, false);
+        let call = |name: &str, body: &[u8]| {
+            let op = Operation::from_name(name).unwrap();
+            let object = crate::protocol::json::body(body)?;
+            let tree = crate::protocol::json::decode(op.info().input, &object)?;
+            crate::protocol::input::validate(op.info().input, &tree, invalid)?;
+            super::call(op, &ctx, &Input::new(&tree, invalid)).map(|o| o.body)
+        };
         let e = call(
             "GetAlternateContact",
-            &ctx,
             br#"{"AlternateContactType":"SECURITY"}"#,
         )
         .unwrap_err();
@@ -256,10 +218,9 @@ mod tests {
             ("ResourceNotFoundException", 404)
         );
         let put = br#"{"AlternateContactType":"SECURITY","Name":"Sec","Title":"CISO","EmailAddress":"sec@example.com","PhoneNumber":"+1 555 0100"}"#;
-        assert_eq!(call("PutAlternateContact", &ctx, put).unwrap(), None);
+        assert_eq!(call("PutAlternateContact", put).unwrap(), None);
         let got = call(
             "GetAlternateContact",
-            &ctx,
             br#"{"AlternateContactType":"SECURITY"}"#,
         )
         .unwrap()
@@ -268,27 +229,24 @@ mod tests {
         assert_eq!(got["AlternateContact"]["AlternateContactType"], "SECURITY");
         let e = call(
             "GetAlternateContact",
-            &ctx,
             br#"{"AlternateContactType":"LEGAL"}"#,
         )
         .unwrap_err();
         assert_eq!((e.code.as_str(), e.status), ("ValidationException", 400));
         let e = call(
             "GetAlternateContact",
-            &ctx,
             br#"{"AlternateContactType":"SECURITY","AccountId":"222222222222"}"#,
         )
         .unwrap_err();
         assert_eq!((e.code.as_str(), e.status), ("AccessDeniedException", 403));
         let info = br#"{"ContactInformation":{"FullName":"Jane Doe","AddressLine1":"1 Main St","City":"Seattle","PostalCode":"98101","CountryCode":"US","PhoneNumber":"+1 206 555 0100"}}"#;
-        assert_eq!(call("PutContactInformation", &ctx, info).unwrap(), None);
-        let got = call("GetContactInformation", &ctx, b"{}").unwrap().unwrap();
+        assert_eq!(call("PutContactInformation", info).unwrap(), None);
+        let got = call("GetContactInformation", b"{}").unwrap().unwrap();
         assert_eq!(got["ContactInformation"]["City"], "Seattle");
         assert!(got["ContactInformation"].get("AddressLine2").is_none());
         assert_eq!(
             call(
                 "DeleteAlternateContact",
-                &ctx,
                 br#"{"AlternateContactType":"SECURITY"}"#
             )
             .unwrap(),
@@ -298,14 +256,25 @@ mod tests {
 
     #[test]
     fn the_trail_hides_contact_details() {
-        let v = trail_request(
-            br#"{"AccountId":"222222222222","AlternateContactType":"SECURITY","Name":"Jane","EmailAddress":"j@example.com","ContactInformation":{"FullName":"Jane Doe","CountryCode":"US"}}"#,
-        );
+        let op = Operation::PutAlternateContact.info();
+        let object = crate::protocol::json::body(
+            br#"{"AccountId":"222222222222","AlternateContactType":"SECURITY","Name":"Jane","Title":"T","EmailAddress":"j@example.com","PhoneNumber":"1"}"#,
+        )
+        .unwrap();
+        let tree = crate::protocol::json::decode(op.input, &object).unwrap();
+        let v = crate::trail::request_parameters(op.input, &tree);
         assert_eq!(v["accountId"], "222222222222");
         assert_eq!(v["alternateContactType"], "SECURITY");
-        assert_eq!(v["name"], HIDDEN);
-        assert_eq!(v["emailAddress"], HIDDEN);
-        assert_eq!(v["contactInformation"]["fullName"], HIDDEN);
-        assert_eq!(v["contactInformation"]["countryCode"], HIDDEN);
+        assert_eq!(v["name"], crate::trail::HIDDEN);
+        assert_eq!(v["emailAddress"], crate::trail::HIDDEN);
+        let op = Operation::PutContactInformation.info();
+        let object = crate::protocol::json::body(
+            br#"{"ContactInformation":{"FullName":"Jane Doe","AddressLine1":"a","City":"c","PostalCode":"p","CountryCode":"US","PhoneNumber":"1"}}"#,
+        )
+        .unwrap();
+        let tree = crate::protocol::json::decode(op.input, &object).unwrap();
+        let v = crate::trail::request_parameters(op.input, &tree);
+        assert_eq!(v["contactInformation"]["fullName"], crate::trail::HIDDEN);
+        assert_eq!(v["contactInformation"]["countryCode"], crate::trail::HIDDEN);
     }
 }

@@ -5,27 +5,26 @@
 //! wrapper, and fails with `<Response><Errors><Error>…</Error></Errors>
 //! <RequestID>…</RequestID></Response>`.
 //!
-//! Not dispatched yet (issue 13 brings the EC2 query protocol). To plug in:
-//! for SigV4 service `ec2`, decode the form (body and query) into
-//! [`Params`], check `Version=2016-11-15`, call [`call`] with `Action`,
-//! answer 200 `text/xml;charset=UTF-8` with [`success`], or the error's
-//! status with [`error_body`]; record the call (event source
-//! `ec2.amazonaws.com`, the endpoint's region); then mark `DescribeRegions`
-//! implemented in `models/extra/ec2.txt`.
+//! Dispatched by [`crate::app`] over [`crate::protocol::ec2`], which owns
+//! the envelopes.
 
 use rootward_core::CoreError;
 use rootward_core::ec2::{self, DescribeRegions};
 
 use crate::error::{ApiError, from_core};
+use rootward_model::ValidationErrors;
+use rootward_model::ec2::Operation;
+
 use crate::protocol::query::Params;
 use crate::protocol::xml::Xml;
-use crate::services::Ctx;
+use crate::services::{Ctx, Output};
 
-/// The namespace of EC2's answers.
-pub const NS: &str = "http://ec2.amazonaws.com/doc/2016-11-15/";
-
-/// The API version EC2's query requests carry.
-pub const VERSION: &str = "2016-11-15";
+/// How EC2 answers input that breaks the model's constraints
+/// (`InvalidParameterValue`) [UNCONFIRMED: EC2's wording differs per
+/// parameter].
+pub fn invalid(e: &ValidationErrors) -> ApiError {
+    ApiError::new("InvalidParameterValue", 400, e.to_string())
+}
 
 /// A domain failure in EC2's words (`UnauthorizedOperation` for a refusal).
 pub fn error(e: CoreError) -> ApiError {
@@ -60,16 +59,23 @@ fn boolean(p: &Params, name: &str) -> Result<bool, ApiError> {
     }
 }
 
-/// Runs an EC2 operation: the children of `<{Op}Response>` after its
-/// `requestId`.
-pub fn call(op: &str, ctx: &Ctx<'_>, params: &Params) -> Result<Xml, ApiError> {
+type Handler = fn(&Ctx<'_>, &Params) -> Result<Xml, ApiError>;
+
+/// The handler of each EC2 operation this endpoint serves (`None`: not
+/// served; the operation tables mark exactly these as implemented).
+fn handler(op: Operation) -> Option<Handler> {
     match op {
-        "DescribeRegions" => describe_regions(ctx, params),
-        other => Err(ApiError::new(
-            "InvalidAction",
-            400,
-            format!("The action {other} is not valid for this web service."),
-        )),
+        Operation::DescribeRegions => Some(describe_regions),
+    }
+}
+
+/// Runs an EC2 operation: the children of `<{Op}Response>` after its
+/// `requestId`. EC2's handlers read the form itself (its lists are
+/// `Name.N`); the model's members were validated before.
+pub fn call(op: Operation, ctx: &Ctx<'_>, params: &Params) -> Result<Output<Xml>, ApiError> {
+    match handler(op) {
+        Some(h) => h(ctx, params).map(Output::from),
+        None => Err(crate::protocol::ec2::unknown_operation(op.name())),
     }
 }
 
@@ -108,32 +114,6 @@ fn describe_regions(ctx: &Ctx<'_>, p: &Params) -> Result<Xml, ApiError> {
     Ok(x)
 }
 
-/// `<{Op}Response xmlns=…><requestId>…</requestId>…</{Op}Response>`.
-pub fn success(op: &str, request_id: &str, inner: Xml) -> String {
-    let mut x = Xml::new();
-    let root = format!("{op}Response");
-    x.open_ns(&root, NS)
-        .elem("requestId", request_id)
-        .raw(&inner.finish())
-        .close(&root);
-    format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}", x.finish())
-}
-
-/// EC2's error document.
-pub fn error_body(e: &ApiError, request_id: &str) -> String {
-    let mut x = Xml::new();
-    x.open("Response")
-        .open("Errors")
-        .open("Error")
-        .elem("Code", &e.code)
-        .elem("Message", &e.message)
-        .close("Error")
-        .close("Errors")
-        .elem("RequestID", request_id)
-        .close("Response");
-    format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}", x.finish())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,9 +149,16 @@ mod tests {
     fn describe_regions_reads_ec2_lists_and_filters() {
         #![allow(clippy::unwrap_used)]
         let (_dir, svc, caller) = service();
-        let ctx = Ctx::new(&svc, &caller, false);
-        let xml =
-            |q: &str| call("DescribeRegions", &ctx, &Params::parse(q.as_bytes())).map(Xml::finish);
+        let parts = axum::http::Request::new(()).into_parts().0;
+        let ctx = Ctx::new(&svc, &caller, &parts, false);
+        let xml = |q: &str| {
+            call(
+                Operation::DescribeRegions,
+                &ctx,
+                &Params::parse(q.as_bytes()),
+            )
+            .map(|o| o.body.finish())
+        };
         let all = xml("AllRegions=true").unwrap();
         assert_eq!(all.matches("<item>").count(), 34);
         assert!(all.contains("<item><regionName>af-south-1</regionName><regionEndpoint>ec2.af-south-1.amazonaws.com</regionEndpoint><optInStatus>not-opted-in</optInStatus></item>"));
@@ -189,18 +176,15 @@ mod tests {
     }
 
     #[test]
-    fn envelopes_are_ec2_shaped() {
-        let mut inner = Xml::new();
-        inner.open("regionInfo").close("regionInfo");
-        assert_eq!(
-            success("DescribeRegions", "r-1", inner),
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DescribeRegionsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>r-1</requestId><regionInfo></regionInfo></DescribeRegionsResponse>"
-        );
-        let e = ApiError::new("UnauthorizedOperation", 403, "no & no");
-        assert_eq!(
-            error_body(&e, "r-2"),
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>no &amp; no</Message></Error></Errors><RequestID>r-2</RequestID></Response>"
-        );
+    fn exactly_the_operations_marked_implemented_have_a_handler() {
+        for op in Operation::ALL {
+            assert_eq!(
+                handler(*op).is_some(),
+                op.info().implemented(),
+                "{}",
+                op.name()
+            );
+        }
     }
 
     #[test]

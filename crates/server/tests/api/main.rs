@@ -7,11 +7,13 @@
     missing_docs
 )]
 
+mod account;
 mod audit_calls;
 mod aws_managed;
 mod cloudtrail;
 mod common;
 mod edge;
+mod foreign;
 mod groups;
 mod iam;
 mod login_profiles;

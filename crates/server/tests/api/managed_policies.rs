@@ -293,8 +293,18 @@ async fn customer_policies_versions_and_decisions() {
         code(iam.get_policy().policy_arn(&arn).send().await),
         "NoSuchEntity"
     );
+    // Shorter than the model's 20 characters: the model's constraint error.
     assert_eq!(
         code(iam.get_policy().policy_arn("not-an-arn").send().await),
+        "ValidationError"
+    );
+    assert_eq!(
+        code(
+            iam.get_policy()
+                .policy_arn("not-an-arn-but-long-enough")
+                .send()
+                .await
+        ),
         "InvalidInput"
     );
 

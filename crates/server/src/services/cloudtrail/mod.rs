@@ -7,18 +7,35 @@ use rootward_core::trail::Lookup;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
+use rootward_model::ValidationErrors;
+use rootward_model::Value as In;
+use rootward_model::cloudtrail::Operation;
+
 use crate::error::{ApiError, from_core};
-use crate::protocol::json::{Input, timestamp};
-use crate::services::Ctx;
+use crate::protocol::input::Input;
+use crate::protocol::json::timestamp;
+use crate::services::{Ctx, Output};
 
-/// The `X-Amz-Target` prefix botocore sends; the AWS SDK for Rust sends the
-/// short form `CloudTrail_20131101.<Operation>`.
-pub const TARGET_PREFIX: &str = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101";
+type Handler = fn(&Ctx<'_>, &Input<'_>) -> Result<Option<Value>, ApiError>;
 
-/// The operation of an `X-Amz-Target`, in either form.
-pub fn operation(target: Option<&str>) -> Result<&str, ApiError> {
-    crate::protocol::json::operation(target, TARGET_PREFIX)
-        .or_else(|_| crate::protocol::json::operation(target, "CloudTrail_20131101"))
+/// The handler of each CloudTrail operation this endpoint serves (`None`:
+/// not served; the operation tables mark exactly these as implemented).
+fn handler(op: Operation) -> Option<Handler> {
+    use Operation::*;
+    Some(match op {
+        LookupEvents => lookup_events,
+        CreateTrail => trails::create_trail,
+        DescribeTrails => trails::describe_trails,
+        ListTrails => trails::list_trails,
+        GetTrail => trails::get_trail,
+        GetTrailStatus => trails::get_trail_status,
+        StartLogging => trails::start_logging,
+        StopLogging => trails::stop_logging,
+        GetEventSelectors => trails::get_event_selectors,
+        PutEventSelectors => trails::put_event_selectors,
+        DeleteTrail => trails::delete_trail,
+        _ => return None,
+    })
 }
 
 const KEYS: &[&str] = &[
@@ -32,35 +49,26 @@ const KEYS: &[&str] = &[
     "AccessKeyId",
 ];
 
-fn missing(name: &str) -> ApiError {
-    ApiError::new(
-        "InvalidParameterException",
-        400,
-        format!("Value null at '{name}' failed to satisfy constraint: Member must not be null"),
-    )
+/// How CloudTrail answers input that breaks the model's constraints:
+/// `InvalidParameterException` with the Coral message [UNCONFIRMED].
+pub fn invalid(e: &ValidationErrors) -> ApiError {
+    ApiError::new("InvalidParameterException", 400, e.to_string())
 }
 
 /// Runs a CloudTrail operation.
-pub fn call(op: &str, ctx: &Ctx<'_>, body: &[u8]) -> Result<Option<Value>, ApiError> {
-    let input = Input::parse(body, missing)?;
-    match op {
-        "LookupEvents" => lookup_events(ctx, &input, body),
-        "CreateTrail" => trails::create_trail(ctx, &input, body),
-        "DescribeTrails" => trails::describe_trails(ctx, &input, body),
-        "ListTrails" => trails::list_trails(ctx),
-        "GetTrail" => trails::get_trail(ctx, &input),
-        "GetTrailStatus" => trails::get_trail_status(ctx, &input),
-        "StartLogging" => trails::start_logging(ctx, &input),
-        "StopLogging" => trails::stop_logging(ctx, &input),
-        "GetEventSelectors" => trails::get_event_selectors(ctx, &input),
-        "PutEventSelectors" => trails::put_event_selectors(ctx, &input, body),
-        "DeleteTrail" => trails::delete_trail(ctx, &input),
-        _ => Err(crate::protocol::json::unknown_operation()),
+pub fn call(
+    op: Operation,
+    ctx: &Ctx<'_>,
+    input: &Input<'_>,
+) -> Result<Output<Option<Value>>, ApiError> {
+    match handler(op) {
+        Some(h) => h(ctx, input).map(Output::from),
+        None => Err(crate::protocol::json::unknown_operation()),
     }
 }
 
 /// A timestamp member: epoch seconds (number) or an ISO-8601 string.
-fn time_member(v: Option<&Value>, name: &str) -> Result<Option<OffsetDateTime>, ApiError> {
+fn time_member(i: &Input<'_>, name: &str) -> Result<Option<OffsetDateTime>, ApiError> {
     let bad = || {
         ApiError::new(
             "InvalidTimeRangeException",
@@ -68,10 +76,10 @@ fn time_member(v: Option<&Value>, name: &str) -> Result<Option<OffsetDateTime>, 
             format!("{name} is not a valid time"),
         )
     };
-    match v {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => {
-            let secs = n.as_f64().ok_or_else(bad)?;
+    match i.get(name) {
+        None => Ok(None),
+        Some(In::Int(_) | In::Float(_)) => {
+            let secs = i.number(name).ok_or_else(bad)?;
             #[expect(
                 clippy::cast_possible_truncation,
                 reason = "epoch milliseconds fit an i128"
@@ -81,7 +89,7 @@ fn time_member(v: Option<&Value>, name: &str) -> Result<Option<OffsetDateTime>, 
                 .map(Some)
                 .map_err(|_| bad())
         }
-        Some(Value::String(s)) => {
+        Some(In::Str(s)) => {
             OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
                 .map(Some)
                 .map_err(|_| bad())
@@ -99,16 +107,11 @@ fn error(e: rootward_core::CoreError) -> ApiError {
     }
 }
 
-fn lookup_events(ctx: &Ctx<'_>, i: &Input, body: &[u8]) -> Result<Option<Value>, ApiError> {
+fn lookup_events(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     ctx.svc
         .authorize(ctx.caller, "cloudtrail:LookupEvents", "*", None, &[])
         .map_err(error)?;
-    let raw: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-    let attributes = raw
-        .get("LookupAttributes")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+    let attributes = i.structs("LookupAttributes");
     if attributes.len() > 1 {
         return Err(ApiError::new(
             "InvalidLookupAttributesException",
@@ -119,11 +122,8 @@ fn lookup_events(ctx: &Ctx<'_>, i: &Input, body: &[u8]) -> Result<Option<Value>,
     let attribute = match attributes.first() {
         None => None,
         Some(a) => {
-            let key = a.get("AttributeKey").and_then(Value::as_str).unwrap_or("");
-            let value = a
-                .get("AttributeValue")
-                .and_then(Value::as_str)
-                .unwrap_or("");
+            let key = a.str("AttributeKey").unwrap_or("");
+            let value = a.str("AttributeValue").unwrap_or("");
             if !KEYS.contains(&key) || value.is_empty() || value.chars().count() > 2000 {
                 return Err(ApiError::new(
                     "InvalidLookupAttributesException",
@@ -134,8 +134,8 @@ fn lookup_events(ctx: &Ctx<'_>, i: &Input, body: &[u8]) -> Result<Option<Value>,
             Some((key.to_owned(), value.to_owned()))
         }
     };
-    let start = time_member(raw.get("StartTime"), "StartTime")?;
-    let end = time_member(raw.get("EndTime"), "EndTime")?;
+    let start = time_member(i, "StartTime")?;
+    let end = time_member(i, "EndTime")?;
     if let (Some(s), Some(e)) = (start, end)
         && s > e
     {
@@ -145,7 +145,7 @@ fn lookup_events(ctx: &Ctx<'_>, i: &Input, body: &[u8]) -> Result<Option<Value>,
             "Start time must be before end time.",
         ));
     }
-    if let Some(c) = i.str("EventCategory")?
+    if let Some(c) = i.str("EventCategory")
         && c != "insight"
     {
         return Err(ApiError::new(
@@ -163,13 +163,13 @@ fn lookup_events(ctx: &Ctx<'_>, i: &Input, body: &[u8]) -> Result<Option<Value>,
         ));
     }
     // A token is bound to the query it continues.
-    let mut fingerprint = raw.clone();
-    if let Value::Object(m) = &mut fingerprint {
-        m.remove("NextToken");
-        m.remove("MaxResults");
-    }
-    let fp = format!("{:016x}", fxhash(fingerprint.to_string().as_bytes()));
-    let offset = match i.str("NextToken")? {
+    let fingerprint: Vec<_> = i
+        .members()
+        .iter()
+        .filter(|(k, _)| !matches!(*k, "NextToken" | "MaxResults"))
+        .collect();
+    let fp = format!("{:016x}", fxhash(format!("{fingerprint:?}").as_bytes()));
+    let offset = match i.str("NextToken") {
         None => 0,
         Some(t) => t
             .split_once(':')
@@ -227,4 +227,21 @@ fn fxhash(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
         (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exactly_the_operations_marked_implemented_have_a_handler() {
+        for op in Operation::ALL {
+            assert_eq!(
+                handler(*op).is_some(),
+                op.info().implemented(),
+                "{}",
+                op.name()
+            );
+        }
+    }
 }

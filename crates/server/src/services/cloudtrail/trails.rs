@@ -11,46 +11,12 @@ use serde_json::{Map, Value, json};
 
 use super::error;
 use crate::error::ApiError;
-use crate::protocol::json::{Input, serialization, timestamp};
+use crate::protocol::input::Input;
+use crate::protocol::json::timestamp;
 use crate::services::Ctx;
 
-fn raw(body: &[u8]) -> Value {
-    serde_json::from_slice(body).unwrap_or(Value::Null)
-}
-
-fn boolean(v: &Value, name: &str) -> Result<Option<bool>, ApiError> {
-    match v.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Bool(b)) => Ok(Some(*b)),
-        Some(_) => Err(serialization(format!("Member {name} must be a boolean"))),
-    }
-}
-
-fn strings(v: &Value, name: &str) -> Result<Vec<String>, ApiError> {
-    match v.get(name) {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(a)) => a
-            .iter()
-            .map(|s| {
-                s.as_str().map(str::to_owned).ok_or_else(|| {
-                    serialization(format!("Member {name} must be a list of strings"))
-                })
-            })
-            .collect(),
-        Some(_) => Err(serialization(format!(
-            "Member {name} must be a list of strings"
-        ))),
-    }
-}
-
-fn objects<'a>(v: &'a Value, name: &str) -> Result<Vec<&'a Value>, ApiError> {
-    match v.get(name) {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(a)) if a.iter().all(Value::is_object) => Ok(a.iter().collect()),
-        Some(_) => Err(serialization(format!(
-            "Member {name} must be a list of structures"
-        ))),
-    }
+fn strings(i: &Input<'_>, name: &str) -> Vec<String> {
+    i.list(name).into_iter().map(str::to_owned).collect()
 }
 
 /// A trail as `DescribeTrails` and `GetTrail` show it.
@@ -82,40 +48,32 @@ fn trail(t: &Trail) -> Value {
 }
 
 /// `Name` as a trail name or ARN.
-fn name(i: &Input) -> Result<&str, ApiError> {
+fn name<'a>(i: &Input<'a>) -> Result<&'a str, ApiError> {
     i.required("Name")
 }
 
-pub(super) fn create_trail(
-    ctx: &Ctx<'_>,
-    i: &Input,
-    body: &[u8],
-) -> Result<Option<Value>, ApiError> {
-    let v = raw(body);
-    let tags = objects(&v, "TagsList")?
+pub(super) fn create_trail(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+    let tags = i
+        .structs("TagsList")
         .into_iter()
         .map(|t| {
-            let key = t
-                .get("Key")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned();
-            let value = t.get("Value").and_then(Value::as_str).map(str::to_owned);
+            let key = t.str("Key").unwrap_or("").to_owned();
+            let value = t.str("Value").map(str::to_owned);
             (key, value)
         })
         .collect();
     let input = CreateTrail {
         name: name(i)?.to_owned(),
         s3_bucket: i.required("S3BucketName")?.to_owned(),
-        s3_key_prefix: i.str("S3KeyPrefix")?.map(str::to_owned),
-        sns_topic_name: i.str("SnsTopicName")?.map(str::to_owned),
-        include_global_service_events: boolean(&v, "IncludeGlobalServiceEvents")?,
-        is_multi_region: boolean(&v, "IsMultiRegionTrail")?,
-        enable_log_file_validation: boolean(&v, "EnableLogFileValidation")?,
-        cloudwatch_logs_log_group_arn: i.str("CloudWatchLogsLogGroupArn")?.map(str::to_owned),
-        cloudwatch_logs_role_arn: i.str("CloudWatchLogsRoleArn")?.map(str::to_owned),
-        kms_key_id: i.str("KmsKeyId")?.map(str::to_owned),
-        is_organization_trail: boolean(&v, "IsOrganizationTrail")?,
+        s3_key_prefix: i.str("S3KeyPrefix").map(str::to_owned),
+        sns_topic_name: i.str("SnsTopicName").map(str::to_owned),
+        include_global_service_events: i.bool("IncludeGlobalServiceEvents")?,
+        is_multi_region: i.bool("IsMultiRegionTrail")?,
+        enable_log_file_validation: i.bool("EnableLogFileValidation")?,
+        cloudwatch_logs_log_group_arn: i.str("CloudWatchLogsLogGroupArn").map(str::to_owned),
+        cloudwatch_logs_role_arn: i.str("CloudWatchLogsRoleArn").map(str::to_owned),
+        kms_key_id: i.str("KmsKeyId").map(str::to_owned),
+        is_organization_trail: i.bool("IsOrganizationTrail")?,
         tags,
     };
     let t = domain::create_trail(ctx.svc, ctx.caller, input).map_err(error)?;
@@ -139,21 +97,16 @@ pub(super) fn create_trail(
     Ok(Some(Value::Object(m)))
 }
 
-pub(super) fn describe_trails(
-    ctx: &Ctx<'_>,
-    i: &Input,
-    body: &[u8],
-) -> Result<Option<Value>, ApiError> {
-    let v = raw(body);
-    let names = i.str_list("trailNameList")?;
-    let shadows = boolean(&v, "includeShadowTrails")?.unwrap_or(true);
+pub(super) fn describe_trails(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+    let names = strings(i, "trailNameList");
+    let shadows = i.bool("includeShadowTrails")?.unwrap_or(true);
     let trails = domain::describe_trails(ctx.svc, ctx.caller, &names, shadows).map_err(error)?;
     Ok(Some(
         json!({ "trailList": trails.iter().map(trail).collect::<Vec<_>>() }),
     ))
 }
 
-pub(super) fn list_trails(ctx: &Ctx<'_>) -> Result<Option<Value>, ApiError> {
+pub(super) fn list_trails(ctx: &Ctx<'_>, _: &Input<'_>) -> Result<Option<Value>, ApiError> {
     let trails = domain::list_trails(ctx.svc, ctx.caller).map_err(error)?;
     let list: Vec<Value> = trails
         .iter()
@@ -162,12 +115,12 @@ pub(super) fn list_trails(ctx: &Ctx<'_>) -> Result<Option<Value>, ApiError> {
     Ok(Some(json!({ "Trails": list })))
 }
 
-pub(super) fn get_trail(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+pub(super) fn get_trail(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     let t = domain::get_trail(ctx.svc, ctx.caller, name(i)?).map_err(error)?;
     Ok(Some(json!({ "Trail": trail(&t) })))
 }
 
-pub(super) fn get_trail_status(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+pub(super) fn get_trail_status(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     let t = domain::get_trail_status(ctx.svc, ctx.caller, name(i)?).map_err(error)?;
     let mut m = Map::new();
     m.insert("IsLogging".into(), t.is_logging().into());
@@ -197,17 +150,17 @@ pub(super) fn get_trail_status(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>
     Ok(Some(Value::Object(m)))
 }
 
-pub(super) fn start_logging(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+pub(super) fn start_logging(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     domain::start_logging(ctx.svc, ctx.caller, name(i)?).map_err(error)?;
     Ok(Some(json!({})))
 }
 
-pub(super) fn stop_logging(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+pub(super) fn stop_logging(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     domain::stop_logging(ctx.svc, ctx.caller, name(i)?).map_err(error)?;
     Ok(Some(json!({})))
 }
 
-pub(super) fn delete_trail(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+pub(super) fn delete_trail(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     domain::delete_trail(ctx.svc, ctx.caller, name(i)?).map_err(error)?;
     Ok(Some(json!({})))
 }
@@ -269,7 +222,7 @@ fn selectors(t: &Trail) -> Value {
     Value::Object(m)
 }
 
-pub(super) fn get_event_selectors(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+pub(super) fn get_event_selectors(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     let t = domain::get_event_selectors(ctx.svc, ctx.caller, i.required("TrailName")?)
         .map_err(error)?;
     Ok(Some(selectors(&t)))
@@ -279,78 +232,63 @@ fn invalid_selectors(message: &str) -> ApiError {
     ApiError::new("InvalidEventSelectorsException", 400, message)
 }
 
-fn basic_selector(s: &Value) -> Result<EventSelector, ApiError> {
-    let read_write_type = match s.get("ReadWriteType").and_then(Value::as_str) {
+fn basic_selector(s: Input<'_>) -> Result<EventSelector, ApiError> {
+    let read_write_type = match s.str("ReadWriteType") {
         None => ReadWriteType::All,
         Some(t) => ReadWriteType::from_name(t).ok_or_else(|| {
             invalid_selectors(&format!("Value {t} for ReadWriteType is invalid."))
         })?,
     };
-    let data_resources = objects(s, "DataResources")?
+    let data_resources = s
+        .structs("DataResources")
         .into_iter()
-        .map(|d| {
-            Ok(DataResource {
-                kind: d
-                    .get("Type")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_owned(),
-                values: strings(d, "Values")?,
-            })
+        .map(|d| DataResource {
+            kind: d.str("Type").unwrap_or("").to_owned(),
+            values: strings(&d, "Values"),
         })
-        .collect::<Result<Vec<_>, ApiError>>()?;
+        .collect();
     Ok(EventSelector {
         read_write_type,
-        include_management_events: boolean(s, "IncludeManagementEvents")?.unwrap_or(true),
+        include_management_events: s.bool("IncludeManagementEvents")?.unwrap_or(true),
         data_resources,
-        exclude_management_event_sources: strings(s, "ExcludeManagementEventSources")?,
+        exclude_management_event_sources: strings(&s, "ExcludeManagementEventSources"),
     })
 }
 
-fn advanced_selector(s: &Value) -> Result<AdvancedEventSelector, ApiError> {
-    let field_selectors = objects(s, "FieldSelectors")?
+fn advanced_selector(s: Input<'_>) -> AdvancedEventSelector {
+    let field_selectors = s
+        .structs("FieldSelectors")
         .into_iter()
-        .map(|f| {
-            Ok(FieldSelector {
-                field: f
-                    .get("Field")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_owned(),
-                equals: strings(f, "Equals")?,
-                starts_with: strings(f, "StartsWith")?,
-                ends_with: strings(f, "EndsWith")?,
-                not_equals: strings(f, "NotEquals")?,
-                not_starts_with: strings(f, "NotStartsWith")?,
-                not_ends_with: strings(f, "NotEndsWith")?,
-            })
+        .map(|f| FieldSelector {
+            field: f.str("Field").unwrap_or("").to_owned(),
+            equals: strings(&f, "Equals"),
+            starts_with: strings(&f, "StartsWith"),
+            ends_with: strings(&f, "EndsWith"),
+            not_equals: strings(&f, "NotEquals"),
+            not_starts_with: strings(&f, "NotStartsWith"),
+            not_ends_with: strings(&f, "NotEndsWith"),
         })
-        .collect::<Result<Vec<_>, ApiError>>()?;
-    Ok(AdvancedEventSelector {
-        name: s.get("Name").and_then(Value::as_str).map(str::to_owned),
+        .collect();
+    AdvancedEventSelector {
+        name: s.str("Name").map(str::to_owned),
         field_selectors,
-    })
+    }
 }
 
-pub(super) fn put_event_selectors(
-    ctx: &Ctx<'_>,
-    i: &Input,
-    body: &[u8],
-) -> Result<Option<Value>, ApiError> {
-    let v = raw(body);
+pub(super) fn put_event_selectors(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     let trail_name = i.required("TrailName")?;
     let selectors_in = match (i.has("EventSelectors"), i.has("AdvancedEventSelectors")) {
         (true, false) => Selectors::Basic(
-            objects(&v, "EventSelectors")?
+            i.structs("EventSelectors")
                 .into_iter()
                 .map(basic_selector)
                 .collect::<Result<_, _>>()?,
         ),
         (false, true) => Selectors::Advanced(
-            objects(&v, "AdvancedEventSelectors")?
+            i.structs("AdvancedEventSelectors")
                 .into_iter()
                 .map(advanced_selector)
-                .collect::<Result<_, _>>()?,
+                .collect(),
         ),
         _ => {
             return Err(ApiError::new(

@@ -6,7 +6,7 @@ use rootward_core::model::{KeyOwner, KeyStatus};
 
 use super::{paginate, truncation};
 use crate::error::{ApiError, from_core};
-use crate::protocol::query::Params;
+use crate::protocol::input::Input;
 use crate::protocol::xml::Xml;
 use crate::services::Ctx;
 
@@ -17,8 +17,8 @@ fn owner_name(o: &KeyOwner) -> Option<&str> {
     }
 }
 
-pub(super) fn create_access_key(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
-    let k = access_keys::create_access_key(ctx.svc, ctx.caller, p.get("UserName"))
+pub(super) fn create_access_key(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
+    let k = access_keys::create_access_key(ctx.svc, ctx.caller, p.str("UserName"))
         .map_err(from_core)?;
     let mut x = Xml::new();
     x.open("AccessKey")
@@ -31,9 +31,9 @@ pub(super) fn create_access_key(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>
     Ok(Some(x))
 }
 
-pub(super) fn list_access_keys(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn list_access_keys(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let keys =
-        access_keys::list_access_keys(ctx.svc, ctx.caller, p.get("UserName")).map_err(from_core)?;
+        access_keys::list_access_keys(ctx.svc, ctx.caller, p.str("UserName")).map_err(from_core)?;
     let (page, next) = paginate(keys, p)?;
     let mut x = Xml::new();
     x.open("AccessKeyMetadata");
@@ -50,24 +50,20 @@ pub(super) fn list_access_keys(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>,
     Ok(Some(x))
 }
 
-pub(super) fn update_access_key(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
-    let status = match p.required("Status")? {
-        "Active" => KeyStatus::Active,
-        "Inactive" => KeyStatus::Inactive,
-        other => {
-            return Err(ApiError::new(
-                "ValidationError",
-                400,
-                format!(
-                    "1 validation error detected: Value '{other}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]"
-                ),
-            ));
-        }
-    };
+pub(super) fn update_access_key(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
+    let status = p
+        .one_of(
+            "Status",
+            &[
+                ("Active", KeyStatus::Active),
+                ("Inactive", KeyStatus::Inactive),
+            ],
+        )?
+        .ok_or_else(|| p.missing("Status"))?;
     access_keys::update_access_key(
         ctx.svc,
         ctx.caller,
-        p.get("UserName"),
+        p.str("UserName"),
         p.required("AccessKeyId")?,
         status,
     )
@@ -75,18 +71,21 @@ pub(super) fn update_access_key(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>
     Ok(None)
 }
 
-pub(super) fn delete_access_key(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn delete_access_key(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     access_keys::delete_access_key(
         ctx.svc,
         ctx.caller,
-        p.get("UserName"),
+        p.str("UserName"),
         p.required("AccessKeyId")?,
     )
     .map_err(from_core)?;
     Ok(None)
 }
 
-pub(super) fn get_access_key_last_used(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn get_access_key_last_used(
+    ctx: &Ctx<'_>,
+    p: &Input<'_>,
+) -> Result<Option<Xml>, ApiError> {
     let k = access_keys::get_access_key_last_used(ctx.svc, ctx.caller, p.required("AccessKeyId")?)
         .map_err(from_core)?;
     let mut x = Xml::new();

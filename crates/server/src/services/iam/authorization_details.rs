@@ -8,7 +8,7 @@ use rootward_core::iam::authorization_details::{self, Detail, Kind};
 
 use super::{encode_document, paginate, tags_xml, truncation};
 use crate::error::{ApiError, from_core};
-use crate::protocol::query::Params;
+use crate::protocol::input::Input;
 use crate::protocol::xml::Xml;
 use crate::services::Ctx;
 
@@ -49,25 +49,18 @@ fn b(v: bool) -> &'static str {
 
 pub(super) fn get_account_authorization_details(
     ctx: &Ctx<'_>,
-    p: &Params,
+    p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     let mut filter = Vec::new();
+    // The model's enum (`EntityType`) has been checked: every value maps.
     for f in p.list("Filter") {
-        filter.push(match f {
-            "User" => Kind::User,
-            "Role" => Kind::Role,
-            "Group" => Kind::Group,
-            "LocalManagedPolicy" => Kind::LocalManagedPolicy,
-            "AWSManagedPolicy" => Kind::AwsManagedPolicy,
-            other => {
-                return Err(ApiError::new(
-                    "ValidationError",
-                    400,
-                    format!(
-                        "1 validation error detected: Value '[{other}]' at 'filter' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [User, Role, Group, LocalManagedPolicy, AWSManagedPolicy]]"
-                    ),
-                ));
-            }
+        filter.extend(match f {
+            "User" => Some(Kind::User),
+            "Role" => Some(Kind::Role),
+            "Group" => Some(Kind::Group),
+            "LocalManagedPolicy" => Some(Kind::LocalManagedPolicy),
+            "AWSManagedPolicy" => Some(Kind::AwsManagedPolicy),
+            _ => None,
         });
     }
     let all =

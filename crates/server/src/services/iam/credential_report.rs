@@ -5,13 +5,13 @@ use rootward_core::clock::iso8601;
 use rootward_core::iam::credential_report;
 
 use crate::error::{ApiError, from_core};
-use crate::protocol::query::Params;
+use crate::protocol::input::Input;
 use crate::protocol::xml::Xml;
 use crate::services::Ctx;
 
 pub(super) fn generate_credential_report(
     ctx: &Ctx<'_>,
-    _p: &Params,
+    _p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     let (state, description) =
         credential_report::generate_credential_report(ctx.svc, ctx.caller).map_err(from_core)?;
@@ -23,7 +23,10 @@ pub(super) fn generate_credential_report(
     Ok(Some(x))
 }
 
-pub(super) fn get_credential_report(ctx: &Ctx<'_>, _p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn get_credential_report(
+    ctx: &Ctx<'_>,
+    _p: &Input<'_>,
+) -> Result<Option<Xml>, ApiError> {
     let r = credential_report::get_credential_report(ctx.svc, ctx.caller).map_err(from_core)?;
     let mut x = Xml::new();
     x.elem(

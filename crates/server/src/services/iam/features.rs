@@ -8,7 +8,7 @@ use rootward_core::authz::Caller;
 use rootward_core::iam::features::{self, Features};
 
 use crate::error::{ApiError, from_core};
-use crate::protocol::query::Params;
+use crate::protocol::input::Input;
 use crate::protocol::xml::Xml;
 use crate::services::Ctx;
 
@@ -29,29 +29,29 @@ fn answer(
 
 pub(super) fn list_organizations_features(
     ctx: &Ctx<'_>,
-    _: &Params,
+    _: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     answer(ctx, features::list)
 }
 
 pub(super) fn enable_root_credentials_management(
     ctx: &Ctx<'_>,
-    _: &Params,
+    _: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     answer(ctx, features::enable_root_credentials_management)
 }
 
-pub(super) fn enable_root_sessions(ctx: &Ctx<'_>, _: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn enable_root_sessions(ctx: &Ctx<'_>, _: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     answer(ctx, features::enable_root_sessions)
 }
 
 pub(super) fn disable_root_credentials_management(
     ctx: &Ctx<'_>,
-    _: &Params,
+    _: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     answer(ctx, features::disable_root_credentials_management)
 }
 
-pub(super) fn disable_root_sessions(ctx: &Ctx<'_>, _: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn disable_root_sessions(ctx: &Ctx<'_>, _: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     answer(ctx, features::disable_root_sessions)
 }

@@ -9,7 +9,7 @@ use rootward_core::model::Group;
 use super::users::user_xml;
 use super::{encode_document, paginate, truncation};
 use crate::error::{ApiError, from_core};
-use crate::protocol::query::Params;
+use crate::protocol::input::Input;
 use crate::protocol::xml::Xml;
 use crate::services::Ctx;
 
@@ -21,7 +21,7 @@ fn group_xml(x: &mut Xml, g: &Group) {
         .elem("CreateDate", &iso8601(g.created));
 }
 
-fn groups_xml(groups: Vec<Group>, p: &Params) -> Result<Option<Xml>, ApiError> {
+fn groups_xml(groups: Vec<Group>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let (page, next) = paginate(groups, p)?;
     let mut x = Xml::new();
     x.open("Groups");
@@ -35,8 +35,8 @@ fn groups_xml(groups: Vec<Group>, p: &Params) -> Result<Option<Xml>, ApiError> {
     Ok(Some(x))
 }
 
-pub(super) fn create_group(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
-    let g = groups::create_group(ctx.svc, ctx.caller, p.required("GroupName")?, p.get("Path"))
+pub(super) fn create_group(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
+    let g = groups::create_group(ctx.svc, ctx.caller, p.required("GroupName")?, p.str("Path"))
         .map_err(from_core)?;
     let mut x = Xml::new();
     x.open("Group");
@@ -45,7 +45,7 @@ pub(super) fn create_group(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, Api
     Ok(Some(x))
 }
 
-pub(super) fn get_group(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn get_group(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let (g, users) =
         groups::get_group(ctx.svc, ctx.caller, p.required("GroupName")?).map_err(from_core)?;
     let (page, next) = paginate(users, p)?;
@@ -63,35 +63,35 @@ pub(super) fn get_group(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiErr
     Ok(Some(x))
 }
 
-pub(super) fn list_groups(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
-    let all = groups::list_groups(ctx.svc, ctx.caller, p.get("PathPrefix")).map_err(from_core)?;
+pub(super) fn list_groups(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
+    let all = groups::list_groups(ctx.svc, ctx.caller, p.str("PathPrefix")).map_err(from_core)?;
     groups_xml(all, p)
 }
 
-pub(super) fn list_groups_for_user(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn list_groups_for_user(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let all = groups::list_groups_for_user(ctx.svc, ctx.caller, p.required("UserName")?)
         .map_err(from_core)?;
     groups_xml(all, p)
 }
 
-pub(super) fn update_group(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn update_group(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     groups::update_group(
         ctx.svc,
         ctx.caller,
         p.required("GroupName")?,
-        p.get("NewGroupName"),
-        p.get("NewPath"),
+        p.str("NewGroupName"),
+        p.str("NewPath"),
     )
     .map_err(from_core)?;
     Ok(None)
 }
 
-pub(super) fn delete_group(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn delete_group(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     groups::delete_group(ctx.svc, ctx.caller, p.required("GroupName")?).map_err(from_core)?;
     Ok(None)
 }
 
-pub(super) fn add_user_to_group(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn add_user_to_group(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     groups::add_user_to_group(
         ctx.svc,
         ctx.caller,
@@ -102,7 +102,10 @@ pub(super) fn add_user_to_group(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>
     Ok(None)
 }
 
-pub(super) fn remove_user_from_group(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn remove_user_from_group(
+    ctx: &Ctx<'_>,
+    p: &Input<'_>,
+) -> Result<Option<Xml>, ApiError> {
     groups::remove_user_from_group(
         ctx.svc,
         ctx.caller,
@@ -113,7 +116,7 @@ pub(super) fn remove_user_from_group(ctx: &Ctx<'_>, p: &Params) -> Result<Option
     Ok(None)
 }
 
-pub(super) fn put_group_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn put_group_policy(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     groups::put_group_policy(
         ctx.svc,
         ctx.caller,
@@ -125,7 +128,7 @@ pub(super) fn put_group_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>,
     Ok(None)
 }
 
-pub(super) fn get_group_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn get_group_policy(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let group = p.required("GroupName")?;
     let name = p.required("PolicyName")?;
     let doc = groups::get_group_policy(ctx.svc, ctx.caller, group, name).map_err(from_core)?;
@@ -136,7 +139,7 @@ pub(super) fn get_group_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>,
     Ok(Some(x))
 }
 
-pub(super) fn delete_group_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn delete_group_policy(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     groups::delete_group_policy(
         ctx.svc,
         ctx.caller,
@@ -147,14 +150,14 @@ pub(super) fn delete_group_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xm
     Ok(None)
 }
 
-pub(super) fn list_group_policies(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn list_group_policies(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let names = groups::list_group_policies(ctx.svc, ctx.caller, p.required("GroupName")?)
         .map_err(from_core)?;
     policy_names_xml(names, p)
 }
 
 /// `PolicyNames` of the List*Policies operations.
-pub(super) fn policy_names_xml(names: Vec<String>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn policy_names_xml(names: Vec<String>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let (page, next) = paginate(names, p)?;
     let mut x = Xml::new();
     x.open("PolicyNames");
@@ -169,7 +172,7 @@ pub(super) fn policy_names_xml(names: Vec<String>, p: &Params) -> Result<Option<
 /// `AttachedPolicies` of the ListAttached*Policies operations.
 pub(super) fn attached_xml(
     all: Vec<(String, String)>,
-    p: &Params,
+    p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     let (page, next) = paginate(all, p)?;
     let mut x = Xml::new();
@@ -185,7 +188,7 @@ pub(super) fn attached_xml(
     Ok(Some(x))
 }
 
-pub(super) fn attach_group_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn attach_group_policy(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     groups::attach_group_policy(
         ctx.svc,
         ctx.caller,
@@ -196,7 +199,7 @@ pub(super) fn attach_group_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xm
     Ok(None)
 }
 
-pub(super) fn detach_group_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn detach_group_policy(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     groups::detach_group_policy(
         ctx.svc,
         ctx.caller,
@@ -209,13 +212,13 @@ pub(super) fn detach_group_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xm
 
 pub(super) fn list_attached_group_policies(
     ctx: &Ctx<'_>,
-    p: &Params,
+    p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     let all = groups::list_attached_group_policies(
         ctx.svc,
         ctx.caller,
         p.required("GroupName")?,
-        p.get("PathPrefix"),
+        p.str("PathPrefix"),
     )
     .map_err(from_core)?;
     attached_xml(all, p)

@@ -7,7 +7,7 @@ use rootward_core::iam::instance_profiles::{self, ProfileInfo};
 
 use super::{paginate, tags_param, tags_xml, truncation};
 use crate::error::{ApiError, from_core};
-use crate::protocol::query::Params;
+use crate::protocol::input::Input;
 use crate::protocol::xml::Xml;
 use crate::services::Ctx;
 
@@ -36,7 +36,7 @@ fn one(i: &ProfileInfo) -> Option<Xml> {
     Some(x)
 }
 
-fn many(all: Vec<ProfileInfo>, p: &Params) -> Result<Option<Xml>, ApiError> {
+fn many(all: Vec<ProfileInfo>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let (page, next) = paginate(all, p)?;
     let mut x = Xml::new();
     x.open("InstanceProfiles");
@@ -50,19 +50,22 @@ fn many(all: Vec<ProfileInfo>, p: &Params) -> Result<Option<Xml>, ApiError> {
     Ok(Some(x))
 }
 
-pub(super) fn create_instance_profile(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn create_instance_profile(
+    ctx: &Ctx<'_>,
+    p: &Input<'_>,
+) -> Result<Option<Xml>, ApiError> {
     let i = instance_profiles::create_instance_profile(
         ctx.svc,
         ctx.caller,
         p.required("InstanceProfileName")?,
-        p.get("Path"),
+        p.str("Path"),
         &tags_param(p, "Tags"),
     )
     .map_err(from_core)?;
     Ok(one(&i))
 }
 
-pub(super) fn get_instance_profile(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn get_instance_profile(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let i = instance_profiles::get_instance_profile(
         ctx.svc,
         ctx.caller,
@@ -72,15 +75,18 @@ pub(super) fn get_instance_profile(ctx: &Ctx<'_>, p: &Params) -> Result<Option<X
     Ok(one(&i))
 }
 
-pub(super) fn list_instance_profiles(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
-    let all = instance_profiles::list_instance_profiles(ctx.svc, ctx.caller, p.get("PathPrefix"))
+pub(super) fn list_instance_profiles(
+    ctx: &Ctx<'_>,
+    p: &Input<'_>,
+) -> Result<Option<Xml>, ApiError> {
+    let all = instance_profiles::list_instance_profiles(ctx.svc, ctx.caller, p.str("PathPrefix"))
         .map_err(from_core)?;
     many(all, p)
 }
 
 pub(super) fn list_instance_profiles_for_role(
     ctx: &Ctx<'_>,
-    p: &Params,
+    p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     let all = instance_profiles::list_instance_profiles_for_role(
         ctx.svc,
@@ -93,7 +99,7 @@ pub(super) fn list_instance_profiles_for_role(
 
 pub(super) fn add_role_to_instance_profile(
     ctx: &Ctx<'_>,
-    p: &Params,
+    p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     instance_profiles::add_role_to_instance_profile(
         ctx.svc,
@@ -107,7 +113,7 @@ pub(super) fn add_role_to_instance_profile(
 
 pub(super) fn remove_role_from_instance_profile(
     ctx: &Ctx<'_>,
-    p: &Params,
+    p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     instance_profiles::remove_role_from_instance_profile(
         ctx.svc,
@@ -119,7 +125,10 @@ pub(super) fn remove_role_from_instance_profile(
     Ok(None)
 }
 
-pub(super) fn delete_instance_profile(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn delete_instance_profile(
+    ctx: &Ctx<'_>,
+    p: &Input<'_>,
+) -> Result<Option<Xml>, ApiError> {
     instance_profiles::delete_instance_profile(
         ctx.svc,
         ctx.caller,

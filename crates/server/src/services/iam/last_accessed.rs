@@ -5,19 +5,19 @@ use rootward_core::iam::last_accessed;
 
 use super::{paginate, truncation};
 use crate::error::{ApiError, from_core};
-use crate::protocol::query::Params;
+use crate::protocol::input::Input;
 use crate::protocol::xml::Xml;
 use crate::services::Ctx;
 
 pub(super) fn generate_service_last_accessed_details(
     ctx: &Ctx<'_>,
-    p: &Params,
+    p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     let id = last_accessed::generate(
         ctx.svc,
         ctx.caller,
         p.required("Arn")?,
-        p.get("Granularity"),
+        p.str("Granularity"),
     )
     .map_err(from_core)?;
     let mut x = Xml::new();
@@ -27,7 +27,7 @@ pub(super) fn generate_service_last_accessed_details(
 
 pub(super) fn get_service_last_accessed_details(
     ctx: &Ctx<'_>,
-    p: &Params,
+    p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     let r = last_accessed::get(ctx.svc, ctx.caller, p.required("JobId")?).map_err(from_core)?;
     let (page, next) = paginate(r.services.clone(), p)?;

@@ -6,7 +6,7 @@ use rootward_core::iam::login_profiles;
 use rootward_core::model::LoginProfile;
 
 use crate::error::{ApiError, from_core};
-use crate::protocol::query::Params;
+use crate::protocol::input::Input;
 use crate::protocol::xml::Xml;
 use crate::services::Ctx;
 
@@ -28,38 +28,38 @@ fn profile_xml(user: &Option<String>, l: &LoginProfile) -> Xml {
     x
 }
 
-pub(super) fn create_login_profile(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn create_login_profile(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let (user, l) = login_profiles::create_login_profile(
         ctx.svc,
         ctx.caller,
-        p.get("UserName"),
-        p.get("Password"),
+        p.str("UserName"),
+        p.str("Password"),
         p.bool("PasswordResetRequired")?.unwrap_or(false),
     )
     .map_err(from_core)?;
     Ok(Some(profile_xml(&user, &l)))
 }
 
-pub(super) fn get_login_profile(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
-    let (user, l) = login_profiles::get_login_profile(ctx.svc, ctx.caller, p.get("UserName"))
+pub(super) fn get_login_profile(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
+    let (user, l) = login_profiles::get_login_profile(ctx.svc, ctx.caller, p.str("UserName"))
         .map_err(from_core)?;
     Ok(Some(profile_xml(&user, &l)))
 }
 
-pub(super) fn update_login_profile(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn update_login_profile(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     login_profiles::update_login_profile(
         ctx.svc,
         ctx.caller,
         p.required("UserName")?,
-        p.get("Password"),
+        p.str("Password"),
         p.bool("PasswordResetRequired")?,
     )
     .map_err(from_core)?;
     Ok(None)
 }
 
-pub(super) fn delete_login_profile(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
-    login_profiles::delete_login_profile(ctx.svc, ctx.caller, p.get("UserName"))
+pub(super) fn delete_login_profile(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
+    login_profiles::delete_login_profile(ctx.svc, ctx.caller, p.str("UserName"))
         .map_err(from_core)?;
     Ok(None)
 }

@@ -7,31 +7,18 @@ use rootward_core::iam::managed::{self, EntityFilter, PolicyInfo, Scope, Usage, 
 
 use super::{encode_document, paginate, truncation};
 use crate::error::{ApiError, from_core};
-use crate::protocol::query::Params;
+use crate::protocol::input::Input;
 use crate::protocol::xml::Xml;
 use crate::services::Ctx;
 
-fn enum_error(member: &str, value: &str, set: &str) -> ApiError {
-    ApiError::new(
-        "ValidationError",
-        400,
-        format!(
-            "1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: Member must satisfy enum value set: [{set}]"
-        ),
+fn usage(p: &Input<'_>) -> Result<Option<Usage>, ApiError> {
+    p.one_of(
+        "PolicyUsageFilter",
+        &[
+            ("PermissionsPolicy", Usage::PermissionsPolicy),
+            ("PermissionsBoundary", Usage::PermissionsBoundary),
+        ],
     )
-}
-
-fn usage(p: &Params) -> Result<Option<Usage>, ApiError> {
-    match p.get("PolicyUsageFilter") {
-        None => Ok(None),
-        Some("PermissionsPolicy") => Ok(Some(Usage::PermissionsPolicy)),
-        Some("PermissionsBoundary") => Ok(Some(Usage::PermissionsBoundary)),
-        Some(v) => Err(enum_error(
-            "policyUsageFilter",
-            v,
-            "PermissionsPolicy, PermissionsBoundary",
-        )),
-    }
 }
 
 /// `with_description`: GetPolicy and CreatePolicy report it, ListPolicies does not.
@@ -70,14 +57,14 @@ fn version_xml(x: &mut Xml, v: &VersionInfo, with_document: bool) {
         .elem("CreateDate", &iso8601(v.version.created));
 }
 
-pub(super) fn create_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn create_policy(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let i = managed::create_policy_tagged(
         ctx.svc,
         ctx.caller,
         p.required("PolicyName")?,
-        p.get("Path"),
+        p.str("Path"),
         p.required("PolicyDocument")?,
-        p.get("Description"),
+        p.str("Description"),
         &super::tags_param(p, "Tags"),
     )
     .map_err(from_core)?;
@@ -88,7 +75,7 @@ pub(super) fn create_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, Ap
     Ok(Some(x))
 }
 
-pub(super) fn get_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn get_policy(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let i =
         managed::get_policy(ctx.svc, ctx.caller, p.required("PolicyArn")?).map_err(from_core)?;
     let mut x = Xml::new();
@@ -98,22 +85,26 @@ pub(super) fn get_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiEr
     Ok(Some(x))
 }
 
-pub(super) fn delete_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn delete_policy(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     managed::delete_policy(ctx.svc, ctx.caller, p.required("PolicyArn")?).map_err(from_core)?;
     Ok(None)
 }
 
-pub(super) fn list_policies(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
-    let scope = match p.get("Scope") {
-        None | Some("All") => Scope::All,
-        Some("AWS") => Scope::Aws,
-        Some("Local") => Scope::Local,
-        Some(v) => return Err(enum_error("scope", v, "All, AWS, Local")),
-    };
+pub(super) fn list_policies(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
+    let scope = p
+        .one_of(
+            "Scope",
+            &[
+                ("All", Scope::All),
+                ("AWS", Scope::Aws),
+                ("Local", Scope::Local),
+            ],
+        )?
+        .unwrap_or(Scope::All);
     let filter = managed::ListPolicies {
         scope,
         only_attached: p.bool("OnlyAttached")?.unwrap_or(false),
-        path_prefix: p.get("PathPrefix"),
+        path_prefix: p.str("PathPrefix"),
         usage: usage(p)?,
     };
     let all = managed::list_policies(ctx.svc, ctx.caller, &filter).map_err(from_core)?;
@@ -130,7 +121,7 @@ pub(super) fn list_policies(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, Ap
     Ok(Some(x))
 }
 
-pub(super) fn create_policy_version(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn create_policy_version(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let v = managed::create_policy_version(
         ctx.svc,
         ctx.caller,
@@ -146,7 +137,7 @@ pub(super) fn create_policy_version(ctx: &Ctx<'_>, p: &Params) -> Result<Option<
     Ok(Some(x))
 }
 
-pub(super) fn get_policy_version(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn get_policy_version(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let v = managed::get_policy_version(
         ctx.svc,
         ctx.caller,
@@ -161,7 +152,7 @@ pub(super) fn get_policy_version(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml
     Ok(Some(x))
 }
 
-pub(super) fn list_policy_versions(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn list_policy_versions(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let all = managed::list_policy_versions(ctx.svc, ctx.caller, p.required("PolicyArn")?)
         .map_err(from_core)?;
     let (page, next) = paginate(all, p)?;
@@ -177,7 +168,7 @@ pub(super) fn list_policy_versions(ctx: &Ctx<'_>, p: &Params) -> Result<Option<X
     Ok(Some(x))
 }
 
-pub(super) fn delete_policy_version(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn delete_policy_version(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     managed::delete_policy_version(
         ctx.svc,
         ctx.caller,
@@ -190,7 +181,7 @@ pub(super) fn delete_policy_version(ctx: &Ctx<'_>, p: &Params) -> Result<Option<
 
 pub(super) fn set_default_policy_version(
     ctx: &Ctx<'_>,
-    p: &Params,
+    p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     managed::set_default_policy_version(
         ctx.svc,
@@ -202,26 +193,28 @@ pub(super) fn set_default_policy_version(
     Ok(None)
 }
 
-pub(super) fn list_entities_for_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
-    let filter = match p.get("EntityFilter") {
-        None | Some("LocalManagedPolicy" | "AWSManagedPolicy") => None,
-        Some("User") => Some(EntityFilter::User),
-        Some("Role") => Some(EntityFilter::Role),
-        Some("Group") => Some(EntityFilter::Group),
-        Some(v) => {
-            return Err(enum_error(
-                "entityFilter",
-                v,
-                "User, Role, Group, LocalManagedPolicy, AWSManagedPolicy",
-            ));
-        }
-    };
+pub(super) fn list_entities_for_policy(
+    ctx: &Ctx<'_>,
+    p: &Input<'_>,
+) -> Result<Option<Xml>, ApiError> {
+    let filter = p
+        .one_of(
+            "EntityFilter",
+            &[
+                ("User", Some(EntityFilter::User)),
+                ("Role", Some(EntityFilter::Role)),
+                ("Group", Some(EntityFilter::Group)),
+                ("LocalManagedPolicy", None),
+                ("AWSManagedPolicy", None),
+            ],
+        )?
+        .flatten();
     let e = managed::list_entities_for_policy(
         ctx.svc,
         ctx.caller,
         p.required("PolicyArn")?,
         filter,
-        p.get("PathPrefix"),
+        p.str("PathPrefix"),
         usage(p)?,
     )
     .map_err(from_core)?;

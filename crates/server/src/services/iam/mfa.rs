@@ -9,18 +9,18 @@ use rootward_core::model::KeyOwner;
 
 use super::{paginate, truncation};
 use crate::error::{ApiError, from_core};
-use crate::protocol::query::Params;
+use crate::protocol::input::Input;
 use crate::protocol::xml::Xml;
 use crate::services::Ctx;
 
 pub(super) fn create_virtual_mfa_device(
     ctx: &Ctx<'_>,
-    p: &Params,
+    p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     let d = mfa::create_virtual_mfa_device(
         ctx.svc,
         ctx.caller,
-        p.get("Path"),
+        p.str("Path"),
         p.required("VirtualMFADeviceName")?,
     )
     .map_err(from_core)?;
@@ -37,11 +37,11 @@ pub(super) fn create_virtual_mfa_device(
     Ok(Some(x))
 }
 
-pub(super) fn enable_mfa_device(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn enable_mfa_device(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     mfa::enable_mfa_device(
         ctx.svc,
         ctx.caller,
-        p.get("UserName"),
+        p.str("UserName"),
         p.required("SerialNumber")?,
         p.required("AuthenticationCode1")?,
         p.required("AuthenticationCode2")?,
@@ -50,11 +50,11 @@ pub(super) fn enable_mfa_device(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>
     Ok(None)
 }
 
-pub(super) fn resync_mfa_device(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn resync_mfa_device(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     mfa::resync_mfa_device(
         ctx.svc,
         ctx.caller,
-        p.get("UserName"),
+        p.str("UserName"),
         p.required("SerialNumber")?,
         p.required("AuthenticationCode1")?,
         p.required("AuthenticationCode2")?,
@@ -63,9 +63,9 @@ pub(super) fn resync_mfa_device(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>
     Ok(None)
 }
 
-pub(super) fn list_mfa_devices(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn list_mfa_devices(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let (owner, devices) =
-        mfa::list_mfa_devices(ctx.svc, ctx.caller, p.get("UserName")).map_err(from_core)?;
+        mfa::list_mfa_devices(ctx.svc, ctx.caller, p.str("UserName")).map_err(from_core)?;
     let (page, next) = paginate(devices, p)?;
     let mut x = Xml::new();
     x.open("MFADevices");
@@ -86,21 +86,20 @@ pub(super) fn list_mfa_devices(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>,
     Ok(Some(x))
 }
 
-pub(super) fn list_virtual_mfa_devices(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
-    let assignment = match p.get("AssignmentStatus").unwrap_or("Any") {
-        "Assigned" => Assignment::Assigned,
-        "Unassigned" => Assignment::Unassigned,
-        "Any" => Assignment::Any,
-        other => {
-            return Err(ApiError::new(
-                "ValidationError",
-                400,
-                format!(
-                    "1 validation error detected: Value '{other}' at 'assignmentStatus' failed to satisfy constraint: Member must satisfy enum value set: [Assigned, Unassigned, Any]"
-                ),
-            ));
-        }
-    };
+pub(super) fn list_virtual_mfa_devices(
+    ctx: &Ctx<'_>,
+    p: &Input<'_>,
+) -> Result<Option<Xml>, ApiError> {
+    let assignment = p
+        .one_of(
+            "AssignmentStatus",
+            &[
+                ("Assigned", Assignment::Assigned),
+                ("Unassigned", Assignment::Unassigned),
+                ("Any", Assignment::Any),
+            ],
+        )?
+        .unwrap_or(Assignment::Any);
     let devices =
         mfa::list_virtual_mfa_devices(ctx.svc, ctx.caller, assignment).map_err(from_core)?;
     let (page, next) = paginate(devices, p)?;
@@ -138,11 +137,11 @@ pub(super) fn list_virtual_mfa_devices(ctx: &Ctx<'_>, p: &Params) -> Result<Opti
     Ok(Some(x))
 }
 
-pub(super) fn deactivate_mfa_device(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn deactivate_mfa_device(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     mfa::deactivate_mfa_device(
         ctx.svc,
         ctx.caller,
-        p.get("UserName"),
+        p.str("UserName"),
         p.required("SerialNumber")?,
     )
     .map_err(from_core)?;
@@ -151,7 +150,7 @@ pub(super) fn deactivate_mfa_device(ctx: &Ctx<'_>, p: &Params) -> Result<Option<
 
 pub(super) fn delete_virtual_mfa_device(
     ctx: &Ctx<'_>,
-    p: &Params,
+    p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     mfa::delete_virtual_mfa_device(ctx.svc, ctx.caller, p.required("SerialNumber")?)
         .map_err(from_core)?;

@@ -20,267 +20,174 @@ mod summary;
 mod tags;
 mod users;
 
+use rootward_model::ValidationErrors;
+use rootward_model::iam::{Operation, SERVICE};
+
 use crate::error::ApiError;
-use crate::protocol::query::Params;
+use crate::protocol::input::Input;
 use crate::protocol::xml::Xml;
-use crate::services::Ctx;
+use crate::services::{Ctx, Output};
 
-type Handler = fn(&Ctx<'_>, &Params) -> Result<Option<Xml>, ApiError>;
+type Handler = fn(&Ctx<'_>, &Input<'_>) -> Result<Option<Xml>, ApiError>;
 
-/// Every IAM operation this endpoint serves.
-const OPERATIONS: &[(&str, Handler)] = &[
-    (
-        "AddRoleToInstanceProfile",
-        instance_profiles::add_role_to_instance_profile,
-    ),
-    ("AddUserToGroup", groups::add_user_to_group),
-    ("AttachGroupPolicy", groups::attach_group_policy),
-    ("AttachRolePolicy", roles::attach_role_policy),
-    ("AttachUserPolicy", policies::attach_user_policy),
-    ("CreateAccessKey", access_keys::create_access_key),
-    ("CreateGroup", groups::create_group),
-    (
-        "CreateInstanceProfile",
-        instance_profiles::create_instance_profile,
-    ),
-    ("CreateLoginProfile", login_profiles::create_login_profile),
-    ("CreatePolicy", managed::create_policy),
-    ("CreatePolicyVersion", managed::create_policy_version),
-    ("CreateRole", roles::create_role),
-    ("CreateUser", users::create_user),
-    ("CreateVirtualMFADevice", mfa::create_virtual_mfa_device),
-    ("DeactivateMFADevice", mfa::deactivate_mfa_device),
-    ("DeleteAccessKey", access_keys::delete_access_key),
-    (
-        "DeleteAccountPasswordPolicy",
-        password_policy::delete_account_password_policy,
-    ),
-    ("DeleteGroup", groups::delete_group),
-    ("DeleteGroupPolicy", groups::delete_group_policy),
-    (
-        "DeleteInstanceProfile",
-        instance_profiles::delete_instance_profile,
-    ),
-    ("DeleteLoginProfile", login_profiles::delete_login_profile),
-    ("DeletePolicy", managed::delete_policy),
-    ("DeletePolicyVersion", managed::delete_policy_version),
-    ("DeleteRole", roles::delete_role),
-    (
-        "DeleteRolePermissionsBoundary",
-        roles::delete_role_permissions_boundary,
-    ),
-    ("DeleteRolePolicy", roles::delete_role_policy),
-    (
-        "DeleteSigningCertificate",
-        signing_certificates::delete_signing_certificate,
-    ),
-    ("DeleteUser", users::delete_user),
-    (
-        "DeleteUserPermissionsBoundary",
-        policies::delete_user_permissions_boundary,
-    ),
-    ("DeleteUserPolicy", policies::delete_user_policy),
-    ("DeleteVirtualMFADevice", mfa::delete_virtual_mfa_device),
-    ("DetachGroupPolicy", groups::detach_group_policy),
-    ("DetachRolePolicy", roles::detach_role_policy),
-    ("DetachUserPolicy", policies::detach_user_policy),
-    (
-        "DisableOrganizationsRootCredentialsManagement",
-        features::disable_root_credentials_management,
-    ),
-    (
-        "DisableOrganizationsRootSessions",
-        features::disable_root_sessions,
-    ),
-    ("EnableMFADevice", mfa::enable_mfa_device),
-    (
-        "EnableOrganizationsRootCredentialsManagement",
-        features::enable_root_credentials_management,
-    ),
-    (
-        "EnableOrganizationsRootSessions",
-        features::enable_root_sessions,
-    ),
-    (
-        "GenerateCredentialReport",
-        credential_report::generate_credential_report,
-    ),
-    (
-        "GenerateServiceLastAccessedDetails",
-        last_accessed::generate_service_last_accessed_details,
-    ),
-    (
-        "GetAccessKeyLastUsed",
-        access_keys::get_access_key_last_used,
-    ),
-    (
-        "GetAccountAuthorizationDetails",
-        authorization_details::get_account_authorization_details,
-    ),
-    (
-        "GetAccountPasswordPolicy",
-        password_policy::get_account_password_policy,
-    ),
-    ("GetAccountSummary", summary::get_account_summary),
-    (
-        "GetCredentialReport",
-        credential_report::get_credential_report,
-    ),
-    ("GetGroup", groups::get_group),
-    ("GetGroupPolicy", groups::get_group_policy),
-    (
-        "GetInstanceProfile",
-        instance_profiles::get_instance_profile,
-    ),
-    ("GetLoginProfile", login_profiles::get_login_profile),
-    ("GetPolicy", managed::get_policy),
-    ("GetPolicyVersion", managed::get_policy_version),
-    ("GetRole", roles::get_role),
-    ("GetRolePolicy", roles::get_role_policy),
-    (
-        "GetServiceLastAccessedDetails",
-        last_accessed::get_service_last_accessed_details,
-    ),
-    ("GetUser", users::get_user),
-    ("GetUserPolicy", policies::get_user_policy),
-    ("ListAccessKeys", access_keys::list_access_keys),
-    (
-        "ListAttachedGroupPolicies",
-        groups::list_attached_group_policies,
-    ),
-    (
-        "ListAttachedRolePolicies",
-        roles::list_attached_role_policies,
-    ),
-    (
-        "ListAttachedUserPolicies",
-        policies::list_attached_user_policies,
-    ),
-    ("ListEntitiesForPolicy", managed::list_entities_for_policy),
-    ("ListGroupPolicies", groups::list_group_policies),
-    ("ListGroups", groups::list_groups),
-    ("ListGroupsForUser", groups::list_groups_for_user),
-    ("ListInstanceProfileTags", tags::list_instance_profile_tags),
-    (
-        "ListInstanceProfiles",
-        instance_profiles::list_instance_profiles,
-    ),
-    (
-        "ListInstanceProfilesForRole",
-        instance_profiles::list_instance_profiles_for_role,
-    ),
-    ("ListMFADevices", mfa::list_mfa_devices),
-    (
-        "ListOpenIDConnectProviders",
-        providers::list_open_id_connect_providers,
-    ),
-    (
-        "ListOrganizationsFeatures",
-        features::list_organizations_features,
-    ),
-    ("ListPolicies", managed::list_policies),
-    ("ListPolicyTags", tags::list_policy_tags),
-    ("ListPolicyVersions", managed::list_policy_versions),
-    ("ListRolePolicies", roles::list_role_policies),
-    ("ListRoleTags", tags::list_role_tags),
-    ("ListRoles", roles::list_roles),
-    ("ListSAMLProviders", providers::list_saml_providers),
-    (
-        "ListServerCertificates",
-        providers::list_server_certificates,
-    ),
-    (
-        "ListServiceSpecificCredentials",
-        providers::list_service_specific_credentials,
-    ),
-    (
-        "ListSigningCertificates",
-        signing_certificates::list_signing_certificates,
-    ),
-    ("ListUserPolicies", policies::list_user_policies),
-    ("ListUserTags", tags::list_user_tags),
-    ("ListUsers", users::list_users),
-    ("ListVirtualMFADevices", mfa::list_virtual_mfa_devices),
-    ("PutGroupPolicy", groups::put_group_policy),
-    (
-        "PutRolePermissionsBoundary",
-        roles::put_role_permissions_boundary,
-    ),
-    ("PutRolePolicy", roles::put_role_policy),
-    (
-        "PutUserPermissionsBoundary",
-        policies::put_user_permissions_boundary,
-    ),
-    ("PutUserPolicy", policies::put_user_policy),
-    (
-        "RemoveRoleFromInstanceProfile",
-        instance_profiles::remove_role_from_instance_profile,
-    ),
-    ("RemoveUserFromGroup", groups::remove_user_from_group),
-    ("ResyncMFADevice", mfa::resync_mfa_device),
-    (
-        "SetDefaultPolicyVersion",
-        managed::set_default_policy_version,
-    ),
-    ("SimulateCustomPolicy", simulate::simulate_custom_policy),
-    (
-        "SimulatePrincipalPolicy",
-        simulate::simulate_principal_policy,
-    ),
-    ("TagInstanceProfile", tags::tag_instance_profile),
-    ("TagPolicy", tags::tag_policy),
-    ("TagRole", tags::tag_role),
-    ("TagUser", tags::tag_user),
-    ("UntagInstanceProfile", tags::untag_instance_profile),
-    ("UntagPolicy", tags::untag_policy),
-    ("UntagRole", tags::untag_role),
-    ("UntagUser", tags::untag_user),
-    ("UpdateAccessKey", access_keys::update_access_key),
-    (
-        "UpdateAccountPasswordPolicy",
-        password_policy::update_account_password_policy,
-    ),
-    ("UpdateAssumeRolePolicy", roles::update_assume_role_policy),
-    ("UpdateGroup", groups::update_group),
-    ("UpdateLoginProfile", login_profiles::update_login_profile),
-    ("UpdateRole", roles::update_role),
-    (
-        "UpdateSigningCertificate",
-        signing_certificates::update_signing_certificate,
-    ),
-    (
-        "UploadSigningCertificate",
-        signing_certificates::upload_signing_certificate,
-    ),
-];
+/// The handler of each IAM operation this endpoint serves (`None`: not
+/// served; the operation tables mark exactly these as implemented).
+fn handler(op: Operation) -> Option<Handler> {
+    use Operation::*;
+    Some(match op {
+        AddRoleToInstanceProfile => instance_profiles::add_role_to_instance_profile,
+        AddUserToGroup => groups::add_user_to_group,
+        AttachGroupPolicy => groups::attach_group_policy,
+        AttachRolePolicy => roles::attach_role_policy,
+        AttachUserPolicy => policies::attach_user_policy,
+        CreateAccessKey => access_keys::create_access_key,
+        CreateGroup => groups::create_group,
+        CreateInstanceProfile => instance_profiles::create_instance_profile,
+        CreateLoginProfile => login_profiles::create_login_profile,
+        CreatePolicy => managed::create_policy,
+        CreatePolicyVersion => managed::create_policy_version,
+        CreateRole => roles::create_role,
+        CreateUser => users::create_user,
+        CreateVirtualMFADevice => mfa::create_virtual_mfa_device,
+        DeactivateMFADevice => mfa::deactivate_mfa_device,
+        DeleteAccessKey => access_keys::delete_access_key,
+        DeleteAccountPasswordPolicy => password_policy::delete_account_password_policy,
+        DeleteGroup => groups::delete_group,
+        DeleteGroupPolicy => groups::delete_group_policy,
+        DeleteInstanceProfile => instance_profiles::delete_instance_profile,
+        DeleteLoginProfile => login_profiles::delete_login_profile,
+        DeletePolicy => managed::delete_policy,
+        DeletePolicyVersion => managed::delete_policy_version,
+        DeleteRole => roles::delete_role,
+        DeleteRolePermissionsBoundary => roles::delete_role_permissions_boundary,
+        DeleteRolePolicy => roles::delete_role_policy,
+        DeleteSigningCertificate => signing_certificates::delete_signing_certificate,
+        DeleteUser => users::delete_user,
+        DeleteUserPermissionsBoundary => policies::delete_user_permissions_boundary,
+        DeleteUserPolicy => policies::delete_user_policy,
+        DeleteVirtualMFADevice => mfa::delete_virtual_mfa_device,
+        DetachGroupPolicy => groups::detach_group_policy,
+        DetachRolePolicy => roles::detach_role_policy,
+        DetachUserPolicy => policies::detach_user_policy,
+        DisableOrganizationsRootCredentialsManagement => {
+            features::disable_root_credentials_management
+        }
+        DisableOrganizationsRootSessions => features::disable_root_sessions,
+        EnableMFADevice => mfa::enable_mfa_device,
+        EnableOrganizationsRootCredentialsManagement => {
+            features::enable_root_credentials_management
+        }
+        EnableOrganizationsRootSessions => features::enable_root_sessions,
+        GenerateCredentialReport => credential_report::generate_credential_report,
+        GenerateServiceLastAccessedDetails => last_accessed::generate_service_last_accessed_details,
+        GetAccessKeyLastUsed => access_keys::get_access_key_last_used,
+        GetAccountAuthorizationDetails => authorization_details::get_account_authorization_details,
+        GetAccountPasswordPolicy => password_policy::get_account_password_policy,
+        GetAccountSummary => summary::get_account_summary,
+        GetCredentialReport => credential_report::get_credential_report,
+        GetGroup => groups::get_group,
+        GetGroupPolicy => groups::get_group_policy,
+        GetInstanceProfile => instance_profiles::get_instance_profile,
+        GetLoginProfile => login_profiles::get_login_profile,
+        GetPolicy => managed::get_policy,
+        GetPolicyVersion => managed::get_policy_version,
+        GetRole => roles::get_role,
+        GetRolePolicy => roles::get_role_policy,
+        GetServiceLastAccessedDetails => last_accessed::get_service_last_accessed_details,
+        GetUser => users::get_user,
+        GetUserPolicy => policies::get_user_policy,
+        ListAccessKeys => access_keys::list_access_keys,
+        ListAttachedGroupPolicies => groups::list_attached_group_policies,
+        ListAttachedRolePolicies => roles::list_attached_role_policies,
+        ListAttachedUserPolicies => policies::list_attached_user_policies,
+        ListEntitiesForPolicy => managed::list_entities_for_policy,
+        ListGroupPolicies => groups::list_group_policies,
+        ListGroups => groups::list_groups,
+        ListGroupsForUser => groups::list_groups_for_user,
+        ListInstanceProfileTags => tags::list_instance_profile_tags,
+        ListInstanceProfiles => instance_profiles::list_instance_profiles,
+        ListInstanceProfilesForRole => instance_profiles::list_instance_profiles_for_role,
+        ListMFADevices => mfa::list_mfa_devices,
+        ListOpenIDConnectProviders => providers::list_open_id_connect_providers,
+        ListOrganizationsFeatures => features::list_organizations_features,
+        ListPolicies => managed::list_policies,
+        ListPolicyTags => tags::list_policy_tags,
+        ListPolicyVersions => managed::list_policy_versions,
+        ListRolePolicies => roles::list_role_policies,
+        ListRoleTags => tags::list_role_tags,
+        ListRoles => roles::list_roles,
+        ListSAMLProviders => providers::list_saml_providers,
+        ListServerCertificates => providers::list_server_certificates,
+        ListServiceSpecificCredentials => providers::list_service_specific_credentials,
+        ListSigningCertificates => signing_certificates::list_signing_certificates,
+        ListUserPolicies => policies::list_user_policies,
+        ListUserTags => tags::list_user_tags,
+        ListUsers => users::list_users,
+        ListVirtualMFADevices => mfa::list_virtual_mfa_devices,
+        PutGroupPolicy => groups::put_group_policy,
+        PutRolePermissionsBoundary => roles::put_role_permissions_boundary,
+        PutRolePolicy => roles::put_role_policy,
+        PutUserPermissionsBoundary => policies::put_user_permissions_boundary,
+        PutUserPolicy => policies::put_user_policy,
+        RemoveRoleFromInstanceProfile => instance_profiles::remove_role_from_instance_profile,
+        RemoveUserFromGroup => groups::remove_user_from_group,
+        ResyncMFADevice => mfa::resync_mfa_device,
+        SetDefaultPolicyVersion => managed::set_default_policy_version,
+        SimulateCustomPolicy => simulate::simulate_custom_policy,
+        SimulatePrincipalPolicy => simulate::simulate_principal_policy,
+        TagInstanceProfile => tags::tag_instance_profile,
+        TagPolicy => tags::tag_policy,
+        TagRole => tags::tag_role,
+        TagUser => tags::tag_user,
+        UntagInstanceProfile => tags::untag_instance_profile,
+        UntagPolicy => tags::untag_policy,
+        UntagRole => tags::untag_role,
+        UntagUser => tags::untag_user,
+        UpdateAccessKey => access_keys::update_access_key,
+        UpdateAccountPasswordPolicy => password_policy::update_account_password_policy,
+        UpdateAssumeRolePolicy => roles::update_assume_role_policy,
+        UpdateGroup => groups::update_group,
+        UpdateLoginProfile => login_profiles::update_login_profile,
+        UpdateRole => roles::update_role,
+        UpdateSigningCertificate => signing_certificates::update_signing_certificate,
+        UploadSigningCertificate => signing_certificates::upload_signing_certificate,
+        _ => return None,
+    })
+}
 
-/// Runs an IAM operation; `Ok(None)` means no result element.
-pub fn call(op: &str, ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
-    match OPERATIONS.iter().find(|(name, _)| *name == op) {
-        Some((_, h)) => h(ctx, p),
-        None => Err(crate::services::sts::unknown(op, "2010-05-08")),
+/// How IAM answers input that breaks the model's constraints (spec 08 §8.1).
+pub fn invalid(e: &ValidationErrors) -> ApiError {
+    ApiError::new("ValidationError", 400, e.to_string())
+}
+
+/// Runs an IAM operation; a body of `None` means no result element.
+pub fn call(
+    op: Operation,
+    ctx: &Ctx<'_>,
+    input: &Input<'_>,
+) -> Result<Output<Option<Xml>>, ApiError> {
+    match handler(op) {
+        Some(h) => h(ctx, input).map(Output::from),
+        None => Err(crate::protocol::query::unknown_operation(
+            op.name(),
+            SERVICE.api_version,
+        )),
     }
 }
 
 /// Writes `IsTruncated` (and `Marker`) after a list (`Marker`/`MaxItems`, spec 02).
-pub(crate) fn paginate<T>(items: Vec<T>, p: &Params) -> Result<(Vec<T>, Option<String>), ApiError> {
-    let start = match p.get("Marker") {
+/// `MaxItems` is within 1–1000 by the model's constraints.
+pub(crate) fn paginate<T>(
+    items: Vec<T>,
+    p: &Input<'_>,
+) -> Result<(Vec<T>, Option<String>), ApiError> {
+    let start = match p.str("Marker") {
         None => 0,
         Some(m) => m
             .parse::<usize>()
             .map_err(|_| ApiError::new("ValidationError", 400, "Invalid Marker"))?,
     };
-    let max = p.int("MaxItems")?.unwrap_or(100);
-    if !(1..=1000).contains(&max) {
-        return Err(ApiError::new(
-            "ValidationError",
-            400,
-            format!(
-                "1 validation error detected: Value '{max}' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000"
-            ),
-        ));
-    }
-    let max = usize::try_from(max).unwrap_or(100);
+    let max = usize::try_from(p.int("MaxItems")?.unwrap_or(100)).unwrap_or(100);
     let total = items.len();
     let page: Vec<T> = items.into_iter().skip(start).take(max).collect();
     let next = (start + page.len() < total).then(|| (start + page.len()).to_string());
@@ -288,16 +195,13 @@ pub(crate) fn paginate<T>(items: Vec<T>, p: &Params) -> Result<(Vec<T>, Option<S
 }
 
 /// The `Tags` list of a request (`Tags.member.N.Key` / `.Value`).
-pub(crate) fn tags_param(p: &Params, name: &str) -> Vec<rootward_core::model::Tag> {
-    (1..)
-        .map_while(|i| {
-            let key = p.get(&format!("{name}.member.{i}.Key"))?;
+pub(crate) fn tags_param(p: &Input<'_>, name: &str) -> Vec<rootward_core::model::Tag> {
+    p.structs(name)
+        .iter()
+        .filter_map(|t| {
             Some(rootward_core::model::Tag {
-                key: key.to_owned(),
-                value: p
-                    .get(&format!("{name}.member.{i}.Value"))
-                    .unwrap_or("")
-                    .to_owned(),
+                key: t.str("Key")?.to_owned(),
+                value: t.str("Value").unwrap_or("").to_owned(),
             })
         })
         .collect()
@@ -332,9 +236,17 @@ pub(crate) fn truncation(x: &mut Xml, next: Option<String>) {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
-    fn operations_are_sorted_and_unique() {
-        let names: Vec<&str> = super::OPERATIONS.iter().map(|(n, _)| *n).collect();
-        assert!(names.windows(2).all(|w| w[0] < w[1]), "{names:?}");
+    fn exactly_the_operations_marked_implemented_have_a_handler() {
+        for op in Operation::ALL {
+            assert_eq!(
+                handler(*op).is_some(),
+                op.info().implemented(),
+                "{}",
+                op.name()
+            );
+        }
     }
 }

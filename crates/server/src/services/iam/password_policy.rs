@@ -4,7 +4,7 @@
 use rootward_core::iam::password_policy::{self, Update};
 
 use crate::error::{ApiError, from_core};
-use crate::protocol::query::Params;
+use crate::protocol::input::Input;
 use crate::protocol::xml::Xml;
 use crate::services::Ctx;
 
@@ -14,7 +14,7 @@ fn b(v: bool) -> &'static str {
 
 pub(super) fn get_account_password_policy(
     ctx: &Ctx<'_>,
-    _p: &Params,
+    _p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     let pp = password_policy::get(ctx.svc, ctx.caller).map_err(from_core)?;
     let mut x = Xml::new();
@@ -39,7 +39,7 @@ pub(super) fn get_account_password_policy(
 
 pub(super) fn update_account_password_policy(
     ctx: &Ctx<'_>,
-    p: &Params,
+    p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     let u = Update {
         minimum_length: p.int("MinimumPasswordLength")?,
@@ -58,7 +58,7 @@ pub(super) fn update_account_password_policy(
 
 pub(super) fn delete_account_password_policy(
     ctx: &Ctx<'_>,
-    _p: &Params,
+    _p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     password_policy::delete(ctx.svc, ctx.caller).map_err(from_core)?;
     Ok(None)

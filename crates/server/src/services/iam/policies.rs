@@ -3,11 +3,11 @@
 use rootward_core::iam::policies;
 
 use crate::error::{ApiError, from_core};
-use crate::protocol::query::Params;
+use crate::protocol::input::Input;
 use crate::protocol::xml::Xml;
 use crate::services::Ctx;
 
-pub(super) fn put_user_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn put_user_policy(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     policies::put_user_policy(
         ctx.svc,
         ctx.caller,
@@ -19,7 +19,7 @@ pub(super) fn put_user_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, 
     Ok(None)
 }
 
-pub(super) fn get_user_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn get_user_policy(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let user = p.required("UserName")?;
     let name = p.required("PolicyName")?;
     let doc = policies::get_user_policy(ctx.svc, ctx.caller, user, name).map_err(from_core)?;
@@ -31,7 +31,7 @@ pub(super) fn get_user_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, 
     Ok(Some(x))
 }
 
-pub(super) fn delete_user_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn delete_user_policy(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     policies::delete_user_policy(
         ctx.svc,
         ctx.caller,
@@ -42,7 +42,7 @@ pub(super) fn delete_user_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml
     Ok(None)
 }
 
-pub(super) fn list_user_policies(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn list_user_policies(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let names = policies::list_user_policies(ctx.svc, ctx.caller, p.required("UserName")?)
         .map_err(from_core)?;
     let (page, next) = super::paginate(names, p)?;
@@ -56,7 +56,7 @@ pub(super) fn list_user_policies(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml
     Ok(Some(x))
 }
 
-pub(super) fn attach_user_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn attach_user_policy(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     policies::attach_user_policy(
         ctx.svc,
         ctx.caller,
@@ -67,7 +67,7 @@ pub(super) fn attach_user_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml
     Ok(None)
 }
 
-pub(super) fn detach_user_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn detach_user_policy(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     policies::detach_user_policy(
         ctx.svc,
         ctx.caller,
@@ -80,7 +80,7 @@ pub(super) fn detach_user_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml
 
 pub(super) fn list_attached_user_policies(
     ctx: &Ctx<'_>,
-    p: &Params,
+    p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     let all = policies::list_attached_user_policies(ctx.svc, ctx.caller, p.required("UserName")?)
         .map_err(from_core)?;
@@ -100,7 +100,7 @@ pub(super) fn list_attached_user_policies(
 
 pub(super) fn put_user_permissions_boundary(
     ctx: &Ctx<'_>,
-    p: &Params,
+    p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     policies::set_user_permissions_boundary(
         ctx.svc,
@@ -114,7 +114,7 @@ pub(super) fn put_user_permissions_boundary(
 
 pub(super) fn delete_user_permissions_boundary(
     ctx: &Ctx<'_>,
-    p: &Params,
+    p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     policies::set_user_permissions_boundary(ctx.svc, ctx.caller, p.required("UserName")?, None)
         .map_err(from_core)?;

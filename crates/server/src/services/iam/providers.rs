@@ -4,7 +4,7 @@
 use rootward_core::iam::providers;
 
 use crate::error::{ApiError, from_core};
-use crate::protocol::query::Params;
+use crate::protocol::input::Input;
 use crate::protocol::xml::Xml;
 use crate::services::Ctx;
 
@@ -19,21 +19,24 @@ fn empty(elements: &[&str], truncation: bool) -> Option<Xml> {
     Some(x)
 }
 
-pub(super) fn list_saml_providers(ctx: &Ctx<'_>, _p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn list_saml_providers(ctx: &Ctx<'_>, _p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     providers::list_none(ctx.svc, ctx.caller, "iam:ListSAMLProviders").map_err(from_core)?;
     Ok(empty(&["SAMLProviderList"], false))
 }
 
 pub(super) fn list_open_id_connect_providers(
     ctx: &Ctx<'_>,
-    _p: &Params,
+    _p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     providers::list_none(ctx.svc, ctx.caller, "iam:ListOpenIDConnectProviders")
         .map_err(from_core)?;
     Ok(empty(&["OpenIDConnectProviderList"], false))
 }
 
-pub(super) fn list_server_certificates(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn list_server_certificates(
+    ctx: &Ctx<'_>,
+    p: &Input<'_>,
+) -> Result<Option<Xml>, ApiError> {
     super::paginate(Vec::<()>::new(), p)?;
     providers::list_none(ctx.svc, ctx.caller, "iam:ListServerCertificates").map_err(from_core)?;
     Ok(empty(&["ServerCertificateMetadataList"], true))
@@ -41,10 +44,10 @@ pub(super) fn list_server_certificates(ctx: &Ctx<'_>, p: &Params) -> Result<Opti
 
 pub(super) fn list_service_specific_credentials(
     ctx: &Ctx<'_>,
-    p: &Params,
+    p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     super::paginate(Vec::<()>::new(), p)?;
-    providers::list_service_specific_credentials(ctx.svc, ctx.caller, p.get("UserName"))
+    providers::list_service_specific_credentials(ctx.svc, ctx.caller, p.str("UserName"))
         .map_err(from_core)?;
     Ok(empty(&["ServiceSpecificCredentials"], true))
 }

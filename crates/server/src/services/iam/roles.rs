@@ -7,7 +7,7 @@ use rootward_core::model::Role;
 
 use super::{paginate, truncation};
 use crate::error::{ApiError, from_core};
-use crate::protocol::query::Params;
+use crate::protocol::input::Input;
 use crate::protocol::xml::Xml;
 use crate::services::Ctx;
 
@@ -29,17 +29,17 @@ pub(super) fn role_xml(x: &mut Xml, r: &Role) {
     }
 }
 
-pub(super) fn create_role(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn create_role(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let r = roles::create_role(
         ctx.svc,
         ctx.caller,
         roles::CreateRole {
             name: p.required("RoleName")?,
-            path: p.get("Path"),
+            path: p.str("Path"),
             trust_policy: p.required("AssumeRolePolicyDocument")?,
-            description: p.get("Description"),
+            description: p.str("Description"),
             max_session_duration: p.int("MaxSessionDuration")?,
-            permissions_boundary: p.get("PermissionsBoundary"),
+            permissions_boundary: p.str("PermissionsBoundary"),
             tags: super::tags_param(p, "Tags"),
         },
     )
@@ -52,7 +52,7 @@ pub(super) fn create_role(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiE
     Ok(Some(x))
 }
 
-pub(super) fn get_role(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn get_role(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let r = roles::get_role(ctx.svc, ctx.caller, p.required("RoleName")?).map_err(from_core)?;
     let mut x = Xml::new();
     x.open("Role");
@@ -62,8 +62,8 @@ pub(super) fn get_role(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiErro
     Ok(Some(x))
 }
 
-pub(super) fn list_roles(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
-    let all = roles::list_roles(ctx.svc, ctx.caller, p.get("PathPrefix")).map_err(from_core)?;
+pub(super) fn list_roles(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
+    let all = roles::list_roles(ctx.svc, ctx.caller, p.str("PathPrefix")).map_err(from_core)?;
     let (page, next) = paginate(all, p)?;
     let mut x = Xml::new();
     x.open("Roles");
@@ -77,12 +77,12 @@ pub(super) fn list_roles(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiEr
     Ok(Some(x))
 }
 
-pub(super) fn delete_role(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn delete_role(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     roles::delete_role(ctx.svc, ctx.caller, p.required("RoleName")?).map_err(from_core)?;
     Ok(None)
 }
 
-pub(super) fn put_role_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn put_role_policy(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     roles::put_role_policy(
         ctx.svc,
         ctx.caller,
@@ -94,7 +94,7 @@ pub(super) fn put_role_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, 
     Ok(None)
 }
 
-pub(super) fn attach_role_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn attach_role_policy(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     roles::attach_role_policy(
         ctx.svc,
         ctx.caller,
@@ -105,7 +105,7 @@ pub(super) fn attach_role_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml
     Ok(None)
 }
 
-pub(super) fn detach_role_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn detach_role_policy(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     roles::detach_role_policy(
         ctx.svc,
         ctx.caller,
@@ -116,7 +116,7 @@ pub(super) fn detach_role_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml
     Ok(None)
 }
 
-pub(super) fn get_role_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn get_role_policy(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let role = p.required("RoleName")?;
     let name = p.required("PolicyName")?;
     let doc = roles::get_role_policy(ctx.svc, ctx.caller, role, name).map_err(from_core)?;
@@ -127,7 +127,7 @@ pub(super) fn get_role_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, 
     Ok(Some(x))
 }
 
-pub(super) fn delete_role_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn delete_role_policy(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     roles::delete_role_policy(
         ctx.svc,
         ctx.caller,
@@ -138,7 +138,7 @@ pub(super) fn delete_role_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml
     Ok(None)
 }
 
-pub(super) fn list_role_policies(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn list_role_policies(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let names = roles::list_role_policies(ctx.svc, ctx.caller, p.required("RoleName")?)
         .map_err(from_core)?;
     super::groups::policy_names_xml(names, p)
@@ -146,13 +146,13 @@ pub(super) fn list_role_policies(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml
 
 pub(super) fn list_attached_role_policies(
     ctx: &Ctx<'_>,
-    p: &Params,
+    p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     let all = roles::list_attached_role_policies(
         ctx.svc,
         ctx.caller,
         p.required("RoleName")?,
-        p.get("PathPrefix"),
+        p.str("PathPrefix"),
     )
     .map_err(from_core)?;
     super::groups::attached_xml(all, p)
@@ -160,7 +160,7 @@ pub(super) fn list_attached_role_policies(
 
 pub(super) fn put_role_permissions_boundary(
     ctx: &Ctx<'_>,
-    p: &Params,
+    p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     roles::set_role_permissions_boundary(
         ctx.svc,
@@ -174,19 +174,19 @@ pub(super) fn put_role_permissions_boundary(
 
 pub(super) fn delete_role_permissions_boundary(
     ctx: &Ctx<'_>,
-    p: &Params,
+    p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     roles::set_role_permissions_boundary(ctx.svc, ctx.caller, p.required("RoleName")?, None)
         .map_err(from_core)?;
     Ok(None)
 }
 
-pub(super) fn update_role(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn update_role(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     roles::update_role(
         ctx.svc,
         ctx.caller,
         p.required("RoleName")?,
-        p.get("Description"),
+        p.str("Description"),
         p.int("MaxSessionDuration")?,
     )
     .map_err(from_core)?;
@@ -196,7 +196,7 @@ pub(super) fn update_role(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiE
 
 pub(super) fn update_assume_role_policy(
     ctx: &Ctx<'_>,
-    p: &Params,
+    p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     roles::update_assume_role_policy(
         ctx.svc,

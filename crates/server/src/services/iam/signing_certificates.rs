@@ -7,7 +7,7 @@ use rootward_core::model::{KeyOwner, KeyStatus, SigningCertificate};
 
 use super::{paginate, truncation};
 use crate::error::{ApiError, from_core};
-use crate::protocol::query::Params;
+use crate::protocol::input::Input;
 use crate::protocol::xml::Xml;
 use crate::services::Ctx;
 
@@ -24,12 +24,12 @@ fn certificate_xml(x: &mut Xml, c: &SigningCertificate) {
 
 pub(super) fn upload_signing_certificate(
     ctx: &Ctx<'_>,
-    p: &Params,
+    p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     let c = certs::upload_signing_certificate(
         ctx.svc,
         ctx.caller,
-        p.get("UserName"),
+        p.str("UserName"),
         p.required("CertificateBody")?,
     )
     .map_err(from_core)?;
@@ -42,9 +42,9 @@ pub(super) fn upload_signing_certificate(
 
 pub(super) fn list_signing_certificates(
     ctx: &Ctx<'_>,
-    p: &Params,
+    p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
-    let list = certs::list_signing_certificates(ctx.svc, ctx.caller, p.get("UserName"))
+    let list = certs::list_signing_certificates(ctx.svc, ctx.caller, p.str("UserName"))
         .map_err(from_core)?;
     let (page, next) = paginate(list, p)?;
     let mut x = Xml::new();
@@ -61,25 +61,21 @@ pub(super) fn list_signing_certificates(
 
 pub(super) fn update_signing_certificate(
     ctx: &Ctx<'_>,
-    p: &Params,
+    p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
-    let status = match p.required("Status")? {
-        "Active" => KeyStatus::Active,
-        "Inactive" => KeyStatus::Inactive,
-        other => {
-            return Err(ApiError::new(
-                "ValidationError",
-                400,
-                format!(
-                    "1 validation error detected: Value '{other}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]"
-                ),
-            ));
-        }
-    };
+    let status = p
+        .one_of(
+            "Status",
+            &[
+                ("Active", KeyStatus::Active),
+                ("Inactive", KeyStatus::Inactive),
+            ],
+        )?
+        .ok_or_else(|| p.missing("Status"))?;
     certs::update_signing_certificate(
         ctx.svc,
         ctx.caller,
-        p.get("UserName"),
+        p.str("UserName"),
         p.required("CertificateId")?,
         status,
     )
@@ -89,12 +85,12 @@ pub(super) fn update_signing_certificate(
 
 pub(super) fn delete_signing_certificate(
     ctx: &Ctx<'_>,
-    p: &Params,
+    p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     certs::delete_signing_certificate(
         ctx.svc,
         ctx.caller,
-        p.get("UserName"),
+        p.str("UserName"),
         p.required("CertificateId")?,
     )
     .map_err(from_core)?;

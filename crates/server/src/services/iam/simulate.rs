@@ -7,7 +7,7 @@ use rootward_policy::simulate::{
 };
 
 use crate::error::{ApiError, from_core};
-use crate::protocol::query::Params;
+use crate::protocol::input::Input;
 use crate::protocol::xml::Xml;
 use crate::services::Ctx;
 
@@ -15,26 +15,15 @@ fn owned(v: Vec<&str>) -> Vec<String> {
     v.into_iter().map(str::to_owned).collect()
 }
 
-fn request(p: &Params) -> Result<SimulateCustomPolicyRequest, ApiError> {
-    let action_names = owned(p.list("ActionNames"));
-    if action_names.is_empty() {
-        return Err(ApiError::new(
-            "ValidationError",
-            400,
-            "1 validation error detected: Value null at 'actionNames' failed to satisfy constraint: Member must not be null",
-        ));
-    }
-    let context_entries = (1..)
-        .map_while(|i| {
-            let base = format!("ContextEntries.member.{i}");
-            let name = p.get(&format!("{base}.ContextKeyName"))?;
+fn request(p: &Input<'_>) -> Result<SimulateCustomPolicyRequest, ApiError> {
+    let context_entries = p
+        .structs("ContextEntries")
+        .iter()
+        .filter_map(|e| {
             Some(ContextEntry {
-                context_key_name: name.to_owned(),
-                context_key_values: owned(p.list(&format!("{base}.ContextKeyValues"))),
-                context_key_type: p
-                    .get(&format!("{base}.ContextKeyType"))
-                    .unwrap_or("string")
-                    .to_owned(),
+                context_key_name: e.str("ContextKeyName")?.to_owned(),
+                context_key_values: owned(e.list("ContextKeyValues")),
+                context_key_type: e.str("ContextKeyType").unwrap_or("string").to_owned(),
             })
         })
         .collect();
@@ -42,15 +31,15 @@ fn request(p: &Params) -> Result<SimulateCustomPolicyRequest, ApiError> {
     Ok(SimulateCustomPolicyRequest {
         policy_input_list: owned(p.list("PolicyInputList")),
         permissions_boundary_policy_input_list: owned(p.list("PermissionsBoundaryPolicyInputList")),
-        action_names,
+        action_names: owned(p.list("ActionNames")),
         resource_arns: owned(p.list("ResourceArns")),
-        resource_policy: p.get("ResourcePolicy").map(str::to_owned),
-        resource_owner: p.get("ResourceOwner").map(str::to_owned),
-        caller_arn: p.get("CallerArn").map(str::to_owned),
+        resource_policy: p.str("ResourcePolicy").map(str::to_owned),
+        resource_owner: p.str("ResourceOwner").map(str::to_owned),
+        caller_arn: p.str("CallerArn").map(str::to_owned),
         context_entries,
-        resource_handling_option: p.get("ResourceHandlingOption").map(str::to_owned),
+        resource_handling_option: p.str("ResourceHandlingOption").map(str::to_owned),
         max_items,
-        marker: p.get("Marker").map(str::to_owned),
+        marker: p.str("Marker").map(str::to_owned),
         service_control_policy_input_levels: None,
         assume_root_task_policy: None,
     })
@@ -116,7 +105,10 @@ fn response(out: &SimulatePolicyResponse) -> Xml {
     x
 }
 
-pub(super) fn simulate_custom_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn simulate_custom_policy(
+    ctx: &Ctx<'_>,
+    p: &Input<'_>,
+) -> Result<Option<Xml>, ApiError> {
     let req = request(p)?;
     let out = simulate::simulate_custom(ctx.svc, ctx.caller, &req).map_err(from_core)?;
     Ok(Some(response(&out)))
@@ -124,7 +116,7 @@ pub(super) fn simulate_custom_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option
 
 pub(super) fn simulate_principal_policy(
     ctx: &Ctx<'_>,
-    p: &Params,
+    p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     let source = p.required("PolicySourceArn")?;
     let req = request(p)?;

@@ -5,7 +5,7 @@ use rootward_core::iam::tags::{self, Taggable};
 
 use super::{paginate, tags_param, truncation};
 use crate::error::{ApiError, from_core};
-use crate::protocol::query::Params;
+use crate::protocol::input::Input;
 use crate::protocol::xml::Xml;
 use crate::services::Ctx;
 
@@ -19,14 +19,10 @@ fn id_member(what: Taggable) -> &'static str {
     }
 }
 
-fn tag(what: Taggable, ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+fn tag(what: Taggable, ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let tags = tags_param(p, "Tags");
     if tags.is_empty() {
-        return Err(ApiError::new(
-            "ValidationError",
-            400,
-            "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null",
-        ));
+        return Err(p.missing("Tags"));
     }
     tags::tag(
         ctx.svc,
@@ -39,14 +35,10 @@ fn tag(what: Taggable, ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiErro
     Ok(None)
 }
 
-fn untag(what: Taggable, ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+fn untag(what: Taggable, ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let keys = p.list("TagKeys");
     if keys.is_empty() {
-        return Err(ApiError::new(
-            "ValidationError",
-            400,
-            "1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null",
-        ));
+        return Err(p.missing("TagKeys"));
     }
     tags::untag(
         ctx.svc,
@@ -59,7 +51,7 @@ fn untag(what: Taggable, ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiEr
     Ok(None)
 }
 
-fn list(what: Taggable, ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+fn list(what: Taggable, ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let all =
         tags::list(ctx.svc, ctx.caller, what, p.required(id_member(what))?).map_err(from_core)?;
     let (page, next) = paginate(all, p)?;
@@ -77,42 +69,45 @@ fn list(what: Taggable, ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiErr
     Ok(Some(x))
 }
 
-pub(super) fn tag_user(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn tag_user(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     tag(Taggable::User, ctx, p)
 }
-pub(super) fn untag_user(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn untag_user(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     untag(Taggable::User, ctx, p)
 }
-pub(super) fn list_user_tags(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn list_user_tags(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     list(Taggable::User, ctx, p)
 }
-pub(super) fn tag_role(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn tag_role(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     tag(Taggable::Role, ctx, p)
 }
-pub(super) fn untag_role(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn untag_role(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     untag(Taggable::Role, ctx, p)
 }
-pub(super) fn list_role_tags(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn list_role_tags(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     list(Taggable::Role, ctx, p)
 }
-pub(super) fn tag_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn tag_policy(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     tag(Taggable::Policy, ctx, p)
 }
-pub(super) fn untag_policy(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn untag_policy(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     untag(Taggable::Policy, ctx, p)
 }
-pub(super) fn list_policy_tags(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn list_policy_tags(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     list(Taggable::Policy, ctx, p)
 }
-pub(super) fn tag_instance_profile(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn tag_instance_profile(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     tag(Taggable::InstanceProfile, ctx, p)
 }
-pub(super) fn untag_instance_profile(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn untag_instance_profile(
+    ctx: &Ctx<'_>,
+    p: &Input<'_>,
+) -> Result<Option<Xml>, ApiError> {
     untag(Taggable::InstanceProfile, ctx, p)
 }
 pub(super) fn list_instance_profile_tags(
     ctx: &Ctx<'_>,
-    p: &Params,
+    p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     list(Taggable::InstanceProfile, ctx, p)
 }

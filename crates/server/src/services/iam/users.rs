@@ -6,7 +6,7 @@ use rootward_core::model::User;
 
 use super::{paginate, truncation};
 use crate::error::{ApiError, from_core};
-use crate::protocol::query::Params;
+use crate::protocol::input::Input;
 use crate::protocol::xml::Xml;
 use crate::services::Ctx;
 
@@ -33,13 +33,13 @@ pub(crate) fn user_xml(x: &mut Xml, u: &User) {
     }
 }
 
-pub(super) fn create_user(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn create_user(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let u = users::create_user_tagged(
         ctx.svc,
         ctx.caller,
         p.required("UserName")?,
-        p.get("Path"),
-        p.get("PermissionsBoundary"),
+        p.str("Path"),
+        p.str("PermissionsBoundary"),
         &super::tags_param(p, "Tags"),
     )
     .map_err(from_core)?;
@@ -50,8 +50,8 @@ pub(super) fn create_user(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiE
     Ok(Some(x))
 }
 
-pub(super) fn get_user(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
-    let u = users::get_user(ctx.svc, ctx.caller, p.get("UserName")).map_err(from_core)?;
+pub(super) fn get_user(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
+    let u = users::get_user(ctx.svc, ctx.caller, p.str("UserName")).map_err(from_core)?;
     let mut x = Xml::new();
     x.open("User");
     match u {
@@ -73,8 +73,8 @@ pub(super) fn get_user(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiErro
     Ok(Some(x))
 }
 
-pub(super) fn list_users(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
-    let all = users::list_users(ctx.svc, ctx.caller, p.get("PathPrefix")).map_err(from_core)?;
+pub(super) fn list_users(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
+    let all = users::list_users(ctx.svc, ctx.caller, p.str("PathPrefix")).map_err(from_core)?;
     let (page, next) = paginate(all, p)?;
     let mut x = Xml::new();
     x.open("Users");
@@ -88,7 +88,7 @@ pub(super) fn list_users(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiEr
     Ok(Some(x))
 }
 
-pub(super) fn delete_user(ctx: &Ctx<'_>, p: &Params) -> Result<Option<Xml>, ApiError> {
+pub(super) fn delete_user(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     users::delete_user(ctx.svc, ctx.caller, p.required("UserName")?).map_err(from_core)?;
     Ok(None)
 }

@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 
 use super::{account_json, e, page_req, paged};
 use crate::error::ApiError;
-use crate::protocol::json::{Input, timestamp};
+use crate::protocol::input::Input;
+use crate::protocol::json::timestamp;
 use crate::services::Ctx;
 
 fn status_json(c: &CreateAccountStatus) -> Value {
@@ -31,12 +32,12 @@ fn status_json(c: &CreateAccountStatus) -> Value {
     v
 }
 
-pub(crate) fn create_account(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+pub(crate) fn create_account(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     let input = dom::CreateAccount {
         email: i.required("Email")?,
         account_name: i.required("AccountName")?,
-        role_name: i.str("RoleName")?,
-        iam_user_access_to_billing: i.str("IamUserAccessToBilling")?,
+        role_name: i.str("RoleName"),
+        iam_user_access_to_billing: i.str("IamUserAccessToBilling"),
     };
     let tags = super::tags_input(i)?;
     let c = rootward_core::org::tags::create_tagged(
@@ -58,7 +59,7 @@ pub(crate) fn create_account(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, 
 
 pub(crate) fn describe_create_account_status(
     ctx: &Ctx<'_>,
-    i: &Input,
+    i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
     let c = dom::describe_create_account_status(
         ctx.svc,
@@ -71,27 +72,27 @@ pub(crate) fn describe_create_account_status(
 
 pub(crate) fn list_create_account_status(
     ctx: &Ctx<'_>,
-    i: &Input,
+    i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
-    let states = i.str_list("States")?;
+    let states: Vec<String> = i.list("States").into_iter().map(str::to_owned).collect();
     let page =
         dom::list_create_account_status(ctx.svc, ctx.caller, &states, page_req(i)?).map_err(e)?;
     Ok(paged("CreateAccountStatuses", page, status_json))
 }
 
-pub(crate) fn describe_account(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+pub(crate) fn describe_account(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     let a = dom::describe_account(ctx.svc, ctx.caller, i.required("AccountId")?).map_err(e)?;
     Ok(Some(json!({"Account": account_json(&a)})))
 }
 
-pub(crate) fn list_accounts(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+pub(crate) fn list_accounts(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     let page = dom::list_accounts(ctx.svc, ctx.caller, page_req(i)?).map_err(e)?;
     Ok(paged("Accounts", page, account_json))
 }
 
 pub(crate) fn list_accounts_for_parent(
     ctx: &Ctx<'_>,
-    i: &Input,
+    i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
     let page =
         dom::list_accounts_for_parent(ctx.svc, ctx.caller, i.required("ParentId")?, page_req(i)?)
@@ -99,7 +100,7 @@ pub(crate) fn list_accounts_for_parent(
     Ok(paged("Accounts", page, account_json))
 }
 
-pub(crate) fn move_account(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+pub(crate) fn move_account(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     dom::move_account(
         ctx.svc,
         ctx.caller,
@@ -113,13 +114,13 @@ pub(crate) fn move_account(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, Ap
 
 pub(crate) fn remove_account_from_organization(
     ctx: &Ctx<'_>,
-    i: &Input,
+    i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
     dom::remove_account(ctx.svc, ctx.caller, i.required("AccountId")?).map_err(e)?;
     Ok(None)
 }
 
-pub(crate) fn leave_organization(ctx: &Ctx<'_>, _: &Input) -> Result<Option<Value>, ApiError> {
+pub(crate) fn leave_organization(ctx: &Ctx<'_>, _: &Input<'_>) -> Result<Option<Value>, ApiError> {
     dom::leave_organization(ctx.svc, ctx.caller).map_err(e)?;
     Ok(None)
 }

@@ -6,7 +6,8 @@ use serde_json::{Value, json};
 
 use super::{e, page_req, paged};
 use crate::error::ApiError;
-use crate::protocol::json::{Input, timestamp};
+use crate::protocol::input::Input;
+use crate::protocol::json::timestamp;
 use crate::services::Ctx;
 
 fn handshake_json(i: &HandshakeInfo) -> Value {
@@ -48,23 +49,21 @@ fn one(h: &HandshakeInfo) -> Option<Value> {
 
 pub(crate) fn invite_account_to_organization(
     ctx: &Ctx<'_>,
-    i: &Input,
+    i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
-    let target = i
-        .object("Target")?
-        .ok_or_else(|| super::missing("Target"))?;
+    let target = i.object("Target").ok_or_else(|| super::missing("Target"))?;
     let h = dom::invite_account(
         ctx.svc,
         ctx.caller,
         target.required("Id")?,
         target.required("Type")?,
-        i.str("Notes")?,
+        i.str("Notes"),
     )
     .map_err(e)?;
     Ok(one(&h))
 }
 
-pub(crate) fn accept_handshake(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+pub(crate) fn accept_handshake(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     Ok(one(&dom::accept(
         ctx.svc,
         ctx.caller,
@@ -73,7 +72,7 @@ pub(crate) fn accept_handshake(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>
     .map_err(e)?))
 }
 
-pub(crate) fn decline_handshake(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+pub(crate) fn decline_handshake(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     Ok(one(&dom::decline(
         ctx.svc,
         ctx.caller,
@@ -82,7 +81,7 @@ pub(crate) fn decline_handshake(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value
     .map_err(e)?))
 }
 
-pub(crate) fn cancel_handshake(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+pub(crate) fn cancel_handshake(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     Ok(one(&dom::cancel(
         ctx.svc,
         ctx.caller,
@@ -91,7 +90,7 @@ pub(crate) fn cancel_handshake(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>
     .map_err(e)?))
 }
 
-pub(crate) fn describe_handshake(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+pub(crate) fn describe_handshake(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     Ok(one(&dom::describe_handshake(
         ctx.svc,
         ctx.caller,
@@ -100,16 +99,16 @@ pub(crate) fn describe_handshake(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Valu
     .map_err(e)?))
 }
 
-fn action_filter(i: &Input) -> Result<Option<String>, ApiError> {
-    Ok(match i.object("Filter")? {
-        Some(f) => f.str("ActionType")?.map(str::to_owned),
+fn action_filter(i: &Input<'_>) -> Result<Option<String>, ApiError> {
+    Ok(match i.object("Filter") {
+        Some(f) => f.str("ActionType").map(str::to_owned),
         None => None,
     })
 }
 
 pub(crate) fn list_handshakes_for_account(
     ctx: &Ctx<'_>,
-    i: &Input,
+    i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
     let action = action_filter(i)?;
     let page =
@@ -119,7 +118,7 @@ pub(crate) fn list_handshakes_for_account(
 
 pub(crate) fn list_handshakes_for_organization(
     ctx: &Ctx<'_>,
-    i: &Input,
+    i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
     let action = action_filter(i)?;
     let page = dom::list_for_organization(ctx.svc, ctx.caller, action.as_deref(), page_req(i)?)

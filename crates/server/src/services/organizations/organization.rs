@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 
 use super::e;
 use crate::error::ApiError;
-use crate::protocol::json::{Input, timestamp};
+use crate::protocol::input::Input;
+use crate::protocol::json::timestamp;
 use crate::services::Ctx;
 
 fn policy_types(org: &Organization) -> Value {
@@ -41,22 +42,25 @@ pub(crate) fn root_json(o: &Organization) -> Value {
     })
 }
 
-pub(crate) fn create_organization(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
-    let d = dom::create_organization(ctx.svc, ctx.caller, i.str("FeatureSet")?).map_err(e)?;
+pub(crate) fn create_organization(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+    let d = dom::create_organization(ctx.svc, ctx.caller, i.str("FeatureSet")).map_err(e)?;
     Ok(Some(json!({"Organization": org_json(&d)})))
 }
 
-pub(crate) fn describe_organization(ctx: &Ctx<'_>, _: &Input) -> Result<Option<Value>, ApiError> {
+pub(crate) fn describe_organization(
+    ctx: &Ctx<'_>,
+    _: &Input<'_>,
+) -> Result<Option<Value>, ApiError> {
     let d = dom::describe_organization(ctx.svc, ctx.caller).map_err(e)?;
     Ok(Some(json!({"Organization": org_json(&d)})))
 }
 
-pub(crate) fn delete_organization(ctx: &Ctx<'_>, _: &Input) -> Result<Option<Value>, ApiError> {
+pub(crate) fn delete_organization(ctx: &Ctx<'_>, _: &Input<'_>) -> Result<Option<Value>, ApiError> {
     dom::delete_organization(ctx.svc, ctx.caller).map_err(e)?;
     Ok(None)
 }
 
-pub(crate) fn enable_all_features(ctx: &Ctx<'_>, _: &Input) -> Result<Option<Value>, ApiError> {
+pub(crate) fn enable_all_features(ctx: &Ctx<'_>, _: &Input<'_>) -> Result<Option<Value>, ApiError> {
     let h = dom::enable_all_features(ctx.svc, ctx.caller).map_err(e)?;
     let o = &h.org;
     Ok(Some(json!({"Handshake": {
@@ -71,13 +75,13 @@ pub(crate) fn enable_all_features(ctx: &Ctx<'_>, _: &Input) -> Result<Option<Val
     }})))
 }
 
-pub(crate) fn list_roots(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+pub(crate) fn list_roots(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     let o = dom::list_roots(ctx.svc, ctx.caller).map_err(e)?;
     let page = rootward_core::org::page(std::iter::once(o), super::page_req(i)?).map_err(e)?;
     Ok(super::paged("Roots", page, root_json))
 }
 
-pub(crate) fn enable_policy_type(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+pub(crate) fn enable_policy_type(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     let o = dom::enable_policy_type(
         ctx.svc,
         ctx.caller,
@@ -88,7 +92,7 @@ pub(crate) fn enable_policy_type(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Valu
     Ok(Some(json!({"Root": root_json(&o)})))
 }
 
-pub(crate) fn disable_policy_type(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+pub(crate) fn disable_policy_type(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     let o = dom::disable_policy_type(
         ctx.svc,
         ctx.caller,

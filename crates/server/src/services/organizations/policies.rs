@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::{e, page_req, paged};
 use crate::error::ApiError;
-use crate::protocol::json::Input;
+use crate::protocol::input::Input;
 use crate::services::Ctx;
 
 fn summary_json(p: &PolicyInfo) -> Value {
@@ -28,7 +28,7 @@ fn target_json(t: &TargetInfo) -> Value {
     json!({"TargetId": t.id, "Arn": t.arn, "Name": t.name, "Type": t.kind})
 }
 
-pub(crate) fn create_policy(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+pub(crate) fn create_policy(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     let input = dom::CreatePolicy {
         content: i.required("Content")?,
         description: i.required("Description")?,
@@ -47,28 +47,28 @@ pub(crate) fn create_policy(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, A
     Ok(Some(policy_json(&p)))
 }
 
-pub(crate) fn describe_policy(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+pub(crate) fn describe_policy(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     let p = dom::describe_policy(ctx.svc, ctx.caller, i.required("PolicyId")?).map_err(e)?;
     Ok(Some(policy_json(&p)))
 }
 
-pub(crate) fn update_policy(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+pub(crate) fn update_policy(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     let input = dom::UpdatePolicy {
         id: i.required("PolicyId")?,
-        name: i.str("Name")?,
-        description: i.str("Description")?,
-        content: i.str("Content")?,
+        name: i.str("Name"),
+        description: i.str("Description"),
+        content: i.str("Content"),
     };
     let p = dom::update_policy(ctx.svc, ctx.caller, input).map_err(e)?;
     Ok(Some(policy_json(&p)))
 }
 
-pub(crate) fn delete_policy(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+pub(crate) fn delete_policy(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     dom::delete_policy(ctx.svc, ctx.caller, i.required("PolicyId")?).map_err(e)?;
     Ok(None)
 }
 
-pub(crate) fn attach_policy(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+pub(crate) fn attach_policy(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     dom::attach_policy(
         ctx.svc,
         ctx.caller,
@@ -79,7 +79,7 @@ pub(crate) fn attach_policy(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, A
     Ok(None)
 }
 
-pub(crate) fn detach_policy(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+pub(crate) fn detach_policy(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     dom::detach_policy(
         ctx.svc,
         ctx.caller,
@@ -90,7 +90,7 @@ pub(crate) fn detach_policy(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, A
     Ok(None)
 }
 
-pub(crate) fn list_policies(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+pub(crate) fn list_policies(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     let page =
         dom::list_policies(ctx.svc, ctx.caller, i.required("Filter")?, page_req(i)?).map_err(e)?;
     Ok(paged("Policies", page, summary_json))
@@ -98,7 +98,7 @@ pub(crate) fn list_policies(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, A
 
 pub(crate) fn list_policies_for_target(
     ctx: &Ctx<'_>,
-    i: &Input,
+    i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
     let page = dom::list_policies_for_target(
         ctx.svc,
@@ -111,7 +111,10 @@ pub(crate) fn list_policies_for_target(
     Ok(paged("Policies", page, summary_json))
 }
 
-pub(crate) fn list_targets_for_policy(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+pub(crate) fn list_targets_for_policy(
+    ctx: &Ctx<'_>,
+    i: &Input<'_>,
+) -> Result<Option<Value>, ApiError> {
     let page =
         dom::list_targets_for_policy(ctx.svc, ctx.caller, i.required("PolicyId")?, page_req(i)?)
             .map_err(e)?;

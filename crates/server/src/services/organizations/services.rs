@@ -5,12 +5,13 @@ use serde_json::{Value, json};
 
 use super::{account_json, e, page_req, paged};
 use crate::error::ApiError;
-use crate::protocol::json::{Input, timestamp};
+use crate::protocol::input::Input;
+use crate::protocol::json::timestamp;
 use crate::services::Ctx;
 
 pub(crate) fn enable_aws_service_access(
     ctx: &Ctx<'_>,
-    i: &Input,
+    i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
     dom::enable_service_access(ctx.svc, ctx.caller, i.required("ServicePrincipal")?).map_err(e)?;
     Ok(None)
@@ -18,7 +19,7 @@ pub(crate) fn enable_aws_service_access(
 
 pub(crate) fn disable_aws_service_access(
     ctx: &Ctx<'_>,
-    i: &Input,
+    i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
     dom::disable_service_access(ctx.svc, ctx.caller, i.required("ServicePrincipal")?).map_err(e)?;
     Ok(None)
@@ -26,7 +27,7 @@ pub(crate) fn disable_aws_service_access(
 
 pub(crate) fn list_aws_service_access_for_organization(
     ctx: &Ctx<'_>,
-    i: &Input,
+    i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
     let page = dom::list_service_access(ctx.svc, ctx.caller, page_req(i)?).map_err(e)?;
     Ok(paged(
@@ -38,7 +39,7 @@ pub(crate) fn list_aws_service_access_for_organization(
 
 pub(crate) fn register_delegated_administrator(
     ctx: &Ctx<'_>,
-    i: &Input,
+    i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
     dom::register_delegated_admin(
         ctx.svc,
@@ -52,7 +53,7 @@ pub(crate) fn register_delegated_administrator(
 
 pub(crate) fn deregister_delegated_administrator(
     ctx: &Ctx<'_>,
-    i: &Input,
+    i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
     dom::deregister_delegated_admin(
         ctx.svc,
@@ -66,15 +67,11 @@ pub(crate) fn deregister_delegated_administrator(
 
 pub(crate) fn list_delegated_administrators(
     ctx: &Ctx<'_>,
-    i: &Input,
+    i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
-    let page = dom::list_delegated_admins(
-        ctx.svc,
-        ctx.caller,
-        i.str("ServicePrincipal")?,
-        page_req(i)?,
-    )
-    .map_err(e)?;
+    let page =
+        dom::list_delegated_admins(ctx.svc, ctx.caller, i.str("ServicePrincipal"), page_req(i)?)
+            .map_err(e)?;
     Ok(paged("DelegatedAdministrators", page, |d| {
         let mut v = account_json(&d.account);
         if let Value::Object(m) = &mut v {
@@ -86,7 +83,7 @@ pub(crate) fn list_delegated_administrators(
 
 pub(crate) fn list_delegated_services_for_account(
     ctx: &Ctx<'_>,
-    i: &Input,
+    i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
     let page =
         dom::list_delegated_services(ctx.svc, ctx.caller, i.required("AccountId")?, page_req(i)?)

@@ -5,10 +5,10 @@ use serde_json::{Value, json};
 
 use super::{e, missing, page_req, paged, tags_input};
 use crate::error::ApiError;
-use crate::protocol::json::Input;
+use crate::protocol::input::Input;
 use crate::services::Ctx;
 
-pub(crate) fn tag_resource(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+pub(crate) fn tag_resource(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     let id = i.required("ResourceId")?;
     if !i.has("Tags") {
         return Err(missing("Tags"));
@@ -17,16 +17,28 @@ pub(crate) fn tag_resource(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, Ap
     Ok(None)
 }
 
-pub(crate) fn untag_resource(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+pub(crate) fn untag_resource(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     let id = i.required("ResourceId")?;
     if !i.has("TagKeys") {
         return Err(missing("TagKeys"));
     }
-    dom::untag_resource(ctx.svc, ctx.caller, id, &i.str_list("TagKeys")?).map_err(e)?;
+    dom::untag_resource(
+        ctx.svc,
+        ctx.caller,
+        id,
+        &i.list("TagKeys")
+            .into_iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>(),
+    )
+    .map_err(e)?;
     Ok(None)
 }
 
-pub(crate) fn list_tags_for_resource(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+pub(crate) fn list_tags_for_resource(
+    ctx: &Ctx<'_>,
+    i: &Input<'_>,
+) -> Result<Option<Value>, ApiError> {
     let page =
         dom::list_tags_for_resource(ctx.svc, ctx.caller, i.required("ResourceId")?, page_req(i)?)
             .map_err(e)?;

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use super::{e, page_req, paged};
 use crate::error::ApiError;
-use crate::protocol::json::Input;
+use crate::protocol::input::Input;
 use crate::services::Ctx;
 
 fn ou_json(u: &OuInfo) -> Value {
@@ -18,7 +18,7 @@ fn node_json(n: &Node) -> Value {
 
 pub(crate) fn create_organizational_unit(
     ctx: &Ctx<'_>,
-    i: &Input,
+    i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
     let (parent, name) = (i.required("ParentId")?, i.required("Name")?);
     let tags = super::tags_input(i)?;
@@ -35,7 +35,7 @@ pub(crate) fn create_organizational_unit(
 
 pub(crate) fn describe_organizational_unit(
     ctx: &Ctx<'_>,
-    i: &Input,
+    i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
     let u =
         dom::describe_ou(ctx.svc, ctx.caller, i.required("OrganizationalUnitId")?).map_err(e)?;
@@ -44,13 +44,13 @@ pub(crate) fn describe_organizational_unit(
 
 pub(crate) fn update_organizational_unit(
     ctx: &Ctx<'_>,
-    i: &Input,
+    i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
     let u = dom::update_ou(
         ctx.svc,
         ctx.caller,
         i.required("OrganizationalUnitId")?,
-        i.str("Name")?,
+        i.str("Name"),
     )
     .map_err(e)?;
     Ok(Some(json!({"OrganizationalUnit": ou_json(&u)})))
@@ -58,7 +58,7 @@ pub(crate) fn update_organizational_unit(
 
 pub(crate) fn delete_organizational_unit(
     ctx: &Ctx<'_>,
-    i: &Input,
+    i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
     dom::delete_ou(ctx.svc, ctx.caller, i.required("OrganizationalUnitId")?).map_err(e)?;
     Ok(None)
@@ -66,14 +66,14 @@ pub(crate) fn delete_organizational_unit(
 
 pub(crate) fn list_organizational_units_for_parent(
     ctx: &Ctx<'_>,
-    i: &Input,
+    i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
     let page = dom::list_ous_for_parent(ctx.svc, ctx.caller, i.required("ParentId")?, page_req(i)?)
         .map_err(e)?;
     Ok(paged("OrganizationalUnits", page, ou_json))
 }
 
-pub(crate) fn list_children(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+pub(crate) fn list_children(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     let page = dom::list_children(
         ctx.svc,
         ctx.caller,
@@ -85,7 +85,7 @@ pub(crate) fn list_children(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, A
     Ok(paged("Children", page, node_json))
 }
 
-pub(crate) fn list_parents(ctx: &Ctx<'_>, i: &Input) -> Result<Option<Value>, ApiError> {
+pub(crate) fn list_parents(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     let parents = dom::list_parents(ctx.svc, ctx.caller, i.required("ChildId")?).map_err(e)?;
     let page = rootward_core::org::page(parents.into_iter(), page_req(i)?).map_err(e)?;
     Ok(paged("Parents", page, node_json))

@@ -67,28 +67,6 @@ pub fn from_core(e: CoreError, resource: &str) -> ApiError {
     }
 }
 
-/// The JSON `__type` of an error: SQS's own shapes in `com.amazonaws.sqs`,
-/// the platform's (`…Exception`) in `com.amazon.coral.service`.
-fn json_type(code: &str) -> String {
-    if code.contains('#') {
-        code.to_owned()
-    } else if code.ends_with("Exception") || code == "InternalFailure" {
-        format!("com.amazon.coral.service#{code}")
-    } else {
-        format!("com.amazonaws.sqs#{code}")
-    }
-}
-
-/// The JSON 1.0 error body (spec 08 §8.4): `__type` and lower-case `message`.
-pub fn error_body(e: &ApiError) -> String {
-    serde_json::json!({ "__type": json_type(&e.code), "message": e.message }).to_string()
-}
-
-/// The `x-amzn-query-error` header value: `<QueryCode>;<Sender|Receiver>`.
-pub fn query_error_header(e: &ApiError) -> Option<String> {
-    e.query_code.as_ref().map(|c| format!("{c};{}", e.fault()))
-}
-
 const STRINGS: &[&str] = &[
     "QueueUrl",
     "QueueName",
@@ -210,6 +188,8 @@ mod tests {
     fn codes() {
         let e = from_core(rootward_core::sqs::no_queue(), "u");
         assert_eq!(e.code, "QueueDoesNotExist");
+        let error_body = |e: &ApiError| crate::protocol::json::error_body(e, Some("sqs"));
+        let query_error_header = crate::protocol::json::query_error_header;
         assert_eq!(
             query_error_header(&e).unwrap(),
             "AWS.SimpleQueueService.NonExistentQueue;Sender"

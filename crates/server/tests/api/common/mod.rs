@@ -10,8 +10,7 @@ use aws_credential_types::Credentials;
 use rootward_core::Service;
 use rootward_core::bootstrap::bootstrap;
 use rootward_core::clock::SystemClock;
-use rootward_core::store::sqlite::SqliteStore;
-use rootward_server::{AppState, Limits, Served, Stop};
+use rootward_server::{Limits, Served, Stop};
 
 pub const ACCOUNT: &str = "111111111111";
 pub const ADMIN_KEY: &str = "AKIAROOTWARDADMIN001";
@@ -24,7 +23,7 @@ pub struct Server {
     pub clock: SystemClock,
     /// Trails deliver their log files every 200 ms (stopped before the data
     /// directory goes: fields drop in order).
-    _delivery: rootward_core::cloudtrail::delivery::Delivery,
+    _server: rootward_server::Server,
     dir: Arc<tempfile::TempDir>,
     stop: tokio::sync::watch::Sender<Stop>,
     served: std::sync::Mutex<Option<tokio::task::JoinHandle<std::io::Result<Served>>>>,
@@ -48,38 +47,24 @@ impl Server {
     }
 
     async fn open(dir: Arc<tempfile::TempDir>, limits: Limits) -> Server {
-        let store = SqliteStore::open(&dir.path().join("state.db")).unwrap();
         let clock = SystemClock::default();
-        let keys = rootward_core::keys::Keys::new(
-            &rootward_core::keys::MasterKey::read_or_create(&dir.path().join("master.key"))
-                .unwrap(),
-            None,
-        );
-        let svc = Arc::new(Service::open(Box::new(store), Arc::new(clock.clone()), keys).unwrap());
-        let history =
-            rootward_core::trail::sqlite::SqliteTrail::open(&dir.path().join("trail.db")).unwrap();
-        svc.set_trail(
-            rootward_core::trail::Trail::start(
-                Arc::new(history),
-                None,
-                rootward_core::trail::DEFAULT_RETENTION,
-            )
-            .unwrap(),
-        );
+        let mut config = rootward_server::Config::new(dir.path());
+        config.clock = Arc::new(clock.clone());
+        config.limits = limits;
+        config.trail_delivery = Some(std::time::Duration::from_millis(200));
+        let server = rootward_server::Server::open(config).unwrap();
+        let svc = server.svc().clone();
         bootstrap(&svc, Some(ACCOUNT), Some(ADMIN_KEY), Some(ADMIN_SECRET)).unwrap();
-        let delivery =
-            rootward_core::cloudtrail::delivery::start(&svc, std::time::Duration::from_millis(200))
-                .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (stop, rx) = tokio::sync::watch::channel(Stop::Run);
-        let state = AppState::new(svc.clone(), Some(dir.path())).with_limits(limits);
+        let state = server.state().clone();
         let served = tokio::spawn(rootward_server::serve_until(listener, state, rx));
         Server {
             url,
             svc,
             clock,
-            _delivery: delivery,
+            _server: server,
             dir,
             stop,
             served: std::sync::Mutex::new(Some(served)),
