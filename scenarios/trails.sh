@@ -102,6 +102,24 @@ while time.time() < deadline:
     time.sleep(0.5)
 raise SystemExit(1)
 PY
+# What audit tools call before anything else (issue 14 §2, §3), with the CLI.
+expect_eq "ec2 describe-regions lists us-east-1" "us-east-1" \
+  "$(aws ec2 describe-regions --region us-east-1 --query "Regions[?RegionName=='us-east-1'].RegionName" --output text)"
+aws account put-alternate-contact --alternate-contact-type SECURITY --email-address sec@example.com \
+  --name "Sec Team" --phone-number "+1-555-0100" --title CISO >/dev/null && pass "account put-alternate-contact" || fail "account put-alternate-contact"
+expect_eq "account get-alternate-contact" "sec@example.com" \
+  "$(aws account get-alternate-contact --alternate-contact-type SECURITY --query AlternateContact.EmailAddress --output text)"
+expect_error "an alternate contact never set" ResourceNotFoundException \
+  aws account get-alternate-contact --alternate-contact-type BILLING
+# Services the endpoint does not serve answer in their own protocol, so the
+# CLI reports the error instead of failing to parse IAM's XML.
+for call in "logs describe-log-groups" "cloudwatch list-metrics" "ec2 describe-instances"; do
+  # shellcheck disable=SC2086 # the call's words
+  err=$(aws $call --region us-east-1 2>&1 >/dev/null) && fail "$call answered 200" || {
+    if grep -q "not implemented" <<<"$err"; then pass "$call: not implemented, in its own protocol"; else fail "$call: $err"; fi
+  }
+done
+
 aws cloudtrail stop-logging --name main && pass "stop-logging" || fail "stop-logging"
 aws cloudtrail delete-trail --name main && pass "delete-trail" || fail "delete-trail"
 expect_error "deleted" TrailNotFoundException aws cloudtrail get-trail --name main

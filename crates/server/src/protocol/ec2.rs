@@ -45,6 +45,17 @@ pub fn unknown_operation(action: &str) -> ApiError {
     )
 }
 
+/// `InvalidAction` for an EC2 action that exists but is not served here:
+/// the code EC2 gives an action it does not know (so tools report it as not
+/// supported), with a message that says why. The wording is ours.
+pub fn not_implemented(action: &str) -> ApiError {
+    ApiError::new(
+        "InvalidAction",
+        400,
+        format!("The ec2 service is not implemented by this endpoint (operation {action})."),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

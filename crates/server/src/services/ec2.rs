@@ -75,7 +75,7 @@ fn handler(op: Operation) -> Option<Handler> {
 pub fn call(op: Operation, ctx: &Ctx<'_>, params: &Params) -> Result<Output<Xml>, ApiError> {
     match handler(op) {
         Some(h) => h(ctx, params).map(Output::from),
-        None => Err(crate::protocol::ec2::unknown_operation(op.name())),
+        None => Err(crate::protocol::ec2::not_implemented(op.name())),
     }
 }
 

@@ -114,4 +114,9 @@ async fn an_ec2_action_not_served_is_an_ec2_error_document() {
         r.body
     );
     assert!(r.body.contains("<RequestID>"), "{}", r.body);
+    assert!(
+        r.body.contains("not implemented") && r.body.contains("DescribeInstances"),
+        "{}",
+        r.body
+    );
 }
