@@ -112,6 +112,7 @@ fn created_users(svc: &Service) -> usize {
             attribute: Some(("EventName".into(), "CreateUser".into())),
             start: None,
             end: None,
+            until_seq: None,
             offset: 0,
             limit: 10_000,
         })

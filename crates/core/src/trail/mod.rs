@@ -64,6 +64,10 @@ pub struct Lookup {
     pub start: Option<OffsetDateTime>,
     /// Inclusive upper bound.
     pub end: Option<OffsetDateTime>,
+    /// Only events stored up to this sequence number: a paged lookup pins
+    /// its first page's newest event, so that events recorded meanwhile
+    /// (the lookups' own among them) never shift later pages.
+    pub until_seq: Option<u64>,
     /// Events to skip (paging).
     pub offset: usize,
     /// At most this many.

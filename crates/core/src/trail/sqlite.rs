@@ -134,7 +134,7 @@ impl TrailStore for SqliteTrail {
         } else {
             sql.push_str(" AND ?5 = ''");
         }
-        sql.push_str(" ORDER BY time DESC, seq DESC LIMIT ?6 OFFSET ?7");
+        sql.push_str(" AND seq <= ?8 ORDER BY time DESC, seq DESC LIMIT ?6 OFFSET ?7");
         let mut stmt = conn.prepare_cached(&sql).map_err(err)?;
         let rows = stmt
             .query_map(
@@ -146,6 +146,8 @@ impl TrailStore for SqliteTrail {
                     value,
                     i64::try_from(q.limit).unwrap_or(i64::MAX),
                     i64::try_from(q.offset).unwrap_or(0),
+                    q.until_seq
+                        .map_or(i64::MAX, |n| i64::try_from(n).unwrap_or(i64::MAX)),
                 ],
                 row_event,
             )
@@ -246,11 +248,19 @@ mod tests {
             attribute: attribute.map(|(k, v)| (k.into(), v.into())),
             start: None,
             end: None,
+            until_seq: None,
             offset: 0,
             limit: 50,
         };
         let ids = |v: Vec<TrailEvent>| v.into_iter().map(|e| e.id).collect::<Vec<_>>();
         assert_eq!(ids(t.lookup(&q(None)).unwrap()), ["c", "b", "a"]);
+        // Pinned to a sequence number, later events stay out of the pages.
+        let first_two = t.last_seq().unwrap() - 1;
+        let pinned = Lookup {
+            until_seq: Some(first_two),
+            ..q(None)
+        };
+        assert_eq!(ids(t.lookup(&pinned).unwrap()), ["b", "a"]);
         assert_eq!(
             ids(t.lookup(&q(Some(("EventName", "GetUser")))).unwrap()),
             ["c", "a"]

@@ -285,6 +285,59 @@ async fn lookups_filter_page_and_hide_secrets() {
 }
 
 #[tokio::test]
+async fn pages_stay_put_while_new_events_arrive() {
+    let s = Server::start().await;
+    let iam = aws_sdk_iam::Client::new(&s.admin());
+    for n in 0..5 {
+        iam.create_user()
+            .user_name(format!("p{n}"))
+            .send()
+            .await
+            .unwrap();
+    }
+    let trail = Client::new(&s.admin());
+    let page = |token: Option<String>| {
+        trail
+            .lookup_events()
+            .lookup_attributes(by(LookupAttributeKey::EventName, "CreateUser"))
+            .max_results(2)
+            .set_next_token(token)
+            .send()
+    };
+    let mut seen = Vec::new();
+    let mut token = None;
+    let mut round = 0;
+    loop {
+        let out = page(token).await.unwrap();
+        for e in out.events() {
+            let v: Value = serde_json::from_str(e.cloud_trail_event().unwrap()).unwrap();
+            seen.push(
+                v["requestParameters"]["userName"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+            );
+        }
+        // Newer events between two pages: they belong to a new lookup, and
+        // must neither repeat nor hide events on the pages still to come.
+        iam.create_user()
+            .user_name(format!("new{round}"))
+            .send()
+            .await
+            .unwrap();
+        round += 1;
+        token = out.next_token().map(str::to_owned);
+        if token.is_none() {
+            break;
+        }
+    }
+    assert_eq!(seen, ["p4", "p3", "p2", "p1", "p0"]);
+    let fresh = page(None).await.unwrap();
+    let v: Value = serde_json::from_str(fresh.events()[0].cloud_trail_event().unwrap()).unwrap();
+    assert_eq!(v["requestParameters"]["userName"], "new2");
+}
+
+#[tokio::test]
 async fn the_bucket_unlock_is_traced_with_the_root_identity() {
     let s = Server::start().await;
     let z = organization(&s).await;

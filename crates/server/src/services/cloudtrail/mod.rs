@@ -169,20 +169,40 @@ fn lookup_events(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError
         .filter(|(k, _)| !matches!(*k, "NextToken" | "MaxResults"))
         .collect();
     let fp = format!("{:016x}", fxhash(format!("{fingerprint:?}").as_bytes()));
-    let offset = match i.str("NextToken") {
-        None => 0,
-        Some(t) => t
-            .split_once(':')
-            .filter(|(_, f)| *f == fp)
-            .and_then(|(o, _)| o.parse::<usize>().ok())
-            .ok_or_else(|| ApiError::new("InvalidNextTokenException", 400, "Invalid NextToken."))?,
-    };
-    let limit = usize::try_from(max).unwrap_or(50);
     // Global services' events live in us-east-1; others in the endpoint's region.
     let trail = ctx
         .svc
         .trail()
         .ok_or_else(|| ApiError::new("OperationNotPermittedException", 400, "No event history."))?;
+    // A token is `offset:anchor:fingerprint`: the anchor is the newest stored
+    // event when the first page was asked for, so that events recorded since
+    // (these lookups' own among them) never shift the later pages.
+    let (offset, anchor) = match i.str("NextToken") {
+        None => {
+            trail.flush();
+            (0, trail.last_seq().map_err(from_core)?)
+        }
+        Some(t) => {
+            let mut parts = t.splitn(3, ':');
+            match (parts.next(), parts.next(), parts.next()) {
+                (Some(o), Some(a), Some(f)) if f == fp => o
+                    .parse::<usize>()
+                    .ok()
+                    .zip(a.parse::<u64>().ok())
+                    .ok_or_else(|| {
+                        ApiError::new("InvalidNextTokenException", 400, "Invalid NextToken.")
+                    })?,
+                _ => {
+                    return Err(ApiError::new(
+                        "InvalidNextTokenException",
+                        400,
+                        "Invalid NextToken.",
+                    ));
+                }
+            }
+        }
+    };
+    let limit = usize::try_from(max).unwrap_or(50);
     let events = trail
         .lookup(&Lookup {
             account: ctx.caller.account.clone(),
@@ -190,6 +210,7 @@ fn lookup_events(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError
             attribute,
             start,
             end,
+            until_seq: Some(anchor),
             offset,
             limit: limit + 1,
         })
@@ -216,7 +237,7 @@ fn lookup_events(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError
     if more && let Value::Object(m) = &mut answer {
         m.insert(
             "NextToken".into(),
-            Value::String(format!("{}:{fp}", offset + limit)),
+            Value::String(format!("{}:{anchor}:{fp}", offset + limit)),
         );
     }
     Ok(Some(answer))
