@@ -23,6 +23,10 @@
 //! in-flight requests finish until the shutdown grace has passed, and the
 //! rest are cut; [`Stop::Now`] cuts them at once. Every write is committed
 //! before it is answered, so cutting a request loses nothing acknowledged.
+//!
+//! Over 600 lines on purpose: the accept loop, the watchdog and the wrappers
+//! of the socket and the body share one connection state, and split across
+//! files each would be read without the phases they depend on.
 
 use std::collections::HashMap;
 use std::convert::Infallible;

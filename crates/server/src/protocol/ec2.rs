@@ -36,15 +36,6 @@ pub fn error_body(e: &ApiError, request_id: &str) -> String {
     format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}", x.finish())
 }
 
-/// `InvalidAction`: the action is not one this endpoint serves.
-pub fn unknown_operation(action: &str) -> ApiError {
-    ApiError::new(
-        "InvalidAction",
-        400,
-        format!("The action {action} is not valid for this web service."),
-    )
-}
-
 /// `InvalidAction` for an EC2 action that exists but is not served here:
 /// the code EC2 gives an action it does not know (so tools report it as not
 /// supported), with a message that says why. The wording is ours.
