@@ -169,32 +169,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
 
-    /// A service on a temporary store, with its bootstrap account's root.
-    fn service() -> (
-        tempfile::TempDir,
-        rootward_core::Service,
-        rootward_core::authz::Caller,
-    ) {
-        use std::sync::Arc;
-        let dir = tempfile::tempdir().unwrap();
-        let store =
-            rootward_core::store::sqlite::SqliteStore::open(&dir.path().join("s.db")).unwrap();
-        let keys = rootward_core::keys::Keys::new(
-            &rootward_core::keys::MasterKey::read_or_create(&dir.path().join("k")).unwrap(),
-            None,
-        );
-        let svc = rootward_core::Service::open(
-            Box::new(store),
-            Arc::new(rootward_core::clock::SystemClock::default()),
-            keys,
-        )
-        .unwrap();
-        let b = rootward_core::bootstrap::bootstrap(&svc, Some("111111111111"), None, None)
-            .unwrap()
-            .unwrap();
-        let caller = svc.credential(&b.access_key_id, None).unwrap().caller;
-        (dir, svc, caller)
-    }
+    use crate::services::test_support::service;
 
     #[test]
     fn contacts_are_put_and_read_in_the_model_shapes() {
