@@ -390,7 +390,7 @@ pub fn service_module(
                 row.line, row.action
             ));
         }
-        if row.memory && !row.read_only {
+        if row.dispatch == "Memory" && !row.read_only {
             return Err(format!(
                 "models/extra/{svc}.txt line {}: {name} reads memory only but is not read-only",
                 row.line
@@ -790,7 +790,7 @@ pub fn service_module(
                         .collect::<Vec<_>>()
                         .join(","),
                     row.implemented,
-                    if row.memory { "Memory" } else { "Blocking" }
+                    row.dispatch
                 )
             }
         };

@@ -46,7 +46,8 @@ pub struct Row {
     pub read_only: bool,
     pub data_event: bool,
     pub implemented: bool,
-    pub memory: bool,
+    /// The `Dispatch` variant: `Memory`, `Issue` or `Blocking`.
+    pub dispatch: &'static str,
     /// `None`: `auto`.
     pub resources: Option<Vec<String>>,
     pub line: usize,
@@ -125,10 +126,15 @@ pub fn parse(text: &str) -> Result<Extra, String> {
                         "line {line}: OPERATION ACTION READONLY DATA IMPLEMENTED DISPATCH RESOURCES"
                     ));
                 };
-                let memory = match dispatch {
-                    "memory" => true,
-                    "blocking" => false,
-                    _ => return Err(format!("line {line}: dispatch must be memory or blocking")),
+                let dispatch = match dispatch {
+                    "memory" => "Memory",
+                    "issue" => "Issue",
+                    "blocking" => "Blocking",
+                    _ => {
+                        return Err(format!(
+                            "line {line}: dispatch must be memory, issue or blocking"
+                        ));
+                    }
                 };
                 let resources = match resources {
                     "auto" => None,
@@ -140,7 +146,7 @@ pub fn parse(text: &str) -> Result<Extra, String> {
                     read_only: yes_no(ro, "readonly", line)?,
                     data_event: yes_no(data, "data", line)?,
                     implemented: yes_no(imp, "implemented", line)?,
-                    memory,
+                    dispatch,
                     resources,
                     line,
                 };

@@ -325,6 +325,89 @@ async fn kill_9_under_sixteen_concurrent_writers_loses_no_acknowledged_write_nor
     child.wait().unwrap();
 }
 
+/// AssumeRole stores nothing but its event, synced while the answer waits
+/// (issue 15): a `kill -9` among sixteen callers loses no acknowledged
+/// session's event.
+#[tokio::test]
+async fn kill_9_under_sixteen_assume_role_callers_loses_no_acknowledged_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (mut child, url, _) = start(&data);
+    iam(&url)
+        .create_role()
+        .role_name("fleet")
+        .assume_role_policy_document(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}]}"#,
+        )
+        .send()
+        .await
+        .unwrap();
+    let acked = std::sync::Arc::new(shared::Acked::default());
+    let callers: Vec<_> = (0..16)
+        .map(|w| {
+            let sts = aws_sdk_sts::Client::new(&config(&url, KEY, SECRET, None));
+            let acked = acked.clone();
+            tokio::spawn(async move {
+                for i in 0.. {
+                    let out = sts
+                        .assume_role()
+                        .role_arn("arn:aws:iam::111111111111:role/fleet")
+                        .role_session_name(format!("c{w}-{i}"))
+                        .send()
+                        .await;
+                    match out {
+                        Ok(o) => acked.push(o.credentials().unwrap().access_key_id().to_owned()),
+                        Err(_) => return,
+                    }
+                }
+            })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    for c in callers {
+        let _ = c.await;
+    }
+    let acked = acked.take();
+    assert!(
+        acked.len() > 16,
+        "only {} sessions acknowledged",
+        acked.len()
+    );
+
+    let (mut child, url, _) = start(&data);
+    let trail = aws_sdk_cloudtrail::Client::new(&config(&url, KEY, SECRET, None));
+    let mut traced = std::collections::HashSet::new();
+    let mut events = trail
+        .lookup_events()
+        .lookup_attributes(
+            aws_sdk_cloudtrail::types::LookupAttribute::builder()
+                .attribute_key(aws_sdk_cloudtrail::types::LookupAttributeKey::EventName)
+                .attribute_value("AssumeRole")
+                .build()
+                .unwrap(),
+        )
+        .into_paginator()
+        .items()
+        .send();
+    while let Some(e) = events.next().await {
+        let record: serde_json::Value =
+            serde_json::from_str(e.unwrap().cloud_trail_event().unwrap()).unwrap();
+        if let Some(k) = record["responseElements"]["credentials"]["accessKeyId"].as_str() {
+            traced.insert(k.to_owned());
+        }
+    }
+    for key in &acked {
+        assert!(
+            traced.contains(key),
+            "acknowledged session {key} has no event"
+        );
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
 fn signal(child: &Child, name: &str) {
     let ok = Command::new("kill")
         .args([&format!("-{name}"), &child.id().to_string()])

@@ -20,8 +20,10 @@
 //!   if a commit fails, every unit not yet committed fails and the state is
 //!   loaded again from the store, so memory never keeps what the store lost.
 //! * Calls that issue credentials (AssumeRole, AssumeRoot, GetSessionToken)
-//!   store nothing ([`crate::tokens`]) but their event: it is committed the
-//!   same way before the credentials are handed out.
+//!   store nothing ([`crate::tokens`]) but their event: it is committed
+//!   straight to the history, synced and group-committed the same way
+//!   ([`crate::trail::Trail::record_synced`]), before the credentials are
+//!   handed out.
 //! * The events of other calls that changed nothing go to the history's
 //!   batching writer and are not waited for.
 
@@ -97,6 +99,27 @@ struct OpenUnit {
 
 thread_local! {
     static UNIT: RefCell<Option<OpenUnit>> = const { RefCell::new(None) };
+    /// Inside [`with_deferred_sync`]: the synced commits the calls left to
+    /// their caller.
+    static DEFERRED: RefCell<Option<Vec<crate::trail::Synced>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` (calls on this thread) so that a call whose only write is its
+/// trail event (it issued credentials) does not wait for that event's synced
+/// commit inside [`Service::finish`]: the waits are handed back instead, and
+/// the caller must await every one of them, and answer an internal error if
+/// one fails, before it answers the call. For async callers, which must not
+/// hold their thread while a commit is synced.
+pub fn with_deferred_sync<R>(f: impl FnOnce() -> R) -> (R, Vec<crate::trail::Synced>) {
+    let outer = DEFERRED.with(|d| d.borrow_mut().replace(Vec::new()));
+    let result = f();
+    let deferred = DEFERRED.with(|d| {
+        let mut d = d.borrow_mut();
+        let mine = d.take().unwrap_or_default();
+        *d = outer;
+        mine
+    });
+    (result, deferred)
 }
 
 /// A call in progress ([`Service::begin`]); [`Service::finish`] ends it.
@@ -404,8 +427,25 @@ impl Service {
             }
             _ => None,
         };
-        if open.seq.is_some() || open.durable {
+        if open.seq.is_some() {
             self.seal_and_wait(open, event.into_iter().collect())
+        } else if open.durable {
+            // Nothing changed but credentials were issued: the event alone is
+            // committed, straight to the history with a sync (no detour
+            // through the state store's outbox), before the answer.
+            let (Some(trail), Some(event)) = (self.trail.get(), event) else {
+                return Ok(());
+            };
+            if DEFERRED.with(|d| d.borrow().is_none()) {
+                return trail.record_synced(vec![event]);
+            }
+            let wait = trail.record_deferred(vec![event]);
+            DEFERRED.with(|d| {
+                if let Some(waits) = d.borrow_mut().as_mut() {
+                    waits.push(wait);
+                }
+            });
+            Ok(())
         } else {
             if let (Some(t), Some(e)) = (self.trail.get(), event) {
                 t.record(e);

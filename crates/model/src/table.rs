@@ -130,6 +130,11 @@ pub struct ErrorInfo {
 pub enum Dispatch {
     /// It only reads state held in memory: served on the async worker.
     Memory,
+    /// It decides from state held in memory and its only write is its own
+    /// trail event (it issues credentials): served on the async worker, and
+    /// the answer waits, without holding a thread, until the event is
+    /// stored and synced.
+    Issue,
     /// It may commit, wait for the trail or read stored bytes: blocking pool.
     Blocking,
 }

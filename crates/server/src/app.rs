@@ -8,6 +8,7 @@ use axum::body::Body;
 use axum::http::{HeaderValue, Method, Request, Response, header};
 use rootward_core::Service;
 use rootward_core::root_user::RootConsole;
+use rootward_model::Dispatch;
 use tracing::Instrument;
 
 use crate::auth::{self, Protocol};
@@ -168,11 +169,29 @@ async fn serve(
             return closing(r);
         }
     };
-    // Reads served from memory run on the async worker itself; anything
-    // that may wait for the disk (a commit, an object's bytes, the trail) goes
-    // to the blocking pool. Deciding wrongly costs speed, never correctness.
-    if served_from_memory(&parts, &body) {
-        return dispatch(&state.svc, identified, &parts, &body, peer, request_id);
+    // Reads served from memory run on the async worker itself, and so do
+    // calls that issue credentials: their only write, their trail event, is
+    // synced by the history's committer while the task waits without holding
+    // a thread. Anything else that may wait for the disk (a commit, an
+    // object's bytes, the trail) goes to the blocking pool. Deciding wrongly
+    // costs speed, never correctness.
+    match dispatch_of(&parts, &body) {
+        Some(Dispatch::Memory) => {
+            return dispatch(&state.svc, identified, &parts, &body, peer, request_id);
+        }
+        Some(Dispatch::Issue) => {
+            let (response, waits) = rootward_core::service::with_deferred_sync(|| {
+                dispatch(&state.svc, identified, &parts, &body, peer, request_id)
+            });
+            for wait in waits {
+                if let Err(e) = wait.await {
+                    tracing::error!(error = %e, "call not committed");
+                    return error_response(guess, &ApiError::internal(), request_id);
+                }
+            }
+            return response;
+        }
+        Some(Dispatch::Blocking) | None => {}
     }
     let svc = state.svc.clone();
     let rid = request_id.to_owned();
@@ -187,15 +206,12 @@ async fn serve(
     }
 }
 
-/// Whether a call only reads state kept in memory (it never commits, waits
-/// on the trail or reads stored bytes): its operation's `dispatch` fact in
-/// the supplementary table. Read before the signature is verified, from the
-/// credential scope and the operation the request names; a wrong guess
-/// costs speed, never correctness.
-fn served_from_memory(parts: &axum::http::request::Parts, body: &[u8]) -> bool {
-    let Some(api) = auth::scope_service(parts).and_then(services::Api::from_signing_name) else {
-        return false;
-    };
+/// Where a call runs: its operation's `dispatch` fact in the supplementary
+/// table (`None`: unknown, the blocking pool). Read before the signature is
+/// verified, from the credential scope and the operation the request names;
+/// a wrong guess costs speed, never correctness.
+fn dispatch_of(parts: &axum::http::request::Parts, body: &[u8]) -> Option<Dispatch> {
+    let api = auth::scope_service(parts).and_then(services::Api::from_signing_name)?;
     let op = match api {
         services::Api::S3 => services::s3::route_guess(parts),
         services::Api::Account => api.route(&crate::protocol::rest_json::Request::new(parts)),
@@ -220,8 +236,14 @@ fn served_from_memory(parts: &axum::http::request::Parts, body: &[u8]) -> bool {
             name.and_then(|n| api.operation(n))
         }
     };
-    op.and_then(|o| o.info().facts)
-        .is_some_and(|f| f.dispatch == rootward_model::Dispatch::Memory)
+    op.and_then(|o| o.info().facts).map(|f| f.dispatch)
+}
+
+/// Whether a call only reads state kept in memory (it never commits, waits
+/// on the trail or reads stored bytes).
+#[cfg(test)]
+fn served_from_memory(parts: &axum::http::request::Parts, body: &[u8]) -> bool {
+    dispatch_of(parts, body) == Some(Dispatch::Memory)
 }
 
 fn dispatch(
@@ -498,6 +520,10 @@ mod tests {
             &sts,
             b"Action=AssumeRole&Version=2011-06-15"
         ));
+        assert_eq!(
+            dispatch_of(&sts, b"Action=AssumeRole&Version=2011-06-15"),
+            Some(Dispatch::Issue)
+        );
         let presigned = parts(
             "/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAEXAMPLE%2F20261123%2Fus-east-1%2Fsts%2Faws4_request&X-Amz-Signature=abc",
             &[],

@@ -76,8 +76,15 @@ pub struct Lookup {
 
 /// Durable event history.
 pub trait TrailStore: Send + Sync + 'static {
-    /// Appends events atomically and durably.
+    /// Appends events atomically; once it returns they survive the end of
+    /// the process (`kill -9`).
     fn append(&self, events: &[TrailEvent]) -> Result<(), StoreError>;
+    /// [`TrailStore::append`], and the events also survive a power loss or
+    /// an operating-system crash once it returns (the events of calls that
+    /// are answered only after their event is stored).
+    fn append_synced(&self, events: &[TrailEvent]) -> Result<(), StoreError> {
+        self.append(events)
+    }
     /// Events matching `q`, newest first.
     fn lookup(&self, q: &Lookup) -> Result<Vec<TrailEvent>, StoreError>;
     /// Drops events older than `before` (never the newest one: sequence
@@ -108,10 +115,141 @@ struct Inbox {
     urgent: bool,
     /// The trail is being dropped.
     closed: bool,
+    /// A batch is being committed (by the writer or by a caller of
+    /// [`Trail::record_synced`]); one at a time, so batches keep their order.
+    committing: bool,
+    /// Events up to this sequence number must be committed with a sync.
+    sync_upto: u64,
+    /// Batches that could not be stored: (after, up to] in sequence numbers.
+    failed: Vec<(u64, u64)>,
+    /// Tasks waiting for events up to a sequence number ([`Synced`]).
+    wakers: Vec<(u64, std::task::Waker)>,
+    /// The sync committer waits for work (only then is it woken).
+    sync_idle: bool,
+}
+
+impl Inbox {
+    /// Takes every pending event as the next batch; the caller commits it
+    /// with [`commit`].
+    fn take(&mut self) -> Batch {
+        self.committing = true;
+        self.urgent = false;
+        Batch {
+            events: std::mem::take(&mut self.events),
+            after: self.committed,
+            upto: self.recorded,
+            sync: self.sync_upto > self.committed,
+        }
+    }
+}
+
+/// A batch of events taken from the inbox, in order.
+struct Batch {
+    events: Vec<TrailEvent>,
+    /// The sequence number of the event before the first.
+    after: u64,
+    /// The sequence number of the last event.
+    upto: u64,
+    /// Commit with a sync ([`TrailStore::append_synced`]).
+    sync: bool,
+}
+
+/// Commits a batch taken with [`Inbox::take`] and publishes the outcome.
+/// Returns whether it was stored.
+fn commit(shared: &Shared, store: &dyn TrailStore, batch: Batch) -> bool {
+    let result = if batch.sync {
+        store.append_synced(&batch.events)
+    } else {
+        store.append(&batch.events)
+    };
+    let ok = match result {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::error!(error = %e, "trail: events could not be stored");
+            false
+        }
+    };
+    if let Some(f) = shared.out.lock().as_mut() {
+        for e in &batch.events {
+            let _ = writeln!(f, "{}", e.json);
+        }
+        let _ = f.flush();
+    }
+    let ready = {
+        let mut inbox = shared.inbox.lock();
+        inbox.committed = batch.upto;
+        inbox.committing = false;
+        if !ok {
+            inbox.broken = true;
+            inbox.failed.push((batch.after, batch.upto));
+        }
+        if !inbox.broken {
+            inbox.stored = batch.upto;
+        }
+        let (ready, waiting) = std::mem::take(&mut inbox.wakers)
+            .into_iter()
+            .partition(|(target, _)| *target <= batch.upto);
+        inbox.wakers = waiting;
+        ready
+    };
+    shared.done.notify_all();
+    for (_, waker) in ready {
+        waker.wake();
+    }
+    ok
+}
+
+/// The outcome of the events up to `target`, once committed.
+fn outcome(inbox: &Inbox, target: u64) -> Result<(), CoreError> {
+    if inbox
+        .failed
+        .iter()
+        .any(|(after, upto)| *after < target && target <= *upto)
+    {
+        Err(CoreError::Internal(
+            "the call's trail event could not be stored".to_owned(),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Resolves once events recorded with [`Trail::record_deferred`] are stored
+/// and synced (or could not be: an error, the call must fail).
+#[must_use = "the call may be answered only once its event is stored"]
+pub struct Synced {
+    shared: Arc<Shared>,
+    target: u64,
+}
+
+impl std::future::Future for Synced {
+    type Output = Result<(), CoreError>;
+
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let mut inbox = self.shared.inbox.lock();
+        if inbox.committed >= self.target {
+            return std::task::Poll::Ready(outcome(&inbox, self.target));
+        }
+        if inbox.closed {
+            return std::task::Poll::Ready(Err(CoreError::Internal(
+                "the trail is closed".to_owned(),
+            )));
+        }
+        inbox.wakers.push((self.target, cx.waker().clone()));
+        std::task::Poll::Pending
+    }
 }
 
 struct Shared {
     inbox: Mutex<Inbox>,
+    /// Wakes the sync committer.
+    sync_wake: Condvar,
+    /// The file each event is also appended to, as a JSON line (written by
+    /// whoever commits, in commit order).
+    out: Mutex<Option<std::fs::File>>,
     /// Wakes the writer.
     wake: Condvar,
     /// A batch was committed, or taken (room for more).
@@ -138,6 +276,7 @@ pub struct Trail {
     shared: Arc<Shared>,
     store: Arc<dyn TrailStore>,
     writer: Option<std::thread::JoinHandle<()>>,
+    syncer: Option<std::thread::JoinHandle<()>>,
 }
 
 /// How long events are kept.
@@ -162,6 +301,8 @@ impl Trail {
         };
         let shared = Arc::new(Shared {
             inbox: Mutex::new(Inbox::default()),
+            out: Mutex::new(out),
+            sync_wake: Condvar::new(),
             wake: Condvar::new(),
             done: Condvar::new(),
         });
@@ -170,13 +311,22 @@ impl Trail {
             let store = store.clone();
             std::thread::Builder::new()
                 .name("trail-writer".into())
-                .spawn(move || write_loop(&shared, store.as_ref(), out, retention))
+                .spawn(move || write_loop(&shared, store.as_ref(), retention))
                 .map_err(|e| CoreError::Internal(format!("trail writer: {e}")))?
+        };
+        let syncer = {
+            let shared = shared.clone();
+            let store = store.clone();
+            std::thread::Builder::new()
+                .name("trail-sync".into())
+                .spawn(move || sync_loop(&shared, store.as_ref()))
+                .map_err(|e| CoreError::Internal(format!("trail sync committer: {e}")))?
         };
         Ok(Trail {
             shared,
             store,
             writer: Some(writer),
+            syncer: Some(syncer),
         })
     }
 
@@ -200,6 +350,63 @@ impl Trail {
             self.shared.wake.notify_one();
         }
         inbox.recorded
+    }
+
+    /// Records the events of a call that is answered only once they are
+    /// stored (a call that issued credentials and changed nothing else), and
+    /// waits until they are, synced (group commit: whoever finds no commit in
+    /// progress commits every event waiting at that moment, theirs and
+    /// others', in one transaction with one sync, on the caller's thread and
+    /// at its priority, not the background writer's). An error means the
+    /// events were not stored: the call must fail.
+    pub fn record_synced(&self, events: Vec<TrailEvent>) -> Result<(), CoreError> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let mut inbox = self.shared.inbox.lock();
+        for e in events {
+            inbox.events.push(e);
+            inbox.recorded += 1;
+        }
+        let target = inbox.recorded;
+        inbox.sync_upto = target;
+        loop {
+            if inbox.committed >= target {
+                return outcome(&inbox, target);
+            }
+            if !inbox.committing {
+                let batch = inbox.take();
+                drop(inbox);
+                commit(&self.shared, self.store.as_ref(), batch);
+                inbox = self.shared.inbox.lock();
+                continue;
+            }
+            self.shared.done.wait(&mut inbox);
+        }
+    }
+
+    /// [`Trail::record_synced`] for a caller that must not hold its thread
+    /// while it waits (an async task): the events are committed, synced and
+    /// group-committed, by the history's sync committer (a thread at normal
+    /// priority), and the returned future resolves when they are.
+    pub fn record_deferred(&self, events: Vec<TrailEvent>) -> Synced {
+        let mut inbox = self.shared.inbox.lock();
+        for e in events {
+            inbox.events.push(e);
+            inbox.recorded += 1;
+        }
+        let target = inbox.recorded;
+        if target > inbox.sync_upto {
+            inbox.sync_upto = target;
+        }
+        if inbox.sync_idle {
+            inbox.sync_idle = false;
+            self.shared.sync_wake.notify_one();
+        }
+        Synced {
+            shared: self.shared.clone(),
+            target,
+        }
     }
 
     /// The sequence number up to which every recorded event is in the store
@@ -254,9 +461,20 @@ impl Drop for Trail {
     /// Commits what is pending, then stops the writer.
     fn drop(&mut self) {
         self.flush();
-        self.shared.inbox.lock().closed = true;
+        let wakers = {
+            let mut inbox = self.shared.inbox.lock();
+            inbox.closed = true;
+            std::mem::take(&mut inbox.wakers)
+        };
+        for (_, w) in wakers {
+            w.wake();
+        }
         self.shared.wake.notify_one();
+        self.shared.sync_wake.notify_one();
         if let Some(w) = self.writer.take() {
+            let _ = w.join();
+        }
+        if let Some(w) = self.syncer.take() {
             let _ = w.join();
         }
     }
@@ -276,61 +494,71 @@ fn lower_priority() {
     }
 }
 
-/// The writer thread: one transaction per batch.
-fn write_loop(
-    shared: &Shared,
-    store: &dyn TrailStore,
-    mut out: Option<std::fs::File>,
-    retention: time::Duration,
-) {
-    lower_priority();
-    let mut last_purge: Option<std::time::Instant> = None;
+/// The sync committer: commits at once, with a sync, whenever events
+/// recorded with [`Trail::record_deferred`] wait (and every event recorded
+/// before them with them).
+fn sync_loop(shared: &Shared, store: &dyn TrailStore) {
     loop {
-        let (events, upto) = {
+        let batch = {
             let mut inbox = shared.inbox.lock();
-            while inbox.events.is_empty() {
+            loop {
+                if inbox.committing {
+                    shared.done.wait(&mut inbox);
+                    continue;
+                }
+                if inbox.sync_upto > inbox.committed {
+                    break inbox.take();
+                }
                 if inbox.closed {
                     return;
                 }
-                inbox.idle = true;
-                shared.wake.wait(&mut inbox);
-            }
-            inbox.idle = false;
-            if !inbox.urgent && !inbox.closed {
-                // Gather: a flush or the backpressure bound cuts this short.
-                shared.wake.wait_for(&mut inbox, GATHER);
-            }
-            inbox.urgent = false;
-            (std::mem::take(&mut inbox.events), inbox.recorded)
-        };
-        let ok = match store.append(&events) {
-            Ok(()) => true,
-            Err(e) => {
-                tracing::error!(error = %e, "trail: events could not be stored");
-                false
+                inbox.sync_idle = true;
+                shared.sync_wake.wait(&mut inbox);
             }
         };
-        if let Some(f) = out.as_mut() {
-            for e in &events {
-                let _ = writeln!(f, "{}", e.json);
+        commit(shared, store, batch);
+    }
+}
+
+/// The writer thread: one transaction per batch.
+fn write_loop(shared: &Shared, store: &dyn TrailStore, retention: time::Duration) {
+    lower_priority();
+    let mut last_purge: Option<std::time::Instant> = None;
+    loop {
+        let batch = {
+            let mut inbox = shared.inbox.lock();
+            loop {
+                if inbox.committing {
+                    // A caller commits; its batch may take ours with it.
+                    shared.done.wait(&mut inbox);
+                    continue;
+                }
+                if inbox.events.is_empty() {
+                    if inbox.closed {
+                        return;
+                    }
+                    inbox.idle = true;
+                    shared.wake.wait(&mut inbox);
+                    continue;
+                }
+                inbox.idle = false;
+                if !inbox.urgent && !inbox.closed {
+                    // Gather: a flush or the backpressure bound cuts this short.
+                    shared.wake.wait_for(&mut inbox, GATHER);
+                    if inbox.committing || inbox.events.is_empty() {
+                        continue;
+                    }
+                }
+                break inbox.take();
             }
-            let _ = f.flush();
-        }
+        };
+        commit(shared, store, batch);
         if last_purge.is_none_or(|t| t.elapsed() >= PURGE_EVERY) {
             last_purge = Some(std::time::Instant::now());
             if let Err(e) = store.purge(OffsetDateTime::now_utc() - retention) {
                 tracing::error!(error = %e, "trail: expired events could not be purged");
             }
         }
-        {
-            let mut inbox = shared.inbox.lock();
-            inbox.committed = upto;
-            inbox.broken |= !ok;
-            if !inbox.broken {
-                inbox.stored = upto;
-            }
-        }
-        shared.done.notify_all();
     }
 }
 
@@ -344,13 +572,27 @@ mod tests {
         events: Mutex<Vec<TrailEvent>>,
         batches: Mutex<usize>,
         delay: StdDuration,
+        /// Ids of the events stored by synced batches.
+        synced: Mutex<Vec<String>>,
+        /// Every append fails.
+        broken: std::sync::atomic::AtomicBool,
     }
 
     impl TrailStore for Memory {
         fn append(&self, events: &[TrailEvent]) -> Result<(), StoreError> {
             std::thread::sleep(self.delay);
+            if self.broken.load(std::sync::atomic::Ordering::Relaxed) {
+                return Err(StoreError("disk full".into()));
+            }
             self.events.lock().extend_from_slice(events);
             *self.batches.lock() += 1;
+            Ok(())
+        }
+        fn append_synced(&self, events: &[TrailEvent]) -> Result<(), StoreError> {
+            self.append(events)?;
+            self.synced
+                .lock()
+                .extend(events.iter().map(|e| e.id.clone()));
             Ok(())
         }
         fn lookup(&self, _: &Lookup) -> Result<Vec<TrailEvent>, StoreError> {
@@ -449,6 +691,134 @@ mod tests {
         }
         trail.flush();
         assert_eq!(store.events.lock().len(), 4 * (MAX_PENDING / 2 + 100));
+    }
+
+    #[test]
+    fn synced_events_are_stored_synced_before_record_synced_returns() {
+        let store = Arc::new(Memory {
+            delay: StdDuration::from_millis(2),
+            ..Memory::default()
+        });
+        let trail = Arc::new(start(&store));
+        let callers: Vec<_> = (0..8)
+            .map(|w| {
+                let (trail, store) = (trail.clone(), store.clone());
+                std::thread::spawn(move || {
+                    for n in 0..50 {
+                        // Background events in between, as from reads.
+                        trail.record(event(w * 1_000_000 + 500_000 + n));
+                        let id = w * 1_000_000 + n;
+                        trail.record_synced(vec![event(id)]).unwrap();
+                        let id = id.to_string();
+                        assert!(store.synced.lock().contains(&id), "{id} not synced");
+                    }
+                })
+            })
+            .collect();
+        for c in callers {
+            c.join().unwrap();
+        }
+        trail.flush();
+        let stored = store.events.lock();
+        assert_eq!(stored.len(), 8 * 100);
+        // Group commit: far fewer batches than synced calls.
+        assert!(*store.batches.lock() < 8 * 50, "one commit per call");
+        // Each caller's events are stored in the order it recorded them.
+        for w in 0..8 {
+            let mine: Vec<&str> = stored
+                .iter()
+                .map(|e| e.id.as_str())
+                .filter(|id| id.parse::<usize>().is_ok_and(|n| n / 1_000_000 == w))
+                .collect();
+            let mut expected = Vec::new();
+            for n in 0..50 {
+                expected.push((w * 1_000_000 + 500_000 + n).to_string());
+                expected.push((w * 1_000_000 + n).to_string());
+            }
+            assert_eq!(mine, expected);
+        }
+    }
+
+    #[test]
+    fn record_synced_fails_when_its_event_could_not_be_stored() {
+        let store = Arc::new(Memory::default());
+        let trail = start(&store);
+        trail.record_synced(vec![event(1)]).unwrap();
+        store
+            .broken
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        assert!(trail.record_synced(vec![event(2)]).is_err());
+        store
+            .broken
+            .store(false, std::sync::atomic::Ordering::Relaxed);
+        // A later event that is stored succeeds again.
+        trail.record_synced(vec![event(3)]).unwrap();
+        let ids: Vec<String> = store.events.lock().iter().map(|e| e.id.clone()).collect();
+        assert_eq!(ids, ["1", "3"]);
+    }
+
+    /// Polls a future on this thread until it is ready.
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        struct Unpark(std::thread::Thread);
+        impl std::task::Wake for Unpark {
+            fn wake(self: Arc<Self>) {
+                self.0.unpark();
+            }
+        }
+        let waker = std::task::Waker::from(Arc::new(Unpark(std::thread::current())));
+        let mut cx = std::task::Context::from_waker(&waker);
+        let mut f = std::pin::pin!(f);
+        loop {
+            if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+                return v;
+            }
+            std::thread::park();
+        }
+    }
+
+    #[test]
+    fn deferred_events_are_synced_when_their_future_resolves() {
+        let store = Arc::new(Memory {
+            delay: StdDuration::from_millis(1),
+            ..Memory::default()
+        });
+        let trail = Arc::new(start(&store));
+        let callers: Vec<_> = (0..8)
+            .map(|w| {
+                let (trail, store) = (trail.clone(), store.clone());
+                std::thread::spawn(move || {
+                    for n in 0..50 {
+                        trail.record(event(w * 1_000_000 + 500_000 + n));
+                        let id = w * 1_000_000 + n;
+                        let wait = trail.record_deferred(vec![event(id)]);
+                        block_on(wait).unwrap();
+                        let id = id.to_string();
+                        assert!(store.synced.lock().contains(&id), "{id} not synced");
+                    }
+                })
+            })
+            .collect();
+        for c in callers {
+            c.join().unwrap();
+        }
+        trail.flush();
+        assert_eq!(store.events.lock().len(), 8 * 100);
+        assert!(*store.batches.lock() < 8 * 50, "one commit per call");
+    }
+
+    #[test]
+    fn a_deferred_event_that_could_not_be_stored_resolves_to_an_error() {
+        let store = Arc::new(Memory::default());
+        let trail = start(&store);
+        block_on(trail.record_deferred(vec![event(1)])).unwrap();
+        store
+            .broken
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        assert!(block_on(trail.record_deferred(vec![event(2)])).is_err());
+        store
+            .broken
+            .store(false, std::sync::atomic::Ordering::Relaxed);
+        block_on(trail.record_deferred(vec![event(3)])).unwrap();
     }
 
     #[test]

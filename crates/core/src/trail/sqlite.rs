@@ -1,9 +1,11 @@
 //! The event history in its own SQLite file, with an index per account,
 //! region and time. WAL with `synchronous=NORMAL`: a committed batch survives
 //! `kill -9` of the server (the WAL is written before the commit returns);
-//! only an operating-system crash or power loss can drop the last batches,
-//! which keeps the per-request cost of auditing every call low. The state
-//! store itself stays at `synchronous=FULL`.
+//! only an operating-system crash or power loss can drop the last batches of
+//! read-only calls, which keeps the per-request cost of auditing every call
+//! low. Batches holding the event of a call answered only once its event is
+//! stored (one that issued credentials) are committed with
+//! `synchronous=FULL`, like the state store.
 
 use std::path::Path;
 
@@ -78,37 +80,54 @@ fn row_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<TrailEvent> {
     })
 }
 
+/// Inserts events in one transaction (repeats of a stored event are ignored).
+fn insert(conn: &mut Connection, events: &[TrailEvent]) -> Result<(), StoreError> {
+    let tx = conn.transaction().map_err(err)?;
+    {
+        let mut stmt = tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO events (id, account, region, time, name, source, read_only, access_key, username, resources, json)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )
+            .map_err(err)?;
+        for e in events {
+            let resources =
+                serde_json::to_string(&e.resources).map_err(|e| StoreError(e.to_string()))?;
+            stmt.execute(params![
+                e.id,
+                e.account,
+                e.region,
+                nanos(e.time),
+                e.name,
+                e.source,
+                e.read_only,
+                e.access_key,
+                e.username,
+                resources,
+                e.json
+            ])
+            .map_err(err)?;
+        }
+    }
+    tx.commit().map_err(err)
+}
+
 impl TrailStore for SqliteTrail {
     fn append(&self, events: &[TrailEvent]) -> Result<(), StoreError> {
+        insert(&mut self.conn.lock(), events)
+    }
+
+    fn append_synced(&self, events: &[TrailEvent]) -> Result<(), StoreError> {
         let mut conn = self.conn.lock();
-        let tx = conn.transaction().map_err(err)?;
-        {
-            let mut stmt = tx
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO events (id, account, region, time, name, source, read_only, access_key, username, resources, json)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                )
-                .map_err(err)?;
-            for e in events {
-                let resources =
-                    serde_json::to_string(&e.resources).map_err(|e| StoreError(e.to_string()))?;
-                stmt.execute(params![
-                    e.id,
-                    e.account,
-                    e.region,
-                    nanos(e.time),
-                    e.name,
-                    e.source,
-                    e.read_only,
-                    e.access_key,
-                    e.username,
-                    resources,
-                    e.json
-                ])
-                .map_err(err)?;
-            }
-        }
-        tx.commit().map_err(err)
+        // With `synchronous=FULL`, a commit in WAL mode syncs the log (and
+        // with it every earlier batch) before it returns.
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(err)?;
+        let result = insert(&mut conn, events);
+        let back = conn
+            .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(err);
+        result.and(back)
     }
 
     fn lookup(&self, q: &Lookup) -> Result<Vec<TrailEvent>, StoreError> {

@@ -1434,7 +1434,7 @@ static OP_ASSUME_ROLE: OperationInfo = OperationInfo {
         data_event: false,
         resources: &[&RS_ROLE],
         implemented: true,
-        dispatch: Dispatch::Blocking,
+        dispatch: Dispatch::Issue,
     }),
 };
 static OP_ASSUME_ROLE_WITH_SAML: OperationInfo = OperationInfo {
@@ -1740,7 +1740,7 @@ static OP_ASSUME_ROOT: OperationInfo = OperationInfo {
         data_event: false,
         resources: &[],
         implemented: true,
-        dispatch: Dispatch::Blocking,
+        dispatch: Dispatch::Issue,
     }),
 };
 static OP_DECODE_AUTHORIZATION_MESSAGE: OperationInfo = OperationInfo {
@@ -2005,7 +2005,7 @@ static OP_GET_SESSION_TOKEN: OperationInfo = OperationInfo {
         data_event: false,
         resources: &[],
         implemented: true,
-        dispatch: Dispatch::Blocking,
+        dispatch: Dispatch::Issue,
     }),
 };
 static OP_GET_WEB_IDENTITY_TOKEN: OperationInfo = OperationInfo {
