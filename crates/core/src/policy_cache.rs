@@ -23,11 +23,45 @@ pub fn deny_all(kind: PolicyKind) -> Policy {
     Policy::deny_all(COULD_NOT_BE_EVALUATED, kind)
 }
 
+thread_local! {
+    /// Inside [`with_shared_documents`]: the documents compiled so far, by
+    /// text, with their kind.
+    static SHARED: std::cell::RefCell<Option<HashMap<String, Vec<Policy>>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` so that [`compile_stored`] compiles each distinct document once
+/// (per kind): loading a state where ten thousand users carry the same
+/// inline policy compiles it once and shares the compiled statements.
+pub fn with_shared_documents<R>(f: impl FnOnce() -> R) -> R {
+    let outer = SHARED.with(|m| m.borrow_mut().replace(HashMap::new()));
+    let result = f();
+    SHARED.with(|m| *m.borrow_mut() = outer);
+    result
+}
+
 /// Compiles a stored policy; one that does not compile becomes [`deny_all`]
 /// and is logged.
 pub fn compile_stored(id: &str, text: &str, kind: PolicyKind) -> Policy {
+    let shared = SHARED.with(|m| {
+        m.borrow().as_ref().and_then(|m| {
+            m.get(text)
+                .and_then(|same| same.iter().find(|p| p.kind() == kind))
+                .map(|p| p.renamed(id))
+        })
+    });
+    if let Some(p) = shared {
+        return p;
+    }
     match Policy::parse(id.to_owned(), text, kind) {
-        Ok(p) => p,
+        Ok(p) => {
+            SHARED.with(|m| {
+                if let Some(m) = m.borrow_mut().as_mut() {
+                    m.entry(text.to_owned()).or_default().push(p.clone());
+                }
+            });
+            p
+        }
         Err(e) => {
             tracing::error!(policy = %id, error = %e, "a stored policy does not compile: every request it governs is denied");
             deny_all(kind)
@@ -81,6 +115,29 @@ impl PolicyCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documents_loaded_together_are_compiled_once_per_kind_and_keep_their_names() {
+        let doc = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}]}"#;
+        let (a, b, c) = with_shared_documents(|| {
+            (
+                compile_stored("user/a#p", doc, PolicyKind::Identity),
+                compile_stored("user/b#p", doc, PolicyKind::Identity),
+                compile_stored("bucket#policy", doc, PolicyKind::Resource),
+            )
+        });
+        assert_eq!((a.id(), b.id()), ("user/a#p", "user/b#p"));
+        assert_eq!(a.kind(), PolicyKind::Identity);
+        // A resource policy needs a Principal: the same text is compiled
+        // again as its own kind, and refused.
+        assert_eq!(c.id(), COULD_NOT_BE_EVALUATED);
+        // Outside, nothing is remembered.
+        assert_eq!(
+            compile_stored("user/d#p", doc, PolicyKind::Identity).id(),
+            "user/d#p"
+        );
+        assert!(SHARED.with(|m| m.borrow().is_none()));
+    }
 
     #[test]
     fn a_policy_that_does_not_compile_becomes_deny_all_and_is_cached_once() {

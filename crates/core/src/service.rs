@@ -208,6 +208,38 @@ struct Loaded {
     outbox: Vec<TrailEvent>,
 }
 
+/// Decodes and opens stored records, in order, on as many threads as there
+/// are cores (up to 4): start-up time is mostly this (issue 15).
+fn open_rows(keys: &Keys, rows: &[crate::store::Row]) -> Vec<Result<(Record, AtRest), CoreError>> {
+    let open = |row: &crate::store::Row| {
+        let record: Record = serde_json::from_slice(&row.value).map_err(|e| {
+            CoreError::Internal(format!("row {}/{} is unreadable: {e}", row.table, row.key))
+        })?;
+        sealing::open_record(keys, record)
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    if threads < 2 || rows.len() < 1_000 {
+        return rows.iter().map(open).collect();
+    }
+    let chunk = rows.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = rows
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(open).collect::<Vec<_>>()))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|p| {
+                p.join().unwrap_or_else(|_| {
+                    vec![Err(CoreError::Internal(
+                        "a thread decoding stored rows failed".to_owned(),
+                    ))]
+                })
+            })
+            .collect()
+    })
+}
+
 fn load(store: &dyn Store, keys: &Keys) -> Result<Loaded, CoreError> {
     let rows = store.load()?;
     let mut records = Vec::with_capacity(rows.len());
@@ -215,6 +247,7 @@ fn load(store: &dyn Store, keys: &Keys) -> Result<Loaded, CoreError> {
     let mut scrub = false;
     let mut outbox = Vec::new();
     let mut check = None;
+    let mut record_rows = Vec::with_capacity(rows.len());
     for row in rows {
         match row.table.as_str() {
             META => {
@@ -235,18 +268,16 @@ fn load(store: &dyn Store, keys: &Keys) -> Result<Loaded, CoreError> {
                 });
                 scrub = true;
             }
-            _ => {
-                let record: Record = serde_json::from_slice(&row.value).map_err(|e| {
-                    CoreError::Internal(format!("row {}/{} is unreadable: {e}", row.table, row.key))
-                })?;
-                let (record, at_rest) = sealing::open_record(keys, record)?;
-                if at_rest != AtRest::Sealed {
-                    scrub |= at_rest == AtRest::Clear;
-                    migrate.extend(to_writes(keys, &[Change::Put(record.clone())])?);
-                }
-                records.push(record);
-            }
+            _ => record_rows.push(row),
         }
+    }
+    for opened in open_rows(keys, &record_rows) {
+        let (record, at_rest) = opened?;
+        if at_rest != AtRest::Sealed {
+            scrub |= at_rest == AtRest::Clear;
+            migrate.extend(to_writes(keys, &[Change::Put(record.clone())])?);
+        }
+        records.push(record);
     }
     match check.as_deref().map(|c| keys.accepts_key_check(c)) {
         Some(None) => {

@@ -72,11 +72,13 @@ pub struct State {
 impl State {
     /// Builds the state from stored records.
     pub fn load(records: Vec<Record>) -> State {
-        let mut s = State::default();
-        for rec in records {
-            s.apply(Change::Put(rec));
-        }
-        s
+        crate::policy_cache::with_shared_documents(|| {
+            let mut s = State::default();
+            for rec in records {
+                s.apply(Change::Put(rec));
+            }
+            s
+        })
     }
 
     /// Applies one change (already durable).

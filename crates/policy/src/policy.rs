@@ -16,12 +16,13 @@ use crate::validate::{PolicyKind, validate, validate_sized};
 /// A compiled policy.
 #[derive(Debug, Clone)]
 pub struct Policy {
+    id: Arc<str>,
+    /// Shared by policies compiled from the same document ([`Policy::renamed`]).
     inner: Arc<Inner>,
 }
 
 #[derive(Debug)]
 struct Inner {
-    id: String,
     kind: PolicyKind,
     text: String,
     statements: Vec<CompiledStatement>,
@@ -316,8 +317,8 @@ impl Policy {
             conditions: Vec::new(),
         };
         Policy {
+            id: Arc::from(id.into()),
             inner: Arc::new(Inner {
-                id: id.into(),
                 kind,
                 text: String::new(),
                 statements: vec![statement],
@@ -355,8 +356,8 @@ impl Policy {
             statements.push(c);
         }
         Ok(Policy {
+            id: Arc::from(id),
             inner: Arc::new(Inner {
-                id,
                 kind,
                 text: text.to_owned(),
                 statements,
@@ -367,7 +368,16 @@ impl Policy {
 
     /// The name given at parse time.
     pub fn id(&self) -> &str {
-        &self.inner.id
+        &self.id
+    }
+
+    /// The same compiled document under another name (nothing is compiled
+    /// again: the compiled statements are shared).
+    pub fn renamed(&self, id: impl Into<String>) -> Policy {
+        Policy {
+            id: Arc::from(id.into()),
+            inner: self.inner.clone(),
+        }
     }
 
     /// The kind it was validated as.
