@@ -239,12 +239,13 @@ impl Service {
             });
         }
         let token = token.ok_or(CredentialError::InvalidToken)?;
-        let s = crate::tokens::open(self.keys(), access_key_id, token, self.now()).map_err(
-            |e| match e {
+        let s = self
+            .tokens
+            .open(self.keys(), access_key_id, token, self.now())
+            .map_err(|e| match e {
                 crate::tokens::TokenError::Invalid => CredentialError::InvalidToken,
                 crate::tokens::TokenError::Expired => CredentialError::ExpiredToken,
-            },
-        )?;
+            })?;
         let state = self.read();
         let kind = match &s.principal {
             SessionPrincipal::Root => {
@@ -275,14 +276,16 @@ impl Service {
         };
         let mut caller = blank(&s.account, kind);
         caller.token_issued = Some(s.issued);
-        caller.session_policies = s.session_policies;
-        caller.task_policy = s.task_policy;
-        caller.session_policy_arns = s.session_policy_arns;
-        caller.tags = s.tags.into_iter().collect();
-        caller.source_identity = s.source_identity;
+        caller.session_policies.clone_from(&s.session_policies);
+        caller.task_policy.clone_from(&s.task_policy);
+        caller
+            .session_policy_arns
+            .clone_from(&s.session_policy_arns);
+        caller.tags = s.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        caller.source_identity.clone_from(&s.source_identity);
         caller.mfa = s.mfa;
         Ok(Credential {
-            secret: s.secret,
+            secret: s.secret.clone(),
             expires: Some(s.expires),
             caller,
         })

@@ -161,6 +161,8 @@ pub struct Service {
     replay: Mutex<Vec<TrailEvent>>,
     s3_max_object_size: AtomicUsize,
     policies: PolicyCache,
+    /// Session tokens already opened ([`crate::tokens::TokenCache`]).
+    pub(crate) tokens: crate::tokens::TokenCache,
 }
 
 fn to_writes(keys: &Keys, changes: &[Change]) -> Result<Vec<Write>, CoreError> {
@@ -339,6 +341,7 @@ impl Service {
             replay: Mutex::new(loaded.outbox),
             s3_max_object_size: AtomicUsize::new(crate::s3::DEFAULT_MAX_OBJECT_SIZE),
             policies: PolicyCache::default(),
+            tokens: crate::tokens::TokenCache::default(),
         })
     }
 

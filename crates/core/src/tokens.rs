@@ -225,6 +225,45 @@ pub fn open(
     Err(TokenError::Invalid)
 }
 
+/// Most sessions kept by a [`TokenCache`].
+const CACHE_CAPACITY: usize = 1_024;
+
+/// Sessions of tokens already opened, by access key id. Every call of a
+/// session presents the same token: matched (in constant time) against the
+/// token opened before, it is not decrypted and parsed again. Expiry is still
+/// checked on every use; anything else (another token for the key id, one of
+/// another server) goes through [`open`]. Bounded: when full it starts over.
+#[derive(Default)]
+pub struct TokenCache {
+    map: parking_lot::Mutex<std::collections::HashMap<String, std::sync::Arc<Session>>>,
+}
+
+impl TokenCache {
+    /// [`open`], remembering the session.
+    pub fn open(
+        &self,
+        keys: &Keys,
+        access_key_id: &str,
+        token: &str,
+        now: OffsetDateTime,
+    ) -> Result<std::sync::Arc<Session>, TokenError> {
+        let seen = self.map.lock().get(access_key_id).cloned();
+        if let Some(s) = seen.filter(|s| s.token.matches(token)) {
+            if s.expires <= now {
+                return Err(TokenError::Expired);
+            }
+            return Ok(s);
+        }
+        let s = std::sync::Arc::new(open(keys, access_key_id, token, now)?);
+        let mut map = self.map.lock();
+        if map.len() >= CACHE_CAPACITY {
+            map.clear();
+        }
+        map.insert(access_key_id.to_owned(), s.clone());
+        Ok(s)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,6 +298,39 @@ mod tests {
         assert!(!token.contains("phoenix") && !token.contains("AROA"));
         let opened = open(&keys, &issued.access_key_id, token, now).unwrap();
         assert_eq!(opened, issued);
+    }
+
+    #[test]
+    fn the_cache_answers_the_same_token_and_still_refuses_others_and_expiry() {
+        let keys = Keys::ephemeral();
+        let now = OffsetDateTime::now_utc();
+        let issued = issue(&keys, role_session(now));
+        let (akid, token) = (&issued.access_key_id, issued.token.expose());
+        let cache = TokenCache::default();
+        let first = cache.open(&keys, akid, token, now).unwrap();
+        let again = cache.open(&keys, akid, token, now).unwrap();
+        assert!(std::sync::Arc::ptr_eq(&first, &again), "opened again");
+        assert_eq!(*first, issued);
+        // Another token for the cached key id is opened (and refused) as usual.
+        let mut altered: Vec<char> = token.chars().collect();
+        let i = altered.len() / 2;
+        altered[i] = if altered[i] == 'A' { 'B' } else { 'A' };
+        let altered: String = altered.into_iter().collect();
+        assert_eq!(
+            cache.open(&keys, akid, &altered, now).err(),
+            Some(TokenError::Invalid)
+        );
+        assert_eq!(
+            cache.open(&keys, "ASIAOTHEROTHEROTHER1", token, now).err(),
+            Some(TokenError::Invalid)
+        );
+        // Expiry is checked on every use.
+        let later = now + time::Duration::hours(2);
+        assert_eq!(
+            cache.open(&keys, akid, token, later).err(),
+            Some(TokenError::Expired)
+        );
+        assert!(cache.open(&keys, akid, token, now).is_ok());
     }
 
     #[test]

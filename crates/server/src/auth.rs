@@ -244,6 +244,11 @@ pub fn identify(svc: &Service, parts: &Parts) -> Result<Identified, (Protocol, A
     })
 }
 
+/// Signing keys derived so far (keyed by key id, scope and secret, so one
+/// process-wide cache serves every server in it).
+static SIGNING_KEYS: std::sync::LazyLock<rootward_sigv4::SigningKeys> =
+    std::sync::LazyLock::new(rootward_sigv4::SigningKeys::default);
+
 /// Verifies the signature of an [`Identified`] request over its `body` and
 /// names the caller.
 pub fn authenticate(
@@ -274,7 +279,8 @@ pub fn authenticate(
     } else {
         ServiceKind::Other
     };
-    let verified = rootward_sigv4::verify(&auth, &req, cred.secret.expose(), kind, now, MAX_SKEW);
+    let key = SIGNING_KEYS.key_for(&auth, cred.secret.expose());
+    let verified = rootward_sigv4::verify_with_signing_key(&auth, &req, &key, kind, now, MAX_SKEW);
     // S3 words its own refusals (spec 07 §7.9).
     if let (Protocol::RestXml, Err(e)) = (protocol, &verified) {
         return Err((

@@ -33,6 +33,51 @@ pub fn signing_key(secret_access_key: &str, date: &str, region: &str, service: &
     hmac(&k_service, b"aws4_request")
 }
 
+/// Most signing keys a [`SigningKeys`] keeps.
+const CACHED_KEYS: usize = 4_096;
+
+/// Signing keys already derived, per access key id and credential scope
+/// (date, region, service), each kept with the secret it was derived from:
+/// a request signed with the same secret for the same scope skips the four
+/// HMACs of [`signing_key`]; a different secret for the key id (a rotated or
+/// recreated key) derives again. Bounded: when full it starts over.
+#[derive(Default)]
+pub struct SigningKeys {
+    map: std::sync::Mutex<std::collections::HashMap<String, (Vec<u8>, [u8; 32])>>,
+}
+
+impl SigningKeys {
+    /// The signing key of `secret_access_key` for `auth`'s scope.
+    pub fn key_for(&self, auth: &crate::Auth, secret_access_key: &str) -> [u8; 32] {
+        let id = format!(
+            "{}/{}/{}/{}",
+            auth.access_key_id(),
+            auth.scope_date(),
+            auth.region(),
+            auth.service()
+        );
+        if let Ok(map) = self.map.lock()
+            && let Some((secret, key)) = map.get(&id)
+            && bool::from(secret.as_slice().ct_eq(secret_access_key.as_bytes()))
+        {
+            return *key;
+        }
+        let key = signing_key(
+            secret_access_key,
+            auth.scope_date(),
+            auth.region(),
+            auth.service(),
+        );
+        if let Ok(mut map) = self.map.lock() {
+            if map.len() >= CACHED_KEYS {
+                map.clear();
+            }
+            map.insert(id, (secret_access_key.as_bytes().to_vec(), key));
+        }
+        key
+    }
+}
+
 /// Lower-case hex SHA-256 of `data`.
 pub(crate) fn sha256_hex(data: &[u8]) -> String {
     hex::encode(Sha256::digest(data))
@@ -81,6 +126,42 @@ mod tests {
         assert_eq!(
             signature(&key, sts),
             "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7"
+        );
+    }
+
+    fn auth(key_id: &str, date: &str) -> crate::Auth {
+        crate::Auth {
+            access_key_id: key_id.into(),
+            scope_date: date.into(),
+            region: "us-east-1".into(),
+            service: "iam".into(),
+            terminator: "aws4_request".into(),
+            signed_headers: Vec::new(),
+            signature: String::new(),
+            amz_date: String::new(),
+            request_time: time::OffsetDateTime::UNIX_EPOCH,
+            security_token: None,
+            expires: None,
+        }
+    }
+
+    #[test]
+    fn cached_signing_keys_follow_the_secret_and_the_scope() {
+        let keys = SigningKeys::default();
+        let secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+        let a = auth("AKIDEXAMPLE", "20150830");
+        let expected = signing_key(secret, "20150830", "us-east-1", "iam");
+        assert_eq!(keys.key_for(&a, secret), expected);
+        assert_eq!(keys.key_for(&a, secret), expected);
+        // A new secret for the same key id and scope derives again.
+        assert_eq!(
+            keys.key_for(&a, "another-secret"),
+            signing_key("another-secret", "20150830", "us-east-1", "iam")
+        );
+        // Another day is another key.
+        assert_eq!(
+            keys.key_for(&auth("AKIDEXAMPLE", "20150831"), secret),
+            signing_key(secret, "20150831", "us-east-1", "iam")
         );
     }
 

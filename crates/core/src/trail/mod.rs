@@ -259,7 +259,7 @@ struct Shared {
 /// How long the writer gathers events into one commit when nobody waits.
 /// Events of read-only calls reach the store at most this much later (plus
 /// the commit); a call that changed something asks for its commit at once.
-const GATHER: StdDuration = StdDuration::from_millis(2);
+const GATHER: StdDuration = StdDuration::from_millis(10);
 
 /// How often events older than the retention are dropped.
 const PURGE_EVERY: StdDuration = StdDuration::from_secs(600);
