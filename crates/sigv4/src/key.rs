@@ -43,8 +43,11 @@ const CACHED_KEYS: usize = 4_096;
 /// recreated key) derives again. Bounded: when full it starts over.
 #[derive(Default)]
 pub struct SigningKeys {
-    map: std::sync::Mutex<std::collections::HashMap<String, (Vec<u8>, [u8; 32])>>,
+    map: std::sync::Mutex<std::collections::HashMap<String, Derived>>,
 }
+
+/// A signing key and the secret it was derived from.
+type Derived = (Vec<u8>, [u8; 32]);
 
 impl SigningKeys {
     /// The signing key of `secret_access_key` for `auth`'s scope.
