@@ -7,6 +7,15 @@ use crate::error::CoreError;
 use crate::model::{Session, SessionPrincipal};
 use crate::service::Service;
 
+/// An STS failure that is neither a validation error nor a denial.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StsError {
+    /// The operation is not served at this endpoint (`AssumeRoot` at the
+    /// global endpoint, spec 02 §2.3.2 row 1): STS answers `InvalidAction`.
+    #[error("Unknown Operation")]
+    UnknownOperation,
+}
+
 /// `GetCallerIdentity`: (UserId, Account, Arn). Never authorized (spec 06 §6.2.1).
 pub fn get_caller_identity(svc: &Service, caller: &Caller) -> (String, String, String) {
     let state = svc.read();
@@ -318,11 +327,7 @@ pub fn assume_root(
 ) -> Result<Session, CoreError> {
     // 1. Regional endpoints only.
     if input.global_endpoint {
-        return Err(CoreError::Rejected {
-            code: "InvalidAction",
-            status: 400,
-            message: "Unknown Operation".into(),
-        });
+        return Err(CoreError::Sts(StsError::UnknownOperation));
     }
     // 3. Input validation: model constraints first, all of them reported.
     let mut problems = Vec::new();

@@ -13,7 +13,9 @@ use axum::body::Body;
 use axum::http::{HeaderValue, Method, Response, StatusCode, header};
 use maud::{DOCTYPE, Markup, html};
 use rootward_core::model::KeyOwner;
-use rootward_core::root_user::{ConsoleError, Principal, RECOVERY_SENT};
+use rootward_core::root_user::{Principal, RECOVERY_SENT};
+
+use crate::error::console_status;
 
 use crate::app::AppState;
 
@@ -227,7 +229,11 @@ fn post(
                         },
                     )
                 }
-                Err(e) => page(e.status, "Sign in", signin_form(Some(&e.message))),
+                Err(e) => page(
+                    console_status(&e),
+                    "Sign in",
+                    signin_form(Some(&e.to_string())),
+                ),
             }
         }
         "/forgot-password" => match console.forgot_password(svc, &text("email")) {
@@ -240,7 +246,11 @@ fn post(
                     p { "Rootward's stand-in delivers mail to a local mailbox: " a href={"/_rootward/mailbox?email=" (urlencode(&text("email")))} { "open the mailbox" } " (from this machine only)." }
                 },
             ),
-            Err(e) => page(e.status, "Forgot password", forgot_form(Some(&e.message))),
+            Err(e) => page(
+                console_status(&e),
+                "Forgot password",
+                forgot_form(Some(&e.to_string())),
+            ),
         },
         "/reset-password" => {
             let token = text("token");
@@ -260,9 +270,11 @@ fn post(
                         p class="ok" role="status" { "The root user password of account " (account) " is set. " a href="/_rootward/signin" { "Sign in" } }
                     },
                 ),
-                Err(ConsoleError { status, message }) => {
-                    page(status, "Reset password", reset_form(&token, Some(&message)))
-                }
+                Err(e) => page(
+                    console_status(&e),
+                    "Reset password",
+                    reset_form(&token, Some(&e.to_string())),
+                ),
             }
         }
         _ => page(404, "Not found", html! { p { "Not found." } }),

@@ -806,7 +806,12 @@ mod tests {
 
     fn code(e: CoreError) -> &'static str {
         match e {
-            CoreError::CloudTrail(e) => e.code(),
+            CoreError::CloudTrail(CloudTrailError::InvalidTrailName(_)) => {
+                "InvalidTrailNameException"
+            }
+            CoreError::CloudTrail(CloudTrailError::CloudTrailArnInvalid(_)) => {
+                "CloudTrailARNInvalidException"
+            }
             _ => "other",
         }
     }

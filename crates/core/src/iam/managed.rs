@@ -100,8 +100,8 @@ pub fn check_attachable(state: &State, account: &str, arn: &str) -> Result<(), C
         return Err(no_such_policy(arn));
     }
     if is_task_policy(arn) {
-        return Err(CoreError::Validation(format!(
-            "PolicyNotAttachable: Policy {arn} is not attachable."
+        return Err(CoreError::PolicyNotAttachable(format!(
+            "Policy {arn} is not attachable."
         )));
     }
     Ok(())

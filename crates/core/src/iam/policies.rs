@@ -119,8 +119,8 @@ pub fn attach_user_policy(
     let u = user_for(svc, caller, "iam:AttachUserPolicy", user)?;
     managed_exists(svc, caller, policy_arn)?;
     if is_task_policy(policy_arn) {
-        return Err(CoreError::Validation(format!(
-            "PolicyNotAttachable: Policy {policy_arn} is not attachable."
+        return Err(CoreError::PolicyNotAttachable(format!(
+            "Policy {policy_arn} is not attachable."
         )));
     }
     svc.mutate(|state| {

@@ -6,8 +6,8 @@ use time::OffsetDateTime;
 use super::model::{CreateAccountStatus, Membership, Organization};
 use super::organization::default_scp;
 use super::{
-    Page, PageRequest, as_management, as_reader, authorize, check_account_id, check_id, constraint,
-    err, id_body, invalid, org_of, page,
+    OrgError, Page, PageRequest, as_management, as_reader, authorize, check_account_id, check_id,
+    constraint, err, id_body, invalid, org_of, page,
 };
 use crate::authz::Caller;
 use crate::error::CoreError;
@@ -48,7 +48,7 @@ pub fn info(state: &State, org: &Organization, m: &Membership) -> AccountInfo {
 
 fn account_not_found() -> CoreError {
     err(
-        "AccountNotFoundException",
+        OrgError::AccountNotFound,
         "You specified an account that doesn't exist.",
     )
 }
@@ -232,9 +232,7 @@ pub fn describe_create_account_status(
         .filter(|c| c.org == org.id)
         .cloned()
         .ok_or_else(|| {
-            err(
-                "CreateAccountStatusNotFoundException",
-                "We can't find an create account request with the CreateAccountRequestId that you specified.",
+            err(OrgError::CreateAccountStatusNotFound, "We can't find an create account request with the CreateAccountRequestId that you specified.",
             )
         })
 }
@@ -362,24 +360,18 @@ pub fn move_account(
         let org = as_management(state, caller)?;
         let m = member(state, org, account)?;
         if !is_parent(state, org, source) {
-            return Err(err(
-                "SourceParentNotFoundException",
-                "We can't find a source root or OU with the ParentId that you specified.",
+            return Err(err(OrgError::SourceParentNotFound, "We can't find a source root or OU with the ParentId that you specified.",
             ));
         }
         if !is_parent(state, org, destination) {
-            return Err(err(
-                "DestinationParentNotFoundException",
-                "We can't find the destination container (a root or OU) with the ParentId that you specified.",
+            return Err(err(OrgError::DestinationParentNotFound, "We can't find the destination container (a root or OU) with the ParentId that you specified.",
             ));
         }
         if m.parent != source {
             return Err(account_not_found());
         }
         if source == destination {
-            return Err(err(
-                "DuplicateAccountException",
-                "That account is already present in the specified destination.",
+            return Err(err(OrgError::DuplicateAccount, "That account is already present in the specified destination.",
             ));
         }
         let mut m = m.clone();
@@ -392,7 +384,7 @@ pub fn move_account(
 fn leave(state: &State, org: &Organization, account: &str) -> Result<Vec<Change>, CoreError> {
     if account == org.management_account {
         return Err(err(
-            "MasterCannotLeaveOrganizationException",
+            OrgError::MasterCannotLeaveOrganization,
             "You can't remove a management account from an organization. If you want the management account to become a member account in another organization, you must first delete the current organization.",
         ));
     }

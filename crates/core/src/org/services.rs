@@ -5,8 +5,8 @@ use time::OffsetDateTime;
 use super::accounts::{AccountInfo, info, member};
 use super::model::Stamp;
 use super::{
-    Page, PageRequest, as_management, as_reader, authorize, check_account_id, constraint, err,
-    invalid, page,
+    OrgError, Page, PageRequest, as_management, as_reader, authorize, check_account_id, constraint,
+    err, invalid, page,
 };
 use crate::authz::Caller;
 use crate::error::CoreError;
@@ -134,9 +134,7 @@ pub fn register_delegated_admin(
         }
         if org.delegated_admins.get(account).is_some_and(|s| s.contains_key(principal)) {
             // UNCONFIRMED message (spec 08 §8.3.3 shows it as illustrative).
-            return Err(err(
-                "AccountAlreadyRegisteredException",
-                "The provided account is already a delegated administrator for your organization.",
+            return Err(err(OrgError::AccountAlreadyRegistered, "The provided account is already a delegated administrator for your organization.",
             ));
         }
         let others = org.delegated_admins.values().filter(|s| s.contains_key(principal)).count();
@@ -157,7 +155,7 @@ pub fn register_delegated_admin(
 
 fn not_registered() -> CoreError {
     err(
-        "AccountNotRegisteredException",
+        OrgError::AccountNotRegistered,
         "The provided account is not a registered delegated administrator for your organization.",
     )
 }
