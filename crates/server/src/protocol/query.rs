@@ -134,13 +134,33 @@ fn decode_value<'p>(
 }
 
 /// `InvalidAction`: the service has no operation by that name (or this
-/// endpoint does not serve it), spec 08 §8.1.
-pub fn unknown_operation(op: &str, version: &str) -> ApiError {
-    ApiError::new(
-        "InvalidAction",
-        400,
-        format!("Could not find operation {op} for version {version}"),
-    )
+/// endpoint does not serve it), spec 08 §8.1. A JSON service that also
+/// takes the query form (`awsQueryCompatible`, SQS) answers in the words of
+/// its query API, with the code also in `x-amzn-query-error` (spec 04
+/// §4.2.1).
+pub fn unknown_operation(op: &str, service: &rootward_model::Service) -> ApiError {
+    match service.protocol {
+        rootward_model::Protocol::Json {
+            query_compatible: true,
+            ..
+        } => {
+            let mut e = ApiError::new(
+                "InvalidAction",
+                400,
+                format!("The action {op} is not valid for this endpoint."),
+            );
+            e.query_code = Some("InvalidAction".into());
+            e
+        }
+        _ => ApiError::new(
+            "InvalidAction",
+            400,
+            format!(
+                "Could not find operation {op} for version {}",
+                service.api_version
+            ),
+        ),
+    }
 }
 
 /// A service speaking the query protocol.

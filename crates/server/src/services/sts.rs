@@ -42,7 +42,7 @@ pub fn call(
         Some(h) => h(ctx, input),
         None => Err(crate::protocol::query::unknown_operation(
             op.name(),
-            SERVICE.api_version,
+            &SERVICE,
         )),
     }
 }
