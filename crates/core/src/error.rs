@@ -19,6 +19,11 @@ pub enum CoreError {
     /// A parameter is invalid (`ValidationError` / `InvalidInput`).
     #[error("{0}")]
     Validation(String),
+    /// Inputs that break constraints the domain checks beyond the service
+    /// model (the model's own are checked on decode), in AWS's words by the
+    /// one formatter (`1 validation error detected: Value … at …`).
+    #[error("{0}")]
+    Constraints(rootward_model::ValidationErrors),
     /// A policy document is malformed (`MalformedPolicyDocument`).
     #[error("{0}")]
     MalformedPolicy(String),
@@ -90,6 +95,14 @@ pub enum CoreError {
     /// Something broke inside (answered without detail).
     #[error("internal: {0}")]
     Internal(String),
+}
+
+/// One broken constraint: `value` at `member` breaks `rule` (`value`
+/// `None` leaves it out, as AWS does for sensitive members).
+pub fn constraint(member: &str, value: Option<&str>, rule: rootward_model::Rule<'_>) -> CoreError {
+    CoreError::Constraints(rootward_model::ValidationErrors(vec![
+        rootward_model::Violation::broke(member, value, rule),
+    ]))
 }
 
 impl From<crate::store::StoreError> for CoreError {

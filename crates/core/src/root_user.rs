@@ -84,6 +84,7 @@ pub enum ConsoleError {
 impl From<CoreError> for ConsoleError {
     fn from(e: CoreError) -> Self {
         match e {
+            CoreError::Constraints(e) => ConsoleError::Invalid(e.to_string()),
             CoreError::Validation(m)
             | CoreError::InvalidInput(m)
             | CoreError::PasswordPolicyViolation(m)

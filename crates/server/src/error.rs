@@ -97,6 +97,7 @@ pub fn from_core(e: CoreError) -> ApiError {
         CoreError::DeleteConflict(m) => ApiError::modelled(&iam::ER_DELETE_CONFLICT_EXCEPTION, m),
         // The common errors of the query protocol (not in the model).
         CoreError::Validation(m) => ApiError::new("ValidationError", 400, m),
+        CoreError::Constraints(e) => ApiError::new("ValidationError", 400, e.to_string()),
         CoreError::AccessDenied(m) => ApiError::new("AccessDenied", 403, m),
         CoreError::PolicyNotAttachable(m) => {
             ApiError::modelled(&iam::ER_POLICY_NOT_ATTACHABLE_EXCEPTION, m)
@@ -348,6 +349,7 @@ pub fn from_core_org(e: CoreError) -> ApiError {
         CoreError::Organizations(e) => from_org(e),
         CoreError::AccessDenied(msg) => ApiError::modelled(&m::ER_ACCESS_DENIED_EXCEPTION, msg),
         e @ (CoreError::Validation(_)
+        | CoreError::Constraints(_)
         | CoreError::InvalidInput(_)
         | CoreError::PasswordPolicyViolation(_)
         | CoreError::MalformedPolicy(_)

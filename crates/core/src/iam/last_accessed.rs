@@ -144,14 +144,9 @@ pub fn generate(
     arn: &str,
     granularity: Option<&str>,
 ) -> Result<String, CoreError> {
-    let granularity = match granularity.unwrap_or("SERVICE_LEVEL") {
-        g @ ("SERVICE_LEVEL" | "ACTION_LEVEL") => g.to_owned(),
-        other => {
-            return Err(CoreError::Validation(format!(
-                "1 validation error detected: Value '{other}' at 'granularity' failed to satisfy constraint: Member must satisfy enum value set: [SERVICE_LEVEL, ACTION_LEVEL]"
-            )));
-        }
-    };
+    // `Granularity` (`SERVICE_LEVEL` or `ACTION_LEVEL`) is the model's enum,
+    // checked on decode.
+    let granularity = granularity.unwrap_or("SERVICE_LEVEL").to_owned();
     svc.authorize(
         caller,
         "iam:GenerateServiceLastAccessedDetails",

@@ -270,11 +270,8 @@ pub fn create_policy_tagged(
     check_name("policyName", name, 128)?;
     let path = path.unwrap_or("/");
     check_path(path)?;
-    if description.is_some_and(|d| d.chars().count() > 1000) {
-        return Err(CoreError::Validation(
-            "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 1000".into(),
-        ));
-    }
+    // `Description` (at most 1,000 characters) is the model's, checked on
+    // decode.
     let arn = format!("arn:aws:iam::{}:policy{path}{name}", caller.account);
     super::tags::check_tags(tags)?;
     let tag_keys = super::tags::create_keys(tags);

@@ -230,6 +230,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn unknown_operations_are_answered_in_the_words_of_the_services_query_api() {
+        let e = unknown_operation("Nope", &rootward_model::iam::SERVICE);
+        assert_eq!(
+            (e.code.as_str(), e.status, e.message.as_str(), e.query_code),
+            (
+                "InvalidAction",
+                400,
+                "Could not find operation Nope for version 2010-05-08",
+                None
+            )
+        );
+        // SQS is a JSON service that also takes the query form.
+        let e = unknown_operation("Nope", &rootward_model::sqs::SERVICE);
+        assert_eq!(
+            (e.code.as_str(), e.message.as_str(), e.query_code.as_deref()),
+            (
+                "InvalidAction",
+                "The action Nope is not valid for this endpoint.",
+                Some("InvalidAction")
+            )
+        );
+    }
+
+    #[test]
     fn decodes_forms() {
         let p = Params::parse(b"Action=AssumeRoot&TaskPolicyArn.arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2Froot-task%2FX&DurationSeconds=900");
         assert_eq!(

@@ -150,6 +150,7 @@ pub fn from_core(e: CoreError) -> S3Fail {
         | CoreError::LimitExceeded(_)
         | CoreError::DeleteConflict(_)
         | CoreError::Validation(_)
+        | CoreError::Constraints(_)
         | CoreError::MalformedPolicy(_)
         | CoreError::Organizations(_)
         | CoreError::CloudTrail(_)

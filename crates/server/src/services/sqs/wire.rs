@@ -63,6 +63,7 @@ pub fn from_core(e: CoreError, resource: &str) -> ApiError {
         | CoreError::LimitExceeded(_)
         | CoreError::DeleteConflict(_)
         | CoreError::Validation(_)
+        | CoreError::Constraints(_)
         | CoreError::Organizations(_)
         | CoreError::S3(_)
         | CoreError::CloudTrail(_)
