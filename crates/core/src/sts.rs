@@ -6,6 +6,7 @@ use crate::authz::{Caller, CallerKind};
 use rootward_model::Rule;
 
 use crate::error::{CoreError, constraint};
+use crate::ident::AccountId;
 use crate::model::{Session, SessionPrincipal};
 use crate::service::Service;
 
@@ -320,28 +321,17 @@ pub fn assume_root(
         return Err(constraint("durationSeconds", Some(&d.to_string()), rule));
     }
     // Then the semantic checks: a root principal, one of the five tasks.
-    let digits = |s: &str| s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit());
-    let target_account = if digits(target) {
-        target.to_owned()
-    } else {
-        match target
-            .strip_prefix("arn:aws:iam::")
-            .and_then(|r| r.strip_suffix(":root"))
-        {
-            Some(a) if digits(a) => a.to_owned(),
-            _ => {
-                return Err(CoreError::Validation(
-                    "Request must contain a valid target principal".into(),
-                ));
-            }
-        }
+    let Ok(target_account) = AccountId::from_target_principal(target) else {
+        return Err(CoreError::Validation(
+            "Request must contain a valid target principal".into(),
+        ));
     };
     let Some(task) = rootward_policy::managed::task_policy(task_arn) else {
         return Err(CoreError::Validation(
             "Request must contain valid AWS managed task policy ARN".into(),
         ));
     };
-    let resource = format!("arn:aws:iam::{target_account}:root");
+    let resource = target_account.root_arn().to_string();
     let generic = || {
         let caller_arn = caller.arn(&svc.read());
         assume_root_denied(format!(
@@ -367,7 +357,7 @@ pub fn assume_root(
                 let member = state
                     .org
                     .members
-                    .get(&target_account)
+                    .get(target_account.as_str())
                     .is_some_and(|m| m.org == org.id);
                 let ok = (org.management_account == caller.account || delegated)
                     && member
@@ -404,7 +394,7 @@ pub fn assume_root(
     let feature_on = svc
         .read()
         .org
-        .iam_feature_in_force(&target_account, task.feature);
+        .iam_feature_in_force(target_account.as_str(), task.feature);
     if !feature_on {
         let message = if task.feature == crate::org::model::ROOT_SESSIONS {
             "Root sessions feature is not enabled for your AWS Organization."
@@ -417,7 +407,7 @@ pub fn assume_root(
     let now = svc.now();
     let now = now - Duration::nanoseconds(i64::from(now.nanosecond()));
     let mut session = Session::new(
-        &target_account,
+        target_account.as_str(),
         SessionPrincipal::Root,
         now,
         now + Duration::seconds(input.duration.unwrap_or(900)),

@@ -170,7 +170,14 @@ fn an_organization_and_its_scps_survive_reopen() {
         .find(|a| a.name == "app")
         .unwrap()
         .id;
-    accounts::move_account(&svc, &admin, &app, &org.root_id, &ou.id).unwrap();
+    accounts::move_account(
+        &svc,
+        &admin,
+        &rootward_core::org::account_id(&app).unwrap(),
+        &org.root_id,
+        &ou.id,
+    )
+    .unwrap();
     let deny = scps::create_policy(
         &svc,
         &admin,

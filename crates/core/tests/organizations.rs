@@ -87,6 +87,10 @@ fn member_admin(w: &World, account: &str) -> Caller {
         .caller
 }
 
+fn id(account: &str) -> rootward_core::ident::AccountId {
+    rootward_core::ident::AccountId::parse(account).unwrap()
+}
+
 fn org_error(r: Result<impl std::fmt::Debug, CoreError>) -> OrgError {
     match r {
         Err(CoreError::Organizations(e)) => e,
@@ -126,12 +130,13 @@ fn a_delegated_administrator_reads_but_does_not_write() {
     let e = org_error(services::register_delegated_admin(
         &w.svc,
         &w.admin,
-        &member,
+        &id(&member),
         "iam.amazonaws.com",
     ));
     assert_eq!(e.reason(), Some("SERVICE_ACCESS_NOT_ENABLED"));
     services::enable_service_access(&w.svc, &w.admin, "iam.amazonaws.com").unwrap();
-    services::register_delegated_admin(&w.svc, &w.admin, &member, "iam.amazonaws.com").unwrap();
+    services::register_delegated_admin(&w.svc, &w.admin, &id(&member), "iam.amazonaws.com")
+        .unwrap();
     let delegated = member_admin(&w, &member);
     accounts::list_accounts(&w.svc, &delegated, Default::default()).unwrap();
     let e = org_error(units::create_ou(&w.svc, &delegated, &w.root_id, "Rogue"));
@@ -214,7 +219,8 @@ fn trusted_access_stays_while_a_delegated_administrator_is_registered() {
     let w = world();
     let member = account(&w, "security");
     services::enable_service_access(&w.svc, &w.admin, "iam.amazonaws.com").unwrap();
-    services::register_delegated_admin(&w.svc, &w.admin, &member, "iam.amazonaws.com").unwrap();
+    services::register_delegated_admin(&w.svc, &w.admin, &id(&member), "iam.amazonaws.com")
+        .unwrap();
     let e = org_error(services::disable_service_access(
         &w.svc,
         &w.admin,
@@ -232,7 +238,7 @@ fn the_management_account_cannot_be_a_delegated_administrator() {
     let e = org_error(services::register_delegated_admin(
         &w.svc,
         &w.admin,
-        MANAGEMENT,
+        &id(MANAGEMENT),
         "iam.amazonaws.com",
     ));
     assert_eq!(

@@ -187,7 +187,7 @@ pub fn list_instance_profiles_for_role(
         .read()
         .role(&caller.account, role)
         .map(Role::arn)
-        .unwrap_or_else(|| format!("arn:aws:iam::{}:role/{role}", caller.account));
+        .unwrap_or_else(|| crate::ident::Arn::role(&caller.account, "/", role).to_string());
     svc.authorize(caller, "iam:ListInstanceProfilesForRole", &arn, None, &[])?;
     let state = svc.read();
     if state.role(&caller.account, role).is_none() {

@@ -16,7 +16,7 @@ fn user_for(svc: &Service, caller: &Caller, action: &str, name: &str) -> Result<
         .read()
         .user(&caller.account, name)
         .map(User::arn)
-        .unwrap_or_else(|| format!("arn:aws:iam::{}:user/{name}", caller.account));
+        .unwrap_or_else(|| crate::ident::Arn::user(&caller.account, "/", name).to_string());
     svc.authorize(caller, action, &arn, None, &[])?;
     svc.read()
         .user(&caller.account, name)

@@ -20,7 +20,7 @@ fn role_arn(svc: &Service, caller: &Caller, name: &str) -> String {
     svc.read()
         .role(&caller.account, name)
         .map(Role::arn)
-        .unwrap_or_else(|| format!("arn:aws:iam::{}:role/{name}", caller.account))
+        .unwrap_or_else(|| crate::ident::Arn::role(&caller.account, "/", name).to_string())
 }
 
 fn role_for(svc: &Service, caller: &Caller, action: &str, name: &str) -> Result<Role, CoreError> {

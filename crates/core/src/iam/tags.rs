@@ -220,8 +220,8 @@ fn find(
 
 fn arn_guess(account: &str, what: Taggable, id: &str) -> String {
     match what {
-        Taggable::User => format!("arn:aws:iam::{account}:user/{id}"),
-        Taggable::Role => format!("arn:aws:iam::{account}:role/{id}"),
+        Taggable::User => crate::ident::Arn::user(account, "/", id).to_string(),
+        Taggable::Role => crate::ident::Arn::role(account, "/", id).to_string(),
         Taggable::Policy => id.to_owned(),
         Taggable::InstanceProfile => format!("arn:aws:iam::{account}:instance-profile/{id}"),
     }

@@ -6,11 +6,12 @@ use time::OffsetDateTime;
 use super::model::{CreateAccountStatus, Membership, Organization};
 use super::organization::default_scp;
 use super::{
-    OrgError, Page, PageRequest, as_management, as_reader, authorize, check_account_id, check_id,
-    constraint, err, id_body, invalid, org_of, page,
+    OrgError, Page, PageRequest, as_management, as_reader, authorize, check_id, constraint, err,
+    id_body, invalid, org_of, page,
 };
 use crate::authz::Caller;
 use crate::error::CoreError;
+use crate::ident::AccountId;
 use crate::ids;
 use crate::model::{Account, Change, Record, Role, table};
 use crate::service::Service;
@@ -279,9 +280,9 @@ fn account_resource(svc: &Service, caller: &Caller, account: &str) -> String {
 pub fn describe_account(
     svc: &Service,
     caller: &Caller,
-    account: &str,
+    account: &AccountId,
 ) -> Result<AccountInfo, CoreError> {
-    check_account_id(account)?;
+    let account = account.as_str();
     authorize(
         svc,
         caller,
@@ -343,11 +344,11 @@ pub fn list_accounts_for_parent(
 pub fn move_account(
     svc: &Service,
     caller: &Caller,
-    account: &str,
+    account: &AccountId,
     source: &str,
     destination: &str,
 ) -> Result<(), CoreError> {
-    check_account_id(account)?;
+    let account = account.as_str();
     super::units::check_parent_id(source)?;
     super::units::check_parent_id(destination)?;
     authorize(
@@ -413,8 +414,12 @@ fn leave(state: &State, org: &Organization, account: &str) -> Result<Vec<Change>
 }
 
 /// `organizations:RemoveAccountFromOrganization`.
-pub fn remove_account(svc: &Service, caller: &Caller, account: &str) -> Result<(), CoreError> {
-    check_account_id(account)?;
+pub fn remove_account(
+    svc: &Service,
+    caller: &Caller,
+    account: &AccountId,
+) -> Result<(), CoreError> {
+    let account = account.as_str();
     authorize(
         svc,
         caller,

@@ -18,6 +18,7 @@ pub mod units;
 
 use crate::authz::Caller;
 use crate::error::CoreError;
+use crate::ident::AccountId;
 use crate::service::Service;
 use crate::state::State;
 use model::Organization;
@@ -337,14 +338,14 @@ pub fn check_id(what: &str, id: &str, prefix: &str) -> Result<(), CoreError> {
     }
 }
 
-/// Checks a 12-digit account id.
-pub fn check_account_id(id: &str) -> Result<(), CoreError> {
-    if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(())
-    } else {
-        Err(invalid(
+/// A 12-digit account id named by a request (`InvalidInputException`
+/// `INVALID_PATTERN` when it is not one): the server decodes the
+/// `AccountId` members with it, the domain takes [`AccountId`]s.
+pub fn account_id(id: &str) -> Result<AccountId, CoreError> {
+    AccountId::parse(id).map_err(|_| {
+        invalid(
             "INVALID_PATTERN",
             "You specified an invalid value for accountId.",
-        ))
-    }
+        )
+    })
 }

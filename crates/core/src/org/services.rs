@@ -5,11 +5,12 @@ use time::OffsetDateTime;
 use super::accounts::{AccountInfo, info, member};
 use super::model::Stamp;
 use super::{
-    OrgError, Page, PageRequest, as_management, as_reader, authorize, check_account_id, constraint,
-    err, invalid, page,
+    OrgError, Page, PageRequest, as_management, as_reader, authorize, constraint, err, invalid,
+    page,
 };
 use crate::authz::Caller;
 use crate::error::CoreError;
+use crate::ident::AccountId;
 use crate::model::{Change, Record};
 use crate::service::Service;
 
@@ -108,10 +109,10 @@ pub fn list_service_access(
 pub fn register_delegated_admin(
     svc: &Service,
     caller: &Caller,
-    account: &str,
+    account: &AccountId,
     principal: &str,
 ) -> Result<(), CoreError> {
-    check_account_id(account)?;
+    let account = account.as_str();
     check_principal(principal)?;
     authorize(svc, caller, "RegisterDelegatedAdministrator", "*")?;
     let now = svc.now();
@@ -164,10 +165,10 @@ fn not_registered() -> CoreError {
 pub fn deregister_delegated_admin(
     svc: &Service,
     caller: &Caller,
-    account: &str,
+    account: &AccountId,
     principal: &str,
 ) -> Result<(), CoreError> {
-    check_account_id(account)?;
+    let account = account.as_str();
     check_principal(principal)?;
     authorize(svc, caller, "DeregisterDelegatedAdministrator", "*")?;
     svc.mutate(|state| {
@@ -232,10 +233,10 @@ pub fn list_delegated_admins(
 pub fn list_delegated_services(
     svc: &Service,
     caller: &Caller,
-    account: &str,
+    account: &AccountId,
     req: PageRequest<'_>,
 ) -> Result<Page<(String, OffsetDateTime)>, CoreError> {
-    check_account_id(account)?;
+    let account = account.as_str();
     authorize(svc, caller, "ListDelegatedServicesForAccount", "*")?;
     let state = svc.read();
     let org = as_reader(&state, caller)?;

@@ -287,7 +287,7 @@ fn authorize(
     extra: &[(&str, &str)],
 ) -> Result<(), CoreError> {
     let arn = match key {
-        Some(k) => format!("arn:aws:s3:::{}/{k}", snap.bucket.name),
+        Some(k) => crate::ident::Arn::object(&snap.bucket.name, k).to_string(),
         None => snap.bucket.arn(),
     };
     svc.authorize_on_resource(
@@ -353,7 +353,7 @@ pub fn create_bucket_with(
             region,
         }));
     }
-    let arn = format!("arn:aws:s3:::{name}");
+    let arn = crate::ident::Arn::bucket(name).to_string();
     svc.authorize(caller, "s3:CreateBucket", &arn, None, &[])?;
     svc.mutate(|state| {
         if let Some(b) = state.s3.buckets.get(name) {
