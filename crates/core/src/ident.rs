@@ -172,6 +172,26 @@ impl Arn {
         Arn::iam(account, format!("group{path}{name}"))
     }
 
+    /// An IAM instance profile: `arn:aws:iam::ACCOUNT:instance-profilePATHNAME`.
+    pub fn instance_profile(account: &str, path: &str, name: &str) -> Arn {
+        Arn::iam(account, format!("instance-profile{path}{name}"))
+    }
+
+    /// A customer-managed IAM policy: `arn:aws:iam::ACCOUNT:policyPATHNAME`.
+    pub fn policy(account: &str, path: &str, name: &str) -> Arn {
+        Arn::iam(account, format!("policy{path}{name}"))
+    }
+
+    /// A virtual MFA device: `arn:aws:iam::ACCOUNT:mfaPATHNAME`.
+    pub fn mfa(account: &str, path: &str, name: &str) -> Arn {
+        Arn::iam(account, format!("mfa{path}{name}"))
+    }
+
+    /// An account (Account Management): `arn:aws:account::ACCOUNT:account`.
+    pub fn account_management(account: &str) -> Arn {
+        Arn::new("account", "", account, "account")
+    }
+
     /// An S3 bucket: `arn:aws:s3:::BUCKET`.
     pub fn bucket(bucket: &str) -> Arn {
         Arn::new("s3", "", "", bucket)
@@ -426,6 +446,22 @@ mod tests {
         assert_eq!(
             Arn::group("111122223333", "/", "g").to_string(),
             "arn:aws:iam::111122223333:group/g"
+        );
+        assert_eq!(
+            Arn::instance_profile("111122223333", "/", "p").to_string(),
+            "arn:aws:iam::111122223333:instance-profile/p"
+        );
+        assert_eq!(
+            Arn::policy("111122223333", "/team/", "p").to_string(),
+            "arn:aws:iam::111122223333:policy/team/p"
+        );
+        assert_eq!(
+            Arn::mfa("111122223333", "/", "d").to_string(),
+            "arn:aws:iam::111122223333:mfa/d"
+        );
+        assert_eq!(
+            Arn::account_management("111122223333").to_string(),
+            "arn:aws:account::111122223333:account"
         );
         assert_eq!(Arn::bucket("b").to_string(), "arn:aws:s3:::b");
         assert_eq!(Arn::object("b", "k/1").to_string(), "arn:aws:s3:::b/k/1");

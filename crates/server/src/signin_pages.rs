@@ -212,12 +212,14 @@ fn post(
             match console.signin(svc, &who, &text("password"), get(form, "mfa_code")) {
                 Ok(s) => {
                     let arn = match &s.principal {
-                        KeyOwner::Root => format!("arn:aws:iam::{}:root", s.account),
+                        KeyOwner::Root => rootward_core::ident::Arn::root(&s.account).to_string(),
                         KeyOwner::User(n) => svc
                             .read()
                             .user(&s.account, n)
                             .map(rootward_core::model::User::arn)
-                            .unwrap_or_else(|| format!("arn:aws:iam::{}:user/{n}", s.account)),
+                            .unwrap_or_else(|| {
+                                rootward_core::ident::Arn::user(&s.account, "/", n).to_string()
+                            }),
                     };
                     page(
                         200,

@@ -125,7 +125,7 @@ pub fn list_groups(
     svc.authorize(
         caller,
         "iam:ListGroups",
-        &format!("arn:aws:iam::{}:group/", caller.account),
+        &crate::ident::Arn::iam(&caller.account, "group/").to_string(),
         None,
         &[],
     )?;

@@ -272,7 +272,7 @@ pub fn create_policy_tagged(
     check_path(path)?;
     // `Description` (at most 1,000 characters) is the model's, checked on
     // decode.
-    let arn = format!("arn:aws:iam::{}:policy{path}{name}", caller.account);
+    let arn = crate::ident::Arn::policy(&caller.account, path, name).to_string();
     super::tags::check_tags(tags)?;
     let tag_keys = super::tags::create_keys(tags);
     let extra: Vec<(&str, &str)> = tag_keys

@@ -105,7 +105,7 @@ fn no_such_device(serial: &str) -> CoreError {
 
 /// The serial of a virtual device: `arn:aws:iam::ACCOUNT:mfa/PATH/NAME`.
 pub fn virtual_serial(account: &str, path: &str, name: &str) -> String {
-    format!("arn:aws:iam::{account}:mfa{path}{name}")
+    crate::ident::Arn::mfa(account, path, name).to_string()
 }
 
 /// A new, unassigned virtual device with a fresh seed.

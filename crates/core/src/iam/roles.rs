@@ -61,7 +61,7 @@ pub fn create_role(
     check_path(path)?;
     // `MaxSessionDuration` (3,600–43,200 s) is the model's, checked on decode.
     let max = input.max_session_duration.unwrap_or(3_600);
-    let arn = format!("arn:aws:iam::{}:role{path}{}", caller.account, input.name);
+    let arn = crate::ident::Arn::role(&caller.account, path, input.name).to_string();
     super::tags::check_tags(&input.tags)?;
     let tag_keys = super::tags::create_keys(&input.tags);
     let extra: Vec<(&str, &str)> = input
@@ -122,7 +122,7 @@ pub fn list_roles(
     svc.authorize(
         caller,
         "iam:ListRoles",
-        &format!("arn:aws:iam::{}:role/", caller.account),
+        &crate::ident::Arn::iam(&caller.account, "role/").to_string(),
         None,
         &[],
     )?;

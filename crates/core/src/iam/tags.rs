@@ -223,7 +223,9 @@ fn arn_guess(account: &str, what: Taggable, id: &str) -> String {
         Taggable::User => crate::ident::Arn::user(account, "/", id).to_string(),
         Taggable::Role => crate::ident::Arn::role(account, "/", id).to_string(),
         Taggable::Policy => id.to_owned(),
-        Taggable::InstanceProfile => format!("arn:aws:iam::{account}:instance-profile/{id}"),
+        Taggable::InstanceProfile => {
+            crate::ident::Arn::instance_profile(account, "/", id).to_string()
+        }
     }
 }
 

@@ -132,7 +132,7 @@ pub fn list_users(
     svc.authorize(
         caller,
         "iam:ListUsers",
-        &format!("arn:aws:iam::{}:user/", caller.account),
+        &crate::ident::Arn::iam(&caller.account, "user/").to_string(),
         None,
         &[],
     )?;

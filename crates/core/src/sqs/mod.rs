@@ -377,7 +377,7 @@ pub fn list_queues(
     max_results: Option<i64>,
     next_token: Option<&str>,
 ) -> Result<QueuePage, CoreError> {
-    let resource = format!("arn:aws:sqs:{}:{}:", caller.region, caller.account);
+    let resource = crate::ident::Arn::queue(&caller.region, &caller.account, "").to_string();
     svc.authorize(caller, "sqs:ListQueues", &resource, None, &[])?;
     if let Some(m) = max_results
         && !(1..=1000).contains(&m)
