@@ -191,9 +191,12 @@ pub fn assume_role(
         ));
     }
     for arn in &input.policy_arns {
+        // An AWS managed policy or one of the role's account.
         let known = svc.read().managed_policy_exists(arn)
-            && (arn.starts_with("arn:aws:iam::aws:")
-                || arn.starts_with(&format!("arn:aws:iam::{}:", role.account)));
+            && crate::ident::Arn::parse(arn).is_ok_and(|a| {
+                (a.partition(), a.service(), a.region()) == ("aws", "iam", "")
+                    && (a.account() == "aws" || a.account() == role.account)
+            });
         if !known || crate::iam::builtin::is_task_policy(arn) {
             return Err(CoreError::Validation(format!(
                 "The policy {arn} does not exist or is not attachable."

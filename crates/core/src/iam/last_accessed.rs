@@ -73,11 +73,14 @@ fn subject(state: &State, account: &str, arn: &str) -> Result<(Vec<User>, Vec<St
             .filter_map(|a| state.managed_policy(a).map(|p| p.document().to_owned()))
             .collect()
     };
-    let rest = arn
-        .strip_prefix(&format!("arn:aws:iam::{account}:"))
-        .or_else(|| arn.strip_prefix("arn:aws:iam::aws:"))
+    let parsed = crate::ident::Arn::parse(arn)
+        .ok()
+        .filter(|a| {
+            (a.partition(), a.service(), a.region()) == ("aws", "iam", "")
+                && (a.account() == account || a.account() == "aws")
+        })
         .ok_or_else(no_such)?;
-    let (kind, path_name) = rest.split_once('/').ok_or_else(no_such)?;
+    let (kind, path_name) = parsed.resource().split_once('/').ok_or_else(no_such)?;
     let name = path_name.rsplit('/').next().unwrap_or(path_name);
     match kind {
         "user" => {
