@@ -74,11 +74,11 @@ impl Caller {
     /// The ARN `GetCallerIdentity` reports and denial messages name.
     pub fn arn(&self, state: &State) -> String {
         match &self.kind {
-            CallerKind::Root => format!("arn:aws:iam::{}:root", self.account),
+            CallerKind::Root => crate::ident::Arn::root(&self.account).to_string(),
             CallerKind::User { name, id } => state
                 .user_by_id(id)
                 .map(|u| u.arn())
-                .unwrap_or_else(|| format!("arn:aws:iam::{}:user/{name}", self.account)),
+                .unwrap_or_else(|| crate::ident::Arn::user(&self.account, "/", name).to_string()),
             CallerKind::Role {
                 role_arn,
                 session_name,
@@ -205,7 +205,10 @@ impl Service {
             secure_transport: false,
             mfa: false,
         };
-        if !access_key_id.starts_with("ASIA") {
+        // A malformed id names no key: refused as unknown (fail closed).
+        let id = crate::ident::AccessKeyId::parse(access_key_id)
+            .map_err(|_| CredentialError::UnknownKey)?;
+        if !id.is_temporary() {
             let state = self.read();
             let k = state
                 .access_keys

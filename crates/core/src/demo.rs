@@ -98,7 +98,7 @@ pub fn seed(
     services::register_delegated_admin(
         svc,
         &admin,
-        &demo.breaking_glass,
+        &crate::org::account_id(&demo.breaking_glass)?,
         crate::org::model::IAM_PRINCIPAL,
     )?;
 

@@ -19,6 +19,11 @@ pub enum CoreError {
     /// A parameter is invalid (`ValidationError` / `InvalidInput`).
     #[error("{0}")]
     Validation(String),
+    /// Inputs that break constraints the domain checks beyond the service
+    /// model (the model's own are checked on decode), in AWS's words by the
+    /// one formatter (`1 validation error detected: Value … at …`).
+    #[error("{0}")]
+    Constraints(rootward_model::ValidationErrors),
     /// A policy document is malformed (`MalformedPolicyDocument`).
     #[error("{0}")]
     MalformedPolicy(String),
@@ -46,17 +51,32 @@ pub enum CoreError {
     /// A password does not satisfy the password policy (`PasswordPolicyViolation`).
     #[error("{0}")]
     PasswordPolicyViolation(String),
-    /// A failure with its own AWS code and HTTP status (IAM's `…Exception`
-    /// shapes of spec 02 §2.5, STS `InvalidAction`).
-    #[error("{message}")]
-    Rejected {
-        /// The wire code.
-        code: &'static str,
-        /// The HTTP status.
-        status: u16,
-        /// The message.
-        message: String,
-    },
+    /// A managed policy that may not be attached (IAM `PolicyNotAttachable`).
+    #[error("{0}")]
+    PolicyNotAttachable(String),
+    /// The caller's account is in no organization (IAM's
+    /// `OrganizationNotFoundException`, spec 02 §2.5).
+    #[error("{0}")]
+    OrganizationNotFound(String),
+    /// The caller's organization has only consolidated billing.
+    #[error("{0}")]
+    OrganizationNotInAllFeaturesMode(String),
+    /// Trusted access for IAM is not enabled in the organization.
+    #[error("{0}")]
+    ServiceAccessNotEnabled(String),
+    /// The caller's account is neither the management account nor a
+    /// delegated administrator for IAM.
+    #[error("{0}")]
+    AccountNotManagementOrDelegatedAdministrator(String),
+    /// The caller's account is not the management account.
+    #[error("{0}")]
+    CallerIsNotManagementAccount(String),
+    /// An AWS STS failure of its own.
+    #[error("{0}")]
+    Sts(crate::sts::StsError),
+    /// An Amazon SQS failure, in its own words (spec 04 §4.2).
+    #[error("{0}")]
+    Sqs(crate::sqs::SqsError),
     /// The same certificate is already associated with a principal (`DuplicateCertificate`).
     #[error("{0}")]
     DuplicateCertificate(String),
@@ -75,6 +95,14 @@ pub enum CoreError {
     /// Something broke inside (answered without detail).
     #[error("internal: {0}")]
     Internal(String),
+}
+
+/// One broken constraint: `value` at `member` breaks `rule` (`value`
+/// `None` leaves it out, as AWS does for sensitive members).
+pub fn constraint(member: &str, value: Option<&str>, rule: rootward_model::Rule<'_>) -> CoreError {
+    CoreError::Constraints(rootward_model::ValidationErrors(vec![
+        rootward_model::Violation::broke(member, value, rule),
+    ]))
 }
 
 impl From<crate::store::StoreError> for CoreError {

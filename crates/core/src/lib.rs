@@ -17,6 +17,7 @@ pub mod demo;
 pub mod ec2;
 pub mod error;
 pub mod iam;
+pub mod ident;
 pub mod ids;
 pub mod keys;
 pub mod model;

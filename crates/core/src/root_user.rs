@@ -54,37 +54,65 @@ pub const BAD_TOKEN: &str = "This password reset link is invalid or has expired.
 pub const RECOVERY_SENT: &str =
     "If an account uses this e-mail address, we sent it a message with a password reset link.";
 
-/// A failure at the sign-in page: an HTTP status and a message for the person.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConsoleError {
-    /// 400, 401, 403, 404, 409, 429 or 500.
-    pub status: u16,
-    /// The message.
-    pub message: String,
-}
-
-impl ConsoleError {
-    fn new(status: u16, message: impl Into<String>) -> ConsoleError {
-        ConsoleError {
-            status,
-            message: message.into(),
-        }
-    }
+/// What went wrong at the sign-in page, with a message for the person; the
+/// server gives each its HTTP status.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConsoleError {
+    /// The input is not acceptable.
+    #[error("{0}")]
+    Invalid(String),
+    /// The e-mail, password or MFA code is wrong.
+    #[error("{}", BAD_CREDENTIALS)]
+    BadCredentials,
+    /// The person may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// What was named does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// It conflicts with what exists.
+    #[error("{0}")]
+    Conflict(String),
+    /// Too many failed sign-ins in a short time.
+    #[error("{}", THROTTLED)]
+    Throttled,
+    /// Something broke inside (logged, answered without detail).
+    #[error("Something went wrong. Try again later.")]
+    Internal,
 }
 
 impl From<CoreError> for ConsoleError {
     fn from(e: CoreError) -> Self {
         match e {
+            CoreError::Constraints(e) => ConsoleError::Invalid(e.to_string()),
             CoreError::Validation(m)
             | CoreError::InvalidInput(m)
             | CoreError::PasswordPolicyViolation(m)
-            | CoreError::InvalidAuthenticationCode(m) => ConsoleError::new(400, m),
-            CoreError::NoSuchEntity(m) => ConsoleError::new(404, m),
+            | CoreError::InvalidAuthenticationCode(m) => ConsoleError::Invalid(m),
+            CoreError::NoSuchEntity(m) => ConsoleError::NotFound(m),
             CoreError::EntityAlreadyExists(m)
             | CoreError::LimitExceeded(m)
-            | CoreError::DeleteConflict(m) => ConsoleError::new(409, m),
-            CoreError::AccessDenied(m) => ConsoleError::new(403, m),
-            _ => ConsoleError::new(500, "Something went wrong. Try again later."),
+            | CoreError::DeleteConflict(m) => ConsoleError::Conflict(m),
+            CoreError::AccessDenied(m) => ConsoleError::Forbidden(m),
+            CoreError::MalformedPolicy(_)
+            | CoreError::Organizations(_)
+            | CoreError::S3(_)
+            | CoreError::CloudTrail(_)
+            | CoreError::Account(_)
+            | CoreError::Ec2(_)
+            | CoreError::PolicyNotAttachable(_)
+            | CoreError::OrganizationNotFound(_)
+            | CoreError::OrganizationNotInAllFeaturesMode(_)
+            | CoreError::ServiceAccessNotEnabled(_)
+            | CoreError::AccountNotManagementOrDelegatedAdministrator(_)
+            | CoreError::CallerIsNotManagementAccount(_)
+            | CoreError::Sts(_)
+            | CoreError::Sqs(_)
+            | CoreError::DuplicateCertificate(_)
+            | CoreError::MalformedCertificate(_)
+            | CoreError::ReportNotPresent(_)
+            | CoreError::ReportExpired(_)
+            | CoreError::Internal(_) => ConsoleError::Internal,
         }
     }
 }
@@ -196,7 +224,9 @@ fn check_email(email: &str) -> Result<(), ConsoleError> {
     if ok {
         Ok(())
     } else {
-        Err(ConsoleError::new(400, "Enter a valid e-mail address."))
+        Err(ConsoleError::Invalid(
+            "Enter a valid e-mail address.".into(),
+        ))
     }
 }
 
@@ -255,7 +285,7 @@ impl RootConsole {
             });
         }
         f.entry(key.to_owned()).or_default().push(now);
-        ConsoleError::new(401, BAD_CREDENTIALS)
+        ConsoleError::BadCredentials
     }
 
     /// Checks the principal's password and (when it has an MFA device) the
@@ -272,7 +302,7 @@ impl RootConsole {
         let key = who.throttle_key();
         let now = svc.now();
         if self.throttled(&key, now) {
-            return Err(ConsoleError::new(429, THROTTLED));
+            return Err(ConsoleError::Throttled);
         }
         let (found, hash, seeds) = {
             let state = svc.read();
@@ -337,9 +367,8 @@ impl RootConsole {
         check_email(email)?;
         let name_len = account_name.chars().count();
         if !(1..=50).contains(&name_len) || account_name.chars().any(char::is_control) {
-            return Err(ConsoleError::new(
-                400,
-                "The account name must be 1 to 50 characters.",
+            return Err(ConsoleError::Invalid(
+                "The account name must be 1 to 50 characters.".into(),
             ));
         }
         check_password(password)?;
@@ -475,9 +504,7 @@ impl RootConsole {
             let d = mfa::new_virtual_device(&account, serial.clone(), now);
             Ok((d.clone(), vec![Change::Put(Record::MfaDevice(d))]))
         })?;
-        let seed = device
-            .seed
-            .ok_or_else(|| ConsoleError::new(500, "Something went wrong. Try again later."))?;
+        let seed = device.seed.ok_or(ConsoleError::Internal)?;
         Ok(NewDevice {
             serial: device.serial,
             seed,
@@ -593,7 +620,7 @@ impl RootConsole {
                 .recovery_tokens
                 .get(&hash_of_token)
                 .filter(|t| t.expires > now)
-                .ok_or_else(|| ConsoleError::new(400, BAD_TOKEN))?;
+                .ok_or_else(|| ConsoleError::Invalid(BAD_TOKEN.into()))?;
             let has_profile = state
                 .login_profiles
                 .contains_key(&login_profile_key(&t.account, &KeyOwner::Root));
@@ -602,7 +629,7 @@ impl RootConsole {
                     .org
                     .iam_feature_in_force(&t.account, ROOT_CREDENTIALS_MANAGEMENT)
             {
-                return Err(ConsoleError::new(403, RECOVERY_DISABLED));
+                return Err(ConsoleError::Forbidden(RECOVERY_DISABLED.into()));
             }
             Ok(t.account.clone())
         };

@@ -3,9 +3,21 @@
 use time::Duration;
 
 use crate::authz::{Caller, CallerKind};
-use crate::error::CoreError;
+use rootward_model::Rule;
+
+use crate::error::{CoreError, constraint};
+use crate::ident::AccountId;
 use crate::model::{Session, SessionPrincipal};
 use crate::service::Service;
+
+/// An STS failure that is neither a validation error nor a denial.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StsError {
+    /// The operation is not served at this endpoint (`AssumeRoot` at the
+    /// global endpoint, spec 02 §2.3.2 row 1): STS answers `InvalidAction`.
+    #[error("Unknown Operation")]
+    UnknownOperation,
+}
 
 /// `GetCallerIdentity`: (UserId, Account, Arn). Never authorized (spec 06 §6.2.1).
 pub fn get_caller_identity(svc: &Service, caller: &Caller) -> (String, String, String) {
@@ -42,15 +54,21 @@ pub fn get_session_token(
         129_600
     };
     let secs = duration.unwrap_or(if max == 3_600 { 3_600 } else { 43_200 });
-    if !(900..=max).contains(&secs) {
-        return Err(CoreError::Validation(format!(
-            "1 validation error detected: Value '{secs}' at 'durationSeconds' failed to satisfy constraint: Member must have value {}",
-            if secs < 900 {
-                "greater than or equal to 900".to_owned()
-            } else {
-                format!("less than or equal to {max}")
-            }
-        )));
+    // The model bounds 900–129,600 s (checked on decode); a root caller's
+    // 3,600 s is beyond it, so the domain checks the range it allows.
+    if secs < 900 {
+        return Err(constraint(
+            "durationSeconds",
+            Some(&secs.to_string()),
+            Rule::MinValue(900),
+        ));
+    }
+    if secs > max {
+        return Err(constraint(
+            "durationSeconds",
+            Some(&secs.to_string()),
+            Rule::MaxValue(max),
+        ));
     }
     let now = svc.now();
     let session = Session::new(
@@ -92,12 +110,6 @@ pub struct AssumedRole {
     pub assumed_role_id: String,
 }
 
-fn validation(member: &str, value: &str, constraint: &str) -> CoreError {
-    CoreError::Validation(format!(
-        "1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: {constraint}"
-    ))
-}
-
 /// `sts:AssumeRole`: the trust policy (resource-based) and the caller's
 /// identity policies decide, by the same-account / cross-account rules.
 pub fn assume_role(
@@ -105,27 +117,8 @@ pub fn assume_role(
     caller: &Caller,
     input: AssumeRole<'_>,
 ) -> Result<AssumedRole, CoreError> {
-    let name_ok = |s: &str, min: usize, max: usize| {
-        (min..=max).contains(&s.chars().count())
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c))
-    };
-    if !name_ok(input.session_name, 2, 64) {
-        return Err(validation(
-            "roleSessionName",
-            input.session_name,
-            "Member must satisfy regular expression pattern: [\\w+=,.@-]*",
-        ));
-    }
-    if let Some(si) = input.source_identity
-        && !name_ok(si, 2, 64)
-    {
-        return Err(validation(
-            "sourceIdentity",
-            si,
-            "Member must satisfy regular expression pattern: [\\w+=,.@-]*",
-        ));
-    }
+    // `roleSessionName` and `sourceIdentity` (2–64 of `[\w+=,.@-]`) are
+    // the model's constraints, checked on decode.
     if let Some(doc) = input.policy {
         let problems = rootward_policy::check(doc, rootward_policy::PolicyKind::Session);
         if let Some(p) = problems.first() {
@@ -151,11 +144,7 @@ pub fn assume_role(
             resource.rsplit('/').next().unwrap_or_default().to_owned(),
         ),
         _ => {
-            return Err(validation(
-                "roleArn",
-                input.role_arn,
-                "Member must be a role ARN",
-            ));
+            return Err(constraint("roleArn", Some(input.role_arn), Rule::RoleArn));
         }
     };
     let (role, trust) = {
@@ -193,27 +182,28 @@ pub fn assume_role(
         CoreError::AccessDenied(_) => denied(),
         other => other,
     })?;
+    // The model sets no bound on `PolicyArns`; STS allows ten.
     if input.policy_arns.len() > 10 {
-        return Err(CoreError::Validation(format!(
-            "1 validation error detected: Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10 ({} given)",
-            input.policy_arns.len()
-        )));
+        return Err(constraint(
+            "policyArns",
+            None,
+            Rule::MaxLengthGiven(10, input.policy_arns.len()),
+        ));
     }
     for arn in &input.policy_arns {
+        // An AWS managed policy or one of the role's account.
         let known = svc.read().managed_policy_exists(arn)
-            && (arn.starts_with("arn:aws:iam::aws:")
-                || arn.starts_with(&format!("arn:aws:iam::{}:", role.account)));
+            && crate::ident::Arn::parse(arn).is_ok_and(|a| {
+                (a.partition(), a.service(), a.region()) == ("aws", "iam", "")
+                    && (a.account() == "aws" || a.account() == role.account)
+            });
         if !known || crate::iam::builtin::is_task_policy(arn) {
             return Err(CoreError::Validation(format!(
                 "The policy {arn} does not exist or is not attachable."
             )));
         }
     }
-    if input.tags.len() > 50 {
-        return Err(CoreError::Validation(
-            "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50".into(),
-        ));
-    }
+    // At most 50 `Tags`: the model's constraint, checked on decode.
     if !input.tags.is_empty() {
         // Passing session tags needs `sts:TagSession` from the trust policy and
         // the caller's policies, with each tag as `aws:RequestTag/…`.
@@ -296,9 +286,9 @@ pub fn assume_role(
 #[derive(Debug, Default, Clone, Copy)]
 pub struct AssumeRoot<'a> {
     /// `TargetPrincipal`: a 12-digit account id or `arn:aws:iam::ACCOUNT:root`.
-    pub target_principal: Option<&'a str>,
+    pub target_principal: &'a str,
     /// `TaskPolicyArn.arn`.
-    pub task_policy_arn: Option<&'a str>,
+    pub task_policy_arn: &'a str,
     /// `DurationSeconds` (0–900, default 900).
     pub duration: Option<i64>,
     /// The request came to the global endpoint `sts.amazonaws.com`.
@@ -318,76 +308,33 @@ pub fn assume_root(
 ) -> Result<Session, CoreError> {
     // 1. Regional endpoints only.
     if input.global_endpoint {
-        return Err(CoreError::Rejected {
-            code: "InvalidAction",
-            status: 400,
-            message: "Unknown Operation".into(),
-        });
+        return Err(CoreError::Sts(StsError::UnknownOperation));
     }
-    // 3. Input validation: model constraints first, all of them reported.
-    let mut problems = Vec::new();
-    match input.target_principal {
-        None => problems.push(
-            "Value null at 'targetPrincipal' failed to satisfy constraint: Member must not be null"
-                .to_owned(),
-        ),
-        Some(t) if t.chars().count() < 12 => problems.push(format!(
-            "Value '{t}' at 'targetPrincipal' failed to satisfy constraint: Member must have length greater than or equal to 12"
-        )),
-        Some(t) if t.chars().count() > 2048 => problems.push(format!(
-            "Value '{t}' at 'targetPrincipal' failed to satisfy constraint: Member must have length less than or equal to 2048"
-        )),
-        Some(_) => {}
+    // 3. Input validation: the model's constraints (a target of 12–2048
+    // characters, a task policy, 0–900 s) are checked on decode, every one
+    // reported. The duration bounds a root session's life, so the domain
+    // holds to it whoever calls.
+    let (target, task_arn) = (input.target_principal, input.task_policy_arn);
+    if let Some(d) = input.duration.filter(|d| !(0..=900).contains(d)) {
+        let rule = if d < 0 {
+            Rule::MinValue(0)
+        } else {
+            Rule::MaxValue(900)
+        };
+        return Err(constraint("durationSeconds", Some(&d.to_string()), rule));
     }
-    if input.task_policy_arn.is_none() {
-        problems.push(
-            "Value null at 'taskPolicyArn' failed to satisfy constraint: Member must not be null"
-                .to_owned(),
-        );
-    }
-    match input.duration {
-        Some(d) if d > 900 => problems.push(format!(
-            "Value '{d}' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 900"
-        )),
-        Some(d) if d < 0 => problems.push(format!(
-            "Value '{d}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 0"
-        )),
-        _ => {}
-    }
-    if !problems.is_empty() {
-        let n = problems.len();
-        return Err(CoreError::Validation(format!(
-            "{n} validation error{} detected: {}",
-            if n == 1 { "" } else { "s" },
-            problems.join("; ")
-        )));
-    }
-    let (Some(target), Some(task_arn)) = (input.target_principal, input.task_policy_arn) else {
-        return Err(CoreError::Internal("validated members are missing".into()));
-    };
     // Then the semantic checks: a root principal, one of the five tasks.
-    let digits = |s: &str| s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit());
-    let target_account = if digits(target) {
-        target.to_owned()
-    } else {
-        match target
-            .strip_prefix("arn:aws:iam::")
-            .and_then(|r| r.strip_suffix(":root"))
-        {
-            Some(a) if digits(a) => a.to_owned(),
-            _ => {
-                return Err(CoreError::Validation(
-                    "Request must contain a valid target principal".into(),
-                ));
-            }
-        }
+    let Ok(target_account) = AccountId::from_target_principal(target) else {
+        return Err(CoreError::Validation(
+            "Request must contain a valid target principal".into(),
+        ));
     };
     let Some(task) = rootward_policy::managed::task_policy(task_arn) else {
         return Err(CoreError::Validation(
             "Request must contain valid AWS managed task policy ARN".into(),
         ));
     };
-    let resource = format!("arn:aws:iam::{target_account}:root");
+    let resource = target_account.root_arn().to_string();
     let generic = || {
         let caller_arn = caller.arn(&svc.read());
         assume_root_denied(format!(
@@ -413,7 +360,7 @@ pub fn assume_root(
                 let member = state
                     .org
                     .members
-                    .get(&target_account)
+                    .get(target_account.as_str())
                     .is_some_and(|m| m.org == org.id);
                 let ok = (org.management_account == caller.account || delegated)
                     && member
@@ -450,7 +397,7 @@ pub fn assume_root(
     let feature_on = svc
         .read()
         .org
-        .iam_feature_in_force(&target_account, task.feature);
+        .iam_feature_in_force(target_account.as_str(), task.feature);
     if !feature_on {
         let message = if task.feature == crate::org::model::ROOT_SESSIONS {
             "Root sessions feature is not enabled for your AWS Organization."
@@ -463,7 +410,7 @@ pub fn assume_root(
     let now = svc.now();
     let now = now - Duration::nanoseconds(i64::from(now.nanosecond()));
     let mut session = Session::new(
-        &target_account,
+        target_account.as_str(),
         SessionPrincipal::Root,
         now,
         now + Duration::seconds(input.duration.unwrap_or(900)),

@@ -216,7 +216,14 @@ fn build(s: &Setup) -> World {
         .find(|a| a.name == "app")
         .unwrap()
         .id;
-    accounts::move_account(&svc, &admin, &app, &org.root_id, &ou.id).unwrap();
+    accounts::move_account(
+        &svc,
+        &admin,
+        &rootward_core::org::account_id(&app).unwrap(),
+        &org.root_id,
+        &ou.id,
+    )
+    .unwrap();
     let root = root_of(&app);
     let arn = |name: &str| format!("arn:aws:iam::{app}:policy/{name}");
     for (name, st) in [

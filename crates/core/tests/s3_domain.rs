@@ -24,10 +24,19 @@ fn open(dir: &std::path::Path) -> Service {
     .unwrap()
 }
 
-fn code(e: CoreError) -> &'static str {
+/// The failure's variant name (the domain's word for it).
+fn variant(e: &impl std::fmt::Debug) -> String {
+    format!("{e:?}")
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .next()
+        .unwrap_or("")
+        .to_owned()
+}
+
+fn code(e: CoreError) -> String {
     match e {
-        CoreError::S3(e) => e.code,
-        CoreError::AccessDenied(_) => "AccessDenied",
+        CoreError::S3(e) => variant(&e),
+        CoreError::AccessDenied(_) => "AccessDenied".into(),
         other => panic!("{other:?}"),
     }
 }

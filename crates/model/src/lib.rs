@@ -35,4 +35,4 @@ pub use table::{
     Dispatch, ErrorInfo, Facts, Fault, Http, JsonVersion, OperationInfo, Protocol, ResourceRule,
     Service,
 };
-pub use validate::{Constraint, Scalar, ValidationErrors, Value, Violation, validate};
+pub use validate::{Constraint, Rule, Scalar, ValidationErrors, Value, Violation, validate};

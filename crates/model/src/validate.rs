@@ -64,6 +64,58 @@ pub struct Violation {
     pub constraint: String,
 }
 
+/// A constraint as Coral words it (`Member must …`): the one formatter of
+/// constraint texts, for the model's checks here and for the domain's checks
+/// beyond the model (core).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule<'a> {
+    /// `Member must not be null`.
+    NotNull,
+    /// `Member must have length greater than or equal to N`.
+    MinLength(i64),
+    /// `Member must have length less than or equal to N`.
+    MaxLength(i64),
+    /// `Member must have length between A and B` (IAM's wording for a
+    /// length checked beyond its model).
+    LengthBetween(i64, i64),
+    /// `Member must have length less than or equal to N (G given)`.
+    MaxLengthGiven(i64, usize),
+    /// `Member must have value greater than or equal to N`.
+    MinValue(i64),
+    /// `Member must have value less than or equal to N`.
+    MaxValue(i64),
+    /// `Member must satisfy regular expression pattern: P`.
+    Pattern(&'a str),
+    /// `Member must satisfy enum value set: [A, B]`.
+    Enum(&'a [&'a str]),
+    /// `Member must be a role ARN` (STS's `roleArn` beyond the model).
+    RoleArn,
+}
+
+impl fmt::Display for Rule<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rule::NotNull => f.write_str("Member must not be null"),
+            Rule::MinLength(n) => write!(f, "Member must have length greater than or equal to {n}"),
+            Rule::MaxLength(n) => write!(f, "Member must have length less than or equal to {n}"),
+            Rule::LengthBetween(a, b) => write!(f, "Member must have length between {a} and {b}"),
+            Rule::MaxLengthGiven(n, given) => write!(
+                f,
+                "Member must have length less than or equal to {n} ({given} given)"
+            ),
+            Rule::MinValue(n) => write!(f, "Member must have value greater than or equal to {n}"),
+            Rule::MaxValue(n) => write!(f, "Member must have value less than or equal to {n}"),
+            Rule::Pattern(p) => write!(f, "Member must satisfy regular expression pattern: {p}"),
+            Rule::Enum(values) => write!(
+                f,
+                "Member must satisfy enum value set: [{}]",
+                values.join(", ")
+            ),
+            Rule::RoleArn => f.write_str("Member must be a role ARN"),
+        }
+    }
+}
+
 /// A scalar type a query value must parse as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scalar {
@@ -105,7 +157,18 @@ impl Violation {
             path,
             value: None,
             null: true,
-            constraint: "Member must not be null".to_owned(),
+            constraint: Rule::NotNull.to_string(),
+        }
+    }
+
+    /// `value` at `path` breaks `rule`; `value` `None` leaves the value out
+    /// (`Value at 'password'`, for sensitive members).
+    pub fn broke(path: impl Into<String>, value: Option<&str>, rule: Rule<'_>) -> Violation {
+        Violation {
+            path: path.into(),
+            value: value.map(str::to_owned),
+            null: matches!(rule, Rule::NotNull),
+            constraint: rule.to_string(),
         }
     }
 
@@ -116,10 +179,7 @@ impl Violation {
             path,
             value: Some(value.to_owned()),
             null: false,
-            constraint: format!(
-                "Member must satisfy enum value set: [{}]",
-                allowed.join(", ")
-            ),
+            constraint: Rule::Enum(allowed).to_string(),
         }
     }
 
@@ -225,7 +285,7 @@ fn check_struct(
                         path,
                         value: None,
                         null: true,
-                        constraint: "Member must not be null".to_owned(),
+                        constraint: Rule::NotNull.to_string(),
                     });
                 }
             }
@@ -281,29 +341,20 @@ fn scalar_failures(shape: &Shape, v: &Value<'_>) -> Vec<String> {
             if let Some(min) = shape.min
                 && len < min
             {
-                out.push(format!(
-                    "Member must have length greater than or equal to {min}"
-                ));
+                out.push(Rule::MinLength(min).to_string());
             }
             if let Some(max) = shape.max
                 && len > max
             {
-                out.push(format!(
-                    "Member must have length less than or equal to {max}"
-                ));
+                out.push(Rule::MaxLength(max).to_string());
             }
             if let (Some(p), Some(compiled)) = (shape.pattern, shape.compiled_pattern())
                 && !compiled.matches(s)
             {
-                out.push(format!(
-                    "Member must satisfy regular expression pattern: {p}"
-                ));
+                out.push(Rule::Pattern(p).to_string());
             }
             if !shape.enum_values.is_empty() && !shape.enum_values.contains(s) {
-                out.push(format!(
-                    "Member must satisfy enum value set: [{}]",
-                    shape.enum_values.join(", ")
-                ));
+                out.push(Rule::Enum(shape.enum_values).to_string());
             }
         }
         Kind::Integer | Kind::Long | Kind::Float | Kind::Double => {
@@ -321,16 +372,12 @@ fn scalar_failures(shape: &Shape, v: &Value<'_>) -> Vec<String> {
             if let Some(min) = shape.min
                 && n < min as f64
             {
-                out.push(format!(
-                    "Member must have value greater than or equal to {min}"
-                ));
+                out.push(Rule::MinValue(min).to_string());
             }
             if let Some(max) = shape.max
                 && n > max as f64
             {
-                out.push(format!(
-                    "Member must have value less than or equal to {max}"
-                ));
+                out.push(Rule::MaxValue(max).to_string());
             }
         }
         Kind::Boolean => {
@@ -347,25 +394,16 @@ fn scalar_failures(shape: &Shape, v: &Value<'_>) -> Vec<String> {
 fn all_constraints(shape: &Shape) -> String {
     let mut c = Vec::new();
     if let Some(max) = shape.max {
-        c.push(format!(
-            "Member must have length less than or equal to {max}"
-        ));
+        c.push(Rule::MaxLength(max).to_string());
     }
     if let Some(min) = shape.min {
-        c.push(format!(
-            "Member must have length greater than or equal to {min}"
-        ));
+        c.push(Rule::MinLength(min).to_string());
     }
     if let Some(p) = shape.pattern {
-        c.push(format!(
-            "Member must satisfy regular expression pattern: {p}"
-        ));
+        c.push(Rule::Pattern(p).to_string());
     }
     if !shape.enum_values.is_empty() {
-        c.push(format!(
-            "Member must satisfy enum value set: [{}]",
-            shape.enum_values.join(", ")
-        ));
+        c.push(Rule::Enum(shape.enum_values).to_string());
     }
     format!("[{}]", c.join(", "))
 }
@@ -476,15 +514,11 @@ fn count_bounds(
     if let Some(min) = shape.min
         && n < min
     {
-        out.push(violation(format!(
-            "Member must have length greater than or equal to {min}"
-        )));
+        out.push(violation(Rule::MinLength(min).to_string()));
     }
     if let Some(max) = shape.max
         && n > max
     {
-        out.push(violation(format!(
-            "Member must have length less than or equal to {max}"
-        )));
+        out.push(violation(Rule::MaxLength(max).to_string()));
     }
 }

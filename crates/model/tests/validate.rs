@@ -38,6 +38,16 @@ fn assume_root_missing_members_are_two_errors_in_model_order() {
 }
 
 #[test]
+fn assume_root_reports_every_broken_constraint_at_once() {
+    // Row 3 of spec 02 §2.3.2: validation before authorization, all
+    // constraints reported (formerly checked by hand in core's sts.rs).
+    assert_eq!(
+        assume_root(&[("DurationSeconds", Int(901))]),
+        "3 validation errors detected: Value null at 'targetPrincipal' failed to satisfy constraint: Member must not be null; Value null at 'taskPolicyArn' failed to satisfy constraint: Member must not be null; Value '901' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 900"
+    );
+}
+
+#[test]
 fn assume_root_duration_bounds_match_the_live_answer() {
     // Spec 08 §8.1 [live].
     assert_eq!(

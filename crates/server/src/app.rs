@@ -285,10 +285,7 @@ fn dispatch(
             };
             request_log::operation(&name);
             let Some(op) = api.operation(&name) else {
-                let e = match api {
-                    services::Api::Sqs => services::sqs::query_form::unknown_operation(&name),
-                    _ => crate::protocol::query::unknown_operation(&name, api.model().api_version),
-                };
+                let e = crate::protocol::query::unknown_operation(&name, api.model());
                 return error_response(authn.protocol, &e, request_id);
             };
             let info = op.info();

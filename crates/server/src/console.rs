@@ -28,6 +28,7 @@ use rootward_core::root_user::{ConsoleError, Principal, RECOVERY_SENT};
 use serde_json::{Value, json};
 
 use crate::app::AppState;
+use crate::error::console_status;
 
 /// Largest stand-in request body.
 const MAX_BODY: usize = 64 * 1024;
@@ -53,10 +54,7 @@ fn error(status: u16, request_id: &str, message: &str) -> Response<Body> {
 }
 
 fn bad_request(message: impl Into<String>) -> ConsoleError {
-    ConsoleError {
-        status: 400,
-        message: message.into(),
-    }
+    ConsoleError::Invalid(message.into())
 }
 
 /// A required string field.
@@ -234,7 +232,7 @@ pub async fn handle(
     .await;
     match result {
         Ok(Ok(v)) => reply(200, request_id, &v),
-        Ok(Err(e)) => error(e.status, request_id, &e.message),
+        Ok(Err(e)) => error(console_status(&e), request_id, &e.to_string()),
         Err(_) => error(500, request_id, "Something went wrong. Try again later."),
     }
 }

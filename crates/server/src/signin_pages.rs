@@ -13,7 +13,9 @@ use axum::body::Body;
 use axum::http::{HeaderValue, Method, Response, StatusCode, header};
 use maud::{DOCTYPE, Markup, html};
 use rootward_core::model::KeyOwner;
-use rootward_core::root_user::{ConsoleError, Principal, RECOVERY_SENT};
+use rootward_core::root_user::{Principal, RECOVERY_SENT};
+
+use crate::error::console_status;
 
 use crate::app::AppState;
 
@@ -210,12 +212,14 @@ fn post(
             match console.signin(svc, &who, &text("password"), get(form, "mfa_code")) {
                 Ok(s) => {
                     let arn = match &s.principal {
-                        KeyOwner::Root => format!("arn:aws:iam::{}:root", s.account),
+                        KeyOwner::Root => rootward_core::ident::Arn::root(&s.account).to_string(),
                         KeyOwner::User(n) => svc
                             .read()
                             .user(&s.account, n)
                             .map(rootward_core::model::User::arn)
-                            .unwrap_or_else(|| format!("arn:aws:iam::{}:user/{n}", s.account)),
+                            .unwrap_or_else(|| {
+                                rootward_core::ident::Arn::user(&s.account, "/", n).to_string()
+                            }),
                     };
                     page(
                         200,
@@ -227,7 +231,11 @@ fn post(
                         },
                     )
                 }
-                Err(e) => page(e.status, "Sign in", signin_form(Some(&e.message))),
+                Err(e) => page(
+                    console_status(&e),
+                    "Sign in",
+                    signin_form(Some(&e.to_string())),
+                ),
             }
         }
         "/forgot-password" => match console.forgot_password(svc, &text("email")) {
@@ -240,7 +248,11 @@ fn post(
                     p { "Rootward's stand-in delivers mail to a local mailbox: " a href={"/_rootward/mailbox?email=" (urlencode(&text("email")))} { "open the mailbox" } " (from this machine only)." }
                 },
             ),
-            Err(e) => page(e.status, "Forgot password", forgot_form(Some(&e.message))),
+            Err(e) => page(
+                console_status(&e),
+                "Forgot password",
+                forgot_form(Some(&e.to_string())),
+            ),
         },
         "/reset-password" => {
             let token = text("token");
@@ -260,9 +272,11 @@ fn post(
                         p class="ok" role="status" { "The root user password of account " (account) " is set. " a href="/_rootward/signin" { "Sign in" } }
                     },
                 ),
-                Err(ConsoleError { status, message }) => {
-                    page(status, "Reset password", reset_form(&token, Some(&message)))
-                }
+                Err(e) => page(
+                    console_status(&e),
+                    "Reset password",
+                    reset_form(&token, Some(&e.to_string())),
+                ),
             }
         }
         _ => page(404, "Not found", html! { p { "Not found." } }),

@@ -102,12 +102,9 @@ fn validation(field: &str, message: &str) -> CoreError {
 }
 
 /// Checks a 12-digit account id.
-fn check_account_id(id: &str) -> Result<(), CoreError> {
-    if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(())
-    } else {
-        Err(validation("AccountId", "must be a 12-digit account ID"))
-    }
+fn check_account_id(id: &str) -> Result<crate::ident::AccountId, CoreError> {
+    crate::ident::AccountId::parse(id)
+        .map_err(|_| validation("AccountId", "must be a 12-digit account ID"))
 }
 
 /// Decides which account a call acts on and authorizes `action` on it (see
@@ -120,7 +117,7 @@ fn target(
     extra: &[(&str, &str)],
 ) -> Result<String, CoreError> {
     let Some(id) = account_id else {
-        let arn = format!("arn:aws:account::{}:account", caller.account);
+        let arn = crate::ident::Arn::account_management(&caller.account).to_string();
         svc.authorize(caller, action, &arn, None, extra)?;
         return Ok(caller.account.clone());
     };
@@ -128,7 +125,7 @@ fn target(
     let (arn, allowed) = {
         let state = svc.read();
         match state.org.org_of(&caller.account) {
-            None => (format!("arn:aws:account::{id}:account"), false),
+            None => (crate::ident::Arn::account_management(id).to_string(), false),
             Some(org) => {
                 let arn = format!(
                     "arn:aws:account::{}:account/{}/{id}",

@@ -78,41 +78,6 @@ pub enum CloudTrailError {
     UnsupportedOperation(String),
 }
 
-impl CloudTrailError {
-    /// The exception's shape name (the JSON `__type`).
-    pub fn code(&self) -> &'static str {
-        match self {
-            CloudTrailError::TrailNotFound(_) => "TrailNotFoundException",
-            CloudTrailError::TrailAlreadyExists(_) => "TrailAlreadyExistsException",
-            CloudTrailError::InvalidTrailName(_) => "InvalidTrailNameException",
-            CloudTrailError::CloudTrailArnInvalid(_) => "CloudTrailARNInvalidException",
-            CloudTrailError::S3BucketDoesNotExist(_) => "S3BucketDoesNotExistException",
-            CloudTrailError::InsufficientS3BucketPolicy(_) => "InsufficientS3BucketPolicyException",
-            CloudTrailError::InvalidS3Prefix(_) => "InvalidS3PrefixException",
-            CloudTrailError::InvalidS3BucketName(_) => "InvalidS3BucketNameException",
-            CloudTrailError::InvalidHomeRegion(_) => "InvalidHomeRegionException",
-            CloudTrailError::MaximumNumberOfTrailsExceeded(_) => {
-                "MaximumNumberOfTrailsExceededException"
-            }
-            CloudTrailError::NotOrganizationMasterAccount(_) => {
-                "NotOrganizationMasterAccountException"
-            }
-            CloudTrailError::OrganizationsNotInUse(_) => "OrganizationsNotInUseException",
-            CloudTrailError::OrganizationNotInAllFeaturesMode(_) => {
-                "OrganizationNotInAllFeaturesModeException"
-            }
-            CloudTrailError::CloudTrailAccessNotEnabled(_) => "CloudTrailAccessNotEnabledException",
-            CloudTrailError::InvalidEventSelectors(_) => "InvalidEventSelectorsException",
-            CloudTrailError::InvalidParameterCombination(_) => {
-                "InvalidParameterCombinationException"
-            }
-            CloudTrailError::InvalidParameter(_) => "InvalidParameterException",
-            CloudTrailError::InvalidTagParameter(_) => "InvalidTagParameterException",
-            CloudTrailError::UnsupportedOperation(_) => "UnsupportedOperationException",
-        }
-    }
-}
-
 impl From<CloudTrailError> for crate::CoreError {
     fn from(e: CloudTrailError) -> Self {
         crate::CoreError::CloudTrail(e)

@@ -244,7 +244,7 @@ impl Trail {
 
 /// A trail ARN.
 pub fn trail_arn(region: &str, account: &str, name: &str) -> String {
-    format!("arn:aws:cloudtrail:{region}:{account}:trail/{name}")
+    crate::ident::Arn::trail(region, account, name).to_string()
 }
 
 /// A trail's store key.

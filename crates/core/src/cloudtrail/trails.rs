@@ -300,7 +300,7 @@ pub fn bucket_allows(state: &State, trail: &Trail, key: &str) -> Result<(), Deli
         };
         evaluate(&req, &policies).is_allowed()
     };
-    let object = format!("arn:aws:s3:::{}/{key}", trail.s3_bucket);
+    let object = crate::ident::Arn::object(&trail.s3_bucket, key).to_string();
     if allowed("s3:GetBucketAcl", &bucket.arn()) && allowed("s3:PutObject", &object) {
         Ok(())
     } else {
@@ -806,7 +806,12 @@ mod tests {
 
     fn code(e: CoreError) -> &'static str {
         match e {
-            CoreError::CloudTrail(e) => e.code(),
+            CoreError::CloudTrail(CloudTrailError::InvalidTrailName(_)) => {
+                "InvalidTrailNameException"
+            }
+            CoreError::CloudTrail(CloudTrailError::CloudTrailArnInvalid(_)) => {
+                "CloudTrailARNInvalidException"
+            }
             _ => "other",
         }
     }

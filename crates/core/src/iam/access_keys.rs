@@ -21,7 +21,7 @@ fn target(
             let u = state.user(&caller.account, n);
             let arn = u
                 .map(|u| u.arn())
-                .unwrap_or_else(|| format!("arn:aws:iam::{}:user/{n}", caller.account));
+                .unwrap_or_else(|| crate::ident::Arn::user(&caller.account, "/", n).to_string());
             Ok((
                 KeyOwner::User(u.map(|u| u.name.clone()).unwrap_or_else(|| n.to_owned())),
                 arn,
@@ -37,7 +37,7 @@ fn target(
         }
         (None, CallerKind::Root) => Ok((
             KeyOwner::Root,
-            format!("arn:aws:iam::{}:root", caller.account),
+            crate::ident::Arn::root(&caller.account).to_string(),
         )),
         (None, CallerKind::Role { .. }) => Err(CoreError::Validation(
             "Must specify userName when calling with non-User credentials".into(),
@@ -169,7 +169,7 @@ pub fn get_access_key_last_used(
         .cloned()
         .ok_or_else(|| CoreError::AccessDenied(format!("User: {} is not authorized to perform: iam:GetAccessKeyLastUsed on resource: access key {id}", caller.arn(&svc.read()))))?;
     let arn = match &key.owner {
-        KeyOwner::Root => format!("arn:aws:iam::{}:root", key.account),
+        KeyOwner::Root => crate::ident::Arn::root(&key.account).to_string(),
         KeyOwner::User(n) => svc
             .read()
             .user(&key.account, n)

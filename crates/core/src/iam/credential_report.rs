@@ -117,7 +117,7 @@ pub fn render(state: &State, account: &str) -> String {
         account,
         &KeyOwner::Root,
         "<root_account>",
-        &format!("arn:aws:iam::{account}:root"),
+        &crate::ident::Arn::root(account).to_string(),
         created,
         root_last_used,
     ));

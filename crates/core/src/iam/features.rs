@@ -30,14 +30,6 @@ fn features(org: &Organization) -> Features {
     }
 }
 
-fn rejected(code: &'static str, message: String) -> CoreError {
-    CoreError::Rejected {
-        code,
-        status: 400,
-        message,
-    }
-}
-
 /// Rows 2–6 of the decision procedure: the caller's organization, if the
 /// caller may use these operations (`enable`: management account only).
 fn check<'a>(
@@ -48,26 +40,19 @@ fn check<'a>(
     let account = &caller.account;
     // UNCONFIRMED messages (rows 2 and 3): wording of our own.
     let org = state.org.org_of(account).ok_or_else(|| {
-        rejected(
-            "OrganizationNotFoundException",
-            format!("The organization of input account {account} was not found."),
-        )
+        CoreError::OrganizationNotFound(format!(
+            "The organization of input account {account} was not found."
+        ))
     })?;
     if org.feature_set != "ALL" {
-        return Err(rejected(
-            "OrganizationNotInAllFeaturesModeException",
-            format!(
-                "The organization of input account {account} does not have all features enabled."
-            ),
-        ));
+        return Err(CoreError::OrganizationNotInAllFeaturesMode(format!(
+            "The organization of input account {account} does not have all features enabled."
+        )));
     }
     if !org.trusted_services.contains_key(IAM_PRINCIPAL) {
-        return Err(rejected(
-            "ServiceAccessNotEnabledException",
-            format!(
-                "Trusted Access for IAM not enabled by organization of input account {account}."
-            ),
-        ));
+        return Err(CoreError::ServiceAccessNotEnabled(format!(
+            "Trusted Access for IAM not enabled by organization of input account {account}."
+        )));
     }
     let management = org.management_account == *account;
     let delegated = org
@@ -75,18 +60,14 @@ fn check<'a>(
         .get(account)
         .is_some_and(|s| s.contains_key(IAM_PRINCIPAL));
     if !management && !delegated {
-        return Err(rejected(
-            "AccountNotManagementOrDelegatedAdministratorException",
+        return Err(CoreError::AccountNotManagementOrDelegatedAdministrator(
             format!("Input account {account} is neither management account nor delegated admin."),
         ));
     }
     if enable && !management {
-        return Err(rejected(
-            "CallerIsNotManagementAccountException",
-            format!(
-                "Caller account {account} is not management account of the organization and cannot enable IAM features."
-            ),
-        ));
+        return Err(CoreError::CallerIsNotManagementAccount(format!(
+            "Caller account {account} is not management account of the organization and cannot enable IAM features."
+        )));
     }
     Ok(org)
 }

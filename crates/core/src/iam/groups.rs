@@ -33,7 +33,7 @@ fn group_arn(svc: &Service, caller: &Caller, name: &str) -> String {
     svc.read()
         .group(&caller.account, name)
         .map(Group::arn)
-        .unwrap_or_else(|| format!("arn:aws:iam::{}:group/{name}", caller.account))
+        .unwrap_or_else(|| crate::ident::Arn::group(&caller.account, "/", name).to_string())
 }
 
 /// Authorizes `action` on the group, then returns it.
@@ -72,7 +72,7 @@ pub fn create_group(
     check_name("groupName", name, 128)?;
     let path = path.unwrap_or("/");
     check_path(path)?;
-    let arn = format!("arn:aws:iam::{}:group{path}{name}", caller.account);
+    let arn = crate::ident::Arn::group(&caller.account, path, name).to_string();
     svc.authorize(caller, "iam:CreateGroup", &arn, None, &[])?;
     let now = svc.now();
     svc.mutate(|state| {
@@ -125,7 +125,7 @@ pub fn list_groups(
     svc.authorize(
         caller,
         "iam:ListGroups",
-        &format!("arn:aws:iam::{}:group/", caller.account),
+        &crate::ident::Arn::iam(&caller.account, "group/").to_string(),
         None,
         &[],
     )?;
@@ -148,7 +148,7 @@ pub fn list_groups_for_user(
         .read()
         .user(&caller.account, user)
         .map(User::arn)
-        .unwrap_or_else(|| format!("arn:aws:iam::{}:user/{user}", caller.account));
+        .unwrap_or_else(|| crate::ident::Arn::user(&caller.account, "/", user).to_string());
     svc.authorize(caller, "iam:ListGroupsForUser", &arn, None, &[])?;
     let state = svc.read();
     let u = state
@@ -177,7 +177,7 @@ pub fn update_group(
     let g = group_for(svc, caller, "iam:UpdateGroup", name)?;
     if let Some(n) = new_name {
         let path = new_path.unwrap_or(&g.path);
-        let arn = format!("arn:aws:iam::{}:group{path}{n}", caller.account);
+        let arn = crate::ident::Arn::group(&caller.account, path, n).to_string();
         svc.authorize(caller, "iam:UpdateGroup", &arn, None, &[])?;
     }
     svc.mutate(|state| {

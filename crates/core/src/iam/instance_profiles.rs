@@ -63,7 +63,9 @@ fn profile_arn(svc: &Service, caller: &Caller, name: &str) -> String {
         .instance_profiles
         .get(&user_key(&caller.account, name))
         .map(InstanceProfile::arn)
-        .unwrap_or_else(|| format!("arn:aws:iam::{}:instance-profile/{name}", caller.account))
+        .unwrap_or_else(|| {
+            crate::ident::Arn::instance_profile(&caller.account, "/", name).to_string()
+        })
 }
 
 /// `iam:CreateInstanceProfile`.
@@ -160,7 +162,7 @@ pub fn list_instance_profiles(
     svc.authorize(
         caller,
         "iam:ListInstanceProfiles",
-        &format!("arn:aws:iam::{}:instance-profile/", caller.account),
+        &crate::ident::Arn::iam(&caller.account, "instance-profile/").to_string(),
         None,
         &[],
     )?;
@@ -187,7 +189,7 @@ pub fn list_instance_profiles_for_role(
         .read()
         .role(&caller.account, role)
         .map(Role::arn)
-        .unwrap_or_else(|| format!("arn:aws:iam::{}:role/{role}", caller.account));
+        .unwrap_or_else(|| crate::ident::Arn::role(&caller.account, "/", role).to_string());
     svc.authorize(caller, "iam:ListInstanceProfilesForRole", &arn, None, &[])?;
     let state = svc.read();
     if state.role(&caller.account, role).is_none() {

@@ -73,11 +73,14 @@ fn subject(state: &State, account: &str, arn: &str) -> Result<(Vec<User>, Vec<St
             .filter_map(|a| state.managed_policy(a).map(|p| p.document().to_owned()))
             .collect()
     };
-    let rest = arn
-        .strip_prefix(&format!("arn:aws:iam::{account}:"))
-        .or_else(|| arn.strip_prefix("arn:aws:iam::aws:"))
+    let parsed = crate::ident::Arn::parse(arn)
+        .ok()
+        .filter(|a| {
+            (a.partition(), a.service(), a.region()) == ("aws", "iam", "")
+                && (a.account() == account || a.account() == "aws")
+        })
         .ok_or_else(no_such)?;
-    let (kind, path_name) = rest.split_once('/').ok_or_else(no_such)?;
+    let (kind, path_name) = parsed.resource().split_once('/').ok_or_else(no_such)?;
     let name = path_name.rsplit('/').next().unwrap_or(path_name);
     match kind {
         "user" => {
@@ -144,14 +147,9 @@ pub fn generate(
     arn: &str,
     granularity: Option<&str>,
 ) -> Result<String, CoreError> {
-    let granularity = match granularity.unwrap_or("SERVICE_LEVEL") {
-        g @ ("SERVICE_LEVEL" | "ACTION_LEVEL") => g.to_owned(),
-        other => {
-            return Err(CoreError::Validation(format!(
-                "1 validation error detected: Value '{other}' at 'granularity' failed to satisfy constraint: Member must satisfy enum value set: [SERVICE_LEVEL, ACTION_LEVEL]"
-            )));
-        }
-    };
+    // `Granularity` (`SERVICE_LEVEL` or `ACTION_LEVEL`) is the model's enum,
+    // checked on decode.
+    let granularity = granularity.unwrap_or("SERVICE_LEVEL").to_owned();
     svc.authorize(
         caller,
         "iam:GenerateServiceLastAccessedDetails",

@@ -12,7 +12,9 @@ use rand::RngCore;
 
 use super::target::{RootRule, resolve};
 use crate::authz::Caller;
-use crate::error::CoreError;
+use rootward_model::Rule;
+
+use crate::error::{CoreError, constraint};
 use crate::model::{Change, KeyOwner, LoginProfile, Record, login_profile_key, table};
 use crate::secret::Secret;
 use crate::service::Service;
@@ -63,9 +65,8 @@ pub fn check_password_for(svc: &Service, account: &str, password: &str) -> Resul
 pub fn check_password(password: &str) -> Result<(), CoreError> {
     let len = password.chars().count();
     if len == 0 || len > 128 {
-        return Err(CoreError::Validation(
-            "1 validation error detected: Value at 'password' failed to satisfy constraint: Member must have length between 1 and 128".into(),
-        ));
+        // Beyond the model where the console sets root passwords.
+        return Err(constraint("password", None, Rule::LengthBetween(1, 128)));
     }
     let classes = [
         password.chars().any(|c| c.is_ascii_uppercase()),
@@ -135,9 +136,9 @@ pub fn create_login_profile(
             ));
         }
         (KeyOwner::User(_), None) => {
-            return Err(CoreError::Validation(
-                "1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null".into(),
-            ));
+            // The model leaves `Password` optional (a root login profile
+            // takes none); a user's needs one.
+            return Err(constraint("password", None, Rule::NotNull));
         }
         (KeyOwner::User(_), Some(p)) => {
             check_password_for(svc, &caller.account, p)?;
@@ -272,6 +273,6 @@ mod tests {
             check_password("alllowercase"),
             Err(CoreError::PasswordPolicyViolation(_))
         ));
-        assert!(matches!(check_password(""), Err(CoreError::Validation(_))));
+        assert!(matches!(check_password(""), Err(CoreError::Constraints(_))));
     }
 }

@@ -100,8 +100,8 @@ pub fn check_attachable(state: &State, account: &str, arn: &str) -> Result<(), C
         return Err(no_such_policy(arn));
     }
     if is_task_policy(arn) {
-        return Err(CoreError::Validation(format!(
-            "PolicyNotAttachable: Policy {arn} is not attachable."
+        return Err(CoreError::PolicyNotAttachable(format!(
+            "Policy {arn} is not attachable."
         )));
     }
     Ok(())
@@ -270,12 +270,9 @@ pub fn create_policy_tagged(
     check_name("policyName", name, 128)?;
     let path = path.unwrap_or("/");
     check_path(path)?;
-    if description.is_some_and(|d| d.chars().count() > 1000) {
-        return Err(CoreError::Validation(
-            "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 1000".into(),
-        ));
-    }
-    let arn = format!("arn:aws:iam::{}:policy{path}{name}", caller.account);
+    // `Description` (at most 1,000 characters) is the model's, checked on
+    // decode.
+    let arn = crate::ident::Arn::policy(&caller.account, path, name).to_string();
     super::tags::check_tags(tags)?;
     let tag_keys = super::tags::create_keys(tags);
     let extra: Vec<(&str, &str)> = tag_keys

@@ -93,16 +93,6 @@ pub fn verify_consecutive(seed: &Secret, code1: &str, code2: &str, now: OffsetDa
     ok
 }
 
-fn check_code(member: &str, code: &str) -> Result<(), CoreError> {
-    if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(())
-    } else {
-        Err(CoreError::Validation(format!(
-            "1 validation error detected: Value at '{member}' failed to satisfy constraint: Member must have length 6 and satisfy regular expression pattern: [\\d]+"
-        )))
-    }
-}
-
 fn invalid_codes() -> CoreError {
     CoreError::InvalidAuthenticationCode("Authentication code for device is not valid.".into())
 }
@@ -115,7 +105,7 @@ fn no_such_device(serial: &str) -> CoreError {
 
 /// The serial of a virtual device: `arn:aws:iam::ACCOUNT:mfa/PATH/NAME`.
 pub fn virtual_serial(account: &str, path: &str, name: &str) -> String {
-    format!("arn:aws:iam::{account}:mfa{path}{name}")
+    crate::ident::Arn::mfa(account, path, name).to_string()
 }
 
 /// A new, unassigned virtual device with a fresh seed.
@@ -189,8 +179,7 @@ pub fn enable_for(
     code1: &str,
     code2: &str,
 ) -> Result<(), CoreError> {
-    check_code("authenticationCode1", code1)?;
-    check_code("authenticationCode2", code2)?;
+    // Both codes are six digits: the model's constraint, checked on decode.
     let now = svc.now();
     svc.mutate(|state| {
         let mut d = state
@@ -250,8 +239,7 @@ pub fn resync_mfa_device(
 ) -> Result<(), CoreError> {
     let target = resolve(svc, caller, user, RootRule::AnyRoot)?;
     target.authorize(svc, caller, "iam:ResyncMFADevice")?;
-    check_code("authenticationCode1", code1)?;
-    check_code("authenticationCode2", code2)?;
+    // Both codes are six digits: the model's constraint, checked on decode.
     let state = svc.read();
     let d = state
         .mfa_devices

@@ -25,7 +25,9 @@ pub mod tags;
 pub mod target;
 pub mod users;
 
-use crate::error::CoreError;
+use rootward_model::Rule;
+
+use crate::error::{CoreError, constraint};
 
 /// IAM's name rule for users, groups, roles and policies: 1–64 (128 for
 /// policies) characters of `[\w+=,.@-]`.
@@ -38,9 +40,7 @@ pub fn check_name(what: &str, name: &str, max: usize) -> Result<(), CoreError> {
     if ok {
         Ok(())
     } else {
-        Err(CoreError::Validation(format!(
-            "1 validation error detected: Value '{name}' at '{what}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+"
-        )))
+        Err(constraint(what, Some(name), Rule::Pattern("[\\w+=,.@-]+")))
     }
 }
 
@@ -49,8 +49,10 @@ pub fn check_path(path: &str) -> Result<(), CoreError> {
     if path.starts_with('/') && path.ends_with('/') && path.len() <= 512 {
         Ok(())
     } else {
-        Err(CoreError::Validation(format!(
-            "1 validation error detected: Value '{path}' at 'path' failed to satisfy constraint: Member must satisfy regular expression pattern: (\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)"
-        )))
+        Err(constraint(
+            "path",
+            Some(path),
+            Rule::Pattern("(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)"),
+        ))
     }
 }

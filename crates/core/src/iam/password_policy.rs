@@ -33,19 +33,11 @@ pub struct Update {
     pub hard_expiry: Option<bool>,
 }
 
-fn range(value: i64, member: &str, lo: i64, hi: i64) -> Result<u32, CoreError> {
-    if (lo..=hi).contains(&value) {
-        u32::try_from(value).map_err(|_| CoreError::Internal("range".into()))
-    } else {
-        Err(CoreError::Validation(format!(
-            "1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: Member must have value {}",
-            if value < lo {
-                format!("greater than or equal to {lo}")
-            } else {
-                format!("less than or equal to {hi}")
-            }
-        )))
-    }
+/// A count the model bounds (`MinimumPasswordLength` 6–128,
+/// `MaxPasswordAge` 1–1095, `PasswordReusePrevention` 1–24: checked on
+/// decode) as stored.
+fn count(value: i64) -> Result<u32, CoreError> {
+    u32::try_from(value).map_err(|_| CoreError::Internal(format!("count {value} out of range")))
 }
 
 fn no_policy(account: &str) -> CoreError {
@@ -81,25 +73,14 @@ pub fn get(svc: &Service, caller: &Caller) -> Result<PasswordPolicy, CoreError> 
 pub fn update(svc: &Service, caller: &Caller, u: &Update) -> Result<(), CoreError> {
     let policy = PasswordPolicy {
         account: caller.account.clone(),
-        minimum_length: range(
-            u.minimum_length.unwrap_or(6),
-            "minimumPasswordLength",
-            6,
-            128,
-        )?,
+        minimum_length: count(u.minimum_length.unwrap_or(6))?,
         require_symbols: u.require_symbols.unwrap_or(false),
         require_numbers: u.require_numbers.unwrap_or(false),
         require_uppercase: u.require_uppercase.unwrap_or(false),
         require_lowercase: u.require_lowercase.unwrap_or(false),
         allow_users_to_change: u.allow_users_to_change.unwrap_or(false),
-        max_age: u
-            .max_age
-            .map(|v| range(v, "maxPasswordAge", 1, 1095))
-            .transpose()?,
-        reuse_prevention: u
-            .reuse_prevention
-            .map(|v| range(v, "passwordReusePrevention", 1, 24))
-            .transpose()?,
+        max_age: u.max_age.map(count).transpose()?,
+        reuse_prevention: u.reuse_prevention.map(count).transpose()?,
         hard_expiry: u.hard_expiry.unwrap_or(false),
     };
     svc.authorize(

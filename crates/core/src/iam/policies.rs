@@ -16,7 +16,7 @@ fn user_for(svc: &Service, caller: &Caller, action: &str, name: &str) -> Result<
         .read()
         .user(&caller.account, name)
         .map(User::arn)
-        .unwrap_or_else(|| format!("arn:aws:iam::{}:user/{name}", caller.account));
+        .unwrap_or_else(|| crate::ident::Arn::user(&caller.account, "/", name).to_string());
     svc.authorize(caller, action, &arn, None, &[])?;
     svc.read()
         .user(&caller.account, name)
@@ -119,8 +119,8 @@ pub fn attach_user_policy(
     let u = user_for(svc, caller, "iam:AttachUserPolicy", user)?;
     managed_exists(svc, caller, policy_arn)?;
     if is_task_policy(policy_arn) {
-        return Err(CoreError::Validation(format!(
-            "PolicyNotAttachable: Policy {policy_arn} is not attachable."
+        return Err(CoreError::PolicyNotAttachable(format!(
+            "Policy {policy_arn} is not attachable."
         )));
     }
     svc.mutate(|state| {

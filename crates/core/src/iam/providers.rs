@@ -26,7 +26,7 @@ pub fn list_service_specific_credentials(
             .read()
             .user(&caller.account, u)
             .map(crate::model::User::arn)
-            .unwrap_or_else(|| format!("arn:aws:iam::{}:user/{u}", caller.account)),
+            .unwrap_or_else(|| crate::ident::Arn::user(&caller.account, "/", u).to_string()),
         None => caller.arn(&svc.read()),
     };
     svc.authorize(

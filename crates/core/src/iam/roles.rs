@@ -20,7 +20,7 @@ fn role_arn(svc: &Service, caller: &Caller, name: &str) -> String {
     svc.read()
         .role(&caller.account, name)
         .map(Role::arn)
-        .unwrap_or_else(|| format!("arn:aws:iam::{}:role/{name}", caller.account))
+        .unwrap_or_else(|| crate::ident::Arn::role(&caller.account, "/", name).to_string())
 }
 
 fn role_for(svc: &Service, caller: &Caller, action: &str, name: &str) -> Result<Role, CoreError> {
@@ -50,16 +50,6 @@ pub struct CreateRole<'a> {
     pub tags: Vec<Tag>,
 }
 
-fn check_max_session(max: i64) -> Result<(), CoreError> {
-    if (3_600..=43_200).contains(&max) {
-        Ok(())
-    } else {
-        Err(CoreError::Validation(format!(
-            "1 validation error detected: Value '{max}' at 'maxSessionDuration' failed to satisfy constraint: Member must have value between 3600 and 43200"
-        )))
-    }
-}
-
 /// `iam:CreateRole`.
 pub fn create_role(
     svc: &Service,
@@ -69,9 +59,9 @@ pub fn create_role(
     check_name("roleName", input.name, 64)?;
     let path = input.path.unwrap_or("/");
     check_path(path)?;
+    // `MaxSessionDuration` (3,600–43,200 s) is the model's, checked on decode.
     let max = input.max_session_duration.unwrap_or(3_600);
-    check_max_session(max)?;
-    let arn = format!("arn:aws:iam::{}:role{path}{}", caller.account, input.name);
+    let arn = crate::ident::Arn::role(&caller.account, path, input.name).to_string();
     super::tags::check_tags(&input.tags)?;
     let tag_keys = super::tags::create_keys(&input.tags);
     let extra: Vec<(&str, &str)> = input
@@ -132,7 +122,7 @@ pub fn list_roles(
     svc.authorize(
         caller,
         "iam:ListRoles",
-        &format!("arn:aws:iam::{}:role/", caller.account),
+        &crate::ident::Arn::iam(&caller.account, "role/").to_string(),
         None,
         &[],
     )?;
@@ -358,14 +348,9 @@ pub fn update_role(
     description: Option<&str>,
     max_session_duration: Option<i64>,
 ) -> Result<(), CoreError> {
-    if let Some(m) = max_session_duration {
-        check_max_session(m)?;
-    }
-    if description.is_some_and(|d| d.chars().count() > 1000) {
-        return Err(CoreError::Validation(
-            "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 1000".into(),
-        ));
-    }
+    // `MaxSessionDuration` (3,600–43,200 s) is the model's, checked on decode.
+    // `Description` (at most 1,000 characters) is the model's, checked on
+    // decode.
     role_for(svc, caller, "iam:UpdateRole", role)?;
     update(svc, caller, role, |r| {
         if let Some(d) = description {

@@ -85,11 +85,8 @@ pub fn upload_signing_certificate(
 ) -> Result<SigningCertificate, CoreError> {
     let target = resolve(svc, caller, user, RootRule::AnyRoot)?;
     target.authorize(svc, caller, "iam:UploadSigningCertificate")?;
-    if body.is_empty() || body.len() > 16_384 {
-        return Err(CoreError::Validation(
-            "1 validation error detected: Value at 'certificateBody' failed to satisfy constraint: Member must have length between 1 and 16384".into(),
-        ));
-    }
+    // `CertificateBody` (1–16,384 characters) is the model's, checked on
+    // decode.
     let der = der_of(body)?;
     let now = svc.now();
     svc.mutate(|state| {

@@ -82,10 +82,13 @@ fn entity_sources(
             "Entity {arn} does not exist or is not simulatable."
         ))
     };
-    let rest = arn
-        .strip_prefix(&format!("arn:aws:iam::{account}:"))
+    let parsed = crate::ident::Arn::parse(arn)
+        .ok()
+        .filter(|a| {
+            (a.partition(), a.service(), a.region(), a.account()) == ("aws", "iam", "", account)
+        })
         .ok_or_else(no_such)?;
-    let (kind, path_name) = rest.split_once('/').ok_or_else(no_such)?;
+    let (kind, path_name) = parsed.resource().split_once('/').ok_or_else(no_such)?;
     let name = path_name.rsplit('/').next().unwrap_or(path_name);
     let boundary = |b: &Option<String>| {
         b.as_ref()

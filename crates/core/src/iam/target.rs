@@ -50,7 +50,7 @@ pub fn resolve(
             }
             return Ok(Target {
                 owner: KeyOwner::Root,
-                arn: format!("arn:aws:iam::{account}:root"),
+                arn: crate::ident::Arn::root(account).to_string(),
                 exists: true,
             });
         }
@@ -67,7 +67,7 @@ pub fn resolve(
         owner: KeyOwner::User(found.map(|u| u.name.clone()).unwrap_or(name.clone())),
         arn: found
             .map(|u| u.arn())
-            .unwrap_or_else(|| format!("arn:aws:iam::{account}:user/{name}")),
+            .unwrap_or_else(|| crate::ident::Arn::user(account, "/", &name).to_string()),
         exists: found.is_some(),
     })
 }

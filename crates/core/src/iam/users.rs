@@ -47,7 +47,7 @@ pub fn create_user_tagged(
     let path = path.unwrap_or("/");
     check_path(path)?;
     super::tags::check_tags(tags)?;
-    let arn = format!("arn:aws:iam::{}:user{path}{name}", caller.account);
+    let arn = crate::ident::Arn::user(&caller.account, path, name).to_string();
     let tag_keys = super::tags::create_keys(tags);
     let extra: Vec<(&str, &str)> = boundary
         .map(|b| ("iam:PermissionsBoundary", b))
@@ -97,7 +97,7 @@ pub fn get_user(
             svc.authorize(
                 caller,
                 "iam:GetUser",
-                &format!("arn:aws:iam::{}:root", caller.account),
+                &crate::ident::Arn::root(&caller.account).to_string(),
                 None,
                 &[],
             )?;
@@ -113,7 +113,7 @@ pub fn get_user(
     let arn = state
         .user(&caller.account, &name)
         .map(User::arn)
-        .unwrap_or_else(|| format!("arn:aws:iam::{}:user/{name}", caller.account));
+        .unwrap_or_else(|| crate::ident::Arn::user(&caller.account, "/", &name).to_string());
     drop(state);
     svc.authorize(caller, "iam:GetUser", &arn, None, &[])?;
     svc.read()
@@ -132,7 +132,7 @@ pub fn list_users(
     svc.authorize(
         caller,
         "iam:ListUsers",
-        &format!("arn:aws:iam::{}:user/", caller.account),
+        &crate::ident::Arn::iam(&caller.account, "user/").to_string(),
         None,
         &[],
     )?;
@@ -151,7 +151,7 @@ pub fn delete_user(svc: &Service, caller: &Caller, name: &str) -> Result<(), Cor
         .read()
         .user(&caller.account, name)
         .map(User::arn)
-        .unwrap_or_else(|| format!("arn:aws:iam::{}:user/{name}", caller.account));
+        .unwrap_or_else(|| crate::ident::Arn::user(&caller.account, "/", name).to_string());
     svc.authorize(caller, "iam:DeleteUser", &arn, None, &[])?;
     svc.mutate(|state| {
         let user = state.user(&caller.account, name).ok_or_else(|| no_such_user(name))?;

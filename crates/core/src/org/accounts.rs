@@ -6,11 +6,12 @@ use time::OffsetDateTime;
 use super::model::{CreateAccountStatus, Membership, Organization};
 use super::organization::default_scp;
 use super::{
-    Page, PageRequest, as_management, as_reader, authorize, check_account_id, check_id, constraint,
-    err, id_body, invalid, org_of, page,
+    OrgError, Page, PageRequest, as_management, as_reader, authorize, check_id, constraint, err,
+    id_body, invalid, org_of, page,
 };
 use crate::authz::Caller;
 use crate::error::CoreError;
+use crate::ident::AccountId;
 use crate::ids;
 use crate::model::{Account, Change, Record, Role, table};
 use crate::service::Service;
@@ -48,7 +49,7 @@ pub fn info(state: &State, org: &Organization, m: &Membership) -> AccountInfo {
 
 fn account_not_found() -> CoreError {
     err(
-        "AccountNotFoundException",
+        OrgError::AccountNotFound,
         "You specified an account that doesn't exist.",
     )
 }
@@ -232,9 +233,7 @@ pub fn describe_create_account_status(
         .filter(|c| c.org == org.id)
         .cloned()
         .ok_or_else(|| {
-            err(
-                "CreateAccountStatusNotFoundException",
-                "We can't find an create account request with the CreateAccountRequestId that you specified.",
+            err(OrgError::CreateAccountStatusNotFound, "We can't find an create account request with the CreateAccountRequestId that you specified.",
             )
         })
 }
@@ -281,9 +280,9 @@ fn account_resource(svc: &Service, caller: &Caller, account: &str) -> String {
 pub fn describe_account(
     svc: &Service,
     caller: &Caller,
-    account: &str,
+    account: &AccountId,
 ) -> Result<AccountInfo, CoreError> {
-    check_account_id(account)?;
+    let account = account.as_str();
     authorize(
         svc,
         caller,
@@ -345,11 +344,11 @@ pub fn list_accounts_for_parent(
 pub fn move_account(
     svc: &Service,
     caller: &Caller,
-    account: &str,
+    account: &AccountId,
     source: &str,
     destination: &str,
 ) -> Result<(), CoreError> {
-    check_account_id(account)?;
+    let account = account.as_str();
     super::units::check_parent_id(source)?;
     super::units::check_parent_id(destination)?;
     authorize(
@@ -362,24 +361,18 @@ pub fn move_account(
         let org = as_management(state, caller)?;
         let m = member(state, org, account)?;
         if !is_parent(state, org, source) {
-            return Err(err(
-                "SourceParentNotFoundException",
-                "We can't find a source root or OU with the ParentId that you specified.",
+            return Err(err(OrgError::SourceParentNotFound, "We can't find a source root or OU with the ParentId that you specified.",
             ));
         }
         if !is_parent(state, org, destination) {
-            return Err(err(
-                "DestinationParentNotFoundException",
-                "We can't find the destination container (a root or OU) with the ParentId that you specified.",
+            return Err(err(OrgError::DestinationParentNotFound, "We can't find the destination container (a root or OU) with the ParentId that you specified.",
             ));
         }
         if m.parent != source {
             return Err(account_not_found());
         }
         if source == destination {
-            return Err(err(
-                "DuplicateAccountException",
-                "That account is already present in the specified destination.",
+            return Err(err(OrgError::DuplicateAccount, "That account is already present in the specified destination.",
             ));
         }
         let mut m = m.clone();
@@ -392,7 +385,7 @@ pub fn move_account(
 fn leave(state: &State, org: &Organization, account: &str) -> Result<Vec<Change>, CoreError> {
     if account == org.management_account {
         return Err(err(
-            "MasterCannotLeaveOrganizationException",
+            OrgError::MasterCannotLeaveOrganization,
             "You can't remove a management account from an organization. If you want the management account to become a member account in another organization, you must first delete the current organization.",
         ));
     }
@@ -421,8 +414,12 @@ fn leave(state: &State, org: &Organization, account: &str) -> Result<Vec<Change>
 }
 
 /// `organizations:RemoveAccountFromOrganization`.
-pub fn remove_account(svc: &Service, caller: &Caller, account: &str) -> Result<(), CoreError> {
-    check_account_id(account)?;
+pub fn remove_account(
+    svc: &Service,
+    caller: &Caller,
+    account: &AccountId,
+) -> Result<(), CoreError> {
+    let account = account.as_str();
     authorize(
         svc,
         caller,

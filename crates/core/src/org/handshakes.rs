@@ -6,7 +6,8 @@ use time::Duration;
 use super::model::{Handshake, Membership, Organization};
 use super::organization::default_scp;
 use super::{
-    Page, PageRequest, as_management, authorize, check_id, err, err_reason, id_body, invalid, page,
+    OrgError, Page, PageRequest, as_management, authorize, check_id, err, handshake_constraint,
+    id_body, invalid, page,
 };
 use crate::authz::Caller;
 use crate::error::CoreError;
@@ -45,21 +46,20 @@ fn describe(state: &State, h: &Handshake) -> HandshakeInfo {
 
 fn not_found() -> CoreError {
     err(
-        "HandshakeNotFoundException",
+        OrgError::HandshakeNotFound,
         "We can't find a handshake with the HandshakeId that you specified.",
     )
 }
 
 fn bad_transition() -> CoreError {
     err(
-        "InvalidHandshakeTransitionException",
+        OrgError::InvalidHandshakeTransition,
         "You can't perform the operation on the handshake in its current state.",
     )
 }
 
 fn already_in_org() -> CoreError {
-    err_reason(
-        "HandshakeConstraintViolationException",
+    handshake_constraint(
         "ALREADY_IN_AN_ORGANIZATION",
         "The account is already a member of an organization.",
     )
@@ -109,7 +109,7 @@ pub fn invite_account(
         }
         .ok_or_else(|| {
             err(
-                "AccountNotFoundException",
+                OrgError::AccountNotFound,
                 "You specified an account that doesn't exist.",
             )
         })?;
@@ -124,7 +124,7 @@ pub fn invite_account(
         });
         if open {
             return Err(err(
-                "DuplicateHandshakeException",
+                OrgError::DuplicateHandshake,
                 "A handshake with the same action and target already exists.",
             ));
         }

@@ -16,68 +16,187 @@ pub mod state;
 pub mod tags;
 pub mod units;
 
-use std::fmt;
-
 use crate::authz::Caller;
 use crate::error::CoreError;
+use crate::ident::AccountId;
 use crate::service::Service;
 use crate::state::State;
 use model::Organization;
 
-/// An Organizations exception: its shape name, message, and `Reason` when the
-/// shape carries one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrgError {
-    /// The exception's shape name, e.g. `ConstraintViolationException`.
-    pub code: &'static str,
-    /// The message.
-    pub message: String,
-    /// `Reason`, on the shapes that carry one.
-    pub reason: Option<&'static str>,
+/// An Organizations failure, named after its exception shape (the server
+/// gives each its `__type`; every one is an HTTP 400, spec 03 §3.5).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OrgError {
+    /// `AWSOrganizationsNotInUseException`.
+    #[error("{0}")]
+    AwsOrganizationsNotInUse(String),
+    /// `AccessDeniedException`.
+    #[error("{0}")]
+    AccessDenied(String),
+    /// `AccountAlreadyRegisteredException`.
+    #[error("{0}")]
+    AccountAlreadyRegistered(String),
+    /// `AccountNotFoundException`.
+    #[error("{0}")]
+    AccountNotFound(String),
+    /// `AccountNotRegisteredException`.
+    #[error("{0}")]
+    AccountNotRegistered(String),
+    /// `AlreadyInOrganizationException`.
+    #[error("{0}")]
+    AlreadyInOrganization(String),
+    /// `ChildNotFoundException`.
+    #[error("{0}")]
+    ChildNotFound(String),
+    /// `CreateAccountStatusNotFoundException`.
+    #[error("{0}")]
+    CreateAccountStatusNotFound(String),
+    /// `DestinationParentNotFoundException`.
+    #[error("{0}")]
+    DestinationParentNotFound(String),
+    /// `DuplicateAccountException`.
+    #[error("{0}")]
+    DuplicateAccount(String),
+    /// `DuplicateHandshakeException`.
+    #[error("{0}")]
+    DuplicateHandshake(String),
+    /// `DuplicateOrganizationalUnitException`.
+    #[error("{0}")]
+    DuplicateOrganizationalUnit(String),
+    /// `DuplicatePolicyAttachmentException`.
+    #[error("{0}")]
+    DuplicatePolicyAttachment(String),
+    /// `DuplicatePolicyException`.
+    #[error("{0}")]
+    DuplicatePolicy(String),
+    /// `HandshakeNotFoundException`.
+    #[error("{0}")]
+    HandshakeNotFound(String),
+    /// `InvalidHandshakeTransitionException`.
+    #[error("{0}")]
+    InvalidHandshakeTransition(String),
+    /// `MalformedPolicyDocumentException`.
+    #[error("{0}")]
+    MalformedPolicyDocument(String),
+    /// `MasterCannotLeaveOrganizationException`.
+    #[error("{0}")]
+    MasterCannotLeaveOrganization(String),
+    /// `OrganizationNotEmptyException`.
+    #[error("{0}")]
+    OrganizationNotEmpty(String),
+    /// `OrganizationalUnitNotEmptyException`.
+    #[error("{0}")]
+    OrganizationalUnitNotEmpty(String),
+    /// `OrganizationalUnitNotFoundException`.
+    #[error("{0}")]
+    OrganizationalUnitNotFound(String),
+    /// `ParentNotFoundException`.
+    #[error("{0}")]
+    ParentNotFound(String),
+    /// `PolicyInUseException`.
+    #[error("{0}")]
+    PolicyInUse(String),
+    /// `PolicyNotAttachedException`.
+    #[error("{0}")]
+    PolicyNotAttached(String),
+    /// `PolicyNotFoundException`.
+    #[error("{0}")]
+    PolicyNotFound(String),
+    /// `PolicyTypeAlreadyEnabledException`.
+    #[error("{0}")]
+    PolicyTypeAlreadyEnabled(String),
+    /// `PolicyTypeNotAvailableForOrganizationException`.
+    #[error("{0}")]
+    PolicyTypeNotAvailableForOrganization(String),
+    /// `PolicyTypeNotEnabledException`.
+    #[error("{0}")]
+    PolicyTypeNotEnabled(String),
+    /// `RootNotFoundException`.
+    #[error("{0}")]
+    RootNotFound(String),
+    /// `SourceParentNotFoundException`.
+    #[error("{0}")]
+    SourceParentNotFound(String),
+    /// `TargetNotFoundException`.
+    #[error("{0}")]
+    TargetNotFound(String),
+    /// `ConstraintViolationException`, with its `Reason`.
+    #[error("{message}")]
+    ConstraintViolation {
+        /// The `Reason` (a value of the model's enum).
+        reason: &'static str,
+        /// The message.
+        message: String,
+    },
+    /// `HandshakeConstraintViolationException`, with its `Reason`.
+    #[error("{message}")]
+    HandshakeConstraintViolation {
+        /// The `Reason` (a value of the model's enum).
+        reason: &'static str,
+        /// The message.
+        message: String,
+    },
+    /// `InvalidInputException`, with its `Reason`.
+    #[error("{message}")]
+    InvalidInput {
+        /// The `Reason` (a value of the model's enum).
+        reason: &'static str,
+        /// The message.
+        message: String,
+    },
 }
 
-impl fmt::Display for OrgError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+impl OrgError {
+    /// The `Reason`, on the shapes that carry one.
+    pub fn reason(&self) -> Option<&'static str> {
+        match self {
+            OrgError::ConstraintViolation { reason, .. }
+            | OrgError::HandshakeConstraintViolation { reason, .. }
+            | OrgError::InvalidInput { reason, .. } => Some(reason),
+            _ => None,
+        }
     }
 }
 
-/// An Organizations failure.
-pub fn err(code: &'static str, message: impl Into<String>) -> CoreError {
-    CoreError::Organizations(OrgError {
-        code,
-        message: message.into(),
-        reason: None,
-    })
+impl From<OrgError> for CoreError {
+    fn from(e: OrgError) -> Self {
+        CoreError::Organizations(e)
+    }
 }
 
-/// An Organizations failure with a `Reason`.
-pub fn err_reason(
-    code: &'static str,
-    reason: &'static str,
-    message: impl Into<String>,
-) -> CoreError {
-    CoreError::Organizations(OrgError {
-        code,
-        message: message.into(),
-        reason: Some(reason),
-    })
+/// An Organizations failure whose shape carries only a message.
+pub fn err(shape: fn(String) -> OrgError, message: impl Into<String>) -> CoreError {
+    CoreError::Organizations(shape(message.into()))
 }
 
 /// `InvalidInputException` with a reason.
 pub fn invalid(reason: &'static str, message: impl Into<String>) -> CoreError {
-    err_reason("InvalidInputException", reason, message)
+    CoreError::Organizations(OrgError::InvalidInput {
+        reason,
+        message: message.into(),
+    })
 }
 
 /// `ConstraintViolationException` with a reason.
 pub fn constraint(reason: &'static str, message: impl Into<String>) -> CoreError {
-    err_reason("ConstraintViolationException", reason, message)
+    CoreError::Organizations(OrgError::ConstraintViolation {
+        reason,
+        message: message.into(),
+    })
+}
+
+/// `HandshakeConstraintViolationException` with a reason.
+pub fn handshake_constraint(reason: &'static str, message: impl Into<String>) -> CoreError {
+    CoreError::Organizations(OrgError::HandshakeConstraintViolation {
+        reason,
+        message: message.into(),
+    })
 }
 
 /// The refusal of a management-only or reader-only operation ([live]: HTTP 400).
 pub fn forbidden() -> CoreError {
     err(
-        "AccessDeniedException",
+        OrgError::AccessDenied,
         "You don't have permissions to access this resource.",
     )
 }
@@ -86,7 +205,7 @@ pub fn forbidden() -> CoreError {
 // UNCONFIRMED message (spec 03 §3.3): the recommended text.
 pub fn not_in_use() -> CoreError {
     err(
-        "AWSOrganizationsNotInUseException",
+        OrgError::AwsOrganizationsNotInUse,
         "Your account is not a member of an organization.",
     )
 }
@@ -100,7 +219,7 @@ pub fn authorize(
 ) -> Result<(), CoreError> {
     svc.authorize(caller, &format!("organizations:{op}"), resource, None, &[])
         .map_err(|e| match e {
-            CoreError::AccessDenied(m) => err("AccessDeniedException", m),
+            CoreError::AccessDenied(m) => err(OrgError::AccessDenied, m),
             other => other,
         })
 }
@@ -219,14 +338,14 @@ pub fn check_id(what: &str, id: &str, prefix: &str) -> Result<(), CoreError> {
     }
 }
 
-/// Checks a 12-digit account id.
-pub fn check_account_id(id: &str) -> Result<(), CoreError> {
-    if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(())
-    } else {
-        Err(invalid(
+/// A 12-digit account id named by a request (`InvalidInputException`
+/// `INVALID_PATTERN` when it is not one): the server decodes the
+/// `AccountId` members with it, the domain takes [`AccountId`]s.
+pub fn account_id(id: &str) -> Result<AccountId, CoreError> {
+    AccountId::parse(id).map_err(|_| {
+        invalid(
             "INVALID_PATTERN",
             "You specified an invalid value for accountId.",
-        ))
-    }
+        )
+    })
 }

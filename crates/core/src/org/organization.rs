@@ -4,7 +4,10 @@
 use time::OffsetDateTime;
 
 use super::model::{Attachment, FULL_AWS_ACCESS_ID, Organization, SCP};
-use super::{as_management, as_reader, authorize, err, err_reason, id_body, invalid, org_of};
+use super::{
+    OrgError, as_management, as_reader, authorize, err, handshake_constraint, id_body, invalid,
+    org_of,
+};
 use crate::authz::Caller;
 use crate::error::CoreError;
 use crate::model::{Change, Record, table};
@@ -77,7 +80,7 @@ pub fn create_organization(
     svc.mutate(|state| {
         if state.org.org_of(&caller.account).is_some() {
             return Err(err(
-                "AlreadyInOrganizationException",
+                OrgError::AlreadyInOrganization,
                 "The AWS account is already a member of an organization.",
             ));
         }
@@ -132,9 +135,7 @@ pub fn delete_organization(svc: &Service, caller: &Caller) -> Result<(), CoreErr
             .values()
             .any(|m| m.org == org.id && m.account != org.management_account)
         {
-            return Err(err(
-                "OrganizationNotEmptyException",
-                "To delete an organization you must first remove all member accounts (except the master).",
+            return Err(err(OrgError::OrganizationNotEmpty, "To delete an organization you must first remove all member accounts (except the master).",
             ));
         }
         let o = &org.id;
@@ -172,8 +173,7 @@ pub fn enable_all_features(svc: &Service, caller: &Caller) -> Result<FeaturesHan
     svc.mutate(|state| {
         let org = as_management(state, caller)?;
         if org.feature_set == "ALL" {
-            return Err(err_reason(
-                "HandshakeConstraintViolationException",
+            return Err(handshake_constraint(
                 "ORGANIZATION_ALREADY_HAS_ALL_FEATURES",
                 "This organization has already enabled all features.",
             ));
@@ -217,7 +217,7 @@ fn root_of<'a>(
         Ok(org)
     } else {
         Err(err(
-            "RootNotFoundException",
+            OrgError::RootNotFound,
             "We can't find a root with the RootId that you specified.",
         ))
     }
@@ -237,15 +237,11 @@ pub fn enable_policy_type(
     svc.mutate(|state| {
         let org = root_of(state, caller, root_id)?;
         if org.feature_set != "ALL" {
-            return Err(err(
-                "PolicyTypeNotAvailableForOrganizationException",
-                "You can't use the specified policy type with the feature set currently enabled for this organization.",
+            return Err(err(OrgError::PolicyTypeNotAvailableForOrganization, "You can't use the specified policy type with the feature set currently enabled for this organization.",
             ));
         }
         if org.policy_types.iter().any(|t| t == policy_type) {
-            return Err(err(
-                "PolicyTypeAlreadyEnabledException",
-                "The specified policy type is already enabled.",
+            return Err(err(OrgError::PolicyTypeAlreadyEnabled, "The specified policy type is already enabled.",
             ));
         }
         let mut org = org.clone();
@@ -279,7 +275,7 @@ pub fn disable_policy_type(
         let org = root_of(state, caller, root_id)?;
         if !org.policy_types.iter().any(|t| t == policy_type) {
             return Err(err(
-                "PolicyTypeNotEnabledException",
+                OrgError::PolicyTypeNotEnabled,
                 "This operation can be performed only for enabled policy types.",
             ));
         }

@@ -7,8 +7,8 @@ use super::accounts::is_parent;
 use super::model::{Attachment, FULL_AWS_ACCESS_ID, OrgPolicy, Organization, SCP, attachment_key};
 use super::organization::POLICY_TYPES;
 use super::{
-    Page, PageRequest, as_management, as_reader, authorize, check_id, constraint, err, id_body,
-    invalid, page,
+    OrgError, Page, PageRequest, as_management, as_reader, authorize, check_id, constraint, err,
+    id_body, invalid, page,
 };
 use crate::authz::Caller;
 use crate::error::CoreError;
@@ -66,7 +66,7 @@ fn policy_info(org: &Organization, p: &OrgPolicy) -> PolicyInfo {
 
 fn policy_not_found() -> CoreError {
     err(
-        "PolicyNotFoundException",
+        OrgError::PolicyNotFound,
         "We can't find a policy with the PolicyId that you specified.",
     )
 }
@@ -115,7 +115,7 @@ fn check_type(t: &str) -> Result<(), CoreError> {
     }
     if t != SCP {
         return Err(err(
-            "PolicyTypeNotAvailableForOrganizationException",
+            OrgError::PolicyTypeNotAvailableForOrganization,
             format!("Rootward implements service control policies only, not {t}."),
         ));
     }
@@ -132,7 +132,7 @@ fn check_content(content: &str) -> Result<(), CoreError> {
     match rootward_policy::check(content, PolicyKind::Scp).first() {
         None => Ok(()),
         Some(p) => Err(err(
-            "MalformedPolicyDocumentException",
+            OrgError::MalformedPolicyDocument,
             format!(
                 "The provided policy document does not meet the requirements of the specified policy type: {p}"
             ),
@@ -162,7 +162,7 @@ fn check_description(d: &str) -> Result<(), CoreError> {
 
 fn duplicate() -> CoreError {
     err(
-        "DuplicatePolicyException",
+        OrgError::DuplicatePolicy,
         "A policy with the same name already exists.",
     )
 }
@@ -332,7 +332,7 @@ pub fn delete_policy(svc: &Service, caller: &Caller, id: &str) -> Result<(), Cor
         find(state, org, id)?;
         if state.org.attachments.values().any(|a| a.policy == id) {
             return Err(err(
-                "PolicyInUseException",
+                OrgError::PolicyInUse,
                 "The specified policy is in use and cannot be deleted.",
             ));
         }
@@ -356,7 +356,7 @@ fn is_target(state: &State, org: &Organization, target: &str) -> bool {
 
 fn target_not_found() -> CoreError {
     err(
-        "TargetNotFoundException",
+        OrgError::TargetNotFound,
         "We can't find a root, OU, account, or policy with the TargetId that you specified.",
     )
 }
@@ -397,15 +397,11 @@ pub fn attach_policy(
             return Err(target_not_found());
         }
         if !org.policy_types.contains(&p.policy_type) {
-            return Err(err(
-                "PolicyTypeNotEnabledException",
-                "This operation can be performed only for enabled policy types.",
+            return Err(err(OrgError::PolicyTypeNotEnabled, "This operation can be performed only for enabled policy types.",
             ));
         }
         if state.org.attachments.contains_key(&attachment_key(&org.id, target, policy)) {
-            return Err(err(
-                "DuplicatePolicyAttachmentException",
-                "The selected policy is already attached to the specified target.",
+            return Err(err(OrgError::DuplicatePolicyAttachment, "The selected policy is already attached to the specified target.",
             ));
         }
         let same_type = state
@@ -452,9 +448,7 @@ pub fn detach_policy(
         }
         let key = attachment_key(&org.id, target, policy);
         if !state.org.attachments.contains_key(&key) {
-            return Err(err(
-                "PolicyNotAttachedException",
-                "The policy isn't attached to the specified target in the specified root.",
+            return Err(err(OrgError::PolicyNotAttached, "The policy isn't attached to the specified target in the specified root.",
             ));
         }
         let same_type = state

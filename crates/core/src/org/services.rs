@@ -5,11 +5,12 @@ use time::OffsetDateTime;
 use super::accounts::{AccountInfo, info, member};
 use super::model::Stamp;
 use super::{
-    Page, PageRequest, as_management, as_reader, authorize, check_account_id, constraint, err,
-    invalid, page,
+    OrgError, Page, PageRequest, as_management, as_reader, authorize, constraint, err, invalid,
+    page,
 };
 use crate::authz::Caller;
 use crate::error::CoreError;
+use crate::ident::AccountId;
 use crate::model::{Change, Record};
 use crate::service::Service;
 
@@ -108,10 +109,10 @@ pub fn list_service_access(
 pub fn register_delegated_admin(
     svc: &Service,
     caller: &Caller,
-    account: &str,
+    account: &AccountId,
     principal: &str,
 ) -> Result<(), CoreError> {
-    check_account_id(account)?;
+    let account = account.as_str();
     check_principal(principal)?;
     authorize(svc, caller, "RegisterDelegatedAdministrator", "*")?;
     let now = svc.now();
@@ -134,9 +135,7 @@ pub fn register_delegated_admin(
         }
         if org.delegated_admins.get(account).is_some_and(|s| s.contains_key(principal)) {
             // UNCONFIRMED message (spec 08 §8.3.3 shows it as illustrative).
-            return Err(err(
-                "AccountAlreadyRegisteredException",
-                "The provided account is already a delegated administrator for your organization.",
+            return Err(err(OrgError::AccountAlreadyRegistered, "The provided account is already a delegated administrator for your organization.",
             ));
         }
         let others = org.delegated_admins.values().filter(|s| s.contains_key(principal)).count();
@@ -157,7 +156,7 @@ pub fn register_delegated_admin(
 
 fn not_registered() -> CoreError {
     err(
-        "AccountNotRegisteredException",
+        OrgError::AccountNotRegistered,
         "The provided account is not a registered delegated administrator for your organization.",
     )
 }
@@ -166,10 +165,10 @@ fn not_registered() -> CoreError {
 pub fn deregister_delegated_admin(
     svc: &Service,
     caller: &Caller,
-    account: &str,
+    account: &AccountId,
     principal: &str,
 ) -> Result<(), CoreError> {
-    check_account_id(account)?;
+    let account = account.as_str();
     check_principal(principal)?;
     authorize(svc, caller, "DeregisterDelegatedAdministrator", "*")?;
     svc.mutate(|state| {
@@ -234,10 +233,10 @@ pub fn list_delegated_admins(
 pub fn list_delegated_services(
     svc: &Service,
     caller: &Caller,
-    account: &str,
+    account: &AccountId,
     req: PageRequest<'_>,
 ) -> Result<Page<(String, OffsetDateTime)>, CoreError> {
-    check_account_id(account)?;
+    let account = account.as_str();
     authorize(svc, caller, "ListDelegatedServicesForAccount", "*")?;
     let state = svc.read();
     let org = as_reader(&state, caller)?;

@@ -6,7 +6,8 @@
 
 use super::model::{FULL_AWS_ACCESS_ID, OrgTags, Organization};
 use super::{
-    Page, PageRequest, as_management, as_reader, authorize, constraint, err, invalid, page,
+    OrgError, Page, PageRequest, as_management, as_reader, authorize, constraint, err, invalid,
+    page,
 };
 use crate::authz::Caller;
 use crate::error::CoreError;
@@ -94,7 +95,7 @@ fn too_many() -> CoreError {
 
 fn target_not_found() -> CoreError {
     err(
-        "TargetNotFoundException",
+        OrgError::TargetNotFound,
         "We can't find a root, OU, account, or policy with the TargetId that you specified.",
     )
 }
@@ -182,7 +183,7 @@ fn authorize_with(
     let refs: Vec<(&str, &str)> = keys.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     svc.authorize(caller, &format!("organizations:{op}"), arn, None, &refs)
         .map_err(|e| match e {
-            CoreError::AccessDenied(m) => err("AccessDeniedException", m),
+            CoreError::AccessDenied(m) => err(OrgError::AccessDenied, m),
             other => other,
         })
 }

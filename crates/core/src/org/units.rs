@@ -5,8 +5,8 @@ use super::accounts::is_parent;
 use super::model::{OrgUnit, Organization};
 use super::organization::default_scp;
 use super::{
-    Page, PageRequest, as_management, as_reader, authorize, check_id, constraint, err, id_body,
-    invalid, page,
+    OrgError, Page, PageRequest, as_management, as_reader, authorize, check_id, constraint, err,
+    id_body, invalid, page,
 };
 use crate::authz::Caller;
 use crate::error::CoreError;
@@ -57,14 +57,14 @@ pub fn check_parent_id(id: &str) -> Result<(), CoreError> {
 /// `ParentNotFoundException`.
 pub fn parent_not_found() -> CoreError {
     err(
-        "ParentNotFoundException",
+        OrgError::ParentNotFound,
         "We can't find a root or OU with the ParentId that you specified.",
     )
 }
 
 fn ou_not_found() -> CoreError {
     err(
-        "OrganizationalUnitNotFoundException",
+        OrgError::OrganizationalUnitNotFound,
         "We can't find an OU with the OrganizationalUnitId that you specified.",
     )
 }
@@ -124,7 +124,7 @@ pub fn create_ou(
         }
         if duplicate_name(state, org, parent, name, None) {
             return Err(err(
-                "DuplicateOrganizationalUnitException",
+                OrgError::DuplicateOrganizationalUnit,
                 "An OU with the same name already exists.",
             ));
         }
@@ -182,7 +182,7 @@ pub fn update_ou(
         if let Some(n) = name {
             if duplicate_name(state, org, &u.parent, n, Some(id)) {
                 return Err(err(
-                    "DuplicateOrganizationalUnitException",
+                    OrgError::DuplicateOrganizationalUnit,
                     "An OU with the same name already exists.",
                 ));
             }
@@ -203,7 +203,7 @@ pub fn delete_ou(svc: &Service, caller: &Caller, id: &str) -> Result<(), CoreErr
         let s = &state.org;
         if s.members.values().any(|m| m.parent == id) || s.units.values().any(|u| u.parent == id) {
             return Err(err(
-                "OrganizationalUnitNotEmptyException",
+                OrgError::OrganizationalUnitNotEmpty,
                 "You can't delete an OU that contains accounts or child OUs.",
             ));
         }
@@ -317,9 +317,7 @@ pub fn list_parents(svc: &Service, caller: &Caller, child: &str) -> Result<Vec<N
         .map(|m| m.parent.clone())
         .or_else(|| s.units.get(child).filter(|u| u.org == org.id).map(|u| u.parent.clone()))
         .ok_or_else(|| {
-            err(
-                "ChildNotFoundException",
-                "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified.",
+            err(OrgError::ChildNotFound, "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified.",
             )
         })?;
     let kind = if parent.starts_with("r-") {

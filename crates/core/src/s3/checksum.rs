@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
-use super::{err, not_implemented};
+use super::{S3Error, not_implemented, s3_err};
 use crate::error::CoreError;
 
 /// A checksum algorithm S3 verifies.
@@ -237,7 +237,7 @@ pub struct Claim {
 }
 
 fn invalid_request(message: impl Into<String>) -> CoreError {
-    err("InvalidRequest", 400, message)
+    s3_err(S3Error::InvalidRequest, message)
 }
 
 impl Claim {
@@ -269,11 +269,7 @@ impl Claim {
             if !trailers.iter().any(|(k, _)| k.eq_ignore_ascii_case(t)) {
                 // UNCONFIRMED wording: S3's answer to a trailer announced and
                 // not sent.
-                return Err(err(
-                    "MalformedTrailerError",
-                    400,
-                    "The request contained trailing data that was not well-formed or did not conform to our published schema.",
-                ));
+                return Err(CoreError::from(S3Error::MalformedTrailer));
             }
         }
         found.extend(
@@ -337,14 +333,9 @@ impl Claim {
     pub fn verify(&self, data: &[u8]) -> Result<Checksum, CoreError> {
         let computed = Checksum::of(self.algorithm, data);
         if computed.value != self.value {
-            return Err(err(
-                "BadDigest",
-                400,
-                format!(
-                    "The {} you specified did not match the calculated checksum.",
-                    self.algorithm
-                ),
-            ));
+            return Err(CoreError::from(S3Error::BadChecksum {
+                algorithm: self.algorithm.to_string(),
+            }));
         }
         Ok(computed)
     }
@@ -367,7 +358,10 @@ mod tests {
 
     fn code(e: CoreError) -> &'static str {
         match e {
-            CoreError::S3(e) => e.code,
+            CoreError::S3(S3Error::BadChecksum { .. }) => "BadDigest",
+            CoreError::S3(S3Error::InvalidRequest(_)) => "InvalidRequest",
+            CoreError::S3(S3Error::MalformedTrailer) => "MalformedTrailerError",
+            CoreError::S3(S3Error::NotImplemented) => "NotImplemented",
             _ => "other",
         }
     }

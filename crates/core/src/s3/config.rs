@@ -20,7 +20,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Snapshot, authorize, err, err_with, no_such_bucket, snapshot};
+use super::{S3Error, Snapshot, authorize, no_such_bucket, s3_err, snapshot};
 use crate::authz::Caller;
 use crate::error::CoreError;
 use crate::model::{Change, Record};
@@ -367,12 +367,10 @@ pub fn get_bucket_logging(
 }
 
 fn invalid_target(message: &str, target: &str) -> CoreError {
-    err_with(
-        "InvalidTargetBucketForLogging",
-        400,
-        message,
-        vec![("TargetBucket", target.to_owned())],
-    )
+    CoreError::from(S3Error::InvalidTargetBucketForLogging {
+        message: message.to_owned(),
+        target_bucket: target.to_owned(),
+    })
 }
 
 /// `PutBucketLogging` (`s3:PutBucketLogging`): `None` turns logging off. The
@@ -434,13 +432,7 @@ pub fn put_bucket_encryption(
     name: &str,
     rules: Vec<EncryptionRule>,
 ) -> Result<(), CoreError> {
-    let malformed = || {
-        err(
-            "MalformedXML",
-            400,
-            "The XML you provided was not well-formed or did not validate against our published schema",
-        )
-    };
+    let malformed = || CoreError::from(S3Error::MalformedXml);
     if rules.is_empty() {
         return Err(malformed());
     }
@@ -449,9 +441,8 @@ pub fn put_bucket_encryption(
             return Err(malformed());
         }
         if r.kms_master_key_id.is_some() && r.sse_algorithm == "AES256" {
-            return Err(err(
-                "InvalidArgument",
-                400,
+            return Err(s3_err(
+                S3Error::InvalidArgument,
                 "a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse",
             ));
         }
@@ -499,7 +490,7 @@ pub fn get_bucket_acl(svc: &Service, caller: &Caller, name: &str) -> Result<Acl,
 }
 
 fn invalid_tag(message: &str) -> CoreError {
-    err("InvalidTag", 400, message)
+    s3_err(S3Error::InvalidTag, message)
 }
 
 /// The most tags a bucket has.
@@ -542,12 +533,9 @@ pub fn get_bucket_tagging(
         .config
         .tags
         .ok_or_else(|| {
-            err_with(
-                "NoSuchTagSet",
-                404,
-                "The TagSet does not exist",
-                vec![("BucketName", name.to_owned())],
-            )
+            CoreError::from(S3Error::NoSuchTagSet {
+                bucket: name.to_owned(),
+            })
         })
 }
 
@@ -585,12 +573,9 @@ pub fn get_bucket_website(
         .config
         .website
         .ok_or_else(|| {
-            err_with(
-                "NoSuchWebsiteConfiguration",
-                404,
-                "The specified bucket does not have a website configuration",
-                vec![("BucketName", name.to_owned())],
-            )
+            CoreError::from(S3Error::NoSuchWebsiteConfiguration {
+                bucket: name.to_owned(),
+            })
         })
 }
 
@@ -604,30 +589,26 @@ pub fn put_bucket_website(
 ) -> Result<(), CoreError> {
     match (&website.index_document, &website.redirect_all_requests_to) {
         (None, None) => {
-            return Err(err(
-                "InvalidArgument",
-                400,
+            return Err(s3_err(
+                S3Error::InvalidArgument,
                 "A value for IndexDocument Suffix must be provided if RedirectAllRequestsTo is empty",
             ));
         }
         (Some(suffix), _) if suffix.is_empty() || suffix.contains('/') => {
-            return Err(err(
-                "InvalidArgument",
-                400,
+            return Err(s3_err(
+                S3Error::InvalidArgument,
                 "The IndexDocument Suffix is not well formed",
             ));
         }
         (Some(_), Some(_)) => {
-            return Err(err(
-                "InvalidArgument",
-                400,
+            return Err(s3_err(
+                S3Error::InvalidArgument,
                 "RedirectAllRequestsTo cannot be provided in conjunction with other Routing/Redirect configurations.",
             ));
         }
         (None, Some(r)) if r.host_name.as_deref().is_none_or(str::is_empty) => {
-            return Err(err(
-                "InvalidArgument",
-                400,
+            return Err(s3_err(
+                S3Error::InvalidArgument,
                 "RedirectAllRequestsTo HostName is required",
             ));
         }
@@ -659,12 +640,9 @@ pub fn get_public_access_block(
         .config
         .public_access_block
         .ok_or_else(|| {
-            err_with(
-                "NoSuchPublicAccessBlockConfiguration",
-                404,
-                "The public access block configuration was not found",
-                vec![("BucketName", name.to_owned())],
-            )
+            CoreError::from(S3Error::NoSuchPublicAccessBlockConfiguration {
+                bucket: name.to_owned(),
+            })
         })
 }
 
@@ -718,12 +696,9 @@ pub fn get_bucket_ownership_controls(
         .config
         .ownership
         .ok_or_else(|| {
-            err_with(
-                "OwnershipControlsNotFoundError",
-                404,
-                "The bucket ownership controls were not found",
-                vec![("BucketName", name.to_owned())],
-            )
+            CoreError::from(S3Error::OwnershipControlsNotFound {
+                bucket: name.to_owned(),
+            })
         })
 }
 
@@ -779,7 +754,7 @@ mod tests {
 
     fn code(e: CoreError) -> &'static str {
         match e {
-            CoreError::S3(e) => e.code,
+            CoreError::S3(S3Error::InvalidTag(_)) => "InvalidTag",
             _ => "other",
         }
     }

@@ -15,7 +15,6 @@ pub mod policy;
 pub mod state;
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::ops::Bound;
 
 use base64::Engine;
@@ -31,72 +30,214 @@ use model::{Bucket, Object};
 /// The default largest object, in bytes (16 MiB).
 pub const DEFAULT_MAX_OBJECT_SIZE: usize = 16 * 1024 * 1024;
 
-/// An S3 error: its code, HTTP status, message, and the extra elements of the
-/// error document (`BucketName`, `Key`, `Method`, `ResourceType`, …).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct S3Error {
-    /// The wire code, e.g. `NoSuchBucket`.
-    pub code: &'static str,
-    /// The HTTP status.
-    pub status: u16,
-    /// The message.
-    pub message: String,
-    /// Extra elements of `<Error>`, in order.
-    pub details: Vec<(&'static str, String)>,
+/// An S3 failure, named after its error code; the message is S3's, the
+/// fields are the extra elements of the error document. The server gives
+/// each its code and HTTP status.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum S3Error {
+    /// The bucket does not exist.
+    #[error("The specified bucket does not exist")]
+    NoSuchBucket {
+        /// The bucket named.
+        bucket: String,
+    },
+    /// The object does not exist.
+    #[error("The specified key does not exist.")]
+    NoSuchKey {
+        /// The key named.
+        key: String,
+    },
+    /// The multipart upload does not exist (any more).
+    #[error(
+        "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."
+    )]
+    NoSuchUpload {
+        /// The upload id named.
+        upload_id: String,
+    },
+    /// The bucket has no policy.
+    #[error("The bucket policy does not exist")]
+    NoSuchBucketPolicy {
+        /// The bucket.
+        bucket: String,
+    },
+    /// The bucket has no tags.
+    #[error("The TagSet does not exist")]
+    NoSuchTagSet {
+        /// The bucket.
+        bucket: String,
+    },
+    /// The bucket has no website configuration.
+    #[error("The specified bucket does not have a website configuration")]
+    NoSuchWebsiteConfiguration {
+        /// The bucket.
+        bucket: String,
+    },
+    /// The bucket has no public access block configuration.
+    #[error("The public access block configuration was not found")]
+    NoSuchPublicAccessBlockConfiguration {
+        /// The bucket.
+        bucket: String,
+    },
+    /// The bucket has no ownership controls.
+    #[error("The bucket ownership controls were not found")]
+    OwnershipControlsNotFound {
+        /// The bucket.
+        bucket: String,
+    },
+    /// The name breaks the bucket naming rules.
+    #[error("The specified bucket is not valid.")]
+    InvalidBucketName {
+        /// The name given.
+        bucket: String,
+    },
+    /// The location constraint is not the endpoint's region.
+    #[error(
+        "The {region} location constraint is incompatible for the region specific endpoint this request was sent to."
+    )]
+    IllegalLocationConstraint {
+        /// The bucket.
+        bucket: String,
+        /// The region asked for.
+        region: String,
+    },
+    /// Another account owns a bucket of that name.
+    #[error(
+        "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again."
+    )]
+    BucketAlreadyExists {
+        /// The bucket.
+        bucket: String,
+    },
+    /// The caller owns the bucket already (outside `us-east-1`).
+    #[error("Your previous request to create the named bucket succeeded and you already own it.")]
+    BucketAlreadyOwnedByYou {
+        /// The bucket.
+        bucket: String,
+    },
+    /// The bucket still holds objects.
+    #[error("The bucket you tried to delete is not empty")]
+    BucketNotEmpty {
+        /// The bucket.
+        bucket: String,
+    },
+    /// The key is empty or longer than 1,024 bytes.
+    #[error("Your key is too long")]
+    KeyTooLong,
+    /// The body is larger than allowed.
+    #[error("Your proposed upload exceeds the maximum allowed size")]
+    EntityTooLarge {
+        /// The size of the body (`ProposedSize`), when told.
+        proposed_size: Option<usize>,
+        /// The largest size allowed (`MaxSizeAllowed`), when told.
+        max_size_allowed: Option<usize>,
+    },
+    /// A part other than the last is smaller than 5 MiB.
+    #[error("Your proposed upload is smaller than the minimum allowed object size.")]
+    EntityTooSmall {
+        /// The part's number.
+        part_number: u32,
+    },
+    /// A part of a completion list was not uploaded or its ETag differs.
+    #[error(
+        "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag."
+    )]
+    InvalidPart,
+    /// The parts of a completion list are not in ascending order.
+    #[error("The list of parts was not in ascending order. Parts must be ordered by part number.")]
+    InvalidPartOrder,
+    /// A request document that does not validate.
+    #[error(
+        "The XML you provided was not well-formed or did not validate against our published schema"
+    )]
+    MalformedXml,
+    /// An argument that is not valid.
+    #[error("{0}")]
+    InvalidArgument(String),
+    /// A request that is not valid as a whole.
+    #[error("{0}")]
+    InvalidRequest(String),
+    /// A tag set that breaks S3's rules.
+    #[error("{0}")]
+    InvalidTag(String),
+    /// A `Content-MD5` that is not a base64 MD5 digest.
+    #[error("The Content-MD5 you specified was invalid.")]
+    InvalidDigest {
+        /// The header's value.
+        content_md5: String,
+    },
+    /// The body's MD5 is not the `Content-MD5` given.
+    #[error("The Content-MD5 you specified did not match what we received.")]
+    BadDigest {
+        /// The header's value.
+        expected: String,
+        /// The body's MD5, base64.
+        calculated: String,
+    },
+    /// The body's checksum is not the one claimed (code `BadDigest`).
+    #[error("The {algorithm} you specified did not match the calculated checksum.")]
+    BadChecksum {
+        /// The checksum's header name part (`CRC32`, …).
+        algorithm: String,
+    },
+    /// The method may not be used on the resource.
+    #[error("The specified method is not allowed against this resource.")]
+    MethodNotAllowed {
+        /// The HTTP method named.
+        method: String,
+        /// The resource type (`BUCKETPOLICY`).
+        resource_type: String,
+    },
+    /// A bucket policy that does not validate.
+    #[error("{0}")]
+    MalformedPolicy(String),
+    /// A header or sub-resource S3 has and this endpoint does not serve.
+    #[error("A header or query you provided implies functionality that is not implemented.")]
+    NotImplemented,
+    /// Trailers of an aws-chunked body that do not parse.
+    #[error(
+        "The request contained trailing data that was not well-formed or did not conform to our published schema."
+    )]
+    MalformedTrailer,
+    /// The logging target bucket is not usable.
+    #[error("{message}")]
+    InvalidTargetBucketForLogging {
+        /// The message.
+        message: String,
+        /// The target bucket.
+        target_bucket: String,
+    },
 }
 
-impl fmt::Display for S3Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+/// An S3 failure whose variant carries only its message.
+pub(crate) fn s3_err(shape: fn(String) -> S3Error, message: impl Into<String>) -> CoreError {
+    CoreError::S3(shape(message.into()))
+}
+
+impl From<S3Error> for CoreError {
+    fn from(e: S3Error) -> Self {
+        CoreError::S3(e)
     }
-}
-
-/// An S3 failure.
-pub fn err(code: &'static str, status: u16, message: impl Into<String>) -> CoreError {
-    err_with(code, status, message, Vec::new())
-}
-
-/// An S3 failure with extra elements.
-pub fn err_with(
-    code: &'static str,
-    status: u16,
-    message: impl Into<String>,
-    details: Vec<(&'static str, String)>,
-) -> CoreError {
-    CoreError::S3(S3Error {
-        code,
-        status,
-        message: message.into(),
-        details,
-    })
 }
 
 /// `NotImplemented`: a header or sub-resource S3 has and this endpoint does
 /// not serve.
 pub fn not_implemented() -> CoreError {
-    err(
-        "NotImplemented",
-        501,
-        "A header or query you provided implies functionality that is not implemented.",
-    )
+    S3Error::NotImplemented.into()
 }
 
 fn no_such_bucket(name: &str) -> CoreError {
-    err_with(
-        "NoSuchBucket",
-        404,
-        "The specified bucket does not exist",
-        vec![("BucketName", name.to_owned())],
-    )
+    S3Error::NoSuchBucket {
+        bucket: name.to_owned(),
+    }
+    .into()
 }
 
 fn no_such_key(key: &str) -> CoreError {
-    err_with(
-        "NoSuchKey",
-        404,
-        "The specified key does not exist.",
-        vec![("Key", key.to_owned())],
-    )
+    S3Error::NoSuchKey {
+        key: key.to_owned(),
+    }
+    .into()
 }
 
 /// Checks the bucket naming rules (general purpose buckets).
@@ -146,7 +287,7 @@ fn authorize(
     extra: &[(&str, &str)],
 ) -> Result<(), CoreError> {
     let arn = match key {
-        Some(k) => format!("arn:aws:s3:::{}/{k}", snap.bucket.name),
+        Some(k) => crate::ident::Arn::object(&snap.bucket.name, k).to_string(),
         None => snap.bucket.arn(),
     };
     svc.authorize_on_resource(
@@ -197,12 +338,9 @@ pub fn create_bucket_with(
     ownership: Option<config::ObjectOwnership>,
 ) -> Result<bool, CoreError> {
     if !valid_bucket_name(name) {
-        return Err(err_with(
-            "InvalidBucketName",
-            400,
-            "The specified bucket is not valid.",
-            vec![("BucketName", name.to_owned())],
-        ));
+        return Err(CoreError::from(S3Error::InvalidBucketName {
+            bucket: name.to_owned(),
+        }));
     }
     let region = match location {
         None | Some("") => "us-east-1".to_owned(),
@@ -210,36 +348,26 @@ pub fn create_bucket_with(
         Some(l) => l.to_owned(),
     };
     if location.is_some_and(|l| !l.is_empty()) && region != caller.region {
-        return Err(err_with(
-            "IllegalLocationConstraintException",
-            400,
-            format!(
-                "The {region} location constraint is incompatible for the region specific endpoint this request was sent to."
-            ),
-            vec![("BucketName", name.to_owned())],
-        ));
+        return Err(CoreError::from(S3Error::IllegalLocationConstraint {
+            bucket: name.to_owned(),
+            region,
+        }));
     }
-    let arn = format!("arn:aws:s3:::{name}");
+    let arn = crate::ident::Arn::bucket(name).to_string();
     svc.authorize(caller, "s3:CreateBucket", &arn, None, &[])?;
     svc.mutate(|state| {
         if let Some(b) = state.s3.buckets.get(name) {
             if b.owner != caller.account {
-                return Err(err_with(
-                    "BucketAlreadyExists",
-                    409,
-                    "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.",
-                    vec![("BucketName", name.to_owned())],
-                ));
+                return Err(CoreError::from(S3Error::BucketAlreadyExists {
+                    bucket: name.to_owned(),
+                }));
             }
             if b.region == "us-east-1" && region == "us-east-1" {
                 return Ok((false, Vec::new()));
             }
-            return Err(err_with(
-                "BucketAlreadyOwnedByYou",
-                409,
-                "Your previous request to create the named bucket succeeded and you already own it.",
-                vec![("BucketName", name.to_owned())],
-            ));
+            return Err(CoreError::from(S3Error::BucketAlreadyOwnedByYou {
+                bucket: name.to_owned(),
+            }));
         }
         let bucket = Bucket {
             name: name.to_owned(),
@@ -280,12 +408,9 @@ pub fn delete_bucket(svc: &Service, caller: &Caller, name: &str) -> Result<(), C
             return Err(no_such_bucket(name));
         }
         if !state.s3.is_empty(name) {
-            return Err(err_with(
-                "BucketNotEmpty",
-                409,
-                "The bucket you tried to delete is not empty",
-                vec![("BucketName", name.to_owned())],
-            ));
+            return Err(CoreError::from(S3Error::BucketNotEmpty {
+                bucket: name.to_owned(),
+            }));
         }
         Ok(((), vec![Change::Delete(table::S3_BUCKETS, name.to_owned())]))
     })
@@ -329,19 +454,14 @@ pub fn put_object(
     let snap = snapshot(svc, bucket)?;
     authorize(svc, caller, "s3:PutObject", &snap, Some(key), &[])?;
     if key.is_empty() || key.len() > 1024 {
-        return Err(err("KeyTooLongError", 400, "Your key is too long"));
+        return Err(S3Error::KeyTooLong.into());
     }
     let max = svc.s3_max_object_size();
     if body.len() > max {
-        return Err(err_with(
-            "EntityTooLarge",
-            400,
-            "Your proposed upload exceeds the maximum allowed size",
-            vec![
-                ("ProposedSize", body.len().to_string()),
-                ("MaxSizeAllowed", max.to_string()),
-            ],
-        ));
+        return Err(CoreError::from(S3Error::EntityTooLarge {
+            proposed_size: Some(body.len()),
+            max_size_allowed: Some(max),
+        }));
     }
     let digest = Md5::digest(&body);
     if let Some(md5) = &input.content_md5 {
@@ -350,26 +470,15 @@ pub fn put_object(
             .ok()
             .filter(|d| d.len() == 16)
             .ok_or_else(|| {
-                err_with(
-                    "InvalidDigest",
-                    400,
-                    "The Content-MD5 you specified was invalid.",
-                    vec![("Content-MD5", md5.clone())],
-                )
+                CoreError::from(S3Error::InvalidDigest {
+                    content_md5: md5.clone(),
+                })
             })?;
         if given.as_slice() != digest.as_slice() {
-            return Err(err_with(
-                "BadDigest",
-                400,
-                "The Content-MD5 you specified did not match what we received.",
-                vec![
-                    ("ExpectedDigest", md5.clone()),
-                    (
-                        "CalculatedDigest",
-                        base64::engine::general_purpose::STANDARD.encode(digest),
-                    ),
-                ],
-            ));
+            return Err(CoreError::from(S3Error::BadDigest {
+                expected: md5.clone(),
+                calculated: base64::engine::general_purpose::STANDARD.encode(digest),
+            }));
         }
     }
     let checksum = match (&input.checksum, input.checksum_algorithm) {
@@ -468,9 +577,8 @@ pub fn copy_object(
     checksum_algorithm: Option<checksum::Algorithm>,
 ) -> Result<Object, CoreError> {
     if src == dst && replace.is_none() {
-        return Err(err(
-            "InvalidRequest",
-            400,
+        return Err(s3_err(
+            S3Error::InvalidRequest,
             "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
         ));
     }
@@ -688,15 +796,10 @@ fn authorize_policy_op(
         &[],
     )?;
     if caller.account != snap.bucket.owner {
-        return Err(err_with(
-            "MethodNotAllowed",
-            405,
-            "The specified method is not allowed against this resource.",
-            vec![
-                ("Method", method.to_owned()),
-                ("ResourceType", "BUCKETPOLICY".to_owned()),
-            ],
-        ));
+        return Err(CoreError::from(S3Error::MethodNotAllowed {
+            method: method.to_owned(),
+            resource_type: "BUCKETPOLICY".to_owned(),
+        }));
     }
     Ok(())
 }
@@ -706,12 +809,9 @@ pub fn get_bucket_policy(svc: &Service, caller: &Caller, name: &str) -> Result<S
     let snap = snapshot(svc, name)?;
     authorize_policy_op(svc, caller, "s3:GetBucketPolicy", "GET", &snap)?;
     snap.bucket.policy.ok_or_else(|| {
-        err_with(
-            "NoSuchBucketPolicy",
-            404,
-            "The bucket policy does not exist",
-            vec![("BucketName", name.to_owned())],
-        )
+        CoreError::from(S3Error::NoSuchBucketPolicy {
+            bucket: name.to_owned(),
+        })
     })
 }
 
@@ -724,7 +824,7 @@ pub fn put_bucket_policy(
 ) -> Result<(), CoreError> {
     let snap = snapshot(svc, name)?;
     authorize_policy_op(svc, caller, "s3:PutBucketPolicy", "PUT", &snap)?;
-    policy::validate(name, text).map_err(|m| err("MalformedPolicy", 400, m))?;
+    policy::validate(name, text).map_err(|m| CoreError::from(S3Error::MalformedPolicy(m)))?;
     if snap.bucket.config.blocks_public_policy() && policy::is_public(text) {
         return Err(CoreError::AccessDenied(format!(
             "User: {} is not authorized to perform: s3:PutBucketPolicy on resource: \"{}\" because public policies are blocked by the BlockPublicPolicy block public access setting.",
@@ -742,7 +842,9 @@ pub fn put_bucket_policy(
                 _ => state.role(&account, &entity).is_some(),
             };
             if state.accounts.contains_key(&account) && !exists {
-                return Err(err("MalformedPolicy", 400, "Invalid principal in policy"));
+                return Err(CoreError::from(S3Error::MalformedPolicy(
+                    "Invalid principal in policy".to_owned(),
+                )));
             }
         }
     }
@@ -782,12 +884,9 @@ pub fn get_bucket_policy_status(
     authorize(svc, caller, "s3:GetBucketPolicyStatus", &snap, None, &[])?;
     match &snap.bucket.policy {
         Some(text) => Ok(policy::is_public(text)),
-        None => Err(err_with(
-            "NoSuchBucketPolicy",
-            404,
-            "The bucket policy does not exist",
-            vec![("BucketName", name.to_owned())],
-        )),
+        None => Err(CoreError::from(S3Error::NoSuchBucketPolicy {
+            bucket: name.to_owned(),
+        })),
     }
 }
 

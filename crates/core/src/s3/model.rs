@@ -33,7 +33,7 @@ pub struct Bucket {
 impl Bucket {
     /// `arn:aws:s3:::NAME`.
     pub fn arn(&self) -> String {
-        format!("arn:aws:s3:::{}", self.name)
+        crate::ident::Arn::bucket(&self.name).to_string()
     }
 }
 
@@ -77,7 +77,7 @@ impl Object {
 
     /// The ARN of the object: `arn:aws:s3:::BUCKET/KEY`.
     pub fn arn(&self) -> String {
-        format!("arn:aws:s3:::{}/{}", self.bucket, self.key)
+        crate::ident::Arn::object(&self.bucket, &self.key).to_string()
     }
 }
 

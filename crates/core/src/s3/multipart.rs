@@ -5,7 +5,7 @@ use md5::{Digest, Md5};
 
 use super::checksum::{Algorithm, Checksum, ChecksumType, Claim};
 use super::model::{Object, Part, Upload};
-use super::{PutObject, authorize, err, err_with, hex, no_such_bucket, snapshot};
+use super::{PutObject, S3Error, authorize, hex, no_such_bucket, s3_err, snapshot};
 use crate::authz::Caller;
 use crate::error::CoreError;
 use crate::model::{Change, Record, table};
@@ -15,12 +15,9 @@ use crate::service::Service;
 pub const MIN_PART_SIZE: u64 = 5 * 1024 * 1024;
 
 fn no_such_upload(id: &str) -> CoreError {
-    err_with(
-        "NoSuchUpload",
-        404,
-        "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
-        vec![("UploadId", id.to_owned())],
-    )
+    CoreError::from(S3Error::NoSuchUpload {
+        upload_id: id.to_owned(),
+    })
 }
 
 fn upload_of(svc: &Service, bucket: &str, key: &str, id: &str) -> Result<Upload, CoreError> {
@@ -89,9 +86,8 @@ fn upload_checksum_type(
     // UNCONFIRMED wording of both refusals.
     match (algorithm, asked) {
         (None, None) => Ok(None),
-        (None, Some(_)) => Err(err(
-            "InvalidRequest",
-            400,
+        (None, Some(_)) => Err(s3_err(
+            S3Error::InvalidRequest,
             "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.",
         )),
         (Some(a), asked) => {
@@ -101,9 +97,8 @@ fn upload_checksum_type(
                 ChecksumType::Composite => a != Algorithm::Crc64Nvme,
             };
             if !allowed {
-                return Err(err(
-                    "InvalidRequest",
-                    400,
+                return Err(s3_err(
+                    S3Error::InvalidRequest,
                     format!(
                         "The {} checksum type cannot be used with the {} checksum algorithm.",
                         kind.name(),
@@ -134,27 +129,24 @@ pub fn upload_part(
     let snap = snapshot(svc, bucket)?;
     authorize(svc, caller, "s3:PutObject", &snap, Some(key), &[])?;
     if !(1..=10_000).contains(&number) {
-        return Err(err(
-            "InvalidArgument",
-            400,
+        return Err(s3_err(
+            S3Error::InvalidArgument,
             "Part number must be an integer between 1 and 10000, inclusive",
         ));
     }
     let upload = upload_of(svc, bucket, key, id)?;
     let max = svc.s3_max_object_size();
     if body.len() > max {
-        return Err(err(
-            "EntityTooLarge",
-            400,
-            "Your proposed upload exceeds the maximum allowed size",
-        ));
+        return Err(CoreError::from(S3Error::EntityTooLarge {
+            proposed_size: None,
+            max_size_allowed: None,
+        }));
     }
     let checksum = match (claim, upload.checksum_algorithm) {
         (Some(c), Some(a)) if c.algorithm != a => {
             // UNCONFIRMED wording.
-            return Err(err(
-                "InvalidRequest",
-                400,
+            return Err(s3_err(
+                S3Error::InvalidRequest,
                 format!(
                     "Checksum Type mismatch occurred, expected checksum Type: {}, actual checksum Type: {}",
                     a.name().to_ascii_lowercase(),
@@ -199,11 +191,7 @@ pub fn upload_part(
 }
 
 fn invalid_part() -> CoreError {
-    err(
-        "InvalidPart",
-        400,
-        "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
-    )
+    CoreError::from(S3Error::InvalidPart)
 }
 
 /// `CompleteMultipartUpload` (`s3:PutObject`) with the client's list of
@@ -220,18 +208,10 @@ pub fn complete(
     authorize(svc, caller, "s3:PutObject", &snap, Some(key), &[])?;
     let upload = upload_of(svc, bucket, key, id)?;
     if parts.is_empty() {
-        return Err(err(
-            "MalformedXML",
-            400,
-            "The XML you provided was not well-formed or did not validate against our published schema",
-        ));
+        return Err(CoreError::from(S3Error::MalformedXml));
     }
     if parts.windows(2).any(|w| matches!(w, [a, b] if a.0 >= b.0)) {
-        return Err(err(
-            "InvalidPartOrder",
-            400,
-            "The list of parts was not in ascending order. Parts must be ordered by part number.",
-        ));
+        return Err(CoreError::from(S3Error::InvalidPartOrder));
     }
     let mut chosen = Vec::with_capacity(parts.len());
     for (i, (n, etag)) in parts.iter().enumerate() {
@@ -240,23 +220,17 @@ pub fn complete(
             return Err(invalid_part());
         }
         if i + 1 < parts.len() && p.size < MIN_PART_SIZE {
-            return Err(err_with(
-                "EntityTooSmall",
-                400,
-                "Your proposed upload is smaller than the minimum allowed object size.",
-                vec![("PartNumber", n.to_string())],
-            ));
+            return Err(CoreError::from(S3Error::EntityTooSmall { part_number: *n }));
         }
         chosen.push(p.clone());
     }
     let total: u64 = chosen.iter().map(|p| p.size).sum();
     let max = svc.s3_max_object_size();
     if usize::try_from(total).map_or(true, |t| t > max) {
-        return Err(err(
-            "EntityTooLarge",
-            400,
-            "Your proposed upload exceeds the maximum allowed size",
-        ));
+        return Err(CoreError::from(S3Error::EntityTooLarge {
+            proposed_size: None,
+            max_size_allowed: None,
+        }));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(total).unwrap_or(0));
     let mut md5s = Vec::with_capacity(chosen.len() * 16);

@@ -27,7 +27,7 @@ pub fn validate(bucket: &str, text: &str) -> Result<(), String> {
 }
 
 fn check_s3_rules(bucket: &str, doc: &Document) -> Result<(), String> {
-    let bucket_arn = format!("arn:aws:s3:::{bucket}");
+    let bucket_arn = crate::ident::Arn::bucket(bucket).to_string();
     let objects_prefix = format!("{bucket_arn}/");
     for st in &doc.statements {
         let n = st.index;

@@ -6,9 +6,9 @@
 //! [`Service::authorize_on_resource`]; `GetQueueAttributes`,
 //! `SetQueueAttributes` (spec 04 §4.2.3) and `GetQueueUrl` (so that the
 //! unlock task can find the queue) carry the owner-root exception.
-//! Failures are [`CoreError::Rejected`] with SQS's shape names as codes
-//! (`QueueDoesNotExist`, `QueueNameExists`, …); the server adds the
-//! query-compatible codes. FIFO queues are created and listed as such, but
+//! Failures are [`SqsError`]s named after SQS's error shapes
+//! (`QueueDoesNotExist`, `QueueNameExists`, …); the server maps them to
+//! their codes, statuses and query-compatible codes. FIFO queues are created and listed as such, but
 //! ordering, deduplication and message groups are not modelled.
 
 pub mod model;
@@ -25,44 +25,65 @@ use crate::model::{Change, Record, table};
 use crate::service::Service;
 use model::{Message, Queue, queue_arn, queue_key};
 
-/// An SQS failure: its shape name, HTTP status and message.
-pub fn err(code: &'static str, status: u16, message: impl Into<String>) -> CoreError {
-    CoreError::Rejected {
-        code,
-        status,
-        message: message.into(),
+/// An SQS failure, named after its error shape.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SqsError {
+    /// The queue does not exist (or the caller may not know it does).
+    #[error("The specified queue does not exist.")]
+    QueueDoesNotExist,
+    /// A queue of that name exists with other attributes.
+    #[error("{0}")]
+    QueueNameExists(String),
+    /// A parameter's value is not valid.
+    #[error("{0}")]
+    InvalidParameterValue(String),
+    /// A required parameter is absent (its name).
+    #[error("The request must contain the parameter {0}.")]
+    MissingParameter(String),
+    /// An attribute SQS does not know, or one that may not be set (its name).
+    #[error("Unknown Attribute {0}.")]
+    InvalidAttributeName(String),
+    /// An attribute's value is not valid.
+    #[error("{0}")]
+    InvalidAttributeValue(String),
+    /// The message body holds characters SQS does not allow.
+    #[error("{0}")]
+    InvalidMessageContents(String),
+    /// A receipt handle that does not name a received message.
+    #[error("{0}")]
+    ReceiptHandleIsInvalid(String),
+    /// A purge within 60 seconds of the last.
+    #[error("{0}")]
+    PurgeQueueInProgress(String),
+}
+
+impl From<SqsError> for CoreError {
+    fn from(e: SqsError) -> Self {
+        CoreError::Sqs(e)
     }
+}
+
+fn fail(shape: fn(String) -> SqsError, message: impl Into<String>) -> CoreError {
+    CoreError::Sqs(shape(message.into()))
 }
 
 /// `QueueDoesNotExist`.
 pub fn no_queue() -> CoreError {
-    err(
-        "QueueDoesNotExist",
-        400,
-        "The specified queue does not exist.",
-    )
+    SqsError::QueueDoesNotExist.into()
 }
 
 /// `InvalidParameterValue`.
 pub fn invalid_parameter(message: impl Into<String>) -> CoreError {
-    err("InvalidParameterValue", 400, message)
+    SqsError::InvalidParameterValue(message.into()).into()
 }
 
 /// `MissingParameter`.
 pub fn missing_parameter(name: &str) -> CoreError {
-    err(
-        "MissingParameter",
-        400,
-        format!("The request must contain the parameter {name}."),
-    )
+    SqsError::MissingParameter(name.to_owned()).into()
 }
 
 fn unknown_attribute(name: &str) -> CoreError {
-    err(
-        "InvalidAttributeName",
-        400,
-        format!("Unknown Attribute {name}."),
-    )
+    SqsError::InvalidAttributeName(name.to_owned()).into()
 }
 
 fn invalid_attribute(name: &str, reason: Option<&str>) -> CoreError {
@@ -71,7 +92,7 @@ fn invalid_attribute(name: &str, reason: Option<&str>) -> CoreError {
         m.push_str(" Reason: ");
         m.push_str(r);
     }
-    err("InvalidAttributeValue", 400, m)
+    SqsError::InvalidAttributeValue(m).into()
 }
 
 /// A queue named by a request (from its URL): owner account and name. The
@@ -263,10 +284,7 @@ pub fn create_queue(
     };
     match access(svc, caller, "CreateQueue", q, false) {
         Ok(_) => {}
-        Err(CoreError::Rejected {
-            code: "QueueDoesNotExist",
-            ..
-        }) => {}
+        Err(CoreError::Sqs(SqsError::QueueDoesNotExist)) => {}
         Err(e) => return Err(e),
     }
     let now = svc.now();
@@ -278,10 +296,7 @@ pub fn create_queue(
             {
                 return Ok((existing.clone(), Vec::new()));
             }
-            return Err(err(
-                "QueueNameExists",
-                400,
-                format!(
+            return Err(fail(SqsError::QueueNameExists, format!(
                     "A queue already exists with the same name and a different value for attribute(s) {}",
                     attributes
                         .iter()
@@ -362,7 +377,7 @@ pub fn list_queues(
     max_results: Option<i64>,
     next_token: Option<&str>,
 ) -> Result<QueuePage, CoreError> {
-    let resource = format!("arn:aws:sqs:{}:{}:", caller.region, caller.account);
+    let resource = crate::ident::Arn::queue(&caller.region, &caller.account, "").to_string();
     svc.authorize(caller, "sqs:ListQueues", &resource, None, &[])?;
     if let Some(m) = max_results
         && !(1..=1000).contains(&m)
@@ -562,9 +577,8 @@ pub fn send_message(
         return Err(missing_parameter("MessageBody"));
     }
     if let Some(c) = body.chars().find(|c| !allowed_char(*c)) {
-        return Err(err(
-            "InvalidMessageContents",
-            400,
+        return Err(fail(
+            SqsError::InvalidMessageContents,
             format!(
                 "Invalid binary character '#x{:X}' was found in the message body, the set of allowed characters is #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF",
                 u32::from(c)
@@ -699,9 +713,8 @@ pub fn delete_message(
         .map(|(seq, _)| seq)
         .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit()))
         .ok_or_else(|| {
-            err(
-                "ReceiptHandleIsInvalid",
-                404,
+            fail(
+                SqsError::ReceiptHandleIsInvalid,
                 format!("The input receipt handle \"{handle}\" is not a valid receipt handle."),
             )
         })?;
@@ -735,9 +748,8 @@ pub fn purge_queue(svc: &Service, caller: &Caller, q: QueueRef<'_>) -> Result<()
             .last_purge
             .is_some_and(|t| now - t < Duration::seconds(60))
         {
-            return Err(err(
-                "PurgeQueueInProgress",
-                403,
+            return Err(fail(
+                SqsError::PurgeQueueInProgress,
                 format!(
                     "Only one PurgeQueue operation on {} is allowed every 60 seconds.",
                     queue.name
@@ -789,8 +801,10 @@ mod tests {
         let m = |k: &str, v: &str| BTreeMap::from([(k.to_owned(), v.to_owned())]);
         assert!(check_attributes(&m("VisibilityTimeout", "60"), false).is_ok());
         let code = |r: Result<(), CoreError>| match r {
-            Err(CoreError::Rejected { code, .. }) => code,
-            _ => "ok",
+            Err(CoreError::Sqs(SqsError::InvalidAttributeValue(_))) => "InvalidAttributeValue",
+            Err(CoreError::Sqs(SqsError::InvalidAttributeName(_))) => "InvalidAttributeName",
+            Err(_) => "other",
+            Ok(()) => "ok",
         };
         assert_eq!(
             code(check_attributes(&m("VisibilityTimeout", "99999"), false)),

@@ -50,7 +50,7 @@ impl Queue {
 
 /// `arn:aws:sqs:REGION:ACCOUNT:NAME`.
 pub fn queue_arn(region: &str, account: &str, name: &str) -> String {
-    format!("arn:aws:sqs:{region}:{account}:{name}")
+    crate::ident::Arn::queue(region, account, name).to_string()
 }
 
 /// The store key of a queue: `ACCOUNT/REGION/NAME`.

@@ -55,7 +55,7 @@ fn identity(state: &State, caller: &Caller) -> (Value, Option<String>) {
             id.insert("principalId".into(), caller.account.clone().into());
             id.insert(
                 "arn".into(),
-                format!("arn:aws:iam::{}:root", caller.account).into(),
+                crate::ident::Arn::root(&caller.account).to_string().into(),
             );
             id.insert("accountId".into(), caller.account.clone().into());
             id.insert("accessKeyId".into(), caller.access_key_id.clone().into());

@@ -134,13 +134,33 @@ fn decode_value<'p>(
 }
 
 /// `InvalidAction`: the service has no operation by that name (or this
-/// endpoint does not serve it), spec 08 §8.1.
-pub fn unknown_operation(op: &str, version: &str) -> ApiError {
-    ApiError::new(
-        "InvalidAction",
-        400,
-        format!("Could not find operation {op} for version {version}"),
-    )
+/// endpoint does not serve it), spec 08 §8.1. A JSON service that also
+/// takes the query form (`awsQueryCompatible`, SQS) answers in the words of
+/// its query API, with the code also in `x-amzn-query-error` (spec 04
+/// §4.2.1).
+pub fn unknown_operation(op: &str, service: &rootward_model::Service) -> ApiError {
+    match service.protocol {
+        rootward_model::Protocol::Json {
+            query_compatible: true,
+            ..
+        } => {
+            let mut e = ApiError::new(
+                "InvalidAction",
+                400,
+                format!("The action {op} is not valid for this endpoint."),
+            );
+            e.query_code = Some("InvalidAction".into());
+            e
+        }
+        _ => ApiError::new(
+            "InvalidAction",
+            400,
+            format!(
+                "Could not find operation {op} for version {}",
+                service.api_version
+            ),
+        ),
+    }
 }
 
 /// A service speaking the query protocol.
@@ -208,6 +228,30 @@ impl QueryService {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_operations_are_answered_in_the_words_of_the_services_query_api() {
+        let e = unknown_operation("Nope", &rootward_model::iam::SERVICE);
+        assert_eq!(
+            (e.code.as_str(), e.status, e.message.as_str(), e.query_code),
+            (
+                "InvalidAction",
+                400,
+                "Could not find operation Nope for version 2010-05-08",
+                None
+            )
+        );
+        // SQS is a JSON service that also takes the query form.
+        let e = unknown_operation("Nope", &rootward_model::sqs::SERVICE);
+        assert_eq!(
+            (e.code.as_str(), e.message.as_str(), e.query_code.as_deref()),
+            (
+                "InvalidAction",
+                "The action Nope is not valid for this endpoint.",
+                Some("InvalidAction")
+            )
+        );
+    }
 
     #[test]
     fn decodes_forms() {

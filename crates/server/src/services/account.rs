@@ -55,11 +55,15 @@ pub fn call(
     }
 }
 
-/// A domain failure in Account Management's words.
+/// A domain failure in Account Management's words (its denial is the
+/// modelled `AccessDeniedException`; every other failure as the one table
+/// has it).
 pub fn error(e: CoreError) -> ApiError {
-    match from_core(e) {
-        a if a.code == "AccessDenied" => ApiError::new("AccessDeniedException", 403, a.message),
-        a => a,
+    match e {
+        CoreError::AccessDenied(m) => {
+            ApiError::modelled(&rootward_model::account::ER_ACCESS_DENIED_EXCEPTION, m)
+        }
+        e => from_core(e),
     }
 }
 

@@ -26,18 +26,16 @@ pub fn invalid(e: &ValidationErrors) -> ApiError {
     ApiError::new("InvalidParameterValue", 400, e.to_string())
 }
 
-/// A domain failure in EC2's words (`UnauthorizedOperation` for a refusal).
+/// A domain failure in EC2's words (`UnauthorizedOperation` for a refusal;
+/// every other failure as the one table has it).
 pub fn error(e: CoreError) -> ApiError {
-    match from_core(e) {
-        a if a.code == "AccessDenied" => ApiError::new(
+    match e {
+        CoreError::AccessDenied(m) => ApiError::new(
             "UnauthorizedOperation",
             403,
-            format!(
-                "You are not authorized to perform this operation. {}",
-                a.message
-            ),
+            format!("You are not authorized to perform this operation. {m}"),
         ),
-        a => a,
+        e => from_core(e),
     }
 }
 

@@ -42,7 +42,7 @@ pub fn call(
         Some(h) => h(ctx, input),
         None => Err(crate::protocol::query::unknown_operation(
             op.name(),
-            SERVICE.api_version,
+            &SERVICE,
         )),
     }
 }
@@ -118,8 +118,11 @@ fn assume_root(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Output<Option<Xml>>, ApiE
         ctx.svc,
         ctx.caller,
         sts::AssumeRoot {
-            target_principal: p.str("TargetPrincipal"),
-            task_policy_arn: p.object("TaskPolicyArn").and_then(|t| t.str("arn")),
+            target_principal: p.required("TargetPrincipal")?,
+            task_policy_arn: p
+                .object("TaskPolicyArn")
+                .and_then(|t| t.str("arn"))
+                .ok_or_else(|| p.missing("TaskPolicyArn"))?,
             duration: p.int("DurationSeconds")?,
             global_endpoint: ctx.global_endpoint,
         },

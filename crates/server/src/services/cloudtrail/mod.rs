@@ -101,9 +101,11 @@ fn time_member(i: &Input<'_>, name: &str) -> Result<Option<OffsetDateTime>, ApiE
 /// A domain failure in CloudTrail's words (its `AccessDeniedException` is
 /// an HTTP 400).
 fn error(e: rootward_core::CoreError) -> ApiError {
-    match from_core(e) {
-        a if a.code == "AccessDenied" => ApiError::new("AccessDeniedException", 400, a.message),
-        a => a,
+    match e {
+        rootward_core::CoreError::AccessDenied(m) => {
+            ApiError::modelled(&rootward_model::cloudtrail::ER_ACCESS_DENIED_EXCEPTION, m)
+        }
+        e => from_core(e),
     }
 }
 

@@ -117,9 +117,10 @@ pub(super) fn list_virtual_mfa_devices(
                 }
             }
             Some(KeyOwner::Root) => {
-                x.open("User")
-                    .elem("UserId", &d.account)
-                    .elem("Arn", &format!("arn:aws:iam::{}:root", d.account));
+                x.open("User").elem("UserId", &d.account).elem(
+                    "Arn",
+                    &rootward_core::ident::Arn::root(&d.account).to_string(),
+                );
                 if let Some(a) = state.accounts.get(&d.account) {
                     x.elem("CreateDate", &iso8601(a.created));
                 }

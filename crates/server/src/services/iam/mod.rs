@@ -170,7 +170,7 @@ pub fn call(
         Some(h) => h(ctx, input).map(Output::from),
         None => Err(crate::protocol::query::unknown_operation(
             op.name(),
-            SERVICE.api_version,
+            &SERVICE,
         )),
     }
 }

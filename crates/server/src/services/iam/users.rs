@@ -60,7 +60,7 @@ pub(super) fn get_user(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiE
         None => {
             let account = &ctx.caller.account;
             x.elem("UserId", account)
-                .elem("Arn", &format!("arn:aws:iam::{account}:root"));
+                .elem("Arn", &rootward_core::ident::Arn::root(account).to_string());
             if let Some(a) = ctx.svc.read().accounts.get(account) {
                 x.elem("CreateDate", &iso8601(a.created));
                 if let Some(t) = a.root_password_last_used {

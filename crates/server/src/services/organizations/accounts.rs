@@ -5,7 +5,7 @@ use rootward_core::org::accounts as dom;
 use rootward_core::org::model::CreateAccountStatus;
 use serde_json::{Value, json};
 
-use super::{account_json, e, page_req, paged};
+use super::{account_id, account_json, e, page_req, paged};
 use crate::error::ApiError;
 use crate::protocol::input::Input;
 use crate::protocol::json::timestamp;
@@ -81,7 +81,7 @@ pub(crate) fn list_create_account_status(
 }
 
 pub(crate) fn describe_account(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
-    let a = dom::describe_account(ctx.svc, ctx.caller, i.required("AccountId")?).map_err(e)?;
+    let a = dom::describe_account(ctx.svc, ctx.caller, &account_id(i)?).map_err(e)?;
     Ok(Some(json!({"Account": account_json(&a)})))
 }
 
@@ -104,7 +104,7 @@ pub(crate) fn move_account(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>
     dom::move_account(
         ctx.svc,
         ctx.caller,
-        i.required("AccountId")?,
+        &account_id(i)?,
         i.required("SourceParentId")?,
         i.required("DestinationParentId")?,
     )
@@ -116,7 +116,7 @@ pub(crate) fn remove_account_from_organization(
     ctx: &Ctx<'_>,
     i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
-    dom::remove_account(ctx.svc, ctx.caller, i.required("AccountId")?).map_err(e)?;
+    dom::remove_account(ctx.svc, ctx.caller, &account_id(i)?).map_err(e)?;
     Ok(None)
 }
 

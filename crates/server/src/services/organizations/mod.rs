@@ -135,6 +135,12 @@ pub(crate) fn e(err: CoreError) -> ApiError {
     from_core_org(err)
 }
 
+/// The request's `AccountId`, decoded (`InvalidInputException`
+/// `INVALID_PATTERN` when it is not 12 digits).
+pub(crate) fn account_id(i: &Input<'_>) -> Result<rootward_core::ident::AccountId, ApiError> {
+    rootward_core::org::account_id(i.required("AccountId")?).map_err(e)
+}
+
 /// The `Tags` member of a request (`[{Key, Value}]`; both required).
 pub(crate) fn tags_input(i: &Input<'_>) -> Result<Vec<rootward_core::model::Tag>, ApiError> {
     i.structs("Tags")

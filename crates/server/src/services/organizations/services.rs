@@ -3,7 +3,7 @@
 use rootward_core::org::services as dom;
 use serde_json::{Value, json};
 
-use super::{account_json, e, page_req, paged};
+use super::{account_id, account_json, e, page_req, paged};
 use crate::error::ApiError;
 use crate::protocol::input::Input;
 use crate::protocol::json::timestamp;
@@ -44,7 +44,7 @@ pub(crate) fn register_delegated_administrator(
     dom::register_delegated_admin(
         ctx.svc,
         ctx.caller,
-        i.required("AccountId")?,
+        &account_id(i)?,
         i.required("ServicePrincipal")?,
     )
     .map_err(e)?;
@@ -58,7 +58,7 @@ pub(crate) fn deregister_delegated_administrator(
     dom::deregister_delegated_admin(
         ctx.svc,
         ctx.caller,
-        i.required("AccountId")?,
+        &account_id(i)?,
         i.required("ServicePrincipal")?,
     )
     .map_err(e)?;
@@ -85,9 +85,8 @@ pub(crate) fn list_delegated_services_for_account(
     ctx: &Ctx<'_>,
     i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
-    let page =
-        dom::list_delegated_services(ctx.svc, ctx.caller, i.required("AccountId")?, page_req(i)?)
-            .map_err(e)?;
+    let page = dom::list_delegated_services(ctx.svc, ctx.caller, &account_id(i)?, page_req(i)?)
+        .map_err(e)?;
     Ok(paged(
         "DelegatedServices",
         page,

@@ -10,6 +10,7 @@
 mod bucket;
 mod config;
 pub mod documents;
+pub mod error;
 mod list;
 mod multipart;
 mod object;

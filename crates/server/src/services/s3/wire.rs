@@ -18,24 +18,7 @@ pub const NS: &str = "http://s3.amazonaws.com/doc/2006-03-01/";
 
 impl From<CoreError> for S3Fail {
     fn from(e: CoreError) -> S3Fail {
-        match e {
-            CoreError::S3(e) => S3Fail {
-                code: e.code.to_owned(),
-                status: e.status,
-                message: e.message,
-                details: e
-                    .details
-                    .into_iter()
-                    .map(|(k, v)| (k.to_owned(), v))
-                    .collect(),
-            },
-            CoreError::AccessDenied(m) => S3Fail::new("AccessDenied", 403, m),
-            CoreError::Internal(detail) => {
-                tracing::error!(%detail, "internal failure");
-                internal()
-            }
-            other => S3Fail::new("InvalidArgument", 400, other.to_string()),
-        }
+        super::error::from_core(e)
     }
 }
 

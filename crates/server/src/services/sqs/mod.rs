@@ -132,15 +132,6 @@ pub mod query_form {
 
     /// The namespace of the query form's answers.
     pub const NAMESPACE: &str = "http://queue.amazonaws.com/doc/2012-11-05/";
-
-    /// `InvalidAction` with its query-compatible code.
-    pub fn unknown_operation(op: &str) -> crate::error::ApiError {
-        super::wire::with_query_code(crate::error::ApiError::new(
-            "InvalidAction",
-            400,
-            format!("The action {op} is not valid for this endpoint."),
-        ))
-    }
 }
 
 /// Domain errors in SQS's words; `resource` is the URL a denial names.

@@ -2,25 +2,26 @@
 //! and the query form's members and XML.
 
 use rootward_core::CoreError;
+use rootward_model::sqs::ER_INVALID_ATTRIBUTE_VALUE;
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
 use crate::protocol::query::Params;
 use crate::protocol::xml::Xml;
 
-/// The query-compatible code of an SQS error shape (Smithy `awsQueryError`;
-/// spec 04 §4.4); shapes without the trait use their own name.
-fn query_code(shape: &str) -> &str {
-    match shape {
-        "QueueDoesNotExist" => "AWS.SimpleQueueService.NonExistentQueue",
-        "QueueNameExists" => "QueueAlreadyExists",
-        "QueueDeletedRecently" => "AWS.SimpleQueueService.QueueDeletedRecently",
-        "PurgeQueueInProgress" => "AWS.SimpleQueueService.PurgeQueueInProgress",
-        "MessageNotInflight" => "AWS.SimpleQueueService.MessageNotInflight",
-        "UnsupportedOperation" => "AWS.SimpleQueueService.UnsupportedOperation",
-        "AccessDeniedException" => "AccessDenied",
-        other => other,
+/// The query-compatible code of an SQS error code: the generated table's
+/// (Smithy `awsQueryError`; spec 04 §4.4); a code the model does not
+/// declare is its own, but for SQS's denial, which the query API calls
+/// `AccessDenied`.
+fn query_code(code: &str) -> &str {
+    if code == "AccessDeniedException" {
+        return "AccessDenied";
     }
+    rootward_model::sqs::ERRORS
+        .iter()
+        .find(|i| i.code == code)
+        .and_then(|i| i.query_code)
+        .unwrap_or(code)
 }
 
 /// Sets the query-compatible code of an SQS error.
@@ -31,13 +32,11 @@ pub fn with_query_code(mut e: ApiError) -> ApiError {
 
 /// Domain error → SQS error; a denial names `resource` (a queue URL or the
 /// endpoint), as SQS does, and the engine's reason stays in the debug log.
+/// A failure in another service's words (reached only through shared
+/// paths) is an `InvalidParameterValue` with its message.
 pub fn from_core(e: CoreError, resource: &str) -> ApiError {
     match e {
-        CoreError::Rejected {
-            code,
-            status,
-            message,
-        } => with_query_code(ApiError::new(code, status, message)),
+        CoreError::Sqs(e) => crate::error::from_sqs(e),
         CoreError::AccessDenied(detail) => {
             tracing::debug!(%detail, "sqs request denied");
             with_query_code(ApiError::new(
@@ -47,7 +46,7 @@ pub fn from_core(e: CoreError, resource: &str) -> ApiError {
             ))
         }
         CoreError::MalformedPolicy(m) => {
-            with_query_code(ApiError::new("InvalidAttributeValue", 400, m))
+            with_query_code(ApiError::modelled(&ER_INVALID_ATTRIBUTE_VALUE, m))
         }
         CoreError::Internal(detail) => {
             tracing::error!(%detail, "internal failure");
@@ -59,11 +58,33 @@ pub fn from_core(e: CoreError, resource: &str) -> ApiError {
             e.query_code = Some("InternalError".into());
             e
         }
-        other => with_query_code(ApiError::new(
-            "InvalidParameterValue",
-            400,
-            other.to_string(),
-        )),
+        e @ (CoreError::NoSuchEntity(_)
+        | CoreError::EntityAlreadyExists(_)
+        | CoreError::LimitExceeded(_)
+        | CoreError::DeleteConflict(_)
+        | CoreError::Validation(_)
+        | CoreError::Constraints(_)
+        | CoreError::Organizations(_)
+        | CoreError::S3(_)
+        | CoreError::CloudTrail(_)
+        | CoreError::Account(_)
+        | CoreError::Ec2(_)
+        | CoreError::InvalidInput(_)
+        | CoreError::PasswordPolicyViolation(_)
+        | CoreError::PolicyNotAttachable(_)
+        | CoreError::OrganizationNotFound(_)
+        | CoreError::OrganizationNotInAllFeaturesMode(_)
+        | CoreError::ServiceAccessNotEnabled(_)
+        | CoreError::AccountNotManagementOrDelegatedAdministrator(_)
+        | CoreError::CallerIsNotManagementAccount(_)
+        | CoreError::Sts(_)
+        | CoreError::DuplicateCertificate(_)
+        | CoreError::MalformedCertificate(_)
+        | CoreError::InvalidAuthenticationCode(_)
+        | CoreError::ReportNotPresent(_)
+        | CoreError::ReportExpired(_)) => {
+            crate::error::sqs_common("InvalidParameterValue", e.to_string())
+        }
     }
 }
 
