@@ -26,6 +26,11 @@
 //!   handed out.
 //! * The events of other calls that changed nothing go to the history's
 //!   batching writer and are not waited for.
+//!
+//! This module is over 600 lines on purpose: the write path (units, the
+//! commit queue, group commit, recovery after a failed commit) is one
+//! protocol whose invariants are easier to check in one file. Loading the
+//! state is in [`load`].
 
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
@@ -38,12 +43,15 @@ use time::OffsetDateTime;
 use crate::clock::Clock;
 use crate::error::CoreError;
 use crate::keys::Keys;
-use crate::model::{Change, Record, Session, table};
+use crate::model::{Change, Record, Session};
 use crate::policy_cache::PolicyCache;
-use crate::sealing::{self, AtRest};
+use crate::sealing;
 use crate::state::State;
 use crate::store::{Store, Write};
 use crate::trail::TrailEvent;
+
+mod load;
+use load::load;
 
 /// The store table of trail events committed with their changes and not yet
 /// in the event history (the outbox), keyed by event id.
@@ -197,110 +205,6 @@ fn outbox_write(event: &TrailEvent) -> Result<Write, CoreError> {
         table: OUTBOX,
         key: event.id.clone(),
         value: serde_json::to_vec(event).map_err(|e| CoreError::Internal(e.to_string()))?,
-    })
-}
-
-/// What loading the store found.
-struct Loaded {
-    state: State,
-    /// Writes that bring older rows up to date (sealing, dropped sessions).
-    migrate: Vec<Write>,
-    /// Whether clear secrets were found: their old bytes must be scrubbed.
-    scrub: bool,
-    outbox: Vec<TrailEvent>,
-}
-
-/// Decodes and opens stored records, in order, on as many threads as there
-/// are cores (up to 4): start-up time is mostly this (issue 15).
-fn open_rows(keys: &Keys, rows: &[crate::store::Row]) -> Vec<Result<(Record, AtRest), CoreError>> {
-    let open = |row: &crate::store::Row| {
-        let record: Record = serde_json::from_slice(&row.value).map_err(|e| {
-            CoreError::Internal(format!("row {}/{} is unreadable: {e}", row.table, row.key))
-        })?;
-        sealing::open_record(keys, record)
-    };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    if threads < 2 || rows.len() < 1_000 {
-        return rows.iter().map(open).collect();
-    }
-    let chunk = rows.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let parts: Vec<_> = rows
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(open).collect::<Vec<_>>()))
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|p| {
-                p.join().unwrap_or_else(|_| {
-                    vec![Err(CoreError::Internal(
-                        "a thread decoding stored rows failed".to_owned(),
-                    ))]
-                })
-            })
-            .collect()
-    })
-}
-
-fn load(store: &dyn Store, keys: &Keys) -> Result<Loaded, CoreError> {
-    let rows = store.load()?;
-    let mut records = Vec::with_capacity(rows.len());
-    let mut migrate = Vec::new();
-    let mut scrub = false;
-    let mut outbox = Vec::new();
-    let mut check = None;
-    let mut record_rows = Vec::with_capacity(rows.len());
-    for row in rows {
-        match row.table.as_str() {
-            META => {
-                if row.key == KEY_CHECK {
-                    check = Some(String::from_utf8_lossy(&row.value).into_owned());
-                }
-            }
-            OUTBOX => match serde_json::from_slice::<TrailEvent>(&row.value) {
-                Ok(e) => outbox.push(e),
-                Err(e) => tracing::error!(id = %row.key, error = %e, "outbox event is unreadable"),
-            },
-            // Sessions of older versions: session tokens carry their session
-            // now; the stored ones (with their secrets) are dropped.
-            table::SESSIONS => {
-                migrate.push(Write::Delete {
-                    table: table::SESSIONS,
-                    key: row.key,
-                });
-                scrub = true;
-            }
-            _ => record_rows.push(row),
-        }
-    }
-    for opened in open_rows(keys, &record_rows) {
-        let (record, at_rest) = opened?;
-        if at_rest != AtRest::Sealed {
-            scrub |= at_rest == AtRest::Clear;
-            migrate.extend(to_writes(keys, &[Change::Put(record.clone())])?);
-        }
-        records.push(record);
-    }
-    match check.as_deref().map(|c| keys.accepts_key_check(c)) {
-        Some(None) => {
-            return Err(CoreError::Internal(
-                "the master key does not match this data directory (its key check differs)"
-                    .to_owned(),
-            ));
-        }
-        Some(Some(crate::keys::Opened::Current)) => {}
-        Some(Some(crate::keys::Opened::Previous)) | None => migrate.push(Write::Put {
-            table: META,
-            key: KEY_CHECK.to_owned(),
-            value: keys.key_check().into_bytes(),
-        }),
-    }
-    let state = State::load(records);
-    Ok(Loaded {
-        state,
-        migrate,
-        scrub,
-        outbox,
     })
 }
 

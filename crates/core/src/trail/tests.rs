@@ -1,0 +1,269 @@
+//! The trail's writer, group commits and backpressure, over a store in memory.
+
+use super::*;
+
+/// A history in memory that can be made slow.
+#[derive(Default)]
+struct Memory {
+    events: Mutex<Vec<TrailEvent>>,
+    batches: Mutex<usize>,
+    delay: StdDuration,
+    /// Ids of the events stored by synced batches.
+    synced: Mutex<Vec<String>>,
+    /// Every append fails.
+    broken: std::sync::atomic::AtomicBool,
+}
+
+impl TrailStore for Memory {
+    fn append(&self, events: &[TrailEvent]) -> Result<(), StoreError> {
+        std::thread::sleep(self.delay);
+        if self.broken.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(StoreError("disk full".into()));
+        }
+        self.events.lock().extend_from_slice(events);
+        *self.batches.lock() += 1;
+        Ok(())
+    }
+    fn append_synced(&self, events: &[TrailEvent]) -> Result<(), StoreError> {
+        self.append(events)?;
+        self.synced
+            .lock()
+            .extend(events.iter().map(|e| e.id.clone()));
+        Ok(())
+    }
+    fn lookup(&self, _: &Lookup) -> Result<Vec<TrailEvent>, StoreError> {
+        Ok(self.events.lock().clone())
+    }
+    fn purge(&self, _: OffsetDateTime) -> Result<(), StoreError> {
+        Ok(())
+    }
+    fn after(&self, seq: u64, limit: usize) -> Result<Vec<(u64, TrailEvent)>, StoreError> {
+        Ok(self
+            .events
+            .lock()
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (i as u64 + 1, e.clone()))
+            .filter(|(s, _)| *s > seq)
+            .take(limit)
+            .collect())
+    }
+    fn last_seq(&self) -> Result<u64, StoreError> {
+        Ok(self.events.lock().len() as u64)
+    }
+}
+
+fn event(n: usize) -> TrailEvent {
+    TrailEvent {
+        id: n.to_string(),
+        account: "111111111111".into(),
+        region: "us-east-1".into(),
+        time: OffsetDateTime::UNIX_EPOCH,
+        name: "GetCallerIdentity".into(),
+        source: "sts.amazonaws.com".into(),
+        read_only: true,
+        access_key: None,
+        username: None,
+        resources: Vec::new(),
+        json: "{}".into(),
+    }
+}
+
+fn start(store: &Arc<Memory>) -> Trail {
+    Trail::start(store.clone(), None, DEFAULT_RETENTION).unwrap()
+}
+
+#[test]
+fn flush_returns_once_everything_recorded_before_is_stored() {
+    let store = Arc::new(Memory {
+        delay: StdDuration::from_millis(20),
+        ..Memory::default()
+    });
+    let trail = start(&store);
+    for n in 0..10 {
+        trail.record(event(n));
+    }
+    trail.flush();
+    assert_eq!(store.events.lock().len(), 10);
+    // Nothing pending: returns at once.
+    trail.flush();
+    assert_eq!(store.events.lock().len(), 10);
+}
+
+#[test]
+fn events_are_gathered_into_batches_in_order() {
+    let store = Arc::new(Memory::default());
+    let trail = start(&store);
+    for n in 0..1_000 {
+        trail.record(event(n));
+    }
+    trail.flush();
+    let ids: Vec<String> = store.events.lock().iter().map(|e| e.id.clone()).collect();
+    assert_eq!(ids, (0..1_000).map(|n| n.to_string()).collect::<Vec<_>>());
+    assert!(*store.batches.lock() < 1_000, "one commit per event");
+}
+
+#[test]
+fn a_slow_store_holds_recording_back_and_loses_nothing() {
+    let store = Arc::new(Memory {
+        delay: StdDuration::from_millis(5),
+        ..Memory::default()
+    });
+    let trail = Arc::new(start(&store));
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let trail = trail.clone();
+            std::thread::spawn(move || {
+                for n in 0..(MAX_PENDING / 2 + 100) {
+                    trail.record(event(w * 1_000_000 + n));
+                    // Never more queued than the bound.
+                    assert!(trail.shared.inbox.lock().events.len() <= MAX_PENDING);
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().unwrap();
+    }
+    trail.flush();
+    assert_eq!(store.events.lock().len(), 4 * (MAX_PENDING / 2 + 100));
+}
+
+#[test]
+fn synced_events_are_stored_synced_before_record_synced_returns() {
+    let store = Arc::new(Memory {
+        delay: StdDuration::from_millis(2),
+        ..Memory::default()
+    });
+    let trail = Arc::new(start(&store));
+    let callers: Vec<_> = (0..8)
+        .map(|w| {
+            let (trail, store) = (trail.clone(), store.clone());
+            std::thread::spawn(move || {
+                for n in 0..50 {
+                    // Background events in between, as from reads.
+                    trail.record(event(w * 1_000_000 + 500_000 + n));
+                    let id = w * 1_000_000 + n;
+                    trail.record_synced(vec![event(id)]).unwrap();
+                    let id = id.to_string();
+                    assert!(store.synced.lock().contains(&id), "{id} not synced");
+                }
+            })
+        })
+        .collect();
+    for c in callers {
+        c.join().unwrap();
+    }
+    trail.flush();
+    let stored = store.events.lock();
+    assert_eq!(stored.len(), 8 * 100);
+    // Group commit: far fewer batches than synced calls.
+    assert!(*store.batches.lock() < 8 * 50, "one commit per call");
+    // Each caller's events are stored in the order it recorded them.
+    for w in 0..8 {
+        let mine: Vec<&str> = stored
+            .iter()
+            .map(|e| e.id.as_str())
+            .filter(|id| id.parse::<usize>().is_ok_and(|n| n / 1_000_000 == w))
+            .collect();
+        let mut expected = Vec::new();
+        for n in 0..50 {
+            expected.push((w * 1_000_000 + 500_000 + n).to_string());
+            expected.push((w * 1_000_000 + n).to_string());
+        }
+        assert_eq!(mine, expected);
+    }
+}
+
+#[test]
+fn record_synced_fails_when_its_event_could_not_be_stored() {
+    let store = Arc::new(Memory::default());
+    let trail = start(&store);
+    trail.record_synced(vec![event(1)]).unwrap();
+    store
+        .broken
+        .store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(trail.record_synced(vec![event(2)]).is_err());
+    store
+        .broken
+        .store(false, std::sync::atomic::Ordering::Relaxed);
+    // A later event that is stored succeeds again.
+    trail.record_synced(vec![event(3)]).unwrap();
+    let ids: Vec<String> = store.events.lock().iter().map(|e| e.id.clone()).collect();
+    assert_eq!(ids, ["1", "3"]);
+}
+
+/// Polls a future on this thread until it is ready.
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    struct Unpark(std::thread::Thread);
+    impl std::task::Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = std::task::Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut cx = std::task::Context::from_waker(&waker);
+    let mut f = std::pin::pin!(f);
+    loop {
+        if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return v;
+        }
+        std::thread::park();
+    }
+}
+
+#[test]
+fn deferred_events_are_synced_when_their_future_resolves() {
+    let store = Arc::new(Memory {
+        delay: StdDuration::from_millis(1),
+        ..Memory::default()
+    });
+    let trail = Arc::new(start(&store));
+    let callers: Vec<_> = (0..8)
+        .map(|w| {
+            let (trail, store) = (trail.clone(), store.clone());
+            std::thread::spawn(move || {
+                for n in 0..50 {
+                    trail.record(event(w * 1_000_000 + 500_000 + n));
+                    let id = w * 1_000_000 + n;
+                    let wait = trail.record_deferred(vec![event(id)]);
+                    block_on(wait).unwrap();
+                    let id = id.to_string();
+                    assert!(store.synced.lock().contains(&id), "{id} not synced");
+                }
+            })
+        })
+        .collect();
+    for c in callers {
+        c.join().unwrap();
+    }
+    trail.flush();
+    assert_eq!(store.events.lock().len(), 8 * 100);
+    assert!(*store.batches.lock() < 8 * 50, "one commit per call");
+}
+
+#[test]
+fn a_deferred_event_that_could_not_be_stored_resolves_to_an_error() {
+    let store = Arc::new(Memory::default());
+    let trail = start(&store);
+    block_on(trail.record_deferred(vec![event(1)])).unwrap();
+    store
+        .broken
+        .store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(block_on(trail.record_deferred(vec![event(2)])).is_err());
+    store
+        .broken
+        .store(false, std::sync::atomic::Ordering::Relaxed);
+    block_on(trail.record_deferred(vec![event(3)])).unwrap();
+}
+
+#[test]
+fn dropping_the_trail_commits_what_is_pending() {
+    let store = Arc::new(Memory::default());
+    let trail = start(&store);
+    for n in 0..50 {
+        trail.record(event(n));
+    }
+    drop(trail);
+    assert_eq!(store.events.lock().len(), 50);
+}
