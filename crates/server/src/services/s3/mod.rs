@@ -168,8 +168,32 @@ pub fn handle(
         crate::request_log::operation(op.name());
     }
     let unit = svc.begin();
-    let outcome = route(&req, op, body);
-    if let Err(e) = trail(&req, op, unit, outcome.as_ref().err()) {
+    let (outcome, response) = match route(&req, op, body) {
+        Ok(out) => (Ok(out.body), out.response_elements),
+        Err(e) => (Err(e), None),
+    };
+    let finished = crate::trail::record(
+        svc,
+        unit,
+        crate::trail::Finished {
+            api: crate::services::Api::S3,
+            op: op.map(crate::services::Op::S3),
+            caller: &authn.caller,
+            global_endpoint: authn.global_endpoint,
+            facts: crate::trail::CallFacts {
+                request: request_parameters(&req),
+                response,
+                resources: resources(&req, op),
+            },
+            error: outcome
+                .as_ref()
+                .err()
+                .map(|f| (f.code.as_str(), f.message.as_str())),
+            request_id,
+            host: header(parts, "host"),
+        },
+    );
+    if let Err(e) = finished {
         tracing::error!(error = %e, "S3 call not committed");
         let fail = S3Fail::new(
             "InternalError",
@@ -238,27 +262,15 @@ fn handler(op: Operation) -> Option<Handler> {
     })
 }
 
-/// Ends the call's unit: commits its changes with the event of a
-/// bucket-level call (object calls are data events, which the event history
-/// does not keep; spec 04 §4.3.3 shows the shape).
-fn trail(
-    req: &Req<'_>,
-    op: Option<Operation>,
-    unit: rootward_core::service::Unit<'_>,
-    failure: Option<&S3Fail>,
-) -> Result<(), rootward_core::CoreError> {
-    let Some(op) = op else {
-        return req.svc.finish(unit, None);
-    };
-    let facts = op.info().facts;
-    let host = header(req.parts, "host");
+/// CloudTrail's `requestParameters` of an S3 call (spec 04 §4.3.3 shows
+/// the shape): `bucketName`, the `Host` header, and the bucket
+/// sub-resources the query names, each as an empty string.
+fn request_parameters(req: &Req<'_>) -> serde_json::Value {
     let mut request = serde_json::Map::new();
-    let mut resources = Vec::new();
     if let Some(b) = &req.bucket {
         request.insert("bucketName".into(), b.clone().into());
-        resources.push(("AWS::S3::Bucket".to_owned(), format!("arn:aws:s3:::{b}")));
     }
-    if let Some(h) = host {
+    if let Some(h) = header(req.parts, "host") {
         request.insert("Host".into(), h.into());
     }
     for q in ["policy", "policyStatus", "location"]
@@ -269,28 +281,38 @@ fn trail(
             request.insert((*q).into(), "".into());
         }
     }
-    req.svc.finish(
-        unit,
-        Some(&rootward_core::trail::event::Call {
-            caller: &req.authn.caller,
-            service: "s3",
-            operation: op.name(),
-            global: false,
-            read_only: facts.is_some_and(|f| f.read_only),
-            data_event: facts.is_some_and(|f| f.data_event),
-            request: serde_json::Value::Object(request),
-            response: None,
-            error: failure.map(|f| (f.code.as_str(), f.message.as_str())),
-            request_id: req.request_id,
-            resources,
-            host,
-        }),
-    )
+    serde_json::Value::Object(request)
+}
+
+/// The `resources` of an S3 call: its operation's resource rules over the
+/// bucket addressed (S3's rules for an operation the table has no row for:
+/// its bucket all the same).
+fn resources(req: &Req<'_>, op: Option<Operation>) -> Vec<(String, String)> {
+    let rules = op
+        .and_then(|o| o.info().facts)
+        .map_or(rootward_model::s3::RESOURCES, |f| f.resources);
+    let account = &req.authn.caller.account;
+    let mut out: Vec<(String, String)> = rules
+        .iter()
+        .filter_map(|r| {
+            let value = r.render(account, |m| match m {
+                "Bucket" => req.bucket.as_deref(),
+                _ => None,
+            })?;
+            Some((r.kind.to_owned(), value))
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 /// Serves the operation the generated router chose (`None`: no operation
 /// of S3 takes this method on this resource).
-fn route(req: &Req<'_>, op: Option<Operation>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
+fn route(
+    req: &Req<'_>,
+    op: Option<Operation>,
+    body: &[u8],
+) -> Result<crate::services::Output<Response<Body>>, S3Fail> {
     let config = req.key.is_none() && BUCKET_CONFIG.iter().any(|s| req.has(s));
     if !config && UNSUPPORTED.iter().any(|s| req.has(s)) {
         return Err(wire::not_implemented());
@@ -319,7 +341,9 @@ fn route(req: &Req<'_>, op: Option<Operation>, body: &[u8]) -> Result<Response<B
         return Err(method_not_allowed(&req.parts.method, resource_type));
     };
     match handler(op) {
-        Some(h) => h(req, body),
+        // No S3 handler gives response elements yet (S3's events record
+        // none; spec 04 §4.3.3).
+        Some(h) => h(req, body).map(crate::services::Output::from),
         None => Err(wire::not_implemented()),
     }
 }
