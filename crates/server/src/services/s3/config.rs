@@ -2,7 +2,8 @@
 //! `?encryption`, `?acl` (GET), `?tagging`, `?website`,
 //! `?publicAccessBlock`, `?ownershipControls`. Request documents are read
 //! into an element tree and mapped onto the domain's types
-//! (`rootward_core::s3::config`); answers are written in S3's shapes.
+//! (`rootward_core::s3::config`); answers are the serde structs of
+//! [`super::xml::config`].
 
 use axum::body::Body;
 use axum::http::Response;
@@ -12,9 +13,10 @@ use rootward_core::s3::config::{
     RoutingRule, Tag, Versioning, VersioningStatus, Website,
 };
 
-use super::wire::{self, NS, S3Fail, xml_ok};
+use super::wire::{self, S3Fail};
+use super::xml::config as x;
+use super::xml::{Ns, Owner, ok};
 use super::{Req, canonical_id};
-use crate::protocol::xml::Xml;
 
 /// An element of a request document: local name, text, children.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -151,17 +153,15 @@ fn no_content(req: &Req<'_>) -> Response<Body> {
 /// `GET ?versioning`.
 pub(super) fn get_versioning(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
     let v = config::get_bucket_versioning(req.svc, &req.authn.caller, req.bucket()?)?;
-    let mut x = Xml::new();
-    x.open_ns("VersioningConfiguration", NS);
-    if let Some(v) = v {
-        x.opt("Status", v.status.map(VersioningStatus::as_str));
-        x.opt(
-            "MfaDelete",
-            v.mfa_delete.map(|m| if m { "Enabled" } else { "Disabled" }),
-        );
-    }
-    x.close("VersioningConfiguration");
-    Ok(xml_ok(req.request_id, x))
+    let doc = match v {
+        None => x::VersioningConfiguration::default(),
+        Some(v) => x::VersioningConfiguration {
+            ns: Ns,
+            status: v.status.map(VersioningStatus::as_str),
+            mfa_delete: v.mfa_delete.map(|m| if m { "Enabled" } else { "Disabled" }),
+        },
+    };
+    ok(req.request_id, "VersioningConfiguration", &doc)
 }
 
 /// `PUT ?versioning`.
@@ -191,29 +191,26 @@ pub(super) fn put_versioning(req: &Req<'_>, body: &[u8]) -> Result<Response<Body
 /// `GET ?logging`.
 pub(super) fn get_logging(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
     let l = config::get_bucket_logging(req.svc, &req.authn.caller, req.bucket()?)?;
-    let mut x = Xml::new();
-    x.open_ns("BucketLoggingStatus", NS);
-    if let Some(l) = l {
-        x.open("LoggingEnabled")
-            .elem("TargetBucket", &l.target_bucket)
-            .elem("TargetPrefix", &l.target_prefix);
-        match &l.key_format {
-            None => {}
-            Some(KeyFormat::Simple) => {
-                x.open("TargetObjectKeyFormat")
-                    .raw("<SimplePrefix/>")
-                    .close("TargetObjectKeyFormat");
-            }
-            Some(KeyFormat::Partitioned(source)) => {
-                x.open("TargetObjectKeyFormat").open("PartitionedPrefix");
-                x.opt("PartitionDateSource", source.as_deref());
-                x.close("PartitionedPrefix").close("TargetObjectKeyFormat");
-            }
-        }
-        x.close("LoggingEnabled");
-    }
-    x.close("BucketLoggingStatus");
-    Ok(xml_ok(req.request_id, x))
+    let doc = x::BucketLoggingStatus {
+        ns: Ns,
+        logging_enabled: l.map(|l| x::LoggingEnabled {
+            target_bucket: l.target_bucket,
+            target_prefix: l.target_prefix,
+            target_object_key_format: l.key_format.map(|f| match f {
+                KeyFormat::Simple => x::TargetObjectKeyFormat {
+                    simple_prefix: Some(x::Empty {}),
+                    partitioned_prefix: None,
+                },
+                KeyFormat::Partitioned(source) => x::TargetObjectKeyFormat {
+                    simple_prefix: None,
+                    partitioned_prefix: Some(x::PartitionedPrefix {
+                        partition_date_source: source,
+                    }),
+                },
+            }),
+        }),
+    };
+    ok(req.request_id, "BucketLoggingStatus", &doc)
 }
 
 /// `PUT ?logging`: an empty `BucketLoggingStatus` turns logging off.
@@ -250,28 +247,25 @@ pub(super) fn put_logging(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, 
 /// `GET ?encryption`.
 pub(super) fn get_encryption(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
     let rules = config::get_bucket_encryption(req.svc, &req.authn.caller, req.bucket()?)?;
-    let mut x = Xml::new();
-    x.open_ns("ServerSideEncryptionConfiguration", NS);
-    for r in &rules {
-        x.open("Rule")
-            .open("ApplyServerSideEncryptionByDefault")
-            .elem("SSEAlgorithm", &r.sse_algorithm);
-        x.opt("KMSMasterKeyID", r.kms_master_key_id.as_deref());
-        x.close("ApplyServerSideEncryptionByDefault");
-        if let Some(b) = r.bucket_key_enabled {
-            x.elem("BucketKeyEnabled", if b { "true" } else { "false" });
-        }
-        if !r.blocked_encryption_types.is_empty() {
-            x.open("BlockedEncryptionTypes");
-            for t in &r.blocked_encryption_types {
-                x.elem("EncryptionType", t);
-            }
-            x.close("BlockedEncryptionTypes");
-        }
-        x.close("Rule");
-    }
-    x.close("ServerSideEncryptionConfiguration");
-    Ok(xml_ok(req.request_id, x))
+    let doc = x::ServerSideEncryptionConfiguration {
+        ns: Ns,
+        rules: rules
+            .into_iter()
+            .map(|r| x::EncryptionRule {
+                apply_server_side_encryption_by_default: x::EncryptionByDefault {
+                    sse_algorithm: r.sse_algorithm,
+                    kms_master_key_id: r.kms_master_key_id,
+                },
+                bucket_key_enabled: r.bucket_key_enabled,
+                blocked_encryption_types: (!r.blocked_encryption_types.is_empty()).then_some(
+                    x::BlockedEncryptionTypes {
+                        types: r.blocked_encryption_types,
+                    },
+                ),
+            })
+            .collect(),
+    };
+    ok(req.request_id, "ServerSideEncryptionConfiguration", &doc)
 }
 
 /// `PUT ?encryption`.
@@ -313,39 +307,41 @@ pub(super) fn delete_encryption(req: &Req<'_>) -> Result<Response<Body>, S3Fail>
 /// `GET ?acl`: the owner with `FULL_CONTROL`.
 pub(super) fn get_acl(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
     let acl = config::get_bucket_acl(req.svc, &req.authn.caller, req.bucket()?)?;
-    let mut x = Xml::new();
-    x.open_ns("AccessControlPolicy", NS)
-        .open("Owner")
-        .elem("ID", &canonical_id(&acl.owner))
-        .close("Owner")
-        .open("AccessControlList");
-    for (grantee, permission) in &acl.grants {
-        x.open("Grant")
-            .raw(
-                "<Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"CanonicalUser\">",
-            )
-            .elem("ID", &canonical_id(grantee))
-            .close("Grantee")
-            .elem("Permission", permission)
-            .close("Grant");
-    }
-    x.close("AccessControlList").close("AccessControlPolicy");
-    Ok(xml_ok(req.request_id, x))
+    let doc = x::AccessControlPolicy {
+        ns: Ns,
+        owner: Owner {
+            id: canonical_id(&acl.owner),
+        },
+        access_control_list: x::AccessControlList {
+            grants: acl
+                .grants
+                .iter()
+                .map(|(grantee, permission)| x::Grant {
+                    grantee: x::Grantee::canonical_user(canonical_id(grantee)),
+                    permission,
+                })
+                .collect(),
+        },
+    };
+    ok(req.request_id, "AccessControlPolicy", &doc)
 }
 
 /// `GET ?tagging`.
 pub(super) fn get_tagging(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
     let tags = config::get_bucket_tagging(req.svc, &req.authn.caller, req.bucket()?)?;
-    let mut x = Xml::new();
-    x.open_ns("Tagging", NS).open("TagSet");
-    for t in &tags {
-        x.open("Tag")
-            .elem("Key", &t.key)
-            .elem("Value", &t.value)
-            .close("Tag");
-    }
-    x.close("TagSet").close("Tagging");
-    Ok(xml_ok(req.request_id, x))
+    let doc = x::Tagging {
+        ns: Ns,
+        tag_set: x::TagSet {
+            tags: tags
+                .into_iter()
+                .map(|t| x::Tag {
+                    key: t.key,
+                    value: t.value,
+                })
+                .collect(),
+        },
+    };
+    ok(req.request_id, "Tagging", &doc)
 }
 
 /// `PUT ?tagging` (204, as S3 answers).
@@ -382,56 +378,45 @@ fn redirect(n: &Node) -> Redirect {
     }
 }
 
-fn write_redirect(x: &mut Xml, r: &Redirect) {
-    x.opt("HostName", r.host_name.as_deref())
-        .opt("HttpRedirectCode", r.http_redirect_code.as_deref())
-        .opt("Protocol", r.protocol.as_deref())
-        .opt("ReplaceKeyPrefixWith", r.replace_key_prefix_with.as_deref())
-        .opt("ReplaceKeyWith", r.replace_key_with.as_deref());
+fn redirect_xml(r: Redirect) -> x::Redirect {
+    x::Redirect {
+        host_name: r.host_name,
+        http_redirect_code: r.http_redirect_code,
+        protocol: r.protocol,
+        replace_key_prefix_with: r.replace_key_prefix_with,
+        replace_key_with: r.replace_key_with,
+    }
 }
 
 /// `GET ?website`.
 pub(super) fn get_website(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
     let w = config::get_bucket_website(req.svc, &req.authn.caller, req.bucket()?)?;
-    let mut x = Xml::new();
-    x.open_ns("WebsiteConfiguration", NS);
-    if let Some(r) = &w.redirect_all_requests_to {
-        x.open("RedirectAllRequestsTo")
-            .opt("HostName", r.host_name.as_deref())
-            .opt("Protocol", r.protocol.as_deref())
-            .close("RedirectAllRequestsTo");
-    }
-    if let Some(s) = &w.index_document {
-        x.open("IndexDocument")
-            .elem("Suffix", s)
-            .close("IndexDocument");
-    }
-    if let Some(k) = &w.error_document {
-        x.open("ErrorDocument")
-            .elem("Key", k)
-            .close("ErrorDocument");
-    }
-    if !w.routing_rules.is_empty() {
-        x.open("RoutingRules");
-        for rule in &w.routing_rules {
-            x.open("RoutingRule");
-            if rule.http_error_code_returned_equals.is_some() || rule.key_prefix_equals.is_some() {
-                x.open("Condition")
-                    .opt(
-                        "HttpErrorCodeReturnedEquals",
-                        rule.http_error_code_returned_equals.as_deref(),
-                    )
-                    .opt("KeyPrefixEquals", rule.key_prefix_equals.as_deref())
-                    .close("Condition");
-            }
-            x.open("Redirect");
-            write_redirect(&mut x, &rule.redirect);
-            x.close("Redirect").close("RoutingRule");
-        }
-        x.close("RoutingRules");
-    }
-    x.close("WebsiteConfiguration");
-    Ok(xml_ok(req.request_id, x))
+    let doc = x::WebsiteConfiguration {
+        ns: Ns,
+        redirect_all_requests_to: w.redirect_all_requests_to.map(|r| x::Redirect {
+            host_name: r.host_name,
+            protocol: r.protocol,
+            ..x::Redirect::default()
+        }),
+        index_document: w.index_document.map(|suffix| x::IndexDocument { suffix }),
+        error_document: w.error_document.map(|key| x::ErrorDocument { key }),
+        routing_rules: (!w.routing_rules.is_empty()).then(|| x::RoutingRules {
+            rules: w
+                .routing_rules
+                .into_iter()
+                .map(|rule| x::RoutingRule {
+                    condition: (rule.http_error_code_returned_equals.is_some()
+                        || rule.key_prefix_equals.is_some())
+                    .then_some(x::Condition {
+                        http_error_code_returned_equals: rule.http_error_code_returned_equals,
+                        key_prefix_equals: rule.key_prefix_equals,
+                    }),
+                    redirect: redirect_xml(rule.redirect),
+                })
+                .collect(),
+        }),
+    };
+    ok(req.request_id, "WebsiteConfiguration", &doc)
 }
 
 /// `PUT ?website`.
@@ -485,15 +470,14 @@ pub(super) fn delete_website(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
 /// `GET ?publicAccessBlock`.
 pub(super) fn get_public_access_block(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
     let p = config::get_public_access_block(req.svc, &req.authn.caller, req.bucket()?)?;
-    let b = |v: bool| if v { "true" } else { "false" };
-    let mut x = Xml::new();
-    x.open_ns("PublicAccessBlockConfiguration", NS)
-        .elem("BlockPublicAcls", b(p.block_public_acls))
-        .elem("IgnorePublicAcls", b(p.ignore_public_acls))
-        .elem("BlockPublicPolicy", b(p.block_public_policy))
-        .elem("RestrictPublicBuckets", b(p.restrict_public_buckets))
-        .close("PublicAccessBlockConfiguration");
-    Ok(xml_ok(req.request_id, x))
+    let doc = x::PublicAccessBlockConfiguration {
+        ns: Ns,
+        block_public_acls: p.block_public_acls,
+        ignore_public_acls: p.ignore_public_acls,
+        block_public_policy: p.block_public_policy,
+        restrict_public_buckets: p.restrict_public_buckets,
+    };
+    ok(req.request_id, "PublicAccessBlockConfiguration", &doc)
 }
 
 /// `PUT ?publicAccessBlock` (an absent setting is `false`).
@@ -522,13 +506,13 @@ pub(super) fn delete_public_access_block(req: &Req<'_>) -> Result<Response<Body>
 /// `GET ?ownershipControls`.
 pub(super) fn get_ownership_controls(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
     let o = config::get_bucket_ownership_controls(req.svc, &req.authn.caller, req.bucket()?)?;
-    let mut x = Xml::new();
-    x.open_ns("OwnershipControls", NS)
-        .open("Rule")
-        .elem("ObjectOwnership", o.as_str())
-        .close("Rule")
-        .close("OwnershipControls");
-    Ok(xml_ok(req.request_id, x))
+    let doc = x::OwnershipControls {
+        ns: Ns,
+        rule: x::OwnershipRule {
+            object_ownership: o.as_str(),
+        },
+    };
+    ok(req.request_id, "OwnershipControls", &doc)
 }
 
 /// `PUT ?ownershipControls`: exactly one rule.

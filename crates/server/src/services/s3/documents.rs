@@ -237,45 +237,40 @@ pub fn create_bucket_configuration(doc: &[u8]) -> Result<Option<String>, S3Fail>
 }
 
 /// The parts of a `CompleteMultipartUpload` document: number and ETag, in
-/// the request's order (the domain checks order and existence).
+/// the request's order (the domain checks order and existence). The XML is
+/// checked here, its members are read as [`super::xml::CompletedPart`]s.
 pub fn complete_multipart_upload(doc: &[u8]) -> Result<Vec<(u32, String)>, S3Fail> {
     let root = root_named(doc, "CompleteMultipartUpload")?;
-    let mut parts = Vec::new();
-    for member in root.container()? {
-        if member.name != "Part" {
-            return Err(malformed_xml());
-        }
-        let (mut number, mut etag) = (None, None);
-        for field in member.container()? {
-            match field.name.as_str() {
-                "PartNumber" if number.is_none() => {
-                    number = Some(
-                        field
-                            .leaf()?
-                            .trim()
-                            .parse::<u32>()
-                            .map_err(|_| malformed_xml())?,
-                    );
-                }
-                "ETag" if etag.is_none() => etag = Some(field.leaf()?.to_owned()),
-                // Part checksums: SDKs send them when the parts had one;
-                // the parts' bytes were checked when they were uploaded.
-                "ChecksumCRC32" | "ChecksumCRC32C" | "ChecksumCRC64NVME" | "ChecksumSHA1"
-                | "ChecksumSHA256" => {
-                    field.leaf()?;
-                }
-                _ => return Err(malformed_xml()),
-            }
-        }
-        match (number, etag) {
-            (Some(n), Some(e)) => parts.push((n, e)),
-            _ => return Err(malformed_xml()),
-        }
+    well_formed(&root)?;
+    // The root's attributes (namespace bindings) are not read; its
+    // children are the parts, and only parts.
+    if root.children.iter().any(|c| c.name != "Part") {
+        return Err(malformed_xml());
     }
-    if parts.is_empty() {
+    let text = std::str::from_utf8(doc).map_err(|_| malformed_xml())?;
+    let request: super::xml::CompleteMultipartUpload = super::xml::from_str(text)?;
+    let parts = request
+        .parts
+        .iter()
+        .map(|p| Some((p.number()?, p.etag.clone())))
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(malformed_xml)?;
+    if parts.is_empty() || parts.len() != root.children.len() {
         return Err(malformed_xml());
     }
     Ok(parts)
+}
+
+/// Every element holds either text or elements, never both (S3's
+/// documents have no mixed content).
+fn well_formed(el: &Element) -> Result<(), S3Fail> {
+    if el.children.is_empty() {
+        return Ok(());
+    }
+    for child in el.container()? {
+        well_formed(child)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

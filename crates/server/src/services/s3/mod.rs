@@ -15,6 +15,7 @@ mod multipart;
 mod object;
 mod router;
 pub mod wire;
+pub mod xml;
 
 pub use router::route_guess;
 
@@ -32,9 +33,8 @@ use time::OffsetDateTime;
 
 use crate::auth::Authenticated;
 use crate::error::ApiError;
-use crate::protocol::xml::Xml;
 use rootward_model::s3::Operation;
-use wire::{NS, S3Fail, header, response, set_header, xml_ok};
+use wire::{S3Fail, header, response, set_header};
 
 use bucket::*;
 use list::*;
