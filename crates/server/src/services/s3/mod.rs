@@ -333,6 +333,9 @@ fn route(
         }
     }
     let Some(op) = op else {
+        if req.parts.method == Method::POST && req.bucket.is_some() && req.key.is_none() {
+            return Err(bucket_post(req));
+        }
         let resource_type = match (&req.bucket, &req.key) {
             (None, _) => "SERVICE",
             (Some(_), None) => "BUCKET",
@@ -346,6 +349,35 @@ fn route(
         Some(h) => h(req, body).map(crate::services::Output::from),
         None => Err(wire::not_implemented()),
     }
+}
+
+/// A `POST` on a bucket that names no bucket operation (`?delete` is
+/// DeleteObjects): S3 reads it as PostObject, the browser-form upload,
+/// whatever else the query names (`?uploads` included: CreateMultipartUpload
+/// takes a key). A body that is not a form is `412 PreconditionFailed`
+/// with S3's `<Condition>`, as S3 answers it (seen in clients' reports and
+/// S3-compatible stores' tests; the model does not describe PostObject);
+/// a form upload is not served here. A `POST` on an object or the service
+/// that names no operation stays `405 MethodNotAllowed`, as S3 answers.
+fn bucket_post(req: &Req<'_>) -> S3Fail {
+    let form = header(req.parts, "content-type").is_some_and(|t| {
+        t.split(';')
+            .next()
+            .is_some_and(|m| m.trim().eq_ignore_ascii_case("multipart/form-data"))
+    });
+    if form {
+        return wire::not_implemented();
+    }
+    let mut f = S3Fail::new(
+        "PreconditionFailed",
+        412,
+        "At least one of the pre-conditions you specified did not hold",
+    );
+    f.details = vec![(
+        "Condition".to_owned(),
+        "Bucket POST must be of the enclosure-type multipart/form-data".to_owned(),
+    )];
+    f
 }
 
 fn method_not_allowed(m: &Method, resource_type: &str) -> S3Fail {
