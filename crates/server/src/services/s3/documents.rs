@@ -261,6 +261,13 @@ pub fn complete_multipart_upload(doc: &[u8]) -> Result<Vec<(u32, String)>, S3Fai
     Ok(parts)
 }
 
+/// Checks a request document's XML (UTF-8, one root named `root`, no DTD,
+/// not too deep, known entities, no mixed content) before serde reads its
+/// members.
+pub fn checked(doc: &[u8], root: &str) -> Result<(), S3Fail> {
+    well_formed(&root_named(doc, root)?)
+}
+
 /// Every element holds either text or elements, never both (S3's
 /// documents have no mixed content).
 fn well_formed(el: &Element) -> Result<(), S3Fail> {

@@ -5,7 +5,9 @@
 //!
 //! Handlers by resource, as garage's `api/s3`: [`bucket`], [`object`],
 //! [`list`], [`multipart`], [`config`] (bucket configuration); wire
-//! plumbing in [`wire`], request documents in [`documents`].
+//! plumbing in [`wire`], the strict reader of request documents in
+//! [`documents`], the documents themselves as serde structs in [`xml`]; the
+//! trail event of every call is built by [`crate::trail::record`].
 
 mod bucket;
 mod config;

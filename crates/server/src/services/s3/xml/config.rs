@@ -1,10 +1,12 @@
 //! The bucket configuration documents (`?versioning`, `?logging`,
 //! `?encryption`, `?acl`, `?tagging`, `?website`, `?publicAccessBlock`,
 //! `?ownershipControls`) as serde structs: the Get operations' answers, each
-//! tested below against the exact bytes S3 sends. Members in the model's
-//! order.
+//! tested below against the exact bytes S3 sends (members in the model's
+//! order), and the Put operations' documents ([`put`]).
 
 use serde::Serialize;
+
+pub mod put;
 
 use super::{Ns, Owner};
 
