@@ -84,6 +84,19 @@ pub struct Owner {
     pub id: String,
 }
 
+/// An element's text as sent (not trimmed), `""` for an empty element (an
+/// absent element is the `None` of an `Option<Text>`).
+#[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
+pub struct Text {
+    /// The text.
+    #[serde(rename = "$text", default)]
+    pub text: String,
+}
+
+/// An element whose content is not read (its presence is what counts).
+#[derive(Debug, Default, Deserialize)]
+pub struct Ignored {}
+
 /// A request document through serde (after the strict reader accepted the
 /// XML itself): any mismatch with the struct is `MalformedXML`.
 pub fn from_str<'de, T: Deserialize<'de>>(text: &'de str) -> Result<T, S3Fail> {

@@ -1,10 +1,11 @@
-//! The result documents of bucket, listing, object and multipart calls
-//! (and CompleteMultipartUpload's request), each tested below against the
-//! exact bytes S3 sends.
+//! The result documents of bucket, listing, object and multipart calls,
+//! each tested below against the exact bytes S3 sends, and the request
+//! documents of DeleteObjects, CreateBucket and CompleteMultipartUpload
+//! (checked first by [`crate::services::s3::documents`]).
 
 use serde::{Deserialize, Serialize};
 
-use super::{Ns, Owner, Timestamp};
+use super::{Ignored, Ns, Owner, Text, Timestamp};
 
 // ---------------------------------------------------------------- buckets
 
@@ -277,6 +278,65 @@ pub struct CompleteMultipartUploadResult {
     /// The object's checksum.
     #[serde(flatten)]
     pub checksums: Checksums,
+}
+
+/// The `Delete` request document of DeleteObjects.
+#[derive(Debug, Deserialize)]
+pub struct Delete {
+    /// The objects, in the request's order.
+    #[serde(rename = "Object", default)]
+    pub objects: Vec<ObjectIdentifier>,
+    /// `true` (or `1`): only failures are listed.
+    #[serde(rename = "Quiet", default)]
+    pub quiet: Option<String>,
+}
+
+/// One `Object` of a `Delete` document.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectIdentifier {
+    /// The key, as sent (spaces are part of a key).
+    #[serde(rename = "Key", default)]
+    pub key: Option<Text>,
+    /// A version (not served).
+    #[serde(rename = "VersionId", default)]
+    pub version_id: Option<String>,
+    /// A conditional delete's ETag (not served).
+    #[serde(rename = "ETag", default)]
+    pub etag: Option<String>,
+    /// A conditional delete's time (not served).
+    #[serde(rename = "LastModifiedTime", default)]
+    pub last_modified_time: Option<String>,
+    /// A conditional delete's size (not served).
+    #[serde(rename = "Size", default)]
+    pub size: Option<String>,
+}
+
+impl ObjectIdentifier {
+    /// It names a version or a condition, which this endpoint does not serve.
+    pub fn unserved(&self) -> bool {
+        self.version_id.is_some()
+            || self.etag.is_some()
+            || self.last_modified_time.is_some()
+            || self.size.is_some()
+    }
+}
+
+/// The `CreateBucketConfiguration` request document of CreateBucket.
+#[derive(Debug, Deserialize)]
+pub struct CreateBucketConfiguration {
+    /// The region.
+    #[serde(rename = "LocationConstraint", default)]
+    pub location_constraint: Option<String>,
+    /// A directory bucket's location (not served).
+    #[serde(rename = "Location", default)]
+    pub location: Option<Ignored>,
+    /// A directory bucket's type (not served).
+    #[serde(rename = "Bucket", default)]
+    pub bucket: Option<Ignored>,
+    /// Tags at creation (not served).
+    #[serde(rename = "Tags", default)]
+    pub tags: Option<Ignored>,
 }
 
 /// The `CompleteMultipartUpload` request document (the root's attributes,

@@ -8,6 +8,8 @@
 
 use serde::Deserialize;
 
+pub use super::super::{Ignored, Text};
+
 /// `VersioningConfiguration`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -67,10 +69,6 @@ pub struct PartitionedPrefix {
     #[serde(default)]
     pub partition_date_source: Option<String>,
 }
-
-/// An element whose content is not read.
-#[derive(Debug, Default, Deserialize)]
-pub struct Ignored {}
 
 /// `ServerSideEncryptionConfiguration`.
 #[derive(Debug, Default, Deserialize)]
@@ -141,15 +139,6 @@ pub struct Tag {
     /// The value.
     #[serde(default)]
     pub value: Option<Text>,
-}
-
-/// An element's text, `""` for an empty element (an absent element is the
-/// `None` of an `Option<Text>`).
-#[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
-pub struct Text {
-    /// The text.
-    #[serde(rename = "$text", default)]
-    pub text: String,
 }
 
 /// `WebsiteConfiguration`.
@@ -304,6 +293,29 @@ mod tests {
                 (Some("d".into()), Some(" x & y ".into())),
             ]
         );
+    }
+
+    #[test]
+    fn indented_documents_read_as_compact_ones() {
+        let t: Tagging = from_str(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Tagging>\n  <TagSet>\n    <Tag>\n      <Key>k</Key>\n      <Value>v</Value>\n    </Tag>\n  </TagSet>\n</Tagging>\n",
+        )
+        .unwrap();
+        let tag = t.tag_set.unwrap().tags.into_iter().next().unwrap();
+        assert_eq!(
+            (tag.key.unwrap().text, tag.value.unwrap().text),
+            ("k".to_owned(), "v".to_owned())
+        );
+        let p: PublicAccessBlockConfiguration = from_str(
+            "<PublicAccessBlockConfiguration>\n\t<BlockPublicAcls>true</BlockPublicAcls>\n</PublicAccessBlockConfiguration>",
+        )
+        .unwrap();
+        assert_eq!(p.block_public_acls.as_deref(), Some("true"));
+        let c: super::super::super::CompleteMultipartUpload = from_str(
+            "<CompleteMultipartUpload>\n  <Part>\n    <PartNumber>1</PartNumber>\n    <ETag>\"e\"</ETag>\n  </Part>\n</CompleteMultipartUpload>",
+        )
+        .unwrap();
+        assert_eq!(c.parts.len(), 1);
     }
 
     #[test]
