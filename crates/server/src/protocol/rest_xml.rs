@@ -108,19 +108,18 @@ pub fn error_response(
     if head {
         return response(e.status, request_id, Body::empty());
     }
-    let mut x = Xml::new();
-    x.open("Error")
-        .elem("Code", &e.code)
-        .elem("Message", &e.message);
-    for (k, v) in &e.details {
-        x.elem(k, v);
-    }
-    x.opt("Resource", resource)
-        .elem("RequestId", request_id)
-        .elem("HostId", &host_id(request_id))
-        .close("Error");
-    let mut body = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    body.push_str(&x.finish());
+    let host = host_id(request_id);
+    let doc = crate::services::s3::xml::ErrorDocument {
+        code: &e.code,
+        message: &e.message,
+        details: &e.details,
+        resource,
+        request_id,
+        host_id: &host,
+    };
+    // Never fails for the element names S3's errors use; a body-less answer
+    // with the error's status if it ever did.
+    let body = crate::services::s3::xml::to_string("Error", &doc).unwrap_or_default();
     let mut r = response(e.status, request_id, Body::from(body));
     set_header(&mut r, "content-type", "application/xml");
     r

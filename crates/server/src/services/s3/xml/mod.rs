@@ -28,7 +28,10 @@ use time::OffsetDateTime;
 use super::wire::{NS, S3Fail, internal, response, set_header};
 
 pub mod config;
+mod error;
 mod results;
+
+pub use error::ErrorDocument;
 
 pub use results::*;
 
