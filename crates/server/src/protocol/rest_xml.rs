@@ -14,7 +14,6 @@ use rootward_sigv4::SigError;
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
-use crate::protocol::xml::Xml;
 
 /// An S3 error on its way to the wire, with the extra elements of `<Error>`.
 #[derive(Debug, Clone)]
@@ -86,15 +85,6 @@ pub fn set_header(r: &mut Response<Body>, name: &str, value: &str) {
     ) {
         r.headers_mut().insert(n, v);
     }
-}
-
-/// An XML success document.
-pub fn xml_ok(request_id: &str, x: Xml) -> Response<Body> {
-    let mut body = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    body.push_str(&x.finish());
-    let mut r = response(200, request_id, Body::from(body));
-    set_header(&mut r, "content-type", "application/xml");
-    r
 }
 
 /// The error document (no body for `HEAD`).
