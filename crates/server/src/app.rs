@@ -417,8 +417,8 @@ fn form_params(parts: &axum::http::request::Parts, body: &[u8]) -> Params {
 /// against the operation's model constraints (a failure is the service's
 /// own validation error), `run` calls the service, and the call's trail
 /// event is built once from the operation's table entry and committed with
-/// the call's changes ([`trail::record`], which S3's calls end in too). A commit that fails turns the
-/// answer into an internal error.
+/// the call's changes ([`trail::record`], where S3's calls end too). A
+/// commit that fails turns the answer into an internal error.
 fn execute<B>(
     ctx: &Ctx<'_>,
     api: services::Api,
