@@ -436,8 +436,8 @@ fn form_params(parts: &axum::http::request::Parts, body: &[u8]) -> Params {
 /// against the operation's model constraints (a failure is the service's
 /// own validation error), `run` calls the service, and the call's trail
 /// event is built once from the operation's table entry and committed with
-/// the call's changes ([`Service::finish`]). A commit that fails turns the
-/// answer into an internal error.
+/// the call's changes ([`trail::record`], where S3's calls end too). A
+/// commit that fails turns the answer into an internal error.
 fn execute<B>(
     ctx: &Ctx<'_>,
     api: services::Api,
@@ -457,27 +457,29 @@ fn execute<B>(
         Err(e) => (Err(e), None),
     };
     let facts = info.facts;
-    let finished = ctx.svc.finish(
+    let error = result
+        .as_ref()
+        .err()
+        .map(|e| (e.code.as_str(), e.message.as_str()));
+    let finished = trail::record(
+        ctx.svc,
         unit,
-        Some(&rootward_core::trail::event::Call {
+        trail::Finished {
+            api,
+            op: Some(op),
             caller: ctx.caller,
-            service: api.model().signing_name,
-            operation: info.name,
-            global: api.global(ctx.global_endpoint),
-            read_only: facts.is_some_and(|f| f.read_only),
-            data_event: facts.is_some_and(|f| f.data_event),
-            request: trail::request_parameters(info.input, tree),
-            response,
-            error: result
-                .as_ref()
-                .err()
-                .map(|e| (e.code.as_str(), e.message.as_str())),
+            global_endpoint: ctx.global_endpoint,
+            facts: trail::CallFacts {
+                request: trail::request_parameters(info.input, tree),
+                response,
+                resources: facts
+                    .map(|f| trail::resources(f, &ctx.caller.account, tree))
+                    .unwrap_or_default(),
+            },
+            error,
             request_id,
-            resources: facts
-                .map(|f| trail::resources(f, &ctx.caller.account, tree))
-                .unwrap_or_default(),
             host,
-        }),
+        },
     );
     match finished {
         Ok(()) => result,

@@ -3,8 +3,80 @@
 //! shape (lower-camel names, nested members, sensitive members hidden, by
 //! the model) and the `resources` its resource rules name.
 
+use rootward_core::Service;
+use rootward_core::authz::Caller;
+use rootward_core::service::Unit;
 use rootward_model::{Facts, Kind, Member, Shape, Value as In, shape::lower_first};
 use serde_json::{Map, Value};
+
+use crate::services::{Api, Op};
+
+/// What a call gives its trail event besides its outcome: CloudTrail's
+/// `requestParameters`, `responseElements` and `resources` (secrets
+/// already left out).
+#[derive(Debug, Default)]
+pub struct CallFacts {
+    /// `requestParameters`.
+    pub request: Value,
+    /// `responseElements`, for successful writes.
+    pub response: Option<Value>,
+    /// `resources`: (type, ARN).
+    pub resources: Vec<(String, String)>,
+}
+
+/// One finished call, as the protocol layer hands it to [`record`].
+pub struct Finished<'a> {
+    /// The service called.
+    pub api: Api,
+    /// The operation served (`None`: the request named no operation of the
+    /// service, and no event is recorded).
+    pub op: Option<Op>,
+    /// The caller.
+    pub caller: &'a Caller,
+    /// The request came to a global endpoint (`sts.amazonaws.com`).
+    pub global_endpoint: bool,
+    /// What the call gives the trail.
+    pub facts: CallFacts,
+    /// `errorCode` and `errorMessage` of a failed call.
+    pub error: Option<(&'a str, &'a str)>,
+    /// The request id answered.
+    pub request_id: &'a str,
+    /// The `Host` header the client sent.
+    pub host: Option<&'a str>,
+}
+
+/// Ends a call's unit: the call's event is built here, once, from its
+/// operation's table entry (name, `readOnly`, data event, global) and the
+/// facts the call gave, and committed with the call's changes
+/// ([`Service::finish`]). Every protocol's calls end here.
+pub fn record(
+    svc: &Service,
+    unit: Unit<'_>,
+    call: Finished<'_>,
+) -> Result<(), rootward_core::CoreError> {
+    let Some(op) = call.op else {
+        return svc.finish(unit, None);
+    };
+    let info = op.info();
+    let facts = info.facts;
+    svc.finish(
+        unit,
+        Some(&rootward_core::trail::event::Call {
+            caller: call.caller,
+            service: call.api.model().signing_name,
+            operation: info.name,
+            global: call.api.global(call.global_endpoint),
+            read_only: facts.is_some_and(|f| f.read_only),
+            data_event: facts.is_some_and(|f| f.data_event),
+            request: call.facts.request,
+            response: call.facts.response,
+            error: call.error,
+            request_id: call.request_id,
+            resources: call.facts.resources,
+            host: call.host,
+        }),
+    )
+}
 
 /// The value CloudTrail shows instead of a secret.
 pub const HIDDEN: &str = "HIDDEN_DUE_TO_SECURITY_REASONS";

@@ -11,6 +11,7 @@
 //! [`Store::get_blob`], and never returned by [`Store::load`], so that the
 //! in-memory state holds only metadata.
 
+pub mod schema;
 pub mod sqlite;
 
 /// A store failure. The request that caused it is answered as an internal error.
@@ -203,6 +204,34 @@ pub mod contract {
             store.get_blob("b2").map_err(store_err)?.is_none(),
             "a deleted blob is gone",
         )?;
+
+        // Every table of the schema, in one batch, read back under its name.
+        let tables = super::schema::all();
+        let every: Vec<Write> = tables
+            .iter()
+            .map(|t| put(t, "schema/key", t.as_bytes()))
+            .collect();
+        store.commit(&every).map_err(store_err)?;
+        let loaded = sorted(store.load().map_err(store_err)?);
+        check(
+            tables.iter().all(|t| {
+                loaded.contains(&(
+                    (*t).to_owned(),
+                    "schema/key".to_owned(),
+                    t.as_bytes().to_vec(),
+                ))
+            }) && loaded.len() == tables.len() + 2,
+            "a row of every table of the schema reads back in its table",
+        )?;
+        let gone: Vec<Write> = tables
+            .iter()
+            .map(|t| Write::Delete {
+                table: t,
+                key: "schema/key".into(),
+            })
+            .collect();
+        store.commit(&gone).map_err(store_err)?;
+
         store.scrub().map_err(store_err)?;
         check(
             store.load().map_err(store_err)?.len() == 2,

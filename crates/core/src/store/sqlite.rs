@@ -25,19 +25,11 @@ impl SqliteStore {
             "PRAGMA journal_mode=WAL;
              PRAGMA synchronous=FULL;
              PRAGMA foreign_keys=ON;
-             PRAGMA secure_delete=FAST;
-             CREATE TABLE IF NOT EXISTS kv (
-                 tbl   TEXT NOT NULL,
-                 key   TEXT NOT NULL,
-                 value BLOB NOT NULL,
-                 PRIMARY KEY (tbl, key)
-             ) WITHOUT ROWID;
-             CREATE TABLE IF NOT EXISTS blobs (
-                 key   TEXT PRIMARY KEY NOT NULL,
-                 value BLOB NOT NULL
-             );",
+             PRAGMA secure_delete=FAST;",
         )
         .map_err(err)?;
+        conn.execute_batch(super::schema::SQLITE_TABLES)
+            .map_err(err)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
         })

@@ -14,7 +14,6 @@ use rootward_sigv4::SigError;
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
-use crate::protocol::xml::Xml;
 
 /// An S3 error on its way to the wire, with the extra elements of `<Error>`.
 #[derive(Debug, Clone)]
@@ -88,15 +87,6 @@ pub fn set_header(r: &mut Response<Body>, name: &str, value: &str) {
     }
 }
 
-/// An XML success document.
-pub fn xml_ok(request_id: &str, x: Xml) -> Response<Body> {
-    let mut body = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    body.push_str(&x.finish());
-    let mut r = response(200, request_id, Body::from(body));
-    set_header(&mut r, "content-type", "application/xml");
-    r
-}
-
 /// The error document (no body for `HEAD`).
 pub fn error_response(
     e: &Fail,
@@ -108,19 +98,18 @@ pub fn error_response(
     if head {
         return response(e.status, request_id, Body::empty());
     }
-    let mut x = Xml::new();
-    x.open("Error")
-        .elem("Code", &e.code)
-        .elem("Message", &e.message);
-    for (k, v) in &e.details {
-        x.elem(k, v);
-    }
-    x.opt("Resource", resource)
-        .elem("RequestId", request_id)
-        .elem("HostId", &host_id(request_id))
-        .close("Error");
-    let mut body = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    body.push_str(&x.finish());
+    let host = host_id(request_id);
+    let doc = crate::services::s3::xml::ErrorDocument {
+        code: &e.code,
+        message: &e.message,
+        details: &e.details,
+        resource,
+        request_id,
+        host_id: &host,
+    };
+    // Never fails for the element names S3's errors use; a body-less answer
+    // with the error's status if it ever did.
+    let body = crate::services::s3::xml::to_string("Error", &doc).unwrap_or_default();
     let mut r = response(e.status, request_id, Body::from(body));
     set_header(&mut r, "content-type", "application/xml");
     r

@@ -1501,3 +1501,72 @@ async fn multipart_uploads() {
         ("NoSuchUpload".into(), 404)
     );
 }
+
+/// S3 routes a `POST` by its resource: on an object or the service with no
+/// operation named it is `405 MethodNotAllowed` (naming the method and the
+/// resource type); on a bucket it is PostObject, the browser-form upload,
+/// whatever the query (`?uploads` too: multipart uploads take a key), so a
+/// body that is not a form is `412 PreconditionFailed` and a form, not
+/// served here, `501 NotImplemented`.
+#[tokio::test]
+async fn posts_naming_no_operation_are_answered_as_s3_answers_them() {
+    let s = Server::start().await;
+    let r = s.raw_s3("PUT", "/posted", None, &[], b"").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+
+    for (path, resource_type) in [
+        ("/posted/key", "OBJECT"),
+        ("/posted/key?colour=red", "OBJECT"),
+        ("/", "SERVICE"),
+    ] {
+        let r = s.raw_s3("POST", path, None, &[], b"").await;
+        assert_eq!(r.status, 405, "{path}: {}", r.body);
+        for part in [
+            "<Error><Code>MethodNotAllowed</Code>",
+            "<Message>The specified method is not allowed against this resource.</Message>",
+            "<Method>POST</Method>",
+            &format!("<ResourceType>{resource_type}</ResourceType>"),
+        ] {
+            assert!(r.body.contains(part), "{path}: {part} in {}", r.body);
+        }
+    }
+
+    for path in ["/posted?uploads", "/posted"] {
+        let r = s
+            .raw_s3(
+                "POST",
+                path,
+                None,
+                &[("content-type", "application/xml")],
+                b"",
+            )
+            .await;
+        assert_eq!(r.status, 412, "{path}: {}", r.body);
+        for part in [
+            "<Error><Code>PreconditionFailed</Code>",
+            "<Message>At least one of the pre-conditions you specified did not hold</Message>",
+            "<Condition>Bucket POST must be of the enclosure-type multipart/form-data</Condition>",
+            "<Resource>/posted</Resource>",
+        ] {
+            assert!(r.body.contains(part), "{path}: {part} in {}", r.body);
+        }
+    }
+    let r = s
+        .raw_s3(
+            "POST",
+            "/posted",
+            None,
+            &[("content-type", "multipart/form-data; boundary=x")],
+            b"--x--\r\n",
+        )
+        .await;
+    assert_eq!(r.status, 501, "{}", r.body);
+    assert!(r.body.contains("<Code>NotImplemented</Code>"), "{}", r.body);
+
+    // The multipart calls themselves still route on the object.
+    let r = s
+        .raw_s3("POST", "/posted/key?uploads", None, &[], b"")
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("<UploadId>"), "{}", r.body);
+}

@@ -293,3 +293,67 @@ async fn complete_multipart_upload_with_a_body_that_is_not_a_part_list_is_malfor
         .await
         .unwrap();
 }
+
+/// The bucket configuration documents are read through the same strict
+/// reader, then their members: broken XML or a repeated member is
+/// `MalformedXML` and changes nothing; members S3 does not need are
+/// ignored; an empty tag value is a value.
+#[tokio::test]
+async fn configuration_documents_are_read_strictly_and_keep_empty_values() {
+    let s = Server::start().await;
+    let r = s.raw_s3("PUT", "/configured", None, &[], b"").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    for (what, body) in [
+        (
+            "a DTD",
+            &b"<!DOCTYPE t [<!ENTITY x \"y\">]><Tagging><TagSet><Tag><Key>k</Key><Value>&x;</Value></Tag></TagSet></Tagging>"[..],
+        ),
+        (
+            "mixed content",
+            b"<Tagging>text<TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></Tagging>",
+        ),
+        ("another root", b"<TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet>"),
+        (
+            "a repeated Key",
+            b"<Tagging><TagSet><Tag><Key>k</Key><Key>l</Key><Value>v</Value></Tag></TagSet></Tagging>",
+        ),
+        (
+            "a Tag without Value",
+            b"<Tagging><TagSet><Tag><Key>k</Key></Tag></TagSet></Tagging>",
+        ),
+    ] {
+        let r = s.raw_s3("PUT", "/configured?tagging", None, &[], body).await;
+        assert_malformed(&r, what);
+    }
+    let r = s.raw_s3("GET", "/configured?tagging", None, &[], b"").await;
+    assert_eq!(r.status, 404, "no tags were set: {}", r.body);
+
+    let body = br#"<Tagging xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><TagSet><Tag><Key>empty</Key><Value/></Tag><Tag><Key>team</Key><Value>a&amp;b</Value><Colour>red</Colour></Tag></TagSet></Tagging>"#;
+    let r = s
+        .raw_s3("PUT", "/configured?tagging", None, &[], body)
+        .await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    let tags = s3(&s.admin())
+        .get_bucket_tagging()
+        .bucket("configured")
+        .send()
+        .await
+        .unwrap();
+    let got: Vec<_> = tags
+        .tag_set()
+        .iter()
+        .map(|t| (t.key(), t.value()))
+        .collect();
+    assert_eq!(got, vec![("empty", ""), ("team", "a&b")]);
+
+    let r = s
+        .raw_s3(
+            "PUT",
+            "/configured?versioning",
+            None,
+            &[],
+            b"<VersioningConfiguration><Status>Enabled</Status><Status>Suspended</Status></VersioningConfiguration>",
+        )
+        .await;
+    assert_malformed(&r, "a repeated Status");
+}

@@ -6,21 +6,23 @@ use super::*;
 pub(super) fn list_buckets(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
     let caller = &req.authn.caller;
     let buckets = s3::list_buckets(req.svc, caller)?;
-    let mut x = Xml::new();
-    x.open_ns("ListAllMyBucketsResult", NS)
-        .open("Owner")
-        .elem("ID", &canonical_id(&caller.account))
-        .close("Owner")
-        .open("Buckets");
-    for b in &buckets {
-        x.open("Bucket")
-            .elem("Name", &b.name)
-            .elem("CreationDate", &timestamp(b.created))
-            .elem("BucketRegion", &b.region)
-            .close("Bucket");
-    }
-    x.close("Buckets").close("ListAllMyBucketsResult");
-    Ok(xml_ok(req.request_id, x))
+    let doc = xml::ListAllMyBucketsResult {
+        ns: xml::Ns,
+        owner: xml::Owner {
+            id: canonical_id(&caller.account),
+        },
+        buckets: xml::Buckets {
+            bucket: buckets
+                .into_iter()
+                .map(|b| xml::BucketEntry {
+                    name: b.name,
+                    creation_date: xml::Timestamp(b.created),
+                    bucket_region: b.region,
+                })
+                .collect(),
+        },
+    };
+    xml::ok(req.request_id, "ListAllMyBucketsResult", &doc)
 }
 
 pub(super) fn create_bucket(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
@@ -65,13 +67,11 @@ pub(super) fn head_bucket(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
 
 pub(super) fn get_bucket_location(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
     let b = s3::get_bucket_location(req.svc, &req.authn.caller, req.bucket()?)?;
-    let mut x = Xml::new();
-    x.open_ns("LocationConstraint", NS);
-    if b.region != "us-east-1" {
-        x.raw(&crate::protocol::xml::escape(&b.region));
-    }
-    x.close("LocationConstraint");
-    Ok(xml_ok(req.request_id, x))
+    let doc = xml::LocationConstraint {
+        ns: xml::Ns,
+        region: (b.region != "us-east-1").then(|| b.region.clone()),
+    };
+    xml::ok(req.request_id, "LocationConstraint", &doc)
 }
 
 pub(super) fn delete_bucket(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
@@ -106,9 +106,9 @@ pub(super) fn delete_bucket_policy(req: &Req<'_>) -> Result<Response<Body>, S3Fa
 
 pub(super) fn get_bucket_policy_status(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
     let public = s3::get_bucket_policy_status(req.svc, &req.authn.caller, req.bucket()?)?;
-    let mut x = Xml::new();
-    x.open_ns("PolicyStatus", NS)
-        .elem("IsPublic", if public { "true" } else { "false" })
-        .close("PolicyStatus");
-    Ok(xml_ok(req.request_id, x))
+    let doc = xml::PolicyStatus {
+        ns: xml::Ns,
+        is_public: public,
+    };
+    xml::ok(req.request_id, "PolicyStatus", &doc)
 }

@@ -1,147 +1,47 @@
 //! Bucket configuration over REST-XML: `?versioning`, `?logging`,
 //! `?encryption`, `?acl` (GET), `?tagging`, `?website`,
 //! `?publicAccessBlock`, `?ownershipControls`. Request documents are read
-//! into an element tree and mapped onto the domain's types
-//! (`rootward_core::s3::config`); answers are written in S3's shapes.
+//! into the serde structs of [`super::xml::config::put`] and mapped onto
+//! the domain's types (`rootward_core::s3::config`); answers are the serde
+//! structs of [`super::xml::config`].
 
 use axum::body::Body;
 use axum::http::Response;
-use quick_xml::events::Event;
 use rootward_core::s3::config::{
     self, EncryptionRule, KeyFormat, Logging, ObjectOwnership, PublicAccessBlock, Redirect,
     RoutingRule, Tag, Versioning, VersioningStatus, Website,
 };
+use serde::de::DeserializeOwned;
 
-use super::wire::{self, NS, S3Fail, xml_ok};
+use super::documents::malformed_xml as malformed;
+use super::wire::{self, S3Fail};
+use super::xml::config::{self as x, put};
+use super::xml::{Ns, Owner, ok};
 use super::{Req, canonical_id};
-use crate::protocol::xml::Xml;
 
-/// An element of a request document: local name, text, children.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Node {
-    /// Local name (namespace prefix dropped).
-    pub name: String,
-    /// Text content (direct text only, trimmed).
-    pub text: String,
-    /// Child elements, in order.
-    pub children: Vec<Node>,
+/// A request document whose root element must be `root`: the strict
+/// reader checks the XML ([`super::documents::checked`]), serde reads its
+/// members (any failure is `MalformedXML`).
+fn document<T: DeserializeOwned>(req: &Req<'_>, body: &[u8], root: &str) -> Result<T, S3Fail> {
+    let data = wire::payload(req.parts, body, req.authn.chunks.as_ref())?;
+    super::documents::checked(&data, root)?;
+    let text = std::str::from_utf8(&data).map_err(|_| malformed())?;
+    super::xml::from_str(text)
 }
 
-impl Node {
-    /// The first child named `name`.
-    pub fn child(&self, name: &str) -> Option<&Node> {
-        self.children.iter().find(|c| c.name == name)
-    }
-
-    /// Every child named `name`.
-    pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
-        self.children.iter().filter(move |c| c.name == name)
-    }
-
-    /// The text of the first child named `name`.
-    pub fn text_of(&self, name: &str) -> Option<&str> {
-        self.child(name).map(|c| c.text.as_str())
-    }
+/// A text member, trimmed.
+fn text(t: Option<String>) -> Option<String> {
+    t.map(|t| t.trim().to_owned())
 }
 
-/// `MalformedXML`.
-pub fn malformed() -> S3Fail {
-    S3Fail::new(
-        "MalformedXML",
-        400,
-        "The XML you provided was not well-formed or did not validate against our published schema",
-    )
-}
-
-/// Reads a request document whose root element must be `root`.
-pub fn parse(doc: &[u8], root: &str) -> Result<Node, S3Fail> {
-    let mut reader = quick_xml::Reader::from_reader(doc);
-    let mut stack: Vec<Node> = Vec::new();
-    let mut top: Option<Node> = None;
-    loop {
-        match reader.read_event().map_err(|_| malformed())? {
-            Event::Start(e) => {
-                if top.is_some() {
-                    return Err(malformed());
-                }
-                stack.push(Node {
-                    name: String::from_utf8_lossy(e.local_name().as_ref()).into_owned(),
-                    ..Node::default()
-                });
-            }
-            Event::Empty(e) => {
-                let n = Node {
-                    name: String::from_utf8_lossy(e.local_name().as_ref()).into_owned(),
-                    ..Node::default()
-                };
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(n),
-                    None if top.is_none() => top = Some(n),
-                    None => return Err(malformed()),
-                }
-            }
-            Event::Text(t) => {
-                let t = t.xml_content().map_err(|_| malformed())?;
-                match stack.last_mut() {
-                    Some(n) => n.text.push_str(&t),
-                    None if t.trim().is_empty() => {}
-                    None => return Err(malformed()),
-                }
-            }
-            Event::GeneralRef(r) => {
-                let name = std::str::from_utf8(r.as_ref()).map_err(|_| malformed())?;
-                let c = match name {
-                    "amp" => '&',
-                    "lt" => '<',
-                    "gt" => '>',
-                    "quot" => '"',
-                    "apos" => '\'',
-                    n => n
-                        .strip_prefix("#x")
-                        .and_then(|h| u32::from_str_radix(h, 16).ok())
-                        .or_else(|| n.strip_prefix('#').and_then(|d| d.parse().ok()))
-                        .and_then(char::from_u32)
-                        .ok_or_else(malformed)?,
-                };
-                if let Some(n) = stack.last_mut() {
-                    n.text.push(c);
-                }
-            }
-            Event::CData(t) => {
-                if let Some(n) = stack.last_mut() {
-                    n.text.push_str(&String::from_utf8_lossy(&t));
-                }
-            }
-            Event::End(_) => {
-                let mut n = stack.pop().ok_or_else(malformed)?;
-                n.text = n.text.trim().to_owned();
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(n),
-                    None => top = Some(n),
-                }
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    match top {
-        Some(n) if stack.is_empty() && n.name == root => Ok(n),
-        _ => Err(malformed()),
-    }
-}
-
-fn boolean(text: Option<&str>) -> Result<Option<bool>, S3Fail> {
-    match text.map(str::trim) {
+/// A boolean member, in any case.
+fn boolean(t: Option<&str>) -> Result<Option<bool>, S3Fail> {
+    match t.map(str::trim) {
         None => Ok(None),
         Some(t) if t.eq_ignore_ascii_case("true") => Ok(Some(true)),
         Some(t) if t.eq_ignore_ascii_case("false") => Ok(Some(false)),
         Some(_) => Err(malformed()),
     }
-}
-
-fn document(req: &Req<'_>, body: &[u8], root: &str) -> Result<Node, S3Fail> {
-    let data = wire::payload(req.parts, body, req.authn.chunks.as_ref())?;
-    parse(&data, root)
 }
 
 fn no_content(req: &Req<'_>) -> Response<Body> {
@@ -151,29 +51,27 @@ fn no_content(req: &Req<'_>) -> Response<Body> {
 /// `GET ?versioning`.
 pub(super) fn get_versioning(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
     let v = config::get_bucket_versioning(req.svc, &req.authn.caller, req.bucket()?)?;
-    let mut x = Xml::new();
-    x.open_ns("VersioningConfiguration", NS);
-    if let Some(v) = v {
-        x.opt("Status", v.status.map(VersioningStatus::as_str));
-        x.opt(
-            "MfaDelete",
-            v.mfa_delete.map(|m| if m { "Enabled" } else { "Disabled" }),
-        );
-    }
-    x.close("VersioningConfiguration");
-    Ok(xml_ok(req.request_id, x))
+    let doc = match v {
+        None => x::VersioningConfiguration::default(),
+        Some(v) => x::VersioningConfiguration {
+            ns: Ns,
+            status: v.status.map(VersioningStatus::as_str),
+            mfa_delete: v.mfa_delete.map(|m| if m { "Enabled" } else { "Disabled" }),
+        },
+    };
+    ok(req.request_id, "VersioningConfiguration", &doc)
 }
 
 /// `PUT ?versioning`.
 pub(super) fn put_versioning(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
-    let doc = document(req, body, "VersioningConfiguration")?;
-    let status = match doc.text_of("Status") {
+    let doc: put::VersioningConfiguration = document(req, body, "VersioningConfiguration")?;
+    let status = match text(doc.status).as_deref() {
         None => None,
         Some("Enabled") => Some(VersioningStatus::Enabled),
         Some("Suspended") => Some(VersioningStatus::Suspended),
         Some(_) => return Err(malformed()),
     };
-    let mfa_delete = match doc.text_of("MfaDelete") {
+    let mfa_delete = match text(doc.mfa_delete).as_deref() {
         None => None,
         Some("Enabled") => Some(true),
         Some("Disabled") => Some(false),
@@ -191,54 +89,49 @@ pub(super) fn put_versioning(req: &Req<'_>, body: &[u8]) -> Result<Response<Body
 /// `GET ?logging`.
 pub(super) fn get_logging(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
     let l = config::get_bucket_logging(req.svc, &req.authn.caller, req.bucket()?)?;
-    let mut x = Xml::new();
-    x.open_ns("BucketLoggingStatus", NS);
-    if let Some(l) = l {
-        x.open("LoggingEnabled")
-            .elem("TargetBucket", &l.target_bucket)
-            .elem("TargetPrefix", &l.target_prefix);
-        match &l.key_format {
-            None => {}
-            Some(KeyFormat::Simple) => {
-                x.open("TargetObjectKeyFormat")
-                    .raw("<SimplePrefix/>")
-                    .close("TargetObjectKeyFormat");
-            }
-            Some(KeyFormat::Partitioned(source)) => {
-                x.open("TargetObjectKeyFormat").open("PartitionedPrefix");
-                x.opt("PartitionDateSource", source.as_deref());
-                x.close("PartitionedPrefix").close("TargetObjectKeyFormat");
-            }
-        }
-        x.close("LoggingEnabled");
-    }
-    x.close("BucketLoggingStatus");
-    Ok(xml_ok(req.request_id, x))
+    let doc = x::BucketLoggingStatus {
+        ns: Ns,
+        logging_enabled: l.map(|l| x::LoggingEnabled {
+            target_bucket: l.target_bucket,
+            target_prefix: l.target_prefix,
+            target_object_key_format: l.key_format.map(|f| match f {
+                KeyFormat::Simple => x::TargetObjectKeyFormat {
+                    simple_prefix: Some(x::Empty {}),
+                    partitioned_prefix: None,
+                },
+                KeyFormat::Partitioned(source) => x::TargetObjectKeyFormat {
+                    simple_prefix: None,
+                    partitioned_prefix: Some(x::PartitionedPrefix {
+                        partition_date_source: source,
+                    }),
+                },
+            }),
+        }),
+    };
+    ok(req.request_id, "BucketLoggingStatus", &doc)
 }
 
 /// `PUT ?logging`: an empty `BucketLoggingStatus` turns logging off.
 pub(super) fn put_logging(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
-    let doc = document(req, body, "BucketLoggingStatus")?;
-    let logging = match doc.child("LoggingEnabled") {
+    let doc: put::BucketLoggingStatus = document(req, body, "BucketLoggingStatus")?;
+    let logging = match doc.logging_enabled {
         None => None,
         Some(l) => {
-            if l.child("TargetGrants").is_some() {
+            if l.target_grants.is_some() {
                 // Grants are ACLs, which buckets here do not carry.
                 return Err(wire::not_implemented());
             }
-            let key_format = match l.child("TargetObjectKeyFormat") {
+            let key_format = match l.target_object_key_format {
                 None => None,
-                Some(f) if f.child("SimplePrefix").is_some() => Some(KeyFormat::Simple),
-                Some(f) => match f.child("PartitionedPrefix") {
-                    Some(p) => Some(KeyFormat::Partitioned(
-                        p.text_of("PartitionDateSource").map(str::to_owned),
-                    )),
+                Some(f) if f.simple_prefix.is_some() => Some(KeyFormat::Simple),
+                Some(f) => match f.partitioned_prefix {
+                    Some(p) => Some(KeyFormat::Partitioned(text(p.partition_date_source))),
                     None => return Err(malformed()),
                 },
             };
             Some(Logging {
-                target_bucket: l.text_of("TargetBucket").ok_or_else(malformed)?.to_owned(),
-                target_prefix: l.text_of("TargetPrefix").unwrap_or("").to_owned(),
+                target_bucket: text(l.target_bucket).ok_or_else(malformed)?,
+                target_prefix: text(l.target_prefix).unwrap_or_default(),
                 key_format,
             })
         }
@@ -250,52 +143,45 @@ pub(super) fn put_logging(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, 
 /// `GET ?encryption`.
 pub(super) fn get_encryption(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
     let rules = config::get_bucket_encryption(req.svc, &req.authn.caller, req.bucket()?)?;
-    let mut x = Xml::new();
-    x.open_ns("ServerSideEncryptionConfiguration", NS);
-    for r in &rules {
-        x.open("Rule")
-            .open("ApplyServerSideEncryptionByDefault")
-            .elem("SSEAlgorithm", &r.sse_algorithm);
-        x.opt("KMSMasterKeyID", r.kms_master_key_id.as_deref());
-        x.close("ApplyServerSideEncryptionByDefault");
-        if let Some(b) = r.bucket_key_enabled {
-            x.elem("BucketKeyEnabled", if b { "true" } else { "false" });
-        }
-        if !r.blocked_encryption_types.is_empty() {
-            x.open("BlockedEncryptionTypes");
-            for t in &r.blocked_encryption_types {
-                x.elem("EncryptionType", t);
-            }
-            x.close("BlockedEncryptionTypes");
-        }
-        x.close("Rule");
-    }
-    x.close("ServerSideEncryptionConfiguration");
-    Ok(xml_ok(req.request_id, x))
+    let doc = x::ServerSideEncryptionConfiguration {
+        ns: Ns,
+        rules: rules
+            .into_iter()
+            .map(|r| x::EncryptionRule {
+                apply_server_side_encryption_by_default: x::EncryptionByDefault {
+                    sse_algorithm: r.sse_algorithm,
+                    kms_master_key_id: r.kms_master_key_id,
+                },
+                bucket_key_enabled: r.bucket_key_enabled,
+                blocked_encryption_types: (!r.blocked_encryption_types.is_empty()).then_some(
+                    x::BlockedEncryptionTypes {
+                        types: r.blocked_encryption_types,
+                    },
+                ),
+            })
+            .collect(),
+    };
+    ok(req.request_id, "ServerSideEncryptionConfiguration", &doc)
 }
 
 /// `PUT ?encryption`.
 pub(super) fn put_encryption(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
-    let doc = document(req, body, "ServerSideEncryptionConfiguration")?;
+    let doc: put::ServerSideEncryptionConfiguration =
+        document(req, body, "ServerSideEncryptionConfiguration")?;
     let rules = doc
-        .all("Rule")
+        .rules
+        .into_iter()
         .map(|r| {
             let by_default = r
-                .child("ApplyServerSideEncryptionByDefault")
+                .apply_server_side_encryption_by_default
                 .ok_or_else(malformed)?;
             Ok(EncryptionRule {
-                sse_algorithm: by_default
-                    .text_of("SSEAlgorithm")
-                    .ok_or_else(malformed)?
-                    .to_owned(),
-                kms_master_key_id: by_default
-                    .text_of("KMSMasterKeyID")
-                    .filter(|k| !k.is_empty())
-                    .map(str::to_owned),
-                bucket_key_enabled: boolean(r.text_of("BucketKeyEnabled"))?,
+                sse_algorithm: text(by_default.sse_algorithm).ok_or_else(malformed)?,
+                kms_master_key_id: text(by_default.kms_master_key_id).filter(|k| !k.is_empty()),
+                bucket_key_enabled: boolean(r.bucket_key_enabled.as_deref())?,
                 blocked_encryption_types: r
-                    .child("BlockedEncryptionTypes")
-                    .map(|b| b.all("EncryptionType").map(|t| t.text.clone()).collect())
+                    .blocked_encryption_types
+                    .map(|b| b.types.into_iter().map(|t| t.trim().to_owned()).collect())
                     .unwrap_or_default(),
             })
         })
@@ -313,51 +199,56 @@ pub(super) fn delete_encryption(req: &Req<'_>) -> Result<Response<Body>, S3Fail>
 /// `GET ?acl`: the owner with `FULL_CONTROL`.
 pub(super) fn get_acl(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
     let acl = config::get_bucket_acl(req.svc, &req.authn.caller, req.bucket()?)?;
-    let mut x = Xml::new();
-    x.open_ns("AccessControlPolicy", NS)
-        .open("Owner")
-        .elem("ID", &canonical_id(&acl.owner))
-        .close("Owner")
-        .open("AccessControlList");
-    for (grantee, permission) in &acl.grants {
-        x.open("Grant")
-            .raw(
-                "<Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"CanonicalUser\">",
-            )
-            .elem("ID", &canonical_id(grantee))
-            .close("Grantee")
-            .elem("Permission", permission)
-            .close("Grant");
-    }
-    x.close("AccessControlList").close("AccessControlPolicy");
-    Ok(xml_ok(req.request_id, x))
+    let doc = x::AccessControlPolicy {
+        ns: Ns,
+        owner: Owner {
+            id: canonical_id(&acl.owner),
+        },
+        access_control_list: x::AccessControlList {
+            grants: acl
+                .grants
+                .iter()
+                .map(|(grantee, permission)| x::Grant {
+                    grantee: x::Grantee::canonical_user(canonical_id(grantee)),
+                    permission,
+                })
+                .collect(),
+        },
+    };
+    ok(req.request_id, "AccessControlPolicy", &doc)
 }
 
 /// `GET ?tagging`.
 pub(super) fn get_tagging(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
     let tags = config::get_bucket_tagging(req.svc, &req.authn.caller, req.bucket()?)?;
-    let mut x = Xml::new();
-    x.open_ns("Tagging", NS).open("TagSet");
-    for t in &tags {
-        x.open("Tag")
-            .elem("Key", &t.key)
-            .elem("Value", &t.value)
-            .close("Tag");
-    }
-    x.close("TagSet").close("Tagging");
-    Ok(xml_ok(req.request_id, x))
+    let doc = x::Tagging {
+        ns: Ns,
+        tag_set: x::TagSet {
+            tags: tags
+                .into_iter()
+                .map(|t| x::Tag {
+                    key: t.key,
+                    value: t.value,
+                })
+                .collect(),
+        },
+    };
+    ok(req.request_id, "Tagging", &doc)
 }
 
 /// `PUT ?tagging` (204, as S3 answers).
 pub(super) fn put_tagging(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
-    let doc = document(req, body, "Tagging")?;
-    let set = doc.child("TagSet").ok_or_else(malformed)?;
-    let tags = set
-        .all("Tag")
+    let doc: put::Tagging = document(req, body, "Tagging")?;
+    let tags = doc
+        .tag_set
+        .ok_or_else(malformed)?
+        .tags
+        .into_iter()
         .map(|t| {
+            let member = |m: Option<put::Text>| m.map(|m| m.text.trim().to_owned());
             Ok(Tag {
-                key: t.text_of("Key").ok_or_else(malformed)?.to_owned(),
-                value: t.text_of("Value").ok_or_else(malformed)?.to_owned(),
+                key: member(t.key).ok_or_else(malformed)?,
+                value: member(t.value).ok_or_else(malformed)?,
             })
         })
         .collect::<Result<Vec<_>, S3Fail>>()?;
@@ -371,95 +262,82 @@ pub(super) fn delete_tagging(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
     Ok(no_content(req))
 }
 
-fn redirect(n: &Node) -> Redirect {
-    let t = |name: &str| n.text_of(name).map(str::to_owned);
+fn redirect(r: put::Redirect) -> Redirect {
     Redirect {
-        host_name: t("HostName"),
-        protocol: t("Protocol"),
-        http_redirect_code: t("HttpRedirectCode"),
-        replace_key_prefix_with: t("ReplaceKeyPrefixWith"),
-        replace_key_with: t("ReplaceKeyWith"),
+        host_name: text(r.host_name),
+        protocol: text(r.protocol),
+        http_redirect_code: text(r.http_redirect_code),
+        replace_key_prefix_with: text(r.replace_key_prefix_with),
+        replace_key_with: text(r.replace_key_with),
     }
 }
 
-fn write_redirect(x: &mut Xml, r: &Redirect) {
-    x.opt("HostName", r.host_name.as_deref())
-        .opt("HttpRedirectCode", r.http_redirect_code.as_deref())
-        .opt("Protocol", r.protocol.as_deref())
-        .opt("ReplaceKeyPrefixWith", r.replace_key_prefix_with.as_deref())
-        .opt("ReplaceKeyWith", r.replace_key_with.as_deref());
+fn redirect_xml(r: Redirect) -> x::Redirect {
+    x::Redirect {
+        host_name: r.host_name,
+        http_redirect_code: r.http_redirect_code,
+        protocol: r.protocol,
+        replace_key_prefix_with: r.replace_key_prefix_with,
+        replace_key_with: r.replace_key_with,
+    }
 }
 
 /// `GET ?website`.
 pub(super) fn get_website(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
     let w = config::get_bucket_website(req.svc, &req.authn.caller, req.bucket()?)?;
-    let mut x = Xml::new();
-    x.open_ns("WebsiteConfiguration", NS);
-    if let Some(r) = &w.redirect_all_requests_to {
-        x.open("RedirectAllRequestsTo")
-            .opt("HostName", r.host_name.as_deref())
-            .opt("Protocol", r.protocol.as_deref())
-            .close("RedirectAllRequestsTo");
-    }
-    if let Some(s) = &w.index_document {
-        x.open("IndexDocument")
-            .elem("Suffix", s)
-            .close("IndexDocument");
-    }
-    if let Some(k) = &w.error_document {
-        x.open("ErrorDocument")
-            .elem("Key", k)
-            .close("ErrorDocument");
-    }
-    if !w.routing_rules.is_empty() {
-        x.open("RoutingRules");
-        for rule in &w.routing_rules {
-            x.open("RoutingRule");
-            if rule.http_error_code_returned_equals.is_some() || rule.key_prefix_equals.is_some() {
-                x.open("Condition")
-                    .opt(
-                        "HttpErrorCodeReturnedEquals",
-                        rule.http_error_code_returned_equals.as_deref(),
-                    )
-                    .opt("KeyPrefixEquals", rule.key_prefix_equals.as_deref())
-                    .close("Condition");
-            }
-            x.open("Redirect");
-            write_redirect(&mut x, &rule.redirect);
-            x.close("Redirect").close("RoutingRule");
-        }
-        x.close("RoutingRules");
-    }
-    x.close("WebsiteConfiguration");
-    Ok(xml_ok(req.request_id, x))
+    let doc = x::WebsiteConfiguration {
+        ns: Ns,
+        redirect_all_requests_to: w.redirect_all_requests_to.map(|r| x::Redirect {
+            host_name: r.host_name,
+            protocol: r.protocol,
+            ..x::Redirect::default()
+        }),
+        index_document: w.index_document.map(|suffix| x::IndexDocument { suffix }),
+        error_document: w.error_document.map(|key| x::ErrorDocument { key }),
+        routing_rules: (!w.routing_rules.is_empty()).then(|| x::RoutingRules {
+            rules: w
+                .routing_rules
+                .into_iter()
+                .map(|rule| x::RoutingRule {
+                    condition: (rule.http_error_code_returned_equals.is_some()
+                        || rule.key_prefix_equals.is_some())
+                    .then_some(x::Condition {
+                        http_error_code_returned_equals: rule.http_error_code_returned_equals,
+                        key_prefix_equals: rule.key_prefix_equals,
+                    }),
+                    redirect: redirect_xml(rule.redirect),
+                })
+                .collect(),
+        }),
+    };
+    ok(req.request_id, "WebsiteConfiguration", &doc)
 }
 
 /// `PUT ?website`.
 pub(super) fn put_website(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
-    let doc = document(req, body, "WebsiteConfiguration")?;
-    let index_document = match doc.child("IndexDocument") {
-        Some(i) => Some(i.text_of("Suffix").ok_or_else(malformed)?.to_owned()),
+    let doc: put::WebsiteConfiguration = document(req, body, "WebsiteConfiguration")?;
+    let index_document = match doc.index_document {
+        Some(i) => Some(text(i.suffix).ok_or_else(malformed)?),
         None => None,
     };
-    let error_document = match doc.child("ErrorDocument") {
-        Some(e) => Some(e.text_of("Key").ok_or_else(malformed)?.to_owned()),
+    let error_document = match doc.error_document {
+        Some(e) => Some(text(e.key).ok_or_else(malformed)?),
         None => None,
     };
     let routing_rules = doc
-        .child("RoutingRules")
+        .routing_rules
         .map(|rules| {
             rules
-                .all("RoutingRule")
+                .rules
+                .into_iter()
                 .map(|r| {
-                    let condition = r.child("Condition");
+                    let condition = r.condition.unwrap_or_default();
                     Ok(RoutingRule {
-                        http_error_code_returned_equals: condition
-                            .and_then(|c| c.text_of("HttpErrorCodeReturnedEquals"))
-                            .map(str::to_owned),
-                        key_prefix_equals: condition
-                            .and_then(|c| c.text_of("KeyPrefixEquals"))
-                            .map(str::to_owned),
-                        redirect: redirect(r.child("Redirect").ok_or_else(malformed)?),
+                        http_error_code_returned_equals: text(
+                            condition.http_error_code_returned_equals,
+                        ),
+                        key_prefix_equals: text(condition.key_prefix_equals),
+                        redirect: redirect(r.redirect.ok_or_else(malformed)?),
                     })
                 })
                 .collect::<Result<Vec<_>, S3Fail>>()
@@ -469,7 +347,7 @@ pub(super) fn put_website(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, 
     let website = Website {
         index_document,
         error_document,
-        redirect_all_requests_to: doc.child("RedirectAllRequestsTo").map(redirect),
+        redirect_all_requests_to: doc.redirect_all_requests_to.map(redirect),
         routing_rules,
     };
     config::put_bucket_website(req.svc, &req.authn.caller, req.bucket()?, website)?;
@@ -485,15 +363,14 @@ pub(super) fn delete_website(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
 /// `GET ?publicAccessBlock`.
 pub(super) fn get_public_access_block(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
     let p = config::get_public_access_block(req.svc, &req.authn.caller, req.bucket()?)?;
-    let b = |v: bool| if v { "true" } else { "false" };
-    let mut x = Xml::new();
-    x.open_ns("PublicAccessBlockConfiguration", NS)
-        .elem("BlockPublicAcls", b(p.block_public_acls))
-        .elem("IgnorePublicAcls", b(p.ignore_public_acls))
-        .elem("BlockPublicPolicy", b(p.block_public_policy))
-        .elem("RestrictPublicBuckets", b(p.restrict_public_buckets))
-        .close("PublicAccessBlockConfiguration");
-    Ok(xml_ok(req.request_id, x))
+    let doc = x::PublicAccessBlockConfiguration {
+        ns: Ns,
+        block_public_acls: p.block_public_acls,
+        ignore_public_acls: p.ignore_public_acls,
+        block_public_policy: p.block_public_policy,
+        restrict_public_buckets: p.restrict_public_buckets,
+    };
+    ok(req.request_id, "PublicAccessBlockConfiguration", &doc)
 }
 
 /// `PUT ?publicAccessBlock` (an absent setting is `false`).
@@ -501,13 +378,14 @@ pub(super) fn put_public_access_block(
     req: &Req<'_>,
     body: &[u8],
 ) -> Result<Response<Body>, S3Fail> {
-    let doc = document(req, body, "PublicAccessBlockConfiguration")?;
-    let get = |name: &str| boolean(doc.text_of(name)).map(Option::unwrap_or_default);
+    let doc: put::PublicAccessBlockConfiguration =
+        document(req, body, "PublicAccessBlockConfiguration")?;
+    let get = |v: Option<String>| boolean(v.as_deref()).map(Option::unwrap_or_default);
     let block = PublicAccessBlock {
-        block_public_acls: get("BlockPublicAcls")?,
-        ignore_public_acls: get("IgnorePublicAcls")?,
-        block_public_policy: get("BlockPublicPolicy")?,
-        restrict_public_buckets: get("RestrictPublicBuckets")?,
+        block_public_acls: get(doc.block_public_acls)?,
+        ignore_public_acls: get(doc.ignore_public_acls)?,
+        block_public_policy: get(doc.block_public_policy)?,
+        restrict_public_buckets: get(doc.restrict_public_buckets)?,
     };
     config::put_public_access_block(req.svc, &req.authn.caller, req.bucket()?, block)?;
     Ok(req.empty(200))
@@ -522,24 +400,24 @@ pub(super) fn delete_public_access_block(req: &Req<'_>) -> Result<Response<Body>
 /// `GET ?ownershipControls`.
 pub(super) fn get_ownership_controls(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
     let o = config::get_bucket_ownership_controls(req.svc, &req.authn.caller, req.bucket()?)?;
-    let mut x = Xml::new();
-    x.open_ns("OwnershipControls", NS)
-        .open("Rule")
-        .elem("ObjectOwnership", o.as_str())
-        .close("Rule")
-        .close("OwnershipControls");
-    Ok(xml_ok(req.request_id, x))
+    let doc = x::OwnershipControls {
+        ns: Ns,
+        rule: x::OwnershipRule {
+            object_ownership: o.as_str(),
+        },
+    };
+    ok(req.request_id, "OwnershipControls", &doc)
 }
 
 /// `PUT ?ownershipControls`: exactly one rule.
 pub(super) fn put_ownership_controls(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
-    let doc = document(req, body, "OwnershipControls")?;
-    let rules: Vec<&Node> = doc.all("Rule").collect();
-    let [rule] = rules.as_slice() else {
+    let doc: put::OwnershipControls = document(req, body, "OwnershipControls")?;
+    let [rule] = doc.rules.as_slice() else {
         return Err(malformed());
     };
     let o = rule
-        .text_of("ObjectOwnership")
+        .object_ownership
+        .as_deref()
         .and_then(ObjectOwnership::from_name)
         .ok_or_else(malformed)?;
     config::put_bucket_ownership_controls(req.svc, &req.authn.caller, req.bucket()?, o)?;
@@ -550,42 +428,4 @@ pub(super) fn put_ownership_controls(req: &Req<'_>, body: &[u8]) -> Result<Respo
 pub(super) fn delete_ownership_controls(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
     config::delete_bucket_ownership_controls(req.svc, &req.authn.caller, req.bucket()?)?;
     Ok(no_content(req))
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-    use super::*;
-
-    #[test]
-    fn request_documents_read_into_a_tree() {
-        let doc = br#"<?xml version="1.0" encoding="UTF-8"?>
-<WebsiteConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
-  <IndexDocument><Suffix>index.html</Suffix></IndexDocument>
-  <RoutingRules><RoutingRule><Condition><KeyPrefixEquals>docs/</KeyPrefixEquals></Condition>
-  <Redirect><ReplaceKeyPrefixWith>documents&amp;more/</ReplaceKeyPrefixWith></Redirect></RoutingRule></RoutingRules>
-</WebsiteConfiguration>"#;
-        let n = parse(doc, "WebsiteConfiguration").unwrap();
-        assert_eq!(
-            n.child("IndexDocument").unwrap().text_of("Suffix"),
-            Some("index.html")
-        );
-        let rule = n
-            .child("RoutingRules")
-            .unwrap()
-            .child("RoutingRule")
-            .unwrap();
-        assert_eq!(
-            rule.child("Redirect")
-                .unwrap()
-                .text_of("ReplaceKeyPrefixWith"),
-            Some("documents&more/")
-        );
-        assert!(parse(doc, "Tagging").is_err(), "wrong root");
-        assert!(parse(b"<Tagging><TagSet></Tagging>", "Tagging").is_err());
-        assert!(parse(b"<Tagging/><Tagging/>", "Tagging").is_err());
-        assert!(parse(b"", "Tagging").is_err());
-        let empty = parse(b"<BucketLoggingStatus xmlns=\"x\"/>", "BucketLoggingStatus").unwrap();
-        assert!(empty.children.is_empty());
-    }
 }

@@ -5,6 +5,12 @@
 //! else is `MalformedXML` (400). Namespaces are not checked (SDKs send S3's,
 //! hand-written bodies often none); no DTD is read.
 //!
+//! Two steps: the reader here checks the XML itself (UTF-8, one root of the
+//! operation's name, no DTD, depth, known entities, no mixed content) and
+//! which members the root holds; serde then reads the members into the
+//! structs of [`super::xml`] (`deny_unknown_fields` below the root), and the
+//! functions here check their values.
+//!
 //! | Operation | Root | Members |
 //! |---|---|---|
 //! | DeleteObjects | `Delete` | `Object` (1 to 1,000: `Key`, non-empty), `Quiet`? |
@@ -48,15 +54,6 @@ impl Element {
     fn container(&self) -> Result<&[Element], S3Fail> {
         if self.text.trim().is_empty() {
             Ok(&self.children)
-        } else {
-            Err(malformed_xml())
-        }
-    }
-
-    /// An element that holds only text.
-    fn leaf(&self) -> Result<&str, S3Fail> {
-        if self.children.is_empty() {
-            Ok(&self.text)
         } else {
             Err(malformed_xml())
         }
@@ -162,13 +159,24 @@ fn root_named(doc: &[u8], name: &str) -> Result<Element, S3Fail> {
     }
 }
 
-/// `xs:boolean`.
-fn boolean(el: &Element) -> Result<bool, S3Fail> {
-    match el.leaf()?.trim() {
-        "true" | "1" => Ok(true),
-        "false" | "0" => Ok(false),
-        _ => Err(malformed_xml()),
+/// The root's children are all among `names`.
+fn members_among(root: &Element, names: &[&str]) -> Result<(), S3Fail> {
+    if root
+        .children
+        .iter()
+        .all(|c| names.contains(&c.name.as_str()))
+    {
+        Ok(())
+    } else {
+        Err(malformed_xml())
     }
+}
+
+/// A request document's members through serde, once the XML is checked
+/// (its root and their members: the serde structs of [`super::xml`]).
+fn members<T: serde::de::DeserializeOwned>(doc: &[u8]) -> Result<T, S3Fail> {
+    let text = std::str::from_utf8(doc).map_err(|_| malformed_xml())?;
+    super::xml::from_str(text)
 }
 
 /// A DeleteObjects request: the keys, and whether only failures are listed.
@@ -183,99 +191,81 @@ pub struct Delete {
 /// The `Delete` document of DeleteObjects.
 pub fn delete(doc: &[u8]) -> Result<Delete, S3Fail> {
     let root = root_named(doc, "Delete")?;
-    let mut keys = Vec::new();
-    let mut quiet = None;
-    for member in root.container()? {
-        match member.name.as_str() {
-            "Object" => keys.push(object_key(member)?),
-            "Quiet" if quiet.is_none() => quiet = Some(boolean(member)?),
+    well_formed(&root)?;
+    members_among(&root, &["Object", "Quiet"])?;
+    let request: super::xml::Delete = members(doc)?;
+    let quiet = match request.quiet.as_deref().map(str::trim) {
+        None | Some("false" | "0") => false,
+        Some("true" | "1") => true,
+        Some(_) => return Err(malformed_xml()),
+    };
+    let mut keys = Vec::with_capacity(request.objects.len());
+    for object in request.objects {
+        if object.unserved() {
+            return Err(not_implemented());
+        }
+        match object.key {
+            Some(k) if !k.text.is_empty() => keys.push(k.text),
             _ => return Err(malformed_xml()),
         }
     }
     if keys.is_empty() || keys.len() > MAX_DELETE_OBJECTS {
         return Err(malformed_xml());
     }
-    Ok(Delete {
-        keys,
-        quiet: quiet.unwrap_or(false),
-    })
-}
-
-/// The `Key` of an `Object` (an `ObjectIdentifier`).
-fn object_key(object: &Element) -> Result<String, S3Fail> {
-    let mut key = None;
-    for member in object.container()? {
-        match member.name.as_str() {
-            "Key" if key.is_none() => key = Some(member.leaf()?),
-            "VersionId" | "ETag" | "LastModifiedTime" | "Size" => {
-                member.leaf()?;
-                return Err(not_implemented());
-            }
-            _ => return Err(malformed_xml()),
-        }
-    }
-    match key {
-        Some(k) if !k.is_empty() => Ok(k.to_owned()),
-        _ => Err(malformed_xml()),
-    }
+    Ok(Delete { keys, quiet })
 }
 
 /// The `LocationConstraint` of a `CreateBucketConfiguration` document.
 pub fn create_bucket_configuration(doc: &[u8]) -> Result<Option<String>, S3Fail> {
     let root = root_named(doc, "CreateBucketConfiguration")?;
-    let mut location = None;
-    for member in root.container()? {
-        match member.name.as_str() {
-            "LocationConstraint" if location.is_none() => {
-                location = Some(member.leaf()?.trim().to_owned());
-            }
-            "Location" | "Bucket" | "Tags" => return Err(not_implemented()),
-            _ => return Err(malformed_xml()),
-        }
+    well_formed(&root)?;
+    members_among(&root, &["LocationConstraint", "Location", "Bucket", "Tags"])?;
+    let request: super::xml::CreateBucketConfiguration = members(doc)?;
+    if request.location.is_some() || request.bucket.is_some() || request.tags.is_some() {
+        return Err(not_implemented());
     }
-    Ok(location)
+    Ok(request.location_constraint.map(|l| l.trim().to_owned()))
 }
 
 /// The parts of a `CompleteMultipartUpload` document: number and ETag, in
-/// the request's order (the domain checks order and existence).
+/// the request's order (the domain checks order and existence). The XML is
+/// checked here, its members are read as [`super::xml::CompletedPart`]s.
 pub fn complete_multipart_upload(doc: &[u8]) -> Result<Vec<(u32, String)>, S3Fail> {
     let root = root_named(doc, "CompleteMultipartUpload")?;
-    let mut parts = Vec::new();
-    for member in root.container()? {
-        if member.name != "Part" {
-            return Err(malformed_xml());
-        }
-        let (mut number, mut etag) = (None, None);
-        for field in member.container()? {
-            match field.name.as_str() {
-                "PartNumber" if number.is_none() => {
-                    number = Some(
-                        field
-                            .leaf()?
-                            .trim()
-                            .parse::<u32>()
-                            .map_err(|_| malformed_xml())?,
-                    );
-                }
-                "ETag" if etag.is_none() => etag = Some(field.leaf()?.to_owned()),
-                // Part checksums: SDKs send them when the parts had one;
-                // the parts' bytes were checked when they were uploaded.
-                "ChecksumCRC32" | "ChecksumCRC32C" | "ChecksumCRC64NVME" | "ChecksumSHA1"
-                | "ChecksumSHA256" => {
-                    field.leaf()?;
-                }
-                _ => return Err(malformed_xml()),
-            }
-        }
-        match (number, etag) {
-            (Some(n), Some(e)) => parts.push((n, e)),
-            _ => return Err(malformed_xml()),
-        }
-    }
-    if parts.is_empty() {
+    well_formed(&root)?;
+    // The root's attributes (namespace bindings) are not read; its
+    // children are the parts, and only parts.
+    members_among(&root, &["Part"])?;
+    let request: super::xml::CompleteMultipartUpload = members(doc)?;
+    let parts = request
+        .parts
+        .iter()
+        .map(|p| Some((p.number()?, p.etag.clone())))
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(malformed_xml)?;
+    if parts.is_empty() || parts.len() != root.children.len() {
         return Err(malformed_xml());
     }
     Ok(parts)
+}
+
+/// Checks a request document's XML (UTF-8, one root named `root`, no DTD,
+/// not too deep, known entities, no mixed content) before serde reads its
+/// members.
+pub fn checked(doc: &[u8], root: &str) -> Result<(), S3Fail> {
+    well_formed(&root_named(doc, root)?)
+}
+
+/// Every element holds either text or elements, never both (S3's
+/// documents have no mixed content).
+fn well_formed(el: &Element) -> Result<(), S3Fail> {
+    if el.children.is_empty() {
+        return Ok(());
+    }
+    for child in el.container()? {
+        well_formed(child)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

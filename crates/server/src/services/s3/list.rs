@@ -72,62 +72,44 @@ pub(super) fn list_objects(req: &Req<'_>, v2: bool) -> Result<Response<Body>, S3
             s.to_owned()
         }
     };
-    let mut x = Xml::new();
-    x.open_ns("ListBucketResult", NS)
-        .elem("Name", bucket)
-        .elem("Prefix", &enc(prefix));
-    if v2 {
-        x.elem(
-            "KeyCount",
-            &(page.objects.len() + page.common_prefixes.len()).to_string(),
-        );
-        if let Some(t) = req.param("continuation-token") {
-            x.elem("ContinuationToken", t);
-        }
-        if page.truncated
-            && let Some(last) = &page.last
-        {
-            x.elem("NextContinuationToken", &URL_SAFE_NO_PAD.encode(last));
-        }
-        if let Some(s) = start_after {
-            x.elem("StartAfter", &enc(s));
-        }
-    } else {
-        x.elem("Marker", &enc(start_after.unwrap_or("")));
-        if page.truncated
-            && delimiter.is_some()
-            && let Some(last) = &page.last
-        {
-            x.elem("NextMarker", &enc(last));
-        }
-    }
-    x.elem("MaxKeys", &max_keys.to_string());
-    if let Some(d) = delimiter {
-        x.elem("Delimiter", &enc(d));
-    }
-    if url {
-        x.elem("EncodingType", "url");
-    }
-    x.elem("IsTruncated", if page.truncated { "true" } else { "false" });
-    for o in &page.objects {
-        x.open("Contents")
-            .elem("Key", &enc(&o.key))
-            .elem("LastModified", &timestamp(o.last_modified))
-            .elem("ETag", &o.etag)
-            .elem("Size", &o.size.to_string())
-            .elem("StorageClass", "STANDARD");
-        if !v2 {
-            x.open("Owner")
-                .elem("ID", &canonical_id(&o.writer))
-                .close("Owner");
-        }
-        x.close("Contents");
-    }
-    for p in &page.common_prefixes {
-        x.open("CommonPrefixes")
-            .elem("Prefix", &enc(p))
-            .close("CommonPrefixes");
-    }
-    x.close("ListBucketResult");
-    Ok(xml_ok(req.request_id, x))
+    let key_count = page.objects.len() + page.common_prefixes.len();
+    let next = page.last.as_deref().filter(|_| page.truncated);
+    let doc = xml::ListBucketResult {
+        ns: xml::Ns,
+        name: bucket.to_owned(),
+        prefix: enc(prefix),
+        marker: (!v2).then(|| enc(start_after.unwrap_or(""))),
+        next_marker: next.filter(|_| !v2 && delimiter.is_some()).map(enc),
+        key_count: v2.then_some(key_count),
+        continuation_token: req
+            .param("continuation-token")
+            .filter(|_| v2)
+            .map(str::to_owned),
+        next_continuation_token: next.filter(|_| v2).map(|last| URL_SAFE_NO_PAD.encode(last)),
+        start_after: start_after.filter(|_| v2).map(enc),
+        max_keys,
+        delimiter: delimiter.map(enc),
+        encoding_type: url.then(|| "url".to_owned()),
+        is_truncated: page.truncated,
+        contents: page
+            .objects
+            .iter()
+            .map(|o| xml::Contents {
+                key: enc(&o.key),
+                last_modified: xml::Timestamp(o.last_modified),
+                etag: o.etag.clone(),
+                size: o.size,
+                storage_class: "STANDARD",
+                owner: (!v2).then(|| xml::Owner {
+                    id: canonical_id(&o.writer),
+                }),
+            })
+            .collect(),
+        common_prefixes: page
+            .common_prefixes
+            .iter()
+            .map(|p| xml::CommonPrefix { prefix: enc(p) })
+            .collect(),
+    };
+    xml::ok(req.request_id, "ListBucketResult", &doc)
 }

@@ -5,7 +5,9 @@
 //!
 //! Handlers by resource, as garage's `api/s3`: [`bucket`], [`object`],
 //! [`list`], [`multipart`], [`config`] (bucket configuration); wire
-//! plumbing in [`wire`], request documents in [`documents`].
+//! plumbing in [`wire`], the strict reader of request documents in
+//! [`documents`], the documents themselves as serde structs in [`xml`]; the
+//! trail event of every call is built by [`crate::trail::record`].
 
 mod bucket;
 mod config;
@@ -16,6 +18,7 @@ mod multipart;
 mod object;
 mod router;
 pub mod wire;
+pub mod xml;
 
 pub use router::route_guess;
 
@@ -33,9 +36,8 @@ use time::OffsetDateTime;
 
 use crate::auth::Authenticated;
 use crate::error::ApiError;
-use crate::protocol::xml::Xml;
 use rootward_model::s3::Operation;
-use wire::{NS, S3Fail, header, response, set_header, xml_ok};
+use wire::{S3Fail, header, response, set_header};
 
 use bucket::*;
 use list::*;
@@ -169,8 +171,32 @@ pub fn handle(
         crate::request_log::operation(op.name());
     }
     let unit = svc.begin();
-    let outcome = route(&req, op, body);
-    if let Err(e) = trail(&req, op, unit, outcome.as_ref().err()) {
+    let (outcome, response) = match route(&req, op, body) {
+        Ok(out) => (Ok(out.body), out.response_elements),
+        Err(e) => (Err(e), None),
+    };
+    let finished = crate::trail::record(
+        svc,
+        unit,
+        crate::trail::Finished {
+            api: crate::services::Api::S3,
+            op: op.map(crate::services::Op::S3),
+            caller: &authn.caller,
+            global_endpoint: authn.global_endpoint,
+            facts: crate::trail::CallFacts {
+                request: request_parameters(&req),
+                response,
+                resources: resources(&req, op),
+            },
+            error: outcome
+                .as_ref()
+                .err()
+                .map(|f| (f.code.as_str(), f.message.as_str())),
+            request_id,
+            host: header(parts, "host"),
+        },
+    );
+    if let Err(e) = finished {
         tracing::error!(error = %e, "S3 call not committed");
         let fail = S3Fail::new(
             "InternalError",
@@ -239,27 +265,15 @@ fn handler(op: Operation) -> Option<Handler> {
     })
 }
 
-/// Ends the call's unit: commits its changes with the event of a
-/// bucket-level call (object calls are data events, which the event history
-/// does not keep; spec 04 §4.3.3 shows the shape).
-fn trail(
-    req: &Req<'_>,
-    op: Option<Operation>,
-    unit: rootward_core::service::Unit<'_>,
-    failure: Option<&S3Fail>,
-) -> Result<(), rootward_core::CoreError> {
-    let Some(op) = op else {
-        return req.svc.finish(unit, None);
-    };
-    let facts = op.info().facts;
-    let host = header(req.parts, "host");
+/// CloudTrail's `requestParameters` of an S3 call (spec 04 §4.3.3 shows
+/// the shape): `bucketName`, the `Host` header, and the bucket
+/// sub-resources the query names, each as an empty string.
+fn request_parameters(req: &Req<'_>) -> serde_json::Value {
     let mut request = serde_json::Map::new();
-    let mut resources = Vec::new();
     if let Some(b) = &req.bucket {
         request.insert("bucketName".into(), b.clone().into());
-        resources.push(("AWS::S3::Bucket".to_owned(), format!("arn:aws:s3:::{b}")));
     }
-    if let Some(h) = host {
+    if let Some(h) = header(req.parts, "host") {
         request.insert("Host".into(), h.into());
     }
     for q in ["policy", "policyStatus", "location"]
@@ -270,28 +284,38 @@ fn trail(
             request.insert((*q).into(), "".into());
         }
     }
-    req.svc.finish(
-        unit,
-        Some(&rootward_core::trail::event::Call {
-            caller: &req.authn.caller,
-            service: "s3",
-            operation: op.name(),
-            global: false,
-            read_only: facts.is_some_and(|f| f.read_only),
-            data_event: facts.is_some_and(|f| f.data_event),
-            request: serde_json::Value::Object(request),
-            response: None,
-            error: failure.map(|f| (f.code.as_str(), f.message.as_str())),
-            request_id: req.request_id,
-            resources,
-            host,
-        }),
-    )
+    serde_json::Value::Object(request)
+}
+
+/// The `resources` of an S3 call: its operation's resource rules over the
+/// bucket addressed (S3's rules for an operation the table has no row for:
+/// its bucket all the same).
+fn resources(req: &Req<'_>, op: Option<Operation>) -> Vec<(String, String)> {
+    let rules = op
+        .and_then(|o| o.info().facts)
+        .map_or(rootward_model::s3::RESOURCES, |f| f.resources);
+    let account = &req.authn.caller.account;
+    let mut out: Vec<(String, String)> = rules
+        .iter()
+        .filter_map(|r| {
+            let value = r.render(account, |m| match m {
+                "Bucket" => req.bucket.as_deref(),
+                _ => None,
+            })?;
+            Some((r.kind.to_owned(), value))
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 /// Serves the operation the generated router chose (`None`: no operation
 /// of S3 takes this method on this resource).
-fn route(req: &Req<'_>, op: Option<Operation>, body: &[u8]) -> Result<Response<Body>, S3Fail> {
+fn route(
+    req: &Req<'_>,
+    op: Option<Operation>,
+    body: &[u8],
+) -> Result<crate::services::Output<Response<Body>>, S3Fail> {
     let config = req.key.is_none() && BUCKET_CONFIG.iter().any(|s| req.has(s));
     if !config && UNSUPPORTED.iter().any(|s| req.has(s)) {
         return Err(wire::not_implemented());
@@ -312,6 +336,9 @@ fn route(req: &Req<'_>, op: Option<Operation>, body: &[u8]) -> Result<Response<B
         }
     }
     let Some(op) = op else {
+        if req.parts.method == Method::POST && req.bucket.is_some() && req.key.is_none() {
+            return Err(bucket_post(req));
+        }
         let resource_type = match (&req.bucket, &req.key) {
             (None, _) => "SERVICE",
             (Some(_), None) => "BUCKET",
@@ -320,9 +347,40 @@ fn route(req: &Req<'_>, op: Option<Operation>, body: &[u8]) -> Result<Response<B
         return Err(method_not_allowed(&req.parts.method, resource_type));
     };
     match handler(op) {
-        Some(h) => h(req, body),
+        // No S3 handler gives response elements yet (S3's events record
+        // none; spec 04 §4.3.3).
+        Some(h) => h(req, body).map(crate::services::Output::from),
         None => Err(wire::not_implemented()),
     }
+}
+
+/// A `POST` on a bucket that names no bucket operation (`?delete` is
+/// DeleteObjects): S3 reads it as PostObject, the browser-form upload,
+/// whatever else the query names (`?uploads` included: CreateMultipartUpload
+/// takes a key). A body that is not a form is `412 PreconditionFailed`
+/// with S3's `<Condition>`, as S3 answers it (seen in clients' reports and
+/// S3-compatible stores' tests; the model does not describe PostObject);
+/// a form upload is not served here. A `POST` on an object or the service
+/// that names no operation stays `405 MethodNotAllowed`, as S3 answers.
+fn bucket_post(req: &Req<'_>) -> S3Fail {
+    let form = header(req.parts, "content-type").is_some_and(|t| {
+        t.split(';')
+            .next()
+            .is_some_and(|m| m.trim().eq_ignore_ascii_case("multipart/form-data"))
+    });
+    if form {
+        return wire::not_implemented();
+    }
+    let mut f = S3Fail::new(
+        "PreconditionFailed",
+        412,
+        "At least one of the pre-conditions you specified did not hold",
+    );
+    f.details = vec![(
+        "Condition".to_owned(),
+        "Bucket POST must be of the enclosure-type multipart/form-data".to_owned(),
+    )];
+    f
 }
 
 fn method_not_allowed(m: &Method, resource_type: &str) -> S3Fail {

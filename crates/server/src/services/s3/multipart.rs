@@ -27,13 +27,13 @@ pub(super) fn create_multipart_upload(req: &Req<'_>) -> Result<Response<Body>, S
         ..object_input(req)
     };
     let id = s3::multipart::create(req.svc, &req.authn.caller, bucket, key, input)?;
-    let mut x = Xml::new();
-    x.open_ns("InitiateMultipartUploadResult", NS)
-        .elem("Bucket", bucket)
-        .elem("Key", key)
-        .elem("UploadId", &id)
-        .close("InitiateMultipartUploadResult");
-    let mut r = xml_ok(req.request_id, x);
+    let doc = xml::InitiateMultipartUploadResult {
+        ns: xml::Ns,
+        bucket: bucket.to_owned(),
+        key: key.to_owned(),
+        upload_id: id,
+    };
+    let mut r = xml::ok(req.request_id, "InitiateMultipartUploadResult", &doc)?;
     if let Some(a) = algorithm {
         set_header(&mut r, "x-amz-checksum-algorithm", a.name());
         let kind = s3::multipart::checksum_type_for(a, kind);
@@ -97,15 +97,15 @@ pub(super) fn complete_multipart_upload(
         upload_id(req)?,
         &parts,
     )?;
-    let mut x = Xml::new();
-    x.open_ns("CompleteMultipartUploadResult", NS)
-        .elem("Location", &format!("/{bucket}/{}", wire::url_encode(key)))
-        .elem("Bucket", bucket)
-        .elem("Key", key)
-        .elem("ETag", &o.etag);
-    checksum_xml(&mut x, o.checksum.as_deref());
-    x.close("CompleteMultipartUploadResult");
-    Ok(xml_ok(req.request_id, x))
+    let doc = xml::CompleteMultipartUploadResult {
+        ns: xml::Ns,
+        location: format!("/{bucket}/{}", wire::url_encode(key)),
+        bucket: bucket.to_owned(),
+        key: key.to_owned(),
+        etag: o.etag.clone(),
+        checksums: xml::Checksums::of(o.checksum.as_deref()),
+    };
+    xml::ok(req.request_id, "CompleteMultipartUploadResult", &doc)
 }
 
 pub(super) fn abort_multipart_upload(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {

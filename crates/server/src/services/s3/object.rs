@@ -23,14 +23,6 @@ pub(super) fn checksum_headers(r: &mut Response<Body>, c: &Checksum) {
     set_header(r, "x-amz-checksum-type", c.kind.name());
 }
 
-/// `<ChecksumCRC32>…</ChecksumCRC32><ChecksumType>…</ChecksumType>`.
-pub(super) fn checksum_xml(x: &mut Xml, c: Option<&Checksum>) {
-    if let Some(c) = c {
-        x.elem(c.algorithm.xml_member(), &c.value)
-            .elem("ChecksumType", c.kind.name());
-    }
-}
-
 /// Representation headers stored with an object and given back on reads.
 pub(super) const STORED_HEADERS: [&str; 5] = [
     "content-encoding",
@@ -135,13 +127,13 @@ pub(super) fn copy_object(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
         replace,
         checksum_algorithm(req)?,
     )?;
-    let mut x = Xml::new();
-    x.open_ns("CopyObjectResult", NS)
-        .elem("LastModified", &timestamp(o.last_modified))
-        .elem("ETag", &o.etag);
-    checksum_xml(&mut x, o.checksum.as_deref());
-    x.close("CopyObjectResult");
-    Ok(xml_ok(req.request_id, x))
+    let doc = xml::CopyObjectResult {
+        ns: xml::Ns,
+        last_modified: xml::Timestamp(o.last_modified),
+        etag: o.etag.clone(),
+        checksums: xml::Checksums::of(o.checksum.as_deref()),
+    };
+    xml::ok(req.request_id, "CopyObjectResult", &doc)
 }
 
 pub(super) fn object_headers(r: &mut Response<Body>, o: &Object) {
@@ -253,23 +245,20 @@ pub(super) fn delete_objects(req: &Req<'_>, body: &[u8]) -> Result<Response<Body
     let data = wire::payload(req.parts, body, req.authn.chunks.as_ref())?;
     let documents::Delete { keys, quiet } = documents::delete(&data)?;
     let results = s3::delete_objects(req.svc, &req.authn.caller, req.bucket()?, &keys)?;
-    let mut x = Xml::new();
-    x.open_ns("DeleteResult", NS);
-    for r in &results {
-        match r {
-            Deleted::Ok(k) if !quiet => {
-                x.open("Deleted").elem("Key", k).close("Deleted");
-            }
-            Deleted::Ok(_) => {}
-            Deleted::Failed(k, code, message) => {
-                x.open("Error")
-                    .elem("Key", k)
-                    .elem("Code", code)
-                    .elem("Message", message)
-                    .close("Error");
-            }
-        }
-    }
-    x.close("DeleteResult");
-    Ok(xml_ok(req.request_id, x))
+    let entries = results
+        .into_iter()
+        .filter_map(|r| match r {
+            Deleted::Ok(key) => (!quiet).then_some(xml::DeleteEntry::Deleted { key }),
+            Deleted::Failed(key, code, message) => Some(xml::DeleteEntry::Error {
+                key,
+                code: code.to_string(),
+                message,
+            }),
+        })
+        .collect();
+    let doc = xml::DeleteResult {
+        ns: xml::Ns,
+        entries,
+    };
+    xml::ok(req.request_id, "DeleteResult", &doc)
 }

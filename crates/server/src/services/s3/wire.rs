@@ -2,11 +2,10 @@
 //! aws-chunked body encoding with its chunk signatures and trailing
 //! checksums, domain errors in S3's words. The error document and the
 //! request-id headers are REST-XML's ([`crate::protocol::rest_xml`]); the
-//! request documents are [`super::documents`].
+//! documents are [`super::documents`] and [`super::xml`].
 
 pub use crate::protocol::rest_xml::{
     Fail as S3Fail, error_response, host_id, internal, not_implemented, response, set_header,
-    xml_ok,
 };
 use axum::http::request::Parts;
 use rootward_core::CoreError;
