@@ -6,11 +6,13 @@
 //! whole log is searched for each of them.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use std::io::Read;
+use std::process::{Child, Command};
 use std::time::Duration;
 
-use aws_credential_types::Credentials;
+use common::config;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -19,45 +21,15 @@ const SECRET: &str = "logTestSecret0123456789abcdefghijklmnopq";
 
 /// Starts the server with `RUST_LOG` = `filter` and these flags; its stderr
 /// goes to a file read back by [`stop`].
-#[expect(
-    clippy::zombie_processes,
-    reason = "the caller stops and waits for the child"
-)]
 fn start(dir: &std::path::Path, filter: Option<&str>, extra: &[&str]) -> (Child, String) {
     let log = std::fs::File::create(dir.join("stderr.log")).unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rootward"));
-    cmd.args([
-        "serve",
-        "--listen",
-        "127.0.0.1:0",
-        "--account-id",
-        "111111111111",
-        "--data",
-    ])
-    .arg(dir.join("data"))
-    .args(extra)
-    .env("ROOTWARD_BOOTSTRAP_ACCESS_KEY_ID", KEY)
-    .env("ROOTWARD_BOOTSTRAP_SECRET_ACCESS_KEY", SECRET)
-    .env_remove("RUST_LOG")
-    .stdout(Stdio::piped())
-    .stderr(log);
+    let mut cmd = common::serve_command(&dir.join("data"), KEY, SECRET);
+    cmd.args(extra).env_remove("RUST_LOG").stderr(log);
     if let Some(f) = filter {
         cmd.env("RUST_LOG", f);
     }
-    let mut child = cmd.spawn().unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    loop {
-        let mut line = String::new();
-        assert!(out.read_line(&mut line).unwrap() > 0, "server exited early");
-        if let Some(url) = line.trim_end().strip_prefix("listening on ") {
-            let url = url.to_owned();
-            // Keep draining stdout so the server never blocks on it.
-            std::thread::spawn(move || {
-                let _ = std::io::copy(&mut out, &mut std::io::sink());
-            });
-            return (child, url);
-        }
-    }
+    let (child, url, _) = common::spawn(cmd);
+    (child, url)
 }
 
 /// Stops the server with SIGTERM; its whole log.
@@ -73,23 +45,6 @@ fn stop(mut child: Child, dir: &std::path::Path) -> String {
         .read_to_string(&mut log)
         .unwrap();
     log
-}
-
-fn config(url: &str, key: &str, secret: &str, token: Option<&str>) -> aws_config::SdkConfig {
-    aws_config::SdkConfig::builder()
-        .endpoint_url(url)
-        .region(aws_config::Region::new("us-east-1"))
-        .credentials_provider(
-            aws_credential_types::provider::SharedCredentialsProvider::new(Credentials::new(
-                key,
-                secret,
-                token.map(str::to_owned),
-                None,
-                "test",
-            )),
-        )
-        .behavior_version(aws_config::BehaviorVersion::latest())
-        .build()
 }
 
 /// One HTTP/1.1 exchange: status and body.

@@ -4,10 +4,11 @@
 //! once; nothing acknowledged is lost either way).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod common;
 
-use aws_credential_types::Credentials;
+use std::process::{Child, Command};
+
+use common::config;
 
 const KEY: &str = "AKIASERVETEST0000001";
 const SECRET: &str = "serveTestSecret0123456789abcdefghijklmno";
@@ -17,57 +18,14 @@ fn start(data: &std::path::Path) -> (Child, String, Vec<String>) {
     start_with(data, &[])
 }
 
-#[expect(
-    clippy::zombie_processes,
-    reason = "the caller kills and waits for the child"
-)]
 fn start_with(data: &std::path::Path, extra: &[&str]) -> (Child, String, Vec<String>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rootward"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--account-id",
-            "111111111111",
-            "--data",
-        ])
-        .arg(data)
-        .args(extra)
-        .env("ROOTWARD_BOOTSTRAP_ACCESS_KEY_ID", KEY)
-        .env("ROOTWARD_BOOTSTRAP_SECRET_ACCESS_KEY", SECRET)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = Vec::new();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    loop {
-        let mut line = String::new();
-        assert!(
-            out.read_line(&mut line).unwrap() > 0,
-            "server exited early: {lines:?}"
-        );
-        let line = line.trim_end().to_owned();
-        if let Some(url) = line.strip_prefix("listening on ") {
-            let url = url.to_owned();
-            lines.push(line);
-            return (child, url, lines);
-        }
-        lines.push(line);
-    }
+    let mut cmd = common::serve_command(data, KEY, SECRET);
+    cmd.args(extra);
+    common::spawn(cmd)
 }
 
 fn iam(url: &str) -> aws_sdk_iam::Client {
-    let conf = aws_config::SdkConfig::builder()
-        .endpoint_url(url)
-        .region(aws_config::Region::new("us-east-1"))
-        .credentials_provider(
-            aws_credential_types::provider::SharedCredentialsProvider::new(Credentials::new(
-                KEY, SECRET, None, None, "test",
-            )),
-        )
-        .behavior_version(aws_config::BehaviorVersion::latest())
-        .build();
-    aws_sdk_iam::Client::new(&conf)
+    aws_sdk_iam::Client::new(&config(url, KEY, SECRET, None))
 }
 
 #[tokio::test]
@@ -138,23 +96,6 @@ async fn kill_9_loses_nothing_acknowledged() {
     assert!(p.policy_document().contains("s3%3A*"));
     child.kill().unwrap();
     child.wait().unwrap();
-}
-
-fn config(url: &str, key: &str, secret: &str, token: Option<&str>) -> aws_config::SdkConfig {
-    aws_config::SdkConfig::builder()
-        .endpoint_url(url)
-        .region(aws_config::Region::new("us-east-1"))
-        .credentials_provider(
-            aws_credential_types::provider::SharedCredentialsProvider::new(Credentials::new(
-                key,
-                secret,
-                token.map(str::to_owned),
-                None,
-                "test",
-            )),
-        )
-        .behavior_version(aws_config::BehaviorVersion::latest())
-        .build()
 }
 
 #[tokio::test]

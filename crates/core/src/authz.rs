@@ -85,10 +85,7 @@ impl Caller {
                 ..
             } => {
                 let role = role_arn.rsplit('/').next().unwrap_or(role_arn);
-                format!(
-                    "arn:aws:sts::{}:assumed-role/{role}/{session_name}",
-                    self.account
-                )
+                crate::ident::Arn::assumed_role(&self.account, role, session_name).to_string()
             }
         }
     }

@@ -107,10 +107,12 @@ pub fn seed(
         svc,
         &admin,
         sts::AssumeRole {
-            role_arn: &format!(
-                "arn:aws:iam::{}:role/OrganizationAccountAccessRole",
-                demo.breaking_glass
-            ),
+            role_arn: &crate::ident::Arn::role(
+                &demo.breaking_glass,
+                "/",
+                "OrganizationAccountAccessRole",
+            )
+            .to_string(),
             session_name: "demo-setup",
             ..Default::default()
         },

@@ -192,6 +192,45 @@ impl Arn {
         Arn::new("account", "", account, "account")
     }
 
+    /// An account of an organization (Account Management):
+    /// `arn:aws:account::MGMT:account/o-…/ACCOUNT`.
+    pub fn member_account(management: &str, org: &str, account: &str) -> Arn {
+        Arn::new(
+            "account",
+            "",
+            management,
+            format!("account/{org}/{account}"),
+        )
+    }
+
+    /// An STS role session: `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`.
+    pub fn assumed_role(account: &str, role: &str, session: &str) -> Arn {
+        Arn::new("sts", "", account, format!("assumed-role/{role}/{session}"))
+    }
+
+    /// An Organizations resource of the organization `org` managed from
+    /// `management`: `arn:aws:organizations::MGMT:KIND/o-…/ID`; the
+    /// organization itself is `organization/o-…` (use
+    /// [`Arn::organization`]).
+    pub fn organizations(management: &str, kind: &str, org: &str, id: &str) -> Arn {
+        Arn::new(
+            "organizations",
+            "",
+            management,
+            format!("{kind}/{org}/{id}"),
+        )
+    }
+
+    /// An organization: `arn:aws:organizations::MGMT:organization/o-…`.
+    pub fn organization(management: &str, org: &str) -> Arn {
+        Arn::new(
+            "organizations",
+            "",
+            management,
+            format!("organization/{org}"),
+        )
+    }
+
     /// An S3 bucket: `arn:aws:s3:::BUCKET`.
     pub fn bucket(bucket: &str) -> Arn {
         Arn::new("s3", "", "", bucket)
@@ -328,9 +367,20 @@ impl OrganizationId {
         }
     }
 
+    /// A new random id: `o-` and ten lower-case letters or digits.
+    pub fn generate() -> OrganizationId {
+        OrganizationId(format!("o-{}", crate::org::id_body(10)))
+    }
+
     /// The id.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+impl From<OrganizationId> for String {
+    fn from(o: OrganizationId) -> String {
+        o.0
     }
 }
 
@@ -473,6 +523,23 @@ mod tests {
             Arn::trail("eu-west-1", "111122223333", "t").to_string(),
             "arn:aws:cloudtrail:eu-west-1:111122223333:trail/t"
         );
+        assert_eq!(
+            Arn::assumed_role("111122223333", "r", "s").to_string(),
+            "arn:aws:sts::111122223333:assumed-role/r/s"
+        );
+        assert_eq!(
+            Arn::member_account("111111111111", "o-abcdef1234", "222222222222").to_string(),
+            "arn:aws:account::111111111111:account/o-abcdef1234/222222222222"
+        );
+        assert_eq!(
+            Arn::organization("111111111111", "o-abcdef1234").to_string(),
+            "arn:aws:organizations::111111111111:organization/o-abcdef1234"
+        );
+        assert_eq!(
+            Arn::organizations("111111111111", "ou", "o-abcdef1234", "ou-ab12-cdef3456")
+                .to_string(),
+            "arn:aws:organizations::111111111111:ou/o-abcdef1234/ou-ab12-cdef3456"
+        );
     }
 
     #[test]
@@ -497,5 +564,7 @@ mod tests {
         ] {
             assert!(OrganizationId::parse(bad).is_err(), "{bad}");
         }
+        let generated = OrganizationId::generate();
+        assert_eq!(OrganizationId::parse(generated.as_str()), Ok(generated));
     }
 }

@@ -273,10 +273,8 @@ pub fn assume_role(
         .map(str::to_owned)
         .or_else(|| caller.source_identity.clone());
     Ok(AssumedRole {
-        arn: format!(
-            "arn:aws:sts::{}:assumed-role/{}/{}",
-            role.account, role.name, input.session_name
-        ),
+        arn: crate::ident::Arn::assumed_role(&role.account, &role.name, input.session_name)
+            .to_string(),
         assumed_role_id: format!("{}:{}", role.id, input.session_name),
         session: svc.issue_session(session),
     })

@@ -2,21 +2,17 @@
 //! on the domain alone (no HTTP).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::sync::Arc;
+mod common;
 
+use common::MANAGEMENT;
 use rootward_core::authz::Caller;
-use rootward_core::bootstrap::bootstrap;
-use rootward_core::clock::SystemClock;
 use rootward_core::iam::{features, policies, users};
-use rootward_core::keys::Keys;
-use rootward_core::org::{accounts, organization, services};
-use rootward_core::store::sqlite::SqliteStore;
+use rootward_core::org::services;
 use rootward_core::sts::{self, AssumeRoot};
 use rootward_core::{CoreError, Service};
 
 const AUDIT: &str = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials";
 const S3_UNLOCK: &str = "arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy";
-const MANAGEMENT: &str = "111111111111";
 
 struct World {
     svc: Service,
@@ -27,37 +23,10 @@ struct World {
 
 /// An organization with one member; trusted access and the features as asked.
 fn world(trusted: bool, credentials_management: bool, root_sessions: bool) -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("state.db")).unwrap();
-    let svc = Service::open(
-        Box::new(store),
-        Arc::new(SystemClock::default()),
-        Keys::ephemeral(),
-    )
-    .unwrap();
-    bootstrap(
-        &svc,
-        Some(MANAGEMENT),
-        Some("AKIAROOTWARDTEST0001"),
-        Some("secret-secret-secret-secret-secret-secre"),
-    )
-    .unwrap();
-    let admin = svc.credential("AKIAROOTWARDTEST0001", None).unwrap().caller;
-    organization::create_organization(&svc, &admin, None).unwrap();
-    let status = accounts::create_account(
-        &svc,
-        &admin,
-        accounts::CreateAccount {
-            email: "member@example.com",
-            account_name: "member",
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    let member = accounts::describe_create_account_status(&svc, &admin, &status.id)
-        .unwrap()
-        .account_id
-        .unwrap();
+    let common::Org {
+        svc, admin, dir, ..
+    } = common::organization();
+    let member = common::member_account(&svc, &admin, "member");
     if trusted {
         services::enable_service_access(&svc, &admin, "iam.amazonaws.com").unwrap();
         if credentials_management {

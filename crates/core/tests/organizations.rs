@@ -2,17 +2,12 @@
 //! alone (no HTTP).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::sync::Arc;
+mod common;
 
+use common::MANAGEMENT;
 use rootward_core::authz::Caller;
-use rootward_core::bootstrap::bootstrap;
-use rootward_core::clock::SystemClock;
-use rootward_core::keys::Keys;
 use rootward_core::org::{OrgError, accounts, organization, policies, services, units};
-use rootward_core::store::sqlite::SqliteStore;
 use rootward_core::{CoreError, Service};
-
-const MANAGEMENT: &str = "111111111111";
 const DENY_S3: &str =
     r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}"#;
 
@@ -24,26 +19,12 @@ struct World {
 }
 
 fn world() -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("state.db")).unwrap();
-    let svc = Service::open(
-        Box::new(store),
-        Arc::new(SystemClock::default()),
-        Keys::ephemeral(),
-    )
-    .unwrap();
-    bootstrap(
-        &svc,
-        Some(MANAGEMENT),
-        Some("AKIAROOTWARDTEST0001"),
-        Some("secret-secret-secret-secret-secret-secre"),
-    )
-    .unwrap();
-    let admin = svc.credential("AKIAROOTWARDTEST0001", None).unwrap().caller;
-    let root_id = organization::create_organization(&svc, &admin, None)
-        .unwrap()
-        .org
-        .root_id;
+    let common::Org {
+        svc,
+        admin,
+        root_id,
+        dir,
+    } = common::organization();
     World {
         svc,
         admin,
@@ -53,20 +34,7 @@ fn world() -> World {
 }
 
 fn account(w: &World, name: &str) -> String {
-    let s = accounts::create_account(
-        &w.svc,
-        &w.admin,
-        accounts::CreateAccount {
-            email: &format!("{name}@example.com"),
-            account_name: name,
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    accounts::describe_create_account_status(&w.svc, &w.admin, &s.id)
-        .unwrap()
-        .account_id
-        .unwrap()
+    common::member_account(&w.svc, &w.admin, name)
 }
 
 /// The admin role of a member account, as a caller.

@@ -140,15 +140,20 @@ impl CompiledPrincipal {
     }
 }
 
+/// 64-bit FNV-1a of a byte sequence: a fast, stable fingerprint (the same
+/// input hashes the same in every process and version), not a security
+/// boundary. The workspace's one FNV: the policy engine's service prefixes
+/// and the server's pagination-token fingerprints.
+pub fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    bytes.into_iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
 /// FNV-1a of an action's service prefix, ASCII case folded: equal prefixes
 /// hash equal, so a mismatch rejects a statement without string compares.
 pub(crate) fn service_hash(service: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in service.bytes() {
-        h ^= u64::from(b.to_ascii_lowercase());
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
+    fnv1a(service.bytes().map(|b| b.to_ascii_lowercase()))
 }
 
 impl CompiledStatement {
@@ -426,6 +431,15 @@ impl Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fnv1a_matches_the_published_test_vectors_and_service_hash_folds_case() {
+        assert_eq!(fnv1a(*b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(*b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a(*b"foobar"), 0x8594_4171_f739_67e8);
+        assert_eq!(service_hash("S3"), service_hash("s3"));
+        assert_ne!(service_hash("s3"), service_hash("iam"));
+    }
 
     #[test]
     fn policies_are_shareable() {

@@ -127,10 +127,8 @@ fn target(
         match state.org.org_of(&caller.account) {
             None => (crate::ident::Arn::account_management(id).to_string(), false),
             Some(org) => {
-                let arn = format!(
-                    "arn:aws:account::{}:account/{}/{id}",
-                    org.management_account, org.id
-                );
+                let arn = crate::ident::Arn::member_account(&org.management_account, &org.id, id)
+                    .to_string();
                 let caller_may = org.management_account == caller.account
                     || org
                         .delegated_admins

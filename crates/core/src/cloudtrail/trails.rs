@@ -11,6 +11,14 @@ use super::model::{
     AdvancedEventSelector, EventSelector, LoggingPeriod, Trail, trail_arn, trail_key,
 };
 use super::{CloudTrailError, MAX_TRAILS_PER_REGION, SERVICE_PRINCIPAL};
+mod bucket;
+mod selectors;
+#[cfg(test)]
+mod tests;
+
+pub use bucket::{DeliveryRefused, bucket_allows, log_prefix};
+pub use selectors::{DATA_RESOURCE_TYPES, put_event_selectors, selects};
+
 use crate::authz::Caller;
 use crate::error::CoreError;
 use crate::model::{Change, Record, table};
@@ -225,86 +233,6 @@ fn history_end(svc: &Service) -> Result<u64, CoreError> {
     match svc.trail() {
         Some(t) => t.last_seq(),
         None => Ok(0),
-    }
-}
-
-/// The key a trail writes its log files under, up to the region:
-/// `[PREFIX/]AWSLogs/[o-ORG/]ACCOUNT/CloudTrail/REGION/`.
-pub fn log_prefix(trail: &Trail, account: &str, region: &str) -> String {
-    let mut k = String::new();
-    if let Some(p) = trail.s3_key_prefix.as_deref().filter(|p| !p.is_empty()) {
-        k.push_str(p.trim_end_matches('/'));
-        k.push('/');
-    }
-    k.push_str("AWSLogs/");
-    if let Some(org) = &trail.organization {
-        k.push_str(org);
-        k.push('/');
-    }
-    k.push_str(account);
-    k.push_str("/CloudTrail/");
-    k.push_str(region);
-    k.push('/');
-    k
-}
-
-/// Why CloudTrail could not write to a trail's bucket.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DeliveryRefused {
-    /// The bucket does not exist.
-    NoSuchBucket,
-    /// Its policy does not allow it.
-    AccessDenied,
-}
-
-/// Whether the bucket policy lets CloudTrail (`cloudtrail.amazonaws.com`)
-/// write `key` into the trail's bucket and read the bucket's ACL, with the
-/// context CloudTrail sends: `aws:SourceArn` (the trail), `aws:SourceAccount`,
-/// `aws:SourceOrgID` (organization trails) and `s3:x-amz-acl`
-/// `bucket-owner-full-control` (AWS's documented bucket policy for trails).
-pub fn bucket_allows(state: &State, trail: &Trail, key: &str) -> Result<(), DeliveryRefused> {
-    let bucket = state
-        .s3
-        .buckets
-        .get(&trail.s3_bucket)
-        .ok_or(DeliveryRefused::NoSuchBucket)?;
-    let policy = state.s3.policies.get(&trail.s3_bucket);
-    let principal = Principal::service(SERVICE_PRINCIPAL);
-    let arn = trail.arn();
-    let mut ctx = Context::new();
-    ctx.set("aws:SourceArn", arn.clone())
-        .set("aws:SourceAccount", trail.account.clone())
-        .set("aws:ResourceAccount", bucket.owner.clone())
-        .set("s3:x-amz-acl", "bucket-owner-full-control".to_owned());
-    if let Some(org) = &trail.organization {
-        ctx.set("aws:SourceOrgID", org.clone());
-    }
-    let ctx = ctx.with_principal(&principal);
-    let allowed = |action: &str, resource: &str| {
-        let req = Request {
-            principal: &principal,
-            action,
-            resource,
-            context: &ctx,
-        };
-        let policies = Policies {
-            identity: &[],
-            resource: policy,
-            resource_owner: Some(&bucket.owner),
-            permissions_boundary: None,
-            session: &[],
-            task_policy: None,
-            scp_levels: None,
-            skip_resource_policy_denies: false,
-            require_resource_grant: true,
-        };
-        evaluate(&req, &policies).is_allowed()
-    };
-    let object = crate::ident::Arn::object(&trail.s3_bucket, key).to_string();
-    if allowed("s3:GetBucketAcl", &bucket.arn()) && allowed("s3:PutObject", &object) {
-        Ok(())
-    } else {
-        Err(DeliveryRefused::AccessDenied)
     }
 }
 
@@ -630,131 +558,6 @@ pub fn stop_logging(svc: &Service, caller: &Caller, name: &str) -> Result<(), Co
     .map(|_| ())
 }
 
-/// The data resource types basic event selectors accept.
-pub const DATA_RESOURCE_TYPES: [&str; 3] = [
-    "AWS::S3::Object",
-    "AWS::Lambda::Function",
-    "AWS::DynamoDB::Table",
-];
-
-/// The fields advanced event selectors accept.
-const ADVANCED_FIELDS: [&str; 12] = [
-    "eventCategory",
-    "readOnly",
-    "eventSource",
-    "eventName",
-    "eventType",
-    "errorCode",
-    "resources.type",
-    "resources.ARN",
-    "userIdentity.arn",
-    "sessionCredentialFromConsole",
-    "vpcEndpointId",
-    "eventTypeName",
-];
-
-fn validate_selectors(selectors: &Selectors) -> Result<(), CoreError> {
-    let bad = |m: String| -> CoreError { CloudTrailError::InvalidEventSelectors(m).into() };
-    match selectors {
-        Selectors::Basic(list) => {
-            if list.is_empty() || list.len() > 5 {
-                return Err(bad(
-                    "A trail can have between 1 and 5 event selectors.".to_owned()
-                ));
-            }
-            let mut values = 0usize;
-            for s in list {
-                for d in &s.data_resources {
-                    if !DATA_RESOURCE_TYPES.contains(&d.kind.as_str()) {
-                        return Err(bad(format!(
-                            "Value {} for DataResource Type is invalid.",
-                            d.kind
-                        )));
-                    }
-                    values += d.values.len();
-                }
-            }
-            if values > 250 {
-                return Err(bad(
-                    "A trail's event selectors can have at most 250 data resource values."
-                        .to_owned(),
-                ));
-            }
-        }
-        Selectors::Advanced(list) => {
-            if list.is_empty() {
-                return Err(bad(
-                    "At least one advanced event selector is required.".to_owned()
-                ));
-            }
-            let total: usize = list.iter().map(|s| s.field_selectors.len()).sum();
-            if total > 500 {
-                return Err(bad(
-                    "Advanced event selectors can have at most 500 field conditions.".to_owned(),
-                ));
-            }
-            for s in list {
-                if s.field_selectors.is_empty() {
-                    return Err(bad(
-                        "Each advanced event selector needs at least one field selector."
-                            .to_owned(),
-                    ));
-                }
-                if !s.field_selectors.iter().any(|f| f.field == "eventCategory") {
-                    return Err(bad(
-                        "Each advanced event selector must include the eventCategory field."
-                            .to_owned(),
-                    ));
-                }
-                for f in &s.field_selectors {
-                    if !ADVANCED_FIELDS.contains(&f.field.as_str()) {
-                        return Err(bad(format!("Field {} is not valid.", f.field)));
-                    }
-                    let ops = [
-                        &f.equals,
-                        &f.starts_with,
-                        &f.ends_with,
-                        &f.not_equals,
-                        &f.not_starts_with,
-                        &f.not_ends_with,
-                    ];
-                    if ops.iter().all(|o| o.is_empty()) {
-                        return Err(bad(format!(
-                            "Field {} needs at least one operator.",
-                            f.field
-                        )));
-                    }
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-/// `PutEventSelectors`: replaces the trail's selectors (basic ones replace
-/// advanced ones and the other way round).
-pub fn put_event_selectors(
-    svc: &Service,
-    caller: &Caller,
-    name: &str,
-    selectors: Selectors,
-) -> Result<Trail, CoreError> {
-    validate_selectors(&selectors)?;
-    change(svc, caller, name, "PutEventSelectors", |t, _| {
-        match selectors {
-            Selectors::Basic(list) => {
-                t.event_selectors = Some(list);
-                t.advanced_event_selectors = None;
-            }
-            Selectors::Advanced(list) => {
-                t.event_selectors = None;
-                t.advanced_event_selectors = Some(list);
-            }
-        }
-        t.has_custom_event_selectors = true;
-    })
-}
-
 /// `DeleteTrail`: the trail stops delivering (log files already delivered
 /// stay in the bucket).
 pub fn delete_trail(svc: &Service, caller: &Caller, name: &str) -> Result<(), CoreError> {
@@ -767,94 +570,4 @@ pub fn delete_trail(svc: &Service, caller: &Caller, name: &str) -> Result<(), Co
         }
         Ok(((), vec![Change::Delete(table::TRAILS, key.clone())]))
     })
-}
-
-/// The selectors in force: the advanced ones, else the basic ones, else the
-/// default (every management event).
-pub fn selects(trail: &Trail, source: &str, name: &str, read_only: bool) -> bool {
-    if let Some(advanced) = &trail.advanced_event_selectors {
-        return advanced.iter().any(|s| {
-            s.field_selectors.iter().all(|f| {
-                let value = match f.field.as_str() {
-                    "eventCategory" => Some("Management"),
-                    "readOnly" => Some(if read_only { "true" } else { "false" }),
-                    "eventSource" => Some(source),
-                    "eventName" => Some(name),
-                    "eventType" => Some("AwsApiCall"),
-                    _ => None,
-                };
-                f.matches(value)
-            })
-        });
-    }
-    let default = [EventSelector::default_selector()];
-    let basic = trail.event_selectors.as_deref().unwrap_or(&default);
-    basic.iter().any(|s| {
-        s.include_management_events
-            && s.read_write_type.selects(read_only)
-            && !s
-                .exclude_management_event_sources
-                .iter()
-                .any(|x| x == source)
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-    use super::*;
-
-    fn code(e: CoreError) -> &'static str {
-        match e {
-            CoreError::CloudTrail(CloudTrailError::InvalidTrailName(_)) => {
-                "InvalidTrailNameException"
-            }
-            CoreError::CloudTrail(CloudTrailError::CloudTrailArnInvalid(_)) => {
-                "CloudTrailARNInvalidException"
-            }
-            _ => "other",
-        }
-    }
-
-    #[test]
-    fn trail_names_follow_cloudtrail_rules() {
-        for ok in ["abc", "my-trail", "Org.Trail_1", &"a".repeat(128)] {
-            assert!(validate_name(ok).is_ok(), "{ok}");
-        }
-        for bad in [
-            "ab",
-            "-abc",
-            "abc-",
-            "my--trail",
-            "my-_trail",
-            "a b c",
-            "10.0.0.1",
-            &"a".repeat(129),
-        ] {
-            assert_eq!(
-                code(validate_name(bad).unwrap_err()),
-                "InvalidTrailNameException",
-                "{bad}"
-            );
-        }
-    }
-
-    #[test]
-    fn trail_arns_parse_or_are_refused() {
-        assert_eq!(
-            parse_arn("arn:aws:cloudtrail:eu-west-1:111111111111:trail/t1").unwrap(),
-            ("eu-west-1".into(), "111111111111".into(), "t1".into())
-        );
-        for bad in [
-            "arn:aws:cloudtrail:eu-west-1:111111111111:eventdatastore/x",
-            "arn:aws:s3:::bucket",
-            "arn:aws:cloudtrail:eu-west-1:1111:trail/t",
-            "arn:aws:cloudtrail",
-        ] {
-            assert_eq!(
-                code(parse_arn(bad).unwrap_err()),
-                "CloudTrailARNInvalidException"
-            );
-        }
-    }
 }

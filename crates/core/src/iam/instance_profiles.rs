@@ -80,10 +80,7 @@ pub fn create_instance_profile(
     let path = path.unwrap_or("/");
     check_path(path)?;
     super::tags::check_tags(tags)?;
-    let arn = format!(
-        "arn:aws:iam::{}:instance-profile{path}{name}",
-        caller.account
-    );
+    let arn = crate::ident::Arn::instance_profile(&caller.account, path, name).to_string();
     let keys = super::tags::create_keys(tags);
     let extra: Vec<(&str, &str)> = keys.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     svc.authorize(caller, "iam:CreateInstanceProfile", &arn, None, &extra)?;

@@ -172,8 +172,8 @@ pub fn create_account(
         }
         status.account_id = Some(id.clone());
         let trust = format!(
-            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{}:root"}},"Action":"sts:AssumeRole"}}]}}"#,
-            org.management_account
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{}"}},"Action":"sts:AssumeRole"}}]}}"#,
+            crate::ident::Arn::root(&org.management_account)
         );
         let role = Role {
             account: id.clone(),

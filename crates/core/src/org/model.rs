@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use crate::ident::Arn;
+
 /// The only policy type Rootward enforces.
 pub const SCP: &str = "SERVICE_CONTROL_POLICY";
 
@@ -56,34 +58,22 @@ pub struct Stamp(#[serde(with = "time::serde::rfc3339")] pub OffsetDateTime);
 impl Organization {
     /// `arn:aws:organizations::MGMT:organization/o-…`.
     pub fn arn(&self) -> String {
-        format!(
-            "arn:aws:organizations::{}:organization/{}",
-            self.management_account, self.id
-        )
+        Arn::organization(&self.management_account, &self.id).to_string()
     }
 
     /// The ARN of the root.
     pub fn root_arn(&self) -> String {
-        format!(
-            "arn:aws:organizations::{}:root/{}/{}",
-            self.management_account, self.id, self.root_id
-        )
+        Arn::organizations(&self.management_account, "root", &self.id, &self.root_id).to_string()
     }
 
     /// The ARN of an account of this organization.
     pub fn account_arn(&self, account: &str) -> String {
-        format!(
-            "arn:aws:organizations::{}:account/{}/{account}",
-            self.management_account, self.id
-        )
+        Arn::organizations(&self.management_account, "account", &self.id, account).to_string()
     }
 
     /// The ARN of an OU of this organization.
     pub fn ou_arn(&self, ou: &str) -> String {
-        format!(
-            "arn:aws:organizations::{}:ou/{}/{ou}",
-            self.management_account, self.id
-        )
+        Arn::organizations(&self.management_account, "ou", &self.id, ou).to_string()
     }
 
     /// The ARN of a customer policy of this organization.
@@ -92,10 +82,13 @@ impl Organization {
             return "arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess"
                 .to_owned();
         }
-        format!(
-            "arn:aws:organizations::{}:policy/{}/service_control_policy/{policy}",
-            self.management_account, self.id
+        Arn::organizations(
+            &self.management_account,
+            "policy",
+            &self.id,
+            &format!("service_control_policy/{policy}"),
         )
+        .to_string()
     }
 
     /// Whether SCPs are enabled (and so enforced).

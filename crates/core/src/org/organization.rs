@@ -85,7 +85,7 @@ pub fn create_organization(
             ));
         }
         let org = Organization {
-            id: format!("o-{}", id_body(10)),
+            id: crate::ident::OrganizationId::generate().into(),
             management_account: caller.account.clone(),
             feature_set: feature_set.to_owned(),
             root_id: format!("r-{}", id_body(4)),

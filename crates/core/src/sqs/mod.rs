@@ -11,6 +11,7 @@
 //! their codes, statuses and query-compatible codes. FIFO queues are created and listed as such, but
 //! ordering, deduplication and message groups are not modelled.
 
+mod messages;
 pub mod model;
 pub mod state;
 
@@ -24,6 +25,10 @@ use crate::error::CoreError;
 use crate::model::{Change, Record, table};
 use crate::service::Service;
 use model::{Message, Queue, queue_arn, queue_key};
+
+pub use messages::{
+    ReceiveRequest, Sent, delete_message, md5_hex, purge_queue, receive_message, send_message,
+};
 
 /// An SQS failure, named after its error shape.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -521,254 +526,9 @@ pub fn set_queue_attributes(
     })
 }
 
-/// What `SendMessage` answers.
-#[derive(Debug, Clone)]
-pub struct Sent {
-    /// `MessageId`.
-    pub id: String,
-    /// `MD5OfMessageBody`.
-    pub md5: String,
-}
-
-/// Hex MD5 of a text.
-pub fn md5_hex(text: &str) -> String {
-    Md5::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-fn random_hex(n: usize) -> String {
-    use rand::Rng;
-    let mut rng = rand::rng();
-    (0..n)
-        .map(|_| char::from_digit(rng.random_range(0..16u32), 16).unwrap_or('0'))
-        .collect()
-}
-
-fn uuid() -> String {
-    let h = random_hex(32);
-    let part = |a: usize, b: usize| h.get(a..b).unwrap_or("0").to_owned();
-    format!(
-        "{}-{}-4{}-a{}-{}",
-        part(0, 8),
-        part(8, 12),
-        part(13, 16),
-        part(17, 20),
-        part(20, 32)
-    )
-}
-
-/// The characters SQS accepts in a body (XML 1.0's).
-fn allowed_char(c: char) -> bool {
-    matches!(c, '\u{9}' | '\u{a}' | '\u{d}' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..='\u{10ffff}')
-}
-
-/// `SendMessage`.
-pub fn send_message(
-    svc: &Service,
-    caller: &Caller,
-    q: QueueRef<'_>,
-    body: &str,
-    delay: Option<i64>,
-) -> Result<Sent, CoreError> {
-    let queue = access(svc, caller, "SendMessage", q, false)?;
-    if body.is_empty() {
-        return Err(missing_parameter("MessageBody"));
-    }
-    if let Some(c) = body.chars().find(|c| !allowed_char(*c)) {
-        return Err(fail(
-            SqsError::InvalidMessageContents,
-            format!(
-                "Invalid binary character '#x{:X}' was found in the message body, the set of allowed characters is #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF",
-                u32::from(c)
-            ),
-        ));
-    }
-    let max = numeric(&queue, "MaximumMessageSize");
-    if i64::try_from(body.len()).unwrap_or(i64::MAX) > max {
-        return Err(invalid_parameter(format!(
-            "One or more parameters are invalid. Reason: Message must be shorter than {max} bytes."
-        )));
-    }
-    let delay = match delay {
-        None => numeric(&queue, "DelaySeconds"),
-        Some(d) if (0..=900).contains(&d) => d,
-        Some(d) => {
-            return Err(invalid_parameter(format!(
-                "Value {d} for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900."
-            )));
-        }
-    };
-    let sender = caller.user_id(&svc.read());
-    let now = svc.now();
-    let key = queue.key();
-    let message = Message {
-        queue: key.clone(),
-        seq: format!("{:024}{}", now.unix_timestamp_nanos(), random_hex(8)),
-        id: uuid(),
-        body: body.to_owned(),
-        md5: md5_hex(body),
-        sender,
-        sent: now,
-        visible_at: now + Duration::seconds(delay),
-        receive_count: 0,
-        first_received: None,
-        receipt_handle: None,
-    };
-    svc.mutate(|st| {
-        if !st.sqs.queues.contains_key(&key) {
-            return Err(no_queue());
-        }
-        Ok((
-            Sent {
-                id: message.id.clone(),
-                md5: message.md5.clone(),
-            },
-            vec![Change::Put(Record::SqsMessage(message))],
-        ))
-    })
-}
-
-/// The inputs of `ReceiveMessage`.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ReceiveRequest {
-    /// `MaxNumberOfMessages` (1–10, default 1).
-    pub max: Option<i64>,
-    /// `VisibilityTimeout` (default: the queue's).
-    pub visibility_timeout: Option<i64>,
-    /// `WaitTimeSeconds` (0–20; the answer is immediate).
-    pub wait: Option<i64>,
-}
-
-/// `ReceiveMessage`: up to `max` visible messages, each made invisible for
-/// the visibility timeout under a new receipt handle.
-pub fn receive_message(
-    svc: &Service,
-    caller: &Caller,
-    q: QueueRef<'_>,
-    req: ReceiveRequest,
-) -> Result<Vec<Message>, CoreError> {
-    let queue = access(svc, caller, "ReceiveMessage", q, false)?;
-    let max = req.max.unwrap_or(1);
-    if !(1..=10).contains(&max) {
-        return Err(invalid_parameter(format!(
-            "Value {max} for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided."
-        )));
-    }
-    let visibility = match req.visibility_timeout {
-        None => numeric(&queue, "VisibilityTimeout"),
-        Some(v) if (0..=43_200).contains(&v) => v,
-        Some(v) => {
-            return Err(invalid_parameter(format!(
-                "Value {v} for parameter VisibilityTimeout is invalid. Reason: Must be >= 0 and <= 43200, if provided."
-            )));
-        }
-    };
-    if let Some(w) = req.wait
-        && !(0..=20).contains(&w)
-    {
-        return Err(invalid_parameter(format!(
-            "Value {w} for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided."
-        )));
-    }
-    let key = queue.key();
-    let now = svc.now();
-    svc.mutate(|st| {
-        let queue = st.sqs.queues.get(&key).ok_or_else(no_queue)?;
-        let mut changes = Vec::new();
-        let mut out = Vec::new();
-        for m in st.sqs.messages_of(&key) {
-            if is_expired(queue, m, now) {
-                changes.push(Change::Delete(table::SQS_MESSAGES, m.key()));
-                continue;
-            }
-            if m.visible_at > now || out.len() >= usize::try_from(max).unwrap_or(1) {
-                continue;
-            }
-            let mut m = m.clone();
-            m.receive_count += 1;
-            m.first_received.get_or_insert(now);
-            m.visible_at = now + Duration::seconds(visibility);
-            m.receipt_handle = Some(format!("rw1.{}.{}", m.seq, random_hex(32)));
-            changes.push(Change::Put(Record::SqsMessage(m.clone())));
-            out.push(m);
-        }
-        Ok((out, changes))
-    })
-}
-
-/// `DeleteMessage` by the latest receipt handle; a stale or used handle of
-/// the right form succeeds without effect, as in AWS.
-pub fn delete_message(
-    svc: &Service,
-    caller: &Caller,
-    q: QueueRef<'_>,
-    handle: &str,
-) -> Result<(), CoreError> {
-    let queue = access(svc, caller, "DeleteMessage", q, false)?;
-    let seq = handle
-        .strip_prefix("rw1.")
-        .and_then(|rest| rest.split_once('.'))
-        .map(|(seq, _)| seq)
-        .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit()))
-        .ok_or_else(|| {
-            fail(
-                SqsError::ReceiptHandleIsInvalid,
-                format!("The input receipt handle \"{handle}\" is not a valid receipt handle."),
-            )
-        })?;
-    let key = queue.key();
-    svc.mutate(|st| {
-        if !st.sqs.queues.contains_key(&key) {
-            return Err(no_queue());
-        }
-        let hit = st
-            .sqs
-            .messages
-            .get(&key)
-            .and_then(|m| m.get(seq))
-            .filter(|m| m.receipt_handle.as_deref() == Some(handle));
-        Ok((
-            (),
-            hit.map(|m| vec![Change::Delete(table::SQS_MESSAGES, m.key())])
-                .unwrap_or_default(),
-        ))
-    })
-}
-
-/// `PurgeQueue`: deletes every message; once per 60 seconds.
-pub fn purge_queue(svc: &Service, caller: &Caller, q: QueueRef<'_>) -> Result<(), CoreError> {
-    let queue = access(svc, caller, "PurgeQueue", q, false)?;
-    let key = queue.key();
-    let now = svc.now();
-    svc.mutate(|st| {
-        let mut queue = st.sqs.queues.get(&key).cloned().ok_or_else(no_queue)?;
-        if queue
-            .last_purge
-            .is_some_and(|t| now - t < Duration::seconds(60))
-        {
-            return Err(fail(
-                SqsError::PurgeQueueInProgress,
-                format!(
-                    "Only one PurgeQueue operation on {} is allowed every 60 seconds.",
-                    queue.name
-                ),
-            ));
-        }
-        queue.last_purge = Some(now);
-        let mut changes: Vec<Change> = st
-            .sqs
-            .messages_of(&key)
-            .map(|m| Change::Delete(table::SQS_MESSAGES, m.key()))
-            .collect();
-        changes.push(Change::Put(Record::SqsQueue(queue)));
-        Ok(((), changes))
-    })
-}
-
 #[cfg(test)]
 mod tests {
+    use super::messages::{allowed_char, uuid};
     use super::*;
 
     #[test]

@@ -31,7 +31,7 @@ type Handler = fn(&Ctx<'_>, &Input<'_>) -> Result<Option<Value>, ApiError>;
 
 /// The handler of each Account operation this endpoint serves (`None`: not
 /// served; the operation tables mark exactly these as implemented).
-fn handler(op: Operation) -> Option<Handler> {
+pub(super) fn handler(op: Operation) -> Option<Handler> {
     use Operation::*;
     Some(match op {
         GetContactInformation => get_contact_information,

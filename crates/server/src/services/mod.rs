@@ -324,3 +324,36 @@ mod tests {
         assert_eq!(Api::Iam.operation("NoSuchThing"), None);
     }
 }
+
+/// One test per service (S3's sits in `s3/mod.rs`): its dispatch table and
+/// its model's `implemented` flags name exactly the same operations.
+#[cfg(test)]
+mod handler_tables {
+    macro_rules! every_implemented_operation_has_a_handler {
+        ($($service:ident),* $(,)?) => {$(
+            mod $service {
+                #[test]
+                fn exactly_the_operations_marked_implemented_have_a_handler() {
+                    for op in rootward_model::$service::Operation::ALL {
+                        assert_eq!(
+                            crate::services::$service::handler(*op).is_some(),
+                            op.info().implemented(),
+                            "{}",
+                            op.name()
+                        );
+                    }
+                }
+            }
+        )*};
+    }
+
+    every_implemented_operation_has_a_handler!(
+        iam,
+        sts,
+        organizations,
+        sqs,
+        cloudtrail,
+        account,
+        ec2
+    );
+}

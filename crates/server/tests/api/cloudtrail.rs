@@ -343,7 +343,7 @@ async fn the_bucket_unlock_is_traced_with_the_root_identity() {
     let z = organization(&s).await;
     enable_everything(&s, &z).await;
     let member_admin = admin_role_in(&s, &z.member).await;
-    let admin_s3 = crate::s3::s3(&member_admin);
+    let admin_s3 = crate::common::s3::s3(&member_admin);
     admin_s3
         .create_bucket()
         .bucket("locked-bucket")
@@ -365,7 +365,7 @@ async fn the_bucket_unlock_is_traced_with_the_root_identity() {
         "arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy",
     )
     .await;
-    crate::s3::s3(&session)
+    crate::common::s3::s3(&session)
         .delete_bucket_policy()
         .bucket("locked-bucket")
         .send()

@@ -521,7 +521,7 @@ async fn a_second_stop_cuts_at_once() {
 async fn a_presigned_url_valid_for_more_than_a_week_is_refused_in_each_protocols_words() {
     use aws_sdk_s3::presigning::PresigningConfig;
     let s = Server::start().await;
-    let c = crate::s3::s3(&s.admin());
+    let c = crate::common::s3::s3(&s.admin());
     c.create_bucket().bucket("week").send().await.unwrap();
     let p = c
         .get_object()

@@ -13,28 +13,8 @@ use base64::Engine;
 use crate::common::root::{
     AUDIT, S3_UNLOCK, admin_role_in, organization_with_root_sessions, root_session,
 };
+use crate::common::s3::{fail, s3};
 use crate::common::{ACCOUNT, Server};
-
-pub(crate) fn s3(config: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
-    aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(config)
-            .force_path_style(true)
-            .build(),
-    )
-}
-
-/// The S3 error code and HTTP status of a failed call.
-pub(crate) fn fail<E, R>(
-    r: Result<R, aws_sdk_s3::error::SdkError<E, aws_smithy_runtime_api::http::Response>>,
-) -> (String, u16)
-where
-    E: ProvideErrorMetadata + std::fmt::Debug,
-    R: std::fmt::Debug,
-{
-    let e = r.unwrap_err();
-    let status = e.raw_response().map(|r| r.status().as_u16()).unwrap_or(0);
-    (e.code().unwrap_or_default().to_owned(), status)
-}
 
 fn deny_all(bucket: &str) -> String {
     format!(

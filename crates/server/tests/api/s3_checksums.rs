@@ -10,7 +10,7 @@ use rootward_core::model::Record;
 use rootward_core::s3::checksum::Algorithm;
 
 use crate::common::Server;
-use crate::s3::{fail, s3};
+use crate::common::s3::{fail, s3};
 
 #[tokio::test]
 async fn every_algorithm_is_verified_stored_and_returned_on_reads() {

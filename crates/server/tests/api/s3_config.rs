@@ -11,8 +11,8 @@ use aws_sdk_s3::types::{
     VersioningConfiguration, WebsiteConfiguration,
 };
 
+use crate::common::s3::{fail, s3};
 use crate::common::{ACCOUNT, Server};
-use crate::s3::{fail, s3};
 
 fn tagging(tags: &[(&str, &str)]) -> Tagging {
     Tagging::builder()

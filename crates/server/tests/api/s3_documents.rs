@@ -4,7 +4,6 @@
 //! requests signed by `aws-sigv4` and through aws-sdk-s3 where it will send
 //! the document.
 
-use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
     BucketLocationConstraint, CompletedMultipartUpload, CompletedPart, CreateBucketConfiguration,
@@ -12,20 +11,7 @@ use aws_sdk_s3::types::{
 };
 
 use crate::common::Server;
-use crate::s3::s3;
-
-/// The S3 error code and HTTP status of a failed call.
-fn fail<E, R>(
-    r: Result<R, aws_sdk_s3::error::SdkError<E, aws_smithy_runtime_api::http::Response>>,
-) -> (String, u16)
-where
-    E: ProvideErrorMetadata + std::fmt::Debug,
-    R: std::fmt::Debug,
-{
-    let e = r.unwrap_err();
-    let status = e.raw_response().map(|r| r.status().as_u16()).unwrap_or(0);
-    (e.code().unwrap_or_default().to_owned(), status)
-}
+use crate::common::s3::{fail, s3};
 
 fn assert_malformed(r: &crate::common::RawResponse, what: &str) {
     assert_eq!(r.status, 400, "{what}: {}", r.body);

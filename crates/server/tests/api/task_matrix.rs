@@ -382,7 +382,7 @@ async fn every_task_allows_exactly_its_list() {
         .queue_url()
         .unwrap()
         .to_owned();
-    let admin_s3 = crate::s3::s3(&member_admin);
+    let admin_s3 = crate::common::s3::s3(&member_admin);
     admin_s3
         .create_bucket()
         .bucket("matrix-bucket")
@@ -406,7 +406,7 @@ async fn every_task_allows_exactly_its_list() {
             let session = root_session(&s, &s.admin(), &z.member, &arn).await;
             let c = Session {
                 iam: aws_sdk_iam::Client::new(&session),
-                s3: crate::s3::s3(&session),
+                s3: crate::common::s3::s3(&session),
                 sqs: aws_sdk_sqs::Client::new(&session),
                 queue_url: queue_url.clone(),
             };

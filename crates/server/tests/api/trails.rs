@@ -15,8 +15,8 @@ use aws_sdk_cloudtrail::types::{
 use serde_json::Value;
 
 use crate::common::root::{admin_role_in, created};
+use crate::common::s3::s3;
 use crate::common::{ACCOUNT, Server};
-use crate::s3::s3;
 
 /// AWS's documented bucket policy for CloudTrail.
 fn trail_policy(bucket: &str, paths: &[String]) -> String {

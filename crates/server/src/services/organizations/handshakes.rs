@@ -1,6 +1,7 @@
 //! Invitations: InviteAccountToOrganization, Accept/Decline/CancelHandshake,
 //! DescribeHandshake, ListHandshakesFor{Account,Organization}.
 
+use rootward_core::ident::Arn;
 use rootward_core::org::handshakes::{self as dom, HandshakeInfo};
 use serde_json::{Value, json};
 
@@ -30,7 +31,13 @@ fn handshake_json(i: &HandshakeInfo) -> Value {
     }
     json!({
         "Id": h.id,
-        "Arn": format!("arn:aws:organizations::{mgmt}:handshake/{}/{}/{}", h.org, h.action.to_ascii_lowercase(), h.id),
+        "Arn": Arn::organizations(
+            &mgmt,
+            "handshake",
+            &h.org,
+            &format!("{}/{}", h.action.to_ascii_lowercase(), h.id),
+        )
+        .to_string(),
         "Parties": [
             {"Id": h.org, "Type": "ORGANIZATION"},
             {"Id": h.account, "Type": "ACCOUNT"},

@@ -1,6 +1,7 @@
 //! CreateOrganization, DescribeOrganization, DeleteOrganization,
 //! EnableAllFeatures, ListRoots, EnablePolicyType, DisablePolicyType.
 
+use rootward_core::ident::Arn;
 use rootward_core::org::model::Organization;
 use rootward_core::org::organization::{self as dom, OrgDescription};
 use serde_json::{Value, json};
@@ -65,7 +66,13 @@ pub(crate) fn enable_all_features(ctx: &Ctx<'_>, _: &Input<'_>) -> Result<Option
     let o = &h.org;
     Ok(Some(json!({"Handshake": {
         "Id": h.id,
-        "Arn": format!("arn:aws:organizations::{}:handshake/{}/enable_all_features/{}", o.management_account, o.id, h.id),
+        "Arn": Arn::organizations(
+            &o.management_account,
+            "handshake",
+            &o.id,
+            &format!("enable_all_features/{}", h.id),
+        )
+        .to_string(),
         "Parties": [{"Id": o.id, "Type": "ORGANIZATION"}],
         "State": "ACCEPTED",
         "RequestedTimestamp": timestamp(h.at),

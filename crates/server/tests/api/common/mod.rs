@@ -3,6 +3,7 @@
 
 #[allow(dead_code)]
 pub mod root;
+pub mod s3;
 
 use std::sync::Arc;
 
