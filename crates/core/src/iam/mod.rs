@@ -14,6 +14,7 @@ pub mod last_accessed;
 pub mod login_profiles;
 pub mod managed;
 pub mod mfa;
+pub mod model;
 pub mod password_policy;
 pub mod policies;
 pub mod providers;
