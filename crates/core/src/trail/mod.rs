@@ -199,19 +199,25 @@ fn commit(shared: &Shared, store: &dyn TrailStore, batch: Batch) -> bool {
     ok
 }
 
-/// The outcome of the events up to `target`, once committed.
-fn outcome(inbox: &Inbox, target: u64) -> Result<(), CoreError> {
-    if inbox
-        .failed
-        .iter()
-        .any(|(after, upto)| *after < target && target <= *upto)
-    {
-        Err(CoreError::Internal(
-            "the call's trail event could not be stored".to_owned(),
-        ))
-    } else {
-        Ok(())
+/// The outcome of the events up to `target`: `None` while they wait for
+/// their commit.
+fn settled(inbox: &Inbox, target: u64) -> Option<Result<(), CoreError>> {
+    if inbox.committed >= target {
+        let failed = inbox
+            .failed
+            .iter()
+            .any(|(after, upto)| *after < target && target <= *upto);
+        return Some(if failed {
+            Err(CoreError::Internal(
+                "the call's trail event could not be stored".to_owned(),
+            ))
+        } else {
+            Ok(())
+        });
     }
+    inbox
+        .closed
+        .then(|| Err(CoreError::Internal("the trail is closed".to_owned())))
 }
 
 /// Resolves once events recorded with [`Trail::record_deferred`] are stored
@@ -230,13 +236,8 @@ impl std::future::Future for Synced {
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Self::Output> {
         let mut inbox = self.shared.inbox.lock();
-        if inbox.committed >= self.target {
-            return std::task::Poll::Ready(outcome(&inbox, self.target));
-        }
-        if inbox.closed {
-            return std::task::Poll::Ready(Err(CoreError::Internal(
-                "the trail is closed".to_owned(),
-            )));
+        if let Some(result) = settled(&inbox, self.target) {
+            return std::task::Poll::Ready(result);
         }
         inbox.wakers.push((self.target, cx.waker().clone()));
         std::task::Poll::Pending
@@ -354,41 +355,29 @@ impl Trail {
 
     /// Records the events of a call that is answered only once they are
     /// stored (a call that issued credentials and changed nothing else), and
-    /// waits until they are, synced (group commit: whoever finds no commit in
-    /// progress commits every event waiting at that moment, theirs and
-    /// others', in one transaction with one sync, on the caller's thread and
-    /// at its priority, not the background writer's). An error means the
-    /// events were not stored: the call must fail.
+    /// waits until they are, synced: [`Trail::record_deferred`], waited for
+    /// on this thread. An error means the events were not stored: the call
+    /// must fail.
     pub fn record_synced(&self, events: Vec<TrailEvent>) -> Result<(), CoreError> {
         if events.is_empty() {
             return Ok(());
         }
+        let target = self.record_deferred(events).target;
         let mut inbox = self.shared.inbox.lock();
-        for e in events {
-            inbox.events.push(e);
-            inbox.recorded += 1;
-        }
-        let target = inbox.recorded;
-        inbox.sync_upto = target;
         loop {
-            if inbox.committed >= target {
-                return outcome(&inbox, target);
-            }
-            if !inbox.committing {
-                let batch = inbox.take();
-                drop(inbox);
-                commit(&self.shared, self.store.as_ref(), batch);
-                inbox = self.shared.inbox.lock();
-                continue;
+            if let Some(result) = settled(&inbox, target) {
+                return result;
             }
             self.shared.done.wait(&mut inbox);
         }
     }
 
-    /// [`Trail::record_synced`] for a caller that must not hold its thread
-    /// while it waits (an async task): the events are committed, synced and
-    /// group-committed, by the history's sync committer (a thread at normal
-    /// priority), and the returned future resolves when they are.
+    /// Records the events of a call answered only once they are stored, for
+    /// a caller that must not hold its thread while it waits (an async
+    /// task): the history's sync committer (a thread at normal priority)
+    /// commits them with a sync, together with every event waiting at that
+    /// moment (group commit), and the returned future resolves when they are
+    /// stored.
     pub fn record_deferred(&self, events: Vec<TrailEvent>) -> Synced {
         let mut inbox = self.shared.inbox.lock();
         for e in events {
