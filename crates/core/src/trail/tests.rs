@@ -129,10 +129,23 @@ fn a_slow_store_holds_recording_back_and_loses_nothing() {
     assert_eq!(store.events.lock().len(), 4 * (MAX_PENDING / 2 + 100));
 }
 
-#[test]
-fn synced_events_are_stored_synced_before_record_synced_returns() {
+/// How a caller records its event and waits for its synced commit.
+type Wait = fn(&Trail, TrailEvent) -> Result<(), CoreError>;
+
+fn synced(trail: &Trail, e: TrailEvent) -> Result<(), CoreError> {
+    trail.record_synced(vec![e])
+}
+
+fn deferred(trail: &Trail, e: TrailEvent) -> Result<(), CoreError> {
+    block_on(trail.record_deferred(vec![e]))
+}
+
+/// Eight callers, each recording 50 background events and 50 events it
+/// waits for: every waited event is synced when the wait returns, commits
+/// are shared, and each caller's events keep its order.
+fn eight_callers_wait_for_synced_group_commits(wait: Wait, delay: StdDuration) {
     let store = Arc::new(Memory {
-        delay: StdDuration::from_millis(2),
+        delay,
         ..Memory::default()
     });
     let trail = Arc::new(start(&store));
@@ -144,7 +157,7 @@ fn synced_events_are_stored_synced_before_record_synced_returns() {
                     // Background events in between, as from reads.
                     trail.record(event(w * 1_000_000 + 500_000 + n));
                     let id = w * 1_000_000 + n;
-                    trail.record_synced(vec![event(id)]).unwrap();
+                    wait(&trail, event(id)).unwrap();
                     let id = id.to_string();
                     assert!(store.synced.lock().contains(&id), "{id} not synced");
                 }
@@ -175,20 +188,20 @@ fn synced_events_are_stored_synced_before_record_synced_returns() {
     }
 }
 
-#[test]
-fn record_synced_fails_when_its_event_could_not_be_stored() {
+/// A wait fails when its event could not be stored, and later ones succeed.
+fn a_wait_fails_when_its_event_is_not_stored(wait: Wait) {
     let store = Arc::new(Memory::default());
     let trail = start(&store);
-    trail.record_synced(vec![event(1)]).unwrap();
+    wait(&trail, event(1)).unwrap();
     store
         .broken
         .store(true, std::sync::atomic::Ordering::Relaxed);
-    assert!(trail.record_synced(vec![event(2)]).is_err());
+    assert!(wait(&trail, event(2)).is_err());
     store
         .broken
         .store(false, std::sync::atomic::Ordering::Relaxed);
     // A later event that is stored succeeds again.
-    trail.record_synced(vec![event(3)]).unwrap();
+    wait(&trail, event(3)).unwrap();
     let ids: Vec<String> = store.events.lock().iter().map(|e| e.id.clone()).collect();
     assert_eq!(ids, ["1", "3"]);
 }
@@ -213,48 +226,23 @@ fn block_on<F: std::future::Future>(f: F) -> F::Output {
 }
 
 #[test]
+fn synced_events_are_stored_synced_before_record_synced_returns() {
+    eight_callers_wait_for_synced_group_commits(synced, StdDuration::from_millis(2));
+}
+
+#[test]
+fn record_synced_fails_when_its_event_could_not_be_stored() {
+    a_wait_fails_when_its_event_is_not_stored(synced);
+}
+
+#[test]
 fn deferred_events_are_synced_when_their_future_resolves() {
-    let store = Arc::new(Memory {
-        delay: StdDuration::from_millis(1),
-        ..Memory::default()
-    });
-    let trail = Arc::new(start(&store));
-    let callers: Vec<_> = (0..8)
-        .map(|w| {
-            let (trail, store) = (trail.clone(), store.clone());
-            std::thread::spawn(move || {
-                for n in 0..50 {
-                    trail.record(event(w * 1_000_000 + 500_000 + n));
-                    let id = w * 1_000_000 + n;
-                    let wait = trail.record_deferred(vec![event(id)]);
-                    block_on(wait).unwrap();
-                    let id = id.to_string();
-                    assert!(store.synced.lock().contains(&id), "{id} not synced");
-                }
-            })
-        })
-        .collect();
-    for c in callers {
-        c.join().unwrap();
-    }
-    trail.flush();
-    assert_eq!(store.events.lock().len(), 8 * 100);
-    assert!(*store.batches.lock() < 8 * 50, "one commit per call");
+    eight_callers_wait_for_synced_group_commits(deferred, StdDuration::from_millis(1));
 }
 
 #[test]
 fn a_deferred_event_that_could_not_be_stored_resolves_to_an_error() {
-    let store = Arc::new(Memory::default());
-    let trail = start(&store);
-    block_on(trail.record_deferred(vec![event(1)])).unwrap();
-    store
-        .broken
-        .store(true, std::sync::atomic::Ordering::Relaxed);
-    assert!(block_on(trail.record_deferred(vec![event(2)])).is_err());
-    store
-        .broken
-        .store(false, std::sync::atomic::Ordering::Relaxed);
-    block_on(trail.record_deferred(vec![event(3)])).unwrap();
+    a_wait_fails_when_its_event_is_not_stored(deferred);
 }
 
 #[test]
