@@ -221,24 +221,8 @@ async fn kill_9_under_sixteen_concurrent_writers_loses_no_acknowledged_write_nor
     while let Some(u) = pages.next().await {
         present.insert(u.unwrap().user_name().to_owned());
     }
-    let trail = aws_sdk_cloudtrail::Client::new(&config(&url, KEY, SECRET, None));
     let mut traced = std::collections::HashSet::new();
-    let mut events = trail
-        .lookup_events()
-        .lookup_attributes(
-            aws_sdk_cloudtrail::types::LookupAttribute::builder()
-                .attribute_key(aws_sdk_cloudtrail::types::LookupAttributeKey::EventName)
-                .attribute_value("CreateUser")
-                .build()
-                .unwrap(),
-        )
-        .into_paginator()
-        .items()
-        .send();
-    while let Some(e) = events.next().await {
-        let e = e.unwrap();
-        let record: serde_json::Value =
-            serde_json::from_str(e.cloud_trail_event().unwrap()).unwrap();
+    for record in records_named(&url, "CreateUser").await {
         if record["errorCode"].is_null() {
             traced.insert(
                 record["requestParameters"]["userName"]
@@ -318,23 +302,8 @@ async fn kill_9_under_sixteen_assume_role_callers_loses_no_acknowledged_event() 
     );
 
     let (mut child, url, _) = start(&data);
-    let trail = aws_sdk_cloudtrail::Client::new(&config(&url, KEY, SECRET, None));
     let mut traced = std::collections::HashSet::new();
-    let mut events = trail
-        .lookup_events()
-        .lookup_attributes(
-            aws_sdk_cloudtrail::types::LookupAttribute::builder()
-                .attribute_key(aws_sdk_cloudtrail::types::LookupAttributeKey::EventName)
-                .attribute_value("AssumeRole")
-                .build()
-                .unwrap(),
-        )
-        .into_paginator()
-        .items()
-        .send();
-    while let Some(e) = events.next().await {
-        let record: serde_json::Value =
-            serde_json::from_str(e.unwrap().cloud_trail_event().unwrap()).unwrap();
+    for record in records_named(&url, "AssumeRole").await {
         if let Some(k) = record["responseElements"]["credentials"]["accessKeyId"].as_str() {
             traced.insert(k.to_owned());
         }
@@ -347,6 +316,29 @@ async fn kill_9_under_sixteen_assume_role_callers_loses_no_acknowledged_event() 
     }
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+/// Every CloudTrail record of the event history named `name`, through
+/// LookupEvents (all pages).
+async fn records_named(url: &str, name: &str) -> Vec<serde_json::Value> {
+    let trail = aws_sdk_cloudtrail::Client::new(&config(url, KEY, SECRET, None));
+    let mut events = trail
+        .lookup_events()
+        .lookup_attributes(
+            aws_sdk_cloudtrail::types::LookupAttribute::builder()
+                .attribute_key(aws_sdk_cloudtrail::types::LookupAttributeKey::EventName)
+                .attribute_value(name)
+                .build()
+                .unwrap(),
+        )
+        .into_paginator()
+        .items()
+        .send();
+    let mut records = Vec::new();
+    while let Some(e) = events.next().await {
+        records.push(serde_json::from_str(e.unwrap().cloud_trail_event().unwrap()).unwrap());
+    }
+    records
 }
 
 fn signal(child: &Child, name: &str) {
