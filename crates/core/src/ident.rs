@@ -66,25 +66,6 @@ impl AccountId {
     }
 }
 
-impl fmt::Display for AccountId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for AccountId {
-    type Err = IdError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        AccountId::parse(s)
-    }
-}
-
-impl AsRef<str> for AccountId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
 impl PartialEq<str> for AccountId {
     fn eq(&self, other: &str) -> bool {
         self.0 == other
@@ -94,12 +75,6 @@ impl PartialEq<str> for AccountId {
 impl PartialEq<String> for AccountId {
     fn eq(&self, other: &String) -> bool {
         &self.0 == other
-    }
-}
-
-impl From<AccountId> for String {
-    fn from(a: AccountId) -> String {
-        a.0
     }
 }
 
@@ -328,25 +303,6 @@ impl AccessKeyId {
     }
 }
 
-impl fmt::Display for AccessKeyId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for AccessKeyId {
-    type Err = IdError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        AccessKeyId::parse(s)
-    }
-}
-
-impl AsRef<str> for AccessKeyId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
 /// An organization id (model pattern `^o-[a-z0-9]{10,32}$`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct OrganizationId(String);
@@ -378,24 +334,38 @@ impl OrganizationId {
     }
 }
 
-impl From<OrganizationId> for String {
-    fn from(o: OrganizationId) -> String {
-        o.0
-    }
+/// What every identifier held as a validated string has: shown as itself,
+/// parsed by its `parse`, read as `&str`, given back as `String`.
+macro_rules! string_id {
+    ($($t:ident),*) => {$(
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl FromStr for $t {
+            type Err = IdError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $t::parse(s)
+            }
+        }
+
+        impl AsRef<str> for $t {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl From<$t> for String {
+            fn from(id: $t) -> String {
+                id.0
+            }
+        }
+    )*};
 }
 
-impl fmt::Display for OrganizationId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for OrganizationId {
-    type Err = IdError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        OrganizationId::parse(s)
-    }
-}
+string_id!(AccountId, AccessKeyId, OrganizationId);
 
 #[cfg(test)]
 mod tests {
