@@ -135,7 +135,7 @@ async fn serve(
     }
     // Before a byte of the body is read: the signature is there and parses,
     // and its access key exists (issue 12 item 5).
-    let identified = match auth::identify(&state.svc, &parts) {
+    let identified = match auth::identify(&state.svc, &parts, guess) {
         Ok(i) => i,
         Err((protocol, e)) => {
             if let Some(s) = auth::scope_service(&parts) {
@@ -175,7 +175,7 @@ async fn serve(
     // a thread. Anything else that may wait for the disk (a commit, an
     // object's bytes, the trail) goes to the blocking pool. Deciding wrongly
     // costs speed, never correctness.
-    match dispatch_of(&parts, &body) {
+    match dispatch_of(identified.service(), &parts, &body) {
         Some(Dispatch::Memory) => {
             return dispatch(&state.svc, identified, &parts, &body, peer, request_id);
         }
@@ -208,10 +208,10 @@ async fn serve(
 
 /// Where a call runs: its operation's `dispatch` fact in the supplementary
 /// table (`None`: unknown, the blocking pool). Read before the signature is
-/// verified, from the credential scope and the operation the request names;
-/// a wrong guess costs speed, never correctness.
-fn dispatch_of(parts: &axum::http::request::Parts, body: &[u8]) -> Option<Dispatch> {
-    let api = auth::scope_service(parts).and_then(services::Api::from_signing_name)?;
+/// verified, from the credential scope's `service` and the operation the
+/// request names; a wrong guess costs speed, never correctness.
+fn dispatch_of(service: &str, parts: &axum::http::request::Parts, body: &[u8]) -> Option<Dispatch> {
+    let api = services::Api::from_signing_name(service)?;
     let op = match api {
         services::Api::S3 => services::s3::route_guess(parts),
         services::Api::Account => api.route(&crate::protocol::rest_json::Request::new(parts)),
@@ -243,7 +243,7 @@ fn dispatch_of(parts: &axum::http::request::Parts, body: &[u8]) -> Option<Dispat
 /// on the trail or reads stored bytes).
 #[cfg(test)]
 fn served_from_memory(parts: &axum::http::request::Parts, body: &[u8]) -> bool {
-    dispatch_of(parts, body) == Some(Dispatch::Memory)
+    dispatch_of(auth::scope_service(parts).unwrap_or(""), parts, body) == Some(Dispatch::Memory)
 }
 
 fn dispatch(
@@ -520,7 +520,7 @@ mod tests {
             b"Action=AssumeRole&Version=2011-06-15"
         ));
         assert_eq!(
-            dispatch_of(&sts, b"Action=AssumeRole&Version=2011-06-15"),
+            dispatch_of("sts", &sts, b"Action=AssumeRole&Version=2011-06-15"),
             Some(Dispatch::Issue)
         );
         let presigned = parts(
@@ -528,6 +528,24 @@ mod tests {
             &[],
         );
         assert_eq!(auth::scope_service(&presigned), Some("sts"));
+        let scoped = |credential: &str| {
+            auth::scope_service(&parts(
+                &format!("/?X-Amz-Credential={credential}&X-Amz-Signature=abc"),
+                &[],
+            ))
+            .map(str::to_owned)
+        };
+        assert_eq!(
+            scoped("AKID%2F20261123%2Fus-east-1%2Fs3/aws4_request").as_deref(),
+            Some("s3")
+        );
+        assert_eq!(
+            scoped("AKID/20261123/us-east-1/sqs%2Faws4_request").as_deref(),
+            Some("sqs")
+        );
+        assert_eq!(scoped("s3/aws4_request").as_deref(), Some("s3"));
+        assert_eq!(scoped("AKID/20261123/us-east-1/s3/aws4_requests"), None);
+        assert_eq!(scoped("AKID/20261123/us-east-1/s3"), None);
         assert!(served_from_memory(&presigned, b""));
         let iam = parts("/", &[("authorization", &auth("iam"))]);
         assert!(served_from_memory(&iam, b"Action=ListUsers"));

@@ -36,12 +36,17 @@ pub fn scope_service(parts: &Parts) -> Option<&str> {
             .find_map(|p| p.strip_prefix("X-Amz-Credential="))?,
     };
     let credential = credential.split([',', ' ']).next()?;
-    let (mut service, mut last) = (None, None);
-    for piece in credential.split('/').flat_map(|p| p.split("%2F")) {
-        service = last;
-        last = Some(piece);
-    }
-    service.filter(|_| last == Some("aws4_request"))
+    // `AKID/DATE/REGION/SERVICE/aws4_request`, with `/` or (in a presigned
+    // query) `%2F` between the pieces: the piece before the last.
+    let rest = credential
+        .strip_suffix("/aws4_request")
+        .or_else(|| credential.strip_suffix("%2Faws4_request"))?;
+    let start = rest
+        .rfind('/')
+        .map(|i| i + 1)
+        .max(rest.rfind("%2F").map(|i| i + 3))
+        .unwrap_or(0);
+    rest.get(start..)
 }
 
 /// The protocol a request seems to speak before its signature is read (for
@@ -188,8 +193,12 @@ fn malformed(guess: Protocol, parts: &Parts, message: String) -> (Protocol, ApiE
 
 /// Finds and parses the request's signature and looks its access key up,
 /// from the head alone.
-pub fn identify(svc: &Service, parts: &Parts) -> Result<Identified, (Protocol, ApiError)> {
-    let guess = protocol_guess(parts);
+/// `guess` is [`protocol_guess`] of the request.
+pub fn identify(
+    svc: &Service,
+    parts: &Parts,
+    guess: Protocol,
+) -> Result<Identified, (Protocol, ApiError)> {
     let headers = header_pairs(parts);
     let req = RequestParts {
         method: parts.method.as_str(),

@@ -131,7 +131,10 @@ impl OrgState {
     ) -> impl Iterator<Item = &'a Attachment> + 'a {
         let prefix = format!("{org}/{target}/");
         self.attachments
-            .range(prefix.clone()..)
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix.as_str()),
+                std::ops::Bound::Unbounded,
+            ))
             .take_while(move |(k, _)| k.starts_with(&prefix))
             .map(|(_, a)| a)
     }
@@ -145,18 +148,18 @@ impl OrgState {
     }
 
     /// The targets from the root down to `child` (root first, `child` last).
-    pub fn path_of(&self, child: &str) -> Vec<String> {
-        let mut path = vec![child.to_owned()];
-        let mut cur = child.to_owned();
+    pub fn path_of<'a>(&'a self, child: &'a str) -> Vec<&'a str> {
+        let mut path = vec![child];
+        let mut cur = child;
         // An OU tree is at most 5 deep; the bound guards against a corrupt loop.
         for _ in 0..16 {
-            match self.parent_of(&cur) {
+            match self.parent_of(cur) {
                 Some(p) => {
-                    path.push(p.to_owned());
+                    path.push(p);
                     if p.starts_with("r-") {
                         break;
                     }
-                    cur = p.to_owned();
+                    cur = p;
                 }
                 None => break,
             }

@@ -1,6 +1,6 @@
 //! Building the CloudTrail record of one call (spec 04 §4.3.2–4.3.4).
 
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -43,80 +43,148 @@ fn iso(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_default()
 }
 
+/// The `userIdentity` element, written straight to text: members in the
+/// order a sorted map would give them (as every object of the record), and
+/// no intermediate JSON tree per call.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UserIdentity<'a> {
+    access_key_id: &'a str,
+    account_id: &'a str,
+    arn: String,
+    principal_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    session_context: Option<SessionContext<'a>>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_name: Option<&'a str>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionContext<'a> {
+    /// AWS's AssumeRoot example marks the caller's session context
+    /// (UNCONFIRMED semantics, spec 04 §4.3.2): reproduced for AssumeRoot
+    /// events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assumed_root: Option<&'static str>,
+    /// `{}` for a role session issued without a token time.
+    attributes: Option<Attributes>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    session_issuer: Option<SessionIssuer<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source_identity: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    web_id_federation_data: Option<Empty>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Attributes {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    creation_date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mfa_authenticated: Option<&'static str>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionIssuer<'a> {
+    account_id: &'a str,
+    arn: &'a str,
+    principal_id: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    user_name: &'a str,
+}
+
+/// `{}`.
+#[derive(serde::Serialize)]
+struct Empty {}
+
 /// The `userIdentity` element and the `Username` lookups show.
-fn identity(state: &State, caller: &Caller) -> (Value, Option<String>) {
-    let mut id = Map::new();
-    let attributes = caller
-        .token_issued
-        .map(|t| json!({"creationDate": iso(t), "mfaAuthenticated": "false"}));
+fn identity<'a>(
+    state: &State,
+    caller: &'a Caller,
+    assumed_root: bool,
+) -> (UserIdentity<'a>, Option<String>) {
+    let attributes = caller.token_issued.map(|t| Attributes {
+        creation_date: Some(iso(t)),
+        mfa_authenticated: Some("false"),
+    });
+    let marked = assumed_root.then_some("true");
+    let plain_context = |attributes: Option<Attributes>| {
+        attributes.map(|a| SessionContext {
+            assumed_root: marked,
+            attributes: Some(a),
+            session_issuer: None,
+            source_identity: None,
+            web_id_federation_data: None,
+        })
+    };
     match &caller.kind {
-        CallerKind::Root => {
-            id.insert("type".into(), "Root".into());
-            id.insert("principalId".into(), caller.account.clone().into());
-            id.insert(
-                "arn".into(),
-                crate::ident::Arn::root(&caller.account).to_string().into(),
-            );
-            id.insert("accountId".into(), caller.account.clone().into());
-            id.insert("accessKeyId".into(), caller.access_key_id.clone().into());
-            if let Some(a) = attributes {
-                id.insert("sessionContext".into(), json!({"attributes": a}));
-            }
-            (Value::Object(id), Some("root".into()))
-        }
-        CallerKind::User { name, .. } => {
-            id.insert("type".into(), "IAMUser".into());
-            id.insert("principalId".into(), caller.user_id(state).into());
-            id.insert("arn".into(), caller.arn(state).into());
-            id.insert("accountId".into(), caller.account.clone().into());
-            id.insert("accessKeyId".into(), caller.access_key_id.clone().into());
-            id.insert("userName".into(), name.clone().into());
-            if let Some(a) = attributes {
-                id.insert("sessionContext".into(), json!({"attributes": a}));
-            }
-            (Value::Object(id), Some(name.clone()))
-        }
+        CallerKind::Root => (
+            UserIdentity {
+                access_key_id: &caller.access_key_id,
+                account_id: &caller.account,
+                arn: crate::ident::Arn::root(&caller.account).to_string(),
+                principal_id: caller.account.clone(),
+                session_context: plain_context(attributes),
+                kind: "Root",
+                user_name: None,
+            },
+            Some("root".into()),
+        ),
+        CallerKind::User { name, .. } => (
+            UserIdentity {
+                access_key_id: &caller.access_key_id,
+                account_id: &caller.account,
+                arn: caller.arn(state),
+                principal_id: caller.user_id(state),
+                session_context: plain_context(attributes),
+                kind: "IAMUser",
+                user_name: Some(name),
+            },
+            Some(name.clone()),
+        ),
         CallerKind::Role {
             role_arn,
             role_id,
             session_name,
-        } => {
-            id.insert("type".into(), "AssumedRole".into());
-            id.insert("principalId".into(), caller.user_id(state).into());
-            id.insert("arn".into(), caller.arn(state).into());
-            id.insert("accountId".into(), caller.account.clone().into());
-            id.insert("accessKeyId".into(), caller.access_key_id.clone().into());
-            let mut ctx = json!({
-                "sessionIssuer": {
-                    "type": "Role",
-                    "principalId": role_id,
-                    "arn": role_arn,
-                    "accountId": caller.account,
-                    "userName": role_arn.rsplit('/').next().unwrap_or(role_arn),
-                },
-                "webIdFederationData": {},
-                "attributes": attributes.unwrap_or_else(|| json!({})),
-            });
-            if let (Some(si), Value::Object(m)) = (&caller.source_identity, &mut ctx) {
-                m.insert("sourceIdentity".into(), si.clone().into());
-            }
-            id.insert("sessionContext".into(), ctx);
-            (Value::Object(id), Some(session_name.clone()))
-        }
+        } => (
+            UserIdentity {
+                access_key_id: &caller.access_key_id,
+                account_id: &caller.account,
+                arn: caller.arn(state),
+                principal_id: caller.user_id(state),
+                session_context: Some(SessionContext {
+                    assumed_root: marked,
+                    attributes: Some(attributes.unwrap_or(Attributes {
+                        creation_date: None,
+                        mfa_authenticated: None,
+                    })),
+                    session_issuer: Some(SessionIssuer {
+                        account_id: &caller.account,
+                        arn: role_arn,
+                        principal_id: role_id,
+                        kind: "Role",
+                        user_name: role_arn.rsplit('/').next().unwrap_or(role_arn),
+                    }),
+                    source_identity: caller.source_identity.as_deref(),
+                    web_id_federation_data: Some(Empty {}),
+                }),
+                kind: "AssumedRole",
+                user_name: None,
+            },
+            Some(session_name.clone()),
+        ),
     }
 }
 
 /// The record of `call`, at `now`.
 pub fn build(state: &State, call: &Call<'_>, now: OffsetDateTime) -> TrailEvent {
-    let (mut user_identity, username) = identity(state, call.caller);
-    // AWS's AssumeRoot example marks the caller's session context (UNCONFIRMED
-    // semantics, spec 04 §4.3.2): reproduced for AssumeRoot events.
-    if call.operation == "AssumeRoot"
-        && let Value::Object(m) = &mut user_identity
-        && let Some(Value::Object(ctx)) = m.get_mut("sessionContext")
-    {
-        ctx.insert("assumedRoot".into(), "true".into());
-    }
+    let (user_identity, username) = identity(state, call.caller, call.operation == "AssumeRoot");
     let source = format!("{}.amazonaws.com", call.service);
     // Global services are recorded in us-east-1 (spec 04 §4.3.1).
     let region = if call.global {
@@ -160,7 +228,7 @@ pub fn build(state: &State, call: &Call<'_>, now: OffsetDateTime) -> TrailEvent 
             client_provided_host_header: h,
         }),
         user_agent: call.caller.user_agent.as_deref().unwrap_or_default(),
-        user_identity: &user_identity,
+        user_identity,
     };
     let json = serde_json::to_string(&record).unwrap_or_default();
     TrailEvent {
@@ -209,7 +277,7 @@ struct Record<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     tls_details: Option<TlsDetails<'a>>,
     user_agent: &'a str,
-    user_identity: &'a Value,
+    user_identity: UserIdentity<'a>,
 }
 
 #[derive(serde::Serialize)]
@@ -247,12 +315,17 @@ fn event_id(now: OffsetDateTime) -> String {
     if let Some(v) = b.get_mut(8) {
         *v = 0x80 | (*v & 0x3f);
     }
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(36);
     for (i, x) in b.iter().enumerate() {
         if matches!(i, 4 | 6 | 8 | 10) {
             s.push('-');
         }
-        s.push_str(&format!("{x:02x}"));
+        for nibble in [x >> 4, x & 0x0f] {
+            s.push(char::from(
+                HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'),
+            ));
+        }
     }
     s
 }
@@ -260,6 +333,110 @@ fn event_id(now: OffsetDateTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn caller(kind: CallerKind, issued: bool) -> Caller {
+        Caller {
+            account: "111111111111".into(),
+            kind,
+            access_key_id: "ASIAEXAMPLE".into(),
+            token_issued: issued.then(|| {
+                OffsetDateTime::from_unix_timestamp(1_800_000_000)
+                    .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+            }),
+            session_policies: Vec::new(),
+            session_policy_arns: Vec::new(),
+            tags: Vec::new(),
+            task_policy: None,
+            source_identity: None,
+            source_ip: Some("127.0.0.1".into()),
+            user_agent: Some("test".into()),
+            region: "eu-west-1".into(),
+            secure_transport: false,
+            mfa: false,
+        }
+    }
+
+    fn record(caller: &Caller, operation: &str) -> serde_json::Value {
+        let call = Call {
+            caller,
+            service: "sts",
+            operation,
+            global: false,
+            read_only: true,
+            data_event: false,
+            request: serde_json::json!({}),
+            response: None,
+            error: None,
+            request_id: "r-1",
+            resources: Vec::new(),
+            host: None,
+        };
+        let now = OffsetDateTime::from_unix_timestamp(1_800_000_100)
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        let e = build(&State::default(), &call, now);
+        let v: serde_json::Value = serde_json::from_str(&e.json).unwrap_or_default();
+        // Every object's members come in sorted order, as a sorted map
+        // (serde_json's `Value`) writes them again.
+        assert_eq!(serde_json::to_string(&v).unwrap_or_default(), e.json);
+        v["userIdentity"].clone()
+    }
+
+    #[test]
+    fn user_identity_of_each_kind_of_caller() {
+        use serde_json::json;
+        let root = caller(CallerKind::Root, false);
+        assert_eq!(
+            record(&root, "GetCallerIdentity"),
+            json!({"accessKeyId": "ASIAEXAMPLE", "accountId": "111111111111",
+                   "arn": "arn:aws:iam::111111111111:root", "principalId": "111111111111",
+                   "type": "Root"})
+        );
+        let mut assumed_root = caller(CallerKind::Root, true);
+        assumed_root.task_policy =
+            Some("arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials".into());
+        assert_eq!(
+            record(&assumed_root, "AssumeRoot")["sessionContext"],
+            json!({"assumedRoot": "true",
+                   "attributes": {"creationDate": "2027-01-15T08:00:00Z", "mfaAuthenticated": "false"}})
+        );
+        let user = caller(
+            CallerKind::User {
+                name: "alice".into(),
+                id: "AIDAALICE".into(),
+            },
+            false,
+        );
+        assert_eq!(
+            record(&user, "GetCallerIdentity"),
+            json!({"accessKeyId": "ASIAEXAMPLE", "accountId": "111111111111",
+                   "arn": "arn:aws:iam::111111111111:user/alice", "principalId": "AIDAALICE",
+                   "type": "IAMUser", "userName": "alice"})
+        );
+        let mut role = caller(
+            CallerKind::Role {
+                role_arn: "arn:aws:iam::111111111111:role/ops/Deployer".into(),
+                role_id: "AROADEPLOYER".into(),
+                session_name: "job-1".into(),
+            },
+            false,
+        );
+        role.source_identity = Some("alice".into());
+        assert_eq!(
+            record(&role, "ListUsers"),
+            json!({"accessKeyId": "ASIAEXAMPLE", "accountId": "111111111111",
+                   "arn": "arn:aws:sts::111111111111:assumed-role/Deployer/job-1",
+                   "principalId": "AROADEPLOYER:job-1",
+                   "sessionContext": {
+                       "attributes": {},
+                       "sessionIssuer": {"accountId": "111111111111",
+                                         "arn": "arn:aws:iam::111111111111:role/ops/Deployer",
+                                         "principalId": "AROADEPLOYER", "type": "Role",
+                                         "userName": "Deployer"},
+                       "sourceIdentity": "alice",
+                       "webIdFederationData": {}},
+                   "type": "AssumedRole"})
+        );
+    }
 
     #[test]
     fn event_ids_are_version_7_uuids_in_time_order() {

@@ -19,6 +19,10 @@ use crate::store::StoreError;
 /// A SQLite event history.
 pub struct SqliteTrail {
     conn: Mutex<Connection>,
+    /// A second connection to the same file with `synchronous=FULL`, for
+    /// the batches that must be synced (instead of switching the pragma
+    /// back and forth around each one).
+    synced: Mutex<Connection>,
 }
 
 fn err(e: rusqlite::Error) -> StoreError {
@@ -54,8 +58,16 @@ impl SqliteTrail {
              CREATE INDEX IF NOT EXISTS events_by_time ON events (account, region, time);",
         )
         .map_err(err)?;
+        let synced = Connection::open(path).map_err(err)?;
+        synced
+            .execute_batch(
+                "PRAGMA synchronous=FULL;
+                 PRAGMA cache_size=-4096;",
+            )
+            .map_err(err)?;
         Ok(SqliteTrail {
             conn: Mutex::new(conn),
+            synced: Mutex::new(synced),
         })
     }
 }
@@ -82,7 +94,12 @@ fn row_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<TrailEvent> {
 
 /// Inserts events in one transaction (repeats of a stored event are ignored).
 fn insert(conn: &mut Connection, events: &[TrailEvent]) -> Result<(), StoreError> {
-    let tx = conn.transaction().map_err(err)?;
+    // Immediate: the write lock is taken (or waited for, rusqlite's busy
+    // timeout) before anything is read, so a purge on the other connection
+    // can only delay the batch, never fail it.
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(err)?;
     {
         let mut stmt = tx
             .prepare_cached(
@@ -118,16 +135,12 @@ impl TrailStore for SqliteTrail {
     }
 
     fn append_synced(&self, events: &[TrailEvent]) -> Result<(), StoreError> {
-        let mut conn = self.conn.lock();
         // With `synchronous=FULL`, a commit in WAL mode syncs the log (and
-        // with it every earlier batch) before it returns.
-        conn.pragma_update(None, "synchronous", "FULL")
-            .map_err(err)?;
-        let result = insert(&mut conn, events);
-        let back = conn
-            .pragma_update(None, "synchronous", "NORMAL")
-            .map_err(err);
-        result.and(back)
+        // with it every earlier batch, whichever connection wrote it) before
+        // it returns. Batches are committed one at a time (the trail's
+        // writer and sync committer take turns), so the two connections
+        // never wait for each other's write lock.
+        insert(&mut self.synced.lock(), events)
     }
 
     fn lookup(&self, q: &Lookup) -> Result<Vec<TrailEvent>, StoreError> {
@@ -319,6 +332,38 @@ mod tests {
         assert_eq!(ids(t.lookup(&q(None)).unwrap()), ["e"]);
         t.append(&[ev("f", 60, "GetUser")]).unwrap();
         assert_eq!(t.last_seq().unwrap(), last + 1);
+    }
+
+    #[test]
+    fn synced_batches_on_the_second_connection_meet_purges_without_failing() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = std::sync::Arc::new(SqliteTrail::open(&dir.path().join("trail.db")).unwrap());
+        let purger = {
+            let t = t.clone();
+            std::thread::spawn(move || {
+                for i in 0..200 {
+                    t.append(&[ev(&format!("old{i}"), 1, "GetUser")]).unwrap();
+                    t.purge(OffsetDateTime::from_unix_timestamp(2).unwrap())
+                        .unwrap();
+                }
+            })
+        };
+        for i in 0..200 {
+            t.append_synced(&[ev(&format!("s{i}"), 100 + i, "AssumeRole")])
+                .unwrap();
+        }
+        purger.join().unwrap();
+        // Both connections' batches are in the one history, in order.
+        let synced: Vec<String> = t
+            .after(0, 1000)
+            .unwrap()
+            .into_iter()
+            .map(|(_, e)| e.id)
+            .filter(|id| id.starts_with('s'))
+            .collect();
+        assert_eq!(synced.len(), 200);
+        assert_eq!(synced.first().map(String::as_str), Some("s0"));
+        assert_eq!(synced.last().map(String::as_str), Some("s199"));
     }
 
     #[test]
