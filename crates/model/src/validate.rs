@@ -277,19 +277,17 @@ fn check_struct(
     out: &mut Vec<Violation>,
 ) {
     for m in members {
-        let path = format!("{prefix}{}", lower_first(m.name));
+        // (An absent optional member, the common case, costs no path text.)
+        let path = || format!("{prefix}{}", lower_first(m.name));
         match fields.iter().find(|(k, _)| *k == m.name) {
-            None => {
-                if m.required {
-                    out.push(Violation {
-                        path,
-                        value: None,
-                        null: true,
-                        constraint: Rule::NotNull.to_string(),
-                    });
-                }
-            }
-            Some((_, v)) => check_value(m.shape, m.sensitive, v, &path, out),
+            None if m.required => out.push(Violation {
+                path: path(),
+                value: None,
+                null: true,
+                constraint: Rule::NotNull.to_string(),
+            }),
+            None => {}
+            Some((_, v)) => check_value(m.shape, m.sensitive, v, &path(), out),
         }
     }
 }

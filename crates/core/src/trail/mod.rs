@@ -126,6 +126,12 @@ struct Inbox {
     wakers: Vec<(u64, std::task::Waker)>,
     /// The sync committer waits for work (only then is it woken).
     sync_idle: bool,
+    /// Calls that recorded with [`Trail::record_deferred`] since the last
+    /// batch was taken.
+    sync_calls: usize,
+    /// The sync committer gathers until this many such calls wait (0: it
+    /// does not gather).
+    sync_want: usize,
 }
 
 impl Inbox {
@@ -134,6 +140,7 @@ impl Inbox {
     fn take(&mut self) -> Batch {
         self.committing = true;
         self.urgent = false;
+        self.sync_calls = 0;
         Batch {
             events: std::mem::take(&mut self.events),
             after: self.committed,
@@ -388,8 +395,10 @@ impl Trail {
         if target > inbox.sync_upto {
             inbox.sync_upto = target;
         }
-        if inbox.sync_idle {
+        inbox.sync_calls += 1;
+        if inbox.sync_idle || (inbox.sync_want > 0 && inbox.sync_calls >= inbox.sync_want) {
             inbox.sync_idle = false;
+            inbox.sync_want = 0;
             self.shared.sync_wake.notify_one();
         }
         Synced {
@@ -483,10 +492,17 @@ fn lower_priority() {
     }
 }
 
-/// The sync committer: commits at once, with a sync, whenever events
-/// recorded with [`Trail::record_deferred`] wait (and every event recorded
-/// before them with them).
+/// How long the sync committer waits for the calls of a group to arrive.
+const GROUP_WAIT: StdDuration = StdDuration::from_micros(200);
+
+/// The sync committer: commits, with a sync, whenever events recorded with
+/// [`Trail::record_deferred`] wait (and every event recorded before them
+/// with them). Group commit: when the previous batch held several such calls
+/// (concurrent callers), it first waits up to [`GROUP_WAIT`] for as many to
+/// have recorded, so that one sync answers them all instead of the first few;
+/// a lone caller is committed at once.
 fn sync_loop(shared: &Shared, store: &dyn TrailStore) {
+    let mut last_group = 0;
     loop {
         let batch = {
             let mut inbox = shared.inbox.lock();
@@ -496,6 +512,15 @@ fn sync_loop(shared: &Shared, store: &dyn TrailStore) {
                     continue;
                 }
                 if inbox.sync_upto > inbox.committed {
+                    if last_group > 1 && inbox.sync_calls < last_group && !inbox.closed {
+                        inbox.sync_want = last_group;
+                        shared.sync_wake.wait_for(&mut inbox, GROUP_WAIT);
+                        inbox.sync_want = 0;
+                        if inbox.committing || inbox.sync_upto <= inbox.committed {
+                            continue;
+                        }
+                    }
+                    last_group = inbox.sync_calls;
                     break inbox.take();
                 }
                 if inbox.closed {

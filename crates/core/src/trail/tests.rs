@@ -255,3 +255,40 @@ fn dropping_the_trail_commits_what_is_pending() {
     drop(trail);
     assert_eq!(store.events.lock().len(), 50);
 }
+
+#[test]
+fn concurrent_synced_calls_gather_into_groups_even_on_a_fast_store() {
+    // A store that syncs at once leaves callers little time to pile up
+    // during a commit: the sync committer waits (briefly) for as many calls
+    // as its last group held, so eight callers share commits instead of
+    // taking one each.
+    let store = Arc::new(Memory::default());
+    let trail = Arc::new(start(&store));
+    let callers: Vec<_> = (0..8)
+        .map(|w| {
+            let trail = trail.clone();
+            std::thread::spawn(move || {
+                for n in 0..50 {
+                    deferred(&trail, event(w * 1_000 + n)).unwrap();
+                }
+            })
+        })
+        .collect();
+    for c in callers {
+        c.join().unwrap();
+    }
+    assert_eq!(store.synced.lock().len(), 8 * 50);
+    let batches = *store.batches.lock();
+    assert!(batches <= 8 * 50 / 2, "{batches} commits for 400 calls");
+    // A lone caller is committed at once: 50 calls in far less than 50
+    // gathering waits.
+    let started = std::time::Instant::now();
+    for n in 0..50 {
+        deferred(&trail, event(9_000 + n)).unwrap();
+    }
+    assert!(
+        started.elapsed() < 50 * GROUP_WAIT,
+        "{:?}",
+        started.elapsed()
+    );
+}
