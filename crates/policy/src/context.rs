@@ -207,9 +207,12 @@ pub struct Context {
 }
 
 impl Context {
-    /// An empty context.
+    /// An empty context, with room for the keys a request usually sets
+    /// (so that filling it does not grow the table several times).
     pub fn new() -> Context {
-        Context::default()
+        Context {
+            keys: HashMap::with_capacity_and_hasher(32, FxBuildHasher),
+        }
     }
 
     /// Sets a single-valued key.
