@@ -70,7 +70,7 @@ struct SessionContext<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     assumed_root: Option<&'static str>,
     /// `{}` for a role session issued without a token time.
-    attributes: Option<Attributes>,
+    attributes: Attributes,
     #[serde(skip_serializing_if = "Option::is_none")]
     session_issuer: Option<SessionIssuer<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -117,7 +117,7 @@ fn identity<'a>(
     let plain_context = |attributes: Option<Attributes>| {
         attributes.map(|a| SessionContext {
             assumed_root: marked,
-            attributes: Some(a),
+            attributes: a,
             session_issuer: None,
             source_identity: None,
             web_id_federation_data: None,
@@ -160,10 +160,10 @@ fn identity<'a>(
                 principal_id: caller.user_id(state),
                 session_context: Some(SessionContext {
                     assumed_root: marked,
-                    attributes: Some(attributes.unwrap_or(Attributes {
+                    attributes: attributes.unwrap_or(Attributes {
                         creation_date: None,
                         mfa_authenticated: None,
-                    })),
+                    }),
                     session_issuer: Some(SessionIssuer {
                         account_id: &caller.account,
                         arn: role_arn,
@@ -315,17 +315,13 @@ fn event_id(now: OffsetDateTime) -> String {
     if let Some(v) = b.get_mut(8) {
         *v = 0x80 | (*v & 0x3f);
     }
-    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let h = hex::encode(b);
     let mut s = String::with_capacity(36);
-    for (i, x) in b.iter().enumerate() {
-        if matches!(i, 4 | 6 | 8 | 10) {
+    for (i, c) in h.chars().enumerate() {
+        if matches!(i, 8 | 12 | 16 | 20) {
             s.push('-');
         }
-        for nibble in [x >> 4, x & 0x0f] {
-            s.push(char::from(
-                HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'),
-            ));
-        }
+        s.push(c);
     }
     s
 }

@@ -138,8 +138,9 @@ impl TrailStore for SqliteTrail {
         // With `synchronous=FULL`, a commit in WAL mode syncs the log (and
         // with it every earlier batch, whichever connection wrote it) before
         // it returns. Batches are committed one at a time (the trail's
-        // writer and sync committer take turns), so the two connections
-        // never wait for each other's write lock.
+        // writer and sync committer take turns); only a purge on the other
+        // connection can hold the write lock meanwhile, and `insert` waits
+        // for it.
         insert(&mut self.synced.lock(), events)
     }
 
