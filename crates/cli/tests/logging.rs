@@ -389,6 +389,8 @@ async fn the_text_log_at_the_default_level_shows_refusals_not_successes() {
     sts.get_caller_identity().send().await.unwrap();
     let iam = aws_sdk_iam::Client::new(&config(&url, KEY, SECRET, None));
     assert!(iam.get_user().user_name("nobody").send().await.is_err());
+    // A write, served on the blocking pool: what it learnt comes back.
+    assert!(iam.create_user().user_name("admin").send().await.is_err());
     let log = stop(child, dir.path());
     assert!(log.contains(" INFO "), "{log}");
     assert!(log.contains("listening"), "{log}");
@@ -396,7 +398,7 @@ async fn the_text_log_at_the_default_level_shows_refusals_not_successes() {
         .lines()
         .filter(|l| l.contains("request refused"))
         .collect();
-    assert_eq!(refused.len(), 1, "{log}");
+    assert_eq!(refused.len(), 2, "{log}");
     for field in [
         "service=\"iam\"",
         "operation=\"GetUser\"",
@@ -405,6 +407,15 @@ async fn the_text_log_at_the_default_level_shows_refusals_not_successes() {
         "status=404",
     ] {
         assert!(refused[0].contains(field), "{field}: {}", refused[0]);
+    }
+    for field in [
+        "service=\"iam\"",
+        "operation=\"CreateUser\"",
+        "caller=\"arn:aws:iam::111111111111:user/admin\"",
+        "error=\"EntityAlreadyExists\"",
+        "status=409",
+    ] {
+        assert!(refused[1].contains(field), "{field}: {}", refused[1]);
     }
     assert!(!log.contains("GetCallerIdentity"), "{log}");
     assert!(!log.contains(" DEBUG "), "{log}");

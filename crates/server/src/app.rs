@@ -98,10 +98,11 @@ pub(crate) async fn handle(
         return respond(200, "text/plain", &request_id, "ok\n".to_owned());
     }
     let span = request_log::span(&request_id, parts.method.as_str(), parts.uri.path());
-    let response = serve(state, peer, parts, body, conflicting, &request_id)
-        .instrument(span.clone())
-        .await;
-    request_log::finish(&span, response.status().as_u16());
+    let (response, facts) =
+        request_log::scope(serve(state, peer, parts, body, conflicting, &request_id))
+            .instrument(span.clone())
+            .await;
+    request_log::finish(&span, response.status().as_u16(), facts);
     response
 }
 
@@ -196,12 +197,20 @@ async fn serve(
     let svc = state.svc.clone();
     let rid = request_id.to_owned();
     let span = tracing::Span::current();
+    let facts = request_log::take();
     let result = tokio::task::spawn_blocking(move || {
-        span.in_scope(|| dispatch(&svc, identified, &parts, &body, peer, &rid))
+        span.in_scope(|| {
+            request_log::in_thread(facts, || {
+                dispatch(&svc, identified, &parts, &body, peer, &rid)
+            })
+        })
     })
     .await;
     match result {
-        Ok(r) => r,
+        Ok((r, facts)) => {
+            request_log::restore(facts);
+            r
+        }
         Err(_) => error_response(guess, &ApiError::internal(), request_id),
     }
 }
@@ -262,7 +271,19 @@ fn dispatch(
         }
         Err((protocol, e)) => return error_response(protocol, &e, request_id),
     };
-    request_log::caller(|| authn.caller.arn(&svc.read()));
+    let response = answer(svc, &authn, parts, body, request_id);
+    request_log::caller(response.status().as_u16(), || authn.caller.arn(&svc.read()));
+    response
+}
+
+/// Answers an authenticated request in its service's protocol.
+fn answer(
+    svc: &Service,
+    authn: &auth::Authenticated,
+    parts: &axum::http::request::Parts,
+    body: &[u8],
+    request_id: &str,
+) -> Response<Body> {
     let host = parts.headers.get("host").and_then(|v| v.to_str().ok());
     let Some(api) = services::Api::from_signing_name(&authn.service) else {
         // A service this endpoint does not serve: answered in its own
@@ -387,7 +408,7 @@ fn dispatch(
                 Err(e) => error_response(authn.protocol, &e, request_id),
             }
         }
-        Protocol::RestXml => services::s3::handle(svc, &authn, parts, body, request_id),
+        Protocol::RestXml => services::s3::handle(svc, authn, parts, body, request_id),
         Protocol::Json { version, .. } => {
             let content_type = version.content_type();
             let target = parts
