@@ -17,6 +17,11 @@
 /// A compiled pattern.
 #[derive(Debug, Clone)]
 pub struct Pattern {
+    /// The pattern is one class repeated (`[\\w+=,.@-]*`, an ARN's
+    /// printable characters `+`), as most of the models' are: tested a
+    /// character at a time without the matcher (its run was 1.5% of
+    /// AssumeRole's CPU).
+    run_of: Option<(Class, u32, Option<u32>)>,
     prog: Vec<Inst>,
     /// Programs of negative lookaheads, by index.
     looks: Vec<Vec<Inst>>,
@@ -415,6 +420,31 @@ fn compile(
     Ok(())
 }
 
+/// `Some` when `node` is one class repeated, anchors at its ends aside
+/// (they change nothing when the whole text must match).
+fn run_of(node: &Node) -> Option<(Class, u32, Option<u32>)> {
+    match node {
+        Node::Repeat(inner, min, max) => match inner.as_ref() {
+            Node::Class(c) => Some((c.clone(), *min, *max)),
+            _ => None,
+        },
+        Node::Concat(items) => {
+            let mut items = items.as_slice();
+            if let [Node::Start, rest @ ..] = items {
+                items = rest;
+            }
+            if let [rest @ .., Node::End] = items {
+                items = rest;
+            }
+            match items {
+                [one] => run_of(one),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
 impl Pattern {
     /// Compiles a model pattern.
     pub fn new(pattern: &str) -> Result<Pattern, PatternError> {
@@ -431,6 +461,7 @@ impl Pattern {
         compile(&node, &mut prog, &mut looks)?;
         prog.push(Inst::Match);
         Ok(Pattern {
+            run_of: run_of(&node),
             prog,
             looks,
             dotall: p.dotall,
@@ -439,6 +470,16 @@ impl Pattern {
 
     /// Whether the whole of `text` matches.
     pub fn matches(&self, text: &str) -> bool {
+        if let Some((class, min, max)) = &self.run_of {
+            let mut n: u64 = 0;
+            for c in text.chars() {
+                if !class.test(c) {
+                    return false;
+                }
+                n += 1;
+            }
+            return n >= u64::from(*min) && max.is_none_or(|m| n <= u64::from(m));
+        }
         let chars: Vec<char> = text.chars().collect();
         self.run(&self.prog, &chars, 0, true)
     }
@@ -511,6 +552,54 @@ mod tests {
         assert!(!m(path, "nolead/"));
         assert!(m(r"[\d]+", "123456"));
         assert!(!m(r"[\d]+", "12a456"));
+    }
+
+    #[test]
+    fn a_run_of_one_class_is_matched_as_the_matcher_does() {
+        let patterns = [
+            r"[\w+=,.@-]*",
+            r"[\w+=,.@-]+",
+            r"^[\w+=,.@-]+$",
+            r"[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+",
+            r"[^a-c]{2,4}",
+            r"[0-9]{12}",
+            r"\d{3}",
+        ];
+        let texts = [
+            "",
+            "a",
+            "ab",
+            "abcd",
+            "abcde",
+            "dd",
+            "zzzz",
+            "zzzzz",
+            "123",
+            "1234",
+            "111111111111",
+            "alice smith",
+            "alice.smith@example",
+            "é",
+            "tab\there",
+            "\u{1F600}",
+            "line\nbreak",
+        ];
+        for p in patterns {
+            let fast = Pattern::new(p).unwrap();
+            assert!(fast.run_of.is_some(), "{p}");
+            let mut slow = fast.clone();
+            slow.run_of = None;
+            for t in texts {
+                assert_eq!(fast.matches(t), slow.matches(t), "{p} on {t:?}");
+            }
+        }
+        for p in [
+            r"(\u002F)|(\u002F[\u0021-\u007E]+\u002F)",
+            r"arn:.*",
+            r"a[b]*",
+        ] {
+            assert!(Pattern::new(p).unwrap().run_of.is_none(), "{p}");
+        }
     }
 
     #[test]

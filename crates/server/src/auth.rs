@@ -273,7 +273,7 @@ pub fn authenticate(
         cred,
     } = identified;
     let headers = header_pairs(parts);
-    let payload_hash = hex::encode(Sha256::digest(body));
+    let payload_hash = rootward_sigv4::hex_lower(&Sha256::digest(body));
     let req = RequestParts {
         method: parts.method.as_str(),
         raw_path: parts.uri.path(),

@@ -56,6 +56,6 @@ mod suite_tests;
 pub use auth::{Auth, parse};
 pub use chunked::ChunkVerifier;
 pub use error::SigError;
-pub use key::{SigningKeys, signing_key};
+pub use key::{SigningKeys, hex_lower, signing_key};
 pub use request::RequestParts;
 pub use verify::{ServiceKind, verify, verify_with_signing_key};

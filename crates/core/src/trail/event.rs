@@ -315,13 +315,15 @@ fn event_id(now: OffsetDateTime) -> String {
     if let Some(v) = b.get_mut(8) {
         *v = 0x80 | (*v & 0x3f);
     }
-    let h = hex::encode(b);
+    let mut h = [0u8; 32];
+    // Cannot fail: the output is twice the input's length.
+    let _ = hex::encode_to_slice(b, &mut h);
     let mut s = String::with_capacity(36);
-    for (i, c) in h.chars().enumerate() {
+    for (i, c) in h.iter().enumerate() {
         if matches!(i, 8 | 12 | 16 | 20) {
             s.push('-');
         }
-        s.push(c);
+        s.push(char::from(*c));
     }
     s
 }

@@ -69,8 +69,13 @@ fn decode_struct<'p>(
     ec2: bool,
 ) -> Members<'p> {
     let mut out = Vec::new();
+    // One key buffer for every member (a format! per member was a third
+    // of decoding AssumeRole's dozen members, most of them absent).
+    let mut key = String::with_capacity(prefix.len() + 32);
     for m in members {
-        let key = format!("{prefix}{}", m.wire);
+        key.clear();
+        key.push_str(prefix);
+        key.push_str(m.wire);
         if let Some(v) = decode_value(m.shape, params, &key, ec2) {
             out.push((m.name, v));
         }
@@ -91,6 +96,8 @@ fn decode_value<'p>(
                 .has_prefix(&prefix)
                 .then(|| Value::Struct(decode_struct(shape.members, params, &prefix, ec2)))
         }
+        // An absent list or map costs no key building.
+        Kind::List | Kind::Map if !params.has_prefix(key) => None,
         Kind::List => {
             let element = shape.element?;
             let base = if shape.flattened || ec2 {
