@@ -199,18 +199,33 @@ impl QueryService {
     /// The success envelope: `result` holds the members of `<{Op}Result>`;
     /// `None` omits the result element (operations without output).
     pub fn success(&self, op: &str, request_id: &str, result: Option<Xml>) -> String {
-        let mut x = Xml::new();
-        x.open_ns(&format!("{op}Response"), self.namespace);
-        if let Some(inner) = result {
-            x.open(&format!("{op}Result"));
-            x.raw(&inner.finish());
-            x.close(&format!("{op}Result"));
+        // Written straight into one buffer of the right size (the element
+        // names by `format!` and the result copied from its own document
+        // were 3% of a GetCallerIdentity's CPU).
+        let inner = result.map(Xml::finish);
+        let mut s = String::with_capacity(
+            inner.as_ref().map_or(0, String::len) + 4 * op.len() + self.namespace.len() + 160,
+        );
+        s.push('<');
+        s.push_str(op);
+        s.push_str("Response xmlns=\"");
+        crate::protocol::xml::escape_into(&mut s, self.namespace);
+        s.push_str("\">");
+        if let Some(inner) = inner {
+            s.push('<');
+            s.push_str(op);
+            s.push_str("Result>");
+            s.push_str(&inner);
+            s.push_str("</");
+            s.push_str(op);
+            s.push_str("Result>");
         }
-        x.open("ResponseMetadata")
-            .elem("RequestId", request_id)
-            .close("ResponseMetadata");
-        x.close(&format!("{op}Response"));
-        x.finish()
+        s.push_str("<ResponseMetadata><RequestId>");
+        crate::protocol::xml::escape_into(&mut s, request_id);
+        s.push_str("</RequestId></ResponseMetadata></");
+        s.push_str(op);
+        s.push_str("Response>");
+        s
     }
 
     /// The error envelope.
