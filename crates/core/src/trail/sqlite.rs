@@ -41,12 +41,6 @@ impl SqliteTrail {
             "PRAGMA journal_mode=WAL;
              PRAGMA synchronous=NORMAL;
              PRAGMA cache_size=-16384;
-             -- A checkpoint every 8,000 pages (32 MiB of log) instead of
-             -- SQLite's 1,000: each one syncs the log and the database, and
-             -- a busy trail reached 14 a second (4.7% of the server's CPU
-             -- under GetCallerIdentity). Recovering a full log after a
-             -- kill -9 took 20-27 ms at start-up.
-             PRAGMA wal_autocheckpoint=8000;
              CREATE TABLE IF NOT EXISTS events (
                  seq        INTEGER PRIMARY KEY,
                  id         TEXT NOT NULL UNIQUE,
@@ -68,8 +62,7 @@ impl SqliteTrail {
         synced
             .execute_batch(
                 "PRAGMA synchronous=FULL;
-                 PRAGMA cache_size=-4096;
-                 PRAGMA wal_autocheckpoint=8000;",
+                 PRAGMA cache_size=-4096;",
             )
             .map_err(err)?;
         Ok(SqliteTrail {
