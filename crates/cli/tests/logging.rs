@@ -401,6 +401,8 @@ async fn the_text_log_at_the_default_level_shows_refusals_not_successes() {
     assert_eq!(refused.len(), 2, "{log}");
     for field in [
         "service=\"iam\"",
+        "method=\"POST\"",
+        "path=\"/\"",
         "operation=\"GetUser\"",
         "caller=\"arn:aws:iam::111111111111:user/admin\"",
         "error=\"NoSuchEntity\"",

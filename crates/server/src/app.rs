@@ -97,12 +97,20 @@ pub(crate) async fn handle(
     if parts.uri.path() == "/_rootward/health" && parts.method == Method::GET && !conflicting {
         return respond(200, "text/plain", &request_id, "ok\n".to_owned());
     }
-    let span = request_log::span(&request_id, parts.method.as_str(), parts.uri.path());
+    let span = request_log::span(&request_id);
+    // (Cheap clones: the method is an enum, the path shares its bytes.)
+    let (method, uri) = (parts.method.clone(), parts.uri.clone());
     let (response, facts) =
         request_log::scope(serve(state, peer, parts, body, conflicting, &request_id))
             .instrument(span.clone())
             .await;
-    request_log::finish(&span, response.status().as_u16(), facts);
+    request_log::finish(
+        &span,
+        method.as_str(),
+        uri.path(),
+        response.status().as_u16(),
+        facts,
+    );
     response
 }
 

@@ -33,13 +33,15 @@ tokio::task_local! {
     static FACTS: RefCell<Facts>;
 }
 
-/// The span of a request.
-pub fn span(request_id: &str, method: &str, path: &str) -> Span {
+/// The span of a request: its id at once; the method and path are
+/// written with the other facts when its end is logged ([`finish`]), as
+/// formatting fields into a span costs even when nothing is logged.
+pub fn span(request_id: &str) -> Span {
     tracing::info_span!(
         "request",
         id = request_id,
-        method,
-        path,
+        method = Empty,
+        path = Empty,
         service = Empty,
         operation = Empty,
         caller = Empty,
@@ -120,10 +122,12 @@ fn logged(status: u16) -> bool {
 /// Records the facts and the status and logs the request's end: `debug`
 /// for a success, `info` for a client error, `error` for a server error
 /// (whose cause was logged inside the span where it happened).
-pub fn finish(span: &Span, status: u16, facts: Facts) {
+pub fn finish(span: &Span, method: &str, path: &str, status: u16, facts: Facts) {
     if span.is_disabled() || !logged(status) {
         return;
     }
+    span.record("method", method);
+    span.record("path", path);
     let Facts {
         service,
         operation,
