@@ -558,7 +558,8 @@ impl Service {
         // SCPs along the caller's account path (spec 06 §6.3), when they apply.
         let scp_owned = state.org.scp_levels(&caller.account);
         let scp_refs: Vec<Vec<&Policy>> = scp_owned
-            .iter()
+            .as_deref()
+            .into_iter()
             .flatten()
             .map(|level| level.iter().collect())
             .collect();

@@ -254,3 +254,45 @@ fn scps_bound_members_and_never_the_management_account() {
         .authorize(&w.admin, "s3:ListAllMyBuckets", "*", None, &[])
         .unwrap();
 }
+
+#[test]
+fn a_member_is_bound_by_its_scps_as_they_are_after_every_change() {
+    // The SCP levels of an account are cached between changes of the
+    // organizations: each change below must show in the very next decision.
+    let w = world();
+    let member = account(&w, "app");
+    let admin = member_admin(&w, &member);
+    let lists = |w: &World| {
+        w.svc
+            .authorize(&admin, "s3:ListAllMyBuckets", "*", None, &[])
+            .is_ok()
+    };
+    assert!(lists(&w));
+    let policy = scp(&w, "no-s3");
+    assert!(lists(&w), "created, not attached");
+    let ou = units::create_ou(&w.svc, &w.admin, &w.root_id, "Apps")
+        .unwrap()
+        .id;
+    policies::attach_policy(&w.svc, &w.admin, &policy, &ou).unwrap();
+    assert!(lists(&w), "attached to an OU the account is not in");
+    accounts::move_account(&w.svc, &w.admin, &id(&member), &w.root_id, &ou).unwrap();
+    assert!(!lists(&w), "moved under it");
+    policies::update_policy(
+        &w.svc,
+        &w.admin,
+        policies::UpdatePolicy {
+            id: &policy,
+            name: None,
+            description: None,
+            content: Some(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"sqs:*","Resource":"*"}]}"#,
+            ),
+        },
+    )
+    .unwrap();
+    assert!(lists(&w), "its content no longer denies S3");
+    policies::attach_policy(&w.svc, &w.admin, &scp(&w, "no-s3-again"), &member).unwrap();
+    assert!(!lists(&w), "another attached to the account itself");
+    accounts::move_account(&w.svc, &w.admin, &id(&member), &ou, &w.root_id).unwrap();
+    assert!(!lists(&w), "still attached to the account wherever it is");
+}

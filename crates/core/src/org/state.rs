@@ -1,7 +1,7 @@
 //! The in-memory view of every organization, with SCPs compiled once.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use rootward_policy::{Policy, PolicyKind};
 
@@ -40,11 +40,23 @@ pub struct OrgState {
     pub handshakes: BTreeMap<String, Handshake>,
     /// Tags of roots, OUs, accounts and policies, by resource id.
     pub tags: BTreeMap<String, super::model::OrgTags>,
+    /// [`OrgState::scp_levels`] by account, computed on first use. Emptied
+    /// by [`OrgState::put`] and [`OrgState::delete`] on every change of any
+    /// organization record: they are the only ways this state changes
+    /// (computing the levels per call was 2.5% of a member's read).
+    scp_cache: parking_lot::Mutex<HashMap<String, ScpLevels>>,
 }
+
+/// The SCPs along an account's path, one list per level (root first).
+pub type ScpLevels = Option<Arc<Vec<Vec<Policy>>>>;
+
+/// Beyond this many accounts the cache of SCP levels starts again.
+const SCP_CACHE_MAX: usize = 16_384;
 
 impl OrgState {
     /// Applies a stored organization record.
     pub fn put(&mut self, r: Record) {
+        self.scp_cache.get_mut().clear();
         match r {
             Record::Organization(o) => {
                 self.orgs.insert(o.id.clone(), o);
@@ -80,6 +92,7 @@ impl OrgState {
 
     /// Removes a stored organization record.
     pub fn delete(&mut self, table: &str, key: &str) {
+        self.scp_cache.get_mut().clear();
         match table {
             table::ORGS => {
                 self.orgs.remove(key);
@@ -180,8 +193,22 @@ impl OrgState {
     /// path (root, OUs, account); `None` when SCPs do not apply: the account is
     /// in no organization, is its management account, or SCPs are disabled.
     /// An attachment whose policy cannot be found counts as a policy that
-    /// denies everything (fail closed), and is logged.
-    pub fn scp_levels(&self, account: &str) -> Option<Vec<Vec<Policy>>> {
+    /// denies everything (fail closed), and is logged (when the levels are
+    /// computed: once after each change of the organizations).
+    pub fn scp_levels(&self, account: &str) -> ScpLevels {
+        if let Some(levels) = self.scp_cache.lock().get(account) {
+            return levels.clone();
+        }
+        let levels = self.compute_scp_levels(account).map(Arc::new);
+        let mut cache = self.scp_cache.lock();
+        if cache.len() >= SCP_CACHE_MAX {
+            cache.clear();
+        }
+        cache.insert(account.to_owned(), levels.clone());
+        levels
+    }
+
+    fn compute_scp_levels(&self, account: &str) -> Option<Vec<Vec<Policy>>> {
         let org = self.org_of(account)?;
         if org.management_account == account || !org.scps_enabled() {
             return None;
