@@ -2,7 +2,6 @@
 
 use serde_json::Value;
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use super::TrailEvent;
 use crate::authz::{Caller, CallerKind};
@@ -39,8 +38,9 @@ pub struct Call<'a> {
 }
 
 fn iso(t: OffsetDateTime) -> String {
-    let t = t - time::Duration::nanoseconds(i64::from(t.nanosecond()));
-    t.format(&Rfc3339).unwrap_or_default()
+    // RFC 3339 in UTC to the second, as `clock::iso8601` writes it (without
+    // the formatter's description interpreted per event).
+    crate::clock::iso8601(t)
 }
 
 /// The `userIdentity` element, written straight to text: members in the
@@ -230,7 +230,12 @@ pub fn build(state: &State, call: &Call<'_>, now: OffsetDateTime) -> TrailEvent 
         user_agent: call.caller.user_agent.as_deref().unwrap_or_default(),
         user_identity,
     };
-    let json = serde_json::to_string(&record).unwrap_or_default();
+    // A record is about a kilobyte: room for it at once, not grown there.
+    let mut json = Vec::with_capacity(1536);
+    let json = match serde_json::to_writer(&mut json, &record) {
+        Ok(()) => String::from_utf8(json).unwrap_or_default(),
+        Err(_) => String::new(),
+    };
     TrailEvent {
         id,
         account: call.caller.account.clone(),
