@@ -407,7 +407,14 @@ impl Service {
         ctx.set("aws:CurrentTime", iso8601(now))
             .set("aws:EpochTime", now.unix_timestamp().to_string())
             .set("aws:RequestedRegion", caller.region.clone())
-            .set("aws:SecureTransport", caller.secure_transport.to_string());
+            .set(
+                "aws:SecureTransport",
+                if caller.secure_transport {
+                    "true"
+                } else {
+                    "false"
+                },
+            );
         if let Some(ip) = &caller.source_ip {
             ctx.set("aws:SourceIp", ip.clone());
         }

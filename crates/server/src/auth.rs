@@ -354,7 +354,7 @@ pub fn authenticate(
     .then(|| rootward_sigv4::ChunkVerifier::new(&auth, cred.secret.expose()));
     let mut caller = cred.caller;
     caller.region = auth.region().to_owned();
-    caller.source_ip = Some(peer.ip().to_string());
+    caller.source_ip = Some(ip_text(peer.ip()));
     caller.user_agent = parts
         .headers
         .get("user-agent")
@@ -367,4 +367,47 @@ pub fn authenticate(
         protocol,
         chunks,
     })
+}
+
+/// An address as text: an IPv4 one digit by digit (its `Display` goes
+/// through the formatter's padding support: 0.4% of a read's CPU).
+fn ip_text(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => {
+            let mut s = String::with_capacity(15);
+            for (i, octet) in v4.octets().into_iter().enumerate() {
+                if i > 0 {
+                    s.push('.');
+                }
+                if octet >= 100 {
+                    s.push(char::from(b'0' + octet / 100));
+                }
+                if octet >= 10 {
+                    s.push(char::from(b'0' + octet / 10 % 10));
+                }
+                s.push(char::from(b'0' + octet % 10));
+            }
+            s
+        }
+        std::net::IpAddr::V6(_) => ip.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod ip_tests {
+    #[test]
+    fn ipv4_text_is_as_display_writes_it() {
+        for ip in [
+            "0.0.0.0",
+            "127.0.0.1",
+            "10.20.30.40",
+            "255.255.255.255",
+            "1.100.9.99",
+            "::1",
+            "2001:db8::7",
+        ] {
+            let ip: std::net::IpAddr = ip.parse().unwrap();
+            assert_eq!(super::ip_text(ip), ip.to_string());
+        }
+    }
 }
