@@ -255,10 +255,7 @@ fn dummy_hash() -> Option<&'static Secret> {
 
 /// Hex SHA-256 of a recovery token.
 pub fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 impl RootConsole {
@@ -546,7 +543,7 @@ impl RootConsole {
         };
         let mut raw = [0u8; 32];
         rand::rng().fill_bytes(&mut raw);
-        let token: String = raw.iter().map(|b| format!("{b:02x}")).collect();
+        let token = hex::encode(raw);
         let record = RecoveryToken {
             token_hash: token_hash(&token),
             account: account.id.clone(),

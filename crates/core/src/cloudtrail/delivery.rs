@@ -133,10 +133,7 @@ struct Plan<'a> {
 
 /// The S3 object of a log file, owned by the bucket's owner.
 fn log_object(bucket: &str, owner: &str, key: String, body: &[u8], now: OffsetDateTime) -> Object {
-    let etag: String = Md5::digest(body)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let etag = hex::encode(Md5::digest(body));
     let mut headers = BTreeMap::new();
     // UNCONFIRMED: CloudTrail's log objects as seen through S3 (JSON,
     // gzip-encoded, `.json.gz` keys).

@@ -20,7 +20,7 @@ pub const REPORTS_PER_ACCOUNT: usize = 100;
 fn job_id() -> String {
     let mut b = [0u8; 16];
     rand::rng().fill_bytes(&mut b);
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    let h = hex::encode(b);
     format!(
         "{}-{}-{}-{}-{}",
         h.get(..8).unwrap_or(""),

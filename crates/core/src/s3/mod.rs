@@ -267,7 +267,7 @@ pub fn valid_bucket_name(name: &str) -> bool {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }
 
 /// A bucket and its compiled policy, copied out of the state.

@@ -15,10 +15,7 @@ pub struct Sent {
 
 /// Hex MD5 of a text.
 pub fn md5_hex(text: &str) -> String {
-    Md5::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Md5::digest(text.as_bytes()))
 }
 
 fn random_hex(n: usize) -> String {

@@ -415,8 +415,7 @@ pub fn list_queues(
 }
 
 fn encode_token(name: &str) -> String {
-    let hex: String = name.bytes().map(|b| format!("{b:02x}")).collect();
-    format!("rw1-{hex}")
+    format!("rw1-{}", hex::encode(name))
 }
 
 fn decode_token(t: &str) -> Option<String> {
