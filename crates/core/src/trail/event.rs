@@ -5,6 +5,7 @@ use time::OffsetDateTime;
 
 use super::TrailEvent;
 use crate::authz::{Caller, CallerKind};
+use crate::clock::iso8601;
 use crate::state::State;
 
 /// What the protocol layer knows about a finished call.
@@ -35,12 +36,6 @@ pub struct Call<'a> {
     pub resources: Vec<(String, String)>,
     /// The `Host` header the client sent.
     pub host: Option<&'a str>,
-}
-
-fn iso(t: OffsetDateTime) -> String {
-    // RFC 3339 in UTC to the second, as `clock::iso8601` writes it (without
-    // the formatter's description interpreted per event).
-    crate::clock::iso8601(t)
 }
 
 /// The `userIdentity` element, written straight to text: members in the
@@ -110,7 +105,7 @@ fn identity<'a>(
     assumed_root: bool,
 ) -> (UserIdentity<'a>, Option<String>) {
     let attributes = caller.token_issued.map(|t| Attributes {
-        creation_date: Some(iso(t)),
+        creation_date: Some(iso8601(t)),
         mfa_authenticated: Some("false"),
     });
     let marked = assumed_root.then_some("true");
@@ -205,7 +200,7 @@ pub fn build(state: &State, call: &Call<'_>, now: OffsetDateTime) -> TrailEvent 
         event_id: &id,
         event_name: call.operation,
         event_source: &source,
-        event_time: iso(now),
+        event_time: iso8601(now),
         event_type: "AwsApiCall",
         event_version: "1.10",
         management_event: true,
