@@ -222,7 +222,11 @@ async fn kill_9_under_sixteen_concurrent_writers_loses_no_acknowledged_write_nor
         present.insert(u.unwrap().user_name().to_owned());
     }
     let mut traced = std::collections::HashSet::new();
+    let mut ids = std::collections::HashSet::new();
     for record in records_named(&url, "CreateUser").await {
+        // An outbox replayed after the kill stores no event twice.
+        let id = record["eventID"].as_str().unwrap().to_owned();
+        assert!(ids.insert(id.clone()), "event {id} stored twice");
         if record["errorCode"].is_null() {
             traced.insert(
                 record["requestParameters"]["userName"]

@@ -179,3 +179,52 @@ fn a_failed_commit_answers_an_error_and_memory_keeps_nothing_of_it() {
     call(&o.svc, &admin, "lost").unwrap();
     assert!(o.svc.read().user("111111111111", "lost").is_some());
 }
+
+/// The rows of the outbox in the store at `dir`.
+fn outbox_rows(dir: &std::path::Path) -> usize {
+    SqliteStore::open(&dir.join("state.db"))
+        .unwrap()
+        .load()
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.table == rootward_core::service::OUTBOX)
+        .count()
+}
+
+/// After a crash between the history's commit and the outbox's deletion,
+/// the outbox is replayed: an event the history already holds is not stored
+/// a second time (the history has no unique index on the event id; issue
+/// 15), one it lacks is.
+#[test]
+fn a_replayed_outbox_stores_each_event_once() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let o = open(dir.path());
+        let admin = o
+            .svc
+            .credential("AKIAROOTWARDTEST0001", None)
+            .unwrap()
+            .caller;
+        call(&o.svc, &admin, "first").unwrap();
+        o.svc.trail().unwrap().flush();
+        assert_eq!(created_users(&o.svc), 1);
+        // The service ends without another commit, as in a crash: the
+        // outbox still holds the event the history has stored.
+    }
+    assert_eq!(outbox_rows(dir.path()), 1);
+    {
+        let o = open(dir.path());
+        o.svc.trail().unwrap().flush();
+        assert_eq!(created_users(&o.svc), 1, "the replay stored a second copy");
+    }
+    // A history that lacks the event (it was lost with its file) gets it.
+    assert_eq!(outbox_rows(dir.path()), 1);
+    for f in ["trail.db", "trail.db-wal", "trail.db-shm"] {
+        let _ = std::fs::remove_file(dir.path().join(f));
+    }
+    let o = open(dir.path());
+    o.svc.trail().unwrap().flush();
+    assert_eq!(created_users(&o.svc), 1, "the replay lost the event");
+    o.svc.tidy_outbox().unwrap();
+    assert_eq!(outbox_rows(dir.path()), 0);
+}

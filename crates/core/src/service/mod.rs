@@ -256,10 +256,38 @@ impl Service {
             return;
         }
         let replay = std::mem::take(&mut *self.replay.lock());
-        if !replay.is_empty() {
-            tracing::info!(events = replay.len(), "trail: outbox events replayed");
-            self.hand_to_trail(replay);
+        if replay.is_empty() {
+            return;
         }
+        // The history may have stored some before the crash (their outbox
+        // rows are deleted by a commit after the history's): those are only
+        // deleted now. One that cannot be checked stays in the outbox for
+        // the next start rather than risk a second copy in the history.
+        let Some(trail) = self.trail.get() else {
+            return;
+        };
+        let mut fresh = Vec::with_capacity(replay.len());
+        let mut stored = Vec::new();
+        let mut unchecked = 0_usize;
+        for e in replay {
+            match trail.contains(&e) {
+                Ok(false) => fresh.push(e),
+                Ok(true) => stored.push((0, e.id)),
+                Err(err) => {
+                    unchecked += 1;
+                    tracing::error!(id = %e.id, error = %err, "trail: outbox event kept for the next start (the history cannot be read)");
+                }
+            }
+        }
+        tracing::info!(
+            replayed = fresh.len(),
+            already_stored = stored.len(),
+            kept = unchecked,
+            "trail: outbox events handed to the history"
+        );
+        // Delivered already: first in line (the list is in sequence order).
+        self.handed.lock().splice(0..0, stored);
+        self.hand_to_trail(fresh);
     }
 
     /// The event history, when one is set.

@@ -298,8 +298,9 @@ struct TlsDetails<'a> {
 
 /// An event id: a version 7 UUID (RFC 9562), the Unix time in milliseconds
 /// followed by random bits. CloudTrail's own ids look like version 4; a
-/// time-ordered id is still a UUID, and it lets the history's id index grow at
-/// its end instead of touching a random page per event.
+/// time-ordered id is still a UUID, and sorts the way the history stores
+/// events (the history once indexed ids, and this kept the index growing at
+/// its end).
 fn event_id(now: OffsetDateTime) -> String {
     use rand::Rng;
     let mut b: [u8; 16] = rand::rng().random();

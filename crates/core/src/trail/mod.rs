@@ -95,6 +95,10 @@ pub trait TrailStore: Send + Sync + 'static {
     fn after(&self, seq: u64, limit: usize) -> Result<Vec<(u64, TrailEvent)>, StoreError>;
     /// The sequence number of the newest event (0 when none).
     fn last_seq(&self) -> Result<u64, StoreError>;
+    /// Whether this event (same id, account, region and time) is stored: an
+    /// outbox replayed after a crash may hold events the history already
+    /// has, and the history does not refuse repeats by itself.
+    fn contains(&self, event: &TrailEvent) -> Result<bool, StoreError>;
 }
 
 /// Events waiting for the writer, and how far it has got.
@@ -447,6 +451,11 @@ impl Trail {
         limit: usize,
     ) -> Result<Vec<(u64, TrailEvent)>, CoreError> {
         Ok(self.store.after(seq, limit)?)
+    }
+
+    /// Whether `event` is stored already (see [`TrailStore::contains`]).
+    pub fn contains(&self, event: &TrailEvent) -> Result<bool, CoreError> {
+        Ok(self.store.contains(event)?)
     }
 
     /// The sequence number of the newest stored event.

@@ -51,6 +51,9 @@ impl TrailStore for Memory {
     fn last_seq(&self) -> Result<u64, StoreError> {
         Ok(self.events.lock().len() as u64)
     }
+    fn contains(&self, e: &TrailEvent) -> Result<bool, StoreError> {
+        Ok(self.events.lock().contains(e))
+    }
 }
 
 fn event(n: usize) -> TrailEvent {
