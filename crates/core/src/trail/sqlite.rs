@@ -47,11 +47,17 @@ fn nanos(t: OffsetDateTime) -> i64 {
 impl SqliteTrail {
     /// Opens (or creates) the history at `path`.
     pub fn open(path: &Path) -> Result<SqliteTrail, StoreError> {
+        // 4 MiB of page cache per connection: appends touch the last pages
+        // of the table and its index, and lookups read recent events (the
+        // operating system caches the file besides). At 16 MiB the cache
+        // filled with pages written once and never read again, and held the
+        // server's resident size above 60 MiB after a long run (issue 15);
+        // at 4 MiB it stays under 50 MiB, for the same CPU per call.
         let conn = Connection::open(path).map_err(err)?;
         conn.execute_batch(
             "PRAGMA journal_mode=WAL;
              PRAGMA synchronous=NORMAL;
-             PRAGMA cache_size=-16384;
+             PRAGMA cache_size=-4096;
              CREATE TABLE IF NOT EXISTS events (
                  seq        INTEGER PRIMARY KEY,
                  id         TEXT NOT NULL,
