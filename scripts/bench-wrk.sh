@@ -10,6 +10,14 @@
 # before and after 100,000 AssumeRole calls and as many again
 # (RSS_CALLS=0 skips that part).
 #
+# ROUNDS (default 3) alternates the two servers: each round runs the four
+# calls against the baseline, then against rootward (on the same data, which
+# keeps its trail from round to round). The table shows each call's median
+# round (rootward's and the baseline's medians, and the ratio of the two),
+# and the ratio of every round: on a shared 2-core machine the same server's
+# req/s moves by a tenth or more from one minute to the next, and a single
+# pass let that noise decide a ratio.
+#
 #   bash scripts/bench-wrk.sh [SECONDS] [CONNECTIONS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,16 +53,22 @@ start "$WORK/setup.log" "$BIN" serve --listen 127.0.0.1:0 --data "$WORK/data" --
 KEYS=$(python3 scripts/bench/setup.py "$URL" "$WORK")
 stop
 
-start "$WORK/base.log" "$BASE" 127.0.0.1:0 $KEYS
-python3 scripts/bench/setup.py --sign "$WORK" "$URL" base
-declare -A B
-for t in GetCallerIdentity ListUsers GetBucketPolicy AssumeRole; do B[$t]=$(run "$URL" "$WORK/base-$t.lua"); done
-stop
-
-start "$WORK/rootward.log" "$BIN" serve --listen 127.0.0.1:0 --data "$WORK/data" --account-id 111111111111
-python3 scripts/bench/setup.py --sign "$WORK" "$URL" rootward
-declare -A R
-for t in GetCallerIdentity ListUsers GetBucketPolicy AssumeRole; do R[$t]=$(run "$URL" "$WORK/rootward-$t.lua"); done
+ROUNDS=${ROUNDS:-3}
+CALLS="GetCallerIdentity ListUsers GetBucketPolicy AssumeRole"
+declare -A B R
+for round in $(seq 1 "$ROUNDS"); do
+  start "$WORK/base.log" "$BASE" 127.0.0.1:0 $KEYS
+  python3 scripts/bench/setup.py --sign "$WORK" "$URL" base
+  for t in $CALLS; do B[$t]+="$(run "$URL" "$WORK/base-$t.lua");"; done
+  stop
+  start "$WORK/rootward.log" "$BIN" serve --listen 127.0.0.1:0 --data "$WORK/data" --account-id 111111111111
+  python3 scripts/bench/setup.py --sign "$WORK" "$URL" rootward
+  for t in $CALLS; do R[$t]+="$(run "$URL" "$WORK/rootward-$t.lua");"; done
+  [ "$round" = "$ROUNDS" ] || stop
+done
+median() { # "rps p50 p99 bad;…" → the round with the median req/s
+  tr ';' '\n' <<<"$1" | sed '/^$/d' | sort -n | awk '{r[NR]=$0} END {print r[int((NR+1)/2)]}'
+}
 rss() { awk '/VmRSS/ {printf "%.1f MiB", $2/1024}' /proc/$PID/status; }
 RSS=$(rss)
 # The two writes at one connection as well.
@@ -79,14 +93,22 @@ LUA
 fi
 stop
 
-echo "wrk -t1 -c$CONNS -d${SECS}s, release build, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
-printf '| call | rootward req/s | p50 ms | p99 ms | baseline req/s | p50 ms | p99 ms | ratio |\n|---|---|---|---|---|---|---|---|\n'
-for t in GetCallerIdentity ListUsers GetBucketPolicy AssumeRole; do
-  read -r rr rp50 rp99 rbad <<<"${R[$t]}"
-  read -r br bp50 bp99 bbad <<<"${B[$t]}"
-  [ "$rbad" = 0 ] || echo "warning: $t: $rbad non-2xx answers from rootward" >&2
-  [ "$bbad" = 0 ] || echo "warning: $t: $bbad non-2xx answers from the baseline" >&2
-  printf '| %s | %s | %s | %s | %s | %s | %s | %.2f |\n' "$t" "$rr" "$rp50" "$rp99" "$br" "$bp50" "$bp99" "$(echo "$rr / $br" | bc -l)"
+echo "wrk -t1 -c$CONNS -d${SECS}s, $ROUNDS rounds, release build, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
+printf '| call | rootward req/s | p50 ms | p99 ms | baseline req/s | p50 ms | p99 ms | ratio | ratio per round |\n|---|---|---|---|---|---|---|---|---|\n'
+for t in $CALLS; do
+  read -r rr rp50 rp99 _ <<<"$(median "${R[$t]}")"
+  read -r br bp50 bp99 _ <<<"$(median "${B[$t]}")"
+  per=""
+  IFS=';' read -r -a rs <<<"${R[$t]}"
+  IFS=';' read -r -a bs <<<"${B[$t]}"
+  for i in "${!rs[@]}"; do
+    read -r x _ _ rbad <<<"${rs[$i]}"
+    read -r y _ _ bbad <<<"${bs[$i]}"
+    [ "$rbad" = 0 ] || echo "warning: $t: $rbad non-2xx answers from rootward" >&2
+    [ "$bbad" = 0 ] || echo "warning: $t: $bbad non-2xx answers from the baseline" >&2
+    per+="$(printf '%.2f' "$(echo "$x / $y" | bc -l)") "
+  done
+  printf '| %s | %s | %s | %s | %s | %s | %s | %.2f | %s|\n' "$t" "$rr" "$rp50" "$rp99" "$br" "$bp50" "$bp99" "$(echo "$rr / $br" | bc -l)" "$per"
 done
 read -r ar ap50 ap99 abad <<<"$A1"
 echo "AssumeRole at 1 connection: $ar req/s, p50 $ap50 ms, p99 $ap99 ms"
