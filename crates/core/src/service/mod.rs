@@ -641,7 +641,9 @@ impl Service {
         let mut handed = Vec::with_capacity(events.len());
         for e in events {
             let id = e.id.clone();
-            let seq = trail.record(e);
+            // Synced before `stored` covers it: the outbox row is deleted
+            // then, and the state store's commits are synced.
+            let seq = trail.record_durable(e);
             handed.push((seq, id));
         }
         self.handed.lock().extend(handed);

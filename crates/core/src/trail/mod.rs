@@ -364,6 +364,20 @@ impl Trail {
         inbox.recorded
     }
 
+    /// Records an event whose call is answered already, and whose only other
+    /// copy is in the state store's outbox (the event of a call that changed
+    /// something): its batch is committed with a sync, by the writer in its
+    /// own time, so that once [`Trail::stored`] covers it the outbox's copy
+    /// can go without a power loss taking the event with it.
+    pub fn record_durable(&self, event: TrailEvent) -> u64 {
+        let seq = self.record(event);
+        let mut inbox = self.shared.inbox.lock();
+        if seq > inbox.sync_upto {
+            inbox.sync_upto = seq;
+        }
+        seq
+    }
+
     /// Records the events of a call that is answered only once they are
     /// stored (a call that issued credentials and changed nothing else), and
     /// waits until they are, synced: [`Trail::record_deferred`], waited for
@@ -412,7 +426,8 @@ impl Trail {
     }
 
     /// The sequence number up to which every recorded event is in the store
-    /// (a batch that failed to store holds it back).
+    /// (a batch that failed to store holds it back); events recorded with
+    /// [`Trail::record_durable`] are synced by then.
     pub fn stored(&self) -> u64 {
         self.shared.inbox.lock().stored
     }

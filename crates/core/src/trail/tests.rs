@@ -248,6 +248,26 @@ fn a_deferred_event_that_could_not_be_stored_resolves_to_an_error() {
     a_wait_fails_when_its_event_is_not_stored(deferred);
 }
 
+/// An event whose other copy is in the outbox is synced before the trail
+/// counts it as stored; one recorded plainly is not synced for it.
+#[test]
+fn a_durable_event_is_synced_before_it_counts_as_stored() {
+    let store = Arc::new(Memory::default());
+    let trail = start(&store);
+    trail.record(event(1));
+    trail.flush();
+    assert!(store.synced.lock().is_empty());
+    let seq = trail.record_durable(event(2));
+    trail.record(event(3));
+    // Not waited for: the writer commits it in its own time.
+    let deadline = std::time::Instant::now() + StdDuration::from_secs(5);
+    while trail.stored() < seq {
+        assert!(std::time::Instant::now() < deadline, "never stored");
+        std::thread::sleep(StdDuration::from_millis(1));
+    }
+    assert!(store.synced.lock().contains(&"2".to_owned()));
+}
+
 #[test]
 fn dropping_the_trail_commits_what_is_pending() {
     let store = Arc::new(Memory::default());
