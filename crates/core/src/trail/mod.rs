@@ -345,6 +345,13 @@ impl Trail {
     /// Records an event (committed shortly after); returns its sequence
     /// number (see [`Trail::committed`]).
     pub fn record(&self, event: TrailEvent) -> u64 {
+        self.record_as(event, false)
+    }
+
+    /// [`Trail::record`]; `durable`: its batch is committed with a sync
+    /// (marked under the same lock as the event is queued, so that no batch
+    /// can take the event without the mark).
+    fn record_as(&self, event: TrailEvent, durable: bool) -> u64 {
         let mut inbox = self.shared.inbox.lock();
         while inbox.events.len() >= MAX_PENDING && !inbox.closed {
             inbox.urgent = true;
@@ -355,6 +362,9 @@ impl Trail {
         }
         inbox.events.push(event);
         inbox.recorded += 1;
+        if durable {
+            inbox.sync_upto = inbox.recorded;
+        }
         // Woken once per batch, not once per event: while the writer gathers
         // or commits, it picks new events up without being signalled.
         if inbox.idle {
@@ -370,12 +380,7 @@ impl Trail {
     /// own time, so that once [`Trail::stored`] covers it the outbox's copy
     /// can go without a power loss taking the event with it.
     pub fn record_durable(&self, event: TrailEvent) -> u64 {
-        let seq = self.record(event);
-        let mut inbox = self.shared.inbox.lock();
-        if seq > inbox.sync_upto {
-            inbox.sync_upto = seq;
-        }
-        seq
+        self.record_as(event, true)
     }
 
     /// Records the events of a call that is answered only once they are

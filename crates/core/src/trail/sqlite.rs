@@ -22,12 +22,11 @@ use crate::store::StoreError;
 /// per event and one or two of the pages each commit writes to the log, and
 /// dropping it took about an eighth of a read-only call's CPU
 /// (GetCallerIdentity at 16 connections, 40-42 to 35-36 µs of server CPU per
-/// request; issue 15). The one place a
-/// repeat can come from, an outbox replayed after a crash, asks
-/// [`TrailStore::contains`] first, which finds an event by its account,
-/// region and time. A history created before this (`id ... UNIQUE`) keeps
-/// its index and works the same; rebuilding it would hold the start-up for
-/// as long as copying 90 days of events takes.
+/// request; issue 15). The one place a repeat can come from, an outbox
+/// replayed after a crash, asks [`TrailStore::contains`] first, which finds
+/// an event by its account, region and time. A history created before this
+/// (`id ... UNIQUE`) keeps its index and works the same; rebuilding it would
+/// hold the start-up for as long as copying 90 days of events takes.
 pub struct SqliteTrail {
     conn: Mutex<Connection>,
     /// A second connection to the same file with `synchronous=FULL`, for
