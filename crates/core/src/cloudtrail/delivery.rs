@@ -180,7 +180,14 @@ pub fn deliver_once(svc: &Service) -> Result<Report, CoreError> {
         if from >= last {
             return Ok(report);
         }
-        let batch = history.events_after(from, BATCH)?;
+        // Only what a power loss can no longer take: the history commits
+        // read-only calls' events without a sync, and a history that lost
+        // its last batches would hand their sequence numbers to new events,
+        // which a trail past them would then never deliver.
+        history.sync()?;
+        let mut batch = history.events_after(from, BATCH)?;
+        let read = batch.len();
+        batch.retain(|(seq, _)| *seq <= last);
         let Some(upto) = batch.last().map(|(s, _)| *s) else {
             return Ok(report);
         };
@@ -241,7 +248,7 @@ pub fn deliver_once(svc: &Service) -> Result<Report, CoreError> {
         })?;
         report.files += written.files;
         report.events += written.events;
-        if batch.len() < BATCH {
+        if read < BATCH || batch.len() < read {
             return Ok(report);
         }
     }

@@ -95,6 +95,11 @@ pub trait TrailStore: Send + Sync + 'static {
     fn after(&self, seq: u64, limit: usize) -> Result<Vec<(u64, TrailEvent)>, StoreError>;
     /// The sequence number of the newest event (0 when none).
     fn last_seq(&self) -> Result<u64, StoreError>;
+    /// Once it returns, every event committed before it was called also
+    /// survives a power loss or an operating-system crash (trail delivery
+    /// syncs before it reads, so that it never delivers an event the
+    /// history could lose afterwards).
+    fn sync(&self) -> Result<(), StoreError>;
     /// Whether this event (same id, account, region and time) is stored: an
     /// outbox replayed after a crash may hold events the history already
     /// has, and the history does not refuse repeats by itself.
@@ -471,6 +476,11 @@ impl Trail {
         limit: usize,
     ) -> Result<Vec<(u64, TrailEvent)>, CoreError> {
         Ok(self.store.after(seq, limit)?)
+    }
+
+    /// Makes every committed event durable (see [`TrailStore::sync`]).
+    pub fn sync(&self) -> Result<(), CoreError> {
+        Ok(self.store.sync()?)
     }
 
     /// Whether `event` is stored already (see [`TrailStore::contains`]).

@@ -7,7 +7,8 @@
 //! stored (one that issued credentials) are committed with
 //! `synchronous=FULL`, like the state store.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use parking_lot::Mutex;
 use rusqlite::{Connection, params};
@@ -33,6 +34,10 @@ pub struct SqliteTrail {
     /// the batches that must be synced (instead of switching the pragma
     /// back and forth around each one).
     synced: Mutex<Connection>,
+    /// The database file; its log is beside it with `-wal` appended.
+    path: PathBuf,
+    /// The directory's entry for the log has been synced.
+    dir_synced: AtomicBool,
 }
 
 fn err(e: rusqlite::Error) -> StoreError {
@@ -84,7 +89,45 @@ impl SqliteTrail {
         Ok(SqliteTrail {
             conn: Mutex::new(conn),
             synced: Mutex::new(synced),
+            path: path.to_owned(),
+            dir_synced: AtomicBool::new(false),
         })
+    }
+
+    /// `fdatasync` of the log (of the database file when there is no log).
+    ///
+    /// Why this makes every batch committed before it durable, as
+    /// `synchronous=FULL` does at a commit: in WAL mode a commit appends
+    /// frames to the log, checksummed in a chain from the log's header, and
+    /// recovery replays the frames up to the last valid commit frame; once
+    /// the log is synced, every commit written before is on disk. The log is
+    /// only written again from its start after a checkpoint has copied every
+    /// frame into the database file, and with `synchronous=NORMAL` a
+    /// checkpoint syncs the log before it starts and the database file when
+    /// it is done. The log is deleted only when the last connection to it
+    /// closes, which the history's own connections prevent; it is opened by
+    /// name at each sync all the same, so that a sync never goes to a file
+    /// the log no longer is. The first sync also syncs the directory (the
+    /// log's entry in it), as SQLite does for the files it syncs itself.
+    fn sync_files(&self) -> std::io::Result<()> {
+        let mut wal = self.path.clone().into_os_string();
+        wal.push("-wal");
+        match std::fs::File::open(&wal) {
+            Ok(f) => f.sync_data()?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::File::open(&self.path)?.sync_data()?;
+            }
+            Err(e) => return Err(e),
+        }
+        if !self.dir_synced.load(Ordering::Acquire) {
+            let dir = match self.path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => Path::new("."),
+            };
+            std::fs::File::open(dir)?.sync_all()?;
+            self.dir_synced.store(true, Ordering::Release);
+        }
+        Ok(())
     }
 }
 
@@ -226,6 +269,11 @@ impl TrailStore for SqliteTrail {
             )
             .map_err(err)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(err)
+    }
+
+    fn sync(&self) -> Result<(), StoreError> {
+        self.sync_files()
+            .map_err(|e| StoreError(format!("the event history could not be synced: {e}")))
     }
 
     fn contains(&self, e: &TrailEvent) -> Result<bool, StoreError> {
@@ -393,6 +441,28 @@ mod tests {
         assert_eq!(synced.len(), 200);
         assert_eq!(synced.first().map(String::as_str), Some("s0"));
         assert_eq!(synced.last().map(String::as_str), Some("s199"));
+    }
+
+    #[test]
+    fn syncs_run_beside_appends() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = std::sync::Arc::new(SqliteTrail::open(&dir.path().join("trail.db")).unwrap());
+        t.sync().unwrap();
+        let syncer = {
+            let t = t.clone();
+            std::thread::spawn(move || {
+                for _ in 0..50 {
+                    t.sync().unwrap();
+                }
+            })
+        };
+        for i in 0..200 {
+            t.append(&[ev(&format!("e{i}"), 100 + i, "GetUser")])
+                .unwrap();
+        }
+        syncer.join().unwrap();
+        t.sync().unwrap();
+        assert_eq!(t.last_seq().unwrap(), 200);
     }
 
     #[test]

@@ -54,6 +54,9 @@ impl TrailStore for Memory {
     fn contains(&self, e: &TrailEvent) -> Result<bool, StoreError> {
         Ok(self.events.lock().contains(e))
     }
+    fn sync(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 fn event(n: usize) -> TrailEvent {
