@@ -103,6 +103,11 @@ fn call(svc: &Service, caller: &rootward_core::authz::Caller, name: &str) -> Res
     result
 }
 
+/// The bootstrap administrator, as a caller.
+fn admin(svc: &Service) -> rootward_core::authz::Caller {
+    svc.credential("AKIAROOTWARDTEST0001", None).unwrap().caller
+}
+
 fn created_users(svc: &Service) -> usize {
     let trail = svc.trail().unwrap();
     trail
@@ -124,11 +129,7 @@ fn created_users(svc: &Service) -> usize {
 fn sixteen_concurrent_writers_share_commits_and_every_acknowledged_write_and_event_survives() {
     let dir = tempfile::tempdir().unwrap();
     let o = open(dir.path());
-    let admin = o
-        .svc
-        .credential("AKIAROOTWARDTEST0001", None)
-        .unwrap()
-        .caller;
+    let admin = admin(&o.svc);
     let before = o.commits.load(Ordering::SeqCst);
     let threads: Vec<_> = (0..16)
         .map(|t| {
@@ -161,11 +162,7 @@ fn sixteen_concurrent_writers_share_commits_and_every_acknowledged_write_and_eve
 fn a_failed_commit_answers_an_error_and_memory_keeps_nothing_of_it() {
     let dir = tempfile::tempdir().unwrap();
     let o = open(dir.path());
-    let admin = o
-        .svc
-        .credential("AKIAROOTWARDTEST0001", None)
-        .unwrap()
-        .caller;
+    let admin = admin(&o.svc);
     call(&o.svc, &admin, "kept").unwrap();
     o.fail.store(true, Ordering::SeqCst);
     assert!(matches!(
@@ -200,11 +197,7 @@ fn a_replayed_outbox_stores_each_event_once() {
     let dir = tempfile::tempdir().unwrap();
     {
         let o = open(dir.path());
-        let admin = o
-            .svc
-            .credential("AKIAROOTWARDTEST0001", None)
-            .unwrap()
-            .caller;
+        let admin = admin(&o.svc);
         call(&o.svc, &admin, "first").unwrap();
         o.svc.trail().unwrap().flush();
         assert_eq!(created_users(&o.svc), 1);

@@ -266,10 +266,6 @@ pub fn valid_bucket_name(name: &str) -> bool {
             .any(|s| name.ends_with(s))
 }
 
-fn hex(bytes: &[u8]) -> String {
-    hex::encode(bytes)
-}
-
 /// A bucket and its compiled policy, copied out of the state.
 struct Snapshot {
     bucket: Bucket,

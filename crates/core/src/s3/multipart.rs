@@ -5,7 +5,7 @@ use md5::{Digest, Md5};
 
 use super::checksum::{Algorithm, Checksum, ChecksumType, Claim};
 use super::model::{Object, Part, Upload};
-use super::{PutObject, S3Error, authorize, hex, no_such_bucket, s3_err, snapshot};
+use super::{PutObject, S3Error, authorize, no_such_bucket, s3_err, snapshot};
 use crate::authz::Caller;
 use crate::error::CoreError;
 use crate::model::{Change, Record, table};
@@ -159,7 +159,7 @@ pub fn upload_part(
         (None, None) => None,
     };
     let part = Part {
-        etag: format!("\"{}\"", hex(&Md5::digest(&body))),
+        etag: format!("\"{}\"", hex::encode(Md5::digest(&body))),
         size: body.len() as u64,
         blob: crate::ids::unique_id("S3PART"),
         last_modified: svc.now(),
@@ -261,7 +261,7 @@ pub fn complete(
         bucket: bucket.to_owned(),
         key: key.to_owned(),
         size: total,
-        etag: format!("\"{}-{}\"", hex(&Md5::digest(&md5s)), chosen.len()),
+        etag: format!("\"{}-{}\"", hex::encode(Md5::digest(&md5s)), chosen.len()),
         content_type: upload.content_type.clone(),
         headers: upload.headers.clone(),
         metadata: upload.metadata.clone(),

@@ -76,7 +76,7 @@ pub fn put_object(
         bucket: bucket.to_owned(),
         key: key.to_owned(),
         size: body.len() as u64,
-        etag: format!("\"{}\"", hex(&digest)),
+        etag: format!("\"{}\"", hex::encode(digest)),
         content_type: input
             .content_type
             .unwrap_or_else(|| "binary/octet-stream".to_owned()),

@@ -6,9 +6,9 @@ pub struct Xml {
     buf: String,
 }
 
-/// Appends `s` escaped for element content or an attribute: the runs between special characters are copied
-/// whole (a session token is 700 bytes with none; pushing it a char at a
-/// time was 2% of AssumeRole's CPU).
+/// Appends `s` escaped for element content or an attribute: the runs
+/// between special characters are copied whole (a session token is 700
+/// bytes with none; pushing it a char at a time was 2% of AssumeRole's CPU).
 pub(crate) fn escape_into(out: &mut String, s: &str) {
     let mut start = 0;
     for (i, b) in s.bytes().enumerate() {
