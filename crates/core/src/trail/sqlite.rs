@@ -40,13 +40,6 @@ pub struct SqliteTrail {
     dir_synced: AtomicBool,
 }
 
-/// The length of the log at which a commit of the batching writer
-/// checkpoints it (see [`SqliteTrail::open`]).
-const CHECKPOINT_BYTES: i64 = 4 << 20;
-
-/// The length of the log at which a synced commit checkpoints it.
-const SYNCED_CHECKPOINT_BYTES: i64 = 64 << 20;
-
 fn err(e: rusqlite::Error) -> StoreError {
     StoreError(e.to_string())
 }
@@ -64,22 +57,9 @@ impl SqliteTrail {
         // filled with pages written once and never read again, and held the
         // server's resident size above 60 MiB after a long run (issue 15);
         // at 4 MiB it stays under 50 MiB, for the same CPU per call.
-        //
-        // Pages of 64 KiB (SQLite's largest) in a new history: an event row
-        // takes about 1.2 KiB, so a 4 KiB page held three and nearly every
-        // event cost a log frame of its own (a `pwrite`, later read back and
-        // written again by the checkpoint). With 64 KiB pages the same bytes
-        // go in a sixteenth of the system calls and B-tree steps: a
-        // member-role ListUsers at 16 connections, whose events the history
-        // stores, used 39-40 µs of server CPU per call instead of 41-46, and
-        // answered 32.4-33.4k calls a second instead of 28.4-32.1k (four
-        // alternating rounds each; issue 15). A history created before keeps
-        // the page size it has (in WAL mode SQLite changes it only by a
-        // VACUUM outside WAL, which would rewrite 90 days of events).
         let conn = Connection::open(path).map_err(err)?;
         conn.execute_batch(
-            "PRAGMA page_size=65536;
-             PRAGMA journal_mode=WAL;
+            "PRAGMA journal_mode=WAL;
              PRAGMA synchronous=NORMAL;
              PRAGMA cache_size=-4096;
              CREATE TABLE IF NOT EXISTS events (
@@ -106,35 +86,6 @@ impl SqliteTrail {
                  PRAGMA cache_size=-4096;",
             )
             .map_err(err)?;
-        // A connection checkpoints once its commit leaves the log longer
-        // than its budget in bytes, whatever the page size (SQLite counts
-        // the interval in pages: 1,000 by default, 4 MiB of 4 KiB pages but
-        // 64 MiB of 64 KiB ones). The batching writer's budget is 4 MiB: at
-        // 64 MiB one checkpoint held it long enough for the reads' p99 at
-        // 16 connections to reach 37-55 ms (3 ms at 4 MiB). The synced
-        // connection's is 64 MiB: its commits are small (the events of the
-        // calls waiting at one moment) and each rewrites the whole last
-        // page of the table and of the index, so at 4 MiB it checkpointed
-        // (with a sync of the database file) every 25 commits or so, and
-        // AssumeRole at 16 connections answered 12-20% fewer calls than
-        // with 4 KiB pages (three alternating rounds); at 64 MiB, a median
-        // of 3% fewer (0.69-1.05 in seven rounds, within this machine's
-        // noise), where the member-role ListUsers answered a median of 8%
-        // more (0.98-1.27).
-        let page_size: i64 = conn
-            .query_row("PRAGMA page_size", [], |r| r.get(0))
-            .map_err(err)?;
-        for (c, budget) in [
-            (&conn, CHECKPOINT_BYTES),
-            (&synced, SYNCED_CHECKPOINT_BYTES),
-        ] {
-            c.pragma_update(
-                None,
-                "wal_autocheckpoint",
-                (budget / page_size.max(512)).max(1),
-            )
-            .map_err(err)?;
-        }
         Ok(SqliteTrail {
             conn: Mutex::new(conn),
             synced: Mutex::new(synced),
@@ -385,71 +336,6 @@ mod tests {
             resources: vec![("AWS::S3::Bucket".into(), "b".into())],
             json: "{}".into(),
         }
-    }
-
-    fn pragma(conn: &Mutex<Connection>, name: &str) -> i64 {
-        conn.lock()
-            .query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))
-            .unwrap()
-    }
-
-    #[test]
-    fn a_new_history_has_large_pages_and_a_log_of_four_mib() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("trail.db");
-        let t = SqliteTrail::open(&path).unwrap();
-        assert_eq!(pragma(&t.conn, "page_size"), 65536);
-        assert_eq!(pragma(&t.conn, "wal_autocheckpoint"), 64);
-        assert_eq!(pragma(&t.synced, "wal_autocheckpoint"), 1024);
-        // 6,000 events of 2 KiB (12 MiB), synced and not: the writer's
-        // commits checkpoint the log, which restarts instead of growing past
-        // its budget (at SQLite's default interval, 64 MiB of these pages,
-        // it would hold them all).
-        let big = |id: String| TrailEvent {
-            json: "x".repeat(2048),
-            ..ev(&id, 10, "GetUser")
-        };
-        for round in 0..60 {
-            let batch: Vec<_> = (0..100).map(|i| big(format!("{round}-{i}"))).collect();
-            if round % 2 == 0 {
-                t.append(&batch).unwrap();
-            } else {
-                t.append_synced(&batch).unwrap();
-            }
-        }
-        assert_eq!(t.last_seq().unwrap(), 6000);
-        let wal = std::fs::metadata(dir.path().join("trail.db-wal"))
-            .unwrap()
-            .len();
-        assert!(wal <= 8 << 20, "log of {wal} bytes");
-    }
-
-    #[test]
-    fn a_history_with_small_pages_keeps_them() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("trail.db");
-        {
-            let old = Connection::open(&path).unwrap();
-            old.execute_batch(
-                "PRAGMA page_size=4096;
-                 PRAGMA journal_mode=WAL;
-                 CREATE TABLE events (
-                     seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
-                     account TEXT NOT NULL, region TEXT NOT NULL,
-                     time INTEGER NOT NULL, name TEXT NOT NULL,
-                     source TEXT NOT NULL, read_only INTEGER NOT NULL,
-                     access_key TEXT, username TEXT,
-                     resources TEXT NOT NULL, json TEXT NOT NULL);",
-            )
-            .unwrap();
-        }
-        let t = SqliteTrail::open(&path).unwrap();
-        assert_eq!(pragma(&t.conn, "page_size"), 4096);
-        assert_eq!(pragma(&t.conn, "wal_autocheckpoint"), 1024);
-        assert_eq!(pragma(&t.synced, "wal_autocheckpoint"), 16384);
-        t.append(&[ev("a", 10, "GetUser")]).unwrap();
-        t.append_synced(&[ev("b", 20, "AssumeRoot")]).unwrap();
-        assert_eq!(t.last_seq().unwrap(), 2);
     }
 
     #[test]
