@@ -283,12 +283,12 @@ async fn no_secret_written_through_the_api_is_found_in_any_file_of_the_data_dire
     .send()
     .await
     .unwrap();
-    // Everything is committed (and the history has its events) before the scan.
+    // Everything is committed (and the history has its events) before the
+    // scan: LookupEvents waits for every earlier event. The history stores
+    // its records compressed, where a secret need not appear byte for byte:
+    // the records of the calls above (the admin's, in its account) are read
+    // back and searched too.
     let trail = aws_sdk_cloudtrail::Client::new(&s.admin());
-    trail.lookup_events().send().await.unwrap();
-    // The history stores its records compressed, where a secret need not
-    // appear byte for byte: the records of the calls above (the admin's,
-    // in its account) are read back and searched too.
     let mut records = Vec::new();
     let mut pages = trail
         .lookup_events()
