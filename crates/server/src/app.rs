@@ -184,13 +184,18 @@ async fn serve(
     // a thread. Anything else that may wait for the disk (a commit, an
     // object's bytes, the trail) goes to the blocking pool. Deciding wrongly
     // costs speed, never correctness.
-    match dispatch_of(identified.service(), &parts, &body) {
+    let named = operation_named(identified.service(), &parts, &body);
+    match named.and_then(|o| o.info().facts).map(|f| f.dispatch) {
         Some(Dispatch::Memory) => {
-            return dispatch(&state.svc, identified, &parts, &body, peer, request_id);
+            return dispatch(
+                &state.svc, identified, &parts, &body, peer, request_id, named,
+            );
         }
         Some(Dispatch::Issue) => {
             let (response, waits) = rootward_core::service::with_deferred_sync(|| {
-                dispatch(&state.svc, identified, &parts, &body, peer, request_id)
+                dispatch(
+                    &state.svc, identified, &parts, &body, peer, request_id, named,
+                )
             });
             for wait in waits {
                 if let Err(e) = wait.await {
@@ -209,7 +214,7 @@ async fn serve(
     let result = tokio::task::spawn_blocking(move || {
         span.in_scope(|| {
             request_log::in_thread(facts, || {
-                dispatch(&svc, identified, &parts, &body, peer, &rid)
+                dispatch(&svc, identified, &parts, &body, peer, &rid, named)
             })
         })
     })
@@ -223,11 +228,18 @@ async fn serve(
     }
 }
 
-/// Where a call runs: its operation's `dispatch` fact in the supplementary
-/// table (`None`: unknown, the blocking pool). Read before the signature is
-/// verified, from the credential scope's `service` and the operation the
-/// request names; a wrong guess costs speed, never correctness.
-fn dispatch_of(service: &str, parts: &axum::http::request::Parts, body: &[u8]) -> Option<Dispatch> {
+/// The operation a request names, read before its signature is verified
+/// from its credential scope's `service`: where the call runs is this
+/// operation's `dispatch` fact in the supplementary table (`None`: unknown,
+/// the blocking pool), and a wrong guess there costs speed, never
+/// correctness. An S3 request's operation is also handed on to its handler
+/// ([`answer`]), which would otherwise resolve the same route again, only
+/// when the signature turns out to be for S3.
+fn operation_named(
+    service: &str,
+    parts: &axum::http::request::Parts,
+    body: &[u8],
+) -> Option<services::Op> {
     let api = services::Api::from_signing_name(service)?;
     let op = match api {
         services::Api::S3 => services::s3::route_guess(parts),
@@ -253,7 +265,15 @@ fn dispatch_of(service: &str, parts: &axum::http::request::Parts, body: &[u8]) -
             name.and_then(|n| api.operation(n))
         }
     };
-    op.and_then(|o| o.info().facts).map(|f| f.dispatch)
+    op
+}
+
+/// Where a call runs ([`operation_named`]).
+#[cfg(test)]
+fn dispatch_of(service: &str, parts: &axum::http::request::Parts, body: &[u8]) -> Option<Dispatch> {
+    operation_named(service, parts, body)
+        .and_then(|o| o.info().facts)
+        .map(|f| f.dispatch)
 }
 
 /// Whether a call only reads state kept in memory (it never commits, waits
@@ -270,6 +290,7 @@ fn dispatch(
     body: &[u8],
     peer: SocketAddr,
     request_id: &str,
+    named: Option<services::Op>,
 ) -> Response<Body> {
     request_log::service(identified.service());
     let authn = match auth::authenticate(svc, identified, parts, body, peer) {
@@ -279,7 +300,7 @@ fn dispatch(
         }
         Err((protocol, e)) => return error_response(protocol, &e, request_id),
     };
-    let response = answer(svc, &authn, parts, body, request_id);
+    let response = answer(svc, &authn, parts, body, request_id, named);
     request_log::caller(response.status().as_u16(), || authn.caller.arn(&svc.read()));
     response
 }
@@ -291,6 +312,7 @@ fn answer(
     parts: &axum::http::request::Parts,
     body: &[u8],
     request_id: &str,
+    named: Option<services::Op>,
 ) -> Response<Body> {
     let host = parts.headers.get("host").and_then(|v| v.to_str().ok());
     let Some(api) = services::Api::from_signing_name(&authn.service) else {
@@ -416,7 +438,16 @@ fn answer(
                 Err(e) => error_response(authn.protocol, &e, request_id),
             }
         }
-        Protocol::RestXml => services::s3::handle(svc, authn, parts, body, request_id),
+        Protocol::RestXml => {
+            // The route read before authentication, from the same request,
+            // when it was read for S3 (the scope's service and the
+            // authenticated one are the same string).
+            let routed = match named {
+                Some(services::Op::S3(o)) => Some(o),
+                _ => None,
+            };
+            services::s3::handle(svc, authn, parts, body, request_id, routed)
+        }
         Protocol::Json { version, .. } => {
             let content_type = version.content_type();
             let target = parts

@@ -148,6 +148,7 @@ pub fn handle(
     parts: &Parts,
     body: &[u8],
     request_id: &str,
+    routed: Option<rootward_model::s3::Operation>,
 ) -> Response<Body> {
     let head = parts.method == Method::HEAD;
     let resource = parts.uri.path().to_owned();
@@ -166,7 +167,11 @@ pub fn handle(
         key,
         request_id,
     };
-    let op = router::Routable::with(parts, req.bucket.as_deref(), req.key.as_deref()).operation();
+    // Routed already (before authentication, [`router::route_guess`]), or
+    // resolved here: the same request gives the same route.
+    let op = routed.or_else(|| {
+        router::Routable::with(parts, req.bucket.as_deref(), req.key.as_deref()).operation()
+    });
     if let Some(op) = op {
         crate::request_log::operation(op.name());
     }
