@@ -241,7 +241,7 @@ fn operation_named(
     body: &[u8],
 ) -> Option<services::Op> {
     let api = services::Api::from_signing_name(service)?;
-    let op = match api {
+    match api {
         services::Api::S3 => services::s3::route_guess(parts),
         services::Api::Account => api.route(&crate::protocol::rest_json::Request::new(parts)),
         _ => {
@@ -264,8 +264,7 @@ fn operation_named(
             };
             name.and_then(|n| api.operation(n))
         }
-    };
-    op
+    }
 }
 
 /// Where a call runs ([`operation_named`]).
