@@ -162,6 +162,11 @@ impl Identified {
     pub fn service(&self) -> &str {
         self.auth.service()
     }
+
+    /// The protocol of that service.
+    pub fn protocol(&self) -> Protocol {
+        self.protocol
+    }
 }
 
 fn header_pairs(parts: &Parts) -> Vec<(&str, &str)> {
@@ -192,13 +197,11 @@ fn malformed(guess: Protocol, parts: &Parts, message: String) -> (Protocol, ApiE
 }
 
 /// Finds and parses the request's signature and looks its access key up,
-/// from the head alone.
-/// `guess` is [`protocol_guess`] of the request.
-pub fn identify(
-    svc: &Service,
-    parts: &Parts,
-    guess: Protocol,
-) -> Result<Identified, (Protocol, ApiError)> {
+/// from the head alone. A signature that is missing or cannot be read is
+/// answered in the protocol the request seems to speak
+/// ([`protocol_guess`]); anything after that in the protocol of the
+/// signature's service.
+pub fn identify(svc: &Service, parts: &Parts) -> Result<Identified, (Protocol, ApiError)> {
     let headers = header_pairs(parts);
     let req = RequestParts {
         method: parts.method.as_str(),
@@ -211,13 +214,13 @@ pub fn identify(
         Ok(Some(a)) => a,
         Ok(None) => {
             return Err(fail(
-                guess,
+                protocol_guess(parts),
                 "MissingAuthenticationToken",
                 403,
                 "Request is missing Authentication Token",
             ));
         }
-        Err(e) => return Err(malformed(guess, parts, e.to_string())),
+        Err(e) => return Err(malformed(protocol_guess(parts), parts, e.to_string())),
     };
     let protocol = protocol_of(auth.service(), parts);
     // The key, and for temporary credentials the token that carries the
