@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rustc_hash::FxBuildHasher;
+use smallvec::SmallVec;
 
 /// The kinds of caller (the values of `aws:PrincipalType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -225,8 +226,10 @@ fn stored_key(key: &str) -> Cow<'static, str> {
 /// The values of one condition key.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct KeyValues {
-    /// The values, as text (numbers, dates, IPs and booleans in their text form).
-    pub values: Vec<String>,
+    /// The values, as text (numbers, dates, IPs and booleans in their text
+    /// form). Most keys have one, kept inline: a request sets some twenty
+    /// keys, and a vector each was as many allocations more per decision.
+    pub values: SmallVec<[String; 1]>,
     /// Whether the key is multi-valued (a list type), even with one value.
     pub multi: bool,
 }
@@ -265,7 +268,7 @@ impl Context {
         self.keys.insert(
             stored_key(key),
             KeyValues {
-                values: vec![value.into()],
+                values: smallvec::smallvec![value.into()],
                 multi: false,
             },
         );
@@ -406,7 +409,10 @@ mod tests {
         let c = c.with_principal(&Principal::root("222222222222"));
         assert!(c.get("aws:AssumedRoot").is_none());
         let c = c.with_principal(&Principal::assumed_root("222222222222"));
-        assert_eq!(c.get("aws:assumedroot").unwrap().values, vec!["true"]);
+        assert_eq!(
+            c.get("aws:assumedroot").unwrap().values.as_slice(),
+            ["true"]
+        );
     }
 
     #[test]
