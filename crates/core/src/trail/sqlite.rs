@@ -63,10 +63,29 @@ const RECORD_MAX: usize = 16 << 20;
 /// five rounds). Stored as a BLOB; rows written before as TEXT are read as
 /// they are.
 fn pack(json: &str) -> Vec<u8> {
-    let block = lz4_flex::block::compress_prepend_size_with_dict(json.as_bytes(), RECORD_DICT_V1);
-    let mut out = Vec::with_capacity(block.len() + 1);
+    // The format byte, the length (as `compress_prepend_size_with_dict`
+    // writes it) and the block, in one buffer (not compressed into one and
+    // copied into another).
+    let input = json.as_bytes();
+    let len = u32::try_from(input.len()).unwrap_or(u32::MAX);
+    let size = 5 + lz4_flex::block::get_maximum_output_size(input.len());
+    let mut out = Vec::with_capacity(size);
     out.push(RECORD_V1);
-    out.extend_from_slice(&block);
+    out.extend_from_slice(&len.to_le_bytes());
+    out.resize(size, 0);
+    let written = out
+        .get_mut(5..)
+        .map(|block| lz4_flex::block::compress_into_with_dict(input, block, RECORD_DICT_V1));
+    match written {
+        Some(Ok(n)) => out.truncate(5 + n),
+        // Cannot happen (the buffer has the worst case's room); the record
+        // then goes the longer way.
+        _ => {
+            let block = lz4_flex::block::compress_prepend_size_with_dict(input, RECORD_DICT_V1);
+            out.truncate(1);
+            out.extend_from_slice(&block);
+        }
+    }
     out
 }
 
@@ -461,6 +480,17 @@ mod tests {
         assert_eq!(back.len(), 2);
         assert!(back.iter().all(|e| e.json == RECORD));
         assert_eq!(t.after(0, 10).unwrap()[0].1.json, RECORD);
+    }
+
+    #[test]
+    fn a_packed_record_is_the_format_byte_and_the_size_prepended_block() {
+        let mut expected = vec![RECORD_V1];
+        expected.extend(lz4_flex::block::compress_prepend_size_with_dict(
+            RECORD.as_bytes(),
+            RECORD_DICT_V1,
+        ));
+        assert_eq!(pack(RECORD), expected);
+        assert_eq!(unpack(&pack("")).unwrap(), "");
     }
 
     #[test]
