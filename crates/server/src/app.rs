@@ -163,12 +163,12 @@ async fn serve(
         }
     };
     // From here on, errors speak the protocol of the signature's service
-    // (what the request seemed to speak until it was identified: the two
-    // are read from the same credential scope, and only a request that
-    // failed above needed the guess, which reading cost ~1.4% of a
-    // GetCallerIdentity's CPU on every call; issue 15).
-    let guess = identified.protocol();
-    let limit = match guess {
+    // (the protocol the request seems to speak, `auth::protocol_guess`, is
+    // read from the same credential scope; only a request that failed above
+    // needs it, and reading it for every call cost ~1.4% of a
+    // GetCallerIdentity's CPU; issue 15).
+    let protocol = identified.protocol();
+    let limit = match protocol {
         Protocol::RestXml => services::s3::body_limit(&state.svc),
         _ => MAX_BODY,
     };
@@ -176,9 +176,9 @@ async fn serve(
     let (body, _held) = match limits::read_body(body, declared, limit, state.budget()).await {
         Ok(b) => b,
         Err(e) => {
-            let r = match guess {
+            let r = match protocol {
                 Protocol::RestXml => crate::protocol::rest_xml::body_failure(e, request_id),
-                _ => error_response(guess, &e.api_error(), request_id),
+                _ => error_response(protocol, &e.api_error(), request_id),
             };
             return closing(r);
         }
@@ -205,7 +205,7 @@ async fn serve(
             for wait in waits {
                 if let Err(e) = wait.await {
                     tracing::error!(error = %e, "call not committed");
-                    return error_response(guess, &ApiError::internal(), request_id);
+                    return error_response(protocol, &ApiError::internal(), request_id);
                 }
             }
             return response;
@@ -229,7 +229,7 @@ async fn serve(
             request_log::restore(facts);
             r
         }
-        Err(_) => error_response(guess, &ApiError::internal(), request_id),
+        Err(_) => error_response(protocol, &ApiError::internal(), request_id),
     }
 }
 
