@@ -156,7 +156,8 @@ pub fn get_account_authorization_details(
         let detail = |p: ManagedPolicy| {
             let (a, b) = uses.get(p.arn.as_str()).copied().unwrap_or_default();
             PolicyDetail {
-                attachable: !super::builtin::is_task_policy(&p.arn),
+                // As GetPolicy reports it (spec 05 §5.1).
+                attachable: true,
                 policy: p,
                 attachment_count: a,
                 boundary_count: b,

@@ -140,6 +140,33 @@ fn entry_of(line: &'static str) -> Option<Entry> {
     })
 }
 
+/// A root-task policy's `Description` (spec 05 §5.1, from a live capture
+/// that gives each one's task; the words around it follow the form the
+/// spec quotes, "Provides access required to … using the Security Token
+/// Service (STS) AssumeRoot API. Use this managed policy only with the STS
+/// AssumeRoot action."). UNCONFIRMED: any wording between the task and
+/// "using" that the capture elides.
+fn task_description(name: &str) -> &'static str {
+    match name {
+        "IAMAuditRootUserCredentials" => {
+            "Provides access required to check the presence of root user credentials such as root user password and root user access keys using the Security Token Service (STS) AssumeRoot API. Use this managed policy only with the STS AssumeRoot action."
+        }
+        "IAMCreateRootUserPassword" => {
+            "Provides access required to create a root user password using the Security Token Service (STS) AssumeRoot API. Use this managed policy only with the STS AssumeRoot action."
+        }
+        "IAMDeleteRootUserCredentials" => {
+            "Provides access required to delete all root user credentials such as root password and root access keys using the Security Token Service (STS) AssumeRoot API. Use this managed policy only with the STS AssumeRoot action."
+        }
+        "S3UnlockBucketPolicy" => {
+            "Provides access required to unlock a S3 bucket policy using the Security Token Service (STS) AssumeRoot API. Use this managed policy only with the STS AssumeRoot action."
+        }
+        "SQSUnlockQueuePolicy" => {
+            "Provides access required to unlock a SQS queue policy using the Security Token Service (STS) AssumeRoot API. Use this managed policy only with the STS AssumeRoot action."
+        }
+        _ => "Use this managed policy only with the STS AssumeRoot action.",
+    }
+}
+
 fn build() -> Catalogue {
     let mut entries: Vec<Entry> = DATA
         .lines()
@@ -161,7 +188,7 @@ fn build() -> Catalogue {
             version: "v1",
             created: t.create_date,
             updated: t.create_date,
-            description: None,
+            description: Some(task_description(t.name)),
             document: t.document,
             compiled: OnceLock::new(),
         });

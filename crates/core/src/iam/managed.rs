@@ -53,7 +53,9 @@ pub struct PolicyInfo {
     pub attachment_count: usize,
     /// Users and roles it is the permissions boundary of.
     pub boundary_count: usize,
-    /// Whether it may be attached (root-task policies may not).
+    /// `IsAttachable`: true for every managed policy, the root-task ones
+    /// included, as GetPolicy reports them live (spec 05 §5.1), although
+    /// attaching one is refused ([`check_attachable`]).
     pub attachable: bool,
     /// Tags (customer-managed policies only).
     pub tags: Vec<crate::model::Tag>,
@@ -189,7 +191,7 @@ fn info_with(p: &ManagedPolicy, (attachment_count, boundary_count): (usize, usiz
         updated: p.updated,
         attachment_count,
         boundary_count,
-        attachable: !is_task_policy(&p.arn),
+        attachable: true,
         tags: p.tags.clone(),
     }
 }
@@ -206,7 +208,7 @@ fn info_aws(e: &catalogue::Entry, counts: (usize, usize)) -> PolicyInfo {
         updated: e.updated(),
         attachment_count: counts.0,
         boundary_count: counts.1,
-        attachable: !is_task_policy(e.arn),
+        attachable: true,
         tags: Vec::new(),
     }
 }

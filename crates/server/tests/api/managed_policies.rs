@@ -325,5 +325,25 @@ async fn customer_policies_versions_and_decisions() {
         .send()
         .await
         .unwrap();
-    assert!(!ro.policy().unwrap().is_attachable());
+    // Reported attachable, as live (spec 05 §5.1), though attaching it is
+    // refused; with the task it gives access for.
+    let p = ro.policy().unwrap();
+    assert!(p.is_attachable());
+    assert!(
+        p.description()
+            .unwrap()
+            .starts_with("Provides access required to check the presence of root user credentials"),
+        "{:?}",
+        p.description()
+    );
+    assert_eq!(
+        code(
+            iam.attach_user_policy()
+                .user_name("admin")
+                .policy_arn("arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials")
+                .send()
+                .await
+        ),
+        "PolicyNotAttachable"
+    );
 }
