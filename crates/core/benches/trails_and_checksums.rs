@@ -85,6 +85,7 @@ fn root() -> Caller {
         region: "us-east-1".to_owned(),
         secure_transport: true,
         mfa: false,
+        session_token: false,
     }
 }
 

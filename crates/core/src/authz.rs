@@ -68,9 +68,18 @@ pub struct Caller {
     pub secure_transport: bool,
     /// Whether the session was issued after an MFA check.
     pub mfa: bool,
+    /// Whether the credentials come from `GetSessionToken`.
+    pub session_token: bool,
 }
 
 impl Caller {
+    /// Whether the credentials are an IAM user's or the root user's own
+    /// temporary ones from `GetSessionToken` (not a role session, a root
+    /// session from `AssumeRoot`, nor a sign-in's session).
+    pub fn is_session_token(&self) -> bool {
+        self.session_token && self.token_issued.is_some()
+    }
+
     /// The ARN `GetCallerIdentity` reports and denial messages name.
     pub fn arn(&self, state: &State) -> String {
         match &self.kind {
@@ -201,6 +210,7 @@ impl Service {
             region: "us-east-1".to_owned(),
             secure_transport: false,
             mfa: false,
+            session_token: false,
         };
         // A malformed id names no key: refused as unknown (fail closed).
         let id = crate::ident::AccessKeyId::parse(access_key_id)
@@ -284,6 +294,7 @@ impl Service {
         caller.tags = s.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         caller.source_identity.clone_from(&s.source_identity);
         caller.mfa = s.mfa;
+        caller.session_token = s.session_token;
         Ok(Credential {
             secret: s.secret.clone(),
             expires: Some(s.expires),

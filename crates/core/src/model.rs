@@ -91,6 +91,9 @@ pub struct Session {
     pub task_policy: Option<String>,
     /// Whether the session was issued after an MFA check.
     pub mfa: bool,
+    /// Whether `GetSessionToken` issued it (a user's or the root user's own
+    /// temporary credentials, with that API's limits; not a sign-in's).
+    pub session_token: bool,
 }
 
 impl Session {
@@ -117,6 +120,7 @@ impl Session {
             tags: BTreeMap::new(),
             task_policy: None,
             mfa: false,
+            session_token: false,
         }
     }
 }

@@ -29,12 +29,69 @@ pub fn get_caller_identity(svc: &Service, caller: &Caller) -> (String, String, S
     )
 }
 
+/// The MFA a `GetSessionToken` or `AssumeRole` request names: the device
+/// `serial` must be the caller's own (its IAM user's, or its root user's
+/// when the root user calls), enabled, and `code` its current code (one
+/// step of drift either way). `Ok(false)`: no MFA given; `Ok(true)`: MFA
+/// checked. Anything else is refused with STS's `AccessDenied` messages.
+pub fn check_mfa(
+    svc: &Service,
+    caller: &Caller,
+    serial: Option<&str>,
+    code: Option<&str>,
+) -> Result<bool, CoreError> {
+    let (serial, code) = match (serial, code) {
+        (None, None) => return Ok(false),
+        (Some(s), Some(c)) => (s, c),
+        _ => {
+            return Err(CoreError::AccessDenied(
+                "MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.".into(),
+            ));
+        }
+    };
+    let unknown = || {
+        CoreError::AccessDenied(
+            "MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user.".into(),
+        )
+    };
+    let owner = match &caller.kind {
+        CallerKind::User { name, .. } => crate::iam::model::KeyOwner::User(name.clone()),
+        CallerKind::Root if caller.task_policy.is_none() => crate::iam::model::KeyOwner::Root,
+        // A role session or a root session has no device of its own.
+        _ => return Err(unknown()),
+    };
+    let seed = {
+        let state = svc.read();
+        let device = state
+            .mfa_devices
+            .get(&crate::iam::model::mfa_key(&caller.account, serial))
+            .filter(|d| d.owner.as_ref() == Some(&owner) && d.enabled.is_some())
+            .ok_or_else(unknown)?;
+        device.seed.clone()
+    };
+    // A device without a seed here (a seeded hardware device) cannot be
+    // checked: refused like a wrong code (fail closed).
+    let ok = seed
+        .as_ref()
+        .is_some_and(|s| crate::iam::mfa::verify_current(s, code, svc.now()));
+    if !ok {
+        return Err(CoreError::AccessDenied(
+            "MultiFactorAuthentication failed with invalid MFA one time pass code. ".into(),
+        ));
+    }
+    Ok(true)
+}
+
 /// `GetSessionToken`: temporary credentials for the calling user or root,
-/// 900–129,600 s (root: at most 3,600 s); default 43,200 s.
+/// 900–129,600 s (root: at most 3,600 s, longer requests are cut to it);
+/// default 43,200 s (root: 3,600 s). With `SerialNumber` and `TokenCode`
+/// the session counts as MFA-authenticated (`aws:MultiFactorAuthPresent`).
 pub fn get_session_token(
     svc: &Service,
     caller: &Caller,
     duration: Option<i64>,
+    serial: Option<&str>,
+    code: Option<&str>,
 ) -> Result<Session, CoreError> {
     let principal = match &caller.kind {
         CallerKind::User { name, id } if caller.token_issued.is_none() => SessionPrincipal::User {
@@ -48,14 +105,14 @@ pub fn get_session_token(
             ));
         }
     };
-    let max = if principal == SessionPrincipal::Root {
-        3_600
-    } else {
-        129_600
-    };
-    let secs = duration.unwrap_or(if max == 3_600 { 3_600 } else { 43_200 });
-    // The model bounds 900–129,600 s (checked on decode); a root caller's
-    // 3,600 s is beyond it, so the domain checks the range it allows.
+    let root = principal == SessionPrincipal::Root;
+    let secs = duration.unwrap_or(if root { 3_600 } else { 43_200 });
+    // The model bounds 900–129,600 s (checked on decode; the domain checks
+    // again for callers that do not decode). For the root user AWS cuts a
+    // longer duration to one hour instead of refusing it ("if the duration
+    // is longer than one hour, the session for AWS account owners defaults
+    // to one hour").
+    let max = 129_600;
     if secs < 900 {
         return Err(constraint(
             "durationSeconds",
@@ -70,13 +127,17 @@ pub fn get_session_token(
             Rule::MaxValue(max),
         ));
     }
+    let secs = if root { secs.min(3_600) } else { secs };
+    let mfa = check_mfa(svc, caller, serial, code)?;
     let now = svc.now();
-    let session = Session::new(
+    let mut session = Session::new(
         &caller.account,
         principal,
         now,
         now + Duration::seconds(secs),
     );
+    session.mfa = mfa;
+    session.session_token = true;
     Ok(svc.issue_session(session))
 }
 
@@ -97,6 +158,10 @@ pub struct AssumeRole<'a> {
     pub policy_arns: Vec<&'a str>,
     /// `Tags`: session tags (at most 50).
     pub tags: Vec<(&'a str, &'a str)>,
+    /// `SerialNumber`: the caller's MFA device, with `token_code`.
+    pub serial_number: Option<&'a str>,
+    /// `TokenCode`: the device's current code.
+    pub token_code: Option<&'a str>,
 }
 
 /// The result of `AssumeRole`.
@@ -166,9 +231,29 @@ pub fn assume_role(
     let (Some(role), Some(trust)) = (role, trust) else {
         return Err(denied());
     };
+    // A source identity, once set, stays for the whole chain and "cannot be
+    // changed during the role session" (IAM user guide, "Monitor and control
+    // actions taken with assumed roles"): a chained call naming another one
+    // is refused. UNCONFIRMED: AWS's error code and wording for it; we
+    // answer AccessDenied, as for any other refused assumption.
+    if let (Some(held), Some(asked)) = (caller.source_identity.as_deref(), input.source_identity)
+        && held != asked
+    {
+        return Err(CoreError::AccessDenied(format!(
+            "User: {} is not authorized to perform: sts:SetSourceIdentity on resource: {}: the session's source identity cannot be changed",
+            caller.arn(&svc.read()),
+            input.role_arn
+        )));
+    }
+    let source_identity = input.source_identity.or(caller.source_identity.as_deref());
+    let mfa = check_mfa(svc, caller, input.serial_number, input.token_code)?;
     let mut extra = vec![("sts:RoleSessionName", input.session_name)];
-    if let Some(si) = input.source_identity {
+    if let Some(si) = source_identity {
         extra.push(("sts:SourceIdentity", si));
+    }
+    if mfa {
+        extra.push(("aws:MultiFactorAuthPresent", "true"));
+        extra.push(("aws:MultiFactorAuthAge", "0"));
     }
     svc.authorize_trust(
         caller,
@@ -182,6 +267,30 @@ pub fn assume_role(
         CoreError::AccessDenied(_) => denied(),
         other => other,
     })?;
+    // Setting a source identity (not carrying one along a chain) needs
+    // `sts:SetSourceIdentity` from the trust policy and the caller's
+    // policies, as AWS requires.
+    if let Some(si) = input
+        .source_identity
+        .filter(|_| caller.source_identity.is_none())
+    {
+        svc.authorize_trust(
+            caller,
+            "sts:SetSourceIdentity",
+            input.role_arn,
+            &role.account,
+            &trust,
+            &[("sts:SourceIdentity", si)],
+        )
+        .map_err(|e| match e {
+            CoreError::AccessDenied(_) => CoreError::AccessDenied(format!(
+                "User: {} is not authorized to perform: sts:SetSourceIdentity on resource: {}",
+                caller.arn(&svc.read()),
+                input.role_arn
+            )),
+            other => other,
+        })?;
+    }
     // The model sets no bound on `PolicyArns`; STS allows ten.
     if input.policy_arns.len() > 10 {
         return Err(constraint(
@@ -238,16 +347,26 @@ pub fn assume_role(
             other => other,
         })?;
     }
-    let max = if matches!(caller.kind, CallerKind::Role { .. }) {
-        3_600
-    } else {
-        role.max_session_duration
-    };
+    // Below 900 s the model refuses on decode; the domain checks again.
+    let chained = matches!(caller.kind, CallerKind::Role { .. });
     let secs = input.duration.unwrap_or(3_600);
-    if !(900..=max).contains(&secs) {
-        return Err(CoreError::Validation(format!(
-            "The requested DurationSeconds exceeds the MaxSessionDuration set for this role. ({secs} is outside 900..={max})"
-        )));
+    if secs < 900 {
+        return Err(constraint(
+            "durationSeconds",
+            Some(&secs.to_string()),
+            Rule::MinValue(900),
+        ));
+    }
+    if chained && secs > 3_600 {
+        return Err(CoreError::Validation(
+            "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.".into(),
+        ));
+    }
+    if secs > role.max_session_duration {
+        return Err(CoreError::Validation(
+            "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
+                .into(),
+        ));
     }
     let now = svc.now();
     let mut session = Session::new(
@@ -268,10 +387,8 @@ pub fn assume_role(
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
     // A source identity set once stays for every chained session.
-    session.source_identity = input
-        .source_identity
-        .map(str::to_owned)
-        .or_else(|| caller.source_identity.clone());
+    session.source_identity = source_identity.map(str::to_owned);
+    session.mfa = mfa;
     Ok(AssumedRole {
         arn: crate::ident::Arn::assumed_role(&role.account, &role.name, input.session_name)
             .to_string(),
@@ -339,9 +456,12 @@ pub fn assume_root(
             "User: {caller_arn} is not authorized to perform: sts:AssumeRoot on resource: {resource}"
         ))
     };
-    // 4. Never a root user, nor a root session.
+    // 4. Never a root user, nor a root session; nor a user's own
+    // temporary credentials from GetSessionToken, which "cannot call any
+    // AWS STS API except AssumeRole or GetCallerIdentity" (IAM user guide,
+    // "Permissions for GetSessionToken").
     // UNCONFIRMED (spec 02 §2.3.2 row 4): the generic message of row 5.
-    if caller.kind == CallerKind::Root {
+    if caller.kind == CallerKind::Root || caller.is_session_token() {
         return Err(generic());
     }
     // 5. The caller's account is the management account or IAM's delegated

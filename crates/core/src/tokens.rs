@@ -72,6 +72,8 @@ struct Claims {
     task_policy: Option<String>,
     #[serde(rename = "m", default, skip_serializing_if = "std::ops::Not::not")]
     mfa: bool,
+    #[serde(rename = "g", default, skip_serializing_if = "std::ops::Not::not")]
+    session_token: bool,
 }
 
 /// The day number of a time (the epoch of its token key).
@@ -126,6 +128,7 @@ pub fn issue(keys: &Keys, mut session: Session) -> Session {
         source_identity: session.source_identity.clone(),
         task_policy: session.task_policy.clone(),
         mfa: session.mfa,
+        session_token: session.session_token,
     };
     let epoch = epoch_of(session.issued);
     let day_key = keys.current_token_key(epoch);
@@ -220,6 +223,7 @@ pub fn open(
             tags: claims.tags,
             task_policy: claims.task_policy,
             mfa: claims.mfa,
+            session_token: claims.session_token,
         });
     }
     Err(TokenError::Invalid)

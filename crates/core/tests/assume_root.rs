@@ -139,6 +139,25 @@ fn row_4_a_root_caller_or_root_session_is_refused_with_the_generic_message() {
 }
 
 #[test]
+fn row_4_a_users_own_session_token_is_refused_with_the_generic_message() {
+    // GetSessionToken credentials call no STS API but AssumeRole and
+    // GetCallerIdentity, even those of an administrator who may AssumeRoot.
+    let w = world(true, true, true);
+    let gst = sts::get_session_token(&w.svc, &w.admin, None, None, None).unwrap();
+    let session = w
+        .svc
+        .credential(&gst.access_key_id, Some(gst.token.expose()))
+        .unwrap()
+        .caller;
+    assert!(session.is_session_token());
+    let arn = session.arn(&w.svc.read());
+    let m = denied(sts::assume_root(&w.svc, &session, input(&w.member, AUDIT)));
+    assert_eq!(m, generic(&arn, &w.member));
+    // The same administrator's long-term key may.
+    assert!(sts::assume_root(&w.svc, &w.admin, input(&w.member, AUDIT)).is_ok());
+}
+
+#[test]
 fn row_5_a_caller_without_the_permission_is_refused_without_a_reason() {
     let w = world(true, true, true);
     users::create_user(&w.svc, &w.admin, "bob", None).unwrap();

@@ -229,8 +229,9 @@ fn sessions_are_never_stored_outlive_a_restart_and_expire() {
     )
     .unwrap();
     let admin = caller(&svc, "AKIAROOTWARDTEST0001");
-    let short = rootward_core::sts::get_session_token(&svc, &admin, Some(900)).unwrap();
-    let long = rootward_core::sts::get_session_token(&svc, &admin, Some(7_200)).unwrap();
+    let short = rootward_core::sts::get_session_token(&svc, &admin, Some(900), None, None).unwrap();
+    let long =
+        rootward_core::sts::get_session_token(&svc, &admin, Some(7_200), None, None).unwrap();
     let check = |svc: &Service, s: &rootward_core::model::Session| {
         svc.credential(&s.access_key_id, Some(s.token.expose()))
             .map(|c| c.secret.matches(s.secret.expose()))

@@ -177,6 +177,7 @@ fn root_of(account: &str) -> Caller {
         region: "us-east-1".into(),
         secure_transport: false,
         mfa: false,
+        session_token: false,
     }
 }
 

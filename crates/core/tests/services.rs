@@ -84,6 +84,7 @@ fn root(account: &str, region: &str) -> Caller {
         region: region.to_owned(),
         secure_transport: true,
         mfa: false,
+        session_token: false,
     }
 }
 

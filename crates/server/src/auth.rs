@@ -337,6 +337,32 @@ pub fn authenticate(
         .get("host")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
+    // STS at a named regional endpoint (or the global one, us-east-1)
+    // takes only credentials scoped to that region (spec 07 §7.6). A
+    // loopback or other host names no region: any scope is taken.
+    if service == "sts"
+        && let Some(expected) = sts_host_region(host)
+        && auth.region() != expected
+    {
+        return Err(fail(
+            protocol,
+            "SignatureDoesNotMatch",
+            403,
+            format!(
+                "Credential should be scoped to a valid region, not '{}'. ",
+                auth.region()
+            ),
+        ));
+    }
+    // A user's (or the root user's) own temporary credentials from
+    // GetSessionToken without MFA cannot call IAM: "You cannot call any IAM
+    // API operations unless MFA authentication information is included in
+    // the request" (IAM user guide, "Permissions for GetSessionToken"); IAM
+    // answers as for a token it does not take.
+    if service == "iam" && cred.caller.is_session_token() && !cred.caller.mfa {
+        tracing::info!(key = %auth.access_key_id(), "GetSessionToken credentials without MFA refused by IAM");
+        return Err(fail(protocol, "InvalidClientTokenId", 403, INVALID_TOKEN));
+    }
     if cred.expires.is_none()
         && let Err(e) = rootward_core::iam::access_keys::note_use(
             svc,
@@ -370,6 +396,21 @@ pub fn authenticate(
         protocol,
         chunks,
     })
+}
+
+/// The region an STS host name names: `sts.amazonaws.com` is us-east-1,
+/// `sts.REGION.amazonaws.com` (and `sts-fips.REGION…`) is REGION; any
+/// other host (a loopback address, a proxy) names none.
+fn sts_host_region(host: &str) -> Option<&str> {
+    let name = host.split(':').next().unwrap_or(host);
+    let rest = name.strip_suffix(".amazonaws.com")?;
+    if rest == "sts" {
+        return Some("us-east-1");
+    }
+    let region = rest
+        .strip_prefix("sts.")
+        .or_else(|| rest.strip_prefix("sts-fips."))?;
+    (!region.is_empty() && !region.contains('.')).then_some(region)
 }
 
 /// An address as text: an IPv4 one digit by digit (its `Display` goes
@@ -411,6 +452,35 @@ mod ip_tests {
         ] {
             let ip: std::net::IpAddr = ip.parse().unwrap();
             assert_eq!(super::ip_text(ip), ip.to_string());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sts_host_region;
+
+    #[test]
+    fn an_sts_host_names_its_region_and_other_hosts_none() {
+        assert_eq!(sts_host_region("sts.amazonaws.com"), Some("us-east-1"));
+        assert_eq!(sts_host_region("sts.amazonaws.com:443"), Some("us-east-1"));
+        assert_eq!(
+            sts_host_region("sts.eu-west-3.amazonaws.com"),
+            Some("eu-west-3")
+        );
+        assert_eq!(
+            sts_host_region("sts-fips.us-east-2.amazonaws.com:4577"),
+            Some("us-east-2")
+        );
+        for other in [
+            "127.0.0.1:4577",
+            "localhost",
+            "iam.amazonaws.com",
+            "sts.a.b.amazonaws.com",
+            "sts..amazonaws.com",
+            "",
+        ] {
+            assert_eq!(sts_host_region(other), None, "{other}");
         }
     }
 }

@@ -352,6 +352,7 @@ mod tests {
             region: "eu-west-1".into(),
             secure_transport: false,
             mfa: false,
+            session_token: false,
         }
     }
 

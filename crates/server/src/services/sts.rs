@@ -66,8 +66,14 @@ fn credentials_xml(x: &mut Xml, s: &Session) {
 }
 
 fn get_session_token(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Output<Option<Xml>>, ApiError> {
-    let s = sts::get_session_token(ctx.svc, ctx.caller, p.int("DurationSeconds")?)
-        .map_err(from_core)?;
+    let s = sts::get_session_token(
+        ctx.svc,
+        ctx.caller,
+        p.int("DurationSeconds")?,
+        p.str("SerialNumber"),
+        p.str("TokenCode"),
+    )
+    .map_err(from_core)?;
     let mut x = Xml::new();
     credentials_xml(&mut x, &s);
     Ok(issued(Some(x), &s))
@@ -95,6 +101,8 @@ fn assume_role(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Output<Option<Xml>>, ApiE
             source_identity: p.str("SourceIdentity"),
             policy_arns,
             tags,
+            serial_number: p.str("SerialNumber"),
+            token_code: p.str("TokenCode"),
         },
     )
     .map_err(from_core)?;

@@ -1,4 +1,5 @@
 use aws_sdk_sts::Client;
+use rootward_core::iam::mfa::code_at;
 
 use crate::common::{ACCOUNT, Server};
 
@@ -381,4 +382,347 @@ async fn assume_role_with_managed_session_policies_and_tags() {
         .unwrap_err()
         .into_service_error();
     assert_eq!(e.meta().code(), Some("AccessDenied"));
+}
+
+/// A user `name` with an access key, an enabled virtual MFA device and the
+/// policy `policy` inline; returns its config, the device's serial and seed.
+async fn user_with_mfa(
+    s: &Server,
+    name: &str,
+    policy: &str,
+) -> (aws_config::SdkConfig, String, String) {
+    let iam = aws_sdk_iam::Client::new(&s.admin());
+    let cfg = crate::common::user_with_key(s, &iam, name).await;
+    iam.put_user_policy()
+        .user_name(name)
+        .policy_name("p")
+        .policy_document(policy)
+        .send()
+        .await
+        .unwrap();
+    let d = iam
+        .create_virtual_mfa_device()
+        .virtual_mfa_device_name(format!("{name}-phone"))
+        .send()
+        .await
+        .unwrap();
+    let d = d.virtual_mfa_device().unwrap();
+    let serial = d.serial_number().to_owned();
+    let seed = String::from_utf8(d.base32_string_seed().unwrap().as_ref().to_vec()).unwrap();
+    let now = s.svc.now();
+    iam.enable_mfa_device()
+        .user_name(name)
+        .serial_number(&serial)
+        .authentication_code1(code_at(&seed, now - time::Duration::seconds(30)).unwrap())
+        .authentication_code2(code_at(&seed, now).unwrap())
+        .send()
+        .await
+        .unwrap();
+    (cfg, serial, seed)
+}
+
+/// The code and message of a failed call.
+fn code_and_message<R, E>(r: Result<R, aws_sdk_sts::error::SdkError<E>>) -> (String, String)
+where
+    R: std::fmt::Debug,
+    E: aws_sdk_sts::error::ProvideErrorMetadata + std::fmt::Debug,
+{
+    use aws_sdk_sts::error::ProvideErrorMetadata;
+    let e = r.unwrap_err();
+    (
+        e.code().unwrap_or_default().to_owned(),
+        e.message().unwrap_or_default().to_owned(),
+    )
+}
+
+/// IAM for everything, denied without MFA.
+const MFA_REQUIRED: &str = r#"{"Version":"2012-10-17","Statement":[
+ {"Effect":"Allow","Action":["iam:*","sts:*"],"Resource":"*"},
+ {"Effect":"Deny","Action":"iam:*","Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}}]}"#;
+
+#[tokio::test]
+async fn get_session_token_checks_the_mfa_code_and_only_an_mfa_session_calls_iam() {
+    let s = Server::start().await;
+    let (cfg, serial, seed) = user_with_mfa(&s, "carol", MFA_REQUIRED).await;
+    let sts = Client::new(&cfg);
+    // A wrong code, a serial without a code, another's (unknown) device.
+    let right = code_at(&seed, s.svc.now()).unwrap();
+    let wrong = if right == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    let (c, m) = code_and_message(
+        sts.get_session_token()
+            .serial_number(&serial)
+            .token_code(wrong)
+            .send()
+            .await,
+    );
+    assert_eq!(c, "AccessDenied");
+    assert_eq!(
+        m,
+        "MultiFactorAuthentication failed with invalid MFA one time pass code. "
+    );
+    let (c, m) = code_and_message(sts.get_session_token().serial_number(&serial).send().await);
+    assert_eq!(c, "AccessDenied");
+    assert!(m.contains("must provide both"), "{m}");
+    let (c, m) = code_and_message(
+        sts.get_session_token()
+            .serial_number(format!("arn:aws:iam::{ACCOUNT}:mfa/nobody"))
+            .token_code(&right)
+            .send()
+            .await,
+    );
+    assert_eq!(c, "AccessDenied");
+    assert!(m.contains("unable to validate MFA code"), "{m}");
+
+    // Without MFA the session cannot call IAM at all.
+    let plain = sts.get_session_token().send().await.unwrap();
+    let p = plain.credentials().unwrap();
+    let plain_cfg = s.config(
+        p.access_key_id(),
+        p.secret_access_key(),
+        Some(p.session_token()),
+    );
+    let iam_plain = aws_sdk_iam::Client::new(&plain_cfg);
+    assert_eq!(
+        crate::common::code(iam_plain.list_users().send().await),
+        "InvalidClientTokenId"
+    );
+    // GetCallerIdentity still works with it.
+    Client::new(&plain_cfg)
+        .get_caller_identity()
+        .send()
+        .await
+        .unwrap();
+
+    // With the right code: IAM, and aws:MultiFactorAuthPresent is true.
+    let out = sts
+        .get_session_token()
+        .serial_number(&serial)
+        .token_code(&right)
+        .send()
+        .await
+        .unwrap();
+    let c = out.credentials().unwrap();
+    let iam_mfa = aws_sdk_iam::Client::new(&s.config(
+        c.access_key_id(),
+        c.secret_access_key(),
+        Some(c.session_token()),
+    ));
+    iam_mfa.list_users().send().await.unwrap();
+    // The user's long-term key has no MFA: the policy's deny applies.
+    assert_eq!(
+        crate::common::code(aws_sdk_iam::Client::new(&cfg).list_users().send().await),
+        "AccessDenied"
+    );
+}
+
+#[tokio::test]
+async fn a_root_get_session_token_longer_than_an_hour_is_cut_to_an_hour() {
+    let s = Server::start().await;
+    // A root user signs in (a sign-in session still calls IAM) and makes
+    // itself an access key.
+    s.signup("gst-root@example.com", "Correct-Horse-9").await;
+    let signed_in = s
+        .signin("gst-root@example.com", "Correct-Horse-9", None)
+        .await;
+    let k = aws_sdk_iam::Client::new(&signed_in)
+        .create_access_key()
+        .send()
+        .await
+        .unwrap();
+    let k = k.access_key().unwrap();
+    let root = s.config(k.access_key_id(), k.secret_access_key(), None);
+    let before = s.svc.now();
+    let out = Client::new(&root)
+        .get_session_token()
+        .duration_seconds(7_200)
+        .send()
+        .await
+        .unwrap();
+    let exp = out.credentials().unwrap().expiration().secs();
+    let lasts = exp - before.unix_timestamp();
+    assert!((3_590..=3_610).contains(&lasts), "{lasts}");
+}
+
+#[tokio::test]
+async fn assume_role_checks_mfa_for_a_trust_policy_that_requires_it() {
+    let s = Server::start().await;
+    let (cfg, serial, seed) = user_with_mfa(&s, "dan", MFA_REQUIRED).await;
+    let iam = aws_sdk_iam::Client::new(&s.admin());
+    iam.create_role()
+        .role_name("guarded")
+        .assume_role_policy_document(format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCOUNT}:root"}},"Action":"sts:AssumeRole","Condition":{{"Bool":{{"aws:MultiFactorAuthPresent":"true"}}}}}}]}}"#
+        ))
+        .send()
+        .await
+        .unwrap();
+    let arn = format!("arn:aws:iam::{ACCOUNT}:role/guarded");
+    let sts = Client::new(&cfg);
+    let r = sts
+        .assume_role()
+        .role_arn(&arn)
+        .role_session_name("no-mfa")
+        .send()
+        .await;
+    assert_eq!(crate::common::code(r), "AccessDenied");
+    let r = sts
+        .assume_role()
+        .role_arn(&arn)
+        .role_session_name("bad-mfa")
+        .serial_number(&serial)
+        .token_code(if code_at(&seed, s.svc.now()).unwrap() == "000000" {
+            "111111"
+        } else {
+            "000000"
+        })
+        .send()
+        .await;
+    assert_eq!(crate::common::code(r), "AccessDenied");
+    let out = sts
+        .assume_role()
+        .role_arn(&arn)
+        .role_session_name("mfa")
+        .serial_number(&serial)
+        .token_code(code_at(&seed, s.svc.now()).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert!(out.credentials().is_some());
+}
+
+#[tokio::test]
+async fn a_source_identity_needs_set_source_identity_and_never_changes_along_a_chain() {
+    let s = Server::start().await;
+    let iam = aws_sdk_iam::Client::new(&s.admin());
+    let trust = |actions: &str| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCOUNT}:root"}},"Action":{actions}}}]}}"#
+        )
+    };
+    for (name, actions) in [
+        ("first", r#"["sts:AssumeRole","sts:SetSourceIdentity"]"#),
+        ("second", r#"["sts:AssumeRole","sts:SetSourceIdentity"]"#),
+        ("plain", r#""sts:AssumeRole""#),
+    ] {
+        iam.create_role()
+            .role_name(name)
+            .assume_role_policy_document(trust(actions))
+            .send()
+            .await
+            .unwrap();
+        iam.put_role_policy()
+            .role_name(name)
+            .policy_name("chain")
+            .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:*","Resource":"*"}]}"#)
+            .send()
+            .await
+            .unwrap();
+    }
+    let role = |n: &str| format!("arn:aws:iam::{ACCOUNT}:role/{n}");
+    let sts = Client::new(&s.admin());
+    // A trust policy without sts:SetSourceIdentity refuses one.
+    let r = sts
+        .assume_role()
+        .role_arn(role("plain"))
+        .role_session_name("xx")
+        .source_identity("alice")
+        .send()
+        .await;
+    let (c, m) = code_and_message(r);
+    assert_eq!(c, "AccessDenied", "{m}");
+    let first = sts
+        .assume_role()
+        .role_arn(role("first"))
+        .role_session_name("ops1")
+        .source_identity("alice")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.source_identity(), Some("alice"));
+    let c = first.credentials().unwrap();
+    let chained = Client::new(&s.config(
+        c.access_key_id(),
+        c.secret_access_key(),
+        Some(c.session_token()),
+    ));
+    // Another source identity along the chain: refused.
+    let r = chained
+        .assume_role()
+        .role_arn(role("second"))
+        .role_session_name("ops2")
+        .source_identity("bob")
+        .send()
+        .await;
+    assert_eq!(crate::common::code(r), "AccessDenied");
+    // The same one, or none: the chain keeps alice.
+    for si in [Some("alice"), None] {
+        let out = chained
+            .assume_role()
+            .role_arn(role("second"))
+            .role_session_name("ops2")
+            .set_source_identity(si.map(str::to_owned))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(out.source_identity(), Some("alice"));
+    }
+    // A chained session may not last more than an hour, said in AWS's words.
+    let r = chained
+        .assume_role()
+        .role_arn(role("second"))
+        .role_session_name("ops3")
+        .duration_seconds(7_200)
+        .send()
+        .await;
+    let e = r.unwrap_err().into_service_error();
+    use aws_sdk_sts::error::ProvideErrorMetadata;
+    assert_eq!(
+        e.message(),
+        Some(
+            "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."
+        )
+    );
+}
+
+#[tokio::test]
+async fn sts_at_a_regional_host_takes_only_credentials_scoped_to_its_region() {
+    let s = Server::start().await;
+    let form = [(
+        "content-type",
+        "application/x-www-form-urlencoded; charset=utf-8",
+    )];
+    let body = b"Action=GetCallerIdentity&Version=2011-06-15";
+    let call = |region: &'static str, host: Option<&'static str>| {
+        let s = &s;
+        async move { s.raw_post_scoped("sts", region, host, &form, body).await }
+    };
+    // Scoped as the host says, or any region at a host that names none.
+    for (region, host) in [
+        ("us-west-2", Some("sts.us-west-2.amazonaws.com")),
+        ("us-east-1", Some("sts.amazonaws.com")),
+        ("eu-west-1", None),
+    ] {
+        let r = call(region, host).await;
+        assert_eq!(r.status, 200, "{region} {host:?}: {}", r.body);
+    }
+    // Scoped elsewhere: refused, in AWS's words (spec 07 §7.6).
+    for (region, host) in [
+        ("us-east-1", Some("sts.us-west-2.amazonaws.com")),
+        ("us-west-2", Some("sts.amazonaws.com")),
+    ] {
+        let r = call(region, host).await;
+        assert_eq!(r.status, 403, "{region} {host:?}: {}", r.body);
+        assert!(
+            r.body.contains("<Code>SignatureDoesNotMatch</Code>")
+                && r.body.contains(&format!(
+                    "Credential should be scoped to a valid region, not &apos;{region}&apos;. "
+                )),
+            "{}",
+            r.body
+        );
+    }
 }

@@ -192,8 +192,21 @@ impl Server {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> RawResponse {
+        self.raw_post_scoped(service, "us-east-1", host_header, headers, body)
+            .await
+    }
+
+    /// [`Server::raw_post_to`] signed for `region`.
+    pub async fn raw_post_scoped(
+        &self,
+        service: &str,
+        region: &str,
+        host_header: Option<&str>,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> RawResponse {
         let host = self.addr();
-        let signed = self.sign_post(service, host_header, headers, body);
+        let signed = self.sign_post_in(service, region, host_header, headers, body);
         let mut text = String::from("POST / HTTP/1.1\r\n");
         for (k, v) in &signed {
             text.push_str(&format!("{k}: {v}\r\n"));
@@ -221,13 +234,25 @@ impl Server {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> Vec<(String, String)> {
+        self.sign_post_in(service, "us-east-1", host_header, headers, body)
+    }
+
+    /// [`Server::sign_post`] with the credential scoped to `region`.
+    pub fn sign_post_in(
+        &self,
+        service: &str,
+        region: &str,
+        host_header: Option<&str>,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Vec<(String, String)> {
         use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
         use aws_sigv4::sign::v4;
 
         let identity = Credentials::new(ADMIN_KEY, ADMIN_SECRET, None, None, "raw").into();
         let params = v4::SigningParams::builder()
             .identity(&identity)
-            .region("us-east-1")
+            .region(region)
             .name(service)
             .time(std::time::SystemTime::now())
             .settings(SigningSettings::default())
