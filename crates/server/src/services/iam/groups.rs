@@ -22,7 +22,7 @@ fn group_xml(x: &mut Xml, g: &Group) {
 }
 
 fn groups_xml(groups: Vec<Group>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
-    let (page, next) = paginate(groups, p)?;
+    let (page, next) = super::paginate_by(groups, p, |g| g.name.to_ascii_lowercase())?;
     let mut x = Xml::new();
     x.open("Groups");
     for g in &page {

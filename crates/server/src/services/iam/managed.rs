@@ -108,7 +108,7 @@ pub(super) fn list_policies(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>,
         usage: usage(p)?,
     };
     let all = managed::list_policies(ctx.svc, ctx.caller, &filter).map_err(from_core)?;
-    let (page, next) = paginate(all, p)?;
+    let (page, next) = super::paginate_by(all, p, |i| i.arn.clone())?;
     let mut x = Xml::new();
     x.open("Policies");
     for i in &page {

@@ -176,21 +176,71 @@ pub fn call(
 }
 
 /// Writes `IsTruncated` (and `Marker`) after a list (`Marker`/`MaxItems`, spec 02).
-/// `MaxItems` is within 1–1000 by the model's constraints.
+/// `MaxItems` is within 1–1000 by the model's constraints. The marker is
+/// the position of the next item ([`paginate_by`] for lists that change
+/// between pages).
 pub(crate) fn paginate<T>(
     items: Vec<T>,
     p: &Input<'_>,
 ) -> Result<(Vec<T>, Option<String>), ApiError> {
+    paginate_by(items, p, |_| String::new())
+}
+
+fn invalid_marker() -> ApiError {
+    ApiError::new("ValidationError", 400, "Invalid Marker")
+}
+
+/// [`paginate`] for a list ordered by `key` (a user's, role's or group's
+/// name, a policy's ARN): the marker also names the last item given, so that
+/// a client deleting each page before it asks for the next (a boto3
+/// paginator loop that cleans up) resumes after that item, not at a count
+/// of items that no longer holds. If the list is not (or no longer) in
+/// `key` order, it resumes at the position, as [`paginate`] does.
+///
+/// A marker is opaque to clients, as AWS's are: `N` or `N.` followed by
+/// the key in hexadecimal, where `N` is the next item's position.
+pub(crate) fn paginate_by<T>(
+    items: Vec<T>,
+    p: &Input<'_>,
+    key: impl Fn(&T) -> String,
+) -> Result<(Vec<T>, Option<String>), ApiError> {
     let start = match p.str("Marker") {
         None => 0,
-        Some(m) => m
-            .parse::<usize>()
-            .map_err(|_| ApiError::new("ValidationError", 400, "Invalid Marker"))?,
+        Some(m) => {
+            let (pos, last) = m.split_once('.').unwrap_or((m, ""));
+            let pos = pos.parse::<usize>().map_err(|_| invalid_marker())?;
+            let last = hex::decode(last)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .ok_or_else(invalid_marker)?;
+            let keys: Vec<String> = items.iter().map(&key).collect();
+            let in_order = keys.iter().zip(keys.iter().skip(1)).all(|(a, b)| a < b);
+            let unchanged = pos
+                .checked_sub(1)
+                .and_then(|i| keys.get(i))
+                .is_some_and(|k| *k == last);
+            if last.is_empty() || unchanged || !in_order {
+                pos
+            } else {
+                keys.partition_point(|k| *k <= last)
+            }
+        }
     };
     let max = usize::try_from(p.int("MaxItems")?.unwrap_or(100)).unwrap_or(100);
     let total = items.len();
     let page: Vec<T> = items.into_iter().skip(start).take(max).collect();
-    let next = (start + page.len() < total).then(|| (start + page.len()).to_string());
+    let end = start + page.len();
+    // IAM's markers are at most 320 characters (the model's `markerType`):
+    // a longer key (a policy's deep path) leaves the marker a position.
+    let next = (end < total).then(|| {
+        let last = page.last().map(&key).unwrap_or_default();
+        let keyed = format!("{end}.{}", hex::encode(&last));
+        if last.is_empty() || keyed.len() > 320 {
+            end.to_string()
+        } else {
+            keyed
+        }
+    });
     Ok((page, next))
 }
 

@@ -5,7 +5,7 @@ use rootward_core::clock::iso8601;
 use rootward_core::iam::roles;
 use rootward_core::model::Role;
 
-use super::{paginate, truncation};
+use super::truncation;
 use crate::error::{ApiError, from_core};
 use crate::protocol::input::Input;
 use crate::protocol::xml::Xml;
@@ -64,7 +64,7 @@ pub(super) fn get_role(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiE
 
 pub(super) fn list_roles(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let all = roles::list_roles(ctx.svc, ctx.caller, p.str("PathPrefix")).map_err(from_core)?;
-    let (page, next) = paginate(all, p)?;
+    let (page, next) = super::paginate_by(all, p, |r| r.name.to_ascii_lowercase())?;
     let mut x = Xml::new();
     x.open("Roles");
     for r in &page {

@@ -4,7 +4,7 @@ use rootward_core::clock::iso8601;
 use rootward_core::iam::users;
 use rootward_core::model::User;
 
-use super::{paginate, truncation};
+use super::truncation;
 use crate::error::{ApiError, from_core};
 use crate::protocol::input::Input;
 use crate::protocol::xml::Xml;
@@ -75,7 +75,7 @@ pub(super) fn get_user(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiE
 
 pub(super) fn list_users(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let all = users::list_users(ctx.svc, ctx.caller, p.str("PathPrefix")).map_err(from_core)?;
-    let (page, next) = paginate(all, p)?;
+    let (page, next) = super::paginate_by(all, p, |u| u.name.to_ascii_lowercase())?;
     let mut x = Xml::new();
     x.open("Users");
     for u in &page {
