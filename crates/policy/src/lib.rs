@@ -33,6 +33,26 @@ pub use eval::{Decision, Evaluation, MatchedStatement, Policies, PolicyType, eva
 pub use policy::{Grant, Policy};
 pub use validate::PolicyKind;
 
+/// [`check`] without the kind's size quota, and the document's size as IAM
+/// counts it against its quotas (without whitespace; `None` when it does not
+/// parse): for callers that apply a quota themselves, as IAM does for
+/// inline policies (their total per user, group or role) and answers an
+/// exceeded one with `LimitExceeded`, not as a malformed document.
+pub fn check_unsized(text: &str, kind: PolicyKind) -> (Vec<Problem>, Option<usize>) {
+    let (doc, mut problems) = parse::parse_lenient(text);
+    let Some(doc) = doc else {
+        return (problems, None);
+    };
+    let size = doc.size_without_whitespace;
+    problems.extend(validate::validate_sized(&doc, kind, false));
+    if problems.is_empty()
+        && let Err(e) = Policy::compile("check".into(), text, kind, doc)
+    {
+        problems = e.problems;
+    }
+    (problems, Some(size))
+}
+
 /// Parses and validates a document for a kind, returning every problem found
 /// (empty when the document is valid).
 pub fn check(text: &str, kind: PolicyKind) -> Vec<Problem> {

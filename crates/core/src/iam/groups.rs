@@ -2,8 +2,6 @@
 //! membership, and the group's inline and attached policies. A user's groups'
 //! policies take part in its authorization (see `authz`).
 
-use rootward_policy::PolicyKind;
-
 use crate::authz::Caller;
 use crate::error::CoreError;
 use crate::ids;
@@ -11,7 +9,6 @@ use crate::model::{Change, Group, Record, User, table, user_key};
 use crate::service::Service;
 
 use super::managed::check_attachable;
-use super::policies::check_document;
 use super::{check_name, check_path};
 
 /// `GroupsPerUserQuota`.
@@ -287,8 +284,14 @@ pub fn put_group_policy(
 ) -> Result<(), CoreError> {
     check_name("policyName", policy_name, 128)?;
     group_for(svc, caller, "iam:PutGroupPolicy", group)?;
-    check_document(doc, PolicyKind::Identity)?;
+    super::policies::check_document_syntax(doc)?;
     update(svc, caller, group, |g| {
+        super::policies::check_inline_total(
+            doc,
+            policy_name,
+            &g.inline_policies,
+            ("group", &g.name, super::policies::GROUP_POLICY_SIZE),
+        )?;
         g.inline_policies
             .insert(policy_name.to_owned(), doc.to_owned());
         Ok(())

@@ -10,8 +10,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use rootward_policy::PolicyKind;
-
 use crate::authz::Caller;
 use crate::error::CoreError;
 use crate::ids;
@@ -21,7 +19,6 @@ use crate::state::State;
 
 use super::builtin::is_task_policy;
 use super::catalogue;
-use super::policies::check_document;
 use super::{check_name, check_path};
 
 /// At most this many versions per policy (`VersionsPerPolicyQuota`).
@@ -289,7 +286,7 @@ pub fn create_policy_tagged(
         .collect();
     svc.authorize(caller, "iam:CreatePolicy", &arn, None, &extra)?;
     super::tags::authorize_create_tags(svc, caller, super::tags::Taggable::Policy, &arn, tags)?;
-    check_document(document, PolicyKind::Identity)?;
+    super::policies::check_managed_document(document)?;
     let now = svc.now();
     svc.mutate(|state| {
         let mine: Vec<&ManagedPolicy> = state
@@ -444,7 +441,7 @@ pub fn create_policy_version(
 ) -> Result<VersionInfo, CoreError> {
     let p = policy_for(svc, caller, "iam:CreatePolicyVersion", arn)?;
     customer_only(&p)?;
-    check_document(document, PolicyKind::Identity)?;
+    super::policies::check_managed_document(document)?;
     let now = svc.now();
     svc.mutate(|state| {
         let mut p = state

@@ -26,13 +26,101 @@ fn user_for(svc: &Service, caller: &Caller, action: &str, name: &str) -> Result<
         })
 }
 
-/// Validates an identity policy document as IAM does (`MalformedPolicyDocument`).
+/// `UserPolicySizeQuota`: a user's inline policies together.
+pub const USER_POLICY_SIZE: usize = 2_048;
+/// `GroupPolicySizeQuota`.
+pub const GROUP_POLICY_SIZE: usize = 5_120;
+/// `RolePolicySizeQuota`.
+pub const ROLE_POLICY_SIZE: usize = 10_240;
+/// `PolicySizeQuota`: one managed policy version.
+pub const POLICY_SIZE: usize = 6_144;
+/// `AssumeRolePolicySizeQuota` (`ACLSizePerRole`): a trust policy.
+pub const TRUST_POLICY_SIZE: usize = 2_048;
+
+/// An identity policy's grammar and semantics, before its size is weighed
+/// against a quota (a malformed document is refused first).
+pub fn check_document_syntax(doc: &str) -> Result<(), CoreError> {
+    let (problems, _) = rootward_policy::check_unsized(doc, PolicyKind::Identity);
+    match problems.first() {
+        None => Ok(()),
+        Some(p) => Err(CoreError::MalformedPolicy(p.to_string())),
+    }
+}
+
+/// A managed policy version within `PolicySizeQuota`.
+pub fn check_managed_document(doc: &str) -> Result<(), CoreError> {
+    check_quota_document(doc, PolicyKind::Identity, POLICY_SIZE, || {
+        format!("Cannot exceed quota for PolicySize: {POLICY_SIZE}")
+    })
+    .map(|_| ())
+}
+
+/// A trust policy within `ACLSizePerRole`.
+pub fn check_trust_document(doc: &str) -> Result<(), CoreError> {
+    check_quota_document(doc, PolicyKind::Trust, TRUST_POLICY_SIZE, || {
+        format!("Cannot exceed quota for ACLSizePerRole: {TRUST_POLICY_SIZE}")
+    })
+    .map(|_| ())
+}
+
+/// Validates a policy document of `kind` as IAM does
+/// (`MalformedPolicyDocument`), its size limit included.
 pub fn check_document(doc: &str, kind: PolicyKind) -> Result<(), CoreError> {
     let problems = rootward_policy::check(doc, kind);
     match problems.first() {
         None => Ok(()),
         Some(p) => Err(CoreError::MalformedPolicy(p.to_string())),
     }
+}
+
+/// Checks a document that counts toward an IAM quota instead of its kind's
+/// size limit: problems are a malformed document, a size over `limit` is
+/// `LimitExceeded` with `exceeded`'s message (spec 02's quotas; AWS's
+/// wording). Returns its size without whitespace.
+pub fn check_quota_document(
+    doc: &str,
+    kind: PolicyKind,
+    limit: usize,
+    exceeded: impl FnOnce() -> String,
+) -> Result<usize, CoreError> {
+    let (problems, size) = rootward_policy::check_unsized(doc, kind);
+    if let Some(p) = problems.first() {
+        return Err(CoreError::MalformedPolicy(p.to_string()));
+    }
+    let size = size.unwrap_or(usize::MAX);
+    if size > limit {
+        return Err(CoreError::LimitExceeded(exceeded()));
+    }
+    Ok(size)
+}
+
+/// Checks an inline policy `name` of `owner` (`user`, `group`, `role`):
+/// the sum of its inline policies, this one in place of any of the same
+/// name, may not exceed `limit` characters without whitespace (2,048 for a
+/// user, 5,120 for a group, 10,240 for a role: `UserPolicySizeQuota`,
+/// `GroupPolicySizeQuota`, `RolePolicySizeQuota`).
+pub fn check_inline_total(
+    doc: &str,
+    name: &str,
+    others: &std::collections::BTreeMap<String, String>,
+    (owner, owner_name, limit): (&str, &str, usize),
+) -> Result<(), CoreError> {
+    let exceeded =
+        || format!("Maximum policy size of {limit} bytes exceeded for {owner} {owner_name}");
+    let size = check_quota_document(doc, PolicyKind::Identity, limit, exceeded)?;
+    let rest: usize = others
+        .iter()
+        .filter(|(n, _)| n.as_str() != name)
+        .map(|(_, d)| {
+            rootward_policy::check_unsized(d, PolicyKind::Identity)
+                .1
+                .unwrap_or(0)
+        })
+        .sum();
+    if size.saturating_add(rest) > limit {
+        return Err(CoreError::LimitExceeded(exceeded()));
+    }
+    Ok(())
 }
 
 /// `iam:PutUserPolicy`.
@@ -45,9 +133,15 @@ pub fn put_user_policy(
 ) -> Result<(), CoreError> {
     check_name("policyName", policy_name, 128)?;
     let u = user_for(svc, caller, "iam:PutUserPolicy", user)?;
-    check_document(doc, PolicyKind::Identity)?;
+    check_document_syntax(doc)?;
     svc.mutate(|state| {
         let mut u = state.user(&u.account, &u.name).cloned().unwrap_or(u);
+        check_inline_total(
+            doc,
+            policy_name,
+            &u.inline_policies,
+            ("user", &u.name, USER_POLICY_SIZE),
+        )?;
         u.inline_policies
             .insert(policy_name.to_owned(), doc.to_owned());
         Ok(((), vec![Change::Put(Record::User(u))]))

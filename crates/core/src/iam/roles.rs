@@ -1,15 +1,12 @@
 //! IAM roles: CreateRole, GetRole, ListRoles, UpdateRole, DeleteRole, the
 //! trust policy, inline and attached policies, the permissions boundary.
 
-use rootward_policy::PolicyKind;
-
 use crate::authz::Caller;
 use crate::error::CoreError;
 use crate::ids;
 use crate::model::{Change, Record, Role, Tag, table, user_key};
 use crate::service::Service;
 
-use super::policies::check_document;
 use super::{check_name, check_path};
 
 fn no_such_role(name: &str) -> CoreError {
@@ -78,7 +75,7 @@ pub fn create_role(
         &arn,
         &input.tags,
     )?;
-    check_document(input.trust_policy, PolicyKind::Trust)?;
+    super::policies::check_trust_document(input.trust_policy)?;
     if let Some(b) = input.permissions_boundary {
         super::managed::check_boundary(&svc.read(), &caller.account, b)?;
     }
@@ -170,12 +167,18 @@ pub fn put_role_policy(
 ) -> Result<(), CoreError> {
     check_name("policyName", policy_name, 128)?;
     role_for(svc, caller, "iam:PutRolePolicy", role)?;
-    check_document(doc, PolicyKind::Identity)?;
+    super::policies::check_document_syntax(doc)?;
     svc.mutate(|state| {
         let mut r = state
             .role(&caller.account, role)
             .cloned()
             .ok_or_else(|| no_such_role(role))?;
+        super::policies::check_inline_total(
+            doc,
+            policy_name,
+            &r.inline_policies,
+            ("role", &r.name, super::policies::ROLE_POLICY_SIZE),
+        )?;
         r.inline_policies
             .insert(policy_name.to_owned(), doc.to_owned());
         Ok(((), vec![Change::Put(Record::Role(r))]))
@@ -371,7 +374,7 @@ pub fn update_assume_role_policy(
     document: &str,
 ) -> Result<(), CoreError> {
     role_for(svc, caller, "iam:UpdateAssumeRolePolicy", role)?;
-    check_document(document, PolicyKind::Trust)?;
+    super::policies::check_trust_document(document)?;
     update(svc, caller, role, |r| {
         document.clone_into(&mut r.trust_policy);
         Ok(())

@@ -293,3 +293,145 @@ async fn access_key_last_use_is_recorded() {
     let at = used.last_used_date().unwrap().secs();
     assert!((at - s.svc.now().unix_timestamp()).abs() <= 2);
 }
+
+/// An identity policy of about `size` characters (no whitespace).
+fn policy_of_size(size: usize) -> String {
+    let head = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["#;
+    let tail = r#"],"Resource":"*"}]}"#;
+    let mut actions = Vec::new();
+    let mut len = head.len() + tail.len();
+    let mut i = 0;
+    while len < size {
+        let a = format!("\"iam:GetUser{i}\"");
+        len += a.len() + 1;
+        actions.push(a);
+        i += 1;
+    }
+    format!("{head}{}{tail}", actions.join(","))
+}
+
+/// The code, message and HTTP status of a failed IAM call.
+fn refusal<R: std::fmt::Debug, E>(
+    r: Result<R, aws_sdk_iam::error::SdkError<E>>,
+) -> (String, String, u16)
+where
+    E: aws_sdk_iam::error::ProvideErrorMetadata + std::fmt::Debug,
+{
+    use aws_sdk_iam::error::ProvideErrorMetadata;
+    let e = r.unwrap_err();
+    let status = e.raw_response().map_or(0, |r| r.status().as_u16());
+    (
+        e.code().unwrap_or_default().to_owned(),
+        e.message().unwrap_or_default().to_owned(),
+        status,
+    )
+}
+
+#[tokio::test]
+async fn policy_size_quotas_are_limit_exceeded_and_inline_ones_count_together() {
+    let s = Server::start().await;
+    let iam = Client::new(&s.admin());
+    iam.create_user().user_name("quota").send().await.unwrap();
+    // A user's inline policies: 2,048 characters together.
+    for name in ["a", "b"] {
+        iam.put_user_policy()
+            .user_name("quota")
+            .policy_name(name)
+            .policy_document(policy_of_size(800))
+            .send()
+            .await
+            .unwrap();
+    }
+    let r = iam
+        .put_user_policy()
+        .user_name("quota")
+        .policy_name("c")
+        .policy_document(policy_of_size(800))
+        .send()
+        .await;
+    assert_eq!(
+        refusal(r),
+        (
+            "LimitExceeded".to_owned(),
+            "Maximum policy size of 2048 bytes exceeded for user quota".to_owned(),
+            409
+        )
+    );
+    // Replacing one of the same name counts it once.
+    iam.put_user_policy()
+        .user_name("quota")
+        .policy_name("b")
+        .policy_document(policy_of_size(1_200))
+        .send()
+        .await
+        .unwrap();
+    // A role's: 10,240 together, so one of ~7,800 is taken.
+    iam.create_role()
+        .role_name("big")
+        .assume_role_policy_document(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}]}"#,
+        )
+        .send()
+        .await
+        .unwrap();
+    iam.put_role_policy()
+        .role_name("big")
+        .policy_name("large")
+        .policy_document(policy_of_size(7_800))
+        .send()
+        .await
+        .unwrap();
+    let r = iam
+        .put_role_policy()
+        .role_name("big")
+        .policy_name("more")
+        .policy_document(policy_of_size(3_000))
+        .send()
+        .await;
+    assert_eq!(refusal(r).0, "LimitExceeded");
+    // A managed policy: 6,144; a trust policy: 2,048.
+    let r = iam
+        .create_policy()
+        .policy_name("huge")
+        .policy_document(policy_of_size(7_000))
+        .send()
+        .await;
+    assert_eq!(
+        refusal(r),
+        (
+            "LimitExceeded".to_owned(),
+            "Cannot exceed quota for PolicySize: 6144".to_owned(),
+            409
+        )
+    );
+    let principals: Vec<String> = (0..80)
+        .map(|i| format!("\"arn:aws:iam::{:012}:root\"", 100_000_000_000u64 + i))
+        .collect();
+    let trust = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":[{}]}},"Action":"sts:AssumeRole"}}]}}"#,
+        principals.join(",")
+    );
+    let r = iam
+        .create_role()
+        .role_name("wide")
+        .assume_role_policy_document(trust)
+        .send()
+        .await;
+    assert_eq!(
+        refusal(r),
+        (
+            "LimitExceeded".to_owned(),
+            "Cannot exceed quota for ACLSizePerRole: 2048".to_owned(),
+            409
+        )
+    );
+    // A malformed document is still MalformedPolicyDocument, whatever its size.
+    let r = iam
+        .put_user_policy()
+        .user_name("quota")
+        .policy_name("bad")
+        .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Maybe"}]}"#)
+        .send()
+        .await;
+    assert_eq!(refusal(r).0, "MalformedPolicyDocument");
+}
