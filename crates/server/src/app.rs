@@ -343,6 +343,11 @@ fn answer(
                 let e = crate::protocol::query::unknown_operation(&name, api.model());
                 return error_response(authn.protocol, &e, request_id);
             };
+            if let Some(e) =
+                crate::protocol::query::other_version(&name, params.get("Version"), api.model())
+            {
+                return error_response(authn.protocol, &e, request_id);
+            }
             let info = op.info();
             let result = if api == services::Api::Sqs {
                 // SQS's query form: its members as the JSON input they

@@ -140,6 +140,31 @@ fn decode_value<'p>(
     }
 }
 
+/// `InvalidAction` for a request naming another API version than the
+/// service's (`Version=2099-01-01`, or an empty one): the operation is not
+/// found for it, in the words of spec 08 §8.1. A request without `Version`
+/// is served (lenient). Only the query services proper: SQS's query form
+/// keeps its own rules.
+pub fn other_version(
+    op: &str,
+    version: Option<&str>,
+    service: &rootward_model::Service,
+) -> Option<ApiError> {
+    let (rootward_model::Protocol::Query { version: ours, .. }
+    | rootward_model::Protocol::Ec2 { version: ours, .. }) = service.protocol
+    else {
+        return None;
+    };
+    let v = version?;
+    (v != ours).then(|| {
+        ApiError::new(
+            "InvalidAction",
+            400,
+            format!("Could not find operation {op} for version {v}"),
+        )
+    })
+}
+
 /// `InvalidAction`: the service has no operation by that name (or this
 /// endpoint does not serve it), spec 08 §8.1. A JSON service that also
 /// takes the query form (`awsQueryCompatible`, SQS) answers in the words of

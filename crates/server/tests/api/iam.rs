@@ -435,3 +435,34 @@ async fn policy_size_quotas_are_limit_exceeded_and_inline_ones_count_together() 
         .await;
     assert_eq!(refusal(r).0, "MalformedPolicyDocument");
 }
+
+#[tokio::test]
+async fn another_api_version_is_an_unknown_operation() {
+    let s = Server::start().await;
+    let form = [(
+        "content-type",
+        "application/x-www-form-urlencoded; charset=utf-8",
+    )];
+    let r = s
+        .raw_post("iam", &form, b"Action=ListUsers&Version=2099-01-01")
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(
+        r.body.contains("<Code>InvalidAction</Code>")
+            && r.body
+                .contains("Could not find operation ListUsers for version 2099-01-01"),
+        "{}",
+        r.body
+    );
+    let r = s
+        .raw_post("sts", &form, b"Action=GetCallerIdentity&Version=")
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    for body in [
+        &b"Action=ListUsers&Version=2010-05-08"[..],
+        &b"Action=ListUsers"[..],
+    ] {
+        let r = s.raw_post("iam", &form, body).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+}
