@@ -507,6 +507,88 @@ async fn move_account_from_a_parent_that_is_not_the_accounts_is_source_parent_no
 }
 
 #[tokio::test]
+async fn a_member_writing_a_malformed_policy_is_denied_before_the_document_is_read() {
+    let s = Server::start().await;
+    let org = Client::new(&s.admin());
+    org.create_organization().send().await.unwrap();
+    let app = create_account(&org, "app").await;
+    let scp = org
+        .create_policy()
+        .name("DenyNothing")
+        .description("a policy to update")
+        .r#type(PolicyType::ServiceControlPolicy)
+        .content(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:CreateUser","Resource":"*"}]}"#)
+        .send()
+        .await
+        .unwrap();
+    let scp_id = scp
+        .policy()
+        .unwrap()
+        .policy_summary()
+        .unwrap()
+        .id()
+        .unwrap()
+        .to_owned();
+
+    // The member's role may do anything in IAM's eyes, but it is not the
+    // management account: the document is never looked at.
+    let member = Client::new(&into_member(&s, &app).await);
+    let e = member
+        .create_policy()
+        .name("Mine")
+        .description("")
+        .r#type(PolicyType::ServiceControlPolicy)
+        .content("{}")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "AccessDeniedException");
+    let e = member
+        .update_policy()
+        .policy_id(&scp_id)
+        .content("{}")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "AccessDeniedException");
+
+    // The management account's document is checked.
+    let e = org
+        .create_policy()
+        .name("Mine")
+        .description("")
+        .r#type(PolicyType::ServiceControlPolicy)
+        .content("{}")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "MalformedPolicyDocumentException");
+    let e = org
+        .update_policy()
+        .policy_id(&scp_id)
+        .content("{}")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "MalformedPolicyDocumentException");
+    let listed = org
+        .list_policies()
+        .filter(PolicyType::ServiceControlPolicy)
+        .send()
+        .await
+        .unwrap();
+    let names: Vec<_> = listed.policies().iter().filter_map(|p| p.name()).collect();
+    assert!(
+        names.contains(&"DenyNothing") && !names.contains(&"Mine"),
+        "{names:?}"
+    );
+}
+
+#[tokio::test]
 async fn trusted_access_and_delegated_administrators() {
     let s = Server::start().await;
     let org = Client::new(&s.admin());
