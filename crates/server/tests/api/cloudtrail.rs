@@ -285,6 +285,66 @@ async fn lookups_filter_page_and_hide_secrets() {
 }
 
 #[tokio::test]
+async fn a_time_range_finds_events_at_the_seconds_their_records_show() {
+    let s = Server::start().await;
+    let iam = aws_sdk_iam::Client::new(&s.admin());
+    iam.create_user().user_name("timed").send().await.unwrap();
+    let trail = Client::new(&s.admin());
+    let created = |start: Option<i64>, end: Option<i64>| {
+        trail
+            .lookup_events()
+            .lookup_attributes(by(LookupAttributeKey::EventName, "CreateUser"))
+            .set_start_time(start.map(aws_sdk_cloudtrail::primitives::DateTime::from_secs))
+            .set_end_time(end.map(aws_sdk_cloudtrail::primitives::DateTime::from_secs))
+            .send()
+    };
+    let all = created(None, None).await.unwrap();
+    assert_eq!(all.events().len(), 1);
+    let record: Value = serde_json::from_str(all.events()[0].cloud_trail_event().unwrap()).unwrap();
+    let shown = record["eventTime"].as_str().unwrap();
+    let t =
+        time::OffsetDateTime::parse(shown, &time::format_description::well_known::Rfc3339).unwrap();
+    assert_eq!(t.nanosecond(), 0, "{shown}");
+    let t = t.unix_timestamp();
+
+    // From T to T: the event shown at T, whatever its fraction of a second.
+    let same = created(Some(t), Some(t)).await.unwrap();
+    assert_eq!(same.events().len(), 1, "{shown}");
+    assert_eq!(
+        created(Some(t - 5), Some(t)).await.unwrap().events().len(),
+        1
+    );
+    assert_eq!(
+        created(Some(t), Some(t + 5)).await.unwrap().events().len(),
+        1
+    );
+    assert!(
+        created(Some(t + 1), Some(t + 5))
+            .await
+            .unwrap()
+            .events()
+            .is_empty()
+    );
+    assert!(
+        created(Some(t - 5), Some(t - 1))
+            .await
+            .unwrap()
+            .events()
+            .is_empty()
+    );
+
+    // There are no Insights events: asking for them finds nothing.
+    let insights = trail
+        .lookup_events()
+        .event_category(aws_sdk_cloudtrail::types::EventCategory::Insight)
+        .send()
+        .await
+        .unwrap();
+    assert!(insights.events().is_empty(), "{:?}", insights.events());
+    assert!(insights.next_token().is_none());
+}
+
+#[tokio::test]
 async fn pages_stay_put_while_new_events_arrive() {
     let s = Server::start().await;
     let iam = aws_sdk_iam::Client::new(&s.admin());
