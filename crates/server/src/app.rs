@@ -542,7 +542,7 @@ fn execute<B>(
                 request: trail::request_parameters(info.input, tree),
                 response,
                 resources: facts
-                    .map(|f| trail::resources(f, &ctx.caller.account, tree))
+                    .map(|f| trail::resources(f, &ctx.caller.account, &ctx.caller.region, tree))
                     .unwrap_or_default(),
             },
             error,

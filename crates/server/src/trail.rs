@@ -6,6 +6,7 @@
 use rootward_core::Service;
 use rootward_core::authz::Caller;
 use rootward_core::service::Unit;
+use rootward_core::trail::event::CallResource;
 use rootward_model::{Facts, Kind, Member, Shape, Value as In, shape::lower_first};
 use serde_json::{Map, Value};
 
@@ -20,8 +21,8 @@ pub struct CallFacts {
     pub request: Value,
     /// `responseElements`, for successful writes.
     pub response: Option<Value>,
-    /// `resources`: (type, ARN).
-    pub resources: Vec<(String, String)>,
+    /// `resources`.
+    pub resources: Vec<CallResource>,
 }
 
 /// One finished call, as the protocol layer hands it to [`record`].
@@ -161,22 +162,40 @@ fn value_json(shape: &Shape, v: &In<'_>) -> Value {
 }
 
 /// The `resources` of a call: the operation's resource rules (the
-/// supplementary table) over its top-level string members, sorted.
-pub fn resources(facts: &Facts, account: &str, input: &[(&str, In<'_>)]) -> Vec<(String, String)> {
+/// supplementary table) over its top-level string members, sorted. SQS
+/// names its queues by URL; the record names them by ARN, as CloudTrail
+/// does (a URL that is no queue's is left out).
+pub fn resources(
+    facts: &Facts,
+    account: &str,
+    region: &str,
+    input: &[(&str, In<'_>)],
+) -> Vec<CallResource> {
     let member = |name: &str| {
         input.iter().find_map(|(k, v)| match v {
             In::Str(s) if *k == name => Some(*s),
             _ => None,
         })
     };
-    let mut out: Vec<(String, String)> = facts
+    let mut out: Vec<CallResource> = facts
         .resources
         .iter()
-        .filter_map(|r| Some((r.kind.to_owned(), r.render(account, member)?)))
+        .filter_map(|r| {
+            let value = r.render(account, member)?;
+            let arn = if r.kind == QUEUE {
+                crate::services::sqs::queue_arn(&value, region)?
+            } else {
+                value
+            };
+            Some(CallResource::new(r.kind, arn))
+        })
         .collect();
     out.sort();
     out
 }
+
+/// The resource type of SQS queues, which the table names by `QueueUrl`.
+const QUEUE: &str = "AWS::SQS::Queue";
 
 #[cfg(test)]
 mod tests {
@@ -227,6 +246,7 @@ mod tests {
         let r = resources(
             op.facts.unwrap(),
             "111111111111",
+            "us-east-1",
             &[
                 ("UserName", In::Str("bob")),
                 ("PolicyArn", In::Str("arn:aws:iam::aws:policy/X")),
@@ -235,15 +255,27 @@ mod tests {
         assert_eq!(
             r,
             vec![
-                (
-                    "AWS::IAM::Policy".to_owned(),
-                    "arn:aws:iam::aws:policy/X".to_owned()
-                ),
-                (
-                    "AWS::IAM::User".to_owned(),
-                    "arn:aws:iam::111111111111:user/bob".to_owned()
-                ),
+                CallResource::new("AWS::IAM::Policy", "arn:aws:iam::aws:policy/X"),
+                CallResource::new("AWS::IAM::User", "arn:aws:iam::111111111111:user/bob"),
             ]
         );
+        // Queues are named by URL in requests, by ARN in records.
+        let op = rootward_model::sqs::Operation::PurgeQueue.info();
+        let queue = |url: &'static str| {
+            resources(
+                op.facts.unwrap(),
+                "111111111111",
+                "eu-west-1",
+                &[("QueueUrl", In::Str(url))],
+            )
+        };
+        assert_eq!(
+            queue("http://localhost:4566/222222222222/jobs"),
+            vec![CallResource::new(
+                "AWS::SQS::Queue",
+                "arn:aws:sqs:eu-west-1:222222222222:jobs"
+            )]
+        );
+        assert!(queue("not a queue").is_empty());
     }
 }

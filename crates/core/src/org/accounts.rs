@@ -360,16 +360,17 @@ pub fn move_account(
     svc.mutate(|state| {
         let org = as_management(state, caller)?;
         let m = member(state, org, account)?;
-        if !is_parent(state, org, source) {
+        // The source must be the account's parent: a root or OU that exists
+        // elsewhere in the organization is as wrong a source as one that
+        // does not (spec 03 §3.4). Checked after the account and before the
+        // destination, the order §3.4 lists them in [order UNCONFIRMED].
+        if m.parent != source || !is_parent(state, org, source) {
             return Err(err(OrgError::SourceParentNotFound, "We can't find a source root or OU with the ParentId that you specified.",
             ));
         }
         if !is_parent(state, org, destination) {
             return Err(err(OrgError::DestinationParentNotFound, "We can't find the destination container (a root or OU) with the ParentId that you specified.",
             ));
-        }
-        if m.parent != source {
-            return Err(account_not_found());
         }
         if source == destination {
             return Err(err(OrgError::DuplicateAccount, "That account is already present in the specified destination.",

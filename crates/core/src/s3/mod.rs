@@ -97,6 +97,14 @@ pub enum S3Error {
         /// The name given.
         bucket: String,
     },
+    /// The location constraint names no region a bucket can be created in:
+    /// `us-east-1` is said by omitting the configuration, never by naming it
+    /// (spec 04 §4.1.2 CreateBucket).
+    #[error("The specified location-constraint is not valid")]
+    InvalidLocationConstraint {
+        /// The constraint given.
+        location: String,
+    },
     /// The location constraint is not the endpoint's region.
     #[error(
         "The {region} location constraint is incompatible for the region specific endpoint this request was sent to."
@@ -346,6 +354,11 @@ pub fn create_bucket_with(
     if !valid_bucket_name(name) {
         return Err(CoreError::from(S3Error::InvalidBucketName {
             bucket: name.to_owned(),
+        }));
+    }
+    if location == Some("us-east-1") {
+        return Err(CoreError::from(S3Error::InvalidLocationConstraint {
+            location: "us-east-1".to_owned(),
         }));
     }
     let region = match location {

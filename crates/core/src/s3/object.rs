@@ -313,6 +313,11 @@ pub fn list_objects(
         extra.push(("s3:delimiter", d));
     }
     authorize(svc, caller, "s3:ListBucket", &snap, None, &extra)?;
+    // Asked for no keys, S3 answers an empty page that is not truncated,
+    // however many keys there are.
+    if req.max_keys == 0 {
+        return Ok(Listing::default());
+    }
     let state = svc.read();
     let Some(objects) = state.s3.objects.get(bucket) else {
         return Ok(Listing::default());

@@ -32,10 +32,49 @@ pub struct Call<'a> {
     pub error: Option<(&'a str, &'a str)>,
     /// The request id answered.
     pub request_id: &'a str,
-    /// `resources`: (type, ARN).
-    pub resources: Vec<(String, String)>,
+    /// `resources`.
+    pub resources: Vec<CallResource>,
     /// The `Host` header the client sent.
     pub host: Option<&'a str>,
+}
+
+/// One of a record's `resources`: a resource the call names, with the
+/// account that owns it (spec 04 §4.3: a bucket policy deleted by another
+/// account is still the bucket owner's resource).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CallResource {
+    /// `type` (`AWS::S3::Bucket`).
+    pub kind: String,
+    /// `ARN`.
+    pub arn: String,
+    /// The owner, for ARNs that name no account (S3 buckets): `None` takes
+    /// the account the ARN names, else the caller's.
+    pub owner: Option<String>,
+}
+
+impl CallResource {
+    /// A resource whose owner is the account its ARN names (or the caller's).
+    pub fn new(kind: impl Into<String>, arn: impl Into<String>) -> CallResource {
+        CallResource {
+            kind: kind.into(),
+            arn: arn.into(),
+            owner: None,
+        }
+    }
+
+    /// The record's `accountId`: the owner given, else the account the ARN
+    /// names, else `caller`'s.
+    pub fn account<'a>(&'a self, caller: &'a str) -> &'a str {
+        if let Some(owner) = &self.owner {
+            return owner;
+        }
+        let named = self.arn.split(':').nth(4).unwrap_or_default();
+        if named.len() == 12 && named.bytes().all(|b| b.is_ascii_digit()) {
+            named
+        } else {
+            caller
+        }
+    }
 }
 
 /// The `userIdentity` element, written straight to text: members in the
@@ -211,10 +250,10 @@ pub fn build(state: &State, call: &Call<'_>, now: OffsetDateTime) -> TrailEvent 
         resources: call
             .resources
             .iter()
-            .map(|(t, arn)| Resource {
-                arn,
-                account_id: &call.caller.account,
-                kind: t,
+            .map(|r| Resource {
+                arn: &r.arn,
+                account_id: r.account(&call.caller.account),
+                kind: &r.kind,
             })
             .collect(),
         response_elements: call.response.as_ref(),
@@ -241,7 +280,11 @@ pub fn build(state: &State, call: &Call<'_>, now: OffsetDateTime) -> TrailEvent 
         read_only,
         access_key: Some(call.caller.access_key_id.clone()),
         username,
-        resources: call.resources.clone(),
+        resources: call
+            .resources
+            .iter()
+            .map(|r| (r.kind.clone(), r.arn.clone()))
+            .collect(),
         json,
     }
 }
@@ -456,5 +499,21 @@ mod tests {
         // 1_800_000_000_000 ms = 0x01a3185c5000.
         assert!(a.starts_with("01a3185c-5000-7"));
         assert_ne!(event_id(t), event_id(t));
+    }
+
+    #[test]
+    fn a_resource_belongs_to_its_owner_then_the_account_its_arn_names() {
+        let caller = "111111111111";
+        let queue = CallResource::new("AWS::SQS::Queue", "arn:aws:sqs:us-east-1:222222222222:q");
+        assert_eq!(queue.account(caller), "222222222222");
+        let bucket = CallResource::new("AWS::S3::Bucket", "arn:aws:s3:::b");
+        assert_eq!(bucket.account(caller), caller);
+        let owned = CallResource {
+            owner: Some("333333333333".into()),
+            ..bucket
+        };
+        assert_eq!(owned.account(caller), "333333333333");
+        let managed = CallResource::new("AWS::IAM::Policy", "arn:aws:iam::aws:policy/X");
+        assert_eq!(managed.account(caller), caller);
     }
 }

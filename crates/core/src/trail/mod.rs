@@ -60,9 +60,11 @@ pub struct Lookup {
     pub region: String,
     /// At most one attribute: (key, value).
     pub attribute: Option<(String, String)>,
-    /// Inclusive lower bound.
+    /// Inclusive lower bound, to the second (records show `eventTime` in
+    /// whole seconds: an event shown at this bound's second is in range).
     pub start: Option<OffsetDateTime>,
-    /// Inclusive upper bound.
+    /// Inclusive upper bound, to the second (every event shown at this
+    /// bound's second is in range).
     pub end: Option<OffsetDateTime>,
     /// Only events stored up to this sequence number: a paged lookup pins
     /// its first page's newest event, so that events recorded meanwhile

@@ -131,6 +131,21 @@ fn nanos(t: OffsetDateTime) -> i64 {
     i64::try_from(t.unix_timestamp_nanos()).unwrap_or(i64::MAX)
 }
 
+/// The first and last stored instant (nanoseconds) of a lookup's range.
+/// Events are stored to the nanosecond but records show `eventTime` in whole
+/// seconds, so the range is taken at that precision: an event shown at
+/// second `S` is in it when `start`'s second ≤ `S` ≤ `end`'s second (a
+/// lookup from `T` to `T` finds the events shown at `T`).
+fn second_range(q: &Lookup) -> (i64, i64) {
+    const SECOND: i128 = 1_000_000_000;
+    let second = |t: OffsetDateTime| i128::from(t.unix_timestamp()) * SECOND;
+    let clamp = |n: i128| i64::try_from(n).unwrap_or(if n < 0 { i64::MIN } else { i64::MAX });
+    (
+        q.start.map_or(i64::MIN, |t| clamp(second(t))),
+        q.end.map_or(i64::MAX, |t| clamp(second(t) + SECOND - 1)),
+    )
+}
+
 impl SqliteTrail {
     /// Opens (or creates) the history at `path`.
     pub fn open(path: &Path) -> Result<SqliteTrail, StoreError> {
@@ -312,13 +327,14 @@ impl TrailStore for SqliteTrail {
         }
         sql.push_str(" AND seq <= ?8 ORDER BY time DESC, seq DESC LIMIT ?6 OFFSET ?7");
         let mut stmt = conn.prepare_cached(&sql).map_err(err)?;
+        let (first, last) = second_range(q);
         let rows = stmt
             .query_map(
                 params![
                     q.account,
                     q.region,
-                    q.start.map(nanos).unwrap_or(i64::MIN),
-                    q.end.map(nanos).unwrap_or(i64::MAX),
+                    first,
+                    last,
                     value,
                     i64::try_from(q.limit).unwrap_or(i64::MAX),
                     i64::try_from(q.offset).unwrap_or(0),
@@ -627,6 +643,54 @@ mod tests {
         assert_eq!(ids(t.lookup(&q(None)).unwrap()), ["e"]);
         t.append(&[ev("f", 60, "GetUser")]).unwrap();
         assert_eq!(t.last_seq().unwrap(), last + 1);
+    }
+
+    #[test]
+    fn a_time_range_covers_whole_seconds_as_records_show_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = SqliteTrail::open(&dir.path().join("trail.db")).unwrap();
+        let at = |secs: i64, ms: i64| {
+            OffsetDateTime::from_unix_timestamp(secs).unwrap() + time::Duration::milliseconds(ms)
+        };
+        // Shown as second 10, 11 and 12.
+        t.append(&[
+            TrailEvent {
+                time: at(10, 999),
+                ..ev("a", 0, "GetUser")
+            },
+            TrailEvent {
+                time: at(11, 500),
+                ..ev("b", 0, "GetUser")
+            },
+            TrailEvent {
+                time: at(12, 0),
+                ..ev("c", 0, "GetUser")
+            },
+        ])
+        .unwrap();
+        let window = |start: OffsetDateTime, end: OffsetDateTime| {
+            let found = t
+                .lookup(&Lookup {
+                    account: "111111111111".into(),
+                    region: "us-east-1".into(),
+                    attribute: None,
+                    start: Some(start),
+                    end: Some(end),
+                    until_seq: None,
+                    offset: 0,
+                    limit: 50,
+                })
+                .unwrap();
+            found.into_iter().map(|e| e.id).collect::<Vec<_>>()
+        };
+        assert_eq!(window(at(11, 0), at(11, 0)), ["b"]);
+        assert_eq!(window(at(10, 0), at(10, 0)), ["a"]);
+        assert_eq!(window(at(10, 0), at(11, 0)), ["b", "a"]);
+        // Bounds inside a second stand for the whole second.
+        assert_eq!(window(at(11, 700), at(11, 200)), ["b"]);
+        assert_eq!(window(at(12, 0), at(12, 0)), ["c"]);
+        assert!(window(at(13, 0), at(20, 0)).is_empty());
+        assert!(window(at(0, 0), at(9, 999)).is_empty());
     }
 
     #[test]

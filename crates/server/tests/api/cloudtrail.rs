@@ -285,6 +285,156 @@ async fn lookups_filter_page_and_hide_secrets() {
 }
 
 #[tokio::test]
+async fn a_time_range_finds_events_at_the_seconds_their_records_show() {
+    let s = Server::start().await;
+    let iam = aws_sdk_iam::Client::new(&s.admin());
+    iam.create_user().user_name("timed").send().await.unwrap();
+    let trail = Client::new(&s.admin());
+    let created = |start: Option<i64>, end: Option<i64>| {
+        trail
+            .lookup_events()
+            .lookup_attributes(by(LookupAttributeKey::EventName, "CreateUser"))
+            .set_start_time(start.map(aws_sdk_cloudtrail::primitives::DateTime::from_secs))
+            .set_end_time(end.map(aws_sdk_cloudtrail::primitives::DateTime::from_secs))
+            .send()
+    };
+    let all = created(None, None).await.unwrap();
+    assert_eq!(all.events().len(), 1);
+    let record: Value = serde_json::from_str(all.events()[0].cloud_trail_event().unwrap()).unwrap();
+    let shown = record["eventTime"].as_str().unwrap();
+    let t =
+        time::OffsetDateTime::parse(shown, &time::format_description::well_known::Rfc3339).unwrap();
+    assert_eq!(t.nanosecond(), 0, "{shown}");
+    let t = t.unix_timestamp();
+
+    // From T to T: the event shown at T, whatever its fraction of a second.
+    let same = created(Some(t), Some(t)).await.unwrap();
+    assert_eq!(same.events().len(), 1, "{shown}");
+    assert_eq!(
+        created(Some(t - 5), Some(t)).await.unwrap().events().len(),
+        1
+    );
+    assert_eq!(
+        created(Some(t), Some(t + 5)).await.unwrap().events().len(),
+        1
+    );
+    assert!(
+        created(Some(t + 1), Some(t + 5))
+            .await
+            .unwrap()
+            .events()
+            .is_empty()
+    );
+    assert!(
+        created(Some(t - 5), Some(t - 1))
+            .await
+            .unwrap()
+            .events()
+            .is_empty()
+    );
+
+    // There are no Insights events: asking for them finds nothing.
+    let insights = trail
+        .lookup_events()
+        .event_category(aws_sdk_cloudtrail::types::EventCategory::Insight)
+        .send()
+        .await
+        .unwrap();
+    assert!(insights.events().is_empty(), "{:?}", insights.events());
+    assert!(insights.next_token().is_none());
+}
+
+#[tokio::test]
+async fn records_name_queues_by_arn_and_buckets_with_their_owners_account() {
+    let s = Server::start().await;
+    let trail = Client::new(&s.admin());
+    let record = |e: &aws_sdk_cloudtrail::types::Event| -> Value {
+        serde_json::from_str(e.cloud_trail_event().unwrap()).unwrap()
+    };
+
+    // A queue is named by its ARN, not the URL the call gave.
+    let sqs = aws_sdk_sqs::Client::new(&s.admin());
+    let url = sqs
+        .create_queue()
+        .queue_name("jobs")
+        .send()
+        .await
+        .unwrap()
+        .queue_url()
+        .unwrap()
+        .to_owned();
+    sqs.set_queue_attributes()
+        .queue_url(&url)
+        .attributes(
+            aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout,
+            "60",
+        )
+        .send()
+        .await
+        .unwrap();
+    let arn = format!("arn:aws:sqs:us-east-1:{ACCOUNT}:jobs");
+    let out = trail
+        .lookup_events()
+        .lookup_attributes(by(LookupAttributeKey::EventName, "SetQueueAttributes"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.events().len(), 1);
+    let e = &out.events()[0];
+    let r = record(e);
+    assert_eq!(r["requestParameters"]["queueUrl"], url.as_str());
+    assert_eq!(
+        r["resources"],
+        serde_json::json!([{"ARN": arn, "accountId": ACCOUNT, "type": "AWS::SQS::Queue"}])
+    );
+    assert_eq!(e.resources().len(), 1);
+    assert_eq!(e.resources()[0].resource_type(), Some("AWS::SQS::Queue"));
+    assert_eq!(e.resources()[0].resource_name(), Some(arn.as_str()));
+    let named = |name: String| {
+        trail
+            .lookup_events()
+            .lookup_attributes(by(LookupAttributeKey::ResourceName, &name))
+            .send()
+    };
+    let by_arn = named(arn.clone()).await.unwrap();
+    assert!(
+        by_arn
+            .events()
+            .iter()
+            .any(|e| e.event_name() == Some("SetQueueAttributes")),
+        "{:?}",
+        by_arn.events()
+    );
+    assert!(named(url.clone()).await.unwrap().events().is_empty());
+
+    // A bucket of another account: the resource is that account's, in the
+    // caller's event history.
+    let member = crate::common::root::organization_with_root_sessions(&s).await;
+    let owner = crate::common::s3::s3(&crate::common::root::admin_role_in(&s, &member).await);
+    owner.create_bucket().bucket("theirs").send().await.unwrap();
+    crate::common::s3::s3(&s.admin())
+        .delete_bucket_policy()
+        .bucket("theirs")
+        .send()
+        .await
+        .unwrap_err();
+    let out = trail
+        .lookup_events()
+        .lookup_attributes(by(LookupAttributeKey::EventName, "DeleteBucketPolicy"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.events().len(), 1);
+    let r = record(&out.events()[0]);
+    assert_eq!(r["recipientAccountId"], ACCOUNT);
+    assert_eq!(r["userIdentity"]["accountId"], ACCOUNT);
+    assert_eq!(
+        r["resources"],
+        serde_json::json!([{"ARN": "arn:aws:s3:::theirs", "accountId": member, "type": "AWS::S3::Bucket"}])
+    );
+}
+
+#[tokio::test]
 async fn pages_stay_put_while_new_events_arrive() {
     let s = Server::start().await;
     let iam = aws_sdk_iam::Client::new(&s.admin());

@@ -435,6 +435,160 @@ async fn a_landing_zone_with_an_scp_that_bounds_member_accounts() {
 }
 
 #[tokio::test]
+async fn move_account_from_a_parent_that_is_not_the_accounts_is_source_parent_not_found() {
+    let s = Server::start().await;
+    let org = Client::new(&s.admin());
+    org.create_organization().send().await.unwrap();
+    let roots = org.list_roots().send().await.unwrap();
+    let root_id = roots.roots()[0].id().unwrap().to_owned();
+    let ou = |name: &'static str| {
+        let org = org.clone();
+        let root_id = root_id.clone();
+        async move {
+            org.create_organizational_unit()
+                .parent_id(root_id)
+                .name(name)
+                .send()
+                .await
+                .unwrap()
+                .organizational_unit()
+                .unwrap()
+                .id()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let security = ou("Security").await;
+    let workloads = ou("Workloads").await;
+    let app = create_account(&org, "app").await;
+    let missing_ou = format!("ou-{}-zzzzzzzz", root_id.trim_start_matches("r-"));
+    let fails = |account: String, source: String, destination: String| {
+        let org = org.clone();
+        async move {
+            org.move_account()
+                .account_id(account)
+                .source_parent_id(source)
+                .destination_parent_id(destination)
+                .send()
+                .await
+                .unwrap_err()
+                .into_service_error()
+        }
+    };
+
+    // Security exists but the account is under the root.
+    let e = fails(app.clone(), security.clone(), workloads.clone()).await;
+    assert_eq!(code(&e), "SourceParentNotFoundException");
+    assert_eq!(
+        e.message(),
+        Some("We can't find a source root or OU with the ParentId that you specified.")
+    );
+    // The source is checked before the destination.
+    let e = fails(app.clone(), security.clone(), missing_ou.clone()).await;
+    assert_eq!(code(&e), "SourceParentNotFoundException");
+    // The account is checked first.
+    let e = fails("999999999999".into(), security.clone(), workloads.clone()).await;
+    assert_eq!(code(&e), "AccountNotFoundException");
+    let e = fails(app.clone(), root_id.clone(), missing_ou).await;
+    assert_eq!(code(&e), "DestinationParentNotFoundException");
+    let parents = org.list_parents().child_id(&app).send().await.unwrap();
+    assert_eq!(parents.parents()[0].id(), Some(root_id.as_str()));
+
+    // From its real parent it moves.
+    org.move_account()
+        .account_id(&app)
+        .source_parent_id(&root_id)
+        .destination_parent_id(&workloads)
+        .send()
+        .await
+        .unwrap();
+    let parents = org.list_parents().child_id(&app).send().await.unwrap();
+    assert_eq!(parents.parents()[0].id(), Some(workloads.as_str()));
+}
+
+#[tokio::test]
+async fn a_member_writing_a_malformed_policy_is_denied_before_the_document_is_read() {
+    let s = Server::start().await;
+    let org = Client::new(&s.admin());
+    org.create_organization().send().await.unwrap();
+    let app = create_account(&org, "app").await;
+    let scp = org
+        .create_policy()
+        .name("DenyNothing")
+        .description("a policy to update")
+        .r#type(PolicyType::ServiceControlPolicy)
+        .content(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:CreateUser","Resource":"*"}]}"#)
+        .send()
+        .await
+        .unwrap();
+    let scp_id = scp
+        .policy()
+        .unwrap()
+        .policy_summary()
+        .unwrap()
+        .id()
+        .unwrap()
+        .to_owned();
+
+    // The member's role may do anything in IAM's eyes, but it is not the
+    // management account: the document is never looked at.
+    let member = Client::new(&into_member(&s, &app).await);
+    let e = member
+        .create_policy()
+        .name("Mine")
+        .description("")
+        .r#type(PolicyType::ServiceControlPolicy)
+        .content("{}")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "AccessDeniedException");
+    let e = member
+        .update_policy()
+        .policy_id(&scp_id)
+        .content("{}")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "AccessDeniedException");
+
+    // The management account's document is checked.
+    let e = org
+        .create_policy()
+        .name("Mine")
+        .description("")
+        .r#type(PolicyType::ServiceControlPolicy)
+        .content("{}")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "MalformedPolicyDocumentException");
+    let e = org
+        .update_policy()
+        .policy_id(&scp_id)
+        .content("{}")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "MalformedPolicyDocumentException");
+    let listed = org
+        .list_policies()
+        .filter(PolicyType::ServiceControlPolicy)
+        .send()
+        .await
+        .unwrap();
+    let names: Vec<_> = listed.policies().iter().filter_map(|p| p.name()).collect();
+    assert!(
+        names.contains(&"DenyNothing") && !names.contains(&"Mine"),
+        "{names:?}"
+    );
+}
+
+#[tokio::test]
 async fn trusted_access_and_delegated_administrators() {
     let s = Server::start().await;
     let org = Client::new(&s.admin());

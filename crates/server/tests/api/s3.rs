@@ -548,6 +548,110 @@ async fn buckets_and_objects() {
 /// administrators out; an AssumeRoot session for `S3UnlockBucketPolicy` reads
 /// and deletes the policy (and nothing else), and access comes back.
 #[tokio::test]
+async fn listing_no_keys_is_not_truncated_and_bad_list_arguments_are_invalid() {
+    let s = Server::start().await;
+    let c = s3(&s.admin());
+    c.create_bucket().bucket("listing").send().await.unwrap();
+    for key in ["a", "b", "c"] {
+        put(&c, "listing", key, b"x").await;
+    }
+
+    // max-keys=0: an empty page that says nothing more is to come.
+    let v2 = c
+        .list_objects_v2()
+        .bucket("listing")
+        .max_keys(0)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(v2.is_truncated(), Some(false));
+    assert_eq!(v2.key_count(), Some(0));
+    assert_eq!(v2.max_keys(), Some(0));
+    assert_eq!(v2.next_continuation_token(), None);
+    assert!(v2.contents().is_empty());
+    let v1 = c
+        .list_objects()
+        .bucket("listing")
+        .max_keys(0)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(v1.is_truncated(), Some(false));
+    assert!(v1.contents().is_empty());
+
+    // `url` is the only encoding, in both versions.
+    for path in [
+        "/listing?list-type=2&encoding-type=gzip",
+        "/listing?encoding-type=gzip",
+        "/listing?list-type=2&encoding-type=",
+    ] {
+        let r = s.raw_s3("GET", path, None, &[], b"").await;
+        assert_eq!(r.status, 400, "{path}: {}", r.body);
+        assert!(
+            r.body.contains("<Code>InvalidArgument</Code>"),
+            "{path}: {}",
+            r.body
+        );
+        assert!(
+            r.body
+                .contains("<Message>Invalid Encoding Method specified in Request</Message>"),
+            "{path}: {}",
+            r.body
+        );
+        assert!(
+            r.body
+                .contains("<ArgumentName>encoding-type</ArgumentName>"),
+            "{path}: {}",
+            r.body
+        );
+    }
+    let r = s
+        .raw_s3(
+            "GET",
+            "/listing?list-type=2&encoding-type=url",
+            None,
+            &[],
+            b"",
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains("<EncodingType>url</EncodingType>"),
+        "{}",
+        r.body
+    );
+
+    // An empty continuation token is no token S3 gave.
+    let r = s
+        .raw_s3(
+            "GET",
+            "/listing?list-type=2&continuation-token=",
+            None,
+            &[],
+            b"",
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(
+        r.body.contains("<Code>InvalidArgument</Code>"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains("<Message>The continuation token provided is incorrect</Message>"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains("<ArgumentName>continuation-token</ArgumentName>"),
+        "{}",
+        r.body
+    );
+}
+
+#[tokio::test]
 async fn lock_out_and_rescue_with_s3_unlock_bucket_policy() {
     let s = Server::start().await;
     let member = organization_with_root_sessions(&s).await;

@@ -4,6 +4,7 @@
 //! requests signed by `aws-sigv4` and through aws-sdk-s3 where it will send
 //! the document.
 
+use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
     BucketLocationConstraint, CompletedMultipartUpload, CompletedPart, CreateBucketConfiguration,
@@ -201,6 +202,36 @@ async fn create_bucket_with_a_body_that_is_not_a_configuration_is_malformed_xml_
         ),
         ("IllegalLocationConstraintException".into(), 400)
     );
+}
+
+#[tokio::test]
+async fn create_bucket_naming_us_east_1_as_its_constraint_is_an_invalid_location_constraint() {
+    let s = Server::start().await;
+    let c = s3(&s.admin());
+    // us-east-1 is said by sending no configuration; naming it is refused
+    // even on the us-east-1 endpoint, and no bucket is made.
+    let e = c
+        .create_bucket()
+        .bucket("virginia")
+        .create_bucket_configuration(
+            CreateBucketConfiguration::builder()
+                .location_constraint(BucketLocationConstraint::from("us-east-1"))
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.raw_response().map(|r| r.status().as_u16()), Some(400));
+    assert_eq!(e.code(), Some("InvalidLocationConstraint"));
+    assert_eq!(
+        e.message(),
+        Some("The specified location-constraint is not valid")
+    );
+    assert_eq!(fail(c.head_bucket().bucket("virginia").send().await).1, 404);
+    // The same bucket without a configuration is in us-east-1.
+    c.create_bucket().bucket("virginia").send().await.unwrap();
+    let head = c.head_bucket().bucket("virginia").send().await.unwrap();
+    assert_eq!(head.bucket_region(), Some("us-east-1"));
 }
 
 #[tokio::test]

@@ -57,6 +57,7 @@ pub fn s3_fail(e: S3Error) -> S3Fail {
         S3Error::InvalidBucketName { bucket } => {
             with(f("InvalidBucketName", 400), "BucketName", bucket)
         }
+        S3Error::InvalidLocationConstraint { .. } => f("InvalidLocationConstraint", 400),
         S3Error::IllegalLocationConstraint { bucket, .. } => with(
             f("IllegalLocationConstraintException", 400),
             "BucketName",

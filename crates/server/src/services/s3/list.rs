@@ -29,14 +29,28 @@ pub(super) fn list_objects(req: &Req<'_>, v2: bool) -> Result<Response<Body>, S3
                 )
             })?,
     };
+    // `url` is the one encoding S3 knows.
+    let url = match req.param("encoding-type") {
+        None => false,
+        Some("url") => true,
+        Some(other) => {
+            return Err(invalid_argument(
+                "Invalid Encoding Method specified in Request",
+                "encoding-type",
+                other,
+            ));
+        }
+    };
     let prefix = req.param("prefix").unwrap_or("");
     let delimiter = req.param("delimiter").filter(|d| !d.is_empty());
     let token = match req.param("continuation-token").filter(|_| v2) {
+        // The tokens are the base64 of a key, never empty.
         Some(t) => Some(
             URL_SAFE_NO_PAD
                 .decode(t)
                 .ok()
                 .and_then(|b| String::from_utf8(b).ok())
+                .filter(|k| !k.is_empty())
                 .ok_or_else(|| {
                     invalid_argument(
                         "The continuation token provided is incorrect",
@@ -64,7 +78,6 @@ pub(super) fn list_objects(req: &Req<'_>, v2: bool) -> Result<Response<Body>, S3
             after,
         },
     )?;
-    let url = req.param("encoding-type") == Some("url");
     let enc = |s: &str| {
         if url {
             wire::url_encode(s)

@@ -31,6 +31,7 @@ use rootward_core::Service;
 use rootward_core::clock::iso8601;
 use rootward_core::s3::checksum::{Algorithm, Checksum, ChecksumType};
 use rootward_core::s3::{self, Deleted, ListRequest, model::Object};
+use rootward_core::trail::event::CallResource;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
@@ -294,20 +295,28 @@ fn request_parameters(req: &Req<'_>) -> serde_json::Value {
 
 /// The `resources` of an S3 call: its operation's resource rules over the
 /// bucket addressed (S3's rules for an operation the table has no row for:
-/// its bucket all the same).
-fn resources(req: &Req<'_>, op: Option<Operation>) -> Vec<(String, String)> {
+/// its bucket all the same). A bucket ARN names no account: the record
+/// gives the bucket owner's (the caller's when there is no such bucket).
+fn resources(req: &Req<'_>, op: Option<Operation>) -> Vec<CallResource> {
     let rules = op
         .and_then(|o| o.info().facts)
         .map_or(rootward_model::s3::RESOURCES, |f| f.resources);
     let account = &req.authn.caller.account;
-    let mut out: Vec<(String, String)> = rules
+    let owner = req
+        .bucket
+        .as_deref()
+        .and_then(|b| req.svc.read().s3.buckets.get(b).map(|b| b.owner.clone()));
+    let mut out: Vec<CallResource> = rules
         .iter()
         .filter_map(|r| {
             let value = r.render(account, |m| match m {
                 "Bucket" => req.bucket.as_deref(),
                 _ => None,
             })?;
-            Some((r.kind.to_owned(), value))
+            Some(CallResource {
+                owner: owner.clone(),
+                ..CallResource::new(r.kind, value)
+            })
         })
         .collect();
     out.sort();

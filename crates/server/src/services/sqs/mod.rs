@@ -169,6 +169,13 @@ fn parse_url(url: &str) -> Result<(&str, &str), ApiError> {
     })
 }
 
+/// The ARN of the queue a URL names, in `region` (where this endpoint's
+/// queues live): what CloudTrail records name a queue by.
+pub(crate) fn queue_arn(url: &str, region: &str) -> Option<String> {
+    let (account, name) = parse_url(url).ok()?;
+    Some(domain::model::queue_arn(region, account, name))
+}
+
 /// Runs `f` on the request's queue.
 fn on_queue(
     r: &Req<'_>,
