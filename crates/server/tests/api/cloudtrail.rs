@@ -306,6 +306,9 @@ async fn a_time_range_finds_events_at_the_seconds_their_records_show() {
         time::OffsetDateTime::parse(shown, &time::format_description::well_known::Rfc3339).unwrap();
     assert_eq!(t.nanosecond(), 0, "{shown}");
     let t = t.unix_timestamp();
+    // LookupEvents' EventTime is the record's, whole seconds.
+    let listed = all.events()[0].event_time().unwrap();
+    assert_eq!((listed.secs(), listed.subsec_nanos()), (t, 0));
 
     // From T to T: the event shown at T, whatever its fraction of a second.
     let same = created(Some(t), Some(t)).await.unwrap();

@@ -238,7 +238,8 @@ fn lookup_events(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError
                 "EventName": e.name,
                 "ReadOnly": if e.read_only { "true" } else { "false" },
                 "AccessKeyId": e.access_key,
-                "EventTime": timestamp(e.time),
+                // Whole seconds, as the record's `eventTime` (and AWS) shows it.
+                "EventTime": timestamp(e.time.replace_nanosecond(0).unwrap_or(e.time)),
                 "EventSource": e.source,
                 "Username": e.username,
                 "Resources": e.resources.iter().map(|(t, n)| json!({"ResourceType": t, "ResourceName": n})).collect::<Vec<_>>(),
