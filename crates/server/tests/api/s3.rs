@@ -651,6 +651,197 @@ async fn listing_no_keys_is_not_truncated_and_bad_list_arguments_are_invalid() {
     );
 }
 
+/// The names of a ListBuckets page, in the order given.
+fn bucket_names(page: &aws_sdk_s3::operation::list_buckets::ListBucketsOutput) -> Vec<String> {
+    page.buckets()
+        .iter()
+        .filter_map(|b| b.name().map(str::to_owned))
+        .collect()
+}
+
+/// ListBuckets' own parameters (spec 04 §4.4): buckets in name order,
+/// `prefix` filters and is echoed, `max-buckets` pages with a
+/// `ContinuationToken` that resumes after the last name returned (the SDK's
+/// paginator walks them; a bucket deleted between pages changes nothing),
+/// `bucket-region` keeps the buckets of the region called; without any of
+/// them the answer is every bucket in one page with neither member.
+#[tokio::test]
+async fn list_buckets_pages_and_filters_by_prefix_and_region() {
+    let s = Server::start().await;
+    let c = s3(&s.admin());
+    let west = s3(&aws_config::SdkConfig::builder()
+        .endpoint_url(&s.url)
+        .region(aws_config::Region::new("us-west-2"))
+        .credentials_provider(s.admin().credentials_provider().unwrap())
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .build());
+    for b in ["qa-u-1", "qa-t-2", "other", "qa-t-1", "qa-t-3"] {
+        c.create_bucket().bucket(b).send().await.unwrap();
+    }
+    west.create_bucket()
+        .bucket("qa-t-west")
+        .create_bucket_configuration(
+            CreateBucketConfiguration::builder()
+                .location_constraint(BucketLocationConstraint::UsWest2)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+
+    // Plain ListBuckets (`aws s3 ls`): everything, one page, as before.
+    let all = c.list_buckets().send().await.unwrap();
+    assert_eq!(
+        bucket_names(&all),
+        ["other", "qa-t-1", "qa-t-2", "qa-t-3", "qa-t-west", "qa-u-1"]
+    );
+    assert_eq!(all.prefix(), None);
+    assert_eq!(all.continuation_token(), None);
+    let r = s.raw_s3("GET", "/", None, &[], b"").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(!r.body.contains("<Prefix>"), "{}", r.body);
+    assert!(!r.body.contains("<ContinuationToken>"), "{}", r.body);
+
+    // `aws s3api list-buckets --prefix qa-t`.
+    let qa_t = c.list_buckets().prefix("qa-t").send().await.unwrap();
+    assert_eq!(
+        bucket_names(&qa_t),
+        ["qa-t-1", "qa-t-2", "qa-t-3", "qa-t-west"]
+    );
+    assert_eq!(qa_t.prefix(), Some("qa-t"));
+    assert_eq!(qa_t.continuation_token(), None);
+
+    // `GET /?max-buckets=2`: two buckets and a token.
+    let r = s.raw_s3("GET", "/?max-buckets=2", None, &[], b"").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body.matches("<Bucket>").count(), 2, "{}", r.body);
+    assert!(r.body.contains("<ContinuationToken>"), "{}", r.body);
+
+    // Pages resume by name: the last bucket of a page may go meanwhile.
+    let p1 = c
+        .list_buckets()
+        .prefix("qa-")
+        .max_buckets(2)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bucket_names(&p1), ["qa-t-1", "qa-t-2"]);
+    let token = p1.continuation_token().unwrap().to_owned();
+    c.delete_bucket().bucket("qa-t-2").send().await.unwrap();
+    let p2 = c
+        .list_buckets()
+        .prefix("qa-")
+        .max_buckets(2)
+        .continuation_token(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bucket_names(&p2), ["qa-t-3", "qa-t-west"]);
+    assert_eq!(p2.prefix(), Some("qa-"));
+    let p3 = c
+        .list_buckets()
+        .prefix("qa-")
+        .max_buckets(2)
+        .continuation_token(p2.continuation_token().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bucket_names(&p3), ["qa-u-1"]);
+    assert_eq!(p3.continuation_token(), None);
+    // A page that ends with the last bucket says no more follow.
+    let exact = c
+        .list_buckets()
+        .prefix("qa-t")
+        .max_buckets(3)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bucket_names(&exact), ["qa-t-1", "qa-t-3", "qa-t-west"]);
+    assert_eq!(exact.continuation_token(), None);
+
+    // The SDK's paginator walks every page.
+    let mut pages = c.list_buckets().into_paginator().page_size(2).send();
+    let (mut walked, mut count) = (Vec::new(), 0);
+    while let Some(page) = pages.next().await {
+        walked.extend(bucket_names(&page.unwrap()));
+        count += 1;
+    }
+    assert_eq!(walked, ["other", "qa-t-1", "qa-t-3", "qa-t-west", "qa-u-1"]);
+    assert_eq!(count, 3);
+
+    // `bucket-region`: the buckets of the region called, and only there.
+    let east = c
+        .list_buckets()
+        .bucket_region("us-east-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bucket_names(&east), ["other", "qa-t-1", "qa-t-3", "qa-u-1"]);
+    let w = west
+        .list_buckets()
+        .bucket_region("us-west-2")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bucket_names(&w), ["qa-t-west"]);
+    assert_eq!(
+        fail(c.list_buckets().bucket_region("us-west-2").send().await),
+        ("InvalidArgument".into(), 400)
+    );
+
+    // Out of range, not a number, not a token this endpoint gave.
+    assert_eq!(
+        fail(c.list_buckets().max_buckets(0).send().await),
+        ("InvalidArgument".into(), 400)
+    );
+    for (query, name, message) in [
+        (
+            "max-buckets=0",
+            "max-buckets",
+            "Argument max-buckets must be an integer between 1 and 10000",
+        ),
+        (
+            "max-buckets=10001",
+            "max-buckets",
+            "Argument max-buckets must be an integer between 1 and 10000",
+        ),
+        (
+            "max-buckets=two",
+            "max-buckets",
+            "Provided max-buckets not an integer or within integer range",
+        ),
+        (
+            "continuation-token=a",
+            "continuation-token",
+            "The continuation token provided is incorrect",
+        ),
+        (
+            "bucket-region=us-west-2",
+            "bucket-region",
+            "Requests with bucket-region specified must be made to the corresponding regional endpoint",
+        ),
+    ] {
+        let r = s.raw_s3("GET", &format!("/?{query}"), None, &[], b"").await;
+        assert_eq!(r.status, 400, "{query}: {}", r.body);
+        assert!(
+            r.body.contains("<Code>InvalidArgument</Code>"),
+            "{query}: {}",
+            r.body
+        );
+        assert!(
+            r.body.contains(&format!("<Message>{message}</Message>")),
+            "{query}: {}",
+            r.body
+        );
+        assert!(
+            r.body
+                .contains(&format!("<ArgumentName>{name}</ArgumentName>")),
+            "{query}: {}",
+            r.body
+        );
+    }
+}
+
 #[tokio::test]
 async fn lock_out_and_rescue_with_s3_unlock_bucket_policy() {
     let s = Server::start().await;
