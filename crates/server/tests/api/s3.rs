@@ -651,6 +651,67 @@ async fn listing_no_keys_is_not_truncated_and_bad_list_arguments_are_invalid() {
     );
 }
 
+/// Objects' owners in listings: ListObjectsV2 lists them with
+/// `fetch-owner=true` only, ListObjects (v1) always, as the same canonical
+/// user ID ListBuckets gives the account.
+#[tokio::test]
+async fn listings_name_owners_with_fetch_owner_and_in_v1() {
+    let s = Server::start().await;
+    let c = s3(&s.admin());
+    c.create_bucket().bucket("owned").send().await.unwrap();
+    for key in ["a", "b"] {
+        put(&c, "owned", key, b"x").await;
+    }
+    let account = c.list_buckets().send().await.unwrap();
+    let id = account.owner().and_then(|o| o.id()).unwrap().to_owned();
+    assert_eq!(id.len(), 64);
+    let owners = |contents: &[aws_sdk_s3::types::Object]| -> Vec<Option<String>> {
+        contents
+            .iter()
+            .map(|o| o.owner().and_then(|o| o.id()).map(str::to_owned))
+            .collect()
+    };
+
+    // v2: no owner unless asked for.
+    let plain = c.list_objects_v2().bucket("owned").send().await.unwrap();
+    assert_eq!(owners(plain.contents()), [None, None]);
+    let not_asked = c
+        .list_objects_v2()
+        .bucket("owned")
+        .fetch_owner(false)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(owners(not_asked.contents()), [None, None]);
+    let fetched = c
+        .list_objects_v2()
+        .bucket("owned")
+        .fetch_owner(true)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        owners(fetched.contents()),
+        [Some(id.clone()), Some(id.clone())]
+    );
+    let r = s
+        .raw_s3("GET", "/owned?list-type=2&fetch-owner=true", None, &[], b"")
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.body
+            .matches(&format!("<Owner><ID>{id}</ID></Owner>"))
+            .count(),
+        2,
+        "{}",
+        r.body
+    );
+
+    // v1: always.
+    let v1 = c.list_objects().bucket("owned").send().await.unwrap();
+    assert_eq!(owners(v1.contents()), [Some(id.clone()), Some(id)]);
+}
+
 /// The names of a ListBuckets page, in the order given.
 fn bucket_names(page: &aws_sdk_s3::operation::list_buckets::ListBucketsOutput) -> Vec<String> {
     page.buckets()

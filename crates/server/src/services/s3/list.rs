@@ -72,6 +72,12 @@ pub(super) fn list_objects(req: &Req<'_>, v2: bool) -> Result<Response<Body>, S3
         Some(t) => Some(resumes_after(t)?),
         None => None,
     };
+    // V1 always names each object's owner; V2 only when asked to
+    // (`fetch-owner=true`, as botocore serializes a boolean).
+    let fetch_owner = !v2
+        || req
+            .param("fetch-owner")
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"));
     let start_after = if v2 {
         req.param("start-after")
     } else {
@@ -124,7 +130,7 @@ pub(super) fn list_objects(req: &Req<'_>, v2: bool) -> Result<Response<Body>, S3
                 etag: o.etag.clone(),
                 size: o.size,
                 storage_class: "STANDARD",
-                owner: (!v2).then(|| xml::Owner {
+                owner: fetch_owner.then(|| xml::Owner {
                     id: canonical_id(&o.writer),
                 }),
             })

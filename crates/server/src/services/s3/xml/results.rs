@@ -134,7 +134,7 @@ pub struct Contents {
     pub size: u64,
     /// `STANDARD`.
     pub storage_class: &'static str,
-    /// V1: its owner.
+    /// Its owner: always in V1, in V2 with `fetch-owner=true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
 }
