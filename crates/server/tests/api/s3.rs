@@ -712,6 +712,78 @@ async fn listings_name_owners_with_fetch_owner_and_in_v1() {
     assert_eq!(owners(v1.contents()), [Some(id.clone()), Some(id)]);
 }
 
+/// The owner listings name for an object another account wrote: the bucket
+/// owner under `BucketOwnerEnforced` (new buckets' default: ACLs disabled,
+/// the bucket owner owns every object), the writer under `ObjectWriter`.
+#[tokio::test]
+async fn listed_owners_follow_object_ownership() {
+    let s = Server::start().await;
+    let member = organization_with_root_sessions(&s).await;
+    let owner = s3(&admin_role_in(&s, &member).await);
+    let outsider = s3(&s.admin());
+    let id_of = async |c: &aws_sdk_s3::Client| {
+        let l = c.list_buckets().send().await.unwrap();
+        l.owner().and_then(|o| o.id()).unwrap().to_owned()
+    };
+    let (owner_id, outsider_id) = (id_of(&owner).await, id_of(&outsider).await);
+    assert_ne!(owner_id, outsider_id);
+
+    owner
+        .create_bucket()
+        .bucket("enforced")
+        .send()
+        .await
+        .unwrap();
+    owner
+        .create_bucket()
+        .bucket("by-writer")
+        .object_ownership(aws_sdk_s3::types::ObjectOwnership::ObjectWriter)
+        .send()
+        .await
+        .unwrap();
+    for bucket in ["enforced", "by-writer"] {
+        let grant = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCOUNT}:user/admin"}},"Action":"s3:PutObject","Resource":"arn:aws:s3:::{bucket}/*"}}]}}"#
+        );
+        owner
+            .put_bucket_policy()
+            .bucket(bucket)
+            .policy(grant)
+            .send()
+            .await
+            .unwrap();
+        put(&owner, bucket, "mine", b"x").await;
+        put(&outsider, bucket, "theirs", b"x").await;
+    }
+    let owners = |contents: &[aws_sdk_s3::types::Object]| -> Vec<(String, String)> {
+        contents
+            .iter()
+            .map(|o| {
+                (
+                    o.key().unwrap().to_owned(),
+                    o.owner().and_then(|o| o.id()).unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    for (bucket, theirs) in [("enforced", &owner_id), ("by-writer", &outsider_id)] {
+        let want = [
+            ("mine".to_owned(), owner_id.clone()),
+            ("theirs".to_owned(), theirs.clone()),
+        ];
+        let v1 = owner.list_objects().bucket(bucket).send().await.unwrap();
+        assert_eq!(owners(v1.contents()), want, "{bucket}");
+        let v2 = owner
+            .list_objects_v2()
+            .bucket(bucket)
+            .fetch_owner(true)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(owners(v2.contents()), want, "{bucket}");
+    }
+}
+
 /// The names of a ListBuckets page, in the order given.
 fn bucket_names(page: &aws_sdk_s3::operation::list_buckets::ListBucketsOutput) -> Vec<String> {
     page.buckets()

@@ -131,7 +131,7 @@ pub(super) fn list_objects(req: &Req<'_>, v2: bool) -> Result<Response<Body>, S3
                 size: o.size,
                 storage_class: "STANDARD",
                 owner: fetch_owner.then(|| xml::Owner {
-                    id: canonical_id(&o.writer),
+                    id: canonical_id(page.owner(o)),
                 }),
             })
             .collect(),
