@@ -294,6 +294,20 @@ pub struct Listing {
     pub truncated: bool,
     /// The last key or common prefix of this page (the next page's `after`).
     pub last: Option<String>,
+    /// The bucket owner, when the bucket's Object Ownership is
+    /// `BucketOwnerEnforced`: ACLs are disabled and it owns every object,
+    /// whoever wrote it.
+    pub enforced_owner: Option<String>,
+}
+
+impl Listing {
+    /// The account that owns `object` (listings name it as `Owner`): the
+    /// bucket owner under `BucketOwnerEnforced`, else the account that wrote
+    /// it (`ObjectWriter`, and `BucketOwnerPreferred` since writes'
+    /// `bucket-owner-full-control` ACL is not kept).
+    pub fn owner<'a>(&'a self, object: &'a Object) -> &'a str {
+        self.enforced_owner.as_deref().unwrap_or(&object.writer)
+    }
 }
 
 /// `ListObjects` / `ListObjectsV2` (`s3:ListBucket`).
@@ -326,7 +340,12 @@ pub fn list_objects(
         Some(a) if a >= req.prefix => Bound::Excluded(a.to_owned()),
         _ => Bound::Included(req.prefix.to_owned()),
     };
-    let mut page = Listing::default();
+    let mut page = Listing {
+        enforced_owner: (snap.bucket.config.ownership
+            == Some(config::ObjectOwnership::BucketOwnerEnforced))
+        .then(|| snap.bucket.owner.clone()),
+        ..Listing::default()
+    };
     let mut count = 0usize;
     for (key, object) in objects.range((start, Bound::Unbounded)) {
         let Some(rest) = key.strip_prefix(req.prefix) else {

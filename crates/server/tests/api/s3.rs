@@ -651,6 +651,330 @@ async fn listing_no_keys_is_not_truncated_and_bad_list_arguments_are_invalid() {
     );
 }
 
+/// Objects' owners in listings: ListObjectsV2 lists them with
+/// `fetch-owner=true` only, ListObjects (v1) always, as the same canonical
+/// user ID ListBuckets gives the account.
+#[tokio::test]
+async fn listings_name_owners_with_fetch_owner_and_in_v1() {
+    let s = Server::start().await;
+    let c = s3(&s.admin());
+    c.create_bucket().bucket("owned").send().await.unwrap();
+    for key in ["a", "b"] {
+        put(&c, "owned", key, b"x").await;
+    }
+    let account = c.list_buckets().send().await.unwrap();
+    let id = account.owner().and_then(|o| o.id()).unwrap().to_owned();
+    assert_eq!(id.len(), 64);
+    let owners = |contents: &[aws_sdk_s3::types::Object]| -> Vec<Option<String>> {
+        contents
+            .iter()
+            .map(|o| o.owner().and_then(|o| o.id()).map(str::to_owned))
+            .collect()
+    };
+
+    // v2: no owner unless asked for.
+    let plain = c.list_objects_v2().bucket("owned").send().await.unwrap();
+    assert_eq!(owners(plain.contents()), [None, None]);
+    let not_asked = c
+        .list_objects_v2()
+        .bucket("owned")
+        .fetch_owner(false)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(owners(not_asked.contents()), [None, None]);
+    let fetched = c
+        .list_objects_v2()
+        .bucket("owned")
+        .fetch_owner(true)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        owners(fetched.contents()),
+        [Some(id.clone()), Some(id.clone())]
+    );
+    let r = s
+        .raw_s3("GET", "/owned?list-type=2&fetch-owner=true", None, &[], b"")
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.body
+            .matches(&format!("<Owner><ID>{id}</ID></Owner>"))
+            .count(),
+        2,
+        "{}",
+        r.body
+    );
+
+    // v1: always.
+    let v1 = c.list_objects().bucket("owned").send().await.unwrap();
+    assert_eq!(owners(v1.contents()), [Some(id.clone()), Some(id)]);
+}
+
+/// The owner listings name for an object another account wrote: the bucket
+/// owner under `BucketOwnerEnforced` (new buckets' default: ACLs disabled,
+/// the bucket owner owns every object), the writer under `ObjectWriter`.
+#[tokio::test]
+async fn listed_owners_follow_object_ownership() {
+    let s = Server::start().await;
+    let member = organization_with_root_sessions(&s).await;
+    let owner = s3(&admin_role_in(&s, &member).await);
+    let outsider = s3(&s.admin());
+    let id_of = async |c: &aws_sdk_s3::Client| {
+        let l = c.list_buckets().send().await.unwrap();
+        l.owner().and_then(|o| o.id()).unwrap().to_owned()
+    };
+    let (owner_id, outsider_id) = (id_of(&owner).await, id_of(&outsider).await);
+    assert_ne!(owner_id, outsider_id);
+
+    owner
+        .create_bucket()
+        .bucket("enforced")
+        .send()
+        .await
+        .unwrap();
+    owner
+        .create_bucket()
+        .bucket("by-writer")
+        .object_ownership(aws_sdk_s3::types::ObjectOwnership::ObjectWriter)
+        .send()
+        .await
+        .unwrap();
+    for bucket in ["enforced", "by-writer"] {
+        let grant = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCOUNT}:user/admin"}},"Action":"s3:PutObject","Resource":"arn:aws:s3:::{bucket}/*"}}]}}"#
+        );
+        owner
+            .put_bucket_policy()
+            .bucket(bucket)
+            .policy(grant)
+            .send()
+            .await
+            .unwrap();
+        put(&owner, bucket, "mine", b"x").await;
+        put(&outsider, bucket, "theirs", b"x").await;
+    }
+    let owners = |contents: &[aws_sdk_s3::types::Object]| -> Vec<(String, String)> {
+        contents
+            .iter()
+            .map(|o| {
+                (
+                    o.key().unwrap().to_owned(),
+                    o.owner().and_then(|o| o.id()).unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    for (bucket, theirs) in [("enforced", &owner_id), ("by-writer", &outsider_id)] {
+        let want = [
+            ("mine".to_owned(), owner_id.clone()),
+            ("theirs".to_owned(), theirs.clone()),
+        ];
+        let v1 = owner.list_objects().bucket(bucket).send().await.unwrap();
+        assert_eq!(owners(v1.contents()), want, "{bucket}");
+        let v2 = owner
+            .list_objects_v2()
+            .bucket(bucket)
+            .fetch_owner(true)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(owners(v2.contents()), want, "{bucket}");
+    }
+}
+
+/// The names of a ListBuckets page, in the order given.
+fn bucket_names(page: &aws_sdk_s3::operation::list_buckets::ListBucketsOutput) -> Vec<String> {
+    page.buckets()
+        .iter()
+        .filter_map(|b| b.name().map(str::to_owned))
+        .collect()
+}
+
+/// ListBuckets' own parameters (spec 04 §4.4): buckets in name order,
+/// `prefix` filters and is echoed, `max-buckets` pages with a
+/// `ContinuationToken` that resumes after the last name returned (the SDK's
+/// paginator walks them; a bucket deleted between pages changes nothing),
+/// `bucket-region` keeps the buckets of the region called; without any of
+/// them the answer is every bucket in one page with neither member.
+#[tokio::test]
+async fn list_buckets_pages_and_filters_by_prefix_and_region() {
+    let s = Server::start().await;
+    let c = s3(&s.admin());
+    let west = s3(&aws_config::SdkConfig::builder()
+        .endpoint_url(&s.url)
+        .region(aws_config::Region::new("us-west-2"))
+        .credentials_provider(s.admin().credentials_provider().unwrap())
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .build());
+    for b in ["qa-u-1", "qa-t-2", "other", "qa-t-1", "qa-t-3"] {
+        c.create_bucket().bucket(b).send().await.unwrap();
+    }
+    west.create_bucket()
+        .bucket("qa-t-west")
+        .create_bucket_configuration(
+            CreateBucketConfiguration::builder()
+                .location_constraint(BucketLocationConstraint::UsWest2)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+
+    // Plain ListBuckets (`aws s3 ls`): everything, one page, as before.
+    let all = c.list_buckets().send().await.unwrap();
+    assert_eq!(
+        bucket_names(&all),
+        ["other", "qa-t-1", "qa-t-2", "qa-t-3", "qa-t-west", "qa-u-1"]
+    );
+    assert_eq!(all.prefix(), None);
+    assert_eq!(all.continuation_token(), None);
+    let r = s.raw_s3("GET", "/", None, &[], b"").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(!r.body.contains("<Prefix>"), "{}", r.body);
+    assert!(!r.body.contains("<ContinuationToken>"), "{}", r.body);
+
+    // `aws s3api list-buckets --prefix qa-t`.
+    let qa_t = c.list_buckets().prefix("qa-t").send().await.unwrap();
+    assert_eq!(
+        bucket_names(&qa_t),
+        ["qa-t-1", "qa-t-2", "qa-t-3", "qa-t-west"]
+    );
+    assert_eq!(qa_t.prefix(), Some("qa-t"));
+    assert_eq!(qa_t.continuation_token(), None);
+
+    // `GET /?max-buckets=2`: two buckets and a token.
+    let r = s.raw_s3("GET", "/?max-buckets=2", None, &[], b"").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body.matches("<Bucket>").count(), 2, "{}", r.body);
+    assert!(r.body.contains("<ContinuationToken>"), "{}", r.body);
+
+    // Pages resume by name: the last bucket of a page may go meanwhile.
+    let p1 = c
+        .list_buckets()
+        .prefix("qa-")
+        .max_buckets(2)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bucket_names(&p1), ["qa-t-1", "qa-t-2"]);
+    let token = p1.continuation_token().unwrap().to_owned();
+    c.delete_bucket().bucket("qa-t-2").send().await.unwrap();
+    let p2 = c
+        .list_buckets()
+        .prefix("qa-")
+        .max_buckets(2)
+        .continuation_token(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bucket_names(&p2), ["qa-t-3", "qa-t-west"]);
+    assert_eq!(p2.prefix(), Some("qa-"));
+    let p3 = c
+        .list_buckets()
+        .prefix("qa-")
+        .max_buckets(2)
+        .continuation_token(p2.continuation_token().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bucket_names(&p3), ["qa-u-1"]);
+    assert_eq!(p3.continuation_token(), None);
+    // A page that ends with the last bucket says no more follow.
+    let exact = c
+        .list_buckets()
+        .prefix("qa-t")
+        .max_buckets(3)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bucket_names(&exact), ["qa-t-1", "qa-t-3", "qa-t-west"]);
+    assert_eq!(exact.continuation_token(), None);
+
+    // The SDK's paginator walks every page.
+    let mut pages = c.list_buckets().into_paginator().page_size(2).send();
+    let (mut walked, mut count) = (Vec::new(), 0);
+    while let Some(page) = pages.next().await {
+        walked.extend(bucket_names(&page.unwrap()));
+        count += 1;
+    }
+    assert_eq!(walked, ["other", "qa-t-1", "qa-t-3", "qa-t-west", "qa-u-1"]);
+    assert_eq!(count, 3);
+
+    // `bucket-region`: the buckets of the region called, and only there.
+    let east = c
+        .list_buckets()
+        .bucket_region("us-east-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bucket_names(&east), ["other", "qa-t-1", "qa-t-3", "qa-u-1"]);
+    let w = west
+        .list_buckets()
+        .bucket_region("us-west-2")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bucket_names(&w), ["qa-t-west"]);
+    assert_eq!(
+        fail(c.list_buckets().bucket_region("us-west-2").send().await),
+        ("InvalidArgument".into(), 400)
+    );
+
+    // Out of range, not a number, not a token this endpoint gave.
+    assert_eq!(
+        fail(c.list_buckets().max_buckets(0).send().await),
+        ("InvalidArgument".into(), 400)
+    );
+    for (query, name, message) in [
+        (
+            "max-buckets=0",
+            "max-buckets",
+            "Argument max-buckets must be an integer between 1 and 10000",
+        ),
+        (
+            "max-buckets=10001",
+            "max-buckets",
+            "Argument max-buckets must be an integer between 1 and 10000",
+        ),
+        (
+            "max-buckets=two",
+            "max-buckets",
+            "Provided max-buckets not an integer or within integer range",
+        ),
+        (
+            "continuation-token=a",
+            "continuation-token",
+            "The continuation token provided is incorrect",
+        ),
+        (
+            "bucket-region=us-west-2",
+            "bucket-region",
+            "Requests with bucket-region specified must be made to the corresponding regional endpoint",
+        ),
+    ] {
+        let r = s.raw_s3("GET", &format!("/?{query}"), None, &[], b"").await;
+        assert_eq!(r.status, 400, "{query}: {}", r.body);
+        assert!(
+            r.body.contains("<Code>InvalidArgument</Code>"),
+            "{query}: {}",
+            r.body
+        );
+        assert!(
+            r.body.contains(&format!("<Message>{message}</Message>")),
+            "{query}: {}",
+            r.body
+        );
+        assert!(
+            r.body
+                .contains(&format!("<ArgumentName>{name}</ArgumentName>")),
+            "{query}: {}",
+            r.body
+        );
+    }
+}
+
 #[tokio::test]
 async fn lock_out_and_rescue_with_s3_unlock_bucket_policy() {
     let s = Server::start().await;

@@ -12,6 +12,31 @@ pub(super) fn invalid_argument(message: &str, name: &str, value: &str) -> S3Fail
     f
 }
 
+/// The continuation token of a page that ends with `last` (a key, or a
+/// bucket name for ListBuckets): its base64, so that the next page resumes
+/// after that name whether or not it still exists.
+pub(super) fn continuation_token(last: &str) -> String {
+    URL_SAFE_NO_PAD.encode(last)
+}
+
+/// The name a [`continuation_token`] resumes after; any other token (an
+/// empty one among them: no page ends with an empty name) is
+/// `InvalidArgument`.
+pub(super) fn resumes_after(token: &str) -> Result<String, S3Fail> {
+    URL_SAFE_NO_PAD
+        .decode(token)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .filter(|name| !name.is_empty())
+        .ok_or_else(|| {
+            invalid_argument(
+                "The continuation token provided is incorrect",
+                "continuation-token",
+                token,
+            )
+        })
+}
+
 pub(super) fn list_objects(req: &Req<'_>, v2: bool) -> Result<Response<Body>, S3Fail> {
     let bucket = req.bucket()?;
     let max_keys = match req.param("max-keys") {
@@ -44,23 +69,15 @@ pub(super) fn list_objects(req: &Req<'_>, v2: bool) -> Result<Response<Body>, S3
     let prefix = req.param("prefix").unwrap_or("");
     let delimiter = req.param("delimiter").filter(|d| !d.is_empty());
     let token = match req.param("continuation-token").filter(|_| v2) {
-        // The tokens are the base64 of a key, never empty.
-        Some(t) => Some(
-            URL_SAFE_NO_PAD
-                .decode(t)
-                .ok()
-                .and_then(|b| String::from_utf8(b).ok())
-                .filter(|k| !k.is_empty())
-                .ok_or_else(|| {
-                    invalid_argument(
-                        "The continuation token provided is incorrect",
-                        "continuation-token",
-                        t,
-                    )
-                })?,
-        ),
+        Some(t) => Some(resumes_after(t)?),
         None => None,
     };
+    // V1 always names each object's owner; V2 only when asked to
+    // (`fetch-owner=true`, as botocore serializes a boolean).
+    let fetch_owner = !v2
+        || req
+            .param("fetch-owner")
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"));
     let start_after = if v2 {
         req.param("start-after")
     } else {
@@ -98,7 +115,7 @@ pub(super) fn list_objects(req: &Req<'_>, v2: bool) -> Result<Response<Body>, S3
             .param("continuation-token")
             .filter(|_| v2)
             .map(str::to_owned),
-        next_continuation_token: next.filter(|_| v2).map(|last| URL_SAFE_NO_PAD.encode(last)),
+        next_continuation_token: next.filter(|_| v2).map(continuation_token),
         start_after: start_after.filter(|_| v2).map(enc),
         max_keys,
         delimiter: delimiter.map(enc),
@@ -113,8 +130,8 @@ pub(super) fn list_objects(req: &Req<'_>, v2: bool) -> Result<Response<Body>, S3
                 etag: o.etag.clone(),
                 size: o.size,
                 storage_class: "STANDARD",
-                owner: (!v2).then(|| xml::Owner {
-                    id: canonical_id(&o.writer),
+                owner: fetch_owner.then(|| xml::Owner {
+                    id: canonical_id(page.owner(o)),
                 }),
             })
             .collect(),

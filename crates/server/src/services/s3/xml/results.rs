@@ -20,6 +20,12 @@ pub struct ListAllMyBucketsResult {
     pub owner: Owner,
     /// The buckets.
     pub buckets: Buckets,
+    /// The prefix asked for, when one was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    /// Where the next page starts, when more buckets follow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub continuation_token: Option<String>,
 }
 
 /// `Buckets`.
@@ -128,7 +134,7 @@ pub struct Contents {
     pub size: u64,
     /// `STANDARD`.
     pub storage_class: &'static str,
-    /// V1: its owner.
+    /// Its owner: always in V1, in V2 with `fetch-owner=true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
 }
@@ -414,6 +420,8 @@ mod tests {
                     bucket_region: "us-east-1".into(),
                 }],
             },
+            prefix: None,
+            continuation_token: None,
         };
         assert_eq!(
             doc("ListAllMyBucketsResult", &d),
@@ -425,11 +433,24 @@ mod tests {
             ns: Ns,
             owner: Owner { id: "ab12".into() },
             buckets: Buckets { bucket: vec![] },
+            prefix: None,
+            continuation_token: None,
         };
         assert_eq!(
             doc("ListAllMyBucketsResult", &none),
             format!(
                 "<ListAllMyBucketsResult{XMLNS}><Owner><ID>ab12</ID></Owner><Buckets></Buckets></ListAllMyBucketsResult>"
+            )
+        );
+        let paged = ListAllMyBucketsResult {
+            prefix: Some("b".into()),
+            continuation_token: Some("YjE".into()),
+            ..d
+        };
+        assert_eq!(
+            doc("ListAllMyBucketsResult", &paged),
+            format!(
+                "<ListAllMyBucketsResult{XMLNS}><Owner><ID>ab12</ID></Owner><Buckets><Bucket><Name>b1</Name><CreationDate>2024-11-20T12:00:00.000Z</CreationDate><BucketRegion>us-east-1</BucketRegion></Bucket></Buckets><Prefix>b</Prefix><ContinuationToken>YjE</ContinuationToken></ListAllMyBucketsResult>"
             )
         );
     }
