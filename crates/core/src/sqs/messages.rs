@@ -4,6 +4,17 @@
 
 use super::*;
 
+/// The inputs of `SendMessage`.
+#[derive(Debug, Clone, Default)]
+pub struct SendRequest<'a> {
+    /// `MessageBody`.
+    pub body: &'a str,
+    /// `DelaySeconds` (default: the queue's).
+    pub delay: Option<i64>,
+    /// `MessageAttributes`, by name (a missing `DataType` is empty).
+    pub attributes: BTreeMap<String, MessageAttribute>,
+}
+
 /// What `SendMessage` answers.
 #[derive(Debug, Clone)]
 pub struct Sent {
@@ -11,6 +22,8 @@ pub struct Sent {
     pub id: String,
     /// `MD5OfMessageBody`.
     pub md5: String,
+    /// `MD5OfMessageAttributes` (only with attributes).
+    pub md5_attributes: Option<String>,
 }
 
 /// Hex MD5 of a text.
@@ -44,15 +57,20 @@ pub(super) fn allowed_char(c: char) -> bool {
     matches!(c, '\u{9}' | '\u{a}' | '\u{d}' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..='\u{10ffff}')
 }
 
-/// `SendMessage`.
+/// `SendMessage`: the body and its attributes, checked as SQS does, stored
+/// with the message.
 pub fn send_message(
     svc: &Service,
     caller: &Caller,
     q: QueueRef<'_>,
-    body: &str,
-    delay: Option<i64>,
+    req: SendRequest<'_>,
 ) -> Result<Sent, CoreError> {
     let queue = access(svc, caller, "SendMessage", q, false)?;
+    let SendRequest {
+        body,
+        delay,
+        attributes,
+    } = req;
     if body.is_empty() {
         return Err(missing_parameter("MessageBody"));
     }
@@ -65,8 +83,11 @@ pub fn send_message(
             ),
         ));
     }
+    attributes::check(&attributes)?;
+    // Attributes count towards the size (API reference, MessageAttributeValue).
     let max = numeric(&queue, "MaximumMessageSize");
-    if i64::try_from(body.len()).unwrap_or(i64::MAX) > max {
+    let size = body.len() + attributes::size(&attributes);
+    if i64::try_from(size).unwrap_or(i64::MAX) > max {
         return Err(invalid_parameter(format!(
             "One or more parameters are invalid. Reason: Message must be shorter than {max} bytes."
         )));
@@ -95,7 +116,9 @@ pub fn send_message(
         receive_count: 0,
         first_received: None,
         receipt_handle: None,
+        attributes,
     };
+    let md5_attributes = attributes::md5_of(&message.attributes);
     svc.mutate(|st| {
         if !st.sqs.queues.contains_key(&key) {
             return Err(no_queue());
@@ -104,6 +127,7 @@ pub fn send_message(
             Sent {
                 id: message.id.clone(),
                 md5: message.md5.clone(),
+                md5_attributes,
             },
             vec![Change::Put(Record::SqsMessage(message))],
         ))

@@ -11,6 +11,7 @@
 //! their codes, statuses and query-compatible codes. FIFO queues are created and listed as such, but
 //! ordering, deduplication and message groups are not modelled.
 
+pub mod attributes;
 mod messages;
 pub mod model;
 pub mod state;
@@ -24,10 +25,11 @@ use crate::authz::{Caller, OnResource};
 use crate::error::CoreError;
 use crate::model::{Change, Record, table};
 use crate::service::Service;
-use model::{Message, Queue, queue_arn, queue_key};
+use model::{Message, MessageAttribute, Queue, queue_arn, queue_key};
 
 pub use messages::{
-    ReceiveRequest, Sent, delete_message, md5_hex, purge_queue, receive_message, send_message,
+    ReceiveRequest, SendRequest, Sent, delete_message, md5_hex, purge_queue, receive_message,
+    send_message,
 };
 
 /// An SQS failure, named after its error shape.
