@@ -8,8 +8,13 @@
 //! unlock task can find the queue) carry the owner-root exception.
 //! Failures are [`SqsError`]s named after SQS's error shapes
 //! (`QueueDoesNotExist`, `QueueNameExists`, …); the server maps them to
-//! their codes, statuses and query-compatible codes. FIFO queues are created and listed as such, but
-//! ordering, deduplication and message groups are not modelled.
+//! their codes, statuses and query-compatible codes.
+//!
+//! A FIFO queue's sends need a group and a deduplication id (sent, or the
+//! body's SHA-256 under content-based deduplication) and take no delay of
+//! their own; both ids are kept and answered, with a sequence number. Every
+//! queue delivers in send order, but deduplication and the one-at-a-time
+//! delivery of a message group are not modelled (docs/supported.md).
 
 pub mod attributes;
 mod messages;

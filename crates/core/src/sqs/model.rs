@@ -42,6 +42,13 @@ impl Queue {
         queue_key(&self.account, &self.region, &self.name)
     }
 
+    /// Whether it is a FIFO queue (`FifoQueue=true` at creation).
+    pub fn is_fifo(&self) -> bool {
+        self.attributes
+            .get("FifoQueue")
+            .is_some_and(|v| v == "true")
+    }
+
     /// The policy document, when one is set.
     pub fn policy(&self) -> Option<&str> {
         self.attributes.get("Policy").map(String::as_str)
@@ -90,6 +97,16 @@ pub struct Message {
     /// Message attributes (`MessageAttributes`), by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, MessageAttribute>,
+    /// `MessageGroupId` (FIFO queues; fair standard queues).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
+    /// `MessageDeduplicationId` (FIFO queues: as sent, or the body's
+    /// SHA-256 under content-based deduplication).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dedup_id: Option<String>,
+    /// `SequenceNumber` (FIFO queues).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence_number: Option<String>,
 }
 
 /// A message attribute (`MessageAttributeValue`): its data type (`String`,

@@ -1135,3 +1135,205 @@ async fn message_attributes_are_stored_returned_and_checked() {
         "<MD5OfMessageAttributes>2ee5fa915753ff72599b2514463a2897</MD5OfMessageAttributes>"
     ));
 }
+
+#[tokio::test]
+async fn fifo_sends_need_a_group_and_a_deduplication_id_and_keep_them() {
+    let s = Server::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&s.admin());
+    let url = sqs
+        .create_queue()
+        .queue_name("jobs.fifo")
+        .attributes(QueueAttributeName::FifoQueue, "true")
+        .send()
+        .await
+        .unwrap()
+        .queue_url()
+        .unwrap()
+        .to_owned();
+
+    // What a FIFO queue cannot do without is refused, not dropped.
+    let e = sqs
+        .send_message()
+        .queue_url(&url)
+        .message_body("x")
+        .message_deduplication_id("d0")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(e.code(), Some("MissingParameter"));
+    assert_eq!(
+        e.message(),
+        Some("The request must contain the parameter MessageGroupId.")
+    );
+    let e = sqs
+        .send_message()
+        .queue_url(&url)
+        .message_body("x")
+        .message_group_id("g")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(e.code(), Some("InvalidParameterValue"));
+    assert_eq!(
+        e.message(),
+        Some(
+            "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"
+        )
+    );
+    let e = sqs
+        .send_message()
+        .queue_url(&url)
+        .message_body("x")
+        .message_group_id("g")
+        .message_deduplication_id("d0")
+        .delay_seconds(5)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(e.code(), Some("InvalidParameterValue"));
+    assert_eq!(
+        e.message(),
+        Some(
+            "Value 5 for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type."
+        )
+    );
+    for bad in ["has space", &"x".repeat(129)] {
+        let r = sqs
+            .send_message()
+            .queue_url(&url)
+            .message_body("x")
+            .message_group_id(bad)
+            .message_deduplication_id("d0")
+            .send()
+            .await;
+        assert_eq!(code(r), "InvalidParameterValue", "{bad}");
+    }
+    assert!(
+        sqs.receive_message()
+            .queue_url(&url)
+            .send()
+            .await
+            .unwrap()
+            .messages()
+            .is_empty()
+    );
+
+    // Served: the group and deduplication ids are kept; SequenceNumber
+    // grows.
+    let mut sent = Vec::new();
+    for (body, group, dedup) in [("a", "g1", "d1"), ("b", "g2", "d2"), ("c", "g1", "d3")] {
+        let r = sqs
+            .send_message()
+            .queue_url(&url)
+            .message_body(body)
+            .message_group_id(group)
+            .message_deduplication_id(dedup)
+            .delay_seconds(0)
+            .send()
+            .await
+            .unwrap();
+        let n: u128 = r.sequence_number().unwrap().parse().unwrap();
+        sent.push(n);
+    }
+    assert!(sent.windows(2).all(|w| w[0] < w[1]), "{sent:?}");
+    let got = sqs
+        .receive_message()
+        .queue_url(&url)
+        .max_number_of_messages(10)
+        .message_system_attribute_names(MessageSystemAttributeName::All)
+        .send()
+        .await
+        .unwrap();
+    let msgs = got.messages();
+    let bodies: Vec<_> = msgs.iter().filter_map(|m| m.body()).collect();
+    assert_eq!(bodies, ["a", "b", "c"]);
+    let a = msgs[2].attributes().unwrap();
+    assert_eq!(a[&MessageSystemAttributeName::MessageGroupId], "g1");
+    assert_eq!(a[&MessageSystemAttributeName::MessageDeduplicationId], "d3");
+    assert_eq!(
+        a[&MessageSystemAttributeName::SequenceNumber],
+        sent[2].to_string()
+    );
+    // Only what was asked for.
+    s.clock.advance(31);
+    let got = sqs
+        .receive_message()
+        .queue_url(&url)
+        .message_system_attribute_names(MessageSystemAttributeName::MessageGroupId)
+        .send()
+        .await
+        .unwrap();
+    let a = got.messages()[0].attributes().unwrap();
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[&MessageSystemAttributeName::MessageGroupId], "g1");
+
+    // Content-based deduplication: the id is the body's SHA-256.
+    let cbd = sqs
+        .create_queue()
+        .queue_name("content.fifo")
+        .attributes(QueueAttributeName::FifoQueue, "true")
+        .attributes(QueueAttributeName::ContentBasedDeduplication, "true")
+        .send()
+        .await
+        .unwrap()
+        .queue_url()
+        .unwrap()
+        .to_owned();
+    let r = sqs
+        .send_message()
+        .queue_url(&cbd)
+        .message_body("hello")
+        .message_group_id("g")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.sequence_number().is_some());
+    let got = sqs
+        .receive_message()
+        .queue_url(&cbd)
+        .message_system_attribute_names(MessageSystemAttributeName::MessageDeduplicationId)
+        .send()
+        .await
+        .unwrap();
+    use sha2::Digest as _;
+    assert_eq!(
+        got.messages()[0].attributes().unwrap()
+            [&MessageSystemAttributeName::MessageDeduplicationId],
+        hex::encode(sha2::Sha256::digest(b"hello"))
+    );
+
+    // A standard queue takes a group (fair queues), not a deduplication id,
+    // and answers no SequenceNumber.
+    let standard = create(&sqs, "standard").await;
+    let r = sqs
+        .send_message()
+        .queue_url(&standard)
+        .message_body("x")
+        .message_deduplication_id("d")
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidParameterValue");
+    let r = sqs
+        .send_message()
+        .queue_url(&standard)
+        .message_body("x")
+        .message_group_id("tenant-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.sequence_number(), None);
+    let got = sqs
+        .receive_message()
+        .queue_url(&standard)
+        .message_system_attribute_names(MessageSystemAttributeName::All)
+        .send()
+        .await
+        .unwrap();
+    let a = got.messages()[0].attributes().unwrap();
+    assert_eq!(a[&MessageSystemAttributeName::MessageGroupId], "tenant-1");
+    assert!(!a.contains_key(&MessageSystemAttributeName::SequenceNumber));
+    assert!(!a.contains_key(&MessageSystemAttributeName::MessageDeduplicationId));
+}

@@ -290,6 +290,8 @@ fn send_message(r: &Req<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
         body: i.required("MessageBody")?,
         delay: int(i, "DelaySeconds")?,
         attributes: message_attributes(i)?,
+        group_id: i.str("MessageGroupId"),
+        dedup_id: i.str("MessageDeduplicationId"),
     };
     on_queue(r, i, |q| {
         let sent = domain::send_message(r.ctx.svc, r.ctx.caller, q, req)?;
@@ -299,6 +301,9 @@ fn send_message(r: &Req<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
             out.insert("MD5OfMessageAttributes".to_owned(), m.into());
         }
         out.insert("MessageId".to_owned(), sent.id.into());
+        if let Some(n) = sent.sequence_number {
+            out.insert("SequenceNumber".to_owned(), n.into());
+        }
         Ok(Some(Value::Object(out)))
     })
 }
@@ -419,6 +424,15 @@ fn receive_message(r: &Req<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError
                         && let Some(t) = m.first_received
                     {
                         attrs.insert("ApproximateFirstReceiveTimestamp".to_owned(), millis(t));
+                    }
+                    for (name, value) in [
+                        ("MessageGroupId", &m.group_id),
+                        ("MessageDeduplicationId", &m.dedup_id),
+                        ("SequenceNumber", &m.sequence_number),
+                    ] {
+                        if let (true, Some(v)) = (wants(name), value) {
+                            attrs.insert(name.to_owned(), v.clone());
+                        }
                     }
                     if let (false, Value::Object(o)) = (attrs.is_empty(), &mut v) {
                         o.insert("Attributes".to_owned(), string_map(attrs));

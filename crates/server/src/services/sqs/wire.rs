@@ -96,6 +96,8 @@ const STRINGS: &[&str] = &[
     "MessageBody",
     "ReceiptHandle",
     "QueueOwnerAWSAccountId",
+    "MessageGroupId",
+    "MessageDeduplicationId",
 ];
 const INTEGERS: &[&str] = &[
     "MaxResults",
