@@ -67,6 +67,11 @@ pub enum SqsError {
     /// A purge within 60 seconds of the last.
     #[error("{0}")]
     PurgeQueueInProgress(String),
+    /// A queue of that name was deleted less than 60 seconds ago.
+    #[error(
+        "You must wait 60 seconds after deleting a queue before you can create another with the same name."
+    )]
+    QueueDeletedRecently,
 }
 
 impl From<SqsError> for CoreError {
@@ -279,7 +284,9 @@ fn owner_only(caller: &Caller, q: QueueRef<'_>, action: &str) -> Result<(), Core
 }
 
 /// `CreateQueue`: creates the queue, or answers the existing one when every
-/// given attribute has the same value (else `QueueNameExists`).
+/// given attribute has the same value (else `QueueNameExists`); a name
+/// whose queue was deleted less than 60 seconds ago (by the server's clock)
+/// is `QueueDeletedRecently`.
 pub fn create_queue(
     svc: &Service,
     caller: &Caller,
@@ -319,6 +326,12 @@ pub fn create_queue(
                 ),
             ));
         }
+        if svc
+            .sqs_deleted
+            .recently(&queue_key(&caller.account, &caller.region, name), now)
+        {
+            return Err(SqsError::QueueDeletedRecently.into());
+        }
         let attributes: BTreeMap<String, String> = attributes
             .iter()
             .filter(|(k, v)| !(k.as_str() == "Policy" && v.is_empty()))
@@ -354,10 +367,12 @@ pub fn get_queue_url(
     access(svc, caller, "GetQueueUrl", QueueRef { account, name }, true)
 }
 
-/// `DeleteQueue`: the queue and its messages.
+/// `DeleteQueue`: the queue and its messages; its name is taken for the
+/// next 60 seconds.
 pub fn delete_queue(svc: &Service, caller: &Caller, q: QueueRef<'_>) -> Result<(), CoreError> {
     let queue = access(svc, caller, "DeleteQueue", q, false)?;
     let key = queue.key();
+    let now = svc.now();
     svc.mutate(|st| {
         if !st.sqs.queues.contains_key(&key) {
             return Err(no_queue());
@@ -368,6 +383,9 @@ pub fn delete_queue(svc: &Service, caller: &Caller, q: QueueRef<'_>) -> Result<(
             .map(|m| Change::Delete(table::SQS_MESSAGES, m.key()))
             .collect();
         changes.push(Change::Delete(table::SQS_QUEUES, key.clone()));
+        // Remembered under the writer's lock, so that no CreateQueue comes
+        // between the deletion and the memory of it.
+        svc.sqs_deleted.remember(&key, now);
         Ok(((), changes))
     })
 }

@@ -1337,3 +1337,52 @@ async fn fifo_sends_need_a_group_and_a_deduplication_id_and_keep_them() {
     assert!(!a.contains_key(&MessageSystemAttributeName::SequenceNumber));
     assert!(!a.contains_key(&MessageSystemAttributeName::MessageDeduplicationId));
 }
+
+#[tokio::test]
+async fn a_deleted_queue_s_name_is_taken_for_60_seconds() {
+    let s = Server::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&s.admin());
+    let url = create(&sqs, "gone").await;
+    sqs.send_message()
+        .queue_url(&url)
+        .message_body("old")
+        .send()
+        .await
+        .unwrap();
+    sqs.delete_queue().queue_url(&url).send().await.unwrap();
+
+    let refused = || async {
+        let e = sqs
+            .create_queue()
+            .queue_name("gone")
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(e.raw_response().unwrap().status().as_u16(), 400);
+        let e = e.into_service_error();
+        assert!(e.is_queue_deleted_recently(), "{e:?}");
+        assert_eq!(
+            e.code(),
+            Some("AWS.SimpleQueueService.QueueDeletedRecently")
+        );
+        assert_eq!(
+            e.message(),
+            Some(
+                "You must wait 60 seconds after deleting a queue before you can create another with the same name."
+            )
+        );
+    };
+    refused().await;
+    // Other names are free, the deleted queue is gone.
+    create(&sqs, "kept").await;
+    let r = sqs.get_queue_url().queue_name("gone").send().await;
+    assert_eq!(code(r), "AWS.SimpleQueueService.NonExistentQueue");
+    s.clock.advance(59);
+    refused().await;
+    // Sixty seconds on (by the server's clock), the name is free: a new,
+    // empty queue.
+    s.clock.advance(1);
+    assert_eq!(create(&sqs, "gone").await, url);
+    let got = sqs.receive_message().queue_url(&url).send().await.unwrap();
+    assert!(got.messages().is_empty());
+}
