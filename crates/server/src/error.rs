@@ -179,6 +179,7 @@ pub fn from_sqs(e: SqsError) -> ApiError {
         SqsError::InvalidMessageContents(_) => &sqs::ER_INVALID_MESSAGE_CONTENTS,
         SqsError::ReceiptHandleIsInvalid(_) => &sqs::ER_RECEIPT_HANDLE_IS_INVALID,
         SqsError::PurgeQueueInProgress(_) => &sqs::ER_PURGE_QUEUE_IN_PROGRESS,
+        SqsError::QueueDeletedRecently => &sqs::ER_QUEUE_DELETED_RECENTLY,
         SqsError::InvalidParameterValue(_) => {
             return sqs_common("InvalidParameterValue", message);
         }
@@ -535,6 +536,12 @@ mod tests {
                 "ReceiptHandleIsInvalid",
                 404,
                 "ReceiptHandleIsInvalid",
+            ),
+            (
+                SqsError::QueueDeletedRecently,
+                "QueueDeletedRecently",
+                400,
+                "AWS.SimpleQueueService.QueueDeletedRecently",
             ),
             (
                 SqsError::MissingParameter("MessageBody".into()),

@@ -171,6 +171,8 @@ pub struct Service {
     policies: PolicyCache,
     /// Session tokens already opened ([`crate::tokens::TokenCache`]).
     pub(crate) tokens: crate::tokens::TokenCache,
+    /// SQS queues deleted in the last minute (`QueueDeletedRecently`).
+    pub(crate) sqs_deleted: crate::sqs::state::DeletedQueues,
 }
 
 fn to_writes(keys: &Keys, changes: &[Change]) -> Result<Vec<Write>, CoreError> {
@@ -246,6 +248,7 @@ impl Service {
             s3_max_object_size: AtomicUsize::new(crate::s3::DEFAULT_MAX_OBJECT_SIZE),
             policies: PolicyCache::default(),
             tokens: crate::tokens::TokenCache::default(),
+            sqs_deleted: crate::sqs::state::DeletedQueues::default(),
         })
     }
 

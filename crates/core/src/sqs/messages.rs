@@ -4,6 +4,21 @@
 
 use super::*;
 
+/// The inputs of `SendMessage`.
+#[derive(Debug, Clone, Default)]
+pub struct SendRequest<'a> {
+    /// `MessageBody`.
+    pub body: &'a str,
+    /// `DelaySeconds` (default: the queue's).
+    pub delay: Option<i64>,
+    /// `MessageAttributes`, by name (a missing `DataType` is empty).
+    pub attributes: BTreeMap<String, MessageAttribute>,
+    /// `MessageGroupId`.
+    pub group_id: Option<&'a str>,
+    /// `MessageDeduplicationId`.
+    pub dedup_id: Option<&'a str>,
+}
+
 /// What `SendMessage` answers.
 #[derive(Debug, Clone)]
 pub struct Sent {
@@ -11,6 +26,10 @@ pub struct Sent {
     pub id: String,
     /// `MD5OfMessageBody`.
     pub md5: String,
+    /// `MD5OfMessageAttributes` (only with attributes).
+    pub md5_attributes: Option<String>,
+    /// `SequenceNumber` (FIFO queues).
+    pub sequence_number: Option<String>,
 }
 
 /// Hex MD5 of a text.
@@ -44,15 +63,22 @@ pub(super) fn allowed_char(c: char) -> bool {
     matches!(c, '\u{9}' | '\u{a}' | '\u{d}' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..='\u{10ffff}')
 }
 
-/// `SendMessage`.
+/// `SendMessage`: the body and its attributes, checked as SQS does, stored
+/// with the message.
 pub fn send_message(
     svc: &Service,
     caller: &Caller,
     q: QueueRef<'_>,
-    body: &str,
-    delay: Option<i64>,
+    req: SendRequest<'_>,
 ) -> Result<Sent, CoreError> {
     let queue = access(svc, caller, "SendMessage", q, false)?;
+    let SendRequest {
+        body,
+        delay: requested_delay,
+        attributes,
+        group_id,
+        dedup_id,
+    } = req;
     if body.is_empty() {
         return Err(missing_parameter("MessageBody"));
     }
@@ -65,13 +91,16 @@ pub fn send_message(
             ),
         ));
     }
+    attributes::check(&attributes)?;
+    // Attributes count towards the size (API reference, MessageAttributeValue).
     let max = numeric(&queue, "MaximumMessageSize");
-    if i64::try_from(body.len()).unwrap_or(i64::MAX) > max {
+    let size = body.len() + attributes::size(&attributes);
+    if i64::try_from(size).unwrap_or(i64::MAX) > max {
         return Err(invalid_parameter(format!(
             "One or more parameters are invalid. Reason: Message must be shorter than {max} bytes."
         )));
     }
-    let delay = match delay {
+    let delay = match requested_delay {
         None => numeric(&queue, "DelaySeconds"),
         Some(d) if (0..=900).contains(&d) => d,
         Some(d) => {
@@ -80,12 +109,15 @@ pub fn send_message(
             )));
         }
     };
+    let fifo = queue.is_fifo();
+    let dedup_id = fifo_ids(&queue, body, requested_delay, group_id, dedup_id)?;
     let sender = caller.user_id(&svc.read());
     let now = svc.now();
     let key = queue.key();
-    let message = Message {
+    let mut message = Message {
         queue: key.clone(),
-        seq: format!("{:024}{}", now.unix_timestamp_nanos(), random_hex(8)),
+        // Set when the message is stored, after the queue's last.
+        seq: String::new(),
         id: uuid(),
         body: body.to_owned(),
         md5: md5_hex(body),
@@ -95,19 +127,107 @@ pub fn send_message(
         receive_count: 0,
         first_received: None,
         receipt_handle: None,
+        attributes,
+        group_id: group_id.map(str::to_owned),
+        dedup_id,
+        sequence_number: None,
     };
-    svc.mutate(|st| {
+    let md5_attributes = attributes::md5_of(&message.attributes);
+    svc.mutate(move |st| {
         if !st.sqs.queues.contains_key(&key) {
             return Err(no_queue());
         }
+        // Send order, strictly: after the queue's latest message even when
+        // the clock reads the same nanosecond twice (or went back).
+        let latest = st
+            .sqs
+            .messages
+            .get(&key)
+            .and_then(|m| m.last_key_value())
+            .and_then(|(seq, _)| seq.get(..24)?.parse::<i128>().ok());
+        let nanos = latest.map_or(now.unix_timestamp_nanos(), |l| {
+            now.unix_timestamp_nanos().max(l + 1)
+        });
+        message.seq = format!("{nanos:024}{}", random_hex(8));
+        message.sequence_number = fifo.then(|| nanos.to_string());
         Ok((
             Sent {
                 id: message.id.clone(),
                 md5: message.md5.clone(),
+                md5_attributes,
+                sequence_number: message.sequence_number.clone(),
             },
             vec![Change::Put(Record::SqsMessage(message))],
         ))
     })
+}
+
+/// Checks `MessageGroupId` and `MessageDeduplicationId` for the queue's
+/// type and answers the deduplication id to keep: a FIFO queue needs a
+/// group and a deduplication id (sent, or the body's SHA-256 when the queue
+/// has `ContentBasedDeduplication`) and takes no per-message delay; a
+/// standard queue takes a group (fair queues) but no deduplication id.
+/// Deduplication itself and the one-at-a-time delivery of a group are not
+/// modelled (docs/supported.md).
+fn fifo_ids(
+    queue: &Queue,
+    body: &str,
+    delay: Option<i64>,
+    group_id: Option<&str>,
+    dedup_id: Option<&str>,
+) -> Result<Option<String>, CoreError> {
+    if let Some(g) = group_id {
+        check_fifo_id("MessageGroupId", g)?;
+    }
+    if !queue.is_fifo() {
+        return match dedup_id {
+            None => Ok(None),
+            // UNCONFIRMED: the wording, after SQS's answer to DelaySeconds
+            // on a FIFO queue.
+            Some(d) => Err(invalid_parameter(format!(
+                "Value {d} for parameter MessageDeduplicationId is invalid. Reason: The request include parameter that is not valid for this queue type."
+            ))),
+        };
+    }
+    if let Some(d) = delay.filter(|d| *d > 0) {
+        // AWS's words.
+        return Err(invalid_parameter(format!(
+            "Value {d} for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type."
+        )));
+    }
+    if group_id.is_none() {
+        return Err(missing_parameter("MessageGroupId"));
+    }
+    match dedup_id {
+        Some(d) => {
+            check_fifo_id("MessageDeduplicationId", d)?;
+            Ok(Some(d.to_owned()))
+        }
+        None if queue
+            .attributes
+            .get("ContentBasedDeduplication")
+            .is_some_and(|v| v == "true") =>
+        {
+            use sha2::Digest as _;
+            Ok(Some(hex::encode(sha2::Sha256::digest(body.as_bytes()))))
+        }
+        // AWS's words.
+        None => Err(invalid_parameter(
+            "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly",
+        )),
+    }
+}
+
+/// Group and deduplication ids: 1 to 128 alphanumeric or punctuation
+/// characters (API reference, `SendMessage`).
+fn check_fifo_id(name: &str, value: &str) -> Result<(), CoreError> {
+    if (1..=128).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_graphic()) {
+        return Ok(());
+    }
+    // UNCONFIRMED: the wording.
+    Err(invalid_parameter(format!(
+        "Value {value} for parameter {name} is invalid. Reason: {name} can only include alphanumeric and punctuation characters. 1 to 128 in length."
+    )))
 }
 
 /// The inputs of `ReceiveMessage`.

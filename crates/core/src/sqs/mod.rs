@@ -8,9 +8,15 @@
 //! unlock task can find the queue) carry the owner-root exception.
 //! Failures are [`SqsError`]s named after SQS's error shapes
 //! (`QueueDoesNotExist`, `QueueNameExists`, …); the server maps them to
-//! their codes, statuses and query-compatible codes. FIFO queues are created and listed as such, but
-//! ordering, deduplication and message groups are not modelled.
+//! their codes, statuses and query-compatible codes.
+//!
+//! A FIFO queue's sends need a group and a deduplication id (sent, or the
+//! body's SHA-256 under content-based deduplication) and take no delay of
+//! their own; both ids are kept and answered, with a sequence number. Every
+//! queue delivers in send order, but deduplication and the one-at-a-time
+//! delivery of a message group are not modelled (docs/supported.md).
 
+pub mod attributes;
 mod messages;
 pub mod model;
 pub mod state;
@@ -24,10 +30,11 @@ use crate::authz::{Caller, OnResource};
 use crate::error::CoreError;
 use crate::model::{Change, Record, table};
 use crate::service::Service;
-use model::{Message, Queue, queue_arn, queue_key};
+use model::{Message, MessageAttribute, Queue, queue_arn, queue_key};
 
 pub use messages::{
-    ReceiveRequest, Sent, delete_message, md5_hex, purge_queue, receive_message, send_message,
+    ReceiveRequest, SendRequest, Sent, delete_message, md5_hex, purge_queue, receive_message,
+    send_message,
 };
 
 /// An SQS failure, named after its error shape.
@@ -60,6 +67,11 @@ pub enum SqsError {
     /// A purge within 60 seconds of the last.
     #[error("{0}")]
     PurgeQueueInProgress(String),
+    /// A queue of that name was deleted less than 60 seconds ago.
+    #[error(
+        "You must wait 60 seconds after deleting a queue before you can create another with the same name."
+    )]
+    QueueDeletedRecently,
 }
 
 impl From<SqsError> for CoreError {
@@ -272,7 +284,9 @@ fn owner_only(caller: &Caller, q: QueueRef<'_>, action: &str) -> Result<(), Core
 }
 
 /// `CreateQueue`: creates the queue, or answers the existing one when every
-/// given attribute has the same value (else `QueueNameExists`).
+/// given attribute has the same value (else `QueueNameExists`); a name
+/// whose queue was deleted less than 60 seconds ago (by the server's clock)
+/// is `QueueDeletedRecently`.
 pub fn create_queue(
     svc: &Service,
     caller: &Caller,
@@ -312,6 +326,12 @@ pub fn create_queue(
                 ),
             ));
         }
+        if svc
+            .sqs_deleted
+            .recently(&queue_key(&caller.account, &caller.region, name), now)
+        {
+            return Err(SqsError::QueueDeletedRecently.into());
+        }
         let attributes: BTreeMap<String, String> = attributes
             .iter()
             .filter(|(k, v)| !(k.as_str() == "Policy" && v.is_empty()))
@@ -347,10 +367,12 @@ pub fn get_queue_url(
     access(svc, caller, "GetQueueUrl", QueueRef { account, name }, true)
 }
 
-/// `DeleteQueue`: the queue and its messages.
+/// `DeleteQueue`: the queue and its messages; its name is taken for the
+/// next 60 seconds.
 pub fn delete_queue(svc: &Service, caller: &Caller, q: QueueRef<'_>) -> Result<(), CoreError> {
     let queue = access(svc, caller, "DeleteQueue", q, false)?;
     let key = queue.key();
+    let now = svc.now();
     svc.mutate(|st| {
         if !st.sqs.queues.contains_key(&key) {
             return Err(no_queue());
@@ -361,6 +383,9 @@ pub fn delete_queue(svc: &Service, caller: &Caller, q: QueueRef<'_>) -> Result<(
             .map(|m| Change::Delete(table::SQS_MESSAGES, m.key()))
             .collect();
         changes.push(Change::Delete(table::SQS_QUEUES, key.clone()));
+        // Remembered under the writer's lock, so that no CreateQueue comes
+        // between the deletion and the memory of it.
+        svc.sqs_deleted.remember(&key, now);
         Ok(((), changes))
     })
 }

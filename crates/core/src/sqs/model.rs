@@ -42,6 +42,13 @@ impl Queue {
         queue_key(&self.account, &self.region, &self.name)
     }
 
+    /// Whether it is a FIFO queue (`FifoQueue=true` at creation).
+    pub fn is_fifo(&self) -> bool {
+        self.attributes
+            .get("FifoQueue")
+            .is_some_and(|v| v == "true")
+    }
+
     /// The policy document, when one is set.
     pub fn policy(&self) -> Option<&str> {
         self.attributes.get("Policy").map(String::as_str)
@@ -87,6 +94,59 @@ pub struct Message {
     /// The receipt handle of the latest receipt.
     #[serde(default)]
     pub receipt_handle: Option<String>,
+    /// Message attributes (`MessageAttributes`), by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, MessageAttribute>,
+    /// `MessageGroupId` (FIFO queues; fair standard queues).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
+    /// `MessageDeduplicationId` (FIFO queues: as sent, or the body's
+    /// SHA-256 under content-based deduplication).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dedup_id: Option<String>,
+    /// `SequenceNumber` (FIFO queues).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence_number: Option<String>,
+}
+
+/// A message attribute (`MessageAttributeValue`): its data type (`String`,
+/// `Number` or `Binary`, optionally with a custom label: `String.json`) and
+/// its value, text for `String` and `Number`, bytes for `Binary`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct MessageAttribute {
+    /// `DataType`.
+    pub data_type: String,
+    /// `StringValue`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub string_value: Option<String>,
+    /// `BinaryValue` (stored in base64, as the wire carries it).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "base64_bytes"
+    )]
+    pub binary_value: Option<Vec<u8>>,
+}
+
+/// Bytes as base64 text in the stored JSON (a JSON array of numbers would
+/// be four times the size).
+mod base64_bytes {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(bytes) => s.serialize_some(&STANDARD.encode(bytes)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|t| STANDARD.decode(t).map_err(serde::de::Error::custom))
+            .transpose()
+    }
 }
 
 impl Message {

@@ -1,10 +1,13 @@
 //! The in-memory view of every queue and message, with queue policies
-//! compiled once per change.
+//! compiled once per change, and the names of queues deleted in the last
+//! minute.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use parking_lot::Mutex;
 use rootward_policy::{Policy, PolicyKind};
+use time::{Duration, OffsetDateTime};
 
 use super::model::{Message, Queue};
 use crate::model::{Record, table};
@@ -92,5 +95,75 @@ impl SqsState {
             .get(queue_key)
             .into_iter()
             .flat_map(|m| m.values())
+    }
+}
+
+/// How long a deleted queue's name stays taken (`QueueDeletedRecently`).
+pub const DELETED_QUEUE_NAME_HELD: Duration = Duration::seconds(60);
+
+/// The queues deleted in the last [`DELETED_QUEUE_NAME_HELD`], by store key,
+/// with their deletion time by the server's clock. Kept in memory only: a
+/// restart frees the names, a harmless difference from SQS for the minute
+/// this lasts. Entries older than a minute are forgotten whenever the
+/// memory is used, so it holds at most the deletions of the last minute.
+#[derive(Default)]
+pub struct DeletedQueues {
+    deleted: Mutex<HashMap<String, OffsetDateTime>>,
+}
+
+impl DeletedQueues {
+    /// Remembers that the queue `key` was deleted at `now`.
+    pub fn remember(&self, key: &str, now: OffsetDateTime) {
+        let mut d = self.deleted.lock();
+        forget_old(&mut d, now);
+        d.insert(key.to_owned(), now);
+    }
+
+    /// Whether the queue `key` was deleted less than a minute before `now`.
+    pub fn recently(&self, key: &str, now: OffsetDateTime) -> bool {
+        let mut d = self.deleted.lock();
+        forget_old(&mut d, now);
+        d.contains_key(key)
+    }
+
+    /// How many deletions are remembered.
+    pub fn len(&self) -> usize {
+        self.deleted.lock().len()
+    }
+
+    /// Whether none is.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+fn forget_old(d: &mut HashMap<String, OffsetDateTime>, now: OffsetDateTime) {
+    d.retain(|_, at| now - *at < DELETED_QUEUE_NAME_HELD);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deleted_names_are_held_a_minute_then_forgotten() {
+        let t0 = OffsetDateTime::UNIX_EPOCH + Duration::days(20_000);
+        let d = DeletedQueues::default();
+        d.remember("a/r/q1", t0);
+        d.remember("a/r/q2", t0 + Duration::seconds(30));
+        assert!(d.recently("a/r/q1", t0 + Duration::seconds(59)));
+        assert!(!d.recently("a/r/other", t0));
+        assert_eq!(d.len(), 2);
+        // q1 is a minute old: free and forgotten; q2 is still held.
+        assert!(!d.recently("a/r/q1", t0 + Duration::seconds(60)));
+        assert_eq!(d.len(), 1);
+        assert!(d.recently("a/r/q2", t0 + Duration::seconds(89)));
+        // Remembering forgets too: the memory never outgrows a minute.
+        for i in 0..100 {
+            d.remember(&format!("a/r/n{i}"), t0 + Duration::seconds(200 + i));
+        }
+        assert_eq!(d.len(), 60);
+        assert!(!d.recently("a/r/q2", t0 + Duration::seconds(299)));
+        assert!(d.recently("a/r/n99", t0 + Duration::seconds(299)));
     }
 }

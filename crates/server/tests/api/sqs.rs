@@ -859,3 +859,530 @@ async fn the_query_form_of_older_sdks_is_served() {
     assert_eq!(r.status, 400);
     assert!(r.body.contains("<Code>InvalidAction</Code>"));
 }
+
+fn attr(data_type: &str, value: &str) -> aws_sdk_sqs::types::MessageAttributeValue {
+    aws_sdk_sqs::types::MessageAttributeValue::builder()
+        .data_type(data_type)
+        .string_value(value)
+        .build()
+        .unwrap()
+}
+
+fn binary_attr(data_type: &str, value: &[u8]) -> aws_sdk_sqs::types::MessageAttributeValue {
+    aws_sdk_sqs::types::MessageAttributeValue::builder()
+        .data_type(data_type)
+        .binary_value(aws_sdk_sqs::primitives::Blob::new(value))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn message_attributes_are_stored_returned_and_checked() {
+    let s = Server::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&s.admin());
+    let url = create(&sqs, "attributes").await;
+
+    // The digest of one Number attribute, as moto's tests pin AWS's answer.
+    let one = sqs
+        .send_message()
+        .queue_url(&url)
+        .message_body("one")
+        .message_attributes("timestamp", attr("Number", "1493147359900"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        one.md5_of_message_attributes(),
+        Some("235c5c510d26fb653d073faed50ae77c")
+    );
+    // Every data type, custom labels, names with periods. The digests here
+    // and below were computed apart from Rootward (Python's hashlib over the
+    // bytes AWS's algorithm lays out).
+    let two = sqs
+        .send_message()
+        .queue_url(&url)
+        .message_body("two")
+        .message_attributes("colour", attr("String", "blue"))
+        .message_attributes("count", attr("Number", "42"))
+        .message_attributes("blob", binary_attr("Binary", &[0, 1, 255]))
+        .message_attributes("json", attr("String.json", r#"{"a":1}"#))
+        .message_attributes("foo.bar", attr("String", "x"))
+        .message_attributes("foo.baz", binary_attr("Binary.gif", b"GIF"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        two.md5_of_message_attributes(),
+        Some("028113c1ef9334a682683d32297fd26a")
+    );
+    let plain = sqs
+        .send_message()
+        .queue_url(&url)
+        .message_body("three")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.md5_of_message_attributes(), None);
+
+    // All of them, with their digest, when asked for `All`.
+    let got = sqs
+        .receive_message()
+        .queue_url(&url)
+        .max_number_of_messages(10)
+        .visibility_timeout(0)
+        .message_attribute_names("All")
+        .send()
+        .await
+        .unwrap();
+    let msgs = got.messages();
+    assert_eq!(msgs.len(), 3);
+    let a = msgs[0].message_attributes().unwrap();
+    assert_eq!(a.len(), 1);
+    assert_eq!(a["timestamp"].data_type(), "Number");
+    assert_eq!(a["timestamp"].string_value(), Some("1493147359900"));
+    assert_eq!(
+        msgs[0].md5_of_message_attributes(),
+        Some("235c5c510d26fb653d073faed50ae77c")
+    );
+    let a = msgs[1].message_attributes().unwrap();
+    assert_eq!(a.len(), 6);
+    assert_eq!(a["colour"].string_value(), Some("blue"));
+    assert_eq!(a["count"].data_type(), "Number");
+    assert_eq!(a["blob"].data_type(), "Binary");
+    assert_eq!(a["blob"].binary_value().unwrap().as_ref(), &[0, 1, 255]);
+    assert_eq!(a["blob"].string_value(), None);
+    assert_eq!(a["json"].data_type(), "String.json");
+    assert_eq!(a["json"].string_value(), Some(r#"{"a":1}"#));
+    assert_eq!(a["foo.baz"].binary_value().unwrap().as_ref(), b"GIF");
+    assert_eq!(
+        msgs[1].md5_of_message_attributes(),
+        Some("028113c1ef9334a682683d32297fd26a")
+    );
+    assert!(msgs[2].message_attributes().is_none_or(|a| a.is_empty()));
+    assert_eq!(msgs[2].md5_of_message_attributes(), None);
+
+    // `.*` is every attribute; `foo.*` those named `foo.…`; else exact
+    // names. The digest covers the attributes answered.
+    let receive = |names: &[&str]| {
+        let mut r = sqs
+            .receive_message()
+            .queue_url(&url)
+            .max_number_of_messages(10)
+            .visibility_timeout(0);
+        for n in names {
+            r = r.message_attribute_names(*n);
+        }
+        r.send()
+    };
+    let got = receive(&[".*"]).await.unwrap();
+    assert_eq!(got.messages()[1].message_attributes().unwrap().len(), 6);
+    let got = receive(&["foo.*"]).await.unwrap();
+    let m = &got.messages()[1];
+    let mut names: Vec<_> = m.message_attributes().unwrap().keys().cloned().collect();
+    names.sort();
+    assert_eq!(names, ["foo.bar", "foo.baz"]);
+    assert_eq!(
+        m.md5_of_message_attributes(),
+        Some("58766caa3e2183e4eea60fafddc02cb1")
+    );
+    assert!(
+        got.messages()[0]
+            .message_attributes()
+            .is_none_or(|a| a.is_empty())
+    );
+    let got = receive(&["colour", "blob", "nope", "fo"]).await.unwrap();
+    let m = &got.messages()[1];
+    assert_eq!(m.message_attributes().unwrap().len(), 2);
+    assert_eq!(
+        m.md5_of_message_attributes(),
+        Some("2c9e1427e57d8eabfa1d8856e43dcd94")
+    );
+    let got = receive(&[]).await.unwrap();
+    assert!(
+        got.messages()
+            .iter()
+            .all(|m| m.message_attributes().is_none_or(|a| a.is_empty())
+                && m.md5_of_message_attributes().is_none())
+    );
+
+    // Refused as SQS refuses them, nothing stored.
+    let send = |name: &str, value: aws_sdk_sqs::types::MessageAttributeValue| {
+        sqs.send_message()
+            .queue_url(&url)
+            .message_body("bad")
+            .message_attributes(name, value)
+            .send()
+    };
+    let long = "n".repeat(257);
+    for (name, value) in [
+        ("AWS.trace", attr("String", "x")),
+        ("amazon.x", attr("String", "x")),
+        (".lead", attr("String", "x")),
+        ("trail.", attr("String", "x")),
+        ("two..dots", attr("String", "x")),
+        ("has space", attr("String", "x")),
+        ("é", attr("String", "x")),
+        (long.as_str(), attr("String", "x")),
+        ("t", attr("Text", "x")),
+        ("t", attr("", "x")),
+        ("t", attr("Number", "forty-two")),
+        ("t", attr("Number", "")),
+        ("t", attr("String", "bad \u{1} char")),
+        ("t", binary_attr("Binary", b"")),
+        ("t", binary_attr("String", b"x")),
+    ] {
+        let r = send(name, value.clone()).await;
+        assert_eq!(code(r), "InvalidParameterValue", "{name}: {value:?}");
+    }
+    let e = send("empty", attr("String", ""))
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(
+        e.message(),
+        Some("Message (user) attribute 'empty' must contain a non-empty value of type 'String'.")
+    );
+    let mut eleven = sqs.send_message().queue_url(&url).message_body("bad");
+    for i in 0..11 {
+        eleven = eleven.message_attributes(format!("a{i}"), attr("String", "x"));
+    }
+    let e = eleven.send().await.unwrap_err().into_service_error();
+    assert_eq!(e.code(), Some("InvalidParameterValue"));
+    assert_eq!(
+        e.message(),
+        Some("Number of message attributes [11] exceeds the allowed maximum [10].")
+    );
+    // 256 characters and ten attributes are allowed.
+    send(&"n".repeat(256), attr("String", "x")).await.unwrap();
+    let mut ten = sqs.send_message().queue_url(&url).message_body("ten");
+    for i in 0..10 {
+        ten = ten.message_attributes(format!("a{i}"), attr("Number", "-1.5e3"));
+    }
+    ten.send().await.unwrap();
+    // Attributes count towards the maximum message size.
+    sqs.set_queue_attributes()
+        .queue_url(&url)
+        .attributes(QueueAttributeName::MaximumMessageSize, "1024")
+        .send()
+        .await
+        .unwrap();
+    let r = sqs
+        .send_message()
+        .queue_url(&url)
+        .message_body("b".repeat(1000))
+        .message_attributes("big", attr("String", &"v".repeat(30)))
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidParameterValue");
+
+    // A missing data type (no SDK sends one) and list values (reserved by
+    // SQS) in raw JSON.
+    let json = [
+        ("content-type", "application/x-amz-json-1.0"),
+        ("x-amz-target", "AmazonSQS.SendMessage"),
+    ];
+    let body = serde_json::json!({
+        "QueueUrl": url, "MessageBody": "x",
+        "MessageAttributes": {"t": {"StringValue": "x"}},
+    });
+    let r = s.raw_post("sqs", &json, body.to_string().as_bytes()).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(
+        r.header("x-amzn-query-error"),
+        Some("InvalidParameterValue;Sender")
+    );
+    let body = serde_json::json!({
+        "QueueUrl": url, "MessageBody": "x",
+        "MessageAttributes": {"t": {"DataType": "String", "StringListValues": ["a"]}},
+    });
+    let r = s.raw_post("sqs", &json, body.to_string().as_bytes()).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(
+        r.header("x-amzn-query-error"),
+        Some("AWS.SimpleQueueService.UnsupportedOperation;Sender")
+    );
+
+    // The query form of older SDKs: attributes in, attributes out.
+    let q = create(&sqs, "attributes-query").await;
+    let form = [("content-type", "application/x-www-form-urlencoded")];
+    let enc = |u: &str| form_urlencoded::byte_serialize(u.as_bytes()).collect::<String>();
+    let send = format!(
+        "Action=SendMessage&QueueUrl={}&MessageBody=hi&MessageAttribute.1.Name=count&MessageAttribute.1.Value.DataType=Number&MessageAttribute.1.Value.StringValue=42&Version=2012-11-05",
+        enc(&q)
+    );
+    let r = s.raw_post("sqs", &form, send.as_bytes()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains(
+            "<MD5OfMessageAttributes>2ee5fa915753ff72599b2514463a2897</MD5OfMessageAttributes>"
+        ),
+        "{}",
+        r.body
+    );
+    let recv = format!(
+        "Action=ReceiveMessage&QueueUrl={}&MessageAttributeName.1=All&Version=2012-11-05",
+        enc(&q)
+    );
+    let r = s.raw_post("sqs", &form, recv.as_bytes()).await;
+    assert!(
+        r.body.contains(
+            "<MessageAttribute><Name>count</Name><Value><DataType>Number</DataType><StringValue>42</StringValue></Value></MessageAttribute>"
+        ),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains(
+        "<MD5OfMessageAttributes>2ee5fa915753ff72599b2514463a2897</MD5OfMessageAttributes>"
+    ));
+}
+
+#[tokio::test]
+async fn fifo_sends_need_a_group_and_a_deduplication_id_and_keep_them() {
+    let s = Server::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&s.admin());
+    let url = sqs
+        .create_queue()
+        .queue_name("jobs.fifo")
+        .attributes(QueueAttributeName::FifoQueue, "true")
+        .send()
+        .await
+        .unwrap()
+        .queue_url()
+        .unwrap()
+        .to_owned();
+
+    // What a FIFO queue cannot do without is refused, not dropped.
+    let e = sqs
+        .send_message()
+        .queue_url(&url)
+        .message_body("x")
+        .message_deduplication_id("d0")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(e.code(), Some("MissingParameter"));
+    assert_eq!(
+        e.message(),
+        Some("The request must contain the parameter MessageGroupId.")
+    );
+    let e = sqs
+        .send_message()
+        .queue_url(&url)
+        .message_body("x")
+        .message_group_id("g")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(e.code(), Some("InvalidParameterValue"));
+    assert_eq!(
+        e.message(),
+        Some(
+            "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"
+        )
+    );
+    let e = sqs
+        .send_message()
+        .queue_url(&url)
+        .message_body("x")
+        .message_group_id("g")
+        .message_deduplication_id("d0")
+        .delay_seconds(5)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(e.code(), Some("InvalidParameterValue"));
+    assert_eq!(
+        e.message(),
+        Some(
+            "Value 5 for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type."
+        )
+    );
+    for bad in ["has space", &"x".repeat(129)] {
+        let r = sqs
+            .send_message()
+            .queue_url(&url)
+            .message_body("x")
+            .message_group_id(bad)
+            .message_deduplication_id("d0")
+            .send()
+            .await;
+        assert_eq!(code(r), "InvalidParameterValue", "{bad}");
+    }
+    assert!(
+        sqs.receive_message()
+            .queue_url(&url)
+            .send()
+            .await
+            .unwrap()
+            .messages()
+            .is_empty()
+    );
+
+    // Served: the group and deduplication ids are kept; SequenceNumber
+    // grows.
+    let mut sent = Vec::new();
+    for (body, group, dedup) in [("a", "g1", "d1"), ("b", "g2", "d2"), ("c", "g1", "d3")] {
+        let r = sqs
+            .send_message()
+            .queue_url(&url)
+            .message_body(body)
+            .message_group_id(group)
+            .message_deduplication_id(dedup)
+            .delay_seconds(0)
+            .send()
+            .await
+            .unwrap();
+        let n: u128 = r.sequence_number().unwrap().parse().unwrap();
+        sent.push(n);
+    }
+    assert!(sent.windows(2).all(|w| w[0] < w[1]), "{sent:?}");
+    let got = sqs
+        .receive_message()
+        .queue_url(&url)
+        .max_number_of_messages(10)
+        .message_system_attribute_names(MessageSystemAttributeName::All)
+        .send()
+        .await
+        .unwrap();
+    let msgs = got.messages();
+    let bodies: Vec<_> = msgs.iter().filter_map(|m| m.body()).collect();
+    assert_eq!(bodies, ["a", "b", "c"]);
+    let a = msgs[2].attributes().unwrap();
+    assert_eq!(a[&MessageSystemAttributeName::MessageGroupId], "g1");
+    assert_eq!(a[&MessageSystemAttributeName::MessageDeduplicationId], "d3");
+    assert_eq!(
+        a[&MessageSystemAttributeName::SequenceNumber],
+        sent[2].to_string()
+    );
+    // Only what was asked for.
+    s.clock.advance(31);
+    let got = sqs
+        .receive_message()
+        .queue_url(&url)
+        .message_system_attribute_names(MessageSystemAttributeName::MessageGroupId)
+        .send()
+        .await
+        .unwrap();
+    let a = got.messages()[0].attributes().unwrap();
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[&MessageSystemAttributeName::MessageGroupId], "g1");
+
+    // Content-based deduplication: the id is the body's SHA-256.
+    let cbd = sqs
+        .create_queue()
+        .queue_name("content.fifo")
+        .attributes(QueueAttributeName::FifoQueue, "true")
+        .attributes(QueueAttributeName::ContentBasedDeduplication, "true")
+        .send()
+        .await
+        .unwrap()
+        .queue_url()
+        .unwrap()
+        .to_owned();
+    let r = sqs
+        .send_message()
+        .queue_url(&cbd)
+        .message_body("hello")
+        .message_group_id("g")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.sequence_number().is_some());
+    let got = sqs
+        .receive_message()
+        .queue_url(&cbd)
+        .message_system_attribute_names(MessageSystemAttributeName::MessageDeduplicationId)
+        .send()
+        .await
+        .unwrap();
+    use sha2::Digest as _;
+    assert_eq!(
+        got.messages()[0].attributes().unwrap()
+            [&MessageSystemAttributeName::MessageDeduplicationId],
+        hex::encode(sha2::Sha256::digest(b"hello"))
+    );
+
+    // A standard queue takes a group (fair queues), not a deduplication id,
+    // and answers no SequenceNumber.
+    let standard = create(&sqs, "standard").await;
+    let r = sqs
+        .send_message()
+        .queue_url(&standard)
+        .message_body("x")
+        .message_deduplication_id("d")
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidParameterValue");
+    let r = sqs
+        .send_message()
+        .queue_url(&standard)
+        .message_body("x")
+        .message_group_id("tenant-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.sequence_number(), None);
+    let got = sqs
+        .receive_message()
+        .queue_url(&standard)
+        .message_system_attribute_names(MessageSystemAttributeName::All)
+        .send()
+        .await
+        .unwrap();
+    let a = got.messages()[0].attributes().unwrap();
+    assert_eq!(a[&MessageSystemAttributeName::MessageGroupId], "tenant-1");
+    assert!(!a.contains_key(&MessageSystemAttributeName::SequenceNumber));
+    assert!(!a.contains_key(&MessageSystemAttributeName::MessageDeduplicationId));
+}
+
+#[tokio::test]
+async fn a_deleted_queue_s_name_is_taken_for_60_seconds() {
+    let s = Server::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&s.admin());
+    let url = create(&sqs, "gone").await;
+    sqs.send_message()
+        .queue_url(&url)
+        .message_body("old")
+        .send()
+        .await
+        .unwrap();
+    sqs.delete_queue().queue_url(&url).send().await.unwrap();
+
+    let refused = || async {
+        let e = sqs
+            .create_queue()
+            .queue_name("gone")
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(e.raw_response().unwrap().status().as_u16(), 400);
+        let e = e.into_service_error();
+        assert!(e.is_queue_deleted_recently(), "{e:?}");
+        assert_eq!(
+            e.code(),
+            Some("AWS.SimpleQueueService.QueueDeletedRecently")
+        );
+        assert_eq!(
+            e.message(),
+            Some(
+                "You must wait 60 seconds after deleting a queue before you can create another with the same name."
+            )
+        );
+    };
+    refused().await;
+    // Other names are free, the deleted queue is gone.
+    create(&sqs, "kept").await;
+    let r = sqs.get_queue_url().queue_name("gone").send().await;
+    assert_eq!(code(r), "AWS.SimpleQueueService.NonExistentQueue");
+    s.clock.advance(59);
+    refused().await;
+    // Sixty seconds on (by the server's clock), the name is free: a new,
+    // empty queue.
+    s.clock.advance(1);
+    assert_eq!(create(&sqs, "gone").await, url);
+    let got = sqs.receive_message().queue_url(&url).send().await.unwrap();
+    assert!(got.messages().is_empty());
+}

@@ -9,10 +9,11 @@ use std::collections::BTreeMap;
 
 use axum::http::request::Parts;
 use rootward_core::CoreError;
-use rootward_core::sqs::{self as domain, QueueRef, ReceiveRequest};
+use rootward_core::sqs::model::MessageAttribute;
+use rootward_core::sqs::{self as domain, QueueRef, ReceiveRequest, SendRequest};
 use serde_json::{Map, Value, json};
 
-use rootward_model::sqs::Operation;
+use rootward_model::sqs::{ER_UNSUPPORTED_OPERATION, Operation};
 use rootward_model::{Constraint, ValidationErrors};
 
 use crate::error::ApiError;
@@ -58,12 +59,20 @@ pub fn missing(name: &str) -> ApiError {
 }
 
 /// How SQS answers input that breaks the model's constraints: an absent
-/// member is `MissingParameter`, a name outside an attribute-name enum
+/// member of the request is `MissingParameter` (one of a nested structure
+/// `InvalidParameterValue`), a name outside an attribute-name enum
 /// `InvalidAttributeName`, anything else `InvalidParameterValue`, each with
 /// its query-compatible code [UNCONFIRMED: AWS's messages for these; the
 /// model's SQS constraints are only those enums].
 pub fn invalid(e: &ValidationErrors) -> ApiError {
     match e.0.first() {
+        // A member required inside a structure of a map or a list (a
+        // message attribute's `DataType`) is not a parameter of the
+        // request: SQS answers InvalidParameterValue [UNCONFIRMED: the
+        // message; Coral's validation text is given].
+        Some(v) if v.kind() == Constraint::Required && v.path.contains('.') => {
+            wire::with_query_code(ApiError::new("InvalidParameterValue", 400, e.to_string()))
+        }
         Some(v) if v.kind() == Constraint::Required => {
             let mut name = v.path.clone();
             if let Some(first) = name.get(..1).map(str::to_ascii_uppercase) {
@@ -277,14 +286,93 @@ fn set_queue_attributes(r: &Req<'_>, i: &Input<'_>) -> Result<Option<Value>, Api
 }
 
 fn send_message(r: &Req<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
-    let body = i.required("MessageBody")?;
-    let delay = int(i, "DelaySeconds")?;
+    let req = SendRequest {
+        body: i.required("MessageBody")?,
+        delay: int(i, "DelaySeconds")?,
+        attributes: message_attributes(i)?,
+        group_id: i.str("MessageGroupId"),
+        dedup_id: i.str("MessageDeduplicationId"),
+    };
     on_queue(r, i, |q| {
-        let sent = domain::send_message(r.ctx.svc, r.ctx.caller, q, body, delay)?;
-        Ok(Some(
-            json!({ "MD5OfMessageBody": sent.md5, "MessageId": sent.id }),
-        ))
+        let sent = domain::send_message(r.ctx.svc, r.ctx.caller, q, req)?;
+        let mut out = Map::new();
+        out.insert("MD5OfMessageBody".to_owned(), sent.md5.into());
+        if let Some(m) = sent.md5_attributes {
+            out.insert("MD5OfMessageAttributes".to_owned(), m.into());
+        }
+        out.insert("MessageId".to_owned(), sent.id.into());
+        if let Some(n) = sent.sequence_number {
+            out.insert("SequenceNumber".to_owned(), n.into());
+        }
+        Ok(Some(Value::Object(out)))
     })
+}
+
+/// The `MessageAttributes` of a request (`BinaryValue` in base64, as the
+/// JSON protocol and the query form carry it). The list values the model
+/// reserves "for future use" are refused as SQS refuses them, not dropped.
+fn message_attributes(i: &Input<'_>) -> Result<BTreeMap<String, MessageAttribute>, ApiError> {
+    use base64::Engine as _;
+    let Some(rootward_model::Value::Map(entries)) = i.get("MessageAttributes") else {
+        return Ok(BTreeMap::new());
+    };
+    let mut out = BTreeMap::new();
+    for (name, value) in entries {
+        let rootward_model::Value::Struct(fields) = value else {
+            continue;
+        };
+        let a = Input::new(fields, invalid);
+        if a.has("StringListValues") || a.has("BinaryListValues") {
+            // AWS's words (answered to boto3).
+            return Err(wire::with_query_code(ApiError::modelled(
+                &ER_UNSUPPORTED_OPERATION,
+                "Message attribute list values in SendMessage operation are not supported.",
+            )));
+        }
+        let binary_value = match a.str("BinaryValue") {
+            None => None,
+            Some(b) => Some(
+                base64::engine::general_purpose::STANDARD
+                    .decode(b)
+                    .map_err(|_| {
+                        // UNCONFIRMED: AWS's answer to a BinaryValue that is
+                        // not base64.
+                        crate::error::sqs_common(
+                            "InvalidParameterValue",
+                            format!(
+                                "The binary value of message (user) attribute '{name}' is not valid base64."
+                            ),
+                        )
+                    })?,
+            ),
+        };
+        out.insert(
+            (*name).to_owned(),
+            MessageAttribute {
+                data_type: a.str("DataType").unwrap_or_default().to_owned(),
+                string_value: a.str("StringValue").map(str::to_owned),
+                binary_value,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// A message attribute as the JSON protocol answers it.
+fn attribute_json(a: &MessageAttribute) -> Value {
+    use base64::Engine as _;
+    let mut o = Map::new();
+    o.insert("DataType".to_owned(), a.data_type.clone().into());
+    if let Some(v) = &a.string_value {
+        o.insert("StringValue".to_owned(), v.clone().into());
+    }
+    if let Some(b) = &a.binary_value {
+        o.insert(
+            "BinaryValue".to_owned(),
+            base64::engine::general_purpose::STANDARD.encode(b).into(),
+        );
+    }
+    Value::Object(o)
 }
 
 /// The message system attributes a receiver asked for.
@@ -302,6 +390,7 @@ fn receive_message(r: &Req<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError
     };
     let wanted = wanted_attributes(i);
     let wants = |n: &str| wanted.iter().any(|w| *w == "All" || *w == n);
+    let wanted_user = i.list("MessageAttributeNames");
     on_queue(r, i, |q| {
         let messages = domain::receive_message(r.ctx.svc, r.ctx.caller, q, req)?;
         let mut out = Map::new();
@@ -336,8 +425,29 @@ fn receive_message(r: &Req<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError
                     {
                         attrs.insert("ApproximateFirstReceiveTimestamp".to_owned(), millis(t));
                     }
+                    for (name, value) in [
+                        ("MessageGroupId", &m.group_id),
+                        ("MessageDeduplicationId", &m.dedup_id),
+                        ("SequenceNumber", &m.sequence_number),
+                    ] {
+                        if let (true, Some(v)) = (wants(name), value) {
+                            attrs.insert(name.to_owned(), v.clone());
+                        }
+                    }
                     if let (false, Value::Object(o)) = (attrs.is_empty(), &mut v) {
                         o.insert("Attributes".to_owned(), string_map(attrs));
+                    }
+                    let user = domain::attributes::select(&m.attributes, &wanted_user);
+                    if let (Some(md5), Value::Object(o)) =
+                        (domain::attributes::md5_of(&user), &mut v)
+                    {
+                        o.insert("MD5OfMessageAttributes".to_owned(), md5.into());
+                        o.insert(
+                            "MessageAttributes".to_owned(),
+                            user.iter()
+                                .map(|(n, a)| (n.clone(), attribute_json(a)))
+                                .collect(),
+                        );
                     }
                     v
                 })

@@ -96,6 +96,8 @@ const STRINGS: &[&str] = &[
     "MessageBody",
     "ReceiptHandle",
     "QueueOwnerAWSAccountId",
+    "MessageGroupId",
+    "MessageDeduplicationId",
 ];
 const INTEGERS: &[&str] = &[
     "MaxResults",
@@ -147,6 +149,10 @@ pub fn query_members(p: &Params) -> Result<Map<String, Value>, ApiError> {
             m.insert((*j).to_owned(), Value::Array(items));
         }
     }
+    let attributes = message_attributes(p);
+    if !attributes.is_empty() {
+        m.insert("MessageAttributes".to_owned(), Value::Object(attributes));
+    }
     for (q, k, v, j) in MAPS {
         let entries: Map<String, Value> = (1..)
             .map_while(|i| {
@@ -162,8 +168,38 @@ pub fn query_members(p: &Params) -> Result<Map<String, Value>, ApiError> {
     Ok(m)
 }
 
+/// `MessageAttribute.N.Name` and `MessageAttribute.N.Value.{DataType,
+/// StringValue, BinaryValue, StringListValue.M, BinaryListValue.M}` as the
+/// JSON `MessageAttributes` map (list values kept, so that they are
+/// refused as SQS refuses them rather than dropped).
+fn message_attributes(p: &Params) -> Map<String, Value> {
+    (1..)
+        .map_while(|i| {
+            let name = p.get(&format!("MessageAttribute.{i}.Name"))?;
+            let field = |f: &str| p.get(&format!("MessageAttribute.{i}.Value.{f}"));
+            let mut value = Map::new();
+            for f in ["DataType", "StringValue", "BinaryValue"] {
+                if let Some(v) = field(f) {
+                    value.insert(f.to_owned(), Value::String(v.to_owned()));
+                }
+            }
+            for f in ["StringListValue", "BinaryListValue"] {
+                let items: Vec<Value> = (1..)
+                    .map_while(|j| field(&format!("{f}.{j}")))
+                    .map(|v| Value::String(v.to_owned()))
+                    .collect();
+                if !items.is_empty() {
+                    value.insert(format!("{f}s"), Value::Array(items));
+                }
+            }
+            Some((name.to_owned(), Value::Object(value)))
+        })
+        .collect()
+}
+
 /// The XML of an answer's members (SQS's lists and maps are flattened:
-/// `QueueUrls` → `<QueueUrl>`…, `Attributes` → `<Attribute><Name>…<Value>…`).
+/// `QueueUrls` → `<QueueUrl>`…, `Attributes` → `<Attribute><Name>…<Value>…`,
+/// `MessageAttributes` → `<MessageAttribute><Name>…<Value><DataType>…`).
 pub fn members_xml(m: &Map<String, Value>, x: &mut Xml) {
     for (k, v) in m {
         match v {
@@ -171,7 +207,17 @@ pub fn members_xml(m: &Map<String, Value>, x: &mut Xml) {
                 let entry = k.strip_suffix('s').unwrap_or(k);
                 for (name, value) in entries {
                     x.open(entry).elem("Name", name);
-                    x.elem("Value", value.as_str().unwrap_or(""));
+                    match value {
+                        // A message attribute: `<Value><DataType>…`.
+                        Value::Object(fields) => {
+                            x.open("Value");
+                            members_xml(fields, x);
+                            x.close("Value");
+                        }
+                        other => {
+                            x.elem("Value", other.as_str().unwrap_or(""));
+                        }
+                    }
                     x.close(entry);
                 }
             }
