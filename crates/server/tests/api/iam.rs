@@ -231,6 +231,69 @@ async fn a_cleanup_that_deletes_each_page_before_the_next_misses_nothing() {
             .users()
             .is_empty()
     );
+    // The same for a user's inline and attached policies, removed page by page.
+    iam.create_user().user_name("holder").send().await.unwrap();
+    for i in 0..7 {
+        iam.put_user_policy()
+            .user_name("holder")
+            .policy_name(format!("inline-{i}"))
+            .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}"#)
+            .send()
+            .await
+            .unwrap();
+    }
+    for name in [
+        "ReadOnlyAccess",
+        "IAMReadOnlyAccess",
+        "AmazonS3ReadOnlyAccess",
+        "AmazonSQSReadOnlyAccess",
+        "AWSCloudTrail_ReadOnlyAccess",
+    ] {
+        iam.attach_user_policy()
+            .user_name("holder")
+            .policy_arn(format!("arn:aws:iam::aws:policy/{name}"))
+            .send()
+            .await
+            .unwrap();
+    }
+    let mut inline = iam
+        .list_user_policies()
+        .user_name("holder")
+        .max_items(2)
+        .into_paginator()
+        .send();
+    let mut removed = 0;
+    while let Some(page) = inline.next().await {
+        for n in page.unwrap().policy_names() {
+            iam.delete_user_policy()
+                .user_name("holder")
+                .policy_name(n)
+                .send()
+                .await
+                .unwrap();
+            removed += 1;
+        }
+    }
+    assert_eq!(removed, 7);
+    let mut attached = iam
+        .list_attached_user_policies()
+        .user_name("holder")
+        .max_items(2)
+        .into_paginator()
+        .send();
+    let mut detached = 0;
+    while let Some(page) = attached.next().await {
+        for a in page.unwrap().attached_policies() {
+            iam.detach_user_policy()
+                .user_name("holder")
+                .policy_arn(a.policy_arn().unwrap())
+                .send()
+                .await
+                .unwrap();
+            detached += 1;
+        }
+    }
+    assert_eq!(detached, 5);
     // A marker that is not one of ours is refused.
     let r = iam.list_users().marker("not-a-marker").send().await;
     assert_eq!(crate::common::code(r), "ValidationError");

@@ -7,7 +7,7 @@ use rootward_core::iam::groups;
 use rootward_core::model::Group;
 
 use super::users::user_xml;
-use super::{encode_document, paginate, truncation};
+use super::{encode_document, truncation};
 use crate::error::{ApiError, from_core};
 use crate::protocol::input::Input;
 use crate::protocol::xml::Xml;
@@ -48,7 +48,7 @@ pub(super) fn create_group(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, 
 pub(super) fn get_group(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let (g, users) =
         groups::get_group(ctx.svc, ctx.caller, p.required("GroupName")?).map_err(from_core)?;
-    let (page, next) = paginate(users, p)?;
+    let (page, next) = super::paginate_by(users, p, |u| u.name.to_ascii_lowercase())?;
     let mut x = Xml::new();
     x.open("Group");
     group_xml(&mut x, &g);
@@ -158,7 +158,7 @@ pub(super) fn list_group_policies(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option
 
 /// `PolicyNames` of the List*Policies operations.
 pub(super) fn policy_names_xml(names: Vec<String>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
-    let (page, next) = paginate(names, p)?;
+    let (page, next) = super::paginate_by(names, p, Clone::clone)?;
     let mut x = Xml::new();
     x.open("PolicyNames");
     for n in &page {
@@ -174,7 +174,7 @@ pub(super) fn attached_xml(
     all: Vec<(String, String)>,
     p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
-    let (page, next) = paginate(all, p)?;
+    let (page, next) = super::paginate_by(all, p, |(_, arn)| arn.clone())?;
     let mut x = Xml::new();
     x.open("AttachedPolicies");
     for (name, arn) in &page {

@@ -5,7 +5,7 @@
 use rootward_core::clock::iso8601;
 use rootward_core::iam::instance_profiles::{self, ProfileInfo};
 
-use super::{paginate, tags_param, tags_xml, truncation};
+use super::{tags_param, tags_xml, truncation};
 use crate::error::{ApiError, from_core};
 use crate::protocol::input::Input;
 use crate::protocol::xml::Xml;
@@ -37,7 +37,7 @@ fn one(i: &ProfileInfo) -> Option<Xml> {
 }
 
 fn many(all: Vec<ProfileInfo>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
-    let (page, next) = paginate(all, p)?;
+    let (page, next) = super::paginate_by(all, p, |i| i.profile.name.to_ascii_lowercase())?;
     let mut x = Xml::new();
     x.open("InstanceProfiles");
     for i in &page {

@@ -7,7 +7,7 @@ use rootward_core::clock::iso8601;
 use rootward_core::iam::mfa::{self, Assignment};
 use rootward_core::model::KeyOwner;
 
-use super::{paginate, truncation};
+use super::truncation;
 use crate::error::{ApiError, from_core};
 use crate::protocol::input::Input;
 use crate::protocol::xml::Xml;
@@ -66,7 +66,7 @@ pub(super) fn resync_mfa_device(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<X
 pub(super) fn list_mfa_devices(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let (owner, devices) =
         mfa::list_mfa_devices(ctx.svc, ctx.caller, p.str("UserName")).map_err(from_core)?;
-    let (page, next) = paginate(devices, p)?;
+    let (page, next) = super::paginate_by(devices, p, |d| d.serial.clone())?;
     let mut x = Xml::new();
     x.open("MFADevices");
     for d in &page {
@@ -102,7 +102,7 @@ pub(super) fn list_virtual_mfa_devices(
         .unwrap_or(Assignment::Any);
     let devices =
         mfa::list_virtual_mfa_devices(ctx.svc, ctx.caller, assignment).map_err(from_core)?;
-    let (page, next) = paginate(devices, p)?;
+    let (page, next) = super::paginate_by(devices, p, |d| d.serial.clone())?;
     let state = ctx.svc.read();
     let mut x = Xml::new();
     x.open("VirtualMFADevices");

@@ -190,12 +190,13 @@ fn invalid_marker() -> ApiError {
     ApiError::new("ValidationError", 400, "Invalid Marker")
 }
 
-/// [`paginate`] for a list ordered by `key` (a user's, role's or group's
-/// name, a policy's ARN): the marker also names the last item given, so that
-/// a client deleting each page before it asks for the next (a boto3
-/// paginator loop that cleans up) resumes after that item, not at a count
-/// of items that no longer holds. If the list is not (or no longer) in
-/// `key` order, it resumes at the position, as [`paginate`] does.
+/// [`paginate`] for a list whose items `key` names (a user's, role's or
+/// group's name, a policy's ARN): the marker also names the first item of
+/// the next page, so that a client deleting each page before it asks for
+/// the next (a boto3 paginator loop that cleans up) resumes at that item,
+/// not at a count of items that no longer holds. Found by its key wherever
+/// it now is; gone, the list resumes at the first item after it when the
+/// list is in `key` order, else at the position, as [`paginate`] does.
 ///
 /// A marker is opaque to clients, as AWS's are: `N` or `N.` followed by
 /// the key in hexadecimal, where `N` is the next item's position.
@@ -207,35 +208,36 @@ pub(crate) fn paginate_by<T>(
     let start = match p.str("Marker") {
         None => 0,
         Some(m) => {
-            let (pos, last) = m.split_once('.').unwrap_or((m, ""));
+            let (pos, next) = m.split_once('.').unwrap_or((m, ""));
             let pos = pos.parse::<usize>().map_err(|_| invalid_marker())?;
-            let last = hex::decode(last)
+            let next = hex::decode(next)
                 .ok()
                 .and_then(|b| String::from_utf8(b).ok())
                 .ok_or_else(invalid_marker)?;
-            let keys: Vec<String> = items.iter().map(&key).collect();
-            let in_order = keys.iter().zip(keys.iter().skip(1)).all(|(a, b)| a < b);
-            let unchanged = pos
-                .checked_sub(1)
-                .and_then(|i| keys.get(i))
-                .is_some_and(|k| *k == last);
-            if last.is_empty() || unchanged || !in_order {
+            if next.is_empty() {
                 pos
             } else {
-                keys.partition_point(|k| *k <= last)
+                let keys: Vec<String> = items.iter().map(&key).collect();
+                let in_order = keys.iter().zip(keys.iter().skip(1)).all(|(a, b)| a < b);
+                match keys.iter().position(|k| *k == next) {
+                    Some(i) => i,
+                    None if in_order => keys.partition_point(|k| *k < next),
+                    None => pos,
+                }
             }
         }
     };
     let max = usize::try_from(p.int("MaxItems")?.unwrap_or(100)).unwrap_or(100);
     let total = items.len();
+    let next_key = items.get(start.saturating_add(max)).map(&key);
     let page: Vec<T> = items.into_iter().skip(start).take(max).collect();
     let end = start + page.len();
     // IAM's markers are at most 320 characters (the model's `markerType`):
     // a longer key (a policy's deep path) leaves the marker a position.
     let next = (end < total).then(|| {
-        let last = page.last().map(&key).unwrap_or_default();
-        let keyed = format!("{end}.{}", hex::encode(&last));
-        if last.is_empty() || keyed.len() > 320 {
+        let k = next_key.unwrap_or_default();
+        let keyed = format!("{end}.{}", hex::encode(&k));
+        if k.is_empty() || keyed.len() > 320 {
             end.to_string()
         } else {
             keyed

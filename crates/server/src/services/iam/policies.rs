@@ -45,7 +45,7 @@ pub(super) fn delete_user_policy(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<
 pub(super) fn list_user_policies(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let names = policies::list_user_policies(ctx.svc, ctx.caller, p.required("UserName")?)
         .map_err(from_core)?;
-    let (page, next) = super::paginate(names, p)?;
+    let (page, next) = super::paginate_by(names, p, Clone::clone)?;
     let mut x = Xml::new();
     x.open("PolicyNames");
     for n in &page {
@@ -84,7 +84,7 @@ pub(super) fn list_attached_user_policies(
 ) -> Result<Option<Xml>, ApiError> {
     let all = policies::list_attached_user_policies(ctx.svc, ctx.caller, p.required("UserName")?)
         .map_err(from_core)?;
-    let (page, next) = super::paginate(all, p)?;
+    let (page, next) = super::paginate_by(all, p, |(_, arn)| arn.clone())?;
     let mut x = Xml::new();
     x.open("AttachedPolicies");
     for (name, arn) in &page {

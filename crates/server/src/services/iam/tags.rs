@@ -3,7 +3,7 @@
 
 use rootward_core::iam::tags::{self, Taggable};
 
-use super::{paginate, tags_param, truncation};
+use super::{tags_param, truncation};
 use crate::error::{ApiError, from_core};
 use crate::protocol::input::Input;
 use crate::protocol::xml::Xml;
@@ -54,7 +54,7 @@ fn untag(what: Taggable, ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, Ap
 fn list(what: Taggable, ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let all =
         tags::list(ctx.svc, ctx.caller, what, p.required(id_member(what))?).map_err(from_core)?;
-    let (page, next) = paginate(all, p)?;
+    let (page, next) = super::paginate_by(all, p, |t| t.key.clone())?;
     let mut x = Xml::new();
     // `Tags` is required in the answer, even empty.
     x.open("Tags");
