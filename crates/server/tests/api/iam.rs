@@ -452,6 +452,34 @@ async fn policy_size_quotas_are_limit_exceeded_and_inline_ones_count_together() 
         .send()
         .await;
     assert_eq!(refusal(r).0, "LimitExceeded");
+    // The role works with it: a policy past one managed policy's 6,144 is
+    // evaluated, not taken for a deny-all.
+    iam.put_role_policy()
+        .role_name("big")
+        .policy_name("list")
+        .policy_document(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListRoles","Resource":"*"}]}"#,
+        )
+        .send()
+        .await
+        .unwrap();
+    let session = aws_sdk_sts::Client::new(&s.admin())
+        .assume_role()
+        .role_arn("arn:aws:iam::111111111111:role/big")
+        .role_session_name("big")
+        .send()
+        .await
+        .unwrap();
+    let c = session.credentials().unwrap();
+    Client::new(&s.config(
+        c.access_key_id(),
+        c.secret_access_key(),
+        Some(c.session_token()),
+    ))
+    .list_roles()
+    .send()
+    .await
+    .unwrap();
     // A managed policy: 6,144; a trust policy: 2,048.
     let r = iam
         .create_policy()
