@@ -446,6 +446,14 @@ impl Service {
         if let Some(issued) = caller.token_issued {
             ctx.set("aws:TokenIssueTime", iso8601(issued))
                 .set("aws:MultiFactorAuthPresent", caller.mfa.to_string());
+            // The MFA was checked when the session was issued: its age is
+            // the session's (present only for MFA sessions, as in AWS).
+            if caller.mfa {
+                ctx.set(
+                    "aws:MultiFactorAuthAge",
+                    (now - issued).whole_seconds().max(0).to_string(),
+                );
+            }
         }
         ctx.set(
             "aws:ResourceAccount",

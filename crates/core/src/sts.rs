@@ -267,13 +267,11 @@ pub fn assume_role(
         CoreError::AccessDenied(_) => denied(),
         other => other,
     })?;
-    // Setting a source identity (not carrying one along a chain) needs
-    // `sts:SetSourceIdentity` from the trust policy and the caller's
-    // policies, as AWS requires.
-    if let Some(si) = input
-        .source_identity
-        .filter(|_| caller.source_identity.is_none())
-    {
+    // A session with a source identity, set here or carried along a chain,
+    // needs `sts:SetSourceIdentity` from the trust policy and the caller's
+    // policies: "otherwise the assume role operation will fail" (IAM user
+    // guide, "Monitor and control actions taken with assumed roles").
+    if let Some(si) = source_identity {
         svc.authorize_trust(
             caller,
             "sts:SetSourceIdentity",

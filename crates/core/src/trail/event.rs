@@ -145,7 +145,7 @@ fn identity<'a>(
 ) -> (UserIdentity<'a>, Option<String>) {
     let attributes = caller.token_issued.map(|t| Attributes {
         creation_date: Some(iso8601(t)),
-        mfa_authenticated: Some("false"),
+        mfa_authenticated: Some(if caller.mfa { "true" } else { "false" }),
     });
     let marked = assumed_root.then_some("true");
     let plain_context = |attributes: Option<Attributes>| {

@@ -435,10 +435,13 @@ where
     )
 }
 
-/// IAM for everything, denied without MFA.
+/// IAM for everything, denied without MFA or with an MFA older than an
+/// hour (`aws:MultiFactorAuthAge`, present only in MFA sessions).
 const MFA_REQUIRED: &str = r#"{"Version":"2012-10-17","Statement":[
- {"Effect":"Allow","Action":["iam:*","sts:*"],"Resource":"*"},
- {"Effect":"Deny","Action":"iam:*","Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}}]}"#;
+ {"Effect":"Allow","Action":["iam:*","sts:*","cloudtrail:LookupEvents"],"Resource":"*"},
+ {"Effect":"Deny","Action":"iam:*","Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}},
+ {"Effect":"Deny","Action":"iam:*","Resource":"*","Condition":{"Null":{"aws:MultiFactorAuthAge":"true"}}},
+ {"Effect":"Deny","Action":"iam:*","Resource":"*","Condition":{"NumericGreaterThan":{"aws:MultiFactorAuthAge":"3600"}}}]}"#;
 
 #[tokio::test]
 async fn get_session_token_checks_the_mfa_code_and_only_an_mfa_session_calls_iam() {
@@ -516,6 +519,25 @@ async fn get_session_token_checks_the_mfa_code_and_only_an_mfa_session_calls_iam
     assert_eq!(
         crate::common::code(aws_sdk_iam::Client::new(&cfg).list_users().send().await),
         "AccessDenied"
+    );
+    // The trail says the session's calls were MFA-authenticated.
+    let found = aws_sdk_cloudtrail::Client::new(&s.admin())
+        .lookup_events()
+        .lookup_attributes(
+            aws_sdk_cloudtrail::types::LookupAttribute::builder()
+                .attribute_key(aws_sdk_cloudtrail::types::LookupAttributeKey::AccessKeyId)
+                .attribute_value(c.access_key_id())
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let record: serde_json::Value =
+        serde_json::from_str(found.events()[0].cloud_trail_event().unwrap()).unwrap();
+    assert_eq!(
+        record["userIdentity"]["sessionContext"]["attributes"]["mfaAuthenticated"],
+        "true"
     );
 }
 
@@ -658,6 +680,15 @@ async fn a_source_identity_needs_set_source_identity_and_never_changes_along_a_c
         .send()
         .await;
     assert_eq!(crate::common::code(r), "AccessDenied");
+    // Carried into a role whose trust policy lacks sts:SetSourceIdentity:
+    // refused.
+    let r = chained
+        .assume_role()
+        .role_arn(role("plain"))
+        .role_session_name("ops2")
+        .send()
+        .await;
+    assert_eq!(code_and_message(r).0, "AccessDenied");
     // The same one, or none: the chain keeps alice.
     for si in [Some("alice"), None] {
         let out = chained
