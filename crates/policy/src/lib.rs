@@ -53,6 +53,15 @@ pub fn check_unsized(text: &str, kind: PolicyKind) -> (Vec<Problem>, Option<usiz
     (problems, Some(size))
 }
 
+/// The size IAM weighs a document against its quotas (characters without
+/// whitespace), from parsing alone; `None` when it does not parse. For
+/// documents already validated (an inline policy's stored siblings).
+pub fn quota_size(text: &str) -> Option<usize> {
+    parse::parse_lenient(text)
+        .0
+        .map(|doc| doc.size_without_whitespace)
+}
+
 /// Parses and validates a document for a kind, returning every problem found
 /// (empty when the document is valid).
 pub fn check(text: &str, kind: PolicyKind) -> Vec<Problem> {

@@ -320,28 +320,21 @@ pub fn authenticate(
         Err(SigError::PayloadHashRequired) => return Err((protocol, ApiError::internal())),
         Err(e) => return Err(fail(protocol, "IncompleteSignature", 400, e.to_string())),
     }
-    // IAM and Organizations are global: scoped to us-east-1 (spec 07 §7.6).
-    if matches!(service.as_str(), "iam" | "organizations") && auth.region() != "us-east-1" {
-        return Err(fail(
-            protocol,
-            "SignatureDoesNotMatch",
-            403,
-            format!(
-                "Credential should be scoped to a valid region, not '{}'. ",
-                auth.region()
-            ),
-        ));
-    }
     let host = parts
         .headers
         .get("host")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    // STS at a named regional endpoint (or the global one, us-east-1)
-    // takes only credentials scoped to that region (spec 07 §7.6). A
-    // loopback or other host names no region: any scope is taken.
-    if service == "sts"
-        && let Some(expected) = sts_host_region(host)
+    // The region the credential must be scoped to (spec 07 §7.6): IAM and
+    // Organizations are global, us-east-1; STS at a named regional endpoint
+    // (or the global one, us-east-1) that endpoint's. A loopback or other
+    // host names no region for STS: any scope is taken.
+    let expected = match service.as_str() {
+        "iam" | "organizations" => Some("us-east-1"),
+        "sts" => sts_host_region(host),
+        _ => None,
+    };
+    if let Some(expected) = expected
         && auth.region() != expected
     {
         return Err(fail(

@@ -284,10 +284,10 @@ pub fn put_group_policy(
 ) -> Result<(), CoreError> {
     check_name("policyName", policy_name, 128)?;
     group_for(svc, caller, "iam:PutGroupPolicy", group)?;
-    super::policies::check_document_syntax(doc)?;
+    let size = super::policies::check_document_syntax(doc)?;
     update(svc, caller, group, |g| {
         super::policies::check_inline_total(
-            doc,
+            size,
             policy_name,
             &g.inline_policies,
             ("group", &g.name, super::policies::GROUP_POLICY_SIZE),

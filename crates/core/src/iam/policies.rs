@@ -38,11 +38,12 @@ pub const POLICY_SIZE: usize = 6_144;
 pub const TRUST_POLICY_SIZE: usize = 2_048;
 
 /// An identity policy's grammar and semantics, before its size is weighed
-/// against a quota (a malformed document is refused first).
-pub fn check_document_syntax(doc: &str) -> Result<(), CoreError> {
-    let (problems, _) = rootward_policy::check_unsized(doc, PolicyKind::Identity);
+/// against a quota (a malformed document is refused first). Returns its
+/// size without whitespace, for [`check_inline_total`].
+pub fn check_document_syntax(doc: &str) -> Result<usize, CoreError> {
+    let (problems, size) = rootward_policy::check_unsized(doc, PolicyKind::Identity);
     match problems.first() {
-        None => Ok(()),
+        None => Ok(size.unwrap_or(usize::MAX)),
         Some(p) => Err(CoreError::MalformedPolicy(p.to_string())),
     }
 }
@@ -61,16 +62,6 @@ pub fn check_trust_document(doc: &str) -> Result<(), CoreError> {
         format!("Cannot exceed quota for ACLSizePerRole: {TRUST_POLICY_SIZE}")
     })
     .map(|_| ())
-}
-
-/// Validates a policy document of `kind` as IAM does
-/// (`MalformedPolicyDocument`), its size limit included.
-pub fn check_document(doc: &str, kind: PolicyKind) -> Result<(), CoreError> {
-    let problems = rootward_policy::check(doc, kind);
-    match problems.first() {
-        None => Ok(()),
-        Some(p) => Err(CoreError::MalformedPolicy(p.to_string())),
-    }
 }
 
 /// Checks a document that counts toward an IAM quota instead of its kind's
@@ -94,31 +85,28 @@ pub fn check_quota_document(
     Ok(size)
 }
 
-/// Checks an inline policy `name` of `owner` (`user`, `group`, `role`):
+/// Checks an inline policy `name` of `size` characters without whitespace
+/// (from [`check_document_syntax`]) of `owner` (`user`, `group`, `role`):
 /// the sum of its inline policies, this one in place of any of the same
-/// name, may not exceed `limit` characters without whitespace (2,048 for a
-/// user, 5,120 for a group, 10,240 for a role: `UserPolicySizeQuota`,
-/// `GroupPolicySizeQuota`, `RolePolicySizeQuota`).
+/// name, may not exceed `limit` (2,048 for a user, 5,120 for a group,
+/// 10,240 for a role: `UserPolicySizeQuota`, `GroupPolicySizeQuota`,
+/// `RolePolicySizeQuota`). The stored ones were validated when written:
+/// they are only measured.
 pub fn check_inline_total(
-    doc: &str,
+    size: usize,
     name: &str,
     others: &std::collections::BTreeMap<String, String>,
     (owner, owner_name, limit): (&str, &str, usize),
 ) -> Result<(), CoreError> {
-    let exceeded =
-        || format!("Maximum policy size of {limit} bytes exceeded for {owner} {owner_name}");
-    let size = check_quota_document(doc, PolicyKind::Identity, limit, exceeded)?;
     let rest: usize = others
         .iter()
         .filter(|(n, _)| n.as_str() != name)
-        .map(|(_, d)| {
-            rootward_policy::check_unsized(d, PolicyKind::Identity)
-                .1
-                .unwrap_or(0)
-        })
+        .map(|(_, d)| rootward_policy::quota_size(d).unwrap_or(0))
         .sum();
     if size.saturating_add(rest) > limit {
-        return Err(CoreError::LimitExceeded(exceeded()));
+        return Err(CoreError::LimitExceeded(format!(
+            "Maximum policy size of {limit} bytes exceeded for {owner} {owner_name}"
+        )));
     }
     Ok(())
 }
@@ -133,11 +121,11 @@ pub fn put_user_policy(
 ) -> Result<(), CoreError> {
     check_name("policyName", policy_name, 128)?;
     let u = user_for(svc, caller, "iam:PutUserPolicy", user)?;
-    check_document_syntax(doc)?;
+    let size = check_document_syntax(doc)?;
     svc.mutate(|state| {
         let mut u = state.user(&u.account, &u.name).cloned().unwrap_or(u);
         check_inline_total(
-            doc,
+            size,
             policy_name,
             &u.inline_policies,
             ("user", &u.name, USER_POLICY_SIZE),

@@ -167,14 +167,14 @@ pub fn put_role_policy(
 ) -> Result<(), CoreError> {
     check_name("policyName", policy_name, 128)?;
     role_for(svc, caller, "iam:PutRolePolicy", role)?;
-    super::policies::check_document_syntax(doc)?;
+    let size = super::policies::check_document_syntax(doc)?;
     svc.mutate(|state| {
         let mut r = state
             .role(&caller.account, role)
             .cloned()
             .ok_or_else(|| no_such_role(role))?;
         super::policies::check_inline_total(
-            doc,
+            size,
             policy_name,
             &r.inline_policies,
             ("role", &r.name, super::policies::ROLE_POLICY_SIZE),
