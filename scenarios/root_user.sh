@@ -63,7 +63,7 @@ expect_eq "root access keys present" "1" \
 page mfa/create "{\"email\":\"$EMAIL\",\"password\":\"$PW\"}" >/dev/null
 SERIAL=$(field '["serial_number"]'); SEED=$(field '["base32_seed"]')
 expect_eq "root device serial" "arn:aws:iam::$ACCT:mfa/root-account-mfa-device" "$SERIAL"
-expect_eq "enable root MFA" "200" "$(page mfa/enable "{\"email\":\"$EMAIL\",\"password\":\"$PW\",\"serial_number\":\"$SERIAL\",\"code1\":\"$(totp "$SEED" -30)\",\"code2\":\"$(totp "$SEED")\"}" | cut -d' ' -f1)"
+expect_eq "enable root MFA" "200" "$(page mfa/enable "{\"email\":\"$EMAIL\",\"password\":\"$PW\",\"serial_number\":\"$SERIAL\",\"code1\":\"$(totp "$SEED" -60)\",\"code2\":\"$(totp "$SEED" -30)\"}" | cut -d' ' -f1)"
 expect_eq "sign-in without the code" "401" "$(page signin "{\"email\":\"$EMAIL\",\"password\":\"$PW\"}" | cut -d' ' -f1)"
 signin "$(totp "$SEED")"
 expect_eq "sign-in with the code" "arn:aws:iam::$ACCT:root" "$(as_session aws sts get-caller-identity --query Arn --output text)"
@@ -91,7 +91,10 @@ TOKEN=$(field '[-1]["token"]')
 expect_eq "outbox file written" "1" "$(ls "$WORK/data/outbox" | wc -l)"
 expect_eq "reset password" "200" "$(page reset-password "{\"token\":\"$TOKEN\",\"new_password\":\"New-Horse-22\"}" | cut -d' ' -f1)"
 expect_eq "token is single-use" "400" "$(page reset-password "{\"token\":\"$TOKEN\",\"new_password\":\"New-Horse-33\"}" | cut -d' ' -f1)"
-signin "$(totp "$SEED")" New-Horse-22
+# A code is good once: the next step's (one step of drift is allowed), and
+# this one is refused again after the restart below.
+CODE=$(totp "$SEED" 30)
+signin "$CODE" New-Horse-22
 expect_eq "sign-in with the new password" "arn:aws:iam::$ACCT:root" "$(as_session aws sts get-caller-identity --query Arn --output text)"
 
 # kill -9 loses nothing acknowledged.
@@ -99,7 +102,10 @@ kill -9 "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=
 start_server "$WORK/data"
 expect_eq "root MFA survives kill -9" "$SERIAL" "$(as_root aws iam list-mfa-devices --query 'MFADevices[0].SerialNumber' --output text)"
 expect_eq "root certificate survives kill -9" "$CERT" "$(as_root aws iam list-signing-certificates --query 'Certificates[0].CertificateId' --output text)"
-signin "$(totp "$SEED")" New-Horse-22
+expect_eq "a used MFA code stays used after kill -9" "401" \
+  "$(page signin "{\"email\":\"$EMAIL\",\"password\":\"New-Horse-22\",\"mfa_code\":\"$CODE\"}" | cut -d' ' -f1)"
+sleep $((31 - $(date +%s) % 30)) # into the next step: a code not used yet
+signin "$(totp "$SEED" 30)" New-Horse-22
 expect_eq "new password survives kill -9" "arn:aws:iam::$ACCT:root" "$(as_session aws sts get-caller-identity --query Arn --output text)"
 
 stop_server

@@ -197,8 +197,10 @@ pub fn seed(
                     &password,
                     None,
                     &device.serial,
+                    // The step before now's: now's code is still unused, for
+                    // a sign-in (a code is good once).
+                    &code(step - 2),
                     &code(step - 1),
-                    &code(step),
                 )
                 .map_err(console)?;
         }

@@ -307,7 +307,7 @@ impl RootConsole {
         if self.throttled(&key, now) {
             return Err(ConsoleError::Throttled);
         }
-        let (found, hash, seeds) = {
+        let (found, hash, has_mfa) = {
             let state = svc.read();
             let found: Option<(String, KeyOwner)> = match who {
                 Principal::Root { email } => {
@@ -323,14 +323,10 @@ impl RootConsole {
                         .login_profiles
                         .get(&login_profile_key(&account, &owner))
                         .and_then(|p| p.password_hash.clone());
-                    let seeds: Vec<Option<Secret>> = state
-                        .mfa_devices_for(&account, &owner)
-                        .iter()
-                        .map(|d| d.seed.clone())
-                        .collect();
-                    (Some((account, owner)), hash, seeds)
+                    let has_mfa = !state.mfa_devices_for(&account, &owner).is_empty();
+                    (Some((account, owner)), hash, has_mfa)
                 }
-                None => (None, None, Vec::new()),
+                None => (None, None, false),
             }
         };
         let password_ok = match (&found, &hash) {
@@ -342,13 +338,18 @@ impl RootConsole {
                 false
             }
         };
-        let mfa_ok = seeds.is_empty()
-            || mfa_code.is_some_and(|code| {
-                seeds
-                    .iter()
-                    .flatten()
-                    .any(|s| mfa::verify_current(s, code, now))
-            });
+        // A code is used only once the password is right, and is good once
+        // (the device remembers its step: a reused code is refused).
+        let mfa_ok = !has_mfa
+            || match (&found, mfa_code) {
+                (Some((account, owner)), Some(code)) if password_ok => {
+                    mfa::use_code(svc, account, owner, None, code).unwrap_or_else(|e| {
+                        tracing::error!(error = %e, "sign-in: the MFA code's use could not be stored; refused");
+                        false
+                    })
+                }
+                _ => false,
+            };
         match found {
             Some(found) if password_ok && mfa_ok => {
                 self.failures.lock().remove(&key);

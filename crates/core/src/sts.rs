@@ -67,13 +67,13 @@ pub fn check_mfa(
             .get(&crate::iam::model::mfa_key(&caller.account, serial))
             .filter(|d| d.owner.as_ref() == Some(&owner) && d.enabled.is_some())
             .ok_or_else(unknown)?;
-        device.seed.clone()
+        device.seed.is_some()
     };
     // A device without a seed here (a seeded hardware device) cannot be
-    // checked: refused like a wrong code (fail closed).
-    let ok = seed
-        .as_ref()
-        .is_some_and(|s| crate::iam::mfa::verify_current(s, code, svc.now()));
+    // checked: refused like a wrong code (fail closed). A code is good once:
+    // a code used already (or an earlier one) is refused like a wrong one,
+    // as AWS does.
+    let ok = seed && crate::iam::mfa::use_code(svc, &caller.account, &owner, Some(serial), code)?;
     if !ok {
         return Err(CoreError::AccessDenied(
             "MultiFactorAuthentication failed with invalid MFA one time pass code. ".into(),

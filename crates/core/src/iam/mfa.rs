@@ -74,23 +74,84 @@ fn matches_step(seed: &Secret, code: &str, step: i64) -> bool {
 /// Whether `code` is the device's current code (one step of drift allowed
 /// either way).
 pub fn verify_current(seed: &Secret, code: &str, now: OffsetDateTime) -> bool {
+    current_step(seed, code, now).is_some()
+}
+
+/// The step of `code` if it is the device's current code (one step of drift
+/// allowed either way; every step is compared, so the time taken does not
+/// say which matched).
+pub fn current_step(seed: &Secret, code: &str, now: OffsetDateTime) -> Option<i64> {
     let n = step_of(now);
-    let mut ok = false;
+    let mut found = None;
     for s in n - 1..=n + 1 {
-        ok |= matches_step(seed, code, s);
+        if matches_step(seed, code, s) {
+            found = Some(s);
+        }
     }
-    ok
+    found
 }
 
 /// Whether `code1`, `code2` are two consecutive codes, the second one current
 /// or recent (up to two steps old, one step ahead).
 pub fn verify_consecutive(seed: &Secret, code1: &str, code2: &str, now: OffsetDateTime) -> bool {
+    consecutive_step(seed, code1, code2, now).is_some()
+}
+
+/// The step of `code2` if `code1`, `code2` are two consecutive codes (see
+/// [`verify_consecutive`]).
+pub fn consecutive_step(
+    seed: &Secret,
+    code1: &str,
+    code2: &str,
+    now: OffsetDateTime,
+) -> Option<i64> {
     let n = step_of(now);
-    let mut ok = false;
+    let mut found = None;
     for s in n - 3..=n {
-        ok |= matches_step(seed, code1, s) && matches_step(seed, code2, s + 1);
+        if matches_step(seed, code1, s) && matches_step(seed, code2, s + 1) {
+            found = Some(s + 1);
+        }
     }
-    ok
+    found
+}
+
+/// Whether a code of `step` may still be used on `device`: only a step
+/// after the last one used (a code is good once).
+pub fn unused(device: &MfaDevice, step: i64) -> bool {
+    device.last_step.is_none_or(|last| step > last)
+}
+
+/// Uses a current code of one of `owner`'s enabled devices in `account`
+/// (the one named `serial`, or any): `Ok(true)` when a device takes it,
+/// which then remembers its step, durably, before this returns (a second
+/// use of the code, or of an earlier one, is refused, as AWS refuses a
+/// reused code). `Ok(false)`: no device of the owner's takes it (unknown,
+/// without a seed, wrong code, or used already).
+pub fn use_code(
+    svc: &Service,
+    account: &str,
+    owner: &KeyOwner,
+    serial: Option<&str>,
+    code: &str,
+) -> Result<bool, CoreError> {
+    let now = svc.now();
+    svc.mutate(|state| {
+        let taken = state
+            .mfa_devices_for(account, owner)
+            .into_iter()
+            .filter(|d| d.enabled.is_some() && serial.is_none_or(|s| s == d.serial))
+            .find_map(|d| {
+                let step = current_step(d.seed.as_ref()?, code, now)?;
+                unused(d, step).then(|| (d.clone(), step))
+            });
+        Ok(match taken {
+            Some((mut d, step)) => {
+                d.last_step = Some(step);
+                (true, vec![Change::Put(Record::MfaDevice(d))])
+            }
+            None => (false, Vec::new()),
+        })
+    })
 }
 
 fn invalid_codes() -> CoreError {
@@ -118,6 +179,7 @@ pub fn new_virtual_device(account: &str, serial: String, now: OffsetDateTime) ->
         owner: None,
         enabled: None,
         created: now,
+        last_step: None,
     }
 }
 
@@ -139,6 +201,7 @@ pub fn hardware_device(
         owner: Some(owner),
         enabled: Some(now),
         created: now,
+        last_step: None,
     }
 }
 
@@ -201,15 +264,15 @@ pub fn enable_for(
                 "Cannot exceed quota for MFADevicesPerUser: {MAX_PER_PRINCIPAL}"
             )));
         }
-        let ok = d
+        let step = d
             .seed
             .as_ref()
-            .is_some_and(|s| verify_consecutive(s, code1, code2, now));
-        if !ok {
-            return Err(invalid_codes());
-        }
+            .and_then(|s| consecutive_step(s, code1, code2, now))
+            .ok_or_else(invalid_codes)?;
         d.owner = Some(owner.clone());
         d.enabled = Some(now);
+        // The two codes are used: the second one cannot then get a session.
+        d.last_step = Some(step);
         Ok(((), vec![Change::Put(Record::MfaDevice(d))]))
     })
 }
@@ -240,17 +303,23 @@ pub fn resync_mfa_device(
     let target = resolve(svc, caller, user, RootRule::AnyRoot)?;
     target.authorize(svc, caller, "iam:ResyncMFADevice")?;
     // Both codes are six digits: the model's constraint, checked on decode.
-    let state = svc.read();
-    let d = state
-        .mfa_devices
-        .get(&mfa_key(&caller.account, serial))
-        .filter(|d| d.owner.as_ref() == Some(&target.owner))
-        .ok_or_else(|| no_such_device(serial))?;
-    let ok = d
-        .seed
-        .as_ref()
-        .is_some_and(|s| verify_consecutive(s, code1, code2, svc.now()));
-    if ok { Ok(()) } else { Err(invalid_codes()) }
+    let now = svc.now();
+    svc.mutate(|state| {
+        let mut d = state
+            .mfa_devices
+            .get(&mfa_key(&caller.account, serial))
+            .filter(|d| d.owner.as_ref() == Some(&target.owner))
+            .cloned()
+            .ok_or_else(|| no_such_device(serial))?;
+        let step = d
+            .seed
+            .as_ref()
+            .and_then(|s| consecutive_step(s, code1, code2, now))
+            .ok_or_else(invalid_codes)?;
+        // The codes are used (never moving the mark back).
+        d.last_step = Some(d.last_step.map_or(step, |last| last.max(step)));
+        Ok(((), vec![Change::Put(Record::MfaDevice(d))]))
+    })
 }
 
 /// `iam:ListMFADevices`: the devices assigned to the target, with its owner.

@@ -304,6 +304,12 @@ pub struct MfaDevice {
     /// Creation time.
     #[serde(with = "time::serde::rfc3339")]
     pub created: OffsetDateTime,
+    /// The TOTP step of the last code this device's owner used (to enable,
+    /// resync, sign in or get a session): a code is good once, so a code of
+    /// that step or an earlier one is refused, as AWS refuses a reused code.
+    /// Stored with the device, so a restart forgets nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_step: Option<i64>,
 }
 
 /// The store key of an MFA device.

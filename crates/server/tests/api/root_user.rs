@@ -152,8 +152,9 @@ async fn root_mfa_through_the_sign_in_page() {
     assert_eq!(seed.len(), 64);
 
     let now = s.svc.now();
-    let earlier = code_at(&seed, now - time::Duration::seconds(30)).unwrap();
-    let current = code_at(&seed, now).unwrap();
+    // The two codes before now's, so that now's is unused for the sign-in.
+    let earlier = code_at(&seed, now - time::Duration::seconds(60)).unwrap();
+    let current = code_at(&seed, now - time::Duration::seconds(30)).unwrap();
     // Codes out of order are refused.
     let r = s
         .console(
@@ -196,6 +197,15 @@ async fn root_mfa_through_the_sign_in_page() {
     assert_eq!(bad.body, no_code.body);
     let code_now = code_at(&seed, s.svc.now()).unwrap();
     let root = s.signin("mfa@example.com", PASSWORD, Some(&code_now)).await;
+    // A code is good once: the same code again is refused like a wrong one.
+    let again = s
+        .console(
+            "signin",
+            json!({"email": "mfa@example.com", "password": PASSWORD, "mfa_code": code_now}),
+        )
+        .await;
+    assert_eq!(again.status, 401);
+    assert_eq!(again.body, no_code.body);
 
     let iam = aws_sdk_iam::Client::new(&root);
     let list = iam.list_mfa_devices().send().await.unwrap();

@@ -203,8 +203,8 @@ async fn an_iam_user_with_mfa_needs_the_code_and_failures_are_throttled() {
     iam.enable_mfa_device()
         .user_name("dave")
         .serial_number(&serial)
-        .authentication_code1(code_at(&seed, now - time::Duration::seconds(30)).unwrap())
-        .authentication_code2(code_at(&seed, now).unwrap())
+        .authentication_code1(code_at(&seed, now - time::Duration::seconds(60)).unwrap())
+        .authentication_code2(code_at(&seed, now - time::Duration::seconds(30)).unwrap())
         .send()
         .await
         .unwrap();

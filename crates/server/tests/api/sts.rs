@@ -409,12 +409,13 @@ async fn user_with_mfa(
     let d = d.virtual_mfa_device().unwrap();
     let serial = d.serial_number().to_owned();
     let seed = String::from_utf8(d.base32_string_seed().unwrap().as_ref().to_vec()).unwrap();
+    // The two codes before now's: now's code is unused (a code is good once).
     let now = s.svc.now();
     iam.enable_mfa_device()
         .user_name(name)
         .serial_number(&serial)
-        .authentication_code1(code_at(&seed, now - time::Duration::seconds(30)).unwrap())
-        .authentication_code2(code_at(&seed, now).unwrap())
+        .authentication_code1(code_at(&seed, now - time::Duration::seconds(60)).unwrap())
+        .authentication_code2(code_at(&seed, now - time::Duration::seconds(30)).unwrap())
         .send()
         .await
         .unwrap();
@@ -509,6 +510,25 @@ async fn get_session_token_checks_the_mfa_code_and_only_an_mfa_session_calls_iam
         .await
         .unwrap();
     let c = out.credentials().unwrap();
+    // A code is good once, as AWS has it: the same code again (or the
+    // enabling codes, earlier still) is refused like a wrong one.
+    for used in [
+        right.clone(),
+        code_at(&seed, s.svc.now() - time::Duration::seconds(30)).unwrap(),
+    ] {
+        let (code, m) = code_and_message(
+            sts.get_session_token()
+                .serial_number(&serial)
+                .token_code(used)
+                .send()
+                .await,
+        );
+        assert_eq!(code, "AccessDenied");
+        assert_eq!(
+            m,
+            "MultiFactorAuthentication failed with invalid MFA one time pass code. "
+        );
+    }
     let iam_mfa = aws_sdk_iam::Client::new(&s.config(
         c.access_key_id(),
         c.secret_access_key(),
