@@ -37,6 +37,14 @@ aws iam put-user-policy --user-name alice --policy-name DenyList \
 expect_error "explicit deny wins" AccessDenied as_alice aws iam list-users
 expect_error "malformed policy" MalformedPolicyDocument aws iam put-user-policy --user-name alice --policy-name Bad --policy-document '{"Statement":'
 expect_error "task policies are not attachable" PolicyNotAttachable aws iam attach-user-policy --user-name alice --policy-arn arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy
+# A virtual MFA device as the console's wizard makes one: the CLI writes the
+# QR code (a PNG) or the base32 seed to a file.
+aws iam create-virtual-mfa-device --virtual-mfa-device-name cli-phone \
+  --outfile "$WORK/qr.png" --bootstrap-method QRCodePNG >/dev/null && pass "virtual MFA device with its QR code"
+expect_eq "the QR code is a PNG" "89504e470d0a1a0a" "$(head -c 8 "$WORK/qr.png" | od -An -tx1 | tr -d ' \n')"
+aws iam create-virtual-mfa-device --virtual-mfa-device-name cli-phone2 \
+  --outfile "$WORK/seed.txt" --bootstrap-method Base32StringSeed >/dev/null
+expect_eq "the seed file is base32" "64" "$(tr -cd 'A-Z2-7' <"$WORK/seed.txt" | wc -c)"
 expect_error "wrong secret" SignatureDoesNotMatch env AWS_SECRET_ACCESS_KEY=wrong aws sts get-caller-identity
 expect_error "unknown key" InvalidClientTokenId env AWS_ACCESS_KEY_ID=AKIANOSUCHKEY0000000 aws sts get-caller-identity
 

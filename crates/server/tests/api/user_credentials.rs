@@ -19,6 +19,21 @@ fn summary(
         .unwrap()
 }
 
+/// The text of the QR code in a PNG (decoded with `png`, read with `rqrr`).
+fn read_qr(png_bytes: &[u8]) -> String {
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(png_bytes.to_vec()))
+        .read_info()
+        .unwrap();
+    let mut buf = vec![0; decoder.output_buffer_size().unwrap()];
+    let info = decoder.next_frame(&mut buf).unwrap();
+    assert_eq!(info.color_type, png::ColorType::Grayscale);
+    let (w, h) = (info.width as usize, info.height as usize);
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| buf[y * w + x]);
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1);
+    grids[0].decode().unwrap().1
+}
+
 #[tokio::test]
 async fn a_users_virtual_mfa_device() {
     let s = Server::start().await;
@@ -37,6 +52,13 @@ async fn a_users_virtual_mfa_device() {
     assert_eq!(serial, format!("arn:aws:iam::{ACCOUNT}:mfa/team/bob-phone"));
     let seed = String::from_utf8(d.base32_string_seed().unwrap().as_ref().to_vec()).unwrap();
     assert_eq!(seed.len(), 64);
+    // The QR code an authenticator app scans: a PNG whose code reads back as
+    // IAM's documented otpauth URI with the same seed.
+    let png = d.qr_code_png().expect("QRCodePNG").as_ref();
+    assert_eq!(
+        read_qr(png),
+        format!("otpauth://totp/bob-phone@{ACCOUNT}?secret={seed}")
+    );
     let e = iam
         .create_virtual_mfa_device()
         .virtual_mfa_device_name("bob-phone")

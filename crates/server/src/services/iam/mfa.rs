@@ -27,14 +27,84 @@ pub(super) fn create_virtual_mfa_device(
     let mut x = Xml::new();
     x.open("VirtualMFADevice").elem("SerialNumber", &d.serial);
     if let Some(seed) = &d.seed {
-        // A blob on the wire: base64 of the base32 text.
-        x.elem(
-            "Base32StringSeed",
-            &base64::engine::general_purpose::STANDARD.encode(seed.expose()),
+        let b64 = &base64::engine::general_purpose::STANDARD;
+        // Blobs on the wire: base64 of the base32 text, and of the PNG.
+        x.elem("Base32StringSeed", &b64.encode(seed.expose()));
+        // The QR code of `otpauth://totp/$virtualMFADeviceName@$AccountName
+        // ?secret=$Base32String` (IAM's documented format; the account name is
+        // the account id, as the device has no user yet). It carries the
+        // seed: it goes out once, here, and is never logged.
+        let name = d.serial.rsplit('/').next().unwrap_or_default();
+        let uri = format!(
+            "otpauth://totp/{}@{}?secret={}",
+            percent(name),
+            d.account,
+            seed.expose()
         );
+        match qr_png(&uri) {
+            Ok(png) => {
+                x.elem("QRCodePNG", &b64.encode(png));
+            }
+            // The device exists and the seed goes out above: the call
+            // succeeds without the picture rather than failing after the
+            // write (AWS always sends both; a URI of at most ~250 bytes
+            // always fits a QR code, so this is not expected).
+            Err(e) => {
+                tracing::error!(error = %e, "CreateVirtualMFADevice: the QR code could not be drawn");
+            }
+        }
     }
     x.close("VirtualMFADevice");
     Ok(Some(x))
+}
+
+/// Percent-encodes a label for an `otpauth` URI (RFC 3986 unreserved
+/// characters kept; a device name may hold `+=,.@-_`).
+fn percent(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Pixels per QR module, and the quiet zone around the code, in modules.
+const QR_SCALE: usize = 6;
+const QR_QUIET: usize = 4;
+
+/// A black-on-white PNG (8-bit greyscale) of `text`'s QR code.
+fn qr_png(text: &str) -> Result<Vec<u8>, String> {
+    let code = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M)
+        .map_err(|e| e.to_string())?;
+    let modules = code.width();
+    let colors = code.to_colors();
+    let side = (modules + 2 * QR_QUIET) * QR_SCALE;
+    let mut pixels = vec![0xFFu8; side * side];
+    for (i, c) in colors.iter().enumerate() {
+        if *c != qrcode::Color::Dark {
+            continue;
+        }
+        let (mx, my) = (i % modules + QR_QUIET, i / modules + QR_QUIET);
+        for y in my * QR_SCALE..(my + 1) * QR_SCALE {
+            let row = y * side;
+            if let Some(run) = pixels.get_mut(row + mx * QR_SCALE..row + (mx + 1) * QR_SCALE) {
+                run.fill(0);
+            }
+        }
+    }
+    let side32 = u32::try_from(side).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, side32, side32);
+    enc.set_color(png::ColorType::Grayscale);
+    enc.set_depth(png::BitDepth::Eight);
+    let mut w = enc.write_header().map_err(|e| e.to_string())?;
+    w.write_image_data(&pixels).map_err(|e| e.to_string())?;
+    w.finish().map_err(|e| e.to_string())?;
+    Ok(out)
 }
 
 pub(super) fn enable_mfa_device(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
