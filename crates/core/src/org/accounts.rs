@@ -163,7 +163,13 @@ pub fn create_account(
         if taken {
             status.state = "FAILED".to_owned();
             status.failure_reason = Some("EMAIL_ALREADY_EXISTS".to_owned());
-            let answer = status.clone();
+            // As for a success: the request is answered IN_PROGRESS and
+            // DescribeCreateAccountStatus then tells (AWS finds a taken
+            // e-mail only while it works on the request; spec 03 §3.4).
+            let mut answer = status.clone();
+            answer.state = "IN_PROGRESS".to_owned();
+            answer.completed = None;
+            answer.failure_reason = None;
             return Ok((answer, vec![Change::Put(Record::CreateAccountStatus(status))]));
         }
         let mut id = ids::account_id();

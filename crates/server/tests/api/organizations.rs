@@ -807,6 +807,11 @@ async fn accounts_page_with_next_token() {
         .send()
         .await
         .unwrap();
+    // Answered IN_PROGRESS like any request; the status then says FAILED.
+    assert_eq!(
+        out.create_account_status().unwrap().state().unwrap().as_str(),
+        "IN_PROGRESS"
+    );
     let id = out
         .create_account_status()
         .unwrap()
