@@ -7,7 +7,7 @@ use super::model::{CreateAccountStatus, Membership, Organization};
 use super::organization::default_scp;
 use super::{
     OrgError, Page, PageRequest, as_management, as_reader, authorize, check_id, constraint, err,
-    id_body, invalid, org_of, page,
+    id_body, invalid, org_of, page, page_by,
 };
 use crate::authz::Caller;
 use crate::error::CoreError;
@@ -310,15 +310,12 @@ pub fn list_accounts(
     authorize(svc, caller, "ListAccounts", "*")?;
     let state = svc.read();
     let org = as_reader(&state, caller)?;
-    page(
-        state
-            .org
-            .members
-            .values()
-            .filter(|m| m.org == org.id)
-            .map(|m| info(&state, org, m)),
+    Ok(page_by(
+        state.org.members.values().filter(|m| m.org == org.id),
         req,
-    )
+        |m| m.account.clone(),
+    )?
+    .map(|m| info(&state, org, m)))
 }
 
 /// `organizations:ListAccountsForParent`.
@@ -335,15 +332,16 @@ pub fn list_accounts_for_parent(
     if !is_parent(&state, org, parent) {
         return Err(super::units::parent_not_found());
     }
-    page(
+    Ok(page_by(
         state
             .org
             .members
             .values()
-            .filter(|m| m.org == org.id && m.parent == parent)
-            .map(|m| info(&state, org, m)),
+            .filter(|m| m.org == org.id && m.parent == parent),
         req,
-    )
+        |m| m.account.clone(),
+    )?
+    .map(|m| info(&state, org, m)))
 }
 
 /// `organizations:MoveAccount`.

@@ -7,7 +7,7 @@ use super::model::{Handshake, Membership, Organization};
 use super::organization::default_scp;
 use super::{
     OrgError, Page, PageRequest, as_management, authorize, check_id, err, handshake_constraint,
-    id_body, invalid, page,
+    id_body, invalid, page_by,
 };
 use crate::authz::Caller;
 use crate::error::CoreError;
@@ -184,20 +184,21 @@ pub fn list_for_account(
     authorize(svc, caller, "ListHandshakesForAccount", "*")?;
     let now = svc.now();
     let state = svc.read();
-    page(
+    Ok(page_by(
         state
             .org
             .handshakes
             .values()
             .filter(|h| h.account == caller.account)
-            .filter(|h| action.is_none_or(|a| a == h.action))
-            .map(|h| {
-                let mut i = describe(&state, h);
-                i.handshake.state = current_state(h, now).to_owned();
-                i
-            }),
+            .filter(|h| action.is_none_or(|a| a == h.action)),
         req,
-    )
+        |h| h.id.clone(),
+    )?
+    .map(|h| {
+        let mut i = describe(&state, h);
+        i.handshake.state = current_state(h, now).to_owned();
+        i
+    }))
 }
 
 /// `organizations:ListHandshakesForOrganization` (management account).
@@ -211,20 +212,21 @@ pub fn list_for_organization(
     let now = svc.now();
     let state = svc.read();
     let org = as_management(&state, caller)?;
-    page(
+    Ok(page_by(
         state
             .org
             .handshakes
             .values()
             .filter(|h| h.org == org.id)
-            .filter(|h| action.is_none_or(|a| a == h.action))
-            .map(|h| {
-                let mut i = describe(&state, h);
-                i.handshake.state = current_state(h, now).to_owned();
-                i
-            }),
+            .filter(|h| action.is_none_or(|a| a == h.action)),
         req,
-    )
+        |h| h.id.clone(),
+    )?
+    .map(|h| {
+        let mut i = describe(&state, h);
+        i.handshake.state = current_state(h, now).to_owned();
+        i
+    }))
 }
 
 /// Moves an open handshake to `to`, checked by `who` (which party may).

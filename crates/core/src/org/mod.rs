@@ -270,9 +270,34 @@ pub struct Page<T> {
 
 const TOKEN_PREFIX: &str = "rw1-";
 
-/// Cuts one page out of `items`. Tokens are opaque to clients; a token the
-/// service did not issue is `InvalidInputException` `INVALID_NEXT_TOKEN`.
+/// Cuts one page out of `items` by position: for lists nobody changes
+/// while paging them (statuses, trusted services, tags). Tokens are opaque
+/// to clients; a token the service did not issue is
+/// `InvalidInputException` `INVALID_NEXT_TOKEN`.
 pub fn page<T>(items: impl Iterator<Item = T>, req: PageRequest<'_>) -> Result<Page<T>, CoreError> {
+    page_by(items, req, |_| String::new())
+}
+
+fn invalid_token() -> CoreError {
+    invalid("INVALID_NEXT_TOKEN", "The specified NextToken is invalid.")
+}
+
+/// [`page`] for a list whose items `key` names (an account's, unit's,
+/// policy's or handshake's id): the token also names the first item of the
+/// next page, so that a client changing each page before it asks for the
+/// next (a paginator loop that moves accounts out of a unit, detaches a
+/// policy from its targets or deletes policies) resumes at that item, not
+/// at a count of items that no longer holds. Found by its key wherever it
+/// now is; gone, the list resumes at the first item after it when the list
+/// is in `key` order, else at the position.
+///
+/// A token is `rw1-N` or `rw1-N.` followed by the key in hexadecimal, `N`
+/// being the next item's position.
+pub fn page_by<T>(
+    items: impl Iterator<Item = T>,
+    req: PageRequest<'_>,
+    key: impl Fn(&T) -> String,
+) -> Result<Page<T>, CoreError> {
     let max = req.max_results.unwrap_or(20);
     if max < 1 {
         return Err(invalid(
@@ -286,20 +311,51 @@ pub fn page<T>(items: impl Iterator<Item = T>, req: PageRequest<'_>) -> Result<P
             "You provided a value that is too large. MaxResults must be at most 20.",
         ));
     }
+    let max = usize::try_from(max).unwrap_or(20);
+    let items: Vec<T> = items.collect();
     let start = match req.next_token {
         None => 0,
-        Some(t) => t
-            .strip_prefix(TOKEN_PREFIX)
-            .and_then(|n| n.parse::<usize>().ok())
-            .ok_or_else(|| invalid("INVALID_NEXT_TOKEN", "The specified NextToken is invalid."))?,
+        Some(t) => {
+            let body = t.strip_prefix(TOKEN_PREFIX).ok_or_else(invalid_token)?;
+            let (pos, next) = body.split_once('.').unwrap_or((body, ""));
+            let pos = pos.parse::<usize>().map_err(|_| invalid_token())?;
+            let next = hex::decode(next)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .ok_or_else(invalid_token)?;
+            if next.is_empty() {
+                pos
+            } else {
+                let keys: Vec<String> = items.iter().map(&key).collect();
+                let in_order = keys.iter().zip(keys.iter().skip(1)).all(|(a, b)| a < b);
+                match keys.iter().position(|k| *k == next) {
+                    Some(i) => i,
+                    None if in_order => keys.partition_point(|k| *k < next),
+                    None => pos,
+                }
+            }
+        }
     };
-    let max = usize::try_from(max).unwrap_or(20);
-    let mut iter = items.skip(start);
-    let items: Vec<T> = iter.by_ref().take(max).collect();
-    let next_token = iter
-        .next()
-        .map(|_| format!("{TOKEN_PREFIX}{}", start + items.len()));
+    let total = items.len();
+    let next_key = items.get(start.saturating_add(max)).map(&key);
+    let items: Vec<T> = items.into_iter().skip(start).take(max).collect();
+    let end = start + items.len();
+    let next_token = (end < total).then(|| match next_key {
+        Some(k) if !k.is_empty() => format!("{TOKEN_PREFIX}{end}.{}", hex::encode(k)),
+        _ => format!("{TOKEN_PREFIX}{end}"),
+    });
     Ok(Page { items, next_token })
+}
+
+impl<T> Page<T> {
+    /// The page with each item mapped (paging the stored records, then
+    /// building the answer only for the items on the page).
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            next_token: self.next_token,
+        }
+    }
 }
 
 /// A random id body of `n` lower-case letters and digits.

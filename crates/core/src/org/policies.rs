@@ -8,7 +8,7 @@ use super::model::{Attachment, FULL_AWS_ACCESS_ID, OrgPolicy, Organization, SCP,
 use super::organization::POLICY_TYPES;
 use super::{
     OrgError, Page, PageRequest, as_management, as_reader, authorize, check_id, constraint, err,
-    id_body, invalid, page,
+    id_body, invalid, page_by,
 };
 use crate::authz::Caller;
 use crate::error::CoreError;
@@ -486,7 +486,7 @@ pub fn list_policies(
     let state = svc.read();
     let org = as_reader(&state, caller)?;
     let builtin = (filter == SCP).then(|| full_aws_access(org));
-    page(
+    page_by(
         builtin.into_iter().chain(
             state
                 .org
@@ -496,6 +496,7 @@ pub fn list_policies(
                 .map(|p| policy_info(org, p)),
         ),
         req,
+        |p| p.id.clone(),
     )
 }
 
@@ -520,13 +521,14 @@ pub fn list_policies_for_target(
     if !is_target(&state, org, target) {
         return Err(target_not_found());
     }
-    page(
+    page_by(
         state
             .org
             .attached_to(&org.id, target)
             .filter_map(|a| find(&state, org, &a.policy).ok())
             .filter(|p| p.policy_type == filter),
         req,
+        |p| p.id.clone(),
     )
 }
 
@@ -594,5 +596,5 @@ pub fn list_targets_for_policy(
                 }
             }
         });
-    page(targets, req)
+    page_by(targets, req, |t| t.id.clone())
 }

@@ -6,7 +6,7 @@ use super::accounts::{AccountInfo, info, member};
 use super::model::Stamp;
 use super::{
     OrgError, Page, PageRequest, as_management, as_reader, authorize, constraint, err, invalid,
-    page,
+    page, page_by,
 };
 use crate::authz::Caller;
 use crate::error::CoreError;
@@ -226,7 +226,7 @@ pub fn list_delegated_admins(
                 since,
             })
         });
-    page(admins, req)
+    page_by(admins, req, |a| a.account.id.clone())
 }
 
 /// `organizations:ListDelegatedServicesForAccount`.

@@ -6,7 +6,7 @@ use super::model::{OrgUnit, Organization};
 use super::organization::default_scp;
 use super::{
     OrgError, Page, PageRequest, as_management, as_reader, authorize, check_id, constraint, err,
-    id_body, invalid, page,
+    id_body, invalid, page_by,
 };
 use crate::authz::Caller;
 use crate::error::CoreError;
@@ -233,15 +233,16 @@ pub fn list_ous_for_parent(
     if !is_parent(&state, org, parent) {
         return Err(parent_not_found());
     }
-    page(
+    Ok(page_by(
         state
             .org
             .units
             .values()
-            .filter(|u| u.org == org.id && u.parent == parent)
-            .map(|u| ou_info(&state, org, u)),
+            .filter(|u| u.org == org.id && u.parent == parent),
         req,
-    )
+        |u| u.id.clone(),
+    )?
+    .map(|u| ou_info(&state, org, u)))
 }
 
 /// A child or parent: its id and `ACCOUNT` / `ORGANIZATIONAL_UNIT` / `ROOT`.
@@ -276,7 +277,7 @@ pub fn list_children(
     }
     let s = &state.org;
     if child_type == "ACCOUNT" {
-        page(
+        page_by(
             s.members
                 .values()
                 .filter(|m| m.org == org.id && m.parent == parent)
@@ -285,9 +286,10 @@ pub fn list_children(
                     kind: "ACCOUNT",
                 }),
             req,
+            |n| n.id.clone(),
         )
     } else {
-        page(
+        page_by(
             s.units
                 .values()
                 .filter(|u| u.org == org.id && u.parent == parent)
@@ -296,6 +298,7 @@ pub fn list_children(
                     kind: "ORGANIZATIONAL_UNIT",
                 }),
             req,
+            |n| n.id.clone(),
         )
     }
 }

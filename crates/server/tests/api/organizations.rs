@@ -59,6 +59,11 @@ async fn into_member(s: &Server, account: &str) -> aws_config::SdkConfig {
     )
 }
 
+async fn root_id(org: &Client) -> String {
+    let roots = org.list_roots().send().await.unwrap();
+    roots.roots()[0].id().unwrap().to_owned()
+}
+
 async fn create_account(org: &Client, name: &str) -> String {
     let out = org
         .create_account()
@@ -809,7 +814,11 @@ async fn accounts_page_with_next_token() {
         .unwrap();
     // Answered IN_PROGRESS like any request; the status then says FAILED.
     assert_eq!(
-        out.create_account_status().unwrap().state().unwrap().as_str(),
+        out.create_account_status()
+            .unwrap()
+            .state()
+            .unwrap()
+            .as_str(),
         "IN_PROGRESS"
     );
     let id = out
@@ -830,6 +839,117 @@ async fn accounts_page_with_next_token() {
         st.failure_reason().unwrap().as_str(),
         "EMAIL_ALREADY_EXISTS"
     );
+}
+
+/// A clean-up that changes each page before it asks for the next (the SDK's
+/// paginator, as a landing-zone script moves accounts out of a unit and
+/// detaches a policy from its targets) misses nothing: the token names the
+/// next page's first item, not a count of items that no longer holds.
+#[tokio::test]
+async fn a_clean_up_changing_each_page_before_the_next_misses_nothing() {
+    let s = Server::start().await;
+    let org = Client::new(&s.admin());
+    org.create_organization().send().await.unwrap();
+    let root = root_id(&org).await;
+    let ou = org
+        .create_organizational_unit()
+        .parent_id(&root)
+        .name("leaving")
+        .send()
+        .await
+        .unwrap()
+        .organizational_unit()
+        .unwrap()
+        .id()
+        .unwrap()
+        .to_owned();
+    let policy = org
+        .create_policy()
+        .name("guard")
+        .description("d")
+        .r#type(PolicyType::ServiceControlPolicy)
+        .content(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}"#)
+        .send()
+        .await
+        .unwrap()
+        .policy()
+        .unwrap()
+        .policy_summary()
+        .unwrap()
+        .id()
+        .unwrap()
+        .to_owned();
+    let mut accounts = Vec::new();
+    for n in 0..7 {
+        let id = create_account(&org, &format!("leaver{n}")).await;
+        org.move_account()
+            .account_id(&id)
+            .source_parent_id(&root)
+            .destination_parent_id(&ou)
+            .send()
+            .await
+            .unwrap();
+        org.attach_policy()
+            .policy_id(&policy)
+            .target_id(&id)
+            .send()
+            .await
+            .unwrap();
+        accounts.push(id);
+    }
+    // Move each page's accounts back to the root before the next page.
+    let mut moved = Vec::new();
+    let mut pages = org
+        .list_accounts_for_parent()
+        .parent_id(&ou)
+        .max_results(2)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        for a in page.unwrap().accounts() {
+            let id = a.id().unwrap().to_owned();
+            org.move_account()
+                .account_id(&id)
+                .source_parent_id(&ou)
+                .destination_parent_id(&root)
+                .send()
+                .await
+                .unwrap();
+            moved.push(id);
+        }
+    }
+    moved.sort();
+    accounts.sort();
+    assert_eq!(moved, accounts, "every account was moved");
+    // Detach the policy from each page's targets before the next page.
+    let mut detached = Vec::new();
+    let mut pages = org
+        .list_targets_for_policy()
+        .policy_id(&policy)
+        .max_results(3)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        for t in page.unwrap().targets() {
+            let id = t.target_id().unwrap().to_owned();
+            org.detach_policy()
+                .policy_id(&policy)
+                .target_id(&id)
+                .send()
+                .await
+                .unwrap();
+            detached.push(id);
+        }
+    }
+    detached.sort();
+    assert_eq!(detached, accounts, "every target was detached");
+    let left = org
+        .list_targets_for_policy()
+        .policy_id(&policy)
+        .send()
+        .await
+        .unwrap();
+    assert!(left.targets().is_empty());
 }
 
 #[tokio::test]
