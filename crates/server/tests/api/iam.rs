@@ -294,6 +294,78 @@ async fn a_cleanup_that_deletes_each_page_before_the_next_misses_nothing() {
         }
     }
     assert_eq!(detached, 5);
+    // And a policy's entities (groups, users, roles), detached page by page
+    // before the policy is deleted.
+    let policy = iam
+        .create_policy()
+        .policy_name("shared")
+        .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}"#)
+        .send()
+        .await
+        .unwrap()
+        .policy()
+        .unwrap()
+        .arn()
+        .unwrap()
+        .to_owned();
+    for i in 0..3 {
+        iam.create_group()
+            .group_name(format!("g{i}"))
+            .send()
+            .await
+            .unwrap();
+        iam.attach_group_policy()
+            .group_name(format!("g{i}"))
+            .policy_arn(&policy)
+            .send()
+            .await
+            .unwrap();
+        iam.create_user()
+            .user_name(format!("u{i}"))
+            .send()
+            .await
+            .unwrap();
+        iam.attach_user_policy()
+            .user_name(format!("u{i}"))
+            .policy_arn(&policy)
+            .send()
+            .await
+            .unwrap();
+    }
+    let mut entities = iam
+        .list_entities_for_policy()
+        .policy_arn(&policy)
+        .max_items(2)
+        .into_paginator()
+        .send();
+    let mut detached = 0;
+    while let Some(page) = entities.next().await {
+        let page = page.unwrap();
+        for g in page.policy_groups() {
+            iam.detach_group_policy()
+                .group_name(g.group_name().unwrap())
+                .policy_arn(&policy)
+                .send()
+                .await
+                .unwrap();
+            detached += 1;
+        }
+        for u in page.policy_users() {
+            iam.detach_user_policy()
+                .user_name(u.user_name().unwrap())
+                .policy_arn(&policy)
+                .send()
+                .await
+                .unwrap();
+            detached += 1;
+        }
+    }
+    assert_eq!(detached, 6);
+    iam.delete_policy()
+        .policy_arn(&policy)
+        .send()
+        .await
+        .unwrap();
     // A marker that is not one of ours is refused.
     let r = iam.list_users().marker("not-a-marker").send().await;
     assert_eq!(crate::common::code(r), "ValidationError");

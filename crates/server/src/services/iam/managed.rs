@@ -226,7 +226,16 @@ pub(super) fn list_entities_for_policy(
         .chain(e.users.iter().map(|u| ("User", u)))
         .chain(e.roles.iter().map(|r| ("Role", r)))
         .collect();
-    let (page, next) = paginate(all, p)?;
+    // Keyed by kind and name (in that order), so that a clean-up detaching
+    // each page's entities before the next page misses none.
+    let (page, next) = super::paginate_by(all, p, |(kind, (name, _))| {
+        let rank = match *kind {
+            "Group" => 0,
+            "User" => 1,
+            _ => 2,
+        };
+        format!("{rank}:{name}")
+    })?;
     let mut x = Xml::new();
     for kind in ["Group", "User", "Role"] {
         x.open(&format!("Policy{kind}s"));
