@@ -45,6 +45,9 @@ expect_eq "the QR code is a PNG" "89504e470d0a1a0a" "$(head -c 8 "$WORK/qr.png" 
 aws iam create-virtual-mfa-device --virtual-mfa-device-name cli-phone2 \
   --outfile "$WORK/seed.txt" --bootstrap-method Base32StringSeed >/dev/null
 expect_eq "the seed file is base32" "64" "$(tr -cd 'A-Z2-7' <"$WORK/seed.txt" | wc -c)"
+aws iam create-account-alias --account-alias scenario-corp && pass "create-account-alias"
+expect_eq "list-account-aliases" "scenario-corp" "$(aws iam list-account-aliases --query 'AccountAliases[0]' --output text)"
+expect_error "an alias breaking the pattern" ValidationError aws iam create-account-alias --account-alias Bad--Alias
 expect_error "wrong secret" SignatureDoesNotMatch env AWS_SECRET_ACCESS_KEY=wrong aws sts get-caller-identity
 expect_error "unknown key" InvalidClientTokenId env AWS_ACCESS_KEY_ID=AKIANOSUCHKEY0000000 aws sts get-caller-identity
 
@@ -126,6 +129,7 @@ expect_eq "group membership survives kill -9" "gus" "$(aws iam get-group --group
 expect_eq "policy default version survives kill -9" "v2" "$(aws iam get-policy --policy-arn "$POLICY_ARN" --query Policy.DefaultVersionId --output text)"
 expect_error "v2 still decides after kill -9" AccessDenied as_gus aws iam list-users
 expect_eq "login profile survives kill -9" "gus" "$(aws iam get-login-profile --user-name gus --query LoginProfile.UserName --output text)"
+expect_eq "account alias survives kill -9" "scenario-corp" "$(aws iam list-account-aliases --query 'AccountAliases[0]' --output text)"
 expect_eq "no second bootstrap" "1" "$(grep -c '^export' "$WORK/data/bootstrap-credentials")"
 
 summary

@@ -89,6 +89,7 @@ pub fn bootstrap(
                     email: format!("root+{account}@rootward.invalid"),
                     created: now,
                     root_password_last_used: None,
+                    alias: None,
                 })),
                 Change::Put(Record::User(user)),
                 Change::Put(Record::AccessKey(key)),

@@ -25,6 +25,9 @@ pub struct Account {
     /// `PasswordLastUsed`); kept when the password is deleted, as IAM keeps it.
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub root_password_last_used: Option<OffsetDateTime>,
+    /// The account alias (`CreateAccountAlias`), unique across accounts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
 }
 
 /// A tag (IAM and Organizations resources): key and value.

@@ -394,6 +394,7 @@ impl RootConsole {
                 email: email.trim().to_owned(),
                 created: now,
                 root_password_last_used: None,
+                alias: None,
             };
             let profile = LoginProfile {
                 account: id.clone(),

@@ -322,6 +322,27 @@ pub fn resync_mfa_device(
     })
 }
 
+/// `iam:GetMFADevice`: one device assigned to the target (the named user,
+/// or the caller), with its owner; a device that is not the target's is
+/// `NoSuchEntity`.
+pub fn get_mfa_device(
+    svc: &Service,
+    caller: &Caller,
+    user: Option<&str>,
+    serial: &str,
+) -> Result<(KeyOwner, MfaDevice), CoreError> {
+    let target = resolve(svc, caller, user, RootRule::AnyRoot)?;
+    target.authorize(svc, caller, "iam:GetMFADevice")?;
+    let device = svc
+        .read()
+        .mfa_devices
+        .get(&mfa_key(&caller.account, serial))
+        .filter(|d| d.owner.as_ref() == Some(&target.owner))
+        .cloned()
+        .ok_or_else(|| no_such_device(serial))?;
+    Ok((target.owner, device))
+}
+
 /// `iam:ListMFADevices`: the devices assigned to the target, with its owner.
 pub fn list_mfa_devices(
     svc: &Service,

@@ -3,6 +3,7 @@
 //! simulation. One file per AWS noun.
 
 pub mod access_keys;
+pub mod account_alias;
 pub mod authorization_details;
 pub mod builtin;
 pub mod catalogue;

@@ -366,6 +366,27 @@ pub fn update_role(
     })
 }
 
+/// `iam:UpdateRoleDescription`: the description alone; the role as it now
+/// is.
+pub fn update_role_description(
+    svc: &Service,
+    caller: &Caller,
+    role: &str,
+    description: &str,
+) -> Result<Role, CoreError> {
+    // `Description` (at most 1,000 characters) is the model's, checked on
+    // decode.
+    role_for(svc, caller, "iam:UpdateRoleDescription", role)?;
+    svc.mutate(|state| {
+        let mut r = state
+            .role(&caller.account, role)
+            .cloned()
+            .ok_or_else(|| no_such_role(role))?;
+        r.description = Some(description.to_owned());
+        Ok((r.clone(), vec![Change::Put(Record::Role(r))]))
+    })
+}
+
 /// `iam:UpdateAssumeRolePolicy`.
 pub fn update_assume_role_policy(
     svc: &Service,

@@ -202,6 +202,7 @@ pub fn create_account(
                 email: input.email.to_owned(),
                 created: now,
                 root_password_last_used: None,
+                alias: None,
             })),
             Change::Put(Record::OrgMember(Membership {
                 account: id.clone(),

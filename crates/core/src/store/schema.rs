@@ -223,6 +223,7 @@ mod tests {
             email: "a@example.com".into(),
             created: time::OffsetDateTime::UNIX_EPOCH,
             root_password_last_used: None,
+            alias: None,
         };
         assert_eq!(Accounts::key(&account), "111111111111");
         let record = Accounts::record(account);

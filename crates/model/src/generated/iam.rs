@@ -9508,7 +9508,14 @@ static OP_CREATE_ACCOUNT_ALIAS: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:CreateAccountAlias",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_CREATE_DELEGATION_REQUEST: OperationInfo = OperationInfo {
     name: "CreateDelegationRequest",
@@ -10470,7 +10477,14 @@ static OP_DELETE_ACCOUNT_ALIAS: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:DeleteAccountAlias",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_DELETE_ACCOUNT_PASSWORD_POLICY: OperationInfo = OperationInfo {
     name: "DeleteAccountPasswordPolicy",
@@ -12307,7 +12321,14 @@ static OP_GET_MFA_DEVICE: OperationInfo = OperationInfo {
     errors: &[&ER_NO_SUCH_ENTITY_EXCEPTION, &ER_SERVICE_FAILURE_EXCEPTION],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:GetMFADevice",
+        read_only: true,
+        data_event: false,
+        resources: &[&RS_USER],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_GET_OPEN_ID_CONNECT_PROVIDER: OperationInfo = OperationInfo {
     name: "GetOpenIDConnectProvider",
@@ -13235,7 +13256,14 @@ static OP_LIST_ACCOUNT_ALIASES: OperationInfo = OperationInfo {
     errors: &[&ER_SERVICE_FAILURE_EXCEPTION],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:ListAccountAliases",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_LIST_ATTACHED_GROUP_POLICIES: OperationInfo = OperationInfo {
     name: "ListAttachedGroupPolicies",
@@ -17386,7 +17414,14 @@ static OP_UPDATE_ROLE_DESCRIPTION: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:UpdateRoleDescription",
+        read_only: false,
+        data_event: false,
+        resources: &[&RS_ROLE],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_UPDATE_SAML_PROVIDER: OperationInfo = OperationInfo {
     name: "UpdateSAMLProvider",

@@ -629,3 +629,175 @@ async fn another_api_version_is_an_unknown_operation() {
         assert_eq!(r.status, 200, "{}", r.body);
     }
 }
+
+/// The account alias, as an audit names accounts by it: one per account,
+/// replaced by a new one, unique across accounts, kept across a restart.
+#[tokio::test]
+async fn the_account_alias() {
+    use rootward_core::model::{AccessKey, Account, KeyOwner, KeyStatus, Record};
+    let s = Server::start().await;
+    let iam = Client::new(&s.admin());
+    let aliases = |c: &Client| {
+        let c = c.clone();
+        async move {
+            c.list_account_aliases()
+                .send()
+                .await
+                .unwrap()
+                .account_aliases()
+                .to_vec()
+        }
+    };
+    assert!(aliases(&iam).await.is_empty());
+    iam.create_account_alias()
+        .account_alias("example-corp")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(aliases(&iam).await, ["example-corp"]);
+    iam.create_account_alias()
+        .account_alias("example-corp-2")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(aliases(&iam).await, ["example-corp-2"], "replaced");
+    for bad in ["Upper", "ab", "-lead", "trail-", "two--dashes"] {
+        let r = iam.create_account_alias().account_alias(bad).send().await;
+        assert_eq!(crate::common::code(r), "ValidationError", "{bad}");
+    }
+    // Another account cannot take it.
+    s.svc
+        .put(Record::Account(Account {
+            id: "222222222222".into(),
+            name: "other".into(),
+            email: "other@example.com".into(),
+            created: s.svc.now(),
+            root_password_last_used: None,
+            alias: None,
+        }))
+        .unwrap();
+    s.svc
+        .put(Record::AccessKey(AccessKey {
+            id: "AKIAOTHERROOT0000001".into(),
+            secret: rootward_core::secret::Secret::new(
+                "otherRootSecret000000000000000000000000".to_owned(),
+            ),
+            account: "222222222222".into(),
+            owner: KeyOwner::Root,
+            status: KeyStatus::Active,
+            created: s.svc.now(),
+            last_used: None,
+        }))
+        .unwrap();
+    let other = Client::new(&s.config(
+        "AKIAOTHERROOT0000001",
+        "otherRootSecret000000000000000000000000",
+        None,
+    ));
+    let r = other
+        .create_account_alias()
+        .account_alias("example-corp-2")
+        .send()
+        .await;
+    assert_eq!(crate::common::code(r), "EntityAlreadyExists");
+    assert!(aliases(&other).await.is_empty());
+    // Deleting names the alias.
+    let r = iam
+        .delete_account_alias()
+        .account_alias("example-corp")
+        .send()
+        .await;
+    assert_eq!(crate::common::code(r), "NoSuchEntity");
+    // Kept across a restart.
+    let s = s.reopen().await;
+    let iam = Client::new(&s.admin());
+    assert_eq!(aliases(&iam).await, ["example-corp-2"]);
+    iam.delete_account_alias()
+        .account_alias("example-corp-2")
+        .send()
+        .await
+        .unwrap();
+    assert!(aliases(&iam).await.is_empty());
+    // A user without the permission is refused.
+    let user = crate::common::user_with_key(&s, &iam, "plain").await;
+    let r = Client::new(&user).list_account_aliases().send().await;
+    assert_eq!(crate::common::code(r), "AccessDenied");
+}
+
+/// UpdateRoleDescription answers the role; GetMFADevice one assigned device.
+#[tokio::test]
+async fn update_role_description_and_get_mfa_device() {
+    let s = Server::start().await;
+    let iam = Client::new(&s.admin());
+    iam.create_role()
+        .role_name("described")
+        .assume_role_policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}]}"#)
+        .send()
+        .await
+        .unwrap();
+    let out = iam
+        .update_role_description()
+        .role_name("described")
+        .description("audits the fleet")
+        .send()
+        .await
+        .unwrap();
+    let role = out.role().unwrap();
+    assert_eq!(role.role_name(), "described");
+    assert_eq!(role.description(), Some("audits the fleet"));
+    let got = iam.get_role().role_name("described").send().await.unwrap();
+    assert_eq!(got.role().unwrap().description(), Some("audits the fleet"));
+    let r = iam
+        .update_role_description()
+        .role_name("nobody")
+        .description("x")
+        .send()
+        .await;
+    assert_eq!(crate::common::code(r), "NoSuchEntity");
+
+    iam.create_user()
+        .user_name("mfa-user")
+        .send()
+        .await
+        .unwrap();
+    let d = iam
+        .create_virtual_mfa_device()
+        .virtual_mfa_device_name("mfa-user-phone")
+        .send()
+        .await
+        .unwrap();
+    let d = d.virtual_mfa_device().unwrap();
+    let serial = d.serial_number().to_owned();
+    let seed = String::from_utf8(d.base32_string_seed().unwrap().as_ref().to_vec()).unwrap();
+    // Not assigned yet: not the user's.
+    let r = iam
+        .get_mfa_device()
+        .user_name("mfa-user")
+        .serial_number(&serial)
+        .send()
+        .await;
+    assert_eq!(crate::common::code(r), "NoSuchEntity");
+    let now = s.svc.now();
+    iam.enable_mfa_device()
+        .user_name("mfa-user")
+        .serial_number(&serial)
+        .authentication_code1(
+            rootward_core::iam::mfa::code_at(&seed, now - time::Duration::seconds(60)).unwrap(),
+        )
+        .authentication_code2(
+            rootward_core::iam::mfa::code_at(&seed, now - time::Duration::seconds(30)).unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let got = iam
+        .get_mfa_device()
+        .user_name("mfa-user")
+        .serial_number(&serial)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.user_name(), Some("mfa-user"));
+    assert_eq!(got.serial_number(), serial);
+    assert!(got.enable_date().is_some());
+}

@@ -21,6 +21,7 @@ fn standalone(s: &Server, id: &str, key: &str, secret: &str) {
             email: format!("root+{id}@example.com"),
             created: s.svc.now(),
             root_password_last_used: None,
+            alias: None,
         }))
         .unwrap();
     s.svc

@@ -133,6 +133,26 @@ pub(super) fn resync_mfa_device(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<X
     Ok(None)
 }
 
+pub(super) fn get_mfa_device(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
+    let (owner, d) = mfa::get_mfa_device(
+        ctx.svc,
+        ctx.caller,
+        p.str("UserName"),
+        p.required("SerialNumber")?,
+    )
+    .map_err(from_core)?;
+    let mut x = Xml::new();
+    if let KeyOwner::User(n) = &owner {
+        x.elem("UserName", n);
+    }
+    x.elem("SerialNumber", &d.serial);
+    if let Some(t) = d.enabled {
+        x.elem("EnableDate", &iso8601(t));
+    }
+    // `Certifications` (FIPS levels of hardware devices) are not known here.
+    Ok(Some(x))
+}
+
 pub(super) fn list_mfa_devices(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let (owner, devices) =
         mfa::list_mfa_devices(ctx.svc, ctx.caller, p.str("UserName")).map_err(from_core)?;

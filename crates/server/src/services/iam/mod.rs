@@ -1,6 +1,7 @@
 //! IAM (query protocol): the operation table. Handlers live by AWS noun.
 
 mod access_keys;
+mod account_alias;
 mod authorization_details;
 mod credential_report;
 mod features;
@@ -41,6 +42,7 @@ pub(super) fn handler(op: Operation) -> Option<Handler> {
         AttachRolePolicy => roles::attach_role_policy,
         AttachUserPolicy => policies::attach_user_policy,
         CreateAccessKey => access_keys::create_access_key,
+        CreateAccountAlias => account_alias::create_account_alias,
         CreateGroup => groups::create_group,
         CreateInstanceProfile => instance_profiles::create_instance_profile,
         CreateLoginProfile => login_profiles::create_login_profile,
@@ -51,6 +53,7 @@ pub(super) fn handler(op: Operation) -> Option<Handler> {
         CreateVirtualMFADevice => mfa::create_virtual_mfa_device,
         DeactivateMFADevice => mfa::deactivate_mfa_device,
         DeleteAccessKey => access_keys::delete_access_key,
+        DeleteAccountAlias => account_alias::delete_account_alias,
         DeleteAccountPasswordPolicy => password_policy::delete_account_password_policy,
         DeleteGroup => groups::delete_group,
         DeleteGroupPolicy => groups::delete_group_policy,
@@ -89,6 +92,7 @@ pub(super) fn handler(op: Operation) -> Option<Handler> {
         GetGroupPolicy => groups::get_group_policy,
         GetInstanceProfile => instance_profiles::get_instance_profile,
         GetLoginProfile => login_profiles::get_login_profile,
+        GetMFADevice => mfa::get_mfa_device,
         GetPolicy => managed::get_policy,
         GetPolicyVersion => managed::get_policy_version,
         GetRole => roles::get_role,
@@ -97,6 +101,7 @@ pub(super) fn handler(op: Operation) -> Option<Handler> {
         GetUser => users::get_user,
         GetUserPolicy => policies::get_user_policy,
         ListAccessKeys => access_keys::list_access_keys,
+        ListAccountAliases => account_alias::list_account_aliases,
         ListAttachedGroupPolicies => groups::list_attached_group_policies,
         ListAttachedRolePolicies => roles::list_attached_role_policies,
         ListAttachedUserPolicies => policies::list_attached_user_policies,
@@ -148,6 +153,7 @@ pub(super) fn handler(op: Operation) -> Option<Handler> {
         UpdateAssumeRolePolicy => roles::update_assume_role_policy,
         UpdateGroup => groups::update_group,
         UpdateLoginProfile => login_profiles::update_login_profile,
+        UpdateRoleDescription => roles::update_role_description,
         UpdateRole => roles::update_role,
         UpdateSigningCertificate => signing_certificates::update_signing_certificate,
         UploadSigningCertificate => signing_certificates::upload_signing_certificate,

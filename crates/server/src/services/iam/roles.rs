@@ -194,6 +194,25 @@ pub(super) fn update_role(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, A
     Ok(Some(Xml::new()))
 }
 
+pub(super) fn update_role_description(
+    ctx: &Ctx<'_>,
+    p: &Input<'_>,
+) -> Result<Option<Xml>, ApiError> {
+    let r = roles::update_role_description(
+        ctx.svc,
+        ctx.caller,
+        p.required("RoleName")?,
+        p.required("Description")?,
+    )
+    .map_err(from_core)?;
+    let mut x = Xml::new();
+    x.open("Role");
+    role_xml(&mut x, &r);
+    super::tags_xml(&mut x, &r.tags);
+    x.close("Role");
+    Ok(Some(x))
+}
+
 pub(super) fn update_assume_role_policy(
     ctx: &Ctx<'_>,
     p: &Input<'_>,
