@@ -362,7 +362,14 @@ pub fn create_bucket_with(
     }
     let region = bucket_region(name, location, &caller.region)?;
     let arn = crate::ident::Arn::bucket(name).to_string();
-    svc.authorize(caller, "s3:CreateBucket", &arn, None, &[])?;
+    // `s3:LocationConstraint`, S3's key for restricting bucket creation to
+    // regions: the constraint as sent, absent when none is (UNCONFIRMED
+    // for that case: the S3 user guide's examples all send one).
+    let extra: Vec<(&str, &str)> = location
+        .map(|l| ("s3:LocationConstraint", l))
+        .into_iter()
+        .collect();
+    svc.authorize(caller, "s3:CreateBucket", &arn, None, &extra)?;
     svc.mutate(|state| {
         if let Some(b) = state.s3.buckets.get(name) {
             if b.owner != caller.account {

@@ -769,6 +769,34 @@ async fn create_bucket_region_rules_across_endpoints() {
             "{b}"
         );
     }
+
+    // `s3:LocationConstraint` is the constraint sent: a user allowed to
+    // create buckets only in eu-west-1 does so from us-east-1, and nowhere
+    // else.
+    let iam = aws_sdk_iam::Client::new(&s.admin());
+    let user = crate::common::user_with_key(&s, &iam, "ireland-only").await;
+    iam.put_user_policy()
+        .user_name("ireland-only")
+        .policy_name("ireland")
+        .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:CreateBucket","Resource":"*","Condition":{"StringEquals":{"s3:LocationConstraint":"eu-west-1"}}}]}"#)
+        .send()
+        .await
+        .unwrap();
+    let limited = s3(&user);
+    limited
+        .create_bucket()
+        .bucket("user-in-ireland")
+        .create_bucket_configuration(constraint("eu-west-1"))
+        .send()
+        .await
+        .unwrap();
+    for c in [Some("us-west-2"), None] {
+        let mut r = limited.create_bucket().bucket("user-elsewhere");
+        if let Some(c) = c {
+            r = r.create_bucket_configuration(constraint(c));
+        }
+        assert_eq!(fail(r.send().await), ("AccessDenied".into(), 403), "{c:?}");
+    }
 }
 
 #[tokio::test]
