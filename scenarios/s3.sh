@@ -19,6 +19,14 @@ start_server "$WORK/data"
 expect_eq "mb" "make_bucket: scenario-bucket" "$(aws s3 mb s3://scenario-bucket 2>&1)"
 expect_error "bucket name taken by myself elsewhere" BucketAlreadyOwnedByYou \
   aws s3api create-bucket --bucket scenario-bucket --region us-west-2 --create-bucket-configuration LocationConstraint=us-west-2
+aws s3api create-bucket --bucket scenario-ireland --create-bucket-configuration LocationConstraint=eu-west-1 >/dev/null \
+  && pass "us-east-1 makes a bucket in the constraint's region" || fail "us-east-1 makes a bucket in the constraint's region"
+expect_eq "its location" "eu-west-1" "$(aws s3api get-bucket-location --bucket scenario-ireland --query LocationConstraint --output text)"
+aws s3api delete-bucket --bucket scenario-ireland --region eu-west-1
+expect_error "eu-west-1 without a constraint" IllegalLocationConstraintException \
+  aws s3api create-bucket --bucket scenario-nowhere --region eu-west-1
+expect_error "a made-up constraint" InvalidLocationConstraint \
+  aws s3api create-bucket --bucket scenario-nowhere --create-bucket-configuration LocationConstraint=nowhere-1
 printf 'hello from the scenario\n' >"$WORK/hello.txt"
 head -c 300000 /dev/urandom >"$WORK/random.bin"
 aws s3 cp "$WORK/hello.txt" s3://scenario-bucket/docs/hello.txt >/dev/null && pass "cp up (text)" || fail "cp up (text)"

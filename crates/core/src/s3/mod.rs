@@ -97,23 +97,27 @@ pub enum S3Error {
         /// The name given.
         bucket: String,
     },
-    /// The location constraint names no region a bucket can be created in:
-    /// `us-east-1` is said by omitting the configuration, never by naming it
-    /// (spec 04 §4.1.2 CreateBucket).
+    /// The location constraint names no region a bucket can be created in
+    /// (a made-up name, an empty one), or names `us-east-1`, which is said by
+    /// omitting the configuration, never by naming it (spec 04 §4.1.2
+    /// CreateBucket).
     #[error("The specified location-constraint is not valid")]
     InvalidLocationConstraint {
         /// The constraint given.
         location: String,
     },
-    /// The location constraint is not the endpoint's region.
+    /// The location constraint (`None`: none given, which means us-east-1)
+    /// is not the region of the regional endpoint the request was signed
+    /// for.
     #[error(
-        "The {region} location constraint is incompatible for the region specific endpoint this request was sent to."
+        "The {} location constraint is incompatible for the region specific endpoint this request was sent to.",
+        .constraint.as_deref().unwrap_or("unspecified")
     )]
     IllegalLocationConstraint {
         /// The bucket.
         bucket: String,
-        /// The region asked for.
-        region: String,
+        /// The constraint given, as given; `None` when the request names none.
+        constraint: Option<String>,
     },
     /// Another account owns a bucket of that name.
     #[error(
@@ -356,24 +360,16 @@ pub fn create_bucket_with(
             bucket: name.to_owned(),
         }));
     }
-    if location == Some("us-east-1") {
-        return Err(CoreError::from(S3Error::InvalidLocationConstraint {
-            location: "us-east-1".to_owned(),
-        }));
-    }
-    let region = match location {
-        None | Some("") => "us-east-1".to_owned(),
-        Some("EU") => "eu-west-1".to_owned(),
-        Some(l) => l.to_owned(),
-    };
-    if location.is_some_and(|l| !l.is_empty()) && region != caller.region {
-        return Err(CoreError::from(S3Error::IllegalLocationConstraint {
-            bucket: name.to_owned(),
-            region,
-        }));
-    }
+    let region = bucket_region(name, location, &caller.region)?;
     let arn = crate::ident::Arn::bucket(name).to_string();
-    svc.authorize(caller, "s3:CreateBucket", &arn, None, &[])?;
+    // `s3:LocationConstraint`, S3's key for restricting bucket creation to
+    // regions: the constraint as sent, absent when none is (UNCONFIRMED
+    // for that case: the S3 user guide's examples all send one).
+    let extra: Vec<(&str, &str)> = location
+        .map(|l| ("s3:LocationConstraint", l))
+        .into_iter()
+        .collect();
+    svc.authorize(caller, "s3:CreateBucket", &arn, None, &extra)?;
     svc.mutate(|state| {
         if let Some(b) = state.s3.buckets.get(name) {
             if b.owner != caller.account {
@@ -398,6 +394,65 @@ pub fn create_bucket_with(
         };
         Ok((true, vec![Change::Put(Record::Bucket(bucket))]))
     })
+}
+
+/// The location constraints `CreateBucket` takes: the commercial regions
+/// (those `DescribeRegions` lists, [`crate::ec2::REGIONS`]) but us-east-1,
+/// and `EU`, the legacy name of eu-west-1 (botocore's
+/// `BucketLocationConstraint`; its China and GovCloud regions belong to
+/// other partitions, whose endpoints this one is not). Returns the region a
+/// constraint names, or `None` when it names none.
+fn constraint_region(constraint: &str) -> Option<&'static str> {
+    if constraint == "EU" {
+        return Some("eu-west-1");
+    }
+    crate::ec2::REGIONS
+        .iter()
+        .map(|(r, _)| *r)
+        .find(|r| *r == constraint && *r != "us-east-1")
+}
+
+/// The region a `CreateBucket` of `location` signed for `signed` (the
+/// credential scope's region, the endpoint's) creates its bucket in, as S3
+/// decides it:
+///
+/// * a constraint that names no region (`nowhere-1`, an empty one, or
+///   `us-east-1`, said only by omitting the configuration) is
+///   `InvalidLocationConstraint`, "The specified location-constraint is not
+///   valid", whatever the endpoint;
+/// * us-east-1 (the global `s3.amazonaws.com` endpoint and its regional
+///   one) creates the bucket in the region its constraint names, us-east-1
+///   without one: the S3 API reference (CreateBucket) says such a request
+///   is signed for us-east-1 "even if the location constraint in the request
+///   specifies another Region where the bucket is to be created";
+/// * any other regional endpoint creates buckets only in its own region:
+///   another constraint is `IllegalLocationConstraintException`, "The
+///   eu-west-2 location constraint is incompatible for the region specific
+///   endpoint this request was sent to.", and none at all (which would mean
+///   us-east-1) "The unspecified location constraint is incompatible …".
+///
+/// Spec 04 says only "omit for us-east-1"; the rest is the S3 API
+/// reference and S3's answers as its clients report them (the codes and
+/// messages above). That a made-up constraint is refused as not valid
+/// before the endpoint is compared is inferred (UNCONFIRMED), as is an empty
+/// `<LocationConstraint/>` being not valid rather than us-east-1 (clients
+/// report S3 refusing it).
+fn bucket_region(name: &str, location: Option<&str>, signed: &str) -> Result<String, CoreError> {
+    let region = match location {
+        None => "us-east-1",
+        Some(l) => constraint_region(l).ok_or_else(|| {
+            CoreError::from(S3Error::InvalidLocationConstraint {
+                location: l.to_owned(),
+            })
+        })?,
+    };
+    if signed != "us-east-1" && region != signed {
+        return Err(CoreError::from(S3Error::IllegalLocationConstraint {
+            bucket: name.to_owned(),
+            constraint: location.map(str::to_owned),
+        }));
+    }
+    Ok(region.to_owned())
 }
 
 /// `HeadBucket`: the bucket's region.

@@ -6,6 +6,7 @@ use rootward_core::model::Session;
 use rootward_core::sts;
 use rootward_model::ValidationErrors;
 use rootward_model::sts::{Operation, SERVICE};
+use serde_json::{Value, json};
 
 use crate::error::{ApiError, from_core};
 use crate::protocol::input::Input;
@@ -107,6 +108,7 @@ fn assume_role(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Output<Option<Xml>>, ApiE
     )
     .map_err(from_core)?;
     let s = &out.session;
+    let packed = packed_policy_size(s);
     let mut x = Xml::new();
     credentials_xml(&mut x, s);
     x.open("AssumedRoleUser")
@@ -114,11 +116,40 @@ fn assume_role(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Output<Option<Xml>>, ApiE
         .elem("Arn", &out.arn)
         .close("AssumedRoleUser")
         .opt("SourceIdentity", s.source_identity.as_deref());
-    if let Some(doc) = s.session_policies.first() {
-        // Packed size as a percentage of the 2,048-character allowance (approximation).
-        x.elem("PackedPolicySize", &((doc.len() * 100) / 2048).to_string());
+    if let Some(n) = packed {
+        x.elem("PackedPolicySize", &n.to_string());
     }
-    Ok(issued(Some(x), s))
+    // The record says what the answer says, but the secret and the token:
+    // the role session (`assumedRoleUser.arn` links the session's own
+    // events, whose `userIdentity.arn` it is, to this call), its source
+    // identity and the packed size, as CloudTrail's AssumeRole events do.
+    let mut output = issued(Some(x), s);
+    if let Some(Value::Object(elements)) = output.response_elements.as_mut() {
+        elements.insert(
+            "assumedRoleUser".to_owned(),
+            json!({"assumedRoleId": out.assumed_role_id, "arn": out.arn}),
+        );
+        if let Some(n) = packed {
+            elements.insert("packedPolicySize".to_owned(), json!(n));
+        }
+    }
+    Ok(output)
+}
+
+/// `PackedPolicySize`: how much of the packed allowance the session
+/// policies (inline and by ARN) and session tags passed in the request take,
+/// in percent; `None` when the request passed none of them, as STS answers
+/// then. STS packs and compresses them in a format it does not publish: this
+/// is their size in characters against the 2,048 characters an inline
+/// session policy may have (an approximation; nothing is refused on it, the
+/// inline policy's own size being checked on its own).
+fn packed_policy_size(s: &Session) -> Option<usize> {
+    let chars = s.session_policies.iter().map(String::len).sum::<usize>()
+        + s.session_policy_arns.iter().map(String::len).sum::<usize>()
+        + s.tags.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>();
+    let passed =
+        !(s.session_policies.is_empty() && s.session_policy_arns.is_empty() && s.tags.is_empty());
+    passed.then(|| (chars * 100).div_ceil(2048))
 }
 
 fn assume_root(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Output<Option<Xml>>, ApiError> {
@@ -139,22 +170,39 @@ fn assume_root(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Output<Option<Xml>>, ApiE
     let mut x = Xml::new();
     credentials_xml(&mut x, &s);
     x.opt("SourceIdentity", s.source_identity.as_deref());
+    // Spec 04 §4.3.2: the AssumeRoot event's `responseElements` are its
+    // `credentials` (AWS's example shows no other member); a source
+    // identity carried from the caller's session is answered, so recorded
+    // as AssumeRole records it (inferred).
     Ok(issued(Some(x), &s))
 }
 
-/// The answer of a call that issued credentials, with the trail's
-/// `responseElements`: the key id and expiry (`MMM d, yyyy, h:mm:ss a`,
-/// spec 04 §4.3.2). The secret is never recorded, and neither is the session
-/// token (AWS records it; Rootward keeps tokens out of every log).
+/// The answer of a call that issued credentials (GetSessionToken,
+/// AssumeRole, AssumeRoot), with the trail's `responseElements`:
+/// `credentials` with the key id and expiry (`MMM d, yyyy, h:mm:ss a`,
+/// spec 04 §4.3.2), and the session's `sourceIdentity` when it has one.
+///
+/// CloudTrail's events also carry `credentials.sessionToken`; Rootward's
+/// never do, nor the secret key. The token is part of the credentials a
+/// client presents, and here it is the session itself: its sealed claims,
+/// from which the server derives the session's secret again
+/// (docs/security.md, "Session tokens"). The trail is read by everyone
+/// allowed `cloudtrail:LookupEvents`, kept 90 days, written to a JSON-lines
+/// file and delivered to trail buckets, and no secret goes into a log or
+/// the trail in clear. The key id is enough to find the session's calls.
 fn issued(body: Option<Xml>, s: &Session) -> Output<Option<Xml>> {
     let fmt = time::macros::format_description!(
         "[month repr:short] [day padding:none], [year], [hour repr:12 padding:none]:[minute]:[second] [period]"
     );
     let expiration = s.expires.format(&fmt).unwrap_or_default();
+    let mut elements = json!({
+        "credentials": {"accessKeyId": s.access_key_id, "expiration": expiration}
+    });
+    if let (Some(si), Value::Object(m)) = (s.source_identity.as_deref(), &mut elements) {
+        m.insert("sourceIdentity".to_owned(), json!(si));
+    }
     Output {
         body,
-        response_elements: Some(serde_json::json!({
-            "credentials": {"accessKeyId": s.access_key_id, "expiration": expiration}
-        })),
+        response_elements: Some(elements),
     }
 }

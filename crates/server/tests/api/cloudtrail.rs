@@ -92,6 +92,17 @@ async fn assume_root_and_the_root_session_are_traced_in_their_accounts() {
         ok["responseElements"]["credentials"]["accessKeyId"],
         session_key.as_str()
     );
+    // Spec 04 §4.3.2: AssumeRoot answers credentials only (no role session,
+    // no source identity here), and the record has just them, without the
+    // token.
+    let members: Vec<_> = ok["responseElements"].as_object().unwrap().keys().collect();
+    assert_eq!(members, ["credentials"]);
+    let credentials: Vec<_> = ok["responseElements"]["credentials"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(credentials, ["accessKeyId", "expiration"]);
     assert_eq!(ok["recipientAccountId"], z.delegated.as_str());
     assert_eq!(ok["eventType"], "AwsApiCall");
     assert_eq!(ok["awsRegion"], "us-east-1");
@@ -138,6 +149,179 @@ async fn assume_root_and_the_root_session_are_traced_in_their_accounts() {
     );
     assert_eq!(out.events()[1].username(), Some("root"));
     assert_eq!(summary["readOnly"], true);
+}
+
+/// The expiry as CloudTrail writes it in `responseElements.credentials`
+/// ("Dec 7, 2026, 7:35:29 PM").
+fn trail_expiration(t: &aws_sdk_sts::primitives::DateTime) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp(t.secs()).unwrap();
+    t.format(time::macros::format_description!(
+        "[month repr:short] [day padding:none], [year], [hour repr:12 padding:none]:[minute]:[second] [period]"
+    ))
+    .unwrap()
+}
+
+/// The one event named `name` of the admin's account (newest first).
+async fn events_named(s: &Server, name: &str) -> Vec<Value> {
+    let out = Client::new(&s.admin())
+        .lookup_events()
+        .lookup_attributes(by(LookupAttributeKey::EventName, name))
+        .send()
+        .await
+        .unwrap();
+    out.events()
+        .iter()
+        .map(|e| serde_json::from_str(e.cloud_trail_event().unwrap()).unwrap())
+        .collect()
+}
+
+/// AssumeRole's event as CloudTrail has it: `responseElements` with the
+/// session's key id and expiry, `assumedRoleUser` (the id and the
+/// assumed-role ARN an audit links the session's own events by),
+/// `sourceIdentity` when set, `packedPolicySize` when session policies are
+/// passed; never the session token or the secret, anywhere in the record.
+/// GetSessionToken's event has its credentials the same way.
+/// (`PackedPolicySize` is deprecated in SDKs newer than the pinned models,
+/// for a `SessionTokenUtilization` they do not have.)
+#[tokio::test]
+#[allow(deprecated)]
+async fn assume_role_events_name_the_session_and_never_its_token() {
+    let s = Server::start().await;
+    let iam = aws_sdk_iam::Client::new(&s.admin());
+    iam.create_role()
+        .role_name("Audited")
+        .assume_role_policy_document(format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCOUNT}:root"}},"Action":["sts:AssumeRole","sts:SetSourceIdentity"]}}]}}"#
+        ))
+        .send()
+        .await
+        .unwrap();
+    iam.attach_role_policy()
+        .role_name("Audited")
+        .policy_arn("arn:aws:iam::aws:policy/IAMReadOnlyAccess")
+        .send()
+        .await
+        .unwrap();
+    let role_arn = format!("arn:aws:iam::{ACCOUNT}:role/Audited");
+    let sts = aws_sdk_sts::Client::new(&s.admin());
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:List*","Resource":"*"}]}"#;
+    let out = sts
+        .assume_role()
+        .role_arn(&role_arn)
+        .role_session_name("alice-session")
+        .source_identity("alice")
+        .policy(policy)
+        .send()
+        .await
+        .unwrap();
+    let creds = out.credentials().unwrap();
+    let user = out.assumed_role_user().unwrap();
+    assert_eq!(
+        user.arn(),
+        format!("arn:aws:sts::{ACCOUNT}:assumed-role/Audited/alice-session")
+    );
+    let packed = out.packed_policy_size().unwrap();
+    // The session's own call.
+    aws_sdk_iam::Client::new(&s.config(
+        creds.access_key_id(),
+        creds.secret_access_key(),
+        Some(creds.session_token()),
+    ))
+    .list_roles()
+    .send()
+    .await
+    .unwrap();
+    // A plain AssumeRole: no source identity, no session policy.
+    let plain = sts
+        .assume_role()
+        .role_arn(&role_arn)
+        .role_session_name("plain")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.packed_policy_size(), None);
+
+    let events = events_named(&s, "AssumeRole").await;
+    assert_eq!(events.len(), 2);
+    let (plain_event, event) = (&events[0], &events[1]);
+    let r = &event["responseElements"];
+    assert_eq!(
+        r["assumedRoleUser"],
+        serde_json::json!({"assumedRoleId": user.assumed_role_id(), "arn": user.arn()})
+    );
+    assert!(user.assumed_role_id().starts_with("AROA"));
+    assert!(user.assumed_role_id().ends_with(":alice-session"));
+    assert_eq!(r["sourceIdentity"], "alice");
+    assert_eq!(r["packedPolicySize"], packed);
+    assert_eq!(
+        r["credentials"],
+        serde_json::json!({
+            "accessKeyId": creds.access_key_id(),
+            "expiration": trail_expiration(creds.expiration()),
+        })
+    );
+    assert_eq!(event["requestParameters"]["sourceIdentity"], "alice");
+    let text = event.to_string();
+    for secret in [creds.session_token(), creds.secret_access_key()] {
+        assert!(!text.contains(secret), "{text}");
+    }
+    assert!(!text.contains("sessionToken"), "{text}");
+    // The plain session's record has its role session and nothing it did
+    // not ask for.
+    let p = &plain_event["responseElements"];
+    assert_eq!(
+        p["assumedRoleUser"]["arn"],
+        plain.assumed_role_user().unwrap().arn()
+    );
+    assert!(p.get("sourceIdentity").is_none(), "{p}");
+    assert!(p.get("packedPolicySize").is_none(), "{p}");
+    assert!(
+        !plain_event
+            .to_string()
+            .contains(plain.credentials().unwrap().session_token())
+    );
+
+    // An audit links the session's own events to the AssumeRole call.
+    let out = Client::new(&s.admin())
+        .lookup_events()
+        .lookup_attributes(by(LookupAttributeKey::AccessKeyId, creds.access_key_id()))
+        .send()
+        .await
+        .unwrap();
+    let own: Vec<Value> = out
+        .events()
+        .iter()
+        .map(|e| serde_json::from_str(e.cloud_trail_event().unwrap()).unwrap())
+        .collect();
+    assert_eq!(own.len(), 1, "{own:?}");
+    assert_eq!(own[0]["eventName"], "ListRoles");
+    assert_eq!(own[0]["userIdentity"]["arn"], r["assumedRoleUser"]["arn"]);
+    assert_eq!(
+        own[0]["userIdentity"]["principalId"],
+        r["assumedRoleUser"]["assumedRoleId"]
+    );
+    assert_eq!(
+        own[0]["userIdentity"]["sessionContext"]["sourceIdentity"],
+        "alice"
+    );
+
+    // GetSessionToken: its credentials, without the token.
+    let st = sts.get_session_token().send().await.unwrap();
+    let c = st.credentials().unwrap();
+    let events = events_named(&s, "GetSessionToken").await;
+    assert_eq!(events.len(), 1);
+    assert_eq!(
+        events[0]["responseElements"],
+        serde_json::json!({"credentials": {
+            "accessKeyId": c.access_key_id(),
+            "expiration": trail_expiration(c.expiration()),
+        }})
+    );
+    let text = events[0].to_string();
+    assert!(
+        !text.contains(c.session_token()) && !text.contains(c.secret_access_key()),
+        "{text}"
+    );
 }
 
 #[tokio::test]

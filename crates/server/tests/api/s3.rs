@@ -64,22 +64,17 @@ async fn buckets_and_objects() {
 
     // Buckets.
     c.create_bucket().bucket("photos").send().await.unwrap();
-    c.create_bucket()
-        .bucket("west-bucket")
-        .create_bucket_configuration(
-            CreateBucketConfiguration::builder()
-                .location_constraint(BucketLocationConstraint::UsWest2)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap_err(); // signed for us-east-1: IllegalLocationConstraintException
     let west = s3(&aws_config::SdkConfig::builder()
         .endpoint_url(&s.url)
         .region(aws_config::Region::new("us-west-2"))
         .credentials_provider(s.admin().credentials_provider().unwrap())
         .behavior_version(aws_config::BehaviorVersion::latest())
         .build());
+    // Signed for us-west-2 without a constraint (which would mean us-east-1).
+    assert_eq!(
+        fail(west.create_bucket().bucket("west-bucket").send().await),
+        ("IllegalLocationConstraintException".into(), 400)
+    );
     west.create_bucket()
         .bucket("west-bucket")
         .create_bucket_configuration(
@@ -547,6 +542,263 @@ async fn buckets_and_objects() {
 /// Spec 01 §1.5 flow E: a deny-all bucket policy locks even the account's
 /// administrators out; an AssumeRoot session for `S3UnlockBucketPolicy` reads
 /// and deletes the policy (and nothing else), and access comes back.
+/// An SDK client signing for `region` with the admin's key.
+fn s3_in(s: &Server, region: &'static str) -> aws_sdk_s3::Client {
+    s3(&aws_config::SdkConfig::builder()
+        .endpoint_url(&s.url)
+        .region(aws_config::Region::new(region))
+        .credentials_provider(s.admin().credentials_provider().unwrap())
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .build())
+}
+
+/// The code, status and message of a failed CreateBucket.
+fn refused<R: std::fmt::Debug>(
+    r: Result<
+        R,
+        aws_sdk_s3::error::SdkError<
+            aws_sdk_s3::operation::create_bucket::CreateBucketError,
+            aws_smithy_runtime_api::http::Response,
+        >,
+    >,
+) -> (String, u16, String) {
+    let e = r.unwrap_err();
+    let status = e.raw_response().map(|r| r.status().as_u16()).unwrap_or(0);
+    (
+        e.code().unwrap_or_default().to_owned(),
+        status,
+        e.message().unwrap_or_default().to_owned(),
+    )
+}
+
+fn constraint(c: &str) -> CreateBucketConfiguration {
+    CreateBucketConfiguration::builder()
+        .location_constraint(BucketLocationConstraint::from(c))
+        .build()
+}
+
+/// CreateBucket's region rules as S3 has them: signed for us-east-1 (the
+/// AWS CLI with region us-east-1, `--create-bucket-configuration
+/// LocationConstraint=eu-west-1`) the bucket is made in the region its
+/// constraint names, and every view of it says so afterwards; signed for
+/// another region only that region's buckets are made
+/// (`IllegalLocationConstraintException`, also for no constraint at all);
+/// a constraint that names no region is `InvalidLocationConstraint`
+/// wherever it is sent.
+#[tokio::test]
+async fn create_bucket_region_rules_across_endpoints() {
+    let s = Server::start().await;
+    let east = s3_in(&s, "us-east-1");
+    let ireland = s3_in(&s, "eu-west-1");
+
+    // us-east-1 creates the bucket where the constraint says.
+    east.create_bucket()
+        .bucket("made-in-virginia")
+        .create_bucket_configuration(constraint("eu-west-1"))
+        .send()
+        .await
+        .unwrap();
+    for c in [&east, &ireland] {
+        let loc = c
+            .get_bucket_location()
+            .bucket("made-in-virginia")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            loc.location_constraint().map(|l| l.as_str()),
+            Some("eu-west-1")
+        );
+        let head = c
+            .head_bucket()
+            .bucket("made-in-virginia")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(head.bucket_region(), Some("eu-west-1"));
+        let listed = c.list_buckets().send().await.unwrap();
+        let regions: Vec<_> = listed
+            .buckets()
+            .iter()
+            .map(|b| (b.name(), b.bucket_region()))
+            .collect();
+        assert_eq!(regions, [(Some("made-in-virginia"), Some("eu-west-1"))]);
+    }
+    // `bucket-region` lists it at its own region's endpoint, not at
+    // us-east-1's.
+    let here = ireland
+        .list_buckets()
+        .bucket_region("eu-west-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(here.buckets().len(), 1);
+    let there = east
+        .list_buckets()
+        .bucket_region("us-east-1")
+        .send()
+        .await
+        .unwrap();
+    assert!(there.buckets().is_empty());
+    // It is an eu-west-1 bucket: created again from either endpoint it is
+    // already ours (us-east-1's legacy 200 is for us-east-1 buckets only).
+    for c in [&east, &ireland] {
+        assert_eq!(
+            fail(
+                c.create_bucket()
+                    .bucket("made-in-virginia")
+                    .create_bucket_configuration(constraint("eu-west-1"))
+                    .send()
+                    .await
+            ),
+            ("BucketAlreadyOwnedByYou".into(), 409)
+        );
+    }
+    // Its objects are served.
+    put(&ireland, "made-in-virginia", "k", b"data").await;
+    assert_eq!(read(&ireland, "made-in-virginia", "k").await, b"data");
+    // `EU` is eu-west-1's legacy name, taken from both endpoints.
+    east.create_bucket()
+        .bucket("legacy-eu")
+        .create_bucket_configuration(constraint("EU"))
+        .send()
+        .await
+        .unwrap();
+    ireland
+        .create_bucket()
+        .bucket("legacy-eu-2")
+        .create_bucket_configuration(constraint("EU"))
+        .send()
+        .await
+        .unwrap();
+    for b in ["legacy-eu", "legacy-eu-2"] {
+        let head = east.head_bucket().bucket(b).send().await.unwrap();
+        assert_eq!(head.bucket_region(), Some("eu-west-1"), "{b}");
+    }
+
+    // Signed for eu-west-1: no constraint means us-east-1, which that
+    // endpoint does not make.
+    assert_eq!(
+        refused(ireland.create_bucket().bucket("no-constraint").send().await),
+        (
+            "IllegalLocationConstraintException".into(),
+            400,
+            "The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.".into()
+        )
+    );
+    // Nor another region's bucket.
+    assert_eq!(
+        refused(
+            ireland
+                .create_bucket()
+                .bucket("elsewhere")
+                .create_bucket_configuration(constraint("eu-west-2"))
+                .send()
+                .await
+        ),
+        (
+            "IllegalLocationConstraintException".into(),
+            400,
+            "The eu-west-2 location constraint is incompatible for the region specific endpoint this request was sent to.".into()
+        )
+    );
+    // Its own region's, yes.
+    ireland
+        .create_bucket()
+        .bucket("made-in-ireland")
+        .create_bucket_configuration(constraint("eu-west-1"))
+        .send()
+        .await
+        .unwrap();
+    let loc = east
+        .get_bucket_location()
+        .bucket("made-in-ireland")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        loc.location_constraint().map(|l| l.as_str()),
+        Some("eu-west-1")
+    );
+
+    // A constraint that names no region, wherever it is sent; us-east-1
+    // named is not valid either.
+    let invalid = (
+        "InvalidLocationConstraint".to_owned(),
+        400,
+        "The specified location-constraint is not valid".to_owned(),
+    );
+    for (c, bad) in [
+        (&east, "nowhere-1"),
+        (&ireland, "nowhere-1"),
+        (&east, "us-east-1"),
+        (&east, "eu"),
+    ] {
+        assert_eq!(
+            refused(
+                c.create_bucket()
+                    .bucket("never-made")
+                    .create_bucket_configuration(constraint(bad))
+                    .send()
+                    .await
+            ),
+            invalid,
+            "{bad}"
+        );
+    }
+    // An empty constraint is not us-east-1's.
+    let r = s
+        .raw_s3(
+            "PUT",
+            "/never-made",
+            None,
+            &[],
+            b"<CreateBucketConfiguration><LocationConstraint></LocationConstraint></CreateBucketConfiguration>",
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(
+        r.body.contains("<Code>InvalidLocationConstraint</Code>"),
+        "{}",
+        r.body
+    );
+    for b in ["never-made", "no-constraint", "elsewhere"] {
+        assert_eq!(
+            fail(east.head_bucket().bucket(b).send().await).1,
+            404,
+            "{b}"
+        );
+    }
+
+    // `s3:LocationConstraint` is the constraint sent: a user allowed to
+    // create buckets only in eu-west-1 does so from us-east-1, and nowhere
+    // else.
+    let iam = aws_sdk_iam::Client::new(&s.admin());
+    let user = crate::common::user_with_key(&s, &iam, "ireland-only").await;
+    iam.put_user_policy()
+        .user_name("ireland-only")
+        .policy_name("ireland")
+        .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:CreateBucket","Resource":"*","Condition":{"StringEquals":{"s3:LocationConstraint":"eu-west-1"}}}]}"#)
+        .send()
+        .await
+        .unwrap();
+    let limited = s3(&user);
+    limited
+        .create_bucket()
+        .bucket("user-in-ireland")
+        .create_bucket_configuration(constraint("eu-west-1"))
+        .send()
+        .await
+        .unwrap();
+    for c in [Some("us-west-2"), None] {
+        let mut r = limited.create_bucket().bucket("user-elsewhere");
+        if let Some(c) = c {
+            r = r.create_bucket_configuration(constraint(c));
+        }
+        assert_eq!(fail(r.send().await), ("AccessDenied".into(), 403), "{c:?}");
+    }
+}
+
 #[tokio::test]
 async fn listing_no_keys_is_not_truncated_and_bad_list_arguments_are_invalid() {
     let s = Server::start().await;
