@@ -86,11 +86,18 @@ except org.exceptions.ConstraintViolationException as e:
     assert e.response["ResponseMetadata"]["HTTPStatusCode"] == 400
 PY
 
+# Closing an account: SUSPENDED at once, and its principals are refused.
+OLD=$(create_account old)
+aws organizations close-account --account-id "$OLD" && pass "close-account"
+expect_eq "the closed account is SUSPENDED" "SUSPENDED" "$(aws organizations describe-account --account-id "$OLD" --query Account.State --output text)"
+expect_error "its role is refused" InvalidClientTokenId as_member "$OLD" aws sts get-caller-identity
+expect_error "closed once" AccountAlreadyClosedException aws organizations close-account --account-id "$OLD"
+
 # kill -9 loses nothing acknowledged.
 kill -9 "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=
 start_server "$WORK/data"
 expect_eq "organization survives kill -9" "$ORG_ID" "$(aws organizations describe-organization --query Organization.Id --output text)"
-expect_eq "accounts survive kill -9" "3" "$(aws organizations list-accounts --query 'length(Accounts)' --output text)"
+expect_eq "accounts survive kill -9" "3 1" "$(aws organizations list-accounts --query "[length(Accounts[?State=='ACTIVE']), length(Accounts[?State=='SUSPENDED'])]" --output text | tr '\t' ' ')"
 expect_error "the SCP still binds after restart" AccessDenied as_member "$APP" aws iam create-user --user-name carol
 expect_eq "delegation survives" "$AUDIT" \
   "$(aws organizations list-delegated-administrators --service-principal iam.amazonaws.com --query 'DelegatedAdministrators[0].Id' --output text)"

@@ -350,8 +350,13 @@ impl RootConsole {
                 }
                 _ => false,
             };
+        // A closed member account signs in no more (its principals lose
+        // access with the closure), whatever the password.
+        let closed = found
+            .as_ref()
+            .is_some_and(|(account, _)| crate::org::accounts::is_closed(&svc.read(), account));
         match found {
-            Some(found) if password_ok && mfa_ok => {
+            Some(found) if password_ok && mfa_ok && !closed => {
                 self.failures.lock().remove(&key);
                 Ok(found)
             }

@@ -356,6 +356,14 @@ pub fn authenticate(
         tracing::info!(key = %auth.access_key_id(), "GetSessionToken credentials without MFA refused by IAM");
         return Err(fail(protocol, "InvalidClientTokenId", 403, INVALID_TOKEN));
     }
+    // A closed (suspended) member account's principals, its root user and
+    // its role sessions among them, can no longer call AWS (the account's
+    // closure); the answer is that of credentials AWS no longer takes
+    // (UNCONFIRMED: AWS documents the loss of access, not the error).
+    if rootward_core::org::accounts::is_closed(&svc.read(), &cred.caller.account) {
+        tracing::info!(key = %auth.access_key_id(), account = %cred.caller.account, "credentials of a closed account refused");
+        return Err(fail(protocol, "InvalidClientTokenId", 403, INVALID_TOKEN));
+    }
     if cred.expires.is_none()
         && let Err(e) = rootward_core::iam::access_keys::note_use(
             svc,

@@ -276,6 +276,7 @@ fn from_org(e: OrgError) -> ApiError {
             (&m::ER_ACCOUNT_ALREADY_REGISTERED_EXCEPTION, None)
         }
         OrgError::AccountNotFound(_) => (&m::ER_ACCOUNT_NOT_FOUND_EXCEPTION, None),
+        OrgError::AccountAlreadyClosed(_) => (&m::ER_ACCOUNT_ALREADY_CLOSED_EXCEPTION, None),
         OrgError::AccountNotRegistered(_) => (&m::ER_ACCOUNT_NOT_REGISTERED_EXCEPTION, None),
         OrgError::AlreadyInOrganization(_) => (&m::ER_ALREADY_IN_ORGANIZATION_EXCEPTION, None),
         OrgError::ChildNotFound(_) => (&m::ER_CHILD_NOT_FOUND_EXCEPTION, None),

@@ -32,6 +32,8 @@ pub struct AccountInfo {
     pub joined_method: String,
     /// When it joined.
     pub joined: OffsetDateTime,
+    /// `ACTIVE`, or `SUSPENDED` once closed (`Status` and `State` alike).
+    pub state: &'static str,
 }
 
 /// The description of a member account.
@@ -44,6 +46,11 @@ pub fn info(state: &State, org: &Organization, m: &Membership) -> AccountInfo {
         name: account.map(|a| a.name.clone()).unwrap_or_default(),
         joined_method: m.joined_method.clone(),
         joined: m.joined,
+        state: if m.closed.is_some() {
+            "SUSPENDED"
+        } else {
+            "ACTIVE"
+        },
     }
 }
 
@@ -210,6 +217,7 @@ pub fn create_account(
                 parent: org.root_id.clone(),
                 joined_method: "CREATED".to_owned(),
                 joined: now,
+                closed: None,
             })),
             Change::Put(Record::Role(role)),
         ];
@@ -417,6 +425,81 @@ fn leave(state: &State, org: &Organization, account: &str) -> Result<Vec<Change>
             .map(|a| Change::Delete(table::ORG_ATTACHMENTS, a.key())),
     );
     Ok(changes)
+}
+
+/// Whether `account` is a member account that `CloseAccount` closed.
+pub fn is_closed(state: &State, account: &str) -> bool {
+    state
+        .org
+        .members
+        .get(account)
+        .is_some_and(|m| m.closed.is_some())
+}
+
+/// How many member accounts the organization may close in a rolling 30
+/// days: a tenth of its members, at least 10 and at most 1,000 (the
+/// CloseAccount reference).
+fn close_quota(members: usize) -> usize {
+    (members / 10).clamp(10, 1_000)
+}
+
+/// `organizations:CloseAccount` (the management account, an organization
+/// with all features): the member is closed at once (AWS closes it in the
+/// background, `PENDING_CLOSURE` then `SUSPENDED`; here `DescribeAccount`
+/// shows `SUSPENDED` as soon as the call is answered). It stays in the
+/// organization; its users', roles' and root user's credentials are refused
+/// from then on.
+pub fn close_account(svc: &Service, caller: &Caller, account: &AccountId) -> Result<(), CoreError> {
+    let account = account.as_str();
+    authorize(
+        svc,
+        caller,
+        "CloseAccount",
+        &account_resource(svc, caller, account),
+    )?;
+    let now = svc.now();
+    svc.mutate(|state| {
+        let org = as_management(state, caller)?;
+        if org.feature_set != "ALL" {
+            // UNCONFIRMED: the reference says only that an account can be
+            // closed when all features are enabled.
+            return Err(constraint(
+                "ORGANIZATION_NOT_IN_ALL_FEATURES_MODE",
+                "You can close an account only when all features are enabled in the organization.",
+            ));
+        }
+        if account == org.management_account {
+            return Err(constraint(
+                "CANNOT_CLOSE_MANAGEMENT_ACCOUNT",
+                "You cannot close the management account with this operation.",
+            ));
+        }
+        let mut m = member(state, org, account)?.clone();
+        if m.closed.is_some() {
+            return Err(err(
+                OrgError::AccountAlreadyClosed,
+                "You have already closed the account.",
+            ));
+        }
+        let members: Vec<&Membership> = state
+            .org
+            .members
+            .values()
+            .filter(|m| m.org == org.id)
+            .collect();
+        let recent = members
+            .iter()
+            .filter(|m| m.closed.is_some_and(|t| now - t < time::Duration::days(30)))
+            .count();
+        if recent >= close_quota(members.len()) {
+            return Err(constraint(
+                "CLOSE_ACCOUNT_QUOTA_EXCEEDED",
+                "You have exceeded close account quota for the past 30 days.",
+            ));
+        }
+        m.closed = Some(now);
+        Ok(((), vec![Change::Put(Record::OrgMember(m))]))
+    })
 }
 
 /// `organizations:RemoveAccountFromOrganization`.

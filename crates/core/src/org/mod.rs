@@ -39,6 +39,9 @@ pub enum OrgError {
     /// `AccountNotFoundException`.
     #[error("{0}")]
     AccountNotFound(String),
+    /// `AccountAlreadyClosedException`.
+    #[error("{0}")]
+    AccountAlreadyClosed(String),
     /// `AccountNotRegisteredException`.
     #[error("{0}")]
     AccountNotRegistered(String),

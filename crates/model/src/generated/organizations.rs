@@ -3797,7 +3797,14 @@ static OP_CLOSE_ACCOUNT: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "organizations:CloseAccount",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_CREATE_ACCOUNT: OperationInfo = OperationInfo {
     name: "CreateAccount",

@@ -953,6 +953,121 @@ async fn a_clean_up_changing_each_page_before_the_next_misses_nothing() {
     assert!(left.targets().is_empty());
 }
 
+/// CloseAccount: the member is SUSPENDED at once (DescribeAccount and the
+/// listings say so), stays in the organization, and its principals are
+/// refused; the management account cannot be closed, nor an account twice,
+/// nor more than the 30-day quota (10 for a small organization).
+#[tokio::test]
+async fn close_account_suspends_the_member_and_refuses_its_principals() {
+    let s = Server::start().await;
+    let org = Client::new(&s.admin());
+    org.create_organization().send().await.unwrap();
+    let mut ids = Vec::new();
+    for n in 0..12 {
+        ids.push(create_account(&org, &format!("closing{n}")).await);
+    }
+    let member = into_member(&s, &ids[0]).await;
+    let sts = aws_sdk_sts::Client::new(&member);
+    sts.get_caller_identity().send().await.unwrap();
+
+    org.close_account()
+        .account_id(&ids[0])
+        .send()
+        .await
+        .unwrap();
+    let d = org
+        .describe_account()
+        .account_id(&ids[0])
+        .send()
+        .await
+        .unwrap();
+    let a = d.account().unwrap();
+    assert_eq!(a.state().unwrap().as_str(), "SUSPENDED");
+    #[allow(deprecated)]
+    let status = a.status().unwrap().as_str().to_owned();
+    assert_eq!(status, "SUSPENDED");
+    let listed = org.list_accounts().send().await.unwrap();
+    let states: Vec<(&str, &str)> = listed
+        .accounts()
+        .iter()
+        .map(|a| (a.id().unwrap(), a.state().unwrap().as_str()))
+        .collect();
+    assert!(states.contains(&(ids[0].as_str(), "SUSPENDED")));
+    assert!(states.contains(&(ids[1].as_str(), "ACTIVE")));
+    // Its role session no longer works, nor a new one.
+    let r = sts.get_caller_identity().send().await;
+    assert_eq!(
+        r.unwrap_err().into_service_error().meta().code(),
+        Some("InvalidClientTokenId")
+    );
+
+    let e = org
+        .close_account()
+        .account_id(&ids[0])
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "AccountAlreadyClosedException");
+    let e = org
+        .close_account()
+        .account_id(ACCOUNT)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "ConstraintViolationException");
+    let aws_sdk_organizations::operation::close_account::CloseAccountError::ConstraintViolationException(c) = e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(
+        c.reason().unwrap().as_str(),
+        "CANNOT_CLOSE_MANAGEMENT_ACCOUNT"
+    );
+    let e = org
+        .close_account()
+        .account_id("123456789012")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "AccountNotFoundException");
+    // A member cannot close another.
+    let other = Client::new(&into_member(&s, &ids[1]).await);
+    let e = other
+        .close_account()
+        .account_id(&ids[2])
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "AccessDeniedException");
+    // Ten in 30 days (13 members: a tenth is less than 10).
+    for id in &ids[1..10] {
+        org.close_account().account_id(id).send().await.unwrap();
+    }
+    let e = org
+        .close_account()
+        .account_id(&ids[10])
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    let aws_sdk_organizations::operation::close_account::CloseAccountError::ConstraintViolationException(c) = e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(c.reason().unwrap().as_str(), "CLOSE_ACCOUNT_QUOTA_EXCEEDED");
+    // Kept across a restart.
+    let again = s.reopen().await;
+    let d = Client::new(&again.admin())
+        .describe_account()
+        .account_id(&ids[0])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(d.account().unwrap().state().unwrap().as_str(), "SUSPENDED");
+}
+
 #[tokio::test]
 async fn a_standalone_account_joins_by_invitation() {
     let s = Server::start().await;

@@ -112,6 +112,11 @@ pub(crate) fn move_account(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>
     Ok(None)
 }
 
+pub(crate) fn close_account(r: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+    dom::close_account(r.svc, r.caller, &account_id(i)?).map_err(e)?;
+    Ok(None)
+}
+
 pub(crate) fn remove_account_from_organization(
     ctx: &Ctx<'_>,
     i: &Input<'_>,

@@ -33,6 +33,7 @@ pub(super) fn handler(op: Operation) -> Option<Handler> {
         AcceptHandshake => handshakes::accept_handshake,
         AttachPolicy => policies::attach_policy,
         CancelHandshake => handshakes::cancel_handshake,
+        CloseAccount => accounts::close_account,
         CreateAccount => accounts::create_account,
         CreateOrganization => organization::create_organization,
         CreateOrganizationalUnit => units::create_organizational_unit,
@@ -182,8 +183,8 @@ pub(crate) fn account_json(a: &AccountInfo) -> Value {
         "Arn": a.arn,
         "Email": a.email,
         "Name": a.name,
-        "Status": "ACTIVE",
-        "State": "ACTIVE",
+        "Status": a.state,
+        "State": a.state,
         "JoinedMethod": a.joined_method,
         "JoinedTimestamp": timestamp(a.joined),
     })
