@@ -494,7 +494,7 @@ pub fn close_account(svc: &Service, caller: &Caller, account: &AccountId) -> Res
         if recent >= close_quota(members.len()) {
             return Err(constraint(
                 "CLOSE_ACCOUNT_QUOTA_EXCEEDED",
-                "You have exceeded close account quota for the past 30 days.",
+                "You have exceeded the close account quota for the past 30 days.",
             ));
         }
         m.closed = Some(now);
