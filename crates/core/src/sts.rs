@@ -29,6 +29,29 @@ pub fn get_caller_identity(svc: &Service, caller: &Caller) -> (String, String, S
     )
 }
 
+/// `sts:GetAccessKeyInfo`: the account an access key belongs to, whoever
+/// asks (the caller needs `sts:GetAccessKeyInfo`; AWS answers for keys of
+/// any account). AWS reads the account out of the key id itself; Rootward's
+/// ids are random, so only a key this endpoint holds is known: a deleted
+/// key, a session's `ASIA…` id (sessions store nothing) or a made-up one is
+/// refused (UNCONFIRMED: AWS documents no error for this call).
+pub fn get_access_key_info(
+    svc: &Service,
+    caller: &Caller,
+    access_key_id: &str,
+) -> Result<String, CoreError> {
+    svc.authorize(caller, "sts:GetAccessKeyInfo", "*", None, &[])?;
+    svc.read()
+        .access_keys
+        .get(access_key_id)
+        .map(|k| k.account.clone())
+        .ok_or_else(|| {
+            CoreError::Validation(format!(
+                "The access key ID {access_key_id} is not one this endpoint knows."
+            ))
+        })
+}
+
 /// The MFA a `GetSessionToken` or `AssumeRole` request names: the device
 /// `serial` must be the caller's own (its IAM user's, or its root user's
 /// when the root user calls), enabled, and `code` its current code (one

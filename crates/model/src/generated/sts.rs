@@ -1793,7 +1793,14 @@ static OP_GET_ACCESS_KEY_INFO: OperationInfo = OperationInfo {
     errors: &[],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "sts:GetAccessKeyInfo",
+        read_only: true,
+        data_event: false,
+        resources: &[&RS_ACCESSKEY],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_GET_CALLER_IDENTITY: OperationInfo = OperationInfo {
     name: "GetCallerIdentity",

@@ -27,6 +27,7 @@ pub(super) fn handler(op: Operation) -> Option<Handler> {
     Some(match op {
         AssumeRole => assume_role,
         AssumeRoot => assume_root,
+        GetAccessKeyInfo => get_access_key_info,
         GetCallerIdentity => get_caller_identity,
         GetSessionToken => get_session_token,
         _ => return None,
@@ -54,6 +55,14 @@ fn get_caller_identity(ctx: &Ctx<'_>, _: &Input<'_>) -> Result<Output<Option<Xml
     x.elem("UserId", &user_id)
         .elem("Account", &account)
         .elem("Arn", &arn);
+    Ok(Some(x).into())
+}
+
+fn get_access_key_info(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Output<Option<Xml>>, ApiError> {
+    let account = sts::get_access_key_info(ctx.svc, ctx.caller, p.required("AccessKeyId")?)
+        .map_err(from_core)?;
+    let mut x = Xml::new();
+    x.elem("Account", &account);
     Ok(Some(x).into())
 }
 

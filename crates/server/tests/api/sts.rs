@@ -777,3 +777,44 @@ async fn sts_at_a_regional_host_takes_only_credentials_scoped_to_its_region() {
         );
     }
 }
+
+/// GetAccessKeyInfo: the account of a key this endpoint holds, for a caller
+/// allowed `sts:GetAccessKeyInfo`; an unknown key is a `ValidationError`.
+#[tokio::test]
+async fn get_access_key_info_names_the_keys_account() {
+    let s = Server::start().await;
+    let iam = aws_sdk_iam::Client::new(&s.admin());
+    let cfg = crate::common::user_with_key(&s, &iam, "investigator").await;
+    let key = iam
+        .create_access_key()
+        .user_name("investigator")
+        .send()
+        .await
+        .unwrap();
+    let key_id = key.access_key().unwrap().access_key_id().to_owned();
+    let admin = Client::new(&s.admin());
+    let out = admin
+        .get_access_key_info()
+        .access_key_id(&key_id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.account(), Some(ACCOUNT));
+    let (c, _) = code_and_message(
+        admin
+            .get_access_key_info()
+            .access_key_id("AKIAUNKNOWN000000000")
+            .send()
+            .await,
+    );
+    assert_eq!(c, "ValidationError");
+    // Without the permission.
+    let (c, _) = code_and_message(
+        Client::new(&cfg)
+            .get_access_key_info()
+            .access_key_id(&key_id)
+            .send()
+            .await,
+    );
+    assert_eq!(c, "AccessDenied");
+}
