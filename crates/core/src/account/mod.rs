@@ -446,3 +446,144 @@ mod tests {
         );
     }
 }
+
+/// What `GetAccountInformation` answers: the account's id, name and
+/// creation time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountInformation {
+    /// 12 digits.
+    pub id: String,
+    /// The account name.
+    pub name: String,
+    /// When the account was created.
+    pub created: time::OffsetDateTime,
+    /// `ACTIVE`, or `SUSPENDED` once Organizations closed it.
+    pub state: &'static str,
+}
+
+fn no_account_record(account: &str) -> CoreError {
+    CoreError::Internal(format!("account {account} has no record"))
+}
+
+/// `GetAccountInformation` (`account:GetAccountInformation`).
+pub fn get_account_information(
+    svc: &Service,
+    caller: &Caller,
+    account_id: Option<&str>,
+) -> Result<AccountInformation, CoreError> {
+    let account = target(
+        svc,
+        caller,
+        account_id,
+        "account:GetAccountInformation",
+        &[],
+    )?;
+    let state = svc.read();
+    let a = state
+        .accounts
+        .get(&account)
+        .ok_or_else(|| no_account_record(&account))?;
+    Ok(AccountInformation {
+        id: a.id.clone(),
+        name: a.name.clone(),
+        created: a.created,
+        state: if crate::org::accounts::is_closed(&state, &account) {
+            "SUSPENDED"
+        } else {
+            "ACTIVE"
+        },
+    })
+}
+
+/// `PutAccountName` (`account:PutAccountName`): 1–50 characters of
+/// `[ -;=?-~]` (the model's pattern, checked on decode). Organizations
+/// shows the new name too (one record).
+pub fn put_account_name(
+    svc: &Service,
+    caller: &Caller,
+    account_id: Option<&str>,
+    name: &str,
+) -> Result<(), CoreError> {
+    let account = target(svc, caller, account_id, "account:PutAccountName", &[])?;
+    svc.mutate(|state| {
+        let mut a = state
+            .accounts
+            .get(&account)
+            .cloned()
+            .ok_or_else(|| no_account_record(&account))?;
+        name.clone_into(&mut a.name);
+        Ok(((), vec![Change::Put(Record::Account(a))]))
+    })
+}
+
+/// `GetPrimaryEmail` (`account:GetPrimaryEmail`): the root user's e-mail of
+/// a member account (`AccountId` is required: the model's), for the
+/// management account or a delegated administrator, as the other calls on
+/// a member.
+pub fn get_primary_email(
+    svc: &Service,
+    caller: &Caller,
+    account_id: &str,
+) -> Result<String, CoreError> {
+    let account = target(
+        svc,
+        caller,
+        Some(account_id),
+        "account:GetPrimaryEmail",
+        &[],
+    )?;
+    let state = svc.read();
+    state
+        .accounts
+        .get(&account)
+        .map(|a| a.email.clone())
+        .ok_or_else(|| no_account_record(&account))
+}
+
+/// A region's opt status as Account Management names it: the regions
+/// enabled by default, and the opt-in regions, never enabled here
+/// (`EnableRegion` is not served).
+pub fn region_opt_status(opt_in: bool) -> &'static str {
+    if opt_in {
+        "DISABLED"
+    } else {
+        "ENABLED_BY_DEFAULT"
+    }
+}
+
+/// `ListRegions` (`account:ListRegions`): every region `DescribeRegions`
+/// knows with its opt status, filtered by `RegionOptStatusContains`.
+pub fn list_regions(
+    svc: &Service,
+    caller: &Caller,
+    account_id: Option<&str>,
+    statuses: &[&str],
+) -> Result<Vec<(&'static str, &'static str)>, CoreError> {
+    target(svc, caller, account_id, "account:ListRegions", &[])?;
+    Ok(crate::ec2::REGIONS
+        .iter()
+        .map(|(r, opt_in)| (*r, region_opt_status(*opt_in)))
+        .filter(|(_, s)| statuses.is_empty() || statuses.contains(s))
+        .collect())
+}
+
+/// `GetRegionOptStatus` (`account:GetRegionOptStatus`).
+pub fn get_region_opt_status(
+    svc: &Service,
+    caller: &Caller,
+    account_id: Option<&str>,
+    region: &str,
+) -> Result<&'static str, CoreError> {
+    target(
+        svc,
+        caller,
+        account_id,
+        "account:GetRegionOptStatus",
+        &[("account:TargetRegion", region)],
+    )?;
+    crate::ec2::REGIONS
+        .iter()
+        .find(|(r, _)| *r == region)
+        .map(|(_, opt_in)| region_opt_status(*opt_in))
+        .ok_or_else(|| validation("RegionName", "is not a region this endpoint knows"))
+}

@@ -1524,7 +1524,14 @@ static OP_GET_ACCOUNT_INFORMATION: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "account:GetAccountInformation",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_GET_ALTERNATE_CONTACT: OperationInfo = OperationInfo {
     name: "GetAlternateContact",
@@ -1685,7 +1692,14 @@ static OP_GET_PRIMARY_EMAIL: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "account:GetPrimaryEmail",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_GET_REGION_OPT_STATUS: OperationInfo = OperationInfo {
     name: "GetRegionOptStatus",
@@ -1734,7 +1748,14 @@ static OP_GET_REGION_OPT_STATUS: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "account:GetRegionOptStatus",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_LIST_REGIONS: OperationInfo = OperationInfo {
     name: "ListRegions",
@@ -1799,7 +1820,14 @@ static OP_LIST_REGIONS: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "account:ListRegions",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_PUT_ACCOUNT_NAME: OperationInfo = OperationInfo {
     name: "PutAccountName",
@@ -1835,7 +1863,14 @@ static OP_PUT_ACCOUNT_NAME: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "account:PutAccountName",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_PUT_ALTERNATE_CONTACT: OperationInfo = OperationInfo {
     name: "PutAlternateContact",

@@ -39,6 +39,11 @@ pub(super) fn handler(op: Operation) -> Option<Handler> {
         GetAlternateContact => get_alternate_contact,
         PutAlternateContact => put_alternate_contact,
         DeleteAlternateContact => delete_alternate_contact,
+        GetAccountInformation => get_account_information,
+        PutAccountName => put_account_name,
+        GetPrimaryEmail => get_primary_email,
+        ListRegions => list_regions,
+        GetRegionOptStatus => get_region_opt_status,
         _ => return None,
     })
 }
@@ -65,6 +70,71 @@ pub fn error(e: CoreError) -> ApiError {
         }
         e => from_core(e),
     }
+}
+
+fn get_account_information(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+    let a =
+        account::get_account_information(ctx.svc, ctx.caller, i.str("AccountId")).map_err(error)?;
+    Ok(Some(json!({
+        "AccountId": a.id,
+        "AccountName": a.name,
+        // `iso8601` in the model.
+        "AccountCreatedDate": rootward_core::clock::iso8601(a.created),
+        "AccountState": a.state,
+    })))
+}
+
+fn put_account_name(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+    account::put_account_name(
+        ctx.svc,
+        ctx.caller,
+        i.str("AccountId"),
+        i.required("AccountName")?,
+    )
+    .map_err(error)?;
+    Ok(None)
+}
+
+fn get_primary_email(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+    let email =
+        account::get_primary_email(ctx.svc, ctx.caller, i.required("AccountId")?).map_err(error)?;
+    Ok(Some(json!({ "PrimaryEmail": email })))
+}
+
+fn list_regions(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+    let statuses: Vec<&str> = i.list("RegionOptStatusContains");
+    let regions =
+        account::list_regions(ctx.svc, ctx.caller, i.str("AccountId"), &statuses).map_err(error)?;
+    // The model bounds MaxResults to 1–50; a token is the next position.
+    let max = usize::try_from(i.int("MaxResults")?.unwrap_or(20)).unwrap_or(20);
+    let start = match i.str("NextToken") {
+        None | Some("") => 0,
+        Some(t) => t.parse::<usize>().map_err(|_| {
+            ApiError::new("ValidationException", 400, "The NextToken is not valid.")
+        })?,
+    };
+    let page: Vec<Value> = regions
+        .iter()
+        .skip(start)
+        .take(max)
+        .map(|(r, s)| json!({"RegionName": r, "RegionOptStatus": s}))
+        .collect();
+    let mut out = json!({ "Regions": page });
+    if start + max < regions.len()
+        && let Value::Object(m) = &mut out
+    {
+        m.insert("NextToken".into(), Value::String((start + max).to_string()));
+    }
+    Ok(Some(out))
+}
+
+fn get_region_opt_status(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+    let region = i.required("RegionName")?;
+    let status = account::get_region_opt_status(ctx.svc, ctx.caller, i.str("AccountId"), region)
+        .map_err(error)?;
+    Ok(Some(
+        json!({ "RegionName": region, "RegionOptStatus": status }),
+    ))
 }
 
 fn get_contact_information(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {

@@ -141,7 +141,117 @@ async fn an_account_operation_not_served_is_a_rest_json_error() {
     let s = Server::start().await;
     let account = Client::new(&s.admin());
     assert_eq!(
-        code(account.list_regions().send().await),
+        code(
+            account
+                .enable_region()
+                .region_name("af-south-1")
+                .send()
+                .await
+        ),
         "UnknownOperationException"
+    );
+}
+
+/// The account's name, id, state and e-mail, as landing-zone automation
+/// reads and renames member accounts; the regions and their opt status.
+#[tokio::test]
+async fn account_information_name_email_and_regions() {
+    let s = Server::start().await;
+    let org = aws_sdk_organizations::Client::new(&s.admin());
+    org.create_organization().send().await.unwrap();
+    let member = root::created(&org, "naming").await;
+    let account = Client::new(&s.admin());
+    let mine = account.get_account_information().send().await.unwrap();
+    assert_eq!(mine.account_id(), Some(crate::common::ACCOUNT));
+    assert_eq!(mine.account_state().map(|s| s.as_str()), Some("ACTIVE"));
+    assert!(mine.account_created_date().is_some());
+    // A member's, once trusted access is on.
+    assert_eq!(
+        code(account.get_primary_email().account_id(&member).send().await),
+        "AccessDeniedException"
+    );
+    org.enable_aws_service_access()
+        .service_principal("account.amazonaws.com")
+        .send()
+        .await
+        .unwrap();
+    let email = account
+        .get_primary_email()
+        .account_id(&member)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(email.primary_email(), Some("naming@example.com"));
+    account
+        .put_account_name()
+        .account_id(&member)
+        .account_name("Renamed Workload")
+        .send()
+        .await
+        .unwrap();
+    let info = account
+        .get_account_information()
+        .account_id(&member)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(info.account_name(), Some("Renamed Workload"));
+    // Organizations shows the same name.
+    let d = org
+        .describe_account()
+        .account_id(&member)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(d.account().unwrap().name(), Some("Renamed Workload"));
+    assert_eq!(
+        code(
+            account
+                .put_account_name()
+                .account_name("bad\u{7f}")
+                .send()
+                .await
+        ),
+        "ValidationException"
+    );
+    // Regions: the default ones and the opt-in ones (never enabled here).
+    let mut names = Vec::new();
+    let mut pages = account
+        .list_regions()
+        .max_results(10)
+        .into_paginator()
+        .send();
+    while let Some(p) = pages.next().await {
+        for r in p.unwrap().regions() {
+            names.push((
+                r.region_name().unwrap().to_owned(),
+                r.region_opt_status().unwrap().as_str().to_owned(),
+            ));
+        }
+    }
+    assert!(names.contains(&("us-east-1".into(), "ENABLED_BY_DEFAULT".into())));
+    assert!(names.contains(&("af-south-1".into(), "DISABLED".into())));
+    let disabled = account
+        .list_regions()
+        .region_opt_status_contains(aws_sdk_account::types::RegionOptStatus::Disabled)
+        .max_results(50)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        disabled
+            .regions()
+            .iter()
+            .all(|r| r.region_opt_status().unwrap().as_str() == "DISABLED")
+    );
+    let st = account
+        .get_region_opt_status()
+        .region_name("eu-west-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        st.region_opt_status().unwrap().as_str(),
+        "ENABLED_BY_DEFAULT"
     );
 }
