@@ -365,7 +365,7 @@ fn answer(
                     (!info.output.is_empty()).then(|| {
                         let mut x = crate::protocol::xml::Xml::new();
                         if let Some(serde_json::Value::Object(m)) = &out {
-                            services::sqs::query_form::members_xml(m, &mut x);
+                            services::sqs::query_form::members_xml_of(&name, m, &mut x);
                         }
                         x
                     })

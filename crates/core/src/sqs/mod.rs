@@ -17,9 +17,12 @@
 //! delivery of a message group are not modelled (docs/supported.md).
 
 pub mod attributes;
+mod batch;
 mod messages;
 pub mod model;
 pub mod state;
+mod tags;
+pub mod waiters;
 
 use std::collections::BTreeMap;
 
@@ -32,10 +35,15 @@ use crate::model::{Change, Record, table};
 use crate::service::Service;
 use model::{Message, MessageAttribute, Queue, queue_arn, queue_key};
 
-pub use messages::{
-    ReceiveRequest, SendRequest, Sent, delete_message, md5_hex, purge_queue, receive_message,
-    send_message,
+pub use batch::{
+    BatchEntry, BatchOutcome, MAX_BATCH_PAYLOAD, VisibilityChange, change_message_visibility_batch,
+    delete_message_batch, send_message_batch,
 };
+pub use messages::{
+    ReceiveRequest, SendRequest, Sent, change_message_visibility, delete_message, md5_hex,
+    purge_queue, receive_message, send_message,
+};
+pub use tags::{list_queue_tags, tag_queue, untag_queue};
 
 /// An SQS failure, named after its error shape.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -72,6 +80,21 @@ pub enum SqsError {
         "You must wait 60 seconds after deleting a queue before you can create another with the same name."
     )]
     QueueDeletedRecently,
+    /// A batch request without entries.
+    #[error("{0}")]
+    EmptyBatchRequest(String),
+    /// A batch request of more than ten entries.
+    #[error("{0}")]
+    TooManyEntriesInBatchRequest(String),
+    /// Two entries of a batch share an id.
+    #[error("{0}")]
+    BatchEntryIdsNotDistinct(String),
+    /// A batch entry id that is not 1–80 of `[A-Za-z0-9_-]`.
+    #[error("{0}")]
+    InvalidBatchEntryId(String),
+    /// The messages of a batch are larger together than SQS allows.
+    #[error("{0}")]
+    BatchRequestTooLong(String),
 }
 
 impl From<SqsError> for CoreError {
@@ -306,6 +329,21 @@ pub fn create_queue(
         Err(CoreError::Sqs(SqsError::QueueDoesNotExist)) => {}
         Err(e) => return Err(e),
     }
+    if !tags.is_empty() {
+        // "To be able to tag a queue on creation, you must have the
+        // sqs:CreateQueue and sqs:TagQueue permissions" (API reference).
+        tags::check_tags(tags)?;
+        if tags.len() > tags::MAX_TAGS {
+            return Err(invalid_parameter(format!(
+                "Too many tags added for queue {name}."
+            )));
+        }
+        match access(svc, caller, "TagQueue", q, false) {
+            Ok(_) => {}
+            Err(CoreError::Sqs(SqsError::QueueDoesNotExist)) => {}
+            Err(e) => return Err(e),
+        }
+    }
     let now = svc.now();
     svc.mutate(|st| {
         if let Some(existing) = st.sqs.queue(&caller.account, &caller.region, name) {
@@ -387,7 +425,10 @@ pub fn delete_queue(svc: &Service, caller: &Caller, q: QueueRef<'_>) -> Result<(
         // between the deletion and the memory of it.
         svc.sqs_deleted.remember(&key, now);
         Ok(((), changes))
-    })
+    })?;
+    // Its long polls end.
+    svc.sqs_waiters.notify(&key);
+    Ok(())
 }
 
 /// One page of `ListQueues`.
