@@ -175,6 +175,8 @@ pub struct Service {
     pub(crate) sqs_deleted: crate::sqs::state::DeletedQueues,
     /// SQS long polls in progress.
     pub(crate) sqs_waiters: crate::sqs::waiters::Waiters,
+    /// The deduplication ids FIFO queues accepted in the last 5 minutes.
+    pub(crate) sqs_dedup: crate::sqs::state::Deduplication,
 }
 
 fn to_writes(keys: &Keys, changes: &[Change]) -> Result<Vec<Write>, CoreError> {
@@ -252,6 +254,7 @@ impl Service {
             tokens: crate::tokens::TokenCache::default(),
             sqs_deleted: crate::sqs::state::DeletedQueues::default(),
             sqs_waiters: crate::sqs::waiters::Waiters::default(),
+            sqs_dedup: crate::sqs::state::Deduplication::default(),
         })
     }
 

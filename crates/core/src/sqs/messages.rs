@@ -125,7 +125,7 @@ pub(super) fn send_to(
     let sender = caller.user_id(&svc.read());
     let now = svc.now();
     let key = queue.key();
-    let mut message = Message {
+    let message = Message {
         queue: key.clone(),
         // Set when the message is stored, after the queue's last.
         seq: String::new(),
@@ -145,9 +145,41 @@ pub(super) fn send_to(
         sequence_number: None,
     };
     let md5_attributes = attributes::md5_of(&message.attributes);
-    let sent = svc.mutate(move |st| {
+    // Under DeduplicationScope=messageGroup an id is only a duplicate
+    // within its group.
+    let dedup_key = message.dedup_id.as_ref().map(|d| {
+        match (
+            queue
+                .attributes
+                .get("DeduplicationScope")
+                .map(String::as_str),
+            &message.group_id,
+        ) {
+            (Some("messageGroup"), Some(g)) => format!("{g}\n{d}"),
+            _ => d.clone(),
+        }
+    });
+    let mut duplicate = false;
+    let sent = svc.mutate(|st| {
         if !st.sqs.queues.contains_key(&key) {
             return Err(no_queue());
+        }
+        if let Some(dk) = &dedup_key
+            && let Some(first) = first_sent(svc, st, &key, dk, &message, now)
+        {
+            // Accepted, not delivered again: answered with the first
+            // message's id and sequence number (the digests are of what was
+            // sent now: SDKs check them against their request).
+            duplicate = true;
+            return Ok((
+                Sent {
+                    id: first.id,
+                    md5: message.md5.clone(),
+                    md5_attributes: md5_attributes.clone(),
+                    sequence_number: first.sequence_number,
+                },
+                Vec::new(),
+            ));
         }
         // Send order, strictly: after the queue's latest message even when
         // the clock reads the same nanosecond twice (or went back).
@@ -160,21 +192,68 @@ pub(super) fn send_to(
         let nanos = latest.map_or(now.unix_timestamp_nanos(), |l| {
             now.unix_timestamp_nanos().max(l + 1)
         });
+        let mut message = message.clone();
         message.seq = format!("{nanos:024}{}", random_hex(8));
         message.sequence_number = fifo.then(|| nanos.to_string());
+        if let Some(dk) = &dedup_key {
+            // Remembered under the writer's lock, so that a second send of
+            // the same id cannot come between.
+            svc.sqs_dedup.remember(
+                &key,
+                dk,
+                state::FirstSent {
+                    id: message.id.clone(),
+                    sequence_number: message.sequence_number.clone(),
+                    at: now,
+                },
+            );
+        }
         Ok((
             Sent {
                 id: message.id.clone(),
                 md5: message.md5.clone(),
-                md5_attributes,
+                md5_attributes: md5_attributes.clone(),
                 sequence_number: message.sequence_number.clone(),
             },
             vec![Change::Put(Record::SqsMessage(message))],
         ))
     })?;
-    // Long polls on the queue look again.
-    svc.sqs_waiters.notify(&queue.key());
+    if !duplicate {
+        // Long polls on the queue look again.
+        svc.sqs_waiters.notify(&key);
+    }
     Ok(sent)
+}
+
+/// The message first sent on the queue `key` under the deduplication key
+/// `dk` in the last 5 minutes: remembered, or (after a restart) still
+/// stored.
+fn first_sent(
+    svc: &Service,
+    st: &crate::state::State,
+    key: &str,
+    dk: &str,
+    message: &Message,
+    now: OffsetDateTime,
+) -> Option<state::FirstSent> {
+    if let Some(first) = svc.sqs_dedup.seen(key, dk, now) {
+        return Some(first);
+    }
+    st.sqs
+        .messages_of(key)
+        .find(|m| {
+            // A key of group and id (they are printable: no line feed)
+            // under DeduplicationScope=messageGroup.
+            let per_group = dk.contains('\n');
+            m.dedup_id == message.dedup_id
+                && (!per_group || m.group_id == message.group_id)
+                && now - m.sent < state::DEDUPLICATION_INTERVAL
+        })
+        .map(|m| state::FirstSent {
+            id: m.id.clone(),
+            sequence_number: m.sequence_number.clone(),
+            at: m.sent,
+        })
 }
 
 /// Checks `MessageGroupId` and `MessageDeduplicationId` for the queue's

@@ -12,9 +12,11 @@
 //!
 //! A FIFO queue's sends need a group and a deduplication id (sent, or the
 //! body's SHA-256 under content-based deduplication) and take no delay of
-//! their own; both ids are kept and answered, with a sequence number. Every
-//! queue delivers in send order, but deduplication and the one-at-a-time
-//! delivery of a message group are not modelled (docs/supported.md).
+//! their own; both ids are kept and answered, with a sequence number. A
+//! deduplication id seen on the queue in the last 5 minutes is accepted
+//! and answered with the first message's id, but not stored again. Every
+//! queue delivers in send order, but the one-at-a-time delivery of a
+//! message group is not modelled (docs/supported.md).
 
 pub mod attributes;
 mod batch;
@@ -426,8 +428,9 @@ pub fn delete_queue(svc: &Service, caller: &Caller, q: QueueRef<'_>) -> Result<(
         svc.sqs_deleted.remember(&key, now);
         Ok(((), changes))
     })?;
-    // Its long polls end.
+    // Its long polls end; a queue made again later starts afresh.
     svc.sqs_waiters.notify(&key);
+    svc.sqs_dedup.forget(&key);
     Ok(())
 }
 

@@ -2124,3 +2124,130 @@ async fn a_stopping_server_ends_its_long_polls() {
     assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
     s.stopped().await;
 }
+
+#[tokio::test]
+async fn a_fifo_queue_accepts_a_duplicate_within_five_minutes_without_delivering_it() {
+    let s = Server::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&s.admin());
+    let fifo = |name: &str, content: bool, scope: Option<&str>| {
+        let mut c = sqs
+            .create_queue()
+            .queue_name(name)
+            .attributes(QueueAttributeName::FifoQueue, "true")
+            .attributes(
+                QueueAttributeName::ContentBasedDeduplication,
+                content.to_string(),
+            );
+        if let Some(scope) = scope {
+            c = c.attributes(QueueAttributeName::DeduplicationScope, scope);
+        }
+        c.send()
+    };
+    let url = fifo("dedup.fifo", false, None)
+        .await
+        .unwrap()
+        .queue_url()
+        .unwrap()
+        .to_owned();
+    let send = |body: &str, group: &str, id: &str| {
+        sqs.send_message()
+            .queue_url(&url)
+            .message_body(body)
+            .message_group_id(group)
+            .message_deduplication_id(id)
+            .send()
+    };
+    let first = send("one", "g", "d1").await.unwrap();
+    let again = send("other body", "g2", "d1").await.unwrap();
+    assert_eq!(again.message_id(), first.message_id());
+    assert_eq!(again.sequence_number(), first.sequence_number());
+    // The digest is of what was sent now (SDKs check it).
+    assert_ne!(again.md5_of_message_body(), first.md5_of_message_body());
+    let got = sqs
+        .receive_message()
+        .queue_url(&url)
+        .max_number_of_messages(10)
+        .visibility_timeout(0)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.messages().len(), 1);
+    // Received and deleted: still a duplicate within the interval.
+    sqs.delete_message()
+        .queue_url(&url)
+        .receipt_handle(got.messages()[0].receipt_handle().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let third = send("one", "g", "d1").await.unwrap();
+    assert_eq!(third.message_id(), first.message_id());
+    s.clock.advance(301);
+    let later = send("one", "g", "d1").await.unwrap();
+    assert_ne!(later.message_id(), first.message_id());
+
+    // Content-based, in a batch: the second entry is the first's duplicate.
+    let content = fifo("content.fifo", true, None)
+        .await
+        .unwrap()
+        .queue_url()
+        .unwrap()
+        .to_owned();
+    let grouped = |id: &str, body: &str| {
+        aws_sdk_sqs::types::SendMessageBatchRequestEntry::builder()
+            .id(id)
+            .message_body(body)
+            .message_group_id("g")
+            .build()
+            .unwrap()
+    };
+    let r = sqs
+        .send_message_batch()
+        .queue_url(&content)
+        .entries(grouped("a", "same"))
+        .entries(grouped("b", "same"))
+        .entries(grouped("c", "different"))
+        .send()
+        .await
+        .unwrap();
+    let ids: Vec<_> = r.successful().iter().map(|e| e.message_id()).collect();
+    assert_eq!(ids[0], ids[1]);
+    assert_ne!(ids[0], ids[2]);
+    assert_eq!(counts(&sqs, &content).await.0, "2");
+
+    // DeduplicationScope=messageGroup: the same id in another group is new.
+    let scoped = fifo("scoped.fifo", false, Some("messageGroup"))
+        .await
+        .unwrap()
+        .queue_url()
+        .unwrap()
+        .to_owned();
+    let send_to = |group: &str| {
+        sqs.send_message()
+            .queue_url(&scoped)
+            .message_body("x")
+            .message_group_id(group)
+            .message_deduplication_id("same")
+            .send()
+    };
+    let a = send_to("g1").await.unwrap();
+    let b = send_to("g2").await.unwrap();
+    let c = send_to("g1").await.unwrap();
+    assert_ne!(a.message_id(), b.message_id());
+    assert_eq!(a.message_id(), c.message_id());
+
+    // After a restart the stored message still deduplicates.
+    let s2 = s.reopen().await;
+    // The same time as the first server's clock.
+    s2.clock.advance(301);
+    let sqs2 = aws_sdk_sqs::Client::new(&s2.admin());
+    let r = sqs2
+        .send_message()
+        .queue_url(&scoped)
+        .message_body("x")
+        .message_group_id("g2")
+        .message_deduplication_id("same")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.message_id(), b.message_id());
+}
