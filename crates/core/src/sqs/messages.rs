@@ -342,8 +342,8 @@ pub struct ReceiveRequest {
 /// that finds nothing waits until a message is visible or the time passes,
 /// and answers as soon as one is (a send to the queue wakes it); a deleted
 /// queue ends the wait with `QueueDoesNotExist`, a stopping server with no
-/// messages. When [`waiters::MAX_WAITERS`](super::waiters::MAX_WAITERS)
-/// wait already, it answers at once.
+/// messages. The wait is the server's, without a thread ([`waiters`]);
+/// when [`waiters::MAX_WAITERS`] wait already, it answers at once.
 pub fn receive_message(
     svc: &Service,
     caller: &Caller,
@@ -377,14 +377,17 @@ pub fn receive_message(
     };
     let key = queue.key();
     let max = usize::try_from(max).unwrap_or(1);
-    let deadline = std::time::Instant::now()
-        + std::time::Duration::from_secs(u64::try_from(wait).unwrap_or(0));
-    // Joined before the first look, so that a send between the look and
-    // the sleep still wakes it.
-    let mut waiter = (wait > 0).then(|| svc.sqs_waiters.join(&key)).flatten();
-    loop {
-        // Look without writing: a call that wrote something holds its place
-        // in the commit order until it ends, and must not sleep meanwhile.
+    // A wait is only possible inside the server's long-poll scope, which
+    // waits without a thread and calls again with the same deadline.
+    if let (true, Some(earlier)) = (wait > 0, waiters::scope()) {
+        let deadline = earlier.unwrap_or_else(|| {
+            std::time::Instant::now()
+                + std::time::Duration::from_secs(u64::try_from(wait).unwrap_or(0))
+        });
+        // Read before the look, so that a send after it is noticed.
+        let seen = svc.sqs_waiters.generation(&key);
+        // Looked at without writing: a parked call must leave no change
+        // behind (a call that wrote holds its place in the commit order).
         let visible = {
             let st = svc.read();
             let queue = st.sqs.queues.get(&key).ok_or_else(no_queue)?;
@@ -393,29 +396,26 @@ pub fn receive_message(
                 .messages_of(&key)
                 .any(|m| m.visible_at <= now && !is_expired(queue, m, now))
         };
-        if visible || waiter.is_none() {
-            let (out, wrote) = take_visible(svc, &key, max, visibility)?;
-            if !out.is_empty() || wrote || waiter.is_none() {
-                return Ok(out);
-            }
-            // Another receiver was faster: wait on.
-        }
-        // The time is up (or the server is stopping): one last look.
-        if !waiter.as_mut().is_some_and(|w| w.wait(deadline)) {
-            waiter = None;
+        if !visible
+            && std::time::Instant::now() < deadline
+            && let Some(parked) = svc.sqs_waiters.park(&key, seen, deadline)
+        {
+            waiters::leave(parked);
+            return Ok(Vec::new());
         }
     }
+    take_visible(svc, &key, max, visibility)
 }
 
 /// Takes up to `max` visible messages of the queue `key`, each made
 /// invisible for `visibility` seconds under a new receipt handle, and
-/// deletes the expired ones on the way; also answers whether it wrote.
+/// deletes the expired ones on the way.
 fn take_visible(
     svc: &Service,
     key: &str,
     max: usize,
     visibility: i64,
-) -> Result<(Vec<Message>, bool), CoreError> {
+) -> Result<Vec<Message>, CoreError> {
     let now = svc.now();
     svc.mutate(|st| {
         let queue = st.sqs.queues.get(key).ok_or_else(no_queue)?;
@@ -438,8 +438,7 @@ fn take_visible(
             changes.push(Change::Put(Record::SqsMessage(m.clone())));
             out.push(m);
         }
-        let wrote = !changes.is_empty();
-        Ok(((out, wrote), changes))
+        Ok((out, changes))
     })
 }
 

@@ -1,169 +1,201 @@
-//! Long polls (`ReceiveMessage` with a wait time): the receivers waiting on
-//! each queue, woken when a message is sent to it, when it is deleted, or
-//! when the server stops.
+//! Long polls (`ReceiveMessage` with a wait time) without a thread held
+//! while they wait.
 //!
-//! A waiter holds the thread its call runs on (calls that may wait run on
-//! the blocking pool, never on an async worker), so their number is
-//! bounded: beyond [`MAX_WAITERS`] a receive answers at once, as a short
-//! poll would, rather than exhaust the pool.
+//! A receive that finds nothing to answer and may wait does not sleep: it
+//! is *parked* ([`Parked`]: its queue, the queue's wake count when it
+//! looked, its deadline) and answers nothing for now; the server's async
+//! task that called it awaits until [`Parked::woken`] (a send to the queue,
+//! a visibility set to 0, the queue's deletion, or the server stopping) or
+//! the deadline, without a thread, then runs the receive again with the
+//! same deadline ([`long_poll`]). The blocking pool (8 threads) is never
+//! held by a waiting receive. At most [`MAX_WAITERS`] are parked at once;
+//! beyond that a receive answers at once, as a short poll would.
+//!
+//! Outside [`long_poll`] (a unit test, a caller other than the server) a
+//! receive never waits.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Instant;
 
-use parking_lot::{Condvar, Mutex};
+use parking_lot::Mutex;
 
-/// At most this many receives wait at once (the blocking pool has 512
-/// threads; the rest stay for every other call).
-pub const MAX_WAITERS: usize = 64;
-
-/// The longest a waiter sleeps before it looks at its queue again: a
-/// delayed message or an expired visibility timeout makes a message
-/// visible without a send to wake anybody.
-const RECHECK: Duration = Duration::from_millis(250);
+/// At most this many receives are parked at once.
+pub const MAX_WAITERS: usize = 1024;
 
 #[derive(Default)]
 struct Inner {
-    /// By queue key: how many sends (and deletions) woke its waiters, and
-    /// how many wait.
-    queues: HashMap<String, (u64, usize)>,
-    /// Waiters, all queues together.
+    /// By queue key: how many sends (visibility resets, deletions) woke it.
+    woken: HashMap<String, u64>,
+    /// Parked receives, all queues together.
     active: usize,
-    /// The server is stopping: nobody waits any more.
+    /// The server is stopping: nobody is parked any more.
     closed: bool,
 }
 
-/// The long polls in progress.
+/// The wake counts of the queues, and the parked receives.
 #[derive(Default)]
 pub struct Waiters {
-    inner: Mutex<Inner>,
-    woken: Condvar,
+    inner: Arc<Mutex<Inner>>,
 }
 
-/// One receive's place among the waiters of its queue; leaving it (drop)
-/// frees the place.
-pub struct Waiter<'a> {
-    waiters: &'a Waiters,
+/// A receive waiting for its queue; dropping it frees its place.
+pub struct Parked {
+    inner: Arc<Mutex<Inner>>,
     queue: String,
     seen: u64,
+    /// Until when it waits.
+    pub deadline: Instant,
 }
 
 impl Waiters {
-    /// A place among the waiters of `queue`, unless [`MAX_WAITERS`] wait
-    /// already or the server is stopping.
-    pub fn join(&self, queue: &str) -> Option<Waiter<'_>> {
+    /// How often `queue` was woken (read before looking at it, so that a
+    /// send after the look is noticed).
+    pub fn generation(&self, queue: &str) -> u64 {
+        self.inner.lock().woken.get(queue).copied().unwrap_or(0)
+    }
+
+    /// Parks a receive on `queue` that saw `seen`, until `deadline`, unless
+    /// [`MAX_WAITERS`] are parked already or the server is stopping.
+    pub fn park(&self, queue: &str, seen: u64, deadline: Instant) -> Option<Parked> {
         let mut inner = self.inner.lock();
         if inner.closed || inner.active >= MAX_WAITERS {
             return None;
         }
         inner.active += 1;
-        let entry = inner.queues.entry(queue.to_owned()).or_insert((0, 0));
-        entry.1 += 1;
-        let seen = entry.0;
-        Some(Waiter {
-            waiters: self,
+        Some(Parked {
+            inner: self.inner.clone(),
             queue: queue.to_owned(),
             seen,
+            deadline,
         })
     }
 
-    /// Wakes the waiters of `queue` (a message was sent to it, or it was
-    /// deleted).
+    /// Wakes the receives parked on `queue` (a message was sent to it or
+    /// made visible, or it was deleted).
     pub fn notify(&self, queue: &str) {
         let mut inner = self.inner.lock();
-        if let Some(entry) = inner.queues.get_mut(queue) {
-            entry.0 = entry.0.wrapping_add(1);
-            drop(inner);
-            self.woken.notify_all();
-        }
+        let n = inner.woken.entry(queue.to_owned()).or_insert(0);
+        *n = n.wrapping_add(1);
     }
 
     /// Ends every wait, now and from now on (the server is stopping).
     pub fn close(&self) {
         self.inner.lock().closed = true;
-        self.woken.notify_all();
     }
 
-    /// How many receives wait.
+    /// How many receives are parked.
     pub fn active(&self) -> usize {
         self.inner.lock().active
     }
 }
 
-impl Waiter<'_> {
-    /// Sleeps until the queue is woken after the last look (returns at
-    /// once if it was woken meanwhile), `deadline` passes, a short while
-    /// passes, or the server stops. `false`: stop waiting (the deadline
-    /// passed or the server is stopping).
-    pub fn wait(&mut self, deadline: Instant) -> bool {
-        let mut inner = self.waiters.inner.lock();
-        loop {
-            if inner.closed {
-                return false;
-            }
-            let current = inner.queues.get(&self.queue).map_or(self.seen, |e| e.0);
-            if current != self.seen {
-                self.seen = current;
-                return true;
-            }
-            let now = Instant::now();
-            if now >= deadline {
-                return false;
-            }
-            let until = deadline.min(now + RECHECK);
-            if self.waiters.woken.wait_until(&mut inner, until).timed_out() {
-                return Instant::now() < deadline && !inner.closed;
-            }
-        }
+impl Parked {
+    /// Whether to look again: the queue was woken since the receive looked,
+    /// or the server is stopping. (The deadline is the caller's to watch.)
+    pub fn woken(&self) -> bool {
+        let inner = self.inner.lock();
+        inner.closed || inner.woken.get(&self.queue).copied().unwrap_or(0) != self.seen
     }
 }
 
-impl Drop for Waiter<'_> {
+impl Drop for Parked {
     fn drop(&mut self) {
-        let mut inner = self.waiters.inner.lock();
+        let mut inner = self.inner.lock();
         inner.active = inner.active.saturating_sub(1);
-        if let Some(entry) = inner.queues.get_mut(&self.queue) {
-            entry.1 = entry.1.saturating_sub(1);
-            if entry.1 == 0 {
-                inner.queues.remove(&self.queue);
-            }
-        }
     }
+}
+
+/// The long poll in progress on this thread: the deadline of an earlier
+/// attempt (`None`: the first), and where a receive leaves its parking.
+struct Scope {
+    deadline: Option<Instant>,
+    parked: Option<Parked>,
+}
+
+thread_local! {
+    static SCOPE: RefCell<Option<Scope>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` (one attempt of a call) so that a receive in it may park
+/// instead of answering at once: returns `f`'s output and the parked
+/// receive, if one was. `deadline`: the first attempt's deadline, for the
+/// attempts after it.
+pub fn long_poll<R>(deadline: Option<Instant>, f: impl FnOnce() -> R) -> (R, Option<Parked>) {
+    let outer = SCOPE.with(|s| {
+        s.borrow_mut().replace(Scope {
+            deadline,
+            parked: None,
+        })
+    });
+    let out = f();
+    let parked = SCOPE.with(|s| {
+        let mut s = s.borrow_mut();
+        let mine = s.take().and_then(|scope| scope.parked);
+        *s = outer;
+        mine
+    });
+    (out, parked)
+}
+
+/// Inside [`long_poll`]: `Some` of the earlier attempt's deadline.
+pub(super) fn scope() -> Option<Option<Instant>> {
+    SCOPE.with(|s| s.borrow().as_ref().map(|scope| scope.deadline))
+}
+
+/// Leaves a parked receive to [`long_poll`]'s caller.
+pub(super) fn leave(parked: Parked) {
+    SCOPE.with(|s| {
+        if let Some(scope) = s.borrow_mut().as_mut() {
+            scope.parked = Some(parked);
+        }
+    });
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
-    fn a_notify_wakes_a_waiter_and_the_number_of_waiters_is_bounded() {
+    fn a_notify_wakes_a_parked_receive_and_parking_is_bounded() {
         let w = Waiters::default();
-        let places: Vec<_> = (0..MAX_WAITERS).filter_map(|_| w.join("a/r/q")).collect();
-        assert_eq!(places.len(), MAX_WAITERS);
-        assert!(w.join("a/r/other").is_none());
-        drop(places);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let seen = w.generation("a/r/q");
+        let p = w.park("a/r/q", seen, deadline).unwrap();
+        assert!(!p.woken());
+        w.notify("a/r/other");
+        assert!(!p.woken());
+        w.notify("a/r/q");
+        assert!(p.woken());
+        assert_eq!(w.active(), 1);
+        drop(p);
         assert_eq!(w.active(), 0);
 
-        let mut one = w.join("a/r/q").unwrap();
-        w.notify("a/r/q");
-        let t = Instant::now();
-        assert!(one.wait(t + Duration::from_secs(5)));
-        assert!(t.elapsed() < Duration::from_secs(1));
-        // Nothing new: it sleeps until the deadline.
-        let t = Instant::now();
-        assert!(!one.wait(t + Duration::from_millis(300)) || t.elapsed() < RECHECK * 2);
+        let all: Vec<_> = (0..MAX_WAITERS)
+            .filter_map(|_| w.park("a/r/q", 0, deadline))
+            .collect();
+        assert_eq!(all.len(), MAX_WAITERS);
+        assert!(w.park("a/r/q", 0, deadline).is_none());
+        drop(all);
+        let p = w.park("a/r/q", w.generation("a/r/q"), deadline).unwrap();
+        w.close();
+        assert!(p.woken());
+        assert!(w.park("a/r/q", 0, deadline).is_none());
+    }
 
-        std::thread::scope(|s| {
-            s.spawn(|| {
-                std::thread::sleep(Duration::from_millis(100));
-                w.close();
-            });
-            let t = Instant::now();
-            let mut stop = false;
-            while !stop {
-                stop = !one.wait(t + Duration::from_secs(10));
-            }
-            assert!(t.elapsed() < Duration::from_secs(2));
+    #[test]
+    fn the_scope_hands_back_what_was_parked() {
+        let w = Waiters::default();
+        assert_eq!(scope(), None);
+        let later = Instant::now() + Duration::from_secs(1);
+        let ((), parked) = long_poll(Some(later), || {
+            assert_eq!(scope(), Some(Some(later)));
+            leave(w.park("q", 0, later).unwrap());
         });
-        assert!(w.join("a/r/q").is_none());
+        assert_eq!(parked.map(|p| p.deadline), Some(later));
+        assert_eq!(scope(), None);
+        assert_eq!(w.active(), 0);
     }
 }

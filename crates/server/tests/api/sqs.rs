@@ -2251,3 +2251,59 @@ async fn a_fifo_queue_accepts_a_duplicate_within_five_minutes_without_delivering
         .unwrap();
     assert_eq!(r.message_id(), b.message_id());
 }
+
+/// Long polls hold no thread while they wait: on a runtime whose blocking
+/// pool has two threads, six waiting receives leave room for other calls,
+/// and one batch of sends wakes them all.
+#[test]
+fn waiting_receives_do_not_hold_the_blocking_pool() {
+    use std::time::{Duration, Instant};
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let s = Server::start().await;
+        let sqs = aws_sdk_sqs::Client::new(&s.admin());
+        let url = create(&sqs, "crowded").await;
+        let t = Instant::now();
+        let receives: Vec<_> = (0..6)
+            .map(|_| {
+                let sqs = sqs.clone();
+                let url = url.clone();
+                tokio::spawn(async move {
+                    sqs.receive_message()
+                        .queue_url(&url)
+                        .wait_time_seconds(20)
+                        .send()
+                        .await
+                        .unwrap()
+                        .messages()
+                        .len()
+                })
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        // A call that commits (blocking pool) is served meanwhile.
+        let other = Instant::now();
+        create(&sqs, "meanwhile").await;
+        assert!(
+            other.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            other.elapsed()
+        );
+        let mut batch = sqs.send_message_batch().queue_url(&url);
+        for i in 0..6 {
+            batch = batch.entries(send_entry(&format!("m{i}"), "x"));
+        }
+        assert_eq!(batch.send().await.unwrap().successful().len(), 6);
+        let mut got = 0;
+        for r in receives {
+            got += r.await.unwrap();
+        }
+        assert_eq!(got, 6);
+        assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
+    });
+}
