@@ -2307,3 +2307,49 @@ fn waiting_receives_do_not_hold_the_blocking_pool() {
         assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
     });
 }
+
+/// Tagging is a management event of the queue; batches are data events,
+/// which the event history leaves out as AWS's does.
+#[tokio::test]
+async fn tag_calls_are_in_the_trail_and_batches_are_not() {
+    use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
+    let s = Server::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&s.admin());
+    let url = create(&sqs, "audited").await;
+    sqs.tag_queue()
+        .queue_url(&url)
+        .tags("team", "core")
+        .send()
+        .await
+        .unwrap();
+    sqs.send_message_batch()
+        .queue_url(&url)
+        .entries(send_entry("a", "x"))
+        .send()
+        .await
+        .unwrap();
+    let trail = aws_sdk_cloudtrail::Client::new(&s.admin());
+    let named = |name: &str| {
+        trail
+            .lookup_events()
+            .lookup_attributes(
+                LookupAttribute::builder()
+                    .attribute_key(LookupAttributeKey::EventName)
+                    .attribute_value(name)
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+    };
+    let tagged = named("TagQueue").await.unwrap();
+    assert_eq!(tagged.events().len(), 1);
+    let e = &tagged.events()[0];
+    assert_eq!(e.read_only(), Some("false"));
+    assert_eq!(
+        e.resources()[0].resource_name(),
+        Some(format!("arn:aws:sqs:us-east-1:{ACCOUNT}:audited").as_str())
+    );
+    let record: serde_json::Value = serde_json::from_str(e.cloud_trail_event().unwrap()).unwrap();
+    assert_eq!(record["requestParameters"]["tags"]["team"], "core");
+    assert!(named("SendMessageBatch").await.unwrap().events().is_empty());
+}
