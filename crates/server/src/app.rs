@@ -247,7 +247,8 @@ const LONG_POLL_TICK: std::time::Duration = std::time::Duration::from_millis(50)
 /// (`rootward_core::sqs::waiters`). A receive that finds nothing and may
 /// wait is parked and answers nothing; it waits here, on the request's
 /// async task without holding a thread, until its queue is woken (a send,
-/// a deletion, the server stopping) or its deadline passes, then runs
+/// a deletion, the server stopping), a delayed or in-flight message of it
+/// becomes visible, or its deadline passes, then runs
 /// again, authenticated again (the request is the same), with the same
 /// deadline. A client that goes away drops the task and its place.
 async fn long_poll(
@@ -297,10 +298,10 @@ async fn long_poll(
         deadline = Some(parked.deadline);
         loop {
             let now = std::time::Instant::now();
-            if parked.woken() || now >= parked.deadline {
+            if parked.woken() || now >= parked.look_again {
                 break;
             }
-            tokio::time::sleep(LONG_POLL_TICK.min(parked.deadline - now)).await;
+            tokio::time::sleep(LONG_POLL_TICK.min(parked.look_again - now)).await;
         }
     }
 }

@@ -388,17 +388,25 @@ pub fn receive_message(
         let seen = svc.sqs_waiters.generation(&key);
         // Looked at without writing: a parked call must leave no change
         // behind (a call that wrote holds its place in the commit order).
-        let visible = {
+        let (visible, next) = {
             let st = svc.read();
             let queue = st.sqs.queues.get(&key).ok_or_else(no_queue)?;
             let now = svc.now();
-            st.sqs
+            // The first time a message is (or becomes) visible.
+            let first = st
+                .sqs
                 .messages_of(&key)
-                .any(|m| m.visible_at <= now && !is_expired(queue, m, now))
+                .filter(|m| !is_expired(queue, m, now))
+                .map(|m| m.visible_at)
+                .min();
+            let visible = first.is_some_and(|at| at <= now);
+            let next = first.map(|at| (at - now).max(Duration::ZERO).unsigned_abs());
+            (visible, next)
         };
+        let look_again = next.map_or(deadline, |d| std::time::Instant::now() + d);
         if !visible
             && std::time::Instant::now() < deadline
-            && let Some(parked) = svc.sqs_waiters.park(&key, seen, deadline)
+            && let Some(parked) = svc.sqs_waiters.park_until(&key, seen, deadline, look_again)
         {
             waiters::leave(parked);
             return Ok(Vec::new());

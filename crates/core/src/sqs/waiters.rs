@@ -47,6 +47,9 @@ pub struct Parked {
     seen: u64,
     /// Until when it waits.
     pub deadline: Instant,
+    /// When to look again even if nobody wakes the queue: a delayed or
+    /// in-flight message becomes visible then (at most the deadline).
+    pub look_again: Instant,
 }
 
 impl Waiters {
@@ -59,6 +62,18 @@ impl Waiters {
     /// Parks a receive on `queue` that saw `seen`, until `deadline`, unless
     /// [`MAX_WAITERS`] are parked already or the server is stopping.
     pub fn park(&self, queue: &str, seen: u64, deadline: Instant) -> Option<Parked> {
+        self.park_until(queue, seen, deadline, deadline)
+    }
+
+    /// [`Waiters::park`], looking again at `look_again` (at the latest the
+    /// deadline) even if the queue is not woken.
+    pub fn park_until(
+        &self,
+        queue: &str,
+        seen: u64,
+        deadline: Instant,
+        look_again: Instant,
+    ) -> Option<Parked> {
         let mut inner = self.inner.lock();
         if inner.closed || inner.active >= MAX_WAITERS {
             return None;
@@ -69,6 +84,7 @@ impl Waiters {
             queue: queue.to_owned(),
             seen,
             deadline,
+            look_again: look_again.min(deadline),
         })
     }
 
@@ -93,7 +109,8 @@ impl Waiters {
 
 impl Parked {
     /// Whether to look again: the queue was woken since the receive looked,
-    /// or the server is stopping. (The deadline is the caller's to watch.)
+    /// or the server is stopping. (The deadline and [`Parked::look_again`]
+    /// are the caller's to watch.)
     pub fn woken(&self) -> bool {
         let inner = self.inner.lock();
         inner.closed || inner.woken.get(&self.queue).copied().unwrap_or(0) != self.seen

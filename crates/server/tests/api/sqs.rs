@@ -2353,3 +2353,32 @@ async fn tag_calls_are_in_the_trail_and_batches_are_not() {
     assert_eq!(record["requestParameters"]["tags"]["team"], "core");
     assert!(named("SendMessageBatch").await.unwrap().events().is_empty());
 }
+
+#[tokio::test]
+async fn a_long_poll_answers_a_delayed_message_when_its_delay_ends() {
+    use std::time::{Duration, Instant};
+    let s = Server::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&s.admin());
+    let url = create(&sqs, "delayed").await;
+    sqs.send_message()
+        .queue_url(&url)
+        .message_body("soon")
+        .delay_seconds(2)
+        .send()
+        .await
+        .unwrap();
+    let t = Instant::now();
+    let got = sqs
+        .receive_message()
+        .queue_url(&url)
+        .wait_time_seconds(15)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.messages()[0].body(), Some("soon"));
+    let waited = t.elapsed();
+    assert!(
+        waited >= Duration::from_millis(1500) && waited < Duration::from_secs(8),
+        "{waited:?}"
+    );
+}
