@@ -185,6 +185,7 @@ pub fn from_sqs(e: SqsError) -> ApiError {
         SqsError::BatchEntryIdsNotDistinct(_) => &sqs::ER_BATCH_ENTRY_IDS_NOT_DISTINCT,
         SqsError::InvalidBatchEntryId(_) => &sqs::ER_INVALID_BATCH_ENTRY_ID,
         SqsError::BatchRequestTooLong(_) => &sqs::ER_BATCH_REQUEST_TOO_LONG,
+        SqsError::UnsupportedOperation(_) => &sqs::ER_UNSUPPORTED_OPERATION,
         SqsError::InvalidParameterValue(_) => {
             return sqs_common("InvalidParameterValue", message);
         }

@@ -93,17 +93,22 @@ fn valid_id(id: &str) -> bool {
 /// Larger than [`MAX_BATCH_PAYLOAD`] together (bodies and message
 /// attributes, as a single message's size is counted) is
 /// `BatchRequestTooLong`.
+///
+/// An entry whose input could not be read (`Err`: message attributes SQS
+/// refuses before its checks, such as list values) fails alone with that
+/// error, after the checks of the batch as a whole.
 pub fn send_message_batch<'a>(
     svc: &Service,
     caller: &Caller,
     q: QueueRef<'_>,
-    entries: Vec<BatchEntry<'a, SendRequest<'a>>>,
+    entries: Vec<BatchEntry<'a, Result<SendRequest<'a>, CoreError>>>,
 ) -> Result<BatchOutcome<Sent>, CoreError> {
     let queue = access(svc, caller, "SendMessage", q, false)?;
     check_batch("SendMessageBatchRequestEntry", &entries)?;
     let total: usize = entries
         .iter()
-        .map(|e| e.input.body.len() + attributes::size(&e.input.attributes))
+        .filter_map(|e| e.input.as_ref().ok())
+        .map(|r| r.body.len() + attributes::size(&r.attributes))
         .sum();
     if total > MAX_BATCH_PAYLOAD {
         // AWS's words.
@@ -116,7 +121,10 @@ pub fn send_message_batch<'a>(
     }
     Ok(entries
         .into_iter()
-        .map(|e| (e.id.to_owned(), send_to(svc, caller, &queue, e.input)))
+        .map(|e| {
+            let outcome = e.input.and_then(|r| send_to(svc, caller, &queue, r));
+            (e.id.to_owned(), outcome)
+        })
         .collect())
 }
 

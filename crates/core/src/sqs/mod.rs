@@ -97,6 +97,9 @@ pub enum SqsError {
     /// The messages of a batch are larger together than SQS allows.
     #[error("{0}")]
     BatchRequestTooLong(String),
+    /// A feature SQS reserves (list values of message attributes).
+    #[error("{0}")]
+    UnsupportedOperation(String),
 }
 
 impl From<SqsError> for CoreError {

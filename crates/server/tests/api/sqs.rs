@@ -2382,3 +2382,42 @@ async fn a_long_poll_answers_a_delayed_message_when_its_delay_ends() {
         "{waited:?}"
     );
 }
+
+#[tokio::test]
+async fn a_batch_entry_with_attribute_list_values_fails_alone() {
+    let s = Server::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&s.admin());
+    let url = create(&sqs, "lists").await;
+    let listed = aws_sdk_sqs::types::SendMessageBatchRequestEntry::builder()
+        .id("listed")
+        .message_body("x")
+        .message_attributes(
+            "l",
+            aws_sdk_sqs::types::MessageAttributeValue::builder()
+                .data_type("String")
+                .string_list_values("a")
+                .build()
+                .unwrap(),
+        )
+        .build()
+        .unwrap();
+    let r = sqs
+        .send_message_batch()
+        .queue_url(&url)
+        .entries(send_entry("fine", "y"))
+        .entries(listed)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.successful().len(), 1);
+    assert_eq!(r.successful()[0].id(), "fine");
+    let f = &r.failed()[0];
+    assert_eq!(
+        (f.id(), f.code(), f.sender_fault()),
+        (
+            "listed",
+            "AWS.SimpleQueueService.UnsupportedOperation",
+            true
+        )
+    );
+}

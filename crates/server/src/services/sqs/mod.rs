@@ -16,7 +16,7 @@ use rootward_core::sqs::{
 };
 use serde_json::{Map, Value, json};
 
-use rootward_model::sqs::{ER_UNSUPPORTED_OPERATION, Operation};
+use rootward_model::sqs::Operation;
 use rootward_model::{Constraint, ValidationErrors};
 
 use crate::error::ApiError;
@@ -305,15 +305,19 @@ fn set_queue_attributes(r: &Req<'_>, i: &Input<'_>) -> Result<Option<Value>, Api
     })
 }
 
-/// The `SendMessage` input of a request (or of a batch entry).
-fn send_request<'a>(i: &Input<'a>) -> Result<SendRequest<'a>, ApiError> {
-    Ok(SendRequest {
-        body: i.required("MessageBody")?,
-        delay: int(i, "DelaySeconds")?,
-        attributes: message_attributes(i)?,
+/// The `SendMessage` input of a request (or of a batch entry); the inner
+/// error: message attributes SQS refuses before the domain's checks (a
+/// batch entry fails alone with it, a `SendMessage` entirely).
+fn send_request<'a>(i: &Input<'a>) -> Result<Result<SendRequest<'a>, CoreError>, ApiError> {
+    let body = i.required("MessageBody")?;
+    let delay = int(i, "DelaySeconds")?;
+    Ok(message_attributes(i).map(|attributes| SendRequest {
+        body,
+        delay,
+        attributes,
         group_id: i.str("MessageGroupId"),
         dedup_id: i.str("MessageDeduplicationId"),
-    })
+    }))
 }
 
 /// What `SendMessage` answers of a sent message (a batch entry's answer
@@ -332,7 +336,7 @@ fn sent_json(sent: domain::Sent) -> Map<String, Value> {
 }
 
 fn send_message(r: &Req<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
-    let req = send_request(i)?;
+    let req = send_request(i)?.map_err(|err| wire::from_core(err, ""))?;
     on_queue(r, i, |q| {
         let sent = domain::send_message(r.ctx.svc, r.ctx.caller, q, req)?;
         Ok(Some(Value::Object(sent_json(sent))))
@@ -461,7 +465,7 @@ fn list_queue_tags(r: &Req<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError
 /// The `MessageAttributes` of a request (`BinaryValue` in base64, as the
 /// JSON protocol and the query form carry it). The list values the model
 /// reserves "for future use" are refused as SQS refuses them, not dropped.
-fn message_attributes(i: &Input<'_>) -> Result<BTreeMap<String, MessageAttribute>, ApiError> {
+fn message_attributes(i: &Input<'_>) -> Result<BTreeMap<String, MessageAttribute>, CoreError> {
     use base64::Engine as _;
     let Some(rootward_model::Value::Map(entries)) = i.get("MessageAttributes") else {
         return Ok(BTreeMap::new());
@@ -474,10 +478,11 @@ fn message_attributes(i: &Input<'_>) -> Result<BTreeMap<String, MessageAttribute
         let a = Input::new(fields, invalid);
         if a.has("StringListValues") || a.has("BinaryListValues") {
             // AWS's words (answered to boto3).
-            return Err(wire::with_query_code(ApiError::modelled(
-                &ER_UNSUPPORTED_OPERATION,
-                "Message attribute list values in SendMessage operation are not supported.",
-            )));
+            return Err(domain::SqsError::UnsupportedOperation(
+                "Message attribute list values in SendMessage operation are not supported."
+                    .to_owned(),
+            )
+            .into());
         }
         let binary_value = match a.str("BinaryValue") {
             None => None,
@@ -487,12 +492,9 @@ fn message_attributes(i: &Input<'_>) -> Result<BTreeMap<String, MessageAttribute
                     .map_err(|_| {
                         // UNCONFIRMED: AWS's answer to a BinaryValue that is
                         // not base64.
-                        crate::error::sqs_common(
-                            "InvalidParameterValue",
-                            format!(
-                                "The binary value of message (user) attribute '{name}' is not valid base64."
-                            ),
-                        )
+                        domain::invalid_parameter(format!(
+                            "The binary value of message (user) attribute '{name}' is not valid base64."
+                        ))
                     })?,
             ),
         };
