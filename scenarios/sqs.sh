@@ -94,5 +94,42 @@ expect_eq "message after kill -9" "durable" "$(sqs receive-message --queue-url "
 sqs delete-queue --queue-url "$OTHER" && pass "delete-queue"
 expect_error "deleted" AWS.SimpleQueueService.NonExistentQueue sqs get-queue-url --queue-name other
 
+# Batches, visibility changes, tags and a long poll.
+BATCH=$(sqs create-queue --queue-name batch-queue --tags team=core --query QueueUrl --output text)
+expect_eq "tags on create" "core" "$(sqs list-queue-tags --queue-url "$BATCH" --query Tags.team --output text)"
+sqs tag-queue --queue-url "$BATCH" --tags env=test && pass "tag-queue"
+sqs untag-queue --queue-url "$BATCH" --tag-keys team && pass "untag-queue"
+expect_eq "tags after untag" "env" "$(sqs list-queue-tags --queue-url "$BATCH" --query 'keys(Tags)' --output text)"
+expect_eq "send batch: 2 sent, 1 failed" "2 bad InvalidParameterValue" "$(sqs send-message-batch --queue-url "$BATCH" \
+  --entries Id=a,MessageBody=one Id=b,MessageBody=two Id=bad,MessageBody=x,DelaySeconds=901 \
+  --query '[length(Successful),Failed[0].Id,Failed[0].Code]' --output text | tr '\t' ' ')"
+expect_error "repeated batch ids" AWS.SimpleQueueService.BatchEntryIdsNotDistinct \
+  sqs send-message-batch --queue-url "$BATCH" --entries Id=a,MessageBody=1 Id=a,MessageBody=2
+HANDLES=$(sqs receive-message --queue-url "$BATCH" --max-number-of-messages 10 --visibility-timeout 300 --query 'Messages[].ReceiptHandle' --output text)
+set -- $HANDLES
+sqs change-message-visibility --queue-url "$BATCH" --receipt-handle "$1" --visibility-timeout 0 && pass "change-message-visibility"
+expect_eq "visibility batch" "1 ReceiptHandleIsInvalid" "$(sqs change-message-visibility-batch --queue-url "$BATCH" \
+  --entries "Id=v,ReceiptHandle=$2,VisibilityTimeout=0" Id=w,ReceiptHandle=bogus,VisibilityTimeout=0 \
+  --query '[length(Successful),Failed[0].Code]' --output text | tr '\t' ' ')"
+HANDLES=$(sqs receive-message --queue-url "$BATCH" --max-number-of-messages 10 --query 'Messages[].ReceiptHandle' --output text)
+set -- $HANDLES
+expect_eq "delete batch" "2" "$(sqs delete-message-batch --queue-url "$BATCH" \
+  --entries "Id=d1,ReceiptHandle=$1" "Id=d2,ReceiptHandle=$2" --query 'length(Successful)' --output text)"
+python3 - "$BATCH" <<'PY' && pass "boto3 long poll woken by a send" || fail "boto3 long poll"
+import os, sys, threading, time, boto3
+url = sys.argv[1]
+sqs = boto3.client("sqs", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
+threading.Timer(1.0, lambda: sqs.send_message(QueueUrl=url, MessageBody="late")).start()
+t = time.monotonic()
+got = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=20).get("Messages", [])
+assert [m["Body"] for m in got] == ["late"], got
+assert time.monotonic() - t < 10, time.monotonic() - t
+try:
+    sqs.send_message_batch(QueueUrl=url, Entries=[])
+    raise SystemExit("an empty batch was accepted")
+except sqs.exceptions.ClientError as e:
+    assert e.response["Error"]["Code"] == "AWS.SimpleQueueService.EmptyBatchRequest", e.response
+PY
+
 stop_server
 summary

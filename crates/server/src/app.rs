@@ -212,6 +212,13 @@ async fn serve(
         }
         Some(Dispatch::Blocking) | None => {}
     }
+    if named
+        == Some(services::Op::Sqs(
+            rootward_model::sqs::Operation::ReceiveMessage,
+        ))
+    {
+        return long_poll(state, peer, parts, body, identified, request_id, named).await;
+    }
     let svc = state.svc.clone();
     let rid = request_id.to_owned();
     let span = tracing::Span::current();
@@ -230,6 +237,72 @@ async fn serve(
             r
         }
         Err(_) => error_response(protocol, &ApiError::internal(), request_id),
+    }
+}
+
+/// How often a parked long poll looks whether its queue was woken.
+const LONG_POLL_TICK: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// SQS `ReceiveMessage`: run on the blocking pool inside a long-poll scope
+/// (`rootward_core::sqs::waiters`). A receive that finds nothing and may
+/// wait is parked and answers nothing; it waits here, on the request's
+/// async task without holding a thread, until its queue is woken (a send,
+/// a deletion, the server stopping), a delayed or in-flight message of it
+/// becomes visible, or its deadline passes, then runs
+/// again, authenticated again (the request is the same), with the same
+/// deadline. A client that goes away drops the task and its place.
+async fn long_poll(
+    state: AppState,
+    peer: SocketAddr,
+    parts: axum::http::request::Parts,
+    body: bytes::Bytes,
+    identified: auth::Identified,
+    request_id: &str,
+    named: Option<services::Op>,
+) -> Response<Body> {
+    let protocol = identified.protocol();
+    let parts = Arc::new(parts);
+    let mut identified = Some(identified);
+    let mut deadline = None;
+    loop {
+        let ident = match identified.take() {
+            Some(i) => i,
+            None => match auth::identify(&state.svc, &parts) {
+                Ok(i) => i,
+                Err((p, e)) => return error_response(p, &e, request_id),
+            },
+        };
+        let svc = state.svc.clone();
+        let rid = request_id.to_owned();
+        let span = tracing::Span::current();
+        let facts = request_log::take();
+        let (p, b) = (parts.clone(), body.clone());
+        let result = tokio::task::spawn_blocking(move || {
+            span.in_scope(|| {
+                request_log::in_thread(facts, || {
+                    rootward_core::sqs::waiters::long_poll(deadline, || {
+                        dispatch(&svc, ident, &p, &b, peer, &rid, named)
+                    })
+                })
+            })
+        })
+        .await;
+        let ((response, parked), facts) = match result {
+            Ok(r) => r,
+            Err(_) => return error_response(protocol, &ApiError::internal(), request_id),
+        };
+        request_log::restore(facts);
+        let Some(parked) = parked else {
+            return response;
+        };
+        deadline = Some(parked.deadline);
+        loop {
+            let now = std::time::Instant::now();
+            if parked.woken() || now >= parked.look_again {
+                break;
+            }
+            tokio::time::sleep(LONG_POLL_TICK.min(parked.look_again - now)).await;
+        }
     }
 }
 
@@ -365,7 +438,7 @@ fn answer(
                     (!info.output.is_empty()).then(|| {
                         let mut x = crate::protocol::xml::Xml::new();
                         if let Some(serde_json::Value::Object(m)) = &out {
-                            services::sqs::query_form::members_xml(m, &mut x);
+                            services::sqs::query_form::members_xml_of(&name, m, &mut x);
                         }
                         x
                     })

@@ -180,6 +180,12 @@ pub fn from_sqs(e: SqsError) -> ApiError {
         SqsError::ReceiptHandleIsInvalid(_) => &sqs::ER_RECEIPT_HANDLE_IS_INVALID,
         SqsError::PurgeQueueInProgress(_) => &sqs::ER_PURGE_QUEUE_IN_PROGRESS,
         SqsError::QueueDeletedRecently => &sqs::ER_QUEUE_DELETED_RECENTLY,
+        SqsError::EmptyBatchRequest(_) => &sqs::ER_EMPTY_BATCH_REQUEST,
+        SqsError::TooManyEntriesInBatchRequest(_) => &sqs::ER_TOO_MANY_ENTRIES_IN_BATCH_REQUEST,
+        SqsError::BatchEntryIdsNotDistinct(_) => &sqs::ER_BATCH_ENTRY_IDS_NOT_DISTINCT,
+        SqsError::InvalidBatchEntryId(_) => &sqs::ER_INVALID_BATCH_ENTRY_ID,
+        SqsError::BatchRequestTooLong(_) => &sqs::ER_BATCH_REQUEST_TOO_LONG,
+        SqsError::UnsupportedOperation(_) => &sqs::ER_UNSUPPORTED_OPERATION,
         SqsError::InvalidParameterValue(_) => {
             return sqs_common("InvalidParameterValue", message);
         }

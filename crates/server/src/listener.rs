@@ -150,6 +150,9 @@ pub async fn serve_until(
         }
     }
     drop(listener);
+    // Waiting long polls answer now (empty), instead of holding the
+    // shutdown up to 20 seconds.
+    state.svc.stop_waiting();
     for (_, drain) in drains.drain() {
         let _ = drain.send(());
     }

@@ -173,6 +173,10 @@ pub struct Service {
     pub(crate) tokens: crate::tokens::TokenCache,
     /// SQS queues deleted in the last minute (`QueueDeletedRecently`).
     pub(crate) sqs_deleted: crate::sqs::state::DeletedQueues,
+    /// SQS long polls in progress.
+    pub(crate) sqs_waiters: crate::sqs::waiters::Waiters,
+    /// The deduplication ids FIFO queues accepted in the last 5 minutes.
+    pub(crate) sqs_dedup: crate::sqs::state::Deduplication,
 }
 
 fn to_writes(keys: &Keys, changes: &[Change]) -> Result<Vec<Write>, CoreError> {
@@ -249,6 +253,8 @@ impl Service {
             policies: PolicyCache::default(),
             tokens: crate::tokens::TokenCache::default(),
             sqs_deleted: crate::sqs::state::DeletedQueues::default(),
+            sqs_waiters: crate::sqs::waiters::Waiters::default(),
+            sqs_dedup: crate::sqs::state::Deduplication::default(),
         })
     }
 
@@ -306,6 +312,12 @@ impl Service {
     /// Compiled policies by content.
     pub fn policy_cache(&self) -> &PolicyCache {
         &self.policies
+    }
+
+    /// Ends every SQS long poll, now and from now on (the server is
+    /// stopping: a waiting receive must not hold the shutdown 20 seconds).
+    pub fn stop_waiting(&self) {
+        self.sqs_waiters.close();
     }
 
     /// Now, by the server clock.

@@ -72,6 +72,17 @@ pub fn send_message(
     req: SendRequest<'_>,
 ) -> Result<Sent, CoreError> {
     let queue = access(svc, caller, "SendMessage", q, false)?;
+    send_to(svc, caller, &queue, req)
+}
+
+/// `SendMessage` to a queue the caller may send to (the checks and the
+/// store of one message; `SendMessageBatch` runs each entry through it).
+pub(super) fn send_to(
+    svc: &Service,
+    caller: &Caller,
+    queue: &Queue,
+    req: SendRequest<'_>,
+) -> Result<Sent, CoreError> {
     let SendRequest {
         body,
         delay: requested_delay,
@@ -93,7 +104,7 @@ pub fn send_message(
     }
     attributes::check(&attributes)?;
     // Attributes count towards the size (API reference, MessageAttributeValue).
-    let max = numeric(&queue, "MaximumMessageSize");
+    let max = numeric(queue, "MaximumMessageSize");
     let size = body.len() + attributes::size(&attributes);
     if i64::try_from(size).unwrap_or(i64::MAX) > max {
         return Err(invalid_parameter(format!(
@@ -101,7 +112,7 @@ pub fn send_message(
         )));
     }
     let delay = match requested_delay {
-        None => numeric(&queue, "DelaySeconds"),
+        None => numeric(queue, "DelaySeconds"),
         Some(d) if (0..=900).contains(&d) => d,
         Some(d) => {
             return Err(invalid_parameter(format!(
@@ -110,11 +121,11 @@ pub fn send_message(
         }
     };
     let fifo = queue.is_fifo();
-    let dedup_id = fifo_ids(&queue, body, requested_delay, group_id, dedup_id)?;
+    let dedup_id = fifo_ids(queue, body, requested_delay, group_id, dedup_id)?;
     let sender = caller.user_id(&svc.read());
     let now = svc.now();
     let key = queue.key();
-    let mut message = Message {
+    let message = Message {
         queue: key.clone(),
         // Set when the message is stored, after the queue's last.
         seq: String::new(),
@@ -127,15 +138,48 @@ pub fn send_message(
         receive_count: 0,
         first_received: None,
         receipt_handle: None,
+        received_at: None,
         attributes,
         group_id: group_id.map(str::to_owned),
         dedup_id,
         sequence_number: None,
     };
     let md5_attributes = attributes::md5_of(&message.attributes);
-    svc.mutate(move |st| {
+    // Under DeduplicationScope=messageGroup an id is only a duplicate
+    // within its group.
+    let dedup_key = message.dedup_id.as_ref().map(|d| {
+        match (
+            queue
+                .attributes
+                .get("DeduplicationScope")
+                .map(String::as_str),
+            &message.group_id,
+        ) {
+            (Some("messageGroup"), Some(g)) => format!("{g}\n{d}"),
+            _ => d.clone(),
+        }
+    });
+    let mut duplicate = false;
+    let sent = svc.mutate(|st| {
         if !st.sqs.queues.contains_key(&key) {
             return Err(no_queue());
+        }
+        if let Some(dk) = &dedup_key
+            && let Some(first) = first_sent(svc, st, &key, dk, &message, now)
+        {
+            // Accepted, not delivered again: answered with the first
+            // message's id and sequence number (the digests are of what was
+            // sent now: SDKs check them against their request).
+            duplicate = true;
+            return Ok((
+                Sent {
+                    id: first.id,
+                    md5: message.md5.clone(),
+                    md5_attributes: md5_attributes.clone(),
+                    sequence_number: first.sequence_number,
+                },
+                Vec::new(),
+            ));
         }
         // Send order, strictly: after the queue's latest message even when
         // the clock reads the same nanosecond twice (or went back).
@@ -148,18 +192,68 @@ pub fn send_message(
         let nanos = latest.map_or(now.unix_timestamp_nanos(), |l| {
             now.unix_timestamp_nanos().max(l + 1)
         });
+        let mut message = message.clone();
         message.seq = format!("{nanos:024}{}", random_hex(8));
         message.sequence_number = fifo.then(|| nanos.to_string());
+        if let Some(dk) = &dedup_key {
+            // Remembered under the writer's lock, so that a second send of
+            // the same id cannot come between.
+            svc.sqs_dedup.remember(
+                &key,
+                dk,
+                state::FirstSent {
+                    id: message.id.clone(),
+                    sequence_number: message.sequence_number.clone(),
+                    at: now,
+                },
+            );
+        }
         Ok((
             Sent {
                 id: message.id.clone(),
                 md5: message.md5.clone(),
-                md5_attributes,
+                md5_attributes: md5_attributes.clone(),
                 sequence_number: message.sequence_number.clone(),
             },
             vec![Change::Put(Record::SqsMessage(message))],
         ))
-    })
+    })?;
+    if !duplicate {
+        // Long polls on the queue look again.
+        svc.sqs_waiters.notify(&key);
+    }
+    Ok(sent)
+}
+
+/// The message first sent on the queue `key` under the deduplication key
+/// `dk` in the last 5 minutes: remembered, or (after a restart) still
+/// stored.
+fn first_sent(
+    svc: &Service,
+    st: &crate::state::State,
+    key: &str,
+    dk: &str,
+    message: &Message,
+    now: OffsetDateTime,
+) -> Option<state::FirstSent> {
+    if let Some(first) = svc.sqs_dedup.seen(key, dk, now) {
+        return Some(first);
+    }
+    st.sqs
+        .messages_of(key)
+        .find(|m| {
+            // A key of group and id (they are printable: no line feed)
+            // under DeduplicationScope=messageGroup.
+            let per_group = dk.contains('\n');
+            m.dedup_id == message.dedup_id
+                && (!per_group || m.group_id == message.group_id)
+                && now - m.sent < state::DEDUPLICATION_INTERVAL
+        })
+        .map(|m| state::FirstSent {
+            id: m.id.clone(),
+            sequence_number: m.sequence_number.clone(),
+            at: m.sent,
+        })
 }
 
 /// Checks `MessageGroupId` and `MessageDeduplicationId` for the queue's
@@ -237,12 +331,19 @@ pub struct ReceiveRequest {
     pub max: Option<i64>,
     /// `VisibilityTimeout` (default: the queue's).
     pub visibility_timeout: Option<i64>,
-    /// `WaitTimeSeconds` (0–20; the answer is immediate).
+    /// `WaitTimeSeconds` (0–20; default: the queue's
+    /// `ReceiveMessageWaitTimeSeconds`).
     pub wait: Option<i64>,
 }
 
 /// `ReceiveMessage`: up to `max` visible messages, each made invisible for
-/// the visibility timeout under a new receipt handle.
+/// the visibility timeout under a new receipt handle. With a wait time (the
+/// request's, else the queue's `ReceiveMessageWaitTimeSeconds`), a receive
+/// that finds nothing waits until a message is visible or the time passes,
+/// and answers as soon as one is (a send to the queue wakes it); a deleted
+/// queue ends the wait with `QueueDoesNotExist`, a stopping server with no
+/// messages. The wait is the server's, without a thread ([`waiters`]);
+/// when [`waiters::MAX_WAITERS`] wait already, it answers at once.
 pub fn receive_message(
     svc: &Service,
     caller: &Caller,
@@ -265,30 +366,81 @@ pub fn receive_message(
             )));
         }
     };
-    if let Some(w) = req.wait
-        && !(0..=20).contains(&w)
-    {
-        return Err(invalid_parameter(format!(
-            "Value {w} for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided."
-        )));
-    }
+    let wait = match req.wait {
+        None => numeric(&queue, "ReceiveMessageWaitTimeSeconds").clamp(0, 20),
+        Some(w) if (0..=20).contains(&w) => w,
+        Some(w) => {
+            return Err(invalid_parameter(format!(
+                "Value {w} for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided."
+            )));
+        }
+    };
     let key = queue.key();
+    let max = usize::try_from(max).unwrap_or(1);
+    // A wait is only possible inside the server's long-poll scope, which
+    // waits without a thread and calls again with the same deadline.
+    if let (true, Some(earlier)) = (wait > 0, waiters::scope()) {
+        let deadline = earlier.unwrap_or_else(|| {
+            std::time::Instant::now()
+                + std::time::Duration::from_secs(u64::try_from(wait).unwrap_or(0))
+        });
+        // Read before the look, so that a send after it is noticed.
+        let seen = svc.sqs_waiters.generation(&key);
+        // Looked at without writing: a parked call must leave no change
+        // behind (a call that wrote holds its place in the commit order).
+        let (visible, next) = {
+            let st = svc.read();
+            let queue = st.sqs.queues.get(&key).ok_or_else(no_queue)?;
+            let now = svc.now();
+            // The first time a message is (or becomes) visible.
+            let first = st
+                .sqs
+                .messages_of(&key)
+                .filter(|m| !is_expired(queue, m, now))
+                .map(|m| m.visible_at)
+                .min();
+            let visible = first.is_some_and(|at| at <= now);
+            let next = first.map(|at| (at - now).max(Duration::ZERO).unsigned_abs());
+            (visible, next)
+        };
+        let look_again = next.map_or(deadline, |d| std::time::Instant::now() + d);
+        if !visible
+            && std::time::Instant::now() < deadline
+            && let Some(parked) = svc.sqs_waiters.park_until(&key, seen, deadline, look_again)
+        {
+            waiters::leave(parked);
+            return Ok(Vec::new());
+        }
+    }
+    take_visible(svc, &key, max, visibility)
+}
+
+/// Takes up to `max` visible messages of the queue `key`, each made
+/// invisible for `visibility` seconds under a new receipt handle, and
+/// deletes the expired ones on the way.
+fn take_visible(
+    svc: &Service,
+    key: &str,
+    max: usize,
+    visibility: i64,
+) -> Result<Vec<Message>, CoreError> {
     let now = svc.now();
     svc.mutate(|st| {
-        let queue = st.sqs.queues.get(&key).ok_or_else(no_queue)?;
+        let queue = st.sqs.queues.get(key).ok_or_else(no_queue)?;
         let mut changes = Vec::new();
         let mut out = Vec::new();
-        for m in st.sqs.messages_of(&key) {
+        for m in st.sqs.messages_of(key) {
             if is_expired(queue, m, now) {
                 changes.push(Change::Delete(table::SQS_MESSAGES, m.key()));
                 continue;
             }
-            if m.visible_at > now || out.len() >= usize::try_from(max).unwrap_or(1) {
+            if m.visible_at > now || out.len() >= max {
                 continue;
             }
             let mut m = m.clone();
             m.receive_count += 1;
             m.first_received.get_or_insert(now);
+            m.received_at = Some(now);
             m.visible_at = now + Duration::seconds(visibility);
             m.receipt_handle = Some(format!("rw1.{}.{}", m.seq, random_hex(32)));
             changes.push(Change::Put(Record::SqsMessage(m.clone())));
@@ -296,6 +448,22 @@ pub fn receive_message(
         }
         Ok((out, changes))
     })
+}
+
+/// The message sequence a receipt handle names (`rw1.SEQ.NONCE`), or
+/// `ReceiptHandleIsInvalid`.
+fn handle_seq(handle: &str) -> Result<&str, CoreError> {
+    handle
+        .strip_prefix("rw1.")
+        .and_then(|rest| rest.split_once('.'))
+        .map(|(seq, _)| seq)
+        .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit()))
+        .ok_or_else(|| {
+            fail(
+                SqsError::ReceiptHandleIsInvalid,
+                format!("The input receipt handle \"{handle}\" is not a valid receipt handle."),
+            )
+        })
 }
 
 /// `DeleteMessage` by the latest receipt handle; a stale or used handle of
@@ -307,17 +475,13 @@ pub fn delete_message(
     handle: &str,
 ) -> Result<(), CoreError> {
     let queue = access(svc, caller, "DeleteMessage", q, false)?;
-    let seq = handle
-        .strip_prefix("rw1.")
-        .and_then(|rest| rest.split_once('.'))
-        .map(|(seq, _)| seq)
-        .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit()))
-        .ok_or_else(|| {
-            fail(
-                SqsError::ReceiptHandleIsInvalid,
-                format!("The input receipt handle \"{handle}\" is not a valid receipt handle."),
-            )
-        })?;
+    delete_from(svc, &queue, handle)
+}
+
+/// `DeleteMessage` on a queue the caller may delete from
+/// (`DeleteMessageBatch` runs each entry through it).
+pub(super) fn delete_from(svc: &Service, queue: &Queue, handle: &str) -> Result<(), CoreError> {
+    let seq = handle_seq(handle)?;
     let key = queue.key();
     svc.mutate(|st| {
         if !st.sqs.queues.contains_key(&key) {
@@ -335,6 +499,83 @@ pub fn delete_message(
                 .unwrap_or_default(),
         ))
     })
+}
+
+/// The longest a message stays in flight from its receipt, in seconds.
+const MAX_IN_FLIGHT: i64 = 43_200;
+
+/// `ChangeMessageVisibility`: the message received under `handle` becomes
+/// visible `timeout` seconds from now (0: at once).
+pub fn change_message_visibility(
+    svc: &Service,
+    caller: &Caller,
+    q: QueueRef<'_>,
+    handle: &str,
+    timeout: i64,
+) -> Result<(), CoreError> {
+    let queue = access(svc, caller, "ChangeMessageVisibility", q, false)?;
+    change_visibility_on(svc, &queue, handle, timeout)
+}
+
+/// `ChangeMessageVisibility` on a queue the caller may change
+/// (`ChangeMessageVisibilityBatch` runs each entry through it).
+///
+/// A handle of another form is `ReceiptHandleIsInvalid`; one whose message
+/// is gone (deleted, expired) or was received again since is
+/// `InvalidParameterValue` in AWS's words ("Message does not exist or is
+/// not available for visibility timeout change"); one whose visibility
+/// timeout has already ended succeeds without effect, as AWS answers it
+/// [UNCONFIRMED: LocalStack's AWS-validated tests; AWS's model also names
+/// `MessageNotInflight`, which no case found answers, so it is not used].
+/// A timeout that would keep the message in flight more than 12 hours from
+/// its receipt is refused, as AWS refuses it.
+pub(super) fn change_visibility_on(
+    svc: &Service,
+    queue: &Queue,
+    handle: &str,
+    timeout: i64,
+) -> Result<(), CoreError> {
+    if !(0..=MAX_IN_FLIGHT).contains(&timeout) {
+        return Err(invalid_parameter(format!(
+            "Value {timeout} for parameter VisibilityTimeout is invalid. Reason: Must be >= 0 and <= 43200, if provided."
+        )));
+    }
+    let seq = handle_seq(handle)?;
+    let key = queue.key();
+    let now = svc.now();
+    let made_visible = svc.mutate(|st| {
+        let queue = st.sqs.queues.get(&key).ok_or_else(no_queue)?;
+        let Some(m) = st
+            .sqs
+            .messages
+            .get(&key)
+            .and_then(|m| m.get(seq))
+            .filter(|m| m.receipt_handle.as_deref() == Some(handle))
+            .filter(|m| !is_expired(queue, m, now))
+        else {
+            return Err(invalid_parameter(format!(
+                "Value {handle} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change."
+            )));
+        };
+        if m.visible_at <= now {
+            // Its visibility timeout ended already: nothing to change.
+            return Ok((false, Vec::new()));
+        }
+        let received = m.received_at.unwrap_or(now);
+        if now + Duration::seconds(timeout) > received + Duration::seconds(MAX_IN_FLIGHT) {
+            // AWS's words.
+            return Err(invalid_parameter(format!(
+                "Value {timeout} for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [{MAX_IN_FLIGHT} seconds]"
+            )));
+        }
+        let mut m = m.clone();
+        m.visible_at = now + Duration::seconds(timeout);
+        Ok((timeout == 0, vec![Change::Put(Record::SqsMessage(m))]))
+    })?;
+    if made_visible {
+        svc.sqs_waiters.notify(&key);
+    }
+    Ok(())
 }
 
 /// `PurgeQueue`: deletes every message; once per 60 seconds.

@@ -12,14 +12,19 @@
 //!
 //! A FIFO queue's sends need a group and a deduplication id (sent, or the
 //! body's SHA-256 under content-based deduplication) and take no delay of
-//! their own; both ids are kept and answered, with a sequence number. Every
-//! queue delivers in send order, but deduplication and the one-at-a-time
-//! delivery of a message group are not modelled (docs/supported.md).
+//! their own; both ids are kept and answered, with a sequence number. A
+//! deduplication id seen on the queue in the last 5 minutes is accepted
+//! and answered with the first message's id, but not stored again. Every
+//! queue delivers in send order, but the one-at-a-time delivery of a
+//! message group is not modelled (docs/supported.md).
 
 pub mod attributes;
+mod batch;
 mod messages;
 pub mod model;
 pub mod state;
+mod tags;
+pub mod waiters;
 
 use std::collections::BTreeMap;
 
@@ -32,10 +37,15 @@ use crate::model::{Change, Record, table};
 use crate::service::Service;
 use model::{Message, MessageAttribute, Queue, queue_arn, queue_key};
 
-pub use messages::{
-    ReceiveRequest, SendRequest, Sent, delete_message, md5_hex, purge_queue, receive_message,
-    send_message,
+pub use batch::{
+    BatchEntry, BatchOutcome, MAX_BATCH_PAYLOAD, VisibilityChange, change_message_visibility_batch,
+    delete_message_batch, send_message_batch,
 };
+pub use messages::{
+    ReceiveRequest, SendRequest, Sent, change_message_visibility, delete_message, md5_hex,
+    purge_queue, receive_message, send_message,
+};
+pub use tags::{list_queue_tags, tag_queue, untag_queue};
 
 /// An SQS failure, named after its error shape.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -72,6 +82,24 @@ pub enum SqsError {
         "You must wait 60 seconds after deleting a queue before you can create another with the same name."
     )]
     QueueDeletedRecently,
+    /// A batch request without entries.
+    #[error("{0}")]
+    EmptyBatchRequest(String),
+    /// A batch request of more than ten entries.
+    #[error("{0}")]
+    TooManyEntriesInBatchRequest(String),
+    /// Two entries of a batch share an id.
+    #[error("{0}")]
+    BatchEntryIdsNotDistinct(String),
+    /// A batch entry id that is not 1–80 of `[A-Za-z0-9_-]`.
+    #[error("{0}")]
+    InvalidBatchEntryId(String),
+    /// The messages of a batch are larger together than SQS allows.
+    #[error("{0}")]
+    BatchRequestTooLong(String),
+    /// A feature SQS reserves (list values of message attributes).
+    #[error("{0}")]
+    UnsupportedOperation(String),
 }
 
 impl From<SqsError> for CoreError {
@@ -306,6 +334,21 @@ pub fn create_queue(
         Err(CoreError::Sqs(SqsError::QueueDoesNotExist)) => {}
         Err(e) => return Err(e),
     }
+    if !tags.is_empty() {
+        // "To be able to tag a queue on creation, you must have the
+        // sqs:CreateQueue and sqs:TagQueue permissions" (API reference).
+        tags::check_tags(tags)?;
+        if tags.len() > tags::MAX_TAGS {
+            return Err(invalid_parameter(format!(
+                "Too many tags added for queue {name}."
+            )));
+        }
+        match access(svc, caller, "TagQueue", q, false) {
+            Ok(_) => {}
+            Err(CoreError::Sqs(SqsError::QueueDoesNotExist)) => {}
+            Err(e) => return Err(e),
+        }
+    }
     let now = svc.now();
     svc.mutate(|st| {
         if let Some(existing) = st.sqs.queue(&caller.account, &caller.region, name) {
@@ -387,7 +430,11 @@ pub fn delete_queue(svc: &Service, caller: &Caller, q: QueueRef<'_>) -> Result<(
         // between the deletion and the memory of it.
         svc.sqs_deleted.remember(&key, now);
         Ok(((), changes))
-    })
+    })?;
+    // Its long polls end; a queue made again later starts afresh.
+    svc.sqs_waiters.notify(&key);
+    svc.sqs_dedup.forget(&key);
+    Ok(())
 }
 
 /// One page of `ListQueues`.

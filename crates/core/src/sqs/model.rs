@@ -94,6 +94,10 @@ pub struct Message {
     /// The receipt handle of the latest receipt.
     #[serde(default)]
     pub receipt_handle: Option<String>,
+    /// When the latest receipt was made (a message stays in flight at most
+    /// 12 hours from it, whatever `ChangeMessageVisibility` asks).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub received_at: Option<OffsetDateTime>,
     /// Message attributes (`MessageAttributes`), by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, MessageAttribute>,

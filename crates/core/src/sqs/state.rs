@@ -167,3 +167,88 @@ mod tests {
         assert!(d.recently("a/r/n99", t0 + Duration::seconds(299)));
     }
 }
+
+/// How long a FIFO queue remembers a deduplication id.
+pub const DEDUPLICATION_INTERVAL: Duration = Duration::minutes(5);
+
+/// The message a deduplication id was first sent with: its `MessageId`
+/// and `SequenceNumber`, and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FirstSent {
+    /// `MessageId`.
+    pub id: String,
+    /// `SequenceNumber`.
+    pub sequence_number: Option<String>,
+    /// Sent at, by the server's clock.
+    pub at: OffsetDateTime,
+}
+
+/// The deduplication ids FIFO queues accepted in the last
+/// [`DEDUPLICATION_INTERVAL`], by queue key then deduplication key (the
+/// id, or group and id under `DeduplicationScope=messageGroup`). Kept in
+/// memory; after a restart the messages still stored stand in for it
+/// (`send_to` looks at both), so only a duplicate of a message already
+/// deleted before the restart is delivered again. Old entries are
+/// forgotten whenever the queue's memory is used.
+#[derive(Default)]
+pub struct Deduplication {
+    seen: Mutex<HashMap<String, HashMap<String, FirstSent>>>,
+}
+
+impl Deduplication {
+    /// The message first sent on `queue` under `key` in the interval.
+    pub fn seen(&self, queue: &str, key: &str, now: OffsetDateTime) -> Option<FirstSent> {
+        let mut seen = self.seen.lock();
+        let ids = seen.get_mut(queue)?;
+        ids.retain(|_, f| now - f.at < DEDUPLICATION_INTERVAL);
+        ids.get(key).cloned()
+    }
+
+    /// Remembers the message first sent on `queue` under `key`.
+    pub fn remember(&self, queue: &str, key: &str, first: FirstSent) {
+        let mut seen = self.seen.lock();
+        let ids = seen.entry(queue.to_owned()).or_default();
+        let now = first.at;
+        ids.retain(|_, f| now - f.at < DEDUPLICATION_INTERVAL);
+        ids.insert(key.to_owned(), first);
+    }
+
+    /// Forgets a queue (deleted).
+    pub fn forget(&self, queue: &str) {
+        self.seen.lock().remove(queue);
+    }
+}
+
+#[cfg(test)]
+mod dedup_tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_remembered_five_minutes_per_queue() {
+        let t0 = OffsetDateTime::UNIX_EPOCH + Duration::days(20_000);
+        let d = Deduplication::default();
+        let first = FirstSent {
+            id: "m1".into(),
+            sequence_number: Some("1".into()),
+            at: t0,
+        };
+        d.remember("a/r/q.fifo", "k", first.clone());
+        assert_eq!(
+            d.seen("a/r/q.fifo", "k", t0 + Duration::seconds(299)),
+            Some(first)
+        );
+        assert_eq!(d.seen("a/r/other.fifo", "k", t0), None);
+        assert_eq!(d.seen("a/r/q.fifo", "k", t0 + Duration::seconds(300)), None);
+        d.remember(
+            "a/r/q.fifo",
+            "k2",
+            FirstSent {
+                id: "m2".into(),
+                sequence_number: None,
+                at: t0,
+            },
+        );
+        d.forget("a/r/q.fifo");
+        assert_eq!(d.seen("a/r/q.fifo", "k2", t0), None);
+    }
+}

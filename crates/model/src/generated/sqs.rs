@@ -2102,7 +2102,14 @@ static OP_CHANGE_MESSAGE_VISIBILITY: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "sqs:ChangeMessageVisibility",
+        read_only: false,
+        data_event: true,
+        resources: &[&RS_QUEUE],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_CHANGE_MESSAGE_VISIBILITY_BATCH: OperationInfo = OperationInfo {
     name: "ChangeMessageVisibilityBatch",
@@ -2156,7 +2163,14 @@ static OP_CHANGE_MESSAGE_VISIBILITY_BATCH: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "sqs:ChangeMessageVisibility",
+        read_only: false,
+        data_event: true,
+        resources: &[&RS_QUEUE],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_CREATE_QUEUE: OperationInfo = OperationInfo {
     name: "CreateQueue",
@@ -2316,7 +2330,14 @@ static OP_DELETE_MESSAGE_BATCH: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "sqs:DeleteMessage",
+        read_only: false,
+        data_event: true,
+        resources: &[&RS_QUEUE],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_DELETE_QUEUE: OperationInfo = OperationInfo {
     name: "DeleteQueue",
@@ -2581,7 +2602,14 @@ static OP_LIST_QUEUE_TAGS: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "sqs:ListQueueTags",
+        read_only: true,
+        data_event: false,
+        resources: &[&RS_QUEUE],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_LIST_QUEUES: OperationInfo = OperationInfo {
     name: "ListQueues",
@@ -3007,7 +3035,14 @@ static OP_SEND_MESSAGE_BATCH: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "sqs:SendMessage",
+        read_only: false,
+        data_event: true,
+        resources: &[&RS_QUEUE],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_SET_QUEUE_ATTRIBUTES: OperationInfo = OperationInfo {
     name: "SetQueueAttributes",
@@ -3141,7 +3176,14 @@ static OP_TAG_QUEUE: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "sqs:TagQueue",
+        read_only: false,
+        data_event: false,
+        resources: &[&RS_QUEUE],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_UNTAG_QUEUE: OperationInfo = OperationInfo {
     name: "UntagQueue",
@@ -3178,5 +3220,12 @@ static OP_UNTAG_QUEUE: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "sqs:UntagQueue",
+        read_only: false,
+        data_event: false,
+        resources: &[&RS_QUEUE],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };

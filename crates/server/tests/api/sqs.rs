@@ -1386,3 +1386,1038 @@ async fn a_deleted_queue_s_name_is_taken_for_60_seconds() {
     let got = sqs.receive_message().queue_url(&url).send().await.unwrap();
     assert!(got.messages().is_empty());
 }
+
+/// The receipt handle of the one message a receive answers.
+async fn receive_one(sqs: &aws_sdk_sqs::Client, url: &str, visibility: i32) -> Option<String> {
+    let got = sqs
+        .receive_message()
+        .queue_url(url)
+        .visibility_timeout(visibility)
+        .send()
+        .await
+        .unwrap();
+    got.messages()
+        .first()
+        .and_then(|m| m.receipt_handle())
+        .map(str::to_owned)
+}
+
+async fn counts(sqs: &aws_sdk_sqs::Client, url: &str) -> (String, String) {
+    let a = sqs
+        .get_queue_attributes()
+        .queue_url(url)
+        .attribute_names(QueueAttributeName::ApproximateNumberOfMessages)
+        .attribute_names(QueueAttributeName::ApproximateNumberOfMessagesNotVisible)
+        .send()
+        .await
+        .unwrap();
+    let get = |n| a.attributes().unwrap()[&n].clone();
+    (
+        get(QueueAttributeName::ApproximateNumberOfMessages),
+        get(QueueAttributeName::ApproximateNumberOfMessagesNotVisible),
+    )
+}
+
+#[tokio::test]
+async fn a_message_s_visibility_is_changed_by_its_receipt_handle() {
+    let s = Server::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&s.admin());
+    let url = create(&sqs, "vis").await;
+    sqs.send_message()
+        .queue_url(&url)
+        .message_body("m")
+        .send()
+        .await
+        .unwrap();
+    let handle = receive_one(&sqs, &url, 300).await.unwrap();
+    assert_eq!(receive_one(&sqs, &url, 300).await, None);
+    // 0: visible again at once.
+    sqs.change_message_visibility()
+        .queue_url(&url)
+        .receipt_handle(&handle)
+        .visibility_timeout(0)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(counts(&sqs, &url).await, ("1".into(), "0".into()));
+    let handle = receive_one(&sqs, &url, 5).await.unwrap();
+    // Extended from now: still hidden after the first timeout would end.
+    sqs.change_message_visibility()
+        .queue_url(&url)
+        .receipt_handle(&handle)
+        .visibility_timeout(60)
+        .send()
+        .await
+        .unwrap();
+    s.clock.advance(10);
+    assert_eq!(receive_one(&sqs, &url, 5).await, None);
+    s.clock.advance(55);
+    let newer = receive_one(&sqs, &url, 30).await.unwrap();
+
+    // Out of range, a malformed handle, a handle of another receipt, a
+    // deleted message.
+    let r = sqs
+        .change_message_visibility()
+        .queue_url(&url)
+        .receipt_handle(&newer)
+        .visibility_timeout(43_201)
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidParameterValue");
+    let r = sqs
+        .change_message_visibility()
+        .queue_url(&url)
+        .receipt_handle("bogus")
+        .visibility_timeout(10)
+        .send()
+        .await;
+    let e = r.unwrap_err().into_service_error();
+    assert!(e.is_receipt_handle_is_invalid(), "{e:?}");
+    assert_eq!(e.code(), Some("ReceiptHandleIsInvalid"));
+    let r = sqs
+        .change_message_visibility()
+        .queue_url(&url)
+        .receipt_handle(&handle)
+        .visibility_timeout(10)
+        .send()
+        .await;
+    let e = r.unwrap_err();
+    assert_eq!(e.code(), Some("InvalidParameterValue"));
+    assert!(
+        e.message().unwrap().ends_with(
+            "Reason: Message does not exist or is not available for visibility timeout change."
+        ),
+        "{e:?}"
+    );
+    // More than 12 hours in flight from the receipt.
+    s.clock.advance(20);
+    let r = sqs
+        .change_message_visibility()
+        .queue_url(&url)
+        .receipt_handle(&newer)
+        .visibility_timeout(43_200)
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidParameterValue");
+    sqs.delete_message()
+        .queue_url(&url)
+        .receipt_handle(&newer)
+        .send()
+        .await
+        .unwrap();
+    let r = sqs
+        .change_message_visibility()
+        .queue_url(&url)
+        .receipt_handle(&newer)
+        .visibility_timeout(10)
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidParameterValue");
+
+    // A handle whose timeout has ended: accepted, without effect.
+    sqs.send_message()
+        .queue_url(&url)
+        .message_body("n")
+        .send()
+        .await
+        .unwrap();
+    let h = receive_one(&sqs, &url, 5).await.unwrap();
+    s.clock.advance(6);
+    sqs.change_message_visibility()
+        .queue_url(&url)
+        .receipt_handle(&h)
+        .visibility_timeout(600)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(counts(&sqs, &url).await, ("1".into(), "0".into()));
+
+    // The query form, and the missing parameter.
+    let json = [
+        ("content-type", "application/x-amz-json-1.0"),
+        ("x-amz-target", "AmazonSQS.ChangeMessageVisibility"),
+    ];
+    let body = serde_json::json!({ "QueueUrl": url, "ReceiptHandle": h }).to_string();
+    let r = s.raw_post("sqs", &json, body.as_bytes()).await;
+    assert_eq!(r.status, 400);
+    assert_eq!(
+        r.header("x-amzn-query-error"),
+        Some("MissingParameter;Sender")
+    );
+    let h = receive_one(&sqs, &url, 300).await.unwrap();
+    let enc = |u: &str| form_urlencoded::byte_serialize(u.as_bytes()).collect::<String>();
+    let form = [("content-type", "application/x-www-form-urlencoded")];
+    let q = format!(
+        "Action=ChangeMessageVisibility&QueueUrl={}&ReceiptHandle={}&VisibilityTimeout=0&Version=2012-11-05",
+        enc(&url),
+        enc(&h)
+    );
+    let r = s.raw_post("sqs", &form, q.as_bytes()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.starts_with("<ChangeMessageVisibilityResponse"));
+    assert_eq!(counts(&sqs, &url).await, ("1".into(), "0".into()));
+}
+
+fn send_entry(id: &str, body: &str) -> aws_sdk_sqs::types::SendMessageBatchRequestEntry {
+    aws_sdk_sqs::types::SendMessageBatchRequestEntry::builder()
+        .id(id)
+        .message_body(body)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn batches_send_delete_and_change_visibility_entry_by_entry() {
+    use aws_sdk_sqs::types::{
+        ChangeMessageVisibilityBatchRequestEntry, DeleteMessageBatchRequestEntry,
+    };
+    let s = Server::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&s.admin());
+    let url = create(&sqs, "batch").await;
+
+    // One bad entry (a body SQS refuses) fails alone.
+    let with_attr = aws_sdk_sqs::types::SendMessageBatchRequestEntry::builder()
+        .id("b_2")
+        .message_body("two")
+        .message_attributes("n", attr("Number", "7"))
+        .build()
+        .unwrap();
+    let r = sqs
+        .send_message_batch()
+        .queue_url(&url)
+        .entries(send_entry("a-1", "one"))
+        .entries(with_attr)
+        .entries(send_entry("bad", "\u{1}"))
+        .entries(send_entry("delayed", "later"))
+        .send()
+        .await
+        .unwrap();
+    let ok: Vec<_> = r.successful().iter().map(|e| e.id()).collect();
+    assert_eq!(ok, ["a-1", "b_2", "delayed"]);
+    let one = &r.successful()[0];
+    assert_eq!(
+        one.md5_of_message_body(),
+        "f97c5d29941bfb1b2fdab0874906ab82"
+    );
+    assert!(one.md5_of_message_attributes().is_none());
+    assert!(one.sequence_number().is_none());
+    // The same digest SendMessage answers for the same attributes.
+    let single = sqs
+        .send_message()
+        .queue_url(format!("{}/{ACCOUNT}/batch", s.url))
+        .message_body("two")
+        .message_attributes("n", attr("Number", "7"))
+        .delay_seconds(900)
+        .send()
+        .await
+        .unwrap();
+    assert!(single.md5_of_message_attributes().is_some());
+    assert_eq!(
+        r.successful()[1].md5_of_message_attributes(),
+        single.md5_of_message_attributes()
+    );
+    assert_eq!(r.failed().len(), 1);
+    let f = &r.failed()[0];
+    assert_eq!(
+        (f.id(), f.sender_fault(), f.code()),
+        ("bad", true, "InvalidMessageContents")
+    );
+    assert!(f.message().unwrap().contains("#x1"), "{f:?}");
+    assert_eq!(counts(&sqs, &url).await, ("3".into(), "0".into()));
+
+    // Errors of the batch as a whole.
+    let r = sqs.send_message_batch().queue_url(&url).send().await;
+    assert_eq!(code(r), "AWS.SimpleQueueService.EmptyBatchRequest");
+    let mut too_many = sqs.send_message_batch().queue_url(&url);
+    for i in 0..11 {
+        too_many = too_many.entries(send_entry(&format!("e{i}"), "x"));
+    }
+    let e = too_many.send().await.unwrap_err().into_service_error();
+    assert!(e.is_too_many_entries_in_batch_request(), "{e:?}");
+    assert_eq!(
+        e.code(),
+        Some("AWS.SimpleQueueService.TooManyEntriesInBatchRequest")
+    );
+    let r = sqs
+        .send_message_batch()
+        .queue_url(&url)
+        .entries(send_entry("x", "1"))
+        .entries(send_entry("y", "2"))
+        .entries(send_entry("x", "3"))
+        .send()
+        .await;
+    let e = r.unwrap_err();
+    assert_eq!(
+        e.code(),
+        Some("AWS.SimpleQueueService.BatchEntryIdsNotDistinct")
+    );
+    assert_eq!(e.message(), Some("Id x repeated."));
+    for bad in ["has.dot", &"i".repeat(81)] {
+        let r = sqs
+            .send_message_batch()
+            .queue_url(&url)
+            .entries(send_entry(bad, "1"))
+            .send()
+            .await;
+        assert_eq!(
+            code(r),
+            "AWS.SimpleQueueService.InvalidBatchEntryId",
+            "{bad}"
+        );
+    }
+    let big = "b".repeat(300_000);
+    let mut long = sqs.send_message_batch().queue_url(&url);
+    for i in 0..4 {
+        long = long.entries(send_entry(&format!("l{i}"), &big));
+    }
+    let e = long.send().await.unwrap_err();
+    assert_eq!(e.code(), Some("AWS.SimpleQueueService.BatchRequestTooLong"));
+    assert_eq!(
+        e.message(),
+        Some("Batch requests cannot be longer than 1048576 bytes. You have sent 1200000 bytes.")
+    );
+    // Nothing of a refused batch was sent.
+    assert_eq!(counts(&sqs, &url).await, ("3".into(), "0".into()));
+
+    // Change visibility: two good handles, one malformed.
+    let got = sqs
+        .receive_message()
+        .queue_url(&url)
+        .max_number_of_messages(10)
+        .visibility_timeout(300)
+        .send()
+        .await
+        .unwrap();
+    let handles: Vec<String> = got
+        .messages()
+        .iter()
+        .map(|m| m.receipt_handle().unwrap().to_owned())
+        .collect();
+    assert_eq!(handles.len(), 3);
+    let vis = |id: &str, h: &str, t: i32| {
+        ChangeMessageVisibilityBatchRequestEntry::builder()
+            .id(id)
+            .receipt_handle(h)
+            .visibility_timeout(t)
+            .build()
+            .unwrap()
+    };
+    let r = sqs
+        .change_message_visibility_batch()
+        .queue_url(&url)
+        .entries(vis("v0", &handles[0], 0))
+        .entries(vis("v1", "nonsense", 0))
+        .entries(vis("v2", &handles[1], 0))
+        .entries(vis("v3", &handles[2], 50_000))
+        .send()
+        .await
+        .unwrap();
+    let ok: Vec<_> = r.successful().iter().map(|e| e.id()).collect();
+    assert_eq!(ok, ["v0", "v2"]);
+    let failed: Vec<_> = r
+        .failed()
+        .iter()
+        .map(|f| (f.id(), f.code(), f.sender_fault()))
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            ("v1", "ReceiptHandleIsInvalid", true),
+            ("v3", "InvalidParameterValue", true)
+        ]
+    );
+    assert_eq!(counts(&sqs, &url).await, ("2".into(), "1".into()));
+
+    // Delete: the hidden one by its handle, a malformed handle fails alone.
+    let del = |id: &str, h: &str| {
+        DeleteMessageBatchRequestEntry::builder()
+            .id(id)
+            .receipt_handle(h)
+            .build()
+            .unwrap()
+    };
+    let r = sqs
+        .delete_message_batch()
+        .queue_url(&url)
+        .entries(del("d0", &handles[2]))
+        .entries(del("d1", "nope"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.successful().len(), 1);
+    assert_eq!(r.successful()[0].id(), "d0");
+    assert_eq!(r.failed()[0].code(), "ReceiptHandleIsInvalid");
+    assert_eq!(counts(&sqs, &url).await, ("2".into(), "0".into()));
+    let r = sqs
+        .delete_message_batch()
+        .queue_url(&url)
+        .entries(del("same", &handles[0]))
+        .entries(del("same", &handles[1]))
+        .send()
+        .await;
+    assert_eq!(code(r), "AWS.SimpleQueueService.BatchEntryIdsNotDistinct");
+    let r = sqs.delete_message_batch().queue_url(&url).send().await;
+    assert_eq!(code(r), "AWS.SimpleQueueService.EmptyBatchRequest");
+    let r = sqs
+        .delete_message_batch()
+        .queue_url(format!("{}/{ACCOUNT}/nope", s.url))
+        .entries(del("d", &handles[0]))
+        .send()
+        .await;
+    assert_eq!(code(r), "AWS.SimpleQueueService.NonExistentQueue");
+
+    // FIFO: sequence numbers, and an entry without a group fails alone.
+    let fifo = sqs
+        .create_queue()
+        .queue_name("batch.fifo")
+        .attributes(QueueAttributeName::FifoQueue, "true")
+        .attributes(QueueAttributeName::ContentBasedDeduplication, "true")
+        .send()
+        .await
+        .unwrap()
+        .queue_url()
+        .unwrap()
+        .to_owned();
+    let grouped = |id: &str, body: &str| {
+        aws_sdk_sqs::types::SendMessageBatchRequestEntry::builder()
+            .id(id)
+            .message_body(body)
+            .message_group_id("g")
+            .build()
+            .unwrap()
+    };
+    let r = sqs
+        .send_message_batch()
+        .queue_url(&fifo)
+        .entries(grouped("f1", "one"))
+        .entries(send_entry("f2", "no group"))
+        .entries(grouped("f3", "three"))
+        .send()
+        .await
+        .unwrap();
+    let seqs: Vec<u128> = r
+        .successful()
+        .iter()
+        .map(|e| e.sequence_number().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(seqs.len(), 2);
+    assert!(seqs[0] < seqs[1]);
+    assert_eq!(r.failed()[0].id(), "f2");
+    assert_eq!(r.failed()[0].code(), "MissingParameter");
+}
+
+#[tokio::test]
+async fn batch_calls_are_authorized_as_their_single_action() {
+    let s = Server::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&s.admin());
+    let url = create(&sqs, "guarded").await;
+    // A policy that denies sqs:SendMessage denies SendMessageBatch.
+    let deny = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Deny","Principal":"*","Action":"sqs:SendMessage","Resource":"arn:aws:sqs:us-east-1:{ACCOUNT}:guarded"}}]}}"#
+    );
+    sqs.set_queue_attributes()
+        .queue_url(&url)
+        .attributes(QueueAttributeName::Policy, deny)
+        .send()
+        .await
+        .unwrap();
+    let r = sqs
+        .send_message_batch()
+        .queue_url(&url)
+        .entries(send_entry("a", "x"))
+        .send()
+        .await;
+    assert_eq!(code(r), "AccessDenied");
+    // DeleteMessageBatch is sqs:DeleteMessage, which the policy leaves.
+    let r = sqs
+        .delete_message_batch()
+        .queue_url(&url)
+        .entries(
+            aws_sdk_sqs::types::DeleteMessageBatchRequestEntry::builder()
+                .id("d")
+                .receipt_handle("rw1.00.00")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.successful().len(), 1);
+}
+
+#[tokio::test]
+async fn the_query_form_serves_batches_and_tags() {
+    let s = Server::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&s.admin());
+    let url = create(&sqs, "legacy-batch").await;
+    let enc = |u: &str| form_urlencoded::byte_serialize(u.as_bytes()).collect::<String>();
+    let form = [("content-type", "application/x-www-form-urlencoded")];
+    let q = format!(
+        "Action=SendMessageBatch&QueueUrl={}&SendMessageBatchRequestEntry.1.Id=one&SendMessageBatchRequestEntry.1.MessageBody=hello&SendMessageBatchRequestEntry.2.Id=two&SendMessageBatchRequestEntry.2.MessageBody=world&SendMessageBatchRequestEntry.2.DelaySeconds=1000&SendMessageBatchRequestEntry.2.MessageAttribute.1.Name=a&SendMessageBatchRequestEntry.2.MessageAttribute.1.Value.DataType=String&SendMessageBatchRequestEntry.2.MessageAttribute.1.Value.StringValue=b&Version=2012-11-05",
+        enc(&url)
+    );
+    let r = s.raw_post("sqs", &form, q.as_bytes()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body
+            .contains("<SendMessageBatchResult><SendMessageBatchResultEntry><Id>one</Id>"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains("<MD5OfMessageBody>5d41402abc4b2a76b9719d911017c592</MD5OfMessageBody>"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains("<BatchResultErrorEntry><Code>InvalidParameterValue</Code>"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("<Id>two</Id>") && r.body.contains("<SenderFault>true</SenderFault>"));
+
+    let q = format!(
+        "Action=TagQueue&QueueUrl={}&Tag.1.Key=team&Tag.1.Value=core&Tag.2.Key=env&Tag.2.Value=&Version=2012-11-05",
+        enc(&url)
+    );
+    let r = s.raw_post("sqs", &form, q.as_bytes()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let q = format!(
+        "Action=ListQueueTags&QueueUrl={}&Version=2012-11-05",
+        enc(&url)
+    );
+    let r = s.raw_post("sqs", &form, q.as_bytes()).await;
+    assert!(
+        r.body.contains("<ListQueueTagsResult><Tag><Key>env</Key><Value></Value></Tag><Tag><Key>team</Key><Value>core</Value></Tag></ListQueueTagsResult>"),
+        "{}",
+        r.body
+    );
+    let q = format!(
+        "Action=UntagQueue&QueueUrl={}&TagKey.1=env&Version=2012-11-05",
+        enc(&url)
+    );
+    let r = s.raw_post("sqs", &form, q.as_bytes()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let tags = sqs.list_queue_tags().queue_url(&url).send().await.unwrap();
+    assert_eq!(tags.tags().unwrap().len(), 1);
+    assert_eq!(tags.tags().unwrap()["team"], "core");
+}
+
+#[tokio::test]
+async fn queues_are_tagged_untagged_and_keep_their_tags() {
+    let s = Server::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&s.admin());
+    let url = sqs
+        .create_queue()
+        .queue_name("tagged")
+        .tags("team", "core")
+        .send()
+        .await
+        .unwrap()
+        .queue_url()
+        .unwrap()
+        .to_owned();
+    let tags = |r: aws_sdk_sqs::operation::list_queue_tags::ListQueueTagsOutput| {
+        let mut v: Vec<(String, String)> = r
+            .tags()
+            .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default();
+        v.sort();
+        v
+    };
+    let list = || sqs.list_queue_tags().queue_url(&url).send();
+    assert_eq!(
+        tags(list().await.unwrap()),
+        [("team".into(), "core".into())]
+    );
+    sqs.tag_queue()
+        .queue_url(&url)
+        .tags("team", "edge")
+        .tags("env", "")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        tags(list().await.unwrap()),
+        [("env".into(), "".into()), ("team".into(), "edge".into())]
+    );
+    sqs.untag_queue()
+        .queue_url(&url)
+        .tag_keys("env")
+        .tag_keys("absent")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        tags(list().await.unwrap()),
+        [("team".into(), "edge".into())]
+    );
+
+    // Limits: 50 tags, keys of 1..128, values up to 256.
+    let mut many = sqs.tag_queue().queue_url(&url);
+    for i in 0..50 {
+        many = many.tags(format!("k{i}"), "v");
+    }
+    let r = many.send().await;
+    let e = r.unwrap_err();
+    assert_eq!(e.code(), Some("InvalidParameterValue"));
+    assert_eq!(e.message(), Some("Too many tags added for queue tagged."));
+    let r = sqs
+        .tag_queue()
+        .queue_url(&url)
+        .tags("k".repeat(129), "v")
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidParameterValue");
+    let r = sqs
+        .tag_queue()
+        .queue_url(&url)
+        .tags("k", "v".repeat(257))
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidParameterValue");
+    let r = sqs.tag_queue().queue_url(&url).send().await;
+    assert_eq!(code(r), "MissingParameter");
+    assert_eq!(
+        tags(list().await.unwrap()),
+        [("team".into(), "edge".into())]
+    );
+    let r = sqs
+        .list_queue_tags()
+        .queue_url(format!("{}/{ACCOUNT}/nope", s.url))
+        .send()
+        .await;
+    assert_eq!(code(r), "AWS.SimpleQueueService.NonExistentQueue");
+    let r = sqs
+        .create_queue()
+        .queue_name("bad-tags")
+        .tags("", "v")
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidParameterValue");
+
+    // Durable: a restart keeps them.
+    let s2 = s.reopen().await;
+    let sqs2 = aws_sdk_sqs::Client::new(&s2.admin());
+    let r = sqs2.list_queue_tags().queue_url(&url).send().await.unwrap();
+    assert_eq!(tags(r), [("team".into(), "edge".into())]);
+}
+
+#[tokio::test]
+async fn a_long_poll_waits_for_a_message_and_a_send_wakes_it() {
+    use std::time::{Duration, Instant};
+    let s = Server::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&s.admin());
+    let url = create(&sqs, "long").await;
+
+    // Nothing comes: it waits the time asked.
+    let t = Instant::now();
+    let got = sqs
+        .receive_message()
+        .queue_url(&url)
+        .wait_time_seconds(2)
+        .send()
+        .await
+        .unwrap();
+    assert!(got.messages().is_empty());
+    let waited = t.elapsed();
+    assert!(
+        waited >= Duration::from_millis(1900) && waited < Duration::from_secs(6),
+        "{waited:?}"
+    );
+
+    // A send wakes it long before the 20 seconds.
+    let t = Instant::now();
+    let receive = sqs
+        .receive_message()
+        .queue_url(&url)
+        .wait_time_seconds(20)
+        .send();
+    let send = async {
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        sqs.send_message()
+            .queue_url(&url)
+            .message_body("wake")
+            .send()
+            .await
+            .unwrap();
+    };
+    let (got, ()) = tokio::join!(receive, send);
+    let got = got.unwrap();
+    assert_eq!(got.messages()[0].body(), Some("wake"));
+    assert!(t.elapsed() < Duration::from_secs(8), "{:?}", t.elapsed());
+
+    // The queue's ReceiveMessageWaitTimeSeconds when the request names none.
+    sqs.set_queue_attributes()
+        .queue_url(&url)
+        .attributes(QueueAttributeName::ReceiveMessageWaitTimeSeconds, "1")
+        .send()
+        .await
+        .unwrap();
+    let t = Instant::now();
+    let got = sqs.receive_message().queue_url(&url).send().await.unwrap();
+    assert!(got.messages().is_empty());
+    assert!(
+        t.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        t.elapsed()
+    );
+    // A request's 0 answers at once.
+    let t = Instant::now();
+    sqs.receive_message()
+        .queue_url(&url)
+        .wait_time_seconds(0)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        t.elapsed() < Duration::from_millis(800),
+        "{:?}",
+        t.elapsed()
+    );
+
+    // Out of range.
+    let r = sqs
+        .receive_message()
+        .queue_url(&url)
+        .wait_time_seconds(21)
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidParameterValue");
+
+    // Deleting the queue ends its waiters.
+    let t = Instant::now();
+    let receive = sqs
+        .receive_message()
+        .queue_url(&url)
+        .wait_time_seconds(20)
+        .send();
+    let delete = async {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        sqs.delete_queue().queue_url(&url).send().await.unwrap();
+    };
+    let (got, ()) = tokio::join!(receive, delete);
+    assert_eq!(code(got), "AWS.SimpleQueueService.NonExistentQueue");
+    assert!(t.elapsed() < Duration::from_secs(8), "{:?}", t.elapsed());
+}
+
+#[tokio::test]
+async fn a_stopping_server_ends_its_long_polls() {
+    use std::time::{Duration, Instant};
+    let s = Server::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&s.admin());
+    let url = create(&sqs, "stopping").await;
+    let t = Instant::now();
+    let receive = sqs
+        .receive_message()
+        .queue_url(&url)
+        .wait_time_seconds(20)
+        .send();
+    let stop = async {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        s.stop(rootward_server::Stop::Drain);
+    };
+    let (got, ()) = tokio::join!(receive, stop);
+    assert!(got.unwrap().messages().is_empty());
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+    s.stopped().await;
+}
+
+#[tokio::test]
+async fn a_fifo_queue_accepts_a_duplicate_within_five_minutes_without_delivering_it() {
+    let s = Server::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&s.admin());
+    let fifo = |name: &str, content: bool, scope: Option<&str>| {
+        let mut c = sqs
+            .create_queue()
+            .queue_name(name)
+            .attributes(QueueAttributeName::FifoQueue, "true")
+            .attributes(
+                QueueAttributeName::ContentBasedDeduplication,
+                content.to_string(),
+            );
+        if let Some(scope) = scope {
+            c = c.attributes(QueueAttributeName::DeduplicationScope, scope);
+        }
+        c.send()
+    };
+    let url = fifo("dedup.fifo", false, None)
+        .await
+        .unwrap()
+        .queue_url()
+        .unwrap()
+        .to_owned();
+    let send = |body: &str, group: &str, id: &str| {
+        sqs.send_message()
+            .queue_url(&url)
+            .message_body(body)
+            .message_group_id(group)
+            .message_deduplication_id(id)
+            .send()
+    };
+    let first = send("one", "g", "d1").await.unwrap();
+    let again = send("other body", "g2", "d1").await.unwrap();
+    assert_eq!(again.message_id(), first.message_id());
+    assert_eq!(again.sequence_number(), first.sequence_number());
+    // The digest is of what was sent now (SDKs check it).
+    assert_ne!(again.md5_of_message_body(), first.md5_of_message_body());
+    let got = sqs
+        .receive_message()
+        .queue_url(&url)
+        .max_number_of_messages(10)
+        .visibility_timeout(0)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.messages().len(), 1);
+    // Received and deleted: still a duplicate within the interval.
+    sqs.delete_message()
+        .queue_url(&url)
+        .receipt_handle(got.messages()[0].receipt_handle().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let third = send("one", "g", "d1").await.unwrap();
+    assert_eq!(third.message_id(), first.message_id());
+    s.clock.advance(301);
+    let later = send("one", "g", "d1").await.unwrap();
+    assert_ne!(later.message_id(), first.message_id());
+
+    // Content-based, in a batch: the second entry is the first's duplicate.
+    let content = fifo("content.fifo", true, None)
+        .await
+        .unwrap()
+        .queue_url()
+        .unwrap()
+        .to_owned();
+    let grouped = |id: &str, body: &str| {
+        aws_sdk_sqs::types::SendMessageBatchRequestEntry::builder()
+            .id(id)
+            .message_body(body)
+            .message_group_id("g")
+            .build()
+            .unwrap()
+    };
+    let r = sqs
+        .send_message_batch()
+        .queue_url(&content)
+        .entries(grouped("a", "same"))
+        .entries(grouped("b", "same"))
+        .entries(grouped("c", "different"))
+        .send()
+        .await
+        .unwrap();
+    let ids: Vec<_> = r.successful().iter().map(|e| e.message_id()).collect();
+    assert_eq!(ids[0], ids[1]);
+    assert_ne!(ids[0], ids[2]);
+    assert_eq!(counts(&sqs, &content).await.0, "2");
+
+    // DeduplicationScope=messageGroup: the same id in another group is new.
+    let scoped = fifo("scoped.fifo", false, Some("messageGroup"))
+        .await
+        .unwrap()
+        .queue_url()
+        .unwrap()
+        .to_owned();
+    let send_to = |group: &str| {
+        sqs.send_message()
+            .queue_url(&scoped)
+            .message_body("x")
+            .message_group_id(group)
+            .message_deduplication_id("same")
+            .send()
+    };
+    let a = send_to("g1").await.unwrap();
+    let b = send_to("g2").await.unwrap();
+    let c = send_to("g1").await.unwrap();
+    assert_ne!(a.message_id(), b.message_id());
+    assert_eq!(a.message_id(), c.message_id());
+
+    // After a restart the stored message still deduplicates.
+    let s2 = s.reopen().await;
+    // The same time as the first server's clock.
+    s2.clock.advance(301);
+    let sqs2 = aws_sdk_sqs::Client::new(&s2.admin());
+    let r = sqs2
+        .send_message()
+        .queue_url(&scoped)
+        .message_body("x")
+        .message_group_id("g2")
+        .message_deduplication_id("same")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.message_id(), b.message_id());
+}
+
+/// Long polls hold no thread while they wait: on a runtime whose blocking
+/// pool has two threads, six waiting receives leave room for other calls,
+/// and one batch of sends wakes them all.
+#[test]
+fn waiting_receives_do_not_hold_the_blocking_pool() {
+    use std::time::{Duration, Instant};
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let s = Server::start().await;
+        let sqs = aws_sdk_sqs::Client::new(&s.admin());
+        let url = create(&sqs, "crowded").await;
+        let t = Instant::now();
+        let receives: Vec<_> = (0..6)
+            .map(|_| {
+                let sqs = sqs.clone();
+                let url = url.clone();
+                tokio::spawn(async move {
+                    sqs.receive_message()
+                        .queue_url(&url)
+                        .wait_time_seconds(20)
+                        .send()
+                        .await
+                        .unwrap()
+                        .messages()
+                        .len()
+                })
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        // A call that commits (blocking pool) is served meanwhile.
+        let other = Instant::now();
+        create(&sqs, "meanwhile").await;
+        assert!(
+            other.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            other.elapsed()
+        );
+        let mut batch = sqs.send_message_batch().queue_url(&url);
+        for i in 0..6 {
+            batch = batch.entries(send_entry(&format!("m{i}"), "x"));
+        }
+        assert_eq!(batch.send().await.unwrap().successful().len(), 6);
+        let mut got = 0;
+        for r in receives {
+            got += r.await.unwrap();
+        }
+        assert_eq!(got, 6);
+        assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
+    });
+}
+
+/// Tagging is a management event of the queue; batches are data events,
+/// which the event history leaves out as AWS's does.
+#[tokio::test]
+async fn tag_calls_are_in_the_trail_and_batches_are_not() {
+    use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
+    let s = Server::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&s.admin());
+    let url = create(&sqs, "audited").await;
+    sqs.tag_queue()
+        .queue_url(&url)
+        .tags("team", "core")
+        .send()
+        .await
+        .unwrap();
+    sqs.send_message_batch()
+        .queue_url(&url)
+        .entries(send_entry("a", "x"))
+        .send()
+        .await
+        .unwrap();
+    let trail = aws_sdk_cloudtrail::Client::new(&s.admin());
+    let named = |name: &str| {
+        trail
+            .lookup_events()
+            .lookup_attributes(
+                LookupAttribute::builder()
+                    .attribute_key(LookupAttributeKey::EventName)
+                    .attribute_value(name)
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+    };
+    let tagged = named("TagQueue").await.unwrap();
+    assert_eq!(tagged.events().len(), 1);
+    let e = &tagged.events()[0];
+    assert_eq!(e.read_only(), Some("false"));
+    assert_eq!(
+        e.resources()[0].resource_name(),
+        Some(format!("arn:aws:sqs:us-east-1:{ACCOUNT}:audited").as_str())
+    );
+    let record: serde_json::Value = serde_json::from_str(e.cloud_trail_event().unwrap()).unwrap();
+    assert_eq!(record["requestParameters"]["tags"]["team"], "core");
+    assert!(named("SendMessageBatch").await.unwrap().events().is_empty());
+}
+
+#[tokio::test]
+async fn a_long_poll_answers_a_delayed_message_when_its_delay_ends() {
+    use std::time::{Duration, Instant};
+    let s = Server::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&s.admin());
+    let url = create(&sqs, "delayed").await;
+    sqs.send_message()
+        .queue_url(&url)
+        .message_body("soon")
+        .delay_seconds(2)
+        .send()
+        .await
+        .unwrap();
+    let t = Instant::now();
+    let got = sqs
+        .receive_message()
+        .queue_url(&url)
+        .wait_time_seconds(15)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.messages()[0].body(), Some("soon"));
+    let waited = t.elapsed();
+    assert!(
+        waited >= Duration::from_millis(1500) && waited < Duration::from_secs(8),
+        "{waited:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_batch_entry_with_attribute_list_values_fails_alone() {
+    let s = Server::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&s.admin());
+    let url = create(&sqs, "lists").await;
+    let listed = aws_sdk_sqs::types::SendMessageBatchRequestEntry::builder()
+        .id("listed")
+        .message_body("x")
+        .message_attributes(
+            "l",
+            aws_sdk_sqs::types::MessageAttributeValue::builder()
+                .data_type("String")
+                .string_list_values("a")
+                .build()
+                .unwrap(),
+        )
+        .build()
+        .unwrap();
+    let r = sqs
+        .send_message_batch()
+        .queue_url(&url)
+        .entries(send_entry("fine", "y"))
+        .entries(listed)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.successful().len(), 1);
+    assert_eq!(r.successful()[0].id(), "fine");
+    let f = &r.failed()[0];
+    assert_eq!(
+        (f.id(), f.code(), f.sender_fault()),
+        (
+            "listed",
+            "AWS.SimpleQueueService.UnsupportedOperation",
+            true
+        )
+    );
+}

@@ -10,10 +10,13 @@ use std::collections::BTreeMap;
 use axum::http::request::Parts;
 use rootward_core::CoreError;
 use rootward_core::sqs::model::MessageAttribute;
-use rootward_core::sqs::{self as domain, QueueRef, ReceiveRequest, SendRequest};
+use rootward_core::sqs::{
+    self as domain, BatchEntry, BatchOutcome, QueueRef, ReceiveRequest, SendRequest,
+    VisibilityChange,
+};
 use serde_json::{Map, Value, json};
 
-use rootward_model::sqs::{ER_UNSUPPORTED_OPERATION, Operation};
+use rootward_model::sqs::Operation;
 use rootward_model::{Constraint, ValidationErrors};
 
 use crate::error::ApiError;
@@ -35,16 +38,23 @@ type Handler = fn(&Req<'_>, &Input<'_>) -> Result<Option<Value>, ApiError>;
 pub(super) fn handler(op: Operation) -> Option<Handler> {
     use Operation::*;
     Some(match op {
+        ChangeMessageVisibility => change_message_visibility,
+        ChangeMessageVisibilityBatch => change_message_visibility_batch,
         CreateQueue => create_queue,
         DeleteMessage => delete_message,
+        DeleteMessageBatch => delete_message_batch,
         DeleteQueue => delete_queue,
         GetQueueAttributes => get_queue_attributes,
         GetQueueUrl => get_queue_url,
+        ListQueueTags => list_queue_tags,
         ListQueues => list_queues,
         PurgeQueue => purge_queue,
         ReceiveMessage => receive_message,
         SendMessage => send_message,
+        SendMessageBatch => send_message_batch,
         SetQueueAttributes => set_queue_attributes,
+        TagQueue => tag_queue,
+        UntagQueue => untag_queue,
         _ => return None,
     })
 }
@@ -72,6 +82,16 @@ pub fn invalid(e: &ValidationErrors) -> ApiError {
         // message; Coral's validation text is given].
         Some(v) if v.kind() == Constraint::Required && v.path.contains('.') => {
             wire::with_query_code(ApiError::new("InvalidParameterValue", 400, e.to_string()))
+        }
+        // A batch without `Entries`: the query form cannot tell an empty
+        // list from an absent one, and SQS answers both EmptyBatchRequest
+        // [UNCONFIRMED: the message, which names the operation's entry
+        // type in AWS's answers; the operation is not known here].
+        Some(v) if v.kind() == Constraint::Required && v.path == "entries" => {
+            wire::with_query_code(ApiError::modelled(
+                &rootward_model::sqs::ER_EMPTY_BATCH_REQUEST,
+                "There should be at least one batch request entry in the request.",
+            ))
         }
         Some(v) if v.kind() == Constraint::Required => {
             let mut name = v.path.clone();
@@ -137,7 +157,7 @@ pub fn call(
 /// §4.2.1): its members as the JSON input they stand for, answered with
 /// the same handlers.
 pub mod query_form {
-    pub use super::wire::{members_xml, query_members};
+    pub use super::wire::{members_xml, members_xml_of, query_members};
 
     /// The namespace of the query form's answers.
     pub const NAMESPACE: &str = "http://queue.amazonaws.com/doc/2012-11-05/";
@@ -285,24 +305,158 @@ fn set_queue_attributes(r: &Req<'_>, i: &Input<'_>) -> Result<Option<Value>, Api
     })
 }
 
-fn send_message(r: &Req<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
-    let req = SendRequest {
-        body: i.required("MessageBody")?,
-        delay: int(i, "DelaySeconds")?,
-        attributes: message_attributes(i)?,
+/// The `SendMessage` input of a request (or of a batch entry); the inner
+/// error: message attributes SQS refuses before the domain's checks (a
+/// batch entry fails alone with it, a `SendMessage` entirely).
+fn send_request<'a>(i: &Input<'a>) -> Result<Result<SendRequest<'a>, CoreError>, ApiError> {
+    let body = i.required("MessageBody")?;
+    let delay = int(i, "DelaySeconds")?;
+    Ok(message_attributes(i).map(|attributes| SendRequest {
+        body,
+        delay,
+        attributes,
         group_id: i.str("MessageGroupId"),
         dedup_id: i.str("MessageDeduplicationId"),
-    };
+    }))
+}
+
+/// What `SendMessage` answers of a sent message (a batch entry's answer
+/// adds its `Id`).
+fn sent_json(sent: domain::Sent) -> Map<String, Value> {
+    let mut out = Map::new();
+    out.insert("MD5OfMessageBody".to_owned(), sent.md5.into());
+    if let Some(m) = sent.md5_attributes {
+        out.insert("MD5OfMessageAttributes".to_owned(), m.into());
+    }
+    out.insert("MessageId".to_owned(), sent.id.into());
+    if let Some(n) = sent.sequence_number {
+        out.insert("SequenceNumber".to_owned(), n.into());
+    }
+    out
+}
+
+fn send_message(r: &Req<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+    let req = send_request(i)?.map_err(|err| wire::from_core(err, ""))?;
     on_queue(r, i, |q| {
         let sent = domain::send_message(r.ctx.svc, r.ctx.caller, q, req)?;
-        let mut out = Map::new();
-        out.insert("MD5OfMessageBody".to_owned(), sent.md5.into());
-        if let Some(m) = sent.md5_attributes {
-            out.insert("MD5OfMessageAttributes".to_owned(), m.into());
+        Ok(Some(Value::Object(sent_json(sent))))
+    })
+}
+
+/// A batch's answer: `Successful` entries (each its `Id` and what `ok`
+/// makes of its outcome) and `Failed` ones (`Id`, `SenderFault`, `Code`
+/// (the query-compatible code, as SQS reports it), `Message`); both
+/// members are always present, as the model requires them.
+fn batch_json<T>(
+    outcome: BatchOutcome<T>,
+    url: &str,
+    ok: impl Fn(T) -> Map<String, Value>,
+) -> Value {
+    let mut successful = Vec::new();
+    let mut failed = Vec::new();
+    for (id, result) in outcome {
+        match result {
+            Ok(t) => {
+                let mut entry = Map::new();
+                entry.insert("Id".to_owned(), id.into());
+                entry.extend(ok(t));
+                successful.push(Value::Object(entry));
+            }
+            Err(err) => {
+                let e = wire::from_core(err, url);
+                let code = e.query_code.as_deref().unwrap_or(&e.code).to_owned();
+                failed.push(json!({
+                    "Id": id,
+                    "SenderFault": e.status < 500,
+                    "Code": code,
+                    "Message": e.message,
+                }));
+            }
         }
-        out.insert("MessageId".to_owned(), sent.id.into());
-        if let Some(n) = sent.sequence_number {
-            out.insert("SequenceNumber".to_owned(), n.into());
+    }
+    json!({ "Successful": successful, "Failed": failed })
+}
+
+/// A batch's entries: each its `Id` and what `entry` reads of it.
+fn batch_entries<'a, T>(
+    i: &Input<'a>,
+    entry: impl Fn(&Input<'a>) -> Result<T, ApiError>,
+) -> Result<Vec<BatchEntry<'a, T>>, ApiError> {
+    i.structs("Entries")
+        .iter()
+        .map(|e| {
+            Ok(BatchEntry {
+                id: e.required("Id")?,
+                input: entry(e)?,
+            })
+        })
+        .collect()
+}
+
+fn send_message_batch(r: &Req<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+    let entries = batch_entries(i, send_request)?;
+    let url = r.queue_url(i)?;
+    on_queue(r, i, |q| {
+        let outcome = domain::send_message_batch(r.ctx.svc, r.ctx.caller, q, entries)?;
+        Ok(Some(batch_json(outcome, &url, sent_json)))
+    })
+}
+
+fn delete_message_batch(r: &Req<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+    let entries = batch_entries(i, |e| e.required("ReceiptHandle"))?;
+    let url = r.queue_url(i)?;
+    on_queue(r, i, |q| {
+        let outcome = domain::delete_message_batch(r.ctx.svc, r.ctx.caller, q, &entries)?;
+        Ok(Some(batch_json(outcome, &url, |()| Map::new())))
+    })
+}
+
+fn change_message_visibility(r: &Req<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+    let handle = i.required("ReceiptHandle")?;
+    let timeout = int(i, "VisibilityTimeout")?.ok_or_else(|| missing("VisibilityTimeout"))?;
+    on_queue(r, i, |q| {
+        domain::change_message_visibility(r.ctx.svc, r.ctx.caller, q, handle, timeout)?;
+        Ok(None)
+    })
+}
+
+fn change_message_visibility_batch(r: &Req<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+    let entries = batch_entries(i, |e| {
+        Ok(VisibilityChange {
+            handle: e.required("ReceiptHandle")?,
+            timeout: int(e, "VisibilityTimeout")?,
+        })
+    })?;
+    let url = r.queue_url(i)?;
+    on_queue(r, i, |q| {
+        let outcome =
+            domain::change_message_visibility_batch(r.ctx.svc, r.ctx.caller, q, &entries)?;
+        Ok(Some(batch_json(outcome, &url, |()| Map::new())))
+    })
+}
+
+fn tag_queue(r: &Req<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+    let tags = i.map("Tags");
+    on_queue(r, i, |q| {
+        domain::tag_queue(r.ctx.svc, r.ctx.caller, q, &tags)?;
+        Ok(None)
+    })
+}
+
+fn untag_queue(r: &Req<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+    let keys = i.list("TagKeys");
+    on_queue(r, i, |q| {
+        domain::untag_queue(r.ctx.svc, r.ctx.caller, q, &keys)?;
+        Ok(None)
+    })
+}
+
+fn list_queue_tags(r: &Req<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+    on_queue(r, i, |q| {
+        let tags = domain::list_queue_tags(r.ctx.svc, r.ctx.caller, q)?;
+        let mut out = Map::new();
+        if !tags.is_empty() {
+            out.insert("Tags".to_owned(), string_map(tags));
         }
         Ok(Some(Value::Object(out)))
     })
@@ -311,7 +465,7 @@ fn send_message(r: &Req<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
 /// The `MessageAttributes` of a request (`BinaryValue` in base64, as the
 /// JSON protocol and the query form carry it). The list values the model
 /// reserves "for future use" are refused as SQS refuses them, not dropped.
-fn message_attributes(i: &Input<'_>) -> Result<BTreeMap<String, MessageAttribute>, ApiError> {
+fn message_attributes(i: &Input<'_>) -> Result<BTreeMap<String, MessageAttribute>, CoreError> {
     use base64::Engine as _;
     let Some(rootward_model::Value::Map(entries)) = i.get("MessageAttributes") else {
         return Ok(BTreeMap::new());
@@ -324,10 +478,11 @@ fn message_attributes(i: &Input<'_>) -> Result<BTreeMap<String, MessageAttribute
         let a = Input::new(fields, invalid);
         if a.has("StringListValues") || a.has("BinaryListValues") {
             // AWS's words (answered to boto3).
-            return Err(wire::with_query_code(ApiError::modelled(
-                &ER_UNSUPPORTED_OPERATION,
-                "Message attribute list values in SendMessage operation are not supported.",
-            )));
+            return Err(domain::SqsError::UnsupportedOperation(
+                "Message attribute list values in SendMessage operation are not supported."
+                    .to_owned(),
+            )
+            .into());
         }
         let binary_value = match a.str("BinaryValue") {
             None => None,
@@ -337,12 +492,9 @@ fn message_attributes(i: &Input<'_>) -> Result<BTreeMap<String, MessageAttribute
                     .map_err(|_| {
                         // UNCONFIRMED: AWS's answer to a BinaryValue that is
                         // not base64.
-                        crate::error::sqs_common(
-                            "InvalidParameterValue",
-                            format!(
-                                "The binary value of message (user) attribute '{name}' is not valid base64."
-                            ),
-                        )
+                        domain::invalid_parameter(format!(
+                            "The binary value of message (user) attribute '{name}' is not valid base64."
+                        ))
                     })?,
             ),
         };

@@ -109,14 +109,89 @@ const INTEGERS: &[&str] = &[
 /// Flattened lists: query name → JSON member.
 const LISTS: &[(&str, &str)] = &[
     ("AttributeName", "AttributeNames"),
+    ("TagKey", "TagKeys"),
     ("MessageSystemAttributeName", "MessageSystemAttributeNames"),
     ("MessageAttributeName", "MessageAttributeNames"),
 ];
 /// Flattened maps: query name, key and value names → JSON member.
+/// (`Tag.N` is `CreateQueue`'s `tags` and `TagQueue`'s `Tags`: both are
+/// set, and the member the operation lacks is ignored.)
 const MAPS: &[(&str, &str, &str, &str)] = &[
     ("Attribute", "Name", "Value", "Attributes"),
     ("Tag", "Key", "Value", "tags"),
+    ("Tag", "Key", "Value", "Tags"),
 ];
+/// The entries of the batch operations (`Entries`): the query name of an
+/// entry, its string and its integer members (`SendMessageBatch`'s
+/// entries also carry `MessageAttribute.M.…`).
+const BATCHES: &[(&str, &[&str], &[&str])] = &[
+    (
+        "SendMessageBatchRequestEntry",
+        &[
+            "Id",
+            "MessageBody",
+            "MessageDeduplicationId",
+            "MessageGroupId",
+        ],
+        &["DelaySeconds"],
+    ),
+    (
+        "DeleteMessageBatchRequestEntry",
+        &["Id", "ReceiptHandle"],
+        &[],
+    ),
+    (
+        "ChangeMessageVisibilityBatchRequestEntry",
+        &["Id", "ReceiptHandle"],
+        &["VisibilityTimeout"],
+    ),
+];
+
+/// An integer parameter of the query form.
+fn integer(name: &str, v: &str) -> Result<Value, ApiError> {
+    let n: i64 = v.trim().parse().map_err(|_| {
+        with_query_code(ApiError::new(
+            "InvalidParameterValue",
+            400,
+            format!("Value {v} for parameter {name} is invalid. Reason: Must be an integer."),
+        ))
+    })?;
+    Ok(Value::from(n))
+}
+
+/// `ENTRY.N.MEMBER` as the JSON `Entries` list (an entry is there while it
+/// has any member).
+fn batch_entries(
+    p: &Params,
+    entry: &str,
+    strings: &[&str],
+    integers: &[&str],
+) -> Result<Vec<Value>, ApiError> {
+    let mut out = Vec::new();
+    for i in 1.. {
+        let prefix = format!("{entry}.{i}.");
+        let mut e = Map::new();
+        for name in strings {
+            if let Some(v) = p.get(&format!("{prefix}{name}")) {
+                e.insert((*name).to_owned(), Value::String(v.to_owned()));
+            }
+        }
+        for name in integers {
+            if let Some(v) = p.get(&format!("{prefix}{name}")) {
+                e.insert((*name).to_owned(), integer(name, v)?);
+            }
+        }
+        let attributes = message_attributes(p, &prefix);
+        if !attributes.is_empty() {
+            e.insert("MessageAttributes".to_owned(), Value::Object(attributes));
+        }
+        if e.is_empty() {
+            break;
+        }
+        out.push(Value::Object(e));
+    }
+    Ok(out)
+}
 
 /// The members of a query-form request as the JSON input they stand for.
 pub fn query_members(p: &Params) -> Result<Map<String, Value>, ApiError> {
@@ -128,16 +203,7 @@ pub fn query_members(p: &Params) -> Result<Map<String, Value>, ApiError> {
     }
     for name in INTEGERS {
         if let Some(v) = p.get(name) {
-            let n: i64 = v.trim().parse().map_err(|_| {
-                with_query_code(ApiError::new(
-                    "InvalidParameterValue",
-                    400,
-                    format!(
-                        "Value {v} for parameter {name} is invalid. Reason: Must be an integer."
-                    ),
-                ))
-            })?;
-            m.insert((*name).to_owned(), Value::from(n));
+            m.insert((*name).to_owned(), integer(name, v)?);
         }
     }
     for (q, j) in LISTS {
@@ -149,9 +215,15 @@ pub fn query_members(p: &Params) -> Result<Map<String, Value>, ApiError> {
             m.insert((*j).to_owned(), Value::Array(items));
         }
     }
-    let attributes = message_attributes(p);
+    let attributes = message_attributes(p, "");
     if !attributes.is_empty() {
         m.insert("MessageAttributes".to_owned(), Value::Object(attributes));
+    }
+    for (q, strings, integers) in BATCHES {
+        let entries = batch_entries(p, q, strings, integers)?;
+        if !entries.is_empty() {
+            m.insert("Entries".to_owned(), Value::Array(entries));
+        }
     }
     for (q, k, v, j) in MAPS {
         let entries: Map<String, Value> = (1..)
@@ -168,15 +240,15 @@ pub fn query_members(p: &Params) -> Result<Map<String, Value>, ApiError> {
     Ok(m)
 }
 
-/// `MessageAttribute.N.Name` and `MessageAttribute.N.Value.{DataType,
+/// `[PREFIX]MessageAttribute.N.Name` and `MessageAttribute.N.Value.{DataType,
 /// StringValue, BinaryValue, StringListValue.M, BinaryListValue.M}` as the
 /// JSON `MessageAttributes` map (list values kept, so that they are
 /// refused as SQS refuses them rather than dropped).
-fn message_attributes(p: &Params) -> Map<String, Value> {
+fn message_attributes(p: &Params, prefix: &str) -> Map<String, Value> {
     (1..)
         .map_while(|i| {
-            let name = p.get(&format!("MessageAttribute.{i}.Name"))?;
-            let field = |f: &str| p.get(&format!("MessageAttribute.{i}.Value.{f}"));
+            let name = p.get(&format!("{prefix}MessageAttribute.{i}.Name"))?;
+            let field = |f: &str| p.get(&format!("{prefix}MessageAttribute.{i}.Value.{f}"));
             let mut value = Map::new();
             for f in ["DataType", "StringValue", "BinaryValue"] {
                 if let Some(v) = field(f) {
@@ -201,8 +273,40 @@ fn message_attributes(p: &Params) -> Map<String, Value> {
 /// `QueueUrls` → `<QueueUrl>`…, `Attributes` → `<Attribute><Name>…<Value>…`,
 /// `MessageAttributes` → `<MessageAttribute><Name>…<Value><DataType>…`).
 pub fn members_xml(m: &Map<String, Value>, x: &mut Xml) {
-    for (k, v) in m {
+    members_xml_of("", m, x);
+}
+
+/// [`members_xml`] of an operation's answer: a batch's `Successful`
+/// entries are `<{Operation}ResultEntry>`, its `Failed` ones
+/// `<BatchResultErrorEntry>`; `Tags` are `<Tag><Key>…<Value>…`.
+pub fn members_xml_of(operation: &str, m: &Map<String, Value>, x: &mut Xml) {
+    // A batch's successes come before its failures, as SQS answers them
+    // (the members are otherwise in name order).
+    let (failed, rest): (Vec<_>, Vec<_>) = m.iter().partition(|(k, _)| *k == "Failed");
+    for (k, v) in rest.into_iter().chain(failed) {
         match v {
+            Value::Array(items) if k == "Successful" || k == "Failed" => {
+                let item = if k == "Failed" {
+                    "BatchResultErrorEntry".to_owned()
+                } else {
+                    format!("{operation}ResultEntry")
+                };
+                for i in items {
+                    if let Value::Object(o) = i {
+                        x.open(&item);
+                        members_xml(o, x);
+                        x.close(&item);
+                    }
+                }
+            }
+            Value::Object(entries) if k == "Tags" => {
+                for (key, value) in entries {
+                    x.open("Tag")
+                        .elem("Key", key)
+                        .elem("Value", value.as_str().unwrap_or(""));
+                    x.close("Tag");
+                }
+            }
             Value::Object(entries) => {
                 let entry = k.strip_suffix('s').unwrap_or(k);
                 for (name, value) in entries {
