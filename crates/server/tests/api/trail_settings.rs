@@ -334,6 +334,53 @@ async fn a_trail_is_tagged_untagged_and_listed_with_aws_limits_and_errors() {
         ),
         "ResourceNotFoundException"
     );
+    // Only the caller's own account and region: a shadow trail's ARN from
+    // another region, another account's ARN are refused in AWS's words.
+    ct.update_trail()
+        .name("main")
+        .is_multi_region_trail(true)
+        .send()
+        .await
+        .unwrap();
+    let west = region(&s.admin(), "eu-west-1");
+    let e = west
+        .list_tags()
+        .resource_id_list(&arn)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some("CloudTrailARNInvalidException"));
+    assert_eq!(
+        e.message(),
+        Some("Region in ARN is wrong, you can only access resources in region eu-west-1.")
+    );
+    let foreign = "arn:aws:cloudtrail:us-east-1:999999999999:trail/main";
+    let e = ct
+        .list_tags()
+        .resource_id_list(foreign)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some("CloudTrailARNInvalidException"));
+    assert_eq!(
+        e.message(),
+        Some(
+            format!(
+                "AccountID in ARN is wrong, you can only access resources with AccountID {ACCOUNT}."
+            )
+            .as_str()
+        )
+    );
+    assert_eq!(
+        code(
+            ct.list_tags()
+                .resource_id_list(&arn)
+                .set_resource_id_list(Some(vec![arn.clone(); 21]))
+                .send()
+                .await
+        ),
+        "InvalidParameterException"
+    );
     let bad_name = format!("arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/a--b");
     assert_eq!(
         code(add(&bad_name, tag("a", Some("b"))).send().await),

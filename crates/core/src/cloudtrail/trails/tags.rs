@@ -5,17 +5,33 @@
 use super::*;
 
 /// The trail a tag operation's `ResourceId` names: a trail ARN of the
-/// caller's region (or a multi-region trail's), seen by the caller.
+/// caller's own account and region. A shadow trail's ARN (another region)
+/// and an organization trail seen by a member (another account) are
+/// refused with `CloudTrailARNInvalidException` in AWS's words (as tools
+/// that list the tags of every trail `DescribeTrails` shows report them).
 fn tagged(state: &State, caller: &Caller, resource_id: &str) -> Result<Trail, CoreError> {
     // UNCONFIRMED: a bare name is refused as an ARN that does not parse
     // (the API reference documents `ResourceId` as an ARN).
     let (region, account, name) = parse_arn(resource_id)?;
+    // UNCONFIRMED: which of region and account is checked first.
+    if region != caller.region {
+        return Err(CloudTrailError::CloudTrailArnInvalid(format!(
+            "Region in ARN is wrong, you can only access resources in region {}.",
+            caller.region
+        ))
+        .into());
+    }
+    if account != caller.account {
+        return Err(CloudTrailError::CloudTrailArnInvalid(format!(
+            "AccountID in ARN is wrong, you can only access resources with AccountID {}.",
+            caller.account
+        ))
+        .into());
+    }
     validate_name(&name)?;
     state
         .trails
         .get(&trail_key(&account, &region, &name))
-        .filter(|t| sees(state, caller, t))
-        .filter(|t| t.home_region == caller.region || t.is_multi_region)
         .cloned()
         .ok_or_else(|| {
             // UNCONFIRMED: the message; the code is the model's.
