@@ -83,6 +83,28 @@ PY
 }
 wait_for_event CreateUser && pass "the trail delivered CreateUser to the bucket" || fail "no log file with CreateUser"
 
+# What Terraform's aws_cloudtrail and audit tools call besides creation:
+# update-trail (checked against the new bucket's policy), tags, Insights.
+ARN=arn:aws:cloudtrail:us-east-1:111111111111:trail/main
+aws s3api create-bucket --bucket no-policy-logs >/dev/null
+expect_error "update-trail to a bucket CloudTrail may not write" InsufficientS3BucketPolicyException \
+  aws cloudtrail update-trail --name main --s3-bucket-name no-policy-logs
+expect_error "update-trail of an unknown trail" TrailNotFoundException \
+  aws cloudtrail update-trail --name nope --s3-bucket-name audit-logs
+expect_eq "update-trail answers the trail" "main audit-logs False" \
+  "$(aws cloudtrail update-trail --name "$ARN" --no-is-multi-region-trail --query '[Name,S3BucketName,IsMultiRegionTrail]' --output text | tr '\t' ' ')"
+aws cloudtrail add-tags --resource-id "$ARN" --tags-list Key=team,Value=security Key=owner,Value=audit Key=flag \
+  && pass "add-tags" || fail "add-tags"
+aws cloudtrail remove-tags --resource-id "$ARN" --tags-list Key=owner && pass "remove-tags" || fail "remove-tags"
+expect_eq "list-tags" "team=security flag=null" \
+  "$(aws cloudtrail list-tags --resource-id-list "$ARN" --query 'ResourceTagList[0].TagsList[].join(`=`, [Key, to_string(Value)])' --output text | tr '\t' ' ')"
+expect_error "add-tags names a trail by its ARN" CloudTrailARNInvalidException \
+  aws cloudtrail add-tags --resource-id main --tags-list Key=a,Value=b
+expect_error "add-tags on an unknown trail" ResourceNotFoundException \
+  aws cloudtrail add-tags --resource-id arn:aws:cloudtrail:us-east-1:111111111111:trail/nope --tags-list Key=a,Value=b
+expect_error "get-insight-selectors: Insights are not enabled" InsightNotEnabledException \
+  aws cloudtrail get-insight-selectors --trail-name main
+
 # An event in the history when the server is killed is delivered after the restart.
 aws iam create-user --user-name before-the-crash >/dev/null
 kill -9 "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=
@@ -102,6 +124,10 @@ while time.time() < deadline:
     time.sleep(0.5)
 raise SystemExit(1)
 PY
+expect_eq "tags kept after kill -9" "team=security flag=null" \
+  "$(aws cloudtrail list-tags --resource-id-list "$ARN" --query 'ResourceTagList[0].TagsList[].join(`=`, [Key, to_string(Value)])' --output text | tr '\t' ' ')"
+expect_eq "update kept after kill -9" "False" \
+  "$(aws cloudtrail get-trail --name main --query Trail.IsMultiRegionTrail --output text)"
 # What audit tools call before anything else (issue 14 §2, §3), with the CLI.
 expect_eq "ec2 describe-regions lists us-east-1" "us-east-1" \
   "$(aws ec2 describe-regions --region us-east-1 --query "Regions[?RegionName=='us-east-1'].RegionName" --output text)"

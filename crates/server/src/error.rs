@@ -240,6 +240,10 @@ pub fn from_cloudtrail(e: CloudTrailError) -> ApiError {
         CloudTrailError::InvalidParameter(_) => &m::ER_INVALID_PARAMETER_EXCEPTION,
         CloudTrailError::InvalidTagParameter(_) => &m::ER_INVALID_TAG_PARAMETER_EXCEPTION,
         CloudTrailError::UnsupportedOperation(_) => &m::ER_UNSUPPORTED_OPERATION_EXCEPTION,
+        CloudTrailError::ResourceNotFound(_) => &m::ER_RESOURCE_NOT_FOUND_EXCEPTION,
+        CloudTrailError::TagsLimitExceeded(_) => &m::ER_TAGS_LIMIT_EXCEEDED_EXCEPTION,
+        CloudTrailError::InsightNotEnabled(_) => &m::ER_INSIGHT_NOT_ENABLED_EXCEPTION,
+        CloudTrailError::InvalidToken(_) => &m::ER_INVALID_TOKEN_EXCEPTION,
     };
     ApiError::modelled(info, message)
 }

@@ -1,7 +1,9 @@
 //! CloudTrail trails as configuration (issue 14 §3): `CreateTrail`,
 //! `DescribeTrails`, `GetTrail`, `GetTrailStatus`, `StartLogging`,
 //! `StopLogging`, `GetEventSelectors`, `PutEventSelectors`, `DeleteTrail`,
-//! `ListTrails`, organization trails seen by member accounts, and the
+//! `ListTrails`, `UpdateTrail`, the tags of a trail (`AddTags`,
+//! `RemoveTags`, `ListTags`), `Get`/`PutInsightSelectors` (Insights are never
+//! enabled), organization trails seen by member accounts, and the
 //! delivery of a logging trail's events to its S3 bucket as gzipped JSON
 //! log files ([`delivery`]).
 //!
@@ -72,6 +74,18 @@ pub enum CloudTrailError {
     /// A tag that is not valid.
     #[error("{0}")]
     InvalidTagParameter(String),
+    /// No trail of that ARN (the tag operations' answer).
+    #[error("{0}")]
+    ResourceNotFound(String),
+    /// More than 50 tags on a trail.
+    #[error("{0}")]
+    TagsLimitExceeded(String),
+    /// `GetInsightSelectors` on a trail without Insights (every trail here).
+    #[error("{0}")]
+    InsightNotEnabled(String),
+    /// A `NextToken` this endpoint never handed out.
+    #[error("{0}")]
+    InvalidToken(String),
     /// A feature CloudTrail has and this endpoint does not (SNS topics,
     /// CloudWatch Logs, KMS encryption, log file validation digests).
     #[error("{0}")]

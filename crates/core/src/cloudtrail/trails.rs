@@ -13,11 +13,15 @@ use super::model::{
 use super::{CloudTrailError, MAX_TRAILS_PER_REGION, SERVICE_PRINCIPAL};
 mod bucket;
 mod selectors;
+mod tags;
 #[cfg(test)]
 mod tests;
+mod update;
 
 pub use bucket::{DeliveryRefused, bucket_allows, log_prefix};
 pub use selectors::{DATA_RESOURCE_TYPES, put_event_selectors, selects};
+pub use tags::{add_tags, get_insight_selectors, list_tags, put_insight_selectors, remove_tags};
+pub use update::{UpdateTrail, update_trail};
 
 use crate::authz::Caller;
 use crate::error::CoreError;
@@ -236,22 +240,37 @@ fn history_end(svc: &Service) -> Result<u64, CoreError> {
     }
 }
 
-fn check_unsupported(input: &CreateTrail) -> Result<(), CoreError> {
+/// The settings of a trail this endpoint does not support, as `CreateTrail`
+/// and `UpdateTrail` take them.
+struct Unsupported<'a> {
+    sns_topic_name: Option<&'a str>,
+    cloudwatch_logs_log_group_arn: Option<&'a str>,
+    cloudwatch_logs_role_arn: Option<&'a str>,
+    kms_key_id: Option<&'a str>,
+    enable_log_file_validation: Option<bool>,
+}
+
+/// Refuses the settings this endpoint does not support. `UpdateTrail`
+/// removes a setting with an empty string (`update`): accepted, there is
+/// none; `CreateTrail` refuses any CloudWatch Logs member, as before.
+fn check_unsupported(input: &Unsupported<'_>, update: bool) -> Result<(), CoreError> {
     let unsupported = |what: &str| -> CoreError {
         CloudTrailError::UnsupportedOperation(format!("{what} is not supported by this endpoint."))
             .into()
     };
-    if input
-        .sns_topic_name
-        .as_deref()
-        .is_some_and(|s| !s.is_empty())
-    {
+    let given = |v: Option<&str>| v.is_some_and(|s| !s.is_empty());
+    if given(input.sns_topic_name) {
         return Err(unsupported("SnsTopicName (SNS notifications)"));
     }
-    if input.cloudwatch_logs_log_group_arn.is_some() || input.cloudwatch_logs_role_arn.is_some() {
+    let cloudwatch = if update {
+        given(input.cloudwatch_logs_log_group_arn) || given(input.cloudwatch_logs_role_arn)
+    } else {
+        input.cloudwatch_logs_log_group_arn.is_some() || input.cloudwatch_logs_role_arn.is_some()
+    };
+    if cloudwatch {
         return Err(unsupported("Delivery to CloudWatch Logs"));
     }
-    if input.kms_key_id.as_deref().is_some_and(|s| !s.is_empty()) {
+    if given(input.kms_key_id) {
         return Err(unsupported("KmsKeyId (SSE-KMS log files)"));
     }
     if input.enable_log_file_validation == Some(true) {
@@ -260,17 +279,36 @@ fn check_unsupported(input: &CreateTrail) -> Result<(), CoreError> {
     Ok(())
 }
 
+/// The most tags a trail has.
+pub const MAX_TAGS: usize = 50;
+
+/// Whether a tag key or value has only the characters CloudTrail takes:
+/// `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$` (the documented rule of
+/// `InvalidTagParameterException`).
+fn tag_chars(s: &str) -> bool {
+    s.chars().all(|c| {
+        c.is_alphabetic()
+            || c.is_numeric()
+            || (c.is_whitespace() && !c.is_control())
+            || matches!(c, '_' | '.' | ':' | '/' | '=' | '+' | '-' | '@')
+    })
+}
+
+/// Checks the tags of a request: each key and value, keys unique. The
+/// count on the trail is checked by the caller (`TagsLimitExceeded`).
 fn check_tags(tags: &[(String, Option<String>)]) -> Result<(), CoreError> {
     let bad = |m: &str| -> CoreError { CloudTrailError::InvalidTagParameter(m.to_owned()).into() };
-    if tags.len() > 50 {
-        return Err(bad("A resource can have at most 50 tags."));
-    }
     for (i, (k, v)) in tags.iter().enumerate() {
         if k.is_empty() || k.chars().count() > 128 {
             return Err(bad("Tag key must be between 1 and 128 characters long."));
         }
         if v.as_deref().is_some_and(|v| v.chars().count() > 256) {
             return Err(bad("Tag value must be at most 256 characters long."));
+        }
+        if !tag_chars(k) || v.as_deref().is_some_and(|v| !tag_chars(v)) {
+            return Err(bad(
+                "Tag keys and values may contain only Unicode letters, digits, white space and _ . : / = + - @.",
+            ));
         }
         if k.to_ascii_lowercase().starts_with("aws:") {
             return Err(bad("Tag keys cannot start with aws:."));
@@ -280,6 +318,85 @@ fn check_tags(tags: &[(String, Option<String>)]) -> Result<(), CoreError> {
         }
     }
     Ok(())
+}
+
+fn too_many_tags() -> CoreError {
+    // UNCONFIRMED: the message; the code and the limit of 50 are AWS's.
+    CloudTrailError::TagsLimitExceeded(format!(
+        "The number of tags on the trail exceeds the limit of {MAX_TAGS}."
+    ))
+    .into()
+}
+
+/// Checks a bucket name and key prefix as `CreateTrail` and `UpdateTrail`
+/// take them.
+fn check_destination(bucket: Option<&str>, prefix: Option<&str>) -> Result<(), CoreError> {
+    if let Some(b) = bucket
+        && !crate::s3::valid_bucket_name(b)
+    {
+        return Err(
+            CloudTrailError::InvalidS3BucketName(format!("Bucket name is not valid: {b}")).into(),
+        );
+    }
+    if let Some(p) = prefix
+        && (p.chars().count() > 200 || p.starts_with('/') || p.contains("//"))
+    {
+        return Err(CloudTrailError::InvalidS3Prefix(format!("Invalid S3 prefix: {p}")).into());
+    }
+    Ok(())
+}
+
+/// The organization of an organization trail the caller creates (or turns
+/// a trail into): the caller is the management account of an organization
+/// with all features and trusted access for CloudTrail.
+fn organization_for(svc: &Service, caller: &Caller) -> Result<String, CoreError> {
+    let state = svc.read();
+    let org = state.org.org_of(&caller.account).ok_or_else(|| {
+        CoreError::from(CloudTrailError::OrganizationsNotInUse(
+            "This account is not a member of an organization.".to_owned(),
+        ))
+    })?;
+    if org.management_account != caller.account {
+        return Err(CloudTrailError::NotOrganizationMasterAccount(
+            "The request must come from the management account of the organization to create an organization trail.".to_owned(),
+        )
+        .into());
+    }
+    if org.feature_set != "ALL" {
+        return Err(CloudTrailError::OrganizationNotInAllFeaturesMode(
+            "All features must be enabled in the organization to create an organization trail."
+                .to_owned(),
+        )
+        .into());
+    }
+    if !org.trusted_services.contains_key(SERVICE_PRINCIPAL) {
+        return Err(CloudTrailError::CloudTrailAccessNotEnabled(
+            "Trusted access for CloudTrail is not enabled in the organization. Enable it with EnableAWSServiceAccess (cloudtrail.amazonaws.com) first.".to_owned(),
+        )
+        .into());
+    }
+    Ok(org.id.clone())
+}
+
+/// Whether CloudTrail may write where `trail` delivers (the bucket exists
+/// and its policy allows it), in `CreateTrail`'s errors.
+fn check_bucket(state: &State, trail: &Trail) -> Result<(), CoreError> {
+    let key = log_prefix(trail, &trail.account, &trail.home_region);
+    match bucket_allows(state, trail, &format!("{key}check")) {
+        Ok(()) => Ok(()),
+        Err(DeliveryRefused::NoSuchBucket) => Err(CloudTrailError::S3BucketDoesNotExist(format!(
+            "S3 bucket {} does not exist.",
+            trail.s3_bucket
+        ))
+        .into()),
+        Err(DeliveryRefused::AccessDenied) => {
+            Err(CloudTrailError::InsufficientS3BucketPolicy(format!(
+                "Incorrect S3 bucket policy is detected for bucket: {}",
+                trail.s3_bucket
+            ))
+            .into())
+        }
+    }
 }
 
 /// `CreateTrail`: a trail in the caller's account and region, not logging
@@ -292,20 +409,21 @@ pub fn create_trail(
     input: CreateTrail,
 ) -> Result<Trail, CoreError> {
     validate_name(&input.name)?;
-    check_unsupported(&input)?;
+    check_unsupported(
+        &Unsupported {
+            sns_topic_name: input.sns_topic_name.as_deref(),
+            cloudwatch_logs_log_group_arn: input.cloudwatch_logs_log_group_arn.as_deref(),
+            cloudwatch_logs_role_arn: input.cloudwatch_logs_role_arn.as_deref(),
+            kms_key_id: input.kms_key_id.as_deref(),
+            enable_log_file_validation: input.enable_log_file_validation,
+        },
+        false,
+    )?;
     check_tags(&input.tags)?;
-    if !crate::s3::valid_bucket_name(&input.s3_bucket) {
-        return Err(CloudTrailError::InvalidS3BucketName(format!(
-            "Bucket name is not valid: {}",
-            input.s3_bucket
-        ))
-        .into());
+    if input.tags.len() > MAX_TAGS {
+        return Err(too_many_tags());
     }
-    if let Some(p) = &input.s3_key_prefix
-        && (p.chars().count() > 200 || p.starts_with('/') || p.contains("//"))
-    {
-        return Err(CloudTrailError::InvalidS3Prefix(format!("Invalid S3 prefix: {p}")).into());
-    }
+    check_destination(Some(&input.s3_bucket), input.s3_key_prefix.as_deref())?;
     let multi = input.is_multi_region.unwrap_or(false);
     let global = input.include_global_service_events.unwrap_or(true);
     if multi && !global {
@@ -320,32 +438,7 @@ pub fn create_trail(
         svc.authorize(caller, "cloudtrail:AddTags", &arn, None, &[])?;
     }
     let organization = if input.is_organization_trail == Some(true) {
-        let state = svc.read();
-        let org = state.org.org_of(&caller.account).ok_or_else(|| {
-            CoreError::from(CloudTrailError::OrganizationsNotInUse(
-                "This account is not a member of an organization.".to_owned(),
-            ))
-        })?;
-        if org.management_account != caller.account {
-            return Err(CloudTrailError::NotOrganizationMasterAccount(
-                "The request must come from the management account of the organization to create an organization trail.".to_owned(),
-            )
-            .into());
-        }
-        if org.feature_set != "ALL" {
-            return Err(CloudTrailError::OrganizationNotInAllFeaturesMode(
-                "All features must be enabled in the organization to create an organization trail."
-                    .to_owned(),
-            )
-            .into());
-        }
-        if !org.trusted_services.contains_key(SERVICE_PRINCIPAL) {
-            return Err(CloudTrailError::CloudTrailAccessNotEnabled(
-                "Trusted access for CloudTrail is not enabled in the organization. Enable it with EnableAWSServiceAccess (cloudtrail.amazonaws.com) first.".to_owned(),
-            )
-            .into());
-        }
-        Some(org.id.clone())
+        Some(organization_for(svc, caller)?)
     } else {
         None
     };
@@ -402,24 +495,7 @@ pub fn create_trail(
             ))
             .into());
         }
-        let key = log_prefix(&trail, &caller.account, &trail.home_region);
-        match bucket_allows(state, &trail, &format!("{key}check")) {
-            Ok(()) => {}
-            Err(DeliveryRefused::NoSuchBucket) => {
-                return Err(CloudTrailError::S3BucketDoesNotExist(format!(
-                    "S3 bucket {} does not exist.",
-                    trail.s3_bucket
-                ))
-                .into());
-            }
-            Err(DeliveryRefused::AccessDenied) => {
-                return Err(CloudTrailError::InsufficientS3BucketPolicy(format!(
-                    "Incorrect S3 bucket policy is detected for bucket: {}",
-                    trail.s3_bucket
-                ))
-                .into());
-            }
-        }
+        check_bucket(state, &trail)?;
         Ok((
             trail.clone(),
             vec![Change::Put(Record::Trail(Box::new(trail.clone())))],

@@ -5758,7 +5758,14 @@ static OP_ADD_TAGS: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "cloudtrail:AddTags",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_CANCEL_QUERY: OperationInfo = OperationInfo {
     name: "CancelQuery",
@@ -7525,7 +7532,14 @@ static OP_GET_INSIGHT_SELECTORS: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "cloudtrail:GetInsightSelectors",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_GET_QUERY_RESULTS: OperationInfo = OperationInfo {
     name: "GetQueryResults",
@@ -8429,7 +8443,14 @@ static OP_LIST_PUBLIC_KEYS: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "cloudtrail:ListPublicKeys",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_LIST_QUERIES: OperationInfo = OperationInfo {
     name: "ListQueries",
@@ -8574,7 +8595,14 @@ static OP_LIST_TAGS: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "cloudtrail:ListTags",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_LIST_TRAILS: OperationInfo = OperationInfo {
     name: "ListTrails",
@@ -8982,7 +9010,14 @@ static OP_PUT_INSIGHT_SELECTORS: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "cloudtrail:PutInsightSelectors",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_PUT_RESOURCE_POLICY: OperationInfo = OperationInfo {
     name: "PutResourcePolicy",
@@ -9123,7 +9158,14 @@ static OP_REMOVE_TAGS: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "cloudtrail:RemoveTags",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_RESTORE_EVENT_DATA_STORE: OperationInfo = OperationInfo {
     name: "RestoreEventDataStore",
@@ -10349,5 +10391,12 @@ static OP_UPDATE_TRAIL: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "cloudtrail:UpdateTrail",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };

@@ -32,6 +32,7 @@ mod simulate;
 mod sqs;
 mod sts;
 mod task_matrix;
+mod trail_settings;
 mod trails;
 mod trust;
 mod user_credentials;

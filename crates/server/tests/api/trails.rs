@@ -19,7 +19,7 @@ use crate::common::s3::s3;
 use crate::common::{ACCOUNT, Server};
 
 /// AWS's documented bucket policy for CloudTrail.
-fn trail_policy(bucket: &str, paths: &[String]) -> String {
+pub(crate) fn trail_policy(bucket: &str, paths: &[String]) -> String {
     let resources: Vec<String> = paths
         .iter()
         .map(|p| format!("\"arn:aws:s3:::{bucket}/{p}\""))
@@ -30,7 +30,7 @@ fn trail_policy(bucket: &str, paths: &[String]) -> String {
     )
 }
 
-fn code<E: ProvideErrorMetadata, R>(r: Result<R, E>) -> String {
+pub(crate) fn code<E: ProvideErrorMetadata, R>(r: Result<R, E>) -> String {
     match r {
         Ok(_) => "ok".to_owned(),
         Err(e) => e.code().unwrap_or_default().to_owned(),

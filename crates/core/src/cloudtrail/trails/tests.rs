@@ -52,3 +52,32 @@ fn trail_arns_parse_or_are_refused() {
         );
     }
 }
+
+#[test]
+fn tags_follow_cloudtrail_rules() {
+    let tag = |k: &str, v: Option<&str>| (k.to_owned(), v.map(str::to_owned));
+    let ok = [
+        tag("env", Some("prod")),
+        tag("Équipe sécurité", Some("a.b:c/d=e+f-g@h_1")),
+        tag("flag", None),
+        tag(&"k".repeat(128), Some(&"v".repeat(256))),
+    ];
+    assert!(check_tags(&ok).is_ok());
+    let invalid = |e: CoreError| {
+        matches!(
+            e,
+            CoreError::CloudTrail(CloudTrailError::InvalidTagParameter(_))
+        )
+    };
+    for bad in [
+        vec![tag("", Some("v"))],
+        vec![tag(&"k".repeat(129), None)],
+        vec![tag("k", Some(&"v".repeat(257)))],
+        vec![tag("no#hash", None)],
+        vec![tag("k", Some("tab\there"))],
+        vec![tag("AWS:reserved", None)],
+        vec![tag("dup", Some("1")), tag("dup", Some("2"))],
+    ] {
+        assert!(invalid(check_tags(&bad).unwrap_err()), "{bad:?}");
+    }
+}

@@ -34,6 +34,13 @@ pub(super) fn handler(op: Operation) -> Option<Handler> {
         GetEventSelectors => trails::get_event_selectors,
         PutEventSelectors => trails::put_event_selectors,
         DeleteTrail => trails::delete_trail,
+        UpdateTrail => trails::update_trail,
+        AddTags => trails::add_tags,
+        RemoveTags => trails::remove_tags,
+        ListTags => trails::list_tags,
+        GetInsightSelectors => trails::get_insight_selectors,
+        PutInsightSelectors => trails::put_insight_selectors,
+        ListPublicKeys => list_public_keys,
         _ => return None,
     })
 }
@@ -107,6 +114,33 @@ fn error(e: rootward_core::CoreError) -> ApiError {
         }
         e => from_core(e),
     }
+}
+
+/// `ListPublicKeys`: the keys that sign log file validation digests. None
+/// are produced here (`EnableLogFileValidation` is refused), so the list is
+/// empty; the time range is still checked as AWS checks it.
+fn list_public_keys(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+    ctx.svc
+        .authorize(ctx.caller, "cloudtrail:ListPublicKeys", "*", None, &[])
+        .map_err(error)?;
+    let start = time_member(i, "StartTime")?;
+    let end = time_member(i, "EndTime")?;
+    if let (Some(s), Some(e)) = (start, end)
+        && s > e
+    {
+        return Err(ApiError::new(
+            "InvalidTimeRangeException",
+            400,
+            "Start time must be before end time.",
+        ));
+    }
+    if i.has("NextToken") {
+        return Err(ApiError::modelled(
+            &rootward_model::cloudtrail::ER_INVALID_TOKEN_EXCEPTION,
+            "Invalid NextToken.",
+        ));
+    }
+    Ok(Some(json!({ "PublicKeyList": [] })))
 }
 
 fn lookup_events(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
