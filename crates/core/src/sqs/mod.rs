@@ -150,10 +150,12 @@ pub struct QueueRef<'a> {
     pub name: &'a str,
 }
 
-/// Numeric attributes: name, default, minimum, maximum.
+/// Numeric attributes: name, default, minimum, maximum. `MaximumMessageSize`
+/// defaults to 1 MiB, its maximum, since SQS raised it from 256 KiB
+/// (botocore 1.43's CreateQueue documentation: "Default: 1,048,576 bytes").
 const NUMERIC: &[(&str, i64, i64, i64)] = &[
     ("DelaySeconds", 0, 0, 900),
-    ("MaximumMessageSize", 262_144, 1_024, 1_048_576),
+    ("MaximumMessageSize", 1_048_576, 1_024, 1_048_576),
     ("MessageRetentionPeriod", 345_600, 60, 1_209_600),
     ("ReceiveMessageWaitTimeSeconds", 0, 0, 20),
     ("VisibilityTimeout", 30, 0, 43_200),

@@ -351,7 +351,7 @@ async fn attributes_are_read_set_and_checked() {
     assert_eq!(a[&QueueAttributeName::DelaySeconds], "2");
     assert_eq!(a[&QueueAttributeName::VisibilityTimeout], "30");
     assert_eq!(a[&QueueAttributeName::MessageRetentionPeriod], "345600");
-    assert_eq!(a[&QueueAttributeName::MaximumMessageSize], "262144");
+    assert_eq!(a[&QueueAttributeName::MaximumMessageSize], "1048576");
     assert_eq!(a[&QueueAttributeName::ReceiveMessageWaitTimeSeconds], "0");
     assert!(a.contains_key(&QueueAttributeName::CreatedTimestamp));
     assert!(a.contains_key(&QueueAttributeName::LastModifiedTimestamp));
