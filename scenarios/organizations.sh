@@ -86,18 +86,21 @@ except org.exceptions.ConstraintViolationException as e:
     assert e.response["ResponseMetadata"]["HTTPStatusCode"] == 400
 PY
 
-# Closing an account: SUSPENDED at once, and its principals are refused.
+# Closing an account: CLOSED at once (Status SUSPENDED), and its principals are refused.
 OLD=$(create_account old)
+read -r OK OS OT < <(aws sts assume-role --role-arn "arn:aws:iam::$OLD:role/OrganizationAccountAccessRole" --role-session-name before \
+  --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text)
 aws organizations close-account --account-id "$OLD" && pass "close-account"
-expect_eq "the closed account is SUSPENDED" "SUSPENDED" "$(aws organizations describe-account --account-id "$OLD" --query Account.State --output text)"
-expect_error "its role is refused" InvalidClientTokenId as_member "$OLD" aws sts get-caller-identity
+expect_eq "the closed account is CLOSED (Status SUSPENDED)" "CLOSED SUSPENDED" "$(aws organizations describe-account --account-id "$OLD" --query '[Account.State, Account.Status]' --output text | tr '\t' ' ')"
+expect_error "its session is refused" InvalidClientTokenId env AWS_ACCESS_KEY_ID="$OK" AWS_SECRET_ACCESS_KEY="$OS" AWS_SESSION_TOKEN="$OT" aws sts get-caller-identity
+expect_error "no new session into it" AccessDenied aws sts assume-role --role-arn "arn:aws:iam::$OLD:role/OrganizationAccountAccessRole" --role-session-name after
 expect_error "closed once" AccountAlreadyClosedException aws organizations close-account --account-id "$OLD"
 
 # kill -9 loses nothing acknowledged.
 kill -9 "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=
 start_server "$WORK/data"
 expect_eq "organization survives kill -9" "$ORG_ID" "$(aws organizations describe-organization --query Organization.Id --output text)"
-expect_eq "accounts survive kill -9" "3 1" "$(aws organizations list-accounts --query "[length(Accounts[?State=='ACTIVE']), length(Accounts[?State=='SUSPENDED'])]" --output text | tr '\t' ' ')"
+expect_eq "accounts survive kill -9" "3 1" "$(aws organizations list-accounts --query "[length(Accounts[?State=='ACTIVE']), length(Accounts[?State=='CLOSED'])]" --output text | tr '\t' ' ')"
 expect_error "the SCP still binds after restart" AccessDenied as_member "$APP" aws iam create-user --user-name carol
 expect_eq "delegation survives" "$AUDIT" \
   "$(aws organizations list-delegated-administrators --service-principal iam.amazonaws.com --query 'DelegatedAdministrators[0].Id' --output text)"

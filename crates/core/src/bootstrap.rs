@@ -51,7 +51,7 @@ pub fn bootstrap(
         let key = AccessKey {
             id: access_key_id
                 .map(str::to_owned)
-                .unwrap_or_else(ids::long_term_key_id),
+                .unwrap_or_else(|| ids::long_term_key_id(&account)),
             secret: Secret::new(
                 secret
                     .map(str::to_owned)
@@ -90,6 +90,8 @@ pub fn bootstrap(
                     created: now,
                     root_password_last_used: None,
                     alias: None,
+                    closed: None,
+                    closed_by: None,
                 })),
                 Change::Put(Record::User(user)),
                 Change::Put(Record::AccessKey(key)),

@@ -28,6 +28,19 @@ pub struct Account {
     /// The account alias (`CreateAccountAlias`), unique across accounts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
+    /// When Organizations' `CloseAccount` closed it. Kept on the account,
+    /// not its membership: a closed account stays closed wherever it goes
+    /// (removed from its organization, its principals are still refused).
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub closed: Option<OffsetDateTime>,
+    /// The organization that closed it (its 30-day closure quota counts
+    /// the account even once it has left).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_by: Option<String>,
 }
 
 /// A tag (IAM and Organizations resources): key and value.

@@ -400,6 +400,8 @@ impl RootConsole {
                 created: now,
                 root_password_last_used: None,
                 alias: None,
+                closed: None,
+                closed_by: None,
             };
             let profile = LoginProfile {
                 account: id.clone(),

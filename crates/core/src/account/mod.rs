@@ -457,7 +457,7 @@ pub struct AccountInformation {
     pub name: String,
     /// When the account was created.
     pub created: time::OffsetDateTime,
-    /// `ACTIVE`, or `SUSPENDED` once Organizations closed it.
+    /// `ACTIVE`, or `CLOSED` once Organizations closed it.
     pub state: &'static str,
 }
 
@@ -488,7 +488,7 @@ pub fn get_account_information(
         name: a.name.clone(),
         created: a.created,
         state: if crate::org::accounts::is_closed(&state, &account) {
-            "SUSPENDED"
+            "CLOSED"
         } else {
             "ACTIVE"
         },

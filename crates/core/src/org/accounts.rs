@@ -32,13 +32,17 @@ pub struct AccountInfo {
     pub joined_method: String,
     /// When it joined.
     pub joined: OffsetDateTime,
-    /// `ACTIVE`, or `SUSPENDED` once closed (`Status` and `State` alike).
+    /// `State`: `ACTIVE`, or `CLOSED` once closed (the 90-day post-closure
+    /// period; this endpoint never ends it).
     pub state: &'static str,
+    /// The deprecated `Status`: `ACTIVE`, or `SUSPENDED` once closed.
+    pub status: &'static str,
 }
 
 /// The description of a member account.
 pub fn info(state: &State, org: &Organization, m: &Membership) -> AccountInfo {
     let account = state.accounts.get(&m.account);
+    let closed = account.is_some_and(|a| a.closed.is_some());
     AccountInfo {
         id: m.account.clone(),
         arn: org.account_arn(&m.account),
@@ -46,11 +50,8 @@ pub fn info(state: &State, org: &Organization, m: &Membership) -> AccountInfo {
         name: account.map(|a| a.name.clone()).unwrap_or_default(),
         joined_method: m.joined_method.clone(),
         joined: m.joined,
-        state: if m.closed.is_some() {
-            "SUSPENDED"
-        } else {
-            "ACTIVE"
-        },
+        state: if closed { "CLOSED" } else { "ACTIVE" },
+        status: if closed { "SUSPENDED" } else { "ACTIVE" },
     }
 }
 
@@ -210,6 +211,8 @@ pub fn create_account(
                 created: now,
                 root_password_last_used: None,
                 alias: None,
+                closed: None,
+                closed_by: None,
             })),
             Change::Put(Record::OrgMember(Membership {
                 account: id.clone(),
@@ -217,7 +220,6 @@ pub fn create_account(
                 parent: org.root_id.clone(),
                 joined_method: "CREATED".to_owned(),
                 joined: now,
-                closed: None,
             })),
             Change::Put(Record::Role(role)),
         ];
@@ -430,10 +432,9 @@ fn leave(state: &State, org: &Organization, account: &str) -> Result<Vec<Change>
 /// Whether `account` is a member account that `CloseAccount` closed.
 pub fn is_closed(state: &State, account: &str) -> bool {
     state
-        .org
-        .members
+        .accounts
         .get(account)
-        .is_some_and(|m| m.closed.is_some())
+        .is_some_and(|a| a.closed.is_some())
 }
 
 /// How many member accounts the organization may close in a rolling 30
@@ -445,10 +446,11 @@ fn close_quota(members: usize) -> usize {
 
 /// `organizations:CloseAccount` (the management account, an organization
 /// with all features): the member is closed at once (AWS closes it in the
-/// background, `PENDING_CLOSURE` then `SUSPENDED`; here `DescribeAccount`
-/// shows `SUSPENDED` as soon as the call is answered). It stays in the
-/// organization; its users', roles' and root user's credentials are refused
-/// from then on.
+/// background, `PENDING_CLOSURE` then closed; here `DescribeAccount` shows
+/// `State` `CLOSED`, `Status` `SUSPENDED`, as soon as the call is
+/// answered). It stays in the organization; its users', roles' and root
+/// user's credentials are refused from then on, and stay refused if it is
+/// removed from the organization (the closure is the account's).
 pub fn close_account(svc: &Service, caller: &Caller, account: &AccountId) -> Result<(), CoreError> {
     let account = account.as_str();
     authorize(
@@ -474,31 +476,41 @@ pub fn close_account(svc: &Service, caller: &Caller, account: &AccountId) -> Res
                 "You cannot close the management account with this operation.",
             ));
         }
-        let mut m = member(state, org, account)?.clone();
-        if m.closed.is_some() {
+        member(state, org, account)?;
+        let mut record = state
+            .accounts
+            .get(account)
+            .cloned()
+            .ok_or_else(|| CoreError::Internal(format!("account {account} has no record")))?;
+        if record.closed.is_some() {
             return Err(err(
                 OrgError::AccountAlreadyClosed,
                 "You have already closed the account.",
             ));
         }
-        let members: Vec<&Membership> = state
+        let members = state
             .org
             .members
             .values()
             .filter(|m| m.org == org.id)
-            .collect();
-        let recent = members
-            .iter()
-            .filter(|m| m.closed.is_some_and(|t| now - t < time::Duration::days(30)))
             .count();
-        if recent >= close_quota(members.len()) {
+        // Closures in the last 30 days by this organization, of accounts
+        // still in it or gone since (a removal does not give a closure back).
+        let recent = state
+            .accounts
+            .values()
+            .filter(|a| a.closed_by.as_deref() == Some(org.id.as_str()))
+            .filter(|a| a.closed.is_some_and(|t| now - t < time::Duration::days(30)))
+            .count();
+        if recent >= close_quota(members) {
             return Err(constraint(
                 "CLOSE_ACCOUNT_QUOTA_EXCEEDED",
                 "You have exceeded the close account quota for the past 30 days.",
             ));
         }
-        m.closed = Some(now);
-        Ok(((), vec![Change::Put(Record::OrgMember(m))]))
+        record.closed = Some(now);
+        record.closed_by = Some(org.id.clone());
+        Ok(((), vec![Change::Put(Record::Account(record))]))
     })
 }
 

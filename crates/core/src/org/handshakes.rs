@@ -275,7 +275,6 @@ fn transition(
                 parent: org.root_id.clone(),
                 joined_method: "INVITED".to_owned(),
                 joined: now,
-                closed: None,
             })));
             changes.extend(default_scp(org, &caller.account));
         }

@@ -124,14 +124,6 @@ pub struct Membership {
     /// When it joined.
     #[serde(with = "time::serde::rfc3339")]
     pub joined: OffsetDateTime,
-    /// When `CloseAccount` closed it: the account is `SUSPENDED`, stays in
-    /// the organization, and its principals' calls are refused.
-    #[serde(
-        default,
-        with = "time::serde::rfc3339::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub closed: Option<OffsetDateTime>,
 }
 
 /// A customer-managed organization policy (an SCP).

@@ -107,7 +107,6 @@ pub fn create_organization(
                 parent: org.root_id.clone(),
                 joined_method: "CREATED".to_owned(),
                 joined: now,
-                closed: None,
             })),
         ];
         changes.extend(default_scp(&org, &org.root_id));

@@ -224,6 +224,8 @@ mod tests {
             created: time::OffsetDateTime::UNIX_EPOCH,
             root_password_last_used: None,
             alias: None,
+            closed: None,
+            closed_by: None,
         };
         assert_eq!(Accounts::key(&account), "111111111111");
         let record = Accounts::record(account);

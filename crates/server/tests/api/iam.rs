@@ -674,6 +674,8 @@ async fn the_account_alias() {
             created: s.svc.now(),
             root_password_last_used: None,
             alias: None,
+            closed: None,
+            closed_by: None,
         }))
         .unwrap();
     s.svc

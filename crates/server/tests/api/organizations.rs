@@ -22,6 +22,8 @@ fn standalone(s: &Server, id: &str, key: &str, secret: &str) {
             created: s.svc.now(),
             root_password_last_used: None,
             alias: None,
+            closed: None,
+            closed_by: None,
         }))
         .unwrap();
     s.svc
@@ -953,10 +955,11 @@ async fn a_clean_up_changing_each_page_before_the_next_misses_nothing() {
     assert!(left.targets().is_empty());
 }
 
-/// CloseAccount: the member is SUSPENDED at once (DescribeAccount and the
-/// listings say so), stays in the organization, and its principals are
-/// refused; the management account cannot be closed, nor an account twice,
-/// nor more than the 30-day quota (10 for a small organization).
+/// CloseAccount: the member is closed at once (State CLOSED, Status
+/// SUSPENDED in DescribeAccount and the listings), stays in the
+/// organization, and its principals are refused, even once it is removed;
+/// the management account cannot be closed, nor an account twice, nor more
+/// than the 30-day quota (10 for a small organization).
 #[tokio::test]
 async fn close_account_suspends_the_member_and_refuses_its_principals() {
     let s = Server::start().await;
@@ -982,7 +985,8 @@ async fn close_account_suspends_the_member_and_refuses_its_principals() {
         .await
         .unwrap();
     let a = d.account().unwrap();
-    assert_eq!(a.state().unwrap().as_str(), "SUSPENDED");
+    // State CLOSED (the post-closure period), the deprecated Status SUSPENDED.
+    assert_eq!(a.state().unwrap().as_str(), "CLOSED");
     #[allow(deprecated)]
     let status = a.status().unwrap().as_str().to_owned();
     assert_eq!(status, "SUSPENDED");
@@ -992,15 +996,8 @@ async fn close_account_suspends_the_member_and_refuses_its_principals() {
         .iter()
         .map(|a| (a.id().unwrap(), a.state().unwrap().as_str()))
         .collect();
-    assert!(states.contains(&(ids[0].as_str(), "SUSPENDED")));
+    assert!(states.contains(&(ids[0].as_str(), "CLOSED")));
     assert!(states.contains(&(ids[1].as_str(), "ACTIVE")));
-    // Its role session no longer works, nor a new one.
-    let r = sts.get_caller_identity().send().await;
-    assert_eq!(
-        r.unwrap_err().into_service_error().meta().code(),
-        Some("InvalidClientTokenId")
-    );
-
     let e = org
         .close_account()
         .account_id(&ids[0])
@@ -1009,6 +1006,38 @@ async fn close_account_suspends_the_member_and_refuses_its_principals() {
         .unwrap_err()
         .into_service_error();
     assert_eq!(code(&e), "AccountAlreadyClosedException");
+    // Its role session no longer works, nor is a new one issued.
+    let r = sts.get_caller_identity().send().await;
+    assert_eq!(
+        r.unwrap_err().into_service_error().meta().code(),
+        Some("InvalidClientTokenId")
+    );
+    let r = aws_sdk_sts::Client::new(&s.admin())
+        .assume_role()
+        .role_arn(format!(
+            "arn:aws:iam::{}:role/OrganizationAccountAccessRole",
+            ids[0]
+        ))
+        .role_session_name("after")
+        .send()
+        .await;
+    assert_eq!(
+        r.unwrap_err().into_service_error().meta().code(),
+        Some("AccessDenied")
+    );
+    // Removed from the organization, it stays closed: the closure is the
+    // account's, not its membership's.
+    org.remove_account_from_organization()
+        .account_id(&ids[0])
+        .send()
+        .await
+        .unwrap();
+    let r = sts.get_caller_identity().send().await;
+    assert_eq!(
+        r.unwrap_err().into_service_error().meta().code(),
+        Some("InvalidClientTokenId")
+    );
+
     let e = org
         .close_account()
         .account_id(ACCOUNT)
@@ -1042,7 +1071,8 @@ async fn close_account_suspends_the_member_and_refuses_its_principals() {
         .unwrap_err()
         .into_service_error();
     assert_eq!(code(&e), "AccessDeniedException");
-    // Ten in 30 days (13 members: a tenth is less than 10).
+    // Ten in 30 days (12 members: a tenth is less than 10), the removed
+    // one among them: a removal gives no closure back.
     for id in &ids[1..10] {
         org.close_account().account_id(id).send().await.unwrap();
     }
@@ -1061,11 +1091,11 @@ async fn close_account_suspends_the_member_and_refuses_its_principals() {
     let again = s.reopen().await;
     let d = Client::new(&again.admin())
         .describe_account()
-        .account_id(&ids[0])
+        .account_id(&ids[1])
         .send()
         .await
         .unwrap();
-    assert_eq!(d.account().unwrap().state().unwrap().as_str(), "SUSPENDED");
+    assert_eq!(d.account().unwrap().state().unwrap().as_str(), "CLOSED");
 }
 
 #[tokio::test]

@@ -183,7 +183,7 @@ pub(crate) fn account_json(a: &AccountInfo) -> Value {
         "Arn": a.arn,
         "Email": a.email,
         "Name": a.name,
-        "Status": a.state,
+        "Status": a.status,
         "State": a.state,
         "JoinedMethod": a.joined_method,
         "JoinedTimestamp": timestamp(a.joined),
