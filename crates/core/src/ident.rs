@@ -514,8 +514,8 @@ mod tests {
 
     #[test]
     fn access_key_ids_are_word_characters_and_say_whether_temporary() {
-        let long = AccessKeyId::parse(&crate::ids::long_term_key_id()).unwrap();
-        let temp = AccessKeyId::parse(&crate::ids::temporary_key_id()).unwrap();
+        let long = AccessKeyId::parse(&crate::ids::long_term_key_id("123456789012")).unwrap();
+        let temp = AccessKeyId::parse(&crate::ids::temporary_key_id("123456789012")).unwrap();
         assert!(!long.is_temporary() && temp.is_temporary());
         for bad in ["", "AKIASHORT", "AKIA0000000000000-00", &"A".repeat(129)] {
             assert!(AccessKeyId::parse(bad).is_err(), "{bad}");

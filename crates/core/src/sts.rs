@@ -29,27 +29,28 @@ pub fn get_caller_identity(svc: &Service, caller: &Caller) -> (String, String, S
     )
 }
 
-/// `sts:GetAccessKeyInfo`: the account an access key belongs to, whoever
-/// asks (the caller needs `sts:GetAccessKeyInfo`; AWS answers for keys of
-/// any account). AWS reads the account out of the key id itself; Rootward's
-/// ids are random, so only a key this endpoint holds is known: a deleted
-/// key, a session's `ASIA…` id (sessions store nothing) or a made-up one is
-/// refused (UNCONFIRMED: AWS documents no error for this call).
+/// `sts:GetAccessKeyInfo`: the account an access key id belongs to,
+/// whoever asks (the caller needs `sts:GetAccessKeyInfo`). As AWS does, the
+/// account is read out of the key id itself (`AKIA…` and `ASIA…` ids carry
+/// it: [`crate::ids::account_of_key`]), so a session's key, a deleted key or
+/// another endpoint's key is answered too; a key this endpoint holds whose
+/// id does not carry it (a bootstrap key given on the command line) is
+/// answered from the store. Anything else is a `ValidationError`
+/// (UNCONFIRMED: AWS documents no error for this call).
 pub fn get_access_key_info(
     svc: &Service,
     caller: &Caller,
     access_key_id: &str,
 ) -> Result<String, CoreError> {
     svc.authorize(caller, "sts:GetAccessKeyInfo", "*", None, &[])?;
-    svc.read()
-        .access_keys
-        .get(access_key_id)
-        .map(|k| k.account.clone())
-        .ok_or_else(|| {
-            CoreError::Validation(format!(
-                "The access key ID {access_key_id} is not one this endpoint knows."
-            ))
-        })
+    if let Some(k) = svc.read().access_keys.get(access_key_id) {
+        return Ok(k.account.clone());
+    }
+    crate::ids::account_of_key(access_key_id).ok_or_else(|| {
+        CoreError::Validation(format!(
+            "The access key ID {access_key_id} is not a valid access key ID."
+        ))
+    })
 }
 
 /// The MFA a `GetSessionToken` or `AssumeRole` request names: the device
@@ -254,6 +255,12 @@ pub fn assume_role(
     let (Some(role), Some(trust)) = (role, trust) else {
         return Err(denied());
     };
+    // A closed account's roles issue no sessions (its principals are
+    // refused; UNCONFIRMED: AWS's answer here is not documented, the
+    // generic denial is the fail-closed one).
+    if crate::org::accounts::is_closed(&svc.read(), &role.account) {
+        return Err(denied());
+    }
     // A source identity, once set, stays for the whole chain and "cannot be
     // changed during the role session" (IAM user guide, "Monitor and control
     // actions taken with assumed roles"): a chained call naming another one
@@ -501,9 +508,12 @@ pub fn assume_root(
                     .members
                     .get(target_account.as_str())
                     .is_some_and(|m| m.org == org.id);
+                // A closed member's root is no one's to borrow (UNCONFIRMED:
+                // refused like any target the caller may not reach).
                 let ok = (org.management_account == caller.account || delegated)
                     && member
-                    && target_account != org.management_account;
+                    && target_account != org.management_account
+                    && !crate::org::accounts::is_closed(&state, target_account.as_str());
                 (
                     ok,
                     org.trusted_services

@@ -115,7 +115,7 @@ fn from_unix(s: i64) -> Option<OffsetDateTime> {
 /// secret access key and token. Only whole seconds of the issue and expiry
 /// times are kept.
 pub fn issue(keys: &Keys, mut session: Session) -> Session {
-    session.access_key_id = crate::ids::temporary_key_id();
+    session.access_key_id = crate::ids::temporary_key_id(&session.account);
     let claims = Claims {
         access_key_id: session.access_key_id.clone(),
         account: session.account.clone(),

@@ -78,7 +78,7 @@ pub fn create_access_key(
             ));
         }
         let key = AccessKey {
-            id: ids::long_term_key_id(),
+            id: ids::long_term_key_id(&caller.account),
             secret: Secret::new(ids::secret_access_key()),
             account: caller.account.clone(),
             owner: owner.clone(),

@@ -778,8 +778,9 @@ async fn sts_at_a_regional_host_takes_only_credentials_scoped_to_its_region() {
     }
 }
 
-/// GetAccessKeyInfo: the account of a key this endpoint holds, for a caller
-/// allowed `sts:GetAccessKeyInfo`; an unknown key is a `ValidationError`.
+/// GetAccessKeyInfo: the account of a key, for a caller allowed
+/// `sts:GetAccessKeyInfo`, read out of the key id as AWS does; an id that is
+/// not a key's is a `ValidationError`.
 #[tokio::test]
 async fn get_access_key_info_names_the_keys_account() {
     let s = Server::start().await;
@@ -800,10 +801,28 @@ async fn get_access_key_info_names_the_keys_account() {
         .await
         .unwrap();
     assert_eq!(out.account(), Some(ACCOUNT));
+    // A session's key, read out of its id as AWS does (sessions store
+    // nothing), and a key id that is not one.
+    let session = admin.get_session_token().send().await.unwrap();
+    let out = admin
+        .get_access_key_info()
+        .access_key_id(session.credentials().unwrap().access_key_id())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.account(), Some(ACCOUNT));
+    // AWS's documented example id carries its account the same way.
+    let out = admin
+        .get_access_key_info()
+        .access_key_id("ASIAY34FZKBOKMUTVV7A")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.account(), Some("609629065308"));
     let (c, _) = code_and_message(
         admin
             .get_access_key_info()
-            .access_key_id("AKIAUNKNOWN000000000")
+            .access_key_id("AIDANOTAKEY000000000")
             .send()
             .await,
     );
