@@ -98,6 +98,7 @@ fn call(svc: &Service, caller: &rootward_core::authz::Caller, name: &str) -> Res
             request_id: "r",
             resources: Vec::new(),
             host: None,
+            shared_with: None,
         }),
     )?;
     result

@@ -594,9 +594,9 @@ fn execute<B>(
     let unit = ctx.svc.begin();
     let result = crate::protocol::input::validate(info.input, tree, invalid)
         .and_then(|()| run(&Input::new(tree, invalid)));
-    let (result, response) = match result {
-        Ok(out) => (Ok(out.body), out.response_elements),
-        Err(e) => (Err(e), None),
+    let (result, response, shared_with) = match result {
+        Ok(out) => (Ok(out.body), out.response_elements, out.shared_with),
+        Err(e) => (Err(e), None, None),
     };
     let facts = info.facts;
     let error = result
@@ -617,6 +617,7 @@ fn execute<B>(
                 resources: facts
                     .map(|f| trail::resources(f, &ctx.caller.account, &ctx.caller.region, tree))
                     .unwrap_or_default(),
+                shared_with,
             },
             error,
             request_id,

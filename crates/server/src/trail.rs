@@ -23,6 +23,9 @@ pub struct CallFacts {
     pub response: Option<Value>,
     /// `resources`.
     pub resources: Vec<CallResource>,
+    /// Another account that receives a copy of the record (a cross-account
+    /// `AssumeRole`'s role account).
+    pub shared_with: Option<String>,
 }
 
 /// One finished call, as the protocol layer hands it to [`record`].
@@ -75,6 +78,7 @@ pub fn record(
             request_id: call.request_id,
             resources: call.facts.resources,
             host: call.host,
+            shared_with: call.facts.shared_with.as_deref(),
         }),
     )
 }

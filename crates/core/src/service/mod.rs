@@ -402,25 +402,35 @@ impl Service {
         let Some(open) = self.take_unit() else {
             return Ok(());
         };
-        let event = match (self.trail.get(), call) {
-            (Some(_), Some(call)) if !call.data_event => {
-                Some(crate::trail::event::build(&self.read(), call, self.now()))
-            }
-            _ => None,
-        };
+        let mut events = Vec::new();
+        if let (Some(_), Some(call)) = (self.trail.get(), call)
+            && !call.data_event
+        {
+            let now = self.now();
+            let mut event = crate::trail::event::build(&self.read(), call, now);
+            let copy = call
+                .shared_with
+                .filter(|a| *a != call.caller.account)
+                .and_then(|a| crate::trail::event::share(&mut event, a, now));
+            events.push(event);
+            events.extend(copy);
+        }
         if open.seq.is_some() {
-            self.seal_and_wait(open, event.into_iter().collect())
+            self.seal_and_wait(open, events)
         } else if open.durable {
-            // Nothing changed but credentials were issued: the event alone is
-            // committed, straight to the history with a sync (no detour
+            // Nothing changed but credentials were issued: the events alone
+            // are committed, straight to the history with a sync (no detour
             // through the state store's outbox), before the answer.
-            let (Some(trail), Some(event)) = (self.trail.get(), event) else {
+            let Some(trail) = self.trail.get() else {
                 return Ok(());
             };
-            if DEFERRED.with(|d| d.borrow().is_none()) {
-                return trail.record_synced(vec![event]);
+            if events.is_empty() {
+                return Ok(());
             }
-            let wait = trail.record_deferred(vec![event]);
+            if DEFERRED.with(|d| d.borrow().is_none()) {
+                return trail.record_synced(events);
+            }
+            let wait = trail.record_deferred(events);
             DEFERRED.with(|d| {
                 if let Some(waits) = d.borrow_mut().as_mut() {
                     waits.push(wait);
@@ -428,8 +438,10 @@ impl Service {
             });
             Ok(())
         } else {
-            if let (Some(t), Some(e)) = (self.trail.get(), event) {
-                t.record(e);
+            if let Some(t) = self.trail.get() {
+                for e in events {
+                    t.record(e);
+                }
             }
             Ok(())
         }

@@ -36,6 +36,10 @@ pub struct Call<'a> {
     pub resources: Vec<CallResource>,
     /// The `Host` header the client sent.
     pub host: Option<&'a str>,
+    /// Another account the call acted in, which receives its own copy of
+    /// the record (a cross-account `AssumeRole`: the role's account sees who
+    /// assumed its role), both carrying one `sharedEventID`.
+    pub shared_with: Option<&'a str>,
 }
 
 /// One of a record's `resources`: a resource the call names, with the
@@ -344,6 +348,41 @@ struct TlsDetails<'a> {
 /// time-ordered id is still a UUID, and sorts the way the history stores
 /// events (the history once indexed ids, and this kept the index growing at
 /// its end).
+/// The copy of `event` that `account` receives of a call made from another
+/// account (CloudTrail's cross-account delivery, spec 04: a cross-account
+/// `AssumeRole` is recorded in both accounts, linked by `sharedEventID`):
+/// its own `eventID` and `recipientAccountId`, the rest as recorded in the
+/// caller's account (UNCONFIRMED: AWS's copy may show less of the caller's
+/// identity). Both records get the `sharedEventID`. `None` when the record
+/// cannot be read back (then only the caller's account has it).
+pub fn share(event: &mut TrailEvent, account: &str, now: OffsetDateTime) -> Option<TrailEvent> {
+    let mut mine: Value = serde_json::from_str(&event.json).ok()?;
+    let shared = event_id(now);
+    let Value::Object(m) = &mut mine else {
+        return None;
+    };
+    m.insert("sharedEventID".to_owned(), Value::String(shared));
+    let mut theirs = mine.clone();
+    let id = event_id(now);
+    if let Value::Object(t) = &mut theirs {
+        t.insert("eventID".to_owned(), Value::String(id.clone()));
+        t.insert(
+            "recipientAccountId".to_owned(),
+            Value::String(account.to_owned()),
+        );
+    }
+    let (mine_json, theirs_json) = (
+        serde_json::to_string(&mine).ok()?,
+        serde_json::to_string(&theirs).ok()?,
+    );
+    event.json = mine_json;
+    let mut copy = event.clone();
+    copy.id = id;
+    account.clone_into(&mut copy.account);
+    copy.json = theirs_json;
+    Some(copy)
+}
+
 fn event_id(now: OffsetDateTime) -> String {
     use rand::Rng;
     let mut b: [u8; 16] = rand::rng().random();
@@ -413,6 +452,7 @@ mod tests {
             request_id: "r-1",
             resources: Vec::new(),
             host: None,
+            shared_with: None,
         };
         let now = OffsetDateTime::from_unix_timestamp(1_800_000_100)
             .unwrap_or(OffsetDateTime::UNIX_EPOCH);

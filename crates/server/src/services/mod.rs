@@ -259,6 +259,8 @@ pub struct Output<B> {
     pub body: B,
     /// CloudTrail's `responseElements` (never a secret).
     pub response_elements: Option<serde_json::Value>,
+    /// Another account that receives a copy of the call's record.
+    pub shared_with: Option<String>,
 }
 
 impl<B> From<B> for Output<B> {
@@ -266,6 +268,7 @@ impl<B> From<B> for Output<B> {
         Output {
             body,
             response_elements: None,
+            shared_with: None,
         }
     }
 }

@@ -133,6 +133,10 @@ fn assume_role(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Output<Option<Xml>>, ApiE
     // events, whose `userIdentity.arn` it is, to this call), its source
     // identity and the packed size, as CloudTrail's AssumeRole events do.
     let mut output = issued(Some(x), s);
+    // The role's account, when it is not the caller's, gets its own copy of
+    // the record (CloudTrail's cross-account delivery): it sees who assumed
+    // its role.
+    output.shared_with = Some(s.account.clone());
     if let Some(Value::Object(elements)) = output.response_elements.as_mut() {
         elements.insert(
             "assumedRoleUser".to_owned(),
@@ -213,5 +217,6 @@ fn issued(body: Option<Xml>, s: &Session) -> Output<Option<Xml>> {
     Output {
         body,
         response_elements: Some(elements),
+        shared_with: None,
     }
 }

@@ -1098,6 +1098,57 @@ async fn close_account_suspends_the_member_and_refuses_its_principals() {
     assert_eq!(d.account().unwrap().state().unwrap().as_str(), "CLOSED");
 }
 
+/// A cross-account AssumeRole is recorded in both accounts, linked by one
+/// `sharedEventID`: the member sees who assumed its role.
+#[tokio::test]
+async fn a_cross_account_assume_role_is_recorded_in_the_roles_account_too() {
+    use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
+    let s = Server::start().await;
+    let org = Client::new(&s.admin());
+    org.create_organization().send().await.unwrap();
+    let member = create_account(&org, "traced").await;
+    let session = into_member(&s, &member).await;
+    let by_name = LookupAttribute::builder()
+        .attribute_key(LookupAttributeKey::EventName)
+        .attribute_value("AssumeRole")
+        .build()
+        .unwrap();
+    let records = |cfg: aws_config::SdkConfig| {
+        let by_name = by_name.clone();
+        async move {
+            let out = aws_sdk_cloudtrail::Client::new(&cfg)
+                .lookup_events()
+                .lookup_attributes(by_name)
+                .send()
+                .await
+                .unwrap();
+            out.events()
+                .iter()
+                .map(|e| {
+                    serde_json::from_str::<serde_json::Value>(e.cloud_trail_event().unwrap())
+                        .unwrap()
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    let theirs = records(session).await;
+    assert_eq!(theirs.len(), 1, "{theirs:?}");
+    let mine = records(s.admin()).await;
+    assert_eq!(mine.len(), 1, "{mine:?}");
+    let (t, m) = (&theirs[0], &mine[0]);
+    assert_eq!(t["recipientAccountId"], member.as_str());
+    assert_eq!(m["recipientAccountId"], ACCOUNT);
+    assert!(t["sharedEventID"].is_string());
+    assert_eq!(t["sharedEventID"], m["sharedEventID"]);
+    assert_ne!(t["eventID"], m["eventID"]);
+    assert_eq!(t["userIdentity"]["accountId"], ACCOUNT);
+    assert_eq!(
+        t["responseElements"]["assumedRoleUser"]["arn"],
+        format!("arn:aws:sts::{member}:assumed-role/OrganizationAccountAccessRole/landing-zone")
+    );
+    assert!(!t.to_string().contains("sessionToken"));
+}
+
 #[tokio::test]
 async fn a_standalone_account_joins_by_invitation() {
     let s = Server::start().await;

@@ -193,6 +193,7 @@ pub fn handle(
                 request: request_parameters(&req),
                 response,
                 resources: resources(&req, op),
+                shared_with: None,
             },
             error: outcome
                 .as_ref()
