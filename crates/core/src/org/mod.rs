@@ -260,6 +260,10 @@ pub struct PageRequest<'a> {
     pub next_token: Option<&'a str>,
     /// `MaxResults` (1–20).
     pub max_results: Option<i64>,
+    /// What the listing is (a fingerprint of the operation's other inputs):
+    /// a token answers only the listing that issued it, as AWS's tokens
+    /// are bound to their call.
+    pub scope: u64,
 }
 
 /// One page of results.
@@ -294,8 +298,10 @@ fn invalid_token() -> CoreError {
 /// now is; gone, the list resumes at the first item after it when the list
 /// is in `key` order, else at the position.
 ///
-/// A token is `rw1-N` or `rw1-N.` followed by the key in hexadecimal, `N`
-/// being the next item's position.
+/// A token is `rw1-` and the listing's [`PageRequest::scope`] in
+/// hexadecimal, then `.N` or `.N.` followed by the key in hexadecimal, `N`
+/// being the next item's position. A token of another listing is
+/// `INVALID_NEXT_TOKEN`.
 pub fn page_by<T>(
     items: impl Iterator<Item = T>,
     req: PageRequest<'_>,
@@ -320,6 +326,10 @@ pub fn page_by<T>(
         None => 0,
         Some(t) => {
             let body = t.strip_prefix(TOKEN_PREFIX).ok_or_else(invalid_token)?;
+            let (scope, body) = body.split_once('.').ok_or_else(invalid_token)?;
+            if u64::from_str_radix(scope, 16).ok() != Some(req.scope) {
+                return Err(invalid_token());
+            }
             let (pos, next) = body.split_once('.').unwrap_or((body, ""));
             let pos = pos.parse::<usize>().map_err(|_| invalid_token())?;
             let next = hex::decode(next)
@@ -343,9 +353,12 @@ pub fn page_by<T>(
     let next_key = items.get(start.saturating_add(max)).map(&key);
     let items: Vec<T> = items.into_iter().skip(start).take(max).collect();
     let end = start + items.len();
+    let scope = req.scope;
     let next_token = (end < total).then(|| match next_key {
-        Some(k) if !k.is_empty() => format!("{TOKEN_PREFIX}{end}.{}", hex::encode(k)),
-        _ => format!("{TOKEN_PREFIX}{end}"),
+        Some(k) if !k.is_empty() => {
+            format!("{TOKEN_PREFIX}{scope:x}.{end}.{}", hex::encode(k))
+        }
+        _ => format!("{TOKEN_PREFIX}{scope:x}.{end}"),
     });
     Ok(Page { items, next_token })
 }

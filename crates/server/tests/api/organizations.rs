@@ -924,6 +924,34 @@ async fn a_clean_up_changing_each_page_before_the_next_misses_nothing() {
     moved.sort();
     accounts.sort();
     assert_eq!(moved, accounts, "every account was moved");
+    // A token answers only the listing that issued it: one of the root's
+    // accounts is refused by its units' listing.
+    let first = org
+        .list_children()
+        .parent_id(&root)
+        .child_type(ChildType::Account)
+        .max_results(1)
+        .send()
+        .await
+        .unwrap();
+    let token = first.next_token().unwrap().to_owned();
+    let e = org
+        .list_children()
+        .parent_id(&root)
+        .child_type(ChildType::OrganizationalUnit)
+        .next_token(&token)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "InvalidInputException");
+    org.list_children()
+        .parent_id(&root)
+        .child_type(ChildType::Account)
+        .next_token(&token)
+        .send()
+        .await
+        .unwrap();
     // Detach the policy from each page's targets before the next page.
     let mut detached = Vec::new();
     let mut pages = org

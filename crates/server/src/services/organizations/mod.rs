@@ -157,9 +157,18 @@ pub(crate) fn tags_input(i: &Input<'_>) -> Result<Vec<rootward_core::model::Tag>
 
 /// The paging members of a request.
 pub(crate) fn page_req<'a>(i: &Input<'a>) -> Result<PageRequest<'a>, ApiError> {
+    // The listing a token belongs to: the operation's other inputs (a
+    // token of ListChildren for units is not one for accounts).
+    let mut others: Vec<_> = i
+        .members()
+        .iter()
+        .filter(|(k, _)| !matches!(*k, "NextToken" | "MaxResults"))
+        .collect();
+    others.sort_by_key(|(k, _)| *k);
     Ok(PageRequest {
         next_token: i.str("NextToken"),
         max_results: i.int("MaxResults")?,
+        scope: rootward_policy::policy::fnv1a(format!("{others:?}").bytes()),
     })
 }
 
