@@ -446,7 +446,13 @@ fn bucket_region(name: &str, location: Option<&str>, signed: &str) -> Result<Str
             })
         })?,
     };
-    if signed != "us-east-1" && region != signed {
+    // An opt-in region's buckets are made at that region's endpoint only:
+    // us-east-1 refuses them as incompatible (as clients report S3 doing for
+    // me-south-1, af-south-1 …; UNCONFIRMED beyond those reports).
+    let opt_in = crate::ec2::REGIONS
+        .iter()
+        .any(|(r, opt_in)| *r == region && *opt_in);
+    if (signed != "us-east-1" && region != signed) || (signed == "us-east-1" && opt_in) {
         return Err(CoreError::from(S3Error::IllegalLocationConstraint {
             bucket: name.to_owned(),
             constraint: location.map(str::to_owned),

@@ -676,6 +676,22 @@ async fn create_bucket_region_rules_across_endpoints() {
         assert_eq!(head.bucket_region(), Some("eu-west-1"), "{b}");
     }
 
+    // An opt-in region's bucket is made at its own endpoint only.
+    assert_eq!(
+        refused(
+            east.create_bucket()
+                .bucket("opt-in-from-east")
+                .create_bucket_configuration(constraint("af-south-1"))
+                .send()
+                .await
+        ),
+        (
+            "IllegalLocationConstraintException".into(),
+            400,
+            "The af-south-1 location constraint is incompatible for the region specific endpoint this request was sent to.".into()
+        )
+    );
+
     // Signed for eu-west-1: no constraint means us-east-1, which that
     // endpoint does not make.
     assert_eq!(
