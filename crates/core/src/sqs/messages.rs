@@ -450,12 +450,20 @@ fn take_visible(
     })
 }
 
-/// The message sequence a receipt handle names (`rw1.SEQ.NONCE`), or
-/// `ReceiptHandleIsInvalid`.
+/// The message sequence a receipt handle names (`rw1.SEQ.NONCE`, the nonce
+/// 32 lower-case hexadecimal digits), or `ReceiptHandleIsInvalid`. (A
+/// handle of this form that names no current receipt, stale or altered, is
+/// answered as a stale one: AWS's handles are sealed, ours are not.)
 fn handle_seq(handle: &str) -> Result<&str, CoreError> {
     handle
         .strip_prefix("rw1.")
         .and_then(|rest| rest.split_once('.'))
+        .filter(|(_, nonce)| {
+            nonce.len() == 32
+                && nonce
+                    .bytes()
+                    .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        })
         .map(|(seq, _)| seq)
         .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit()))
         .ok_or_else(|| {

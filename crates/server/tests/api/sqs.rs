@@ -1474,6 +1474,16 @@ async fn a_message_s_visibility_is_changed_by_its_receipt_handle() {
     let e = r.unwrap_err().into_service_error();
     assert!(e.is_receipt_handle_is_invalid(), "{e:?}");
     assert_eq!(e.code(), Some("ReceiptHandleIsInvalid"));
+    // Our form with a malformed nonce is not a handle either (DeleteMessage
+    // took it as a stale one).
+    let r = sqs
+        .delete_message()
+        .queue_url(&url)
+        .receipt_handle("rw1.0000017966730071798691.zz")
+        .send()
+        .await;
+    let e = r.unwrap_err().into_service_error();
+    assert_eq!(e.code(), Some("ReceiptHandleIsInvalid"));
     let r = sqs
         .change_message_visibility()
         .queue_url(&url)
@@ -1835,7 +1845,7 @@ async fn batch_calls_are_authorized_as_their_single_action() {
         .entries(
             aws_sdk_sqs::types::DeleteMessageBatchRequestEntry::builder()
                 .id("d")
-                .receipt_handle("rw1.00.00")
+                .receipt_handle("rw1.00.0123456789abcdef0123456789abcdef")
                 .build()
                 .unwrap(),
         )
