@@ -180,6 +180,7 @@ pub fn new_virtual_device(account: &str, serial: String, now: OffsetDateTime) ->
         enabled: None,
         created: now,
         last_step: None,
+        tags: Vec::new(),
     }
 }
 
@@ -202,6 +203,7 @@ pub fn hardware_device(
         enabled: Some(now),
         created: now,
         last_step: None,
+        tags: Vec::new(),
     }
 }
 
@@ -211,12 +213,22 @@ pub fn create_virtual_mfa_device(
     caller: &Caller,
     path: Option<&str>,
     name: &str,
+    tags: &[crate::model::Tag],
 ) -> Result<MfaDevice, CoreError> {
     check_name("virtualMFADeviceName", name, 226)?;
     let path = path.unwrap_or("/");
     check_path(path)?;
     let serial = virtual_serial(&caller.account, path, name);
-    svc.authorize(caller, "iam:CreateVirtualMFADevice", &serial, None, &[])?;
+    let keys = super::tags::create_keys(tags);
+    let keys: Vec<(&str, &str)> = keys.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    svc.authorize(caller, "iam:CreateVirtualMFADevice", &serial, None, &keys)?;
+    super::tags::authorize_create_tags(
+        svc,
+        caller,
+        super::tags::Taggable::MfaDevice,
+        &serial,
+        tags,
+    )?;
     let now = svc.now();
     svc.mutate(|state| {
         if state
@@ -227,7 +239,8 @@ pub fn create_virtual_mfa_device(
                 "MFADevice entity at the same path and name already exists.".into(),
             ));
         }
-        let d = new_virtual_device(&caller.account, serial.clone(), now);
+        let mut d = new_virtual_device(&caller.account, serial.clone(), now);
+        d.tags = tags.to_vec();
         Ok((d.clone(), vec![Change::Put(Record::MfaDevice(d))]))
     })
 }

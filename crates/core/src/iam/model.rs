@@ -310,6 +310,9 @@ pub struct MfaDevice {
     /// Stored with the device, so a restart forgets nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_step: Option<i64>,
+    /// Tags (`CreateVirtualMFADevice`'s `Tags`, `TagMFADevice`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<crate::model::Tag>,
 }
 
 /// The store key of an MFA device.

@@ -168,6 +168,8 @@ pub enum Taggable {
     Policy,
     /// An instance profile (`TagInstanceProfile` …).
     InstanceProfile,
+    /// A virtual MFA device (`TagMFADevice` …), by serial number.
+    MfaDevice,
 }
 
 impl Taggable {
@@ -177,6 +179,7 @@ impl Taggable {
             Taggable::Role => "Role",
             Taggable::Policy => "Policy",
             Taggable::InstanceProfile => "InstanceProfile",
+            Taggable::MfaDevice => "MFADevice",
         }
     }
 }
@@ -201,6 +204,11 @@ fn find(
             .instance_profiles
             .get(&crate::model::user_key(account, id))
             .map(|p| (p.arn(), p.tags.clone())),
+        Taggable::MfaDevice => state
+            .mfa_devices
+            .get(&crate::model::mfa_key(account, id))
+            .filter(|d| d.is_virtual)
+            .map(|d| (d.serial.clone(), d.tags.clone())),
     };
     found.ok_or_else(|| match what {
         Taggable::User => {
@@ -215,6 +223,9 @@ fn find(
         Taggable::InstanceProfile => {
             CoreError::NoSuchEntity(format!("Instance Profile {id} cannot be found."))
         }
+        Taggable::MfaDevice => CoreError::NoSuchEntity(format!(
+            "VirtualMFADevice with serial number {id} doesn't exist."
+        )),
     })
 }
 
@@ -226,6 +237,7 @@ fn arn_guess(account: &str, what: Taggable, id: &str) -> String {
         Taggable::InstanceProfile => {
             crate::ident::Arn::instance_profile(account, "/", id).to_string()
         }
+        Taggable::MfaDevice => id.to_owned(),
     }
 }
 
@@ -259,6 +271,14 @@ fn with_tags(
                 .clone();
             p.tags = tags;
             Record::InstanceProfile(p)
+        }
+        Taggable::MfaDevice => {
+            let mut d = state
+                .mfa_devices
+                .get(&crate::model::mfa_key(account, id))?
+                .clone();
+            d.tags = tags;
+            Record::MfaDevice(d)
         }
     }))
 }

@@ -14113,7 +14113,14 @@ static OP_LIST_MFA_DEVICE_TAGS: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:ListMFADeviceTags",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_LIST_MFA_DEVICES: OperationInfo = OperationInfo {
     name: "ListMFADevices",
@@ -16398,7 +16405,14 @@ static OP_TAG_MFA_DEVICE: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:TagMFADevice",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_TAG_OPEN_ID_CONNECT_PROVIDER: OperationInfo = OperationInfo {
     name: "TagOpenIDConnectProvider",
@@ -16720,7 +16734,14 @@ static OP_UNTAG_MFA_DEVICE: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:UntagMFADevice",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_UNTAG_OPEN_ID_CONNECT_PROVIDER: OperationInfo = OperationInfo {
     name: "UntagOpenIDConnectProvider",

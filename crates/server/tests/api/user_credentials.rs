@@ -387,3 +387,77 @@ async fn the_credential_report() {
     let e = root.get_credential_report().send().await;
     assert_eq!(code(e), "ReportExpired");
 }
+
+/// A virtual MFA device's tags: given at creation (which then needs
+/// `iam:TagMFADevice` too), shown, added, removed, listed.
+#[tokio::test]
+async fn a_virtual_mfa_devices_tags() {
+    let s = Server::start().await;
+    let iam = Client::new(&s.admin());
+    let tag = |k: &str, v: &str| {
+        aws_sdk_iam::types::Tag::builder()
+            .key(k)
+            .value(v)
+            .build()
+            .unwrap()
+    };
+    let created = iam
+        .create_virtual_mfa_device()
+        .virtual_mfa_device_name("tagged-phone")
+        .tags(tag("team", "ops"))
+        .send()
+        .await
+        .unwrap();
+    let d = created.virtual_mfa_device().unwrap();
+    assert_eq!(d.tags().len(), 1);
+    let serial = d.serial_number().to_owned();
+    iam.tag_mfa_device()
+        .serial_number(&serial)
+        .tags(tag("cost", "42"))
+        .tags(tag("team", "sec"))
+        .send()
+        .await
+        .unwrap();
+    let listed = iam
+        .list_mfa_device_tags()
+        .serial_number(&serial)
+        .send()
+        .await
+        .unwrap();
+    let mut got: Vec<(String, String)> = listed
+        .tags()
+        .iter()
+        .map(|t| (t.key().to_owned(), t.value().to_owned()))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [("cost".into(), "42".into()), ("team".into(), "sec".into())]
+    );
+    iam.untag_mfa_device()
+        .serial_number(&serial)
+        .tag_keys("cost")
+        .send()
+        .await
+        .unwrap();
+    let listed = iam
+        .list_mfa_device_tags()
+        .serial_number(&serial)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.tags().len(), 1);
+    let r = iam
+        .list_mfa_device_tags()
+        .serial_number(format!("arn:aws:iam::{ACCOUNT}:mfa/nobody"))
+        .send()
+        .await;
+    assert_eq!(code(r), "NoSuchEntity");
+    let r = iam
+        .tag_mfa_device()
+        .serial_number(&serial)
+        .tags(tag("aws:reserved", "x"))
+        .send()
+        .await;
+    assert_eq!(code(r), "InvalidInput");
+}

@@ -22,6 +22,7 @@ pub(super) fn create_virtual_mfa_device(
         ctx.caller,
         p.str("Path"),
         p.required("VirtualMFADeviceName")?,
+        &super::tags_param(p, "Tags"),
     )
     .map_err(from_core)?;
     let mut x = Xml::new();
@@ -54,6 +55,7 @@ pub(super) fn create_virtual_mfa_device(
             }
         }
     }
+    super::tags_xml(&mut x, &d.tags);
     x.close("VirtualMFADevice");
     Ok(Some(x))
 }
@@ -221,6 +223,7 @@ pub(super) fn list_virtual_mfa_devices(
         if let Some(t) = d.enabled {
             x.elem("EnableDate", &iso8601(t));
         }
+        super::tags_xml(&mut x, &d.tags);
         x.close("member");
     }
     x.close("VirtualMFADevices");

@@ -16,6 +16,7 @@ fn id_member(what: Taggable) -> &'static str {
         Taggable::Role => "RoleName",
         Taggable::Policy => "PolicyArn",
         Taggable::InstanceProfile => "InstanceProfileName",
+        Taggable::MfaDevice => "SerialNumber",
     }
 }
 
@@ -110,4 +111,13 @@ pub(super) fn list_instance_profile_tags(
     p: &Input<'_>,
 ) -> Result<Option<Xml>, ApiError> {
     list(Taggable::InstanceProfile, ctx, p)
+}
+pub(super) fn tag_mfa_device(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
+    tag(Taggable::MfaDevice, ctx, p)
+}
+pub(super) fn untag_mfa_device(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
+    untag(Taggable::MfaDevice, ctx, p)
+}
+pub(super) fn list_mfa_device_tags(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
+    list(Taggable::MfaDevice, ctx, p)
 }
