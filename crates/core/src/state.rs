@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use rootward_policy::{Policy, PolicyKind};
 
+use crate::error::CoreError;
 use crate::model::{
     AccessKey, Account, Change, KeyOwner, ManagedPolicy, Record, User, table, user_key,
 };
@@ -291,6 +292,15 @@ impl State {
             Some(p) => Some(p.clone()),
             None => crate::iam::catalogue::get(arn).map(|e| e.compiled()),
         }
+    }
+
+    /// The record of `account`, which every account this endpoint knows
+    /// has (bootstrap, sign-up, CreateAccount and invitations make one);
+    /// missing, an internal error (fail closed).
+    pub fn account_record(&self, account: &str) -> Result<&crate::model::Account, CoreError> {
+        self.accounts
+            .get(account)
+            .ok_or_else(|| CoreError::Internal(format!("account {account} has no record")))
     }
 
     /// A user by account and name (names compare case-insensitively).

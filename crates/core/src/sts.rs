@@ -236,12 +236,13 @@ pub fn assume_role(
             return Err(constraint("roleArn", Some(input.role_arn), Rule::RoleArn));
         }
     };
-    let (role, trust) = {
+    let (role, trust, closed) = {
         let state = svc.read();
         let role = state
             .role(&account, &role_name)
             .filter(|r| r.arn() == input.role_arn)
             .cloned();
+        let closed = crate::org::accounts::is_closed(&state, &account);
         let trust = role
             .as_ref()
             .and_then(|r| {
@@ -250,7 +251,7 @@ pub fn assume_role(
                     .get(&crate::model::user_key(&r.account, &r.name))
             })
             .map(|(_, t)| t.clone());
-        (role, trust)
+        (role, trust, closed)
     };
     let (Some(role), Some(trust)) = (role, trust) else {
         return Err(denied());
@@ -258,7 +259,7 @@ pub fn assume_role(
     // A closed account's roles issue no sessions (its principals are
     // refused; UNCONFIRMED: AWS's answer here is not documented, the
     // generic denial is the fail-closed one).
-    if crate::org::accounts::is_closed(&svc.read(), &role.account) {
+    if closed {
         return Err(denied());
     }
     // A source identity, once set, stays for the whole chain and "cannot be

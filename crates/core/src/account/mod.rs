@@ -461,10 +461,6 @@ pub struct AccountInformation {
     pub state: &'static str,
 }
 
-fn no_account_record(account: &str) -> CoreError {
-    CoreError::Internal(format!("account {account} has no record"))
-}
-
 /// `GetAccountInformation` (`account:GetAccountInformation`).
 pub fn get_account_information(
     svc: &Service,
@@ -479,10 +475,7 @@ pub fn get_account_information(
         &[],
     )?;
     let state = svc.read();
-    let a = state
-        .accounts
-        .get(&account)
-        .ok_or_else(|| no_account_record(&account))?;
+    let a = state.account_record(&account)?;
     Ok(AccountInformation {
         id: a.id.clone(),
         name: a.name.clone(),
@@ -506,11 +499,7 @@ pub fn put_account_name(
 ) -> Result<(), CoreError> {
     let account = target(svc, caller, account_id, "account:PutAccountName", &[])?;
     svc.mutate(|state| {
-        let mut a = state
-            .accounts
-            .get(&account)
-            .cloned()
-            .ok_or_else(|| no_account_record(&account))?;
+        let mut a = state.account_record(&account)?.clone();
         name.clone_into(&mut a.name);
         Ok(((), vec![Change::Put(Record::Account(a))]))
     })
@@ -533,11 +522,7 @@ pub fn get_primary_email(
         &[],
     )?;
     let state = svc.read();
-    state
-        .accounts
-        .get(&account)
-        .map(|a| a.email.clone())
-        .ok_or_else(|| no_account_record(&account))
+    state.account_record(&account).map(|a| a.email.clone())
 }
 
 /// A region's opt status as Account Management names it: the regions

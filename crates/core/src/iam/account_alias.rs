@@ -42,13 +42,7 @@ pub fn create(svc: &Service, caller: &Caller, alias: &str) -> Result<(), CoreErr
                 "The account alias {alias} already exists."
             )));
         }
-        let mut account = state
-            .accounts
-            .get(&caller.account)
-            .cloned()
-            .ok_or_else(|| {
-                CoreError::Internal(format!("account {} has no record", caller.account))
-            })?;
+        let mut account = state.account_record(&caller.account)?.clone();
         // The same alias again changes nothing; another one replaces it (an
         // account has one alias, and the console's "edit" sets a new one
         // with this call).

@@ -71,12 +71,6 @@ fn matches_step(seed: &Secret, code: &str, step: i64) -> bool {
         .unwrap_or(false)
 }
 
-/// Whether `code` is the device's current code (one step of drift allowed
-/// either way).
-pub fn verify_current(seed: &Secret, code: &str, now: OffsetDateTime) -> bool {
-    current_step(seed, code, now).is_some()
-}
-
 /// The step of `code` if it is the device's current code (one step of drift
 /// allowed either way; every step is compared, so the time taken does not
 /// say which matched).
@@ -91,14 +85,8 @@ pub fn current_step(seed: &Secret, code: &str, now: OffsetDateTime) -> Option<i6
     found
 }
 
-/// Whether `code1`, `code2` are two consecutive codes, the second one current
-/// or recent (up to two steps old, one step ahead).
-pub fn verify_consecutive(seed: &Secret, code1: &str, code2: &str, now: OffsetDateTime) -> bool {
-    consecutive_step(seed, code1, code2, now).is_some()
-}
-
-/// The step of `code2` if `code1`, `code2` are two consecutive codes (see
-/// [`verify_consecutive`]).
+/// The step of `code2` if `code1`, `code2` are two consecutive codes, the
+/// second one current or recent (up to two steps old, one step ahead).
 pub fn consecutive_step(
     seed: &Secret,
     code1: &str,
@@ -486,13 +474,16 @@ mod tests {
         assert_eq!(seed.expose().len(), 64);
         let now = OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap();
         let at = |d: i64| code_at(seed.expose(), now + time::Duration::seconds(d)).unwrap();
-        assert!(verify_current(&seed, &at(0), now));
-        assert!(verify_current(&seed, &at(-30), now));
-        assert!(!verify_current(&seed, &at(-90), now));
-        assert!(verify_consecutive(&seed, &at(-30), &at(0), now));
-        assert!(!verify_consecutive(&seed, &at(0), &at(-30), now));
-        assert!(!verify_consecutive(&seed, &at(0), &at(0), now));
-        assert!(!verify_current(&seed, "12345", now));
+        assert_eq!(current_step(&seed, &at(0), now), Some(step_of(now)));
+        assert_eq!(current_step(&seed, &at(-30), now), Some(step_of(now) - 1));
+        assert_eq!(current_step(&seed, &at(-90), now), None);
+        assert_eq!(
+            consecutive_step(&seed, &at(-30), &at(0), now),
+            Some(step_of(now))
+        );
+        assert_eq!(consecutive_step(&seed, &at(0), &at(-30), now), None);
+        assert_eq!(consecutive_step(&seed, &at(0), &at(0), now), None);
+        assert_eq!(current_step(&seed, "12345", now), None);
         assert!(code_at("not base32!", now).is_none());
     }
 }

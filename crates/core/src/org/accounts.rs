@@ -477,11 +477,7 @@ pub fn close_account(svc: &Service, caller: &Caller, account: &AccountId) -> Res
             ));
         }
         member(state, org, account)?;
-        let mut record = state
-            .accounts
-            .get(account)
-            .cloned()
-            .ok_or_else(|| CoreError::Internal(format!("account {account} has no record")))?;
+        let mut record = state.account_record(account)?.clone();
         if record.closed.is_some() {
             return Err(err(
                 OrgError::AccountAlreadyClosed,
