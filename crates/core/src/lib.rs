@@ -22,6 +22,7 @@ pub mod ids;
 pub mod keys;
 pub mod model;
 pub mod org;
+pub mod paging;
 pub mod policy_cache;
 pub mod root_user;
 pub mod s3;

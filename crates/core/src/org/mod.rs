@@ -330,23 +330,7 @@ pub fn page_by<T>(
             if u64::from_str_radix(scope, 16).ok() != Some(req.scope) {
                 return Err(invalid_token());
             }
-            let (pos, next) = body.split_once('.').unwrap_or((body, ""));
-            let pos = pos.parse::<usize>().map_err(|_| invalid_token())?;
-            let next = hex::decode(next)
-                .ok()
-                .and_then(|b| String::from_utf8(b).ok())
-                .ok_or_else(invalid_token)?;
-            if next.is_empty() {
-                pos
-            } else {
-                let keys: Vec<String> = items.iter().map(&key).collect();
-                let in_order = keys.iter().zip(keys.iter().skip(1)).all(|(a, b)| a < b);
-                match keys.iter().position(|k| *k == next) {
-                    Some(i) => i,
-                    None if in_order => keys.partition_point(|k| *k < next),
-                    None => pos,
-                }
-            }
+            crate::paging::start(&items, body, &key).ok_or_else(invalid_token)?
         }
     };
     let total = items.len();
@@ -354,11 +338,9 @@ pub fn page_by<T>(
     let items: Vec<T> = items.into_iter().skip(start).take(max).collect();
     let end = start + items.len();
     let scope = req.scope;
-    let next_token = (end < total).then(|| match next_key {
-        Some(k) if !k.is_empty() => {
-            format!("{TOKEN_PREFIX}{scope:x}.{end}.{}", hex::encode(k))
-        }
-        _ => format!("{TOKEN_PREFIX}{scope:x}.{end}"),
+    let next_token = (end < total).then(|| {
+        let point = crate::paging::encode(end, &next_key.unwrap_or_default());
+        format!("{TOKEN_PREFIX}{scope:x}.{point}")
     });
     Ok(Page { items, next_token })
 }

@@ -216,25 +216,7 @@ pub(crate) fn paginate_by<T>(
 ) -> Result<(Vec<T>, Option<String>), ApiError> {
     let start = match p.str("Marker") {
         None => 0,
-        Some(m) => {
-            let (pos, next) = m.split_once('.').unwrap_or((m, ""));
-            let pos = pos.parse::<usize>().map_err(|_| invalid_marker())?;
-            let next = hex::decode(next)
-                .ok()
-                .and_then(|b| String::from_utf8(b).ok())
-                .ok_or_else(invalid_marker)?;
-            if next.is_empty() {
-                pos
-            } else {
-                let keys: Vec<String> = items.iter().map(&key).collect();
-                let in_order = keys.iter().zip(keys.iter().skip(1)).all(|(a, b)| a < b);
-                match keys.iter().position(|k| *k == next) {
-                    Some(i) => i,
-                    None if in_order => keys.partition_point(|k| *k < next),
-                    None => pos,
-                }
-            }
-        }
+        Some(m) => rootward_core::paging::start(&items, m, &key).ok_or_else(invalid_marker)?,
     };
     let max = usize::try_from(p.int("MaxItems")?.unwrap_or(100)).unwrap_or(100);
     let total = items.len();
@@ -244,9 +226,8 @@ pub(crate) fn paginate_by<T>(
     // IAM's markers are at most 320 characters (the model's `markerType`):
     // a longer key (a policy's deep path) leaves the marker a position.
     let next = (end < total).then(|| {
-        let k = next_key.unwrap_or_default();
-        let keyed = format!("{end}.{}", hex::encode(&k));
-        if k.is_empty() || keyed.len() > 320 {
+        let keyed = rootward_core::paging::encode(end, &next_key.unwrap_or_default());
+        if keyed.len() > 320 {
             end.to_string()
         } else {
             keyed
