@@ -383,7 +383,7 @@ pub fn share(event: &mut TrailEvent, account: &str, now: OffsetDateTime) -> Opti
     Some(copy)
 }
 
-fn event_id(now: OffsetDateTime) -> String {
+pub(crate) fn event_id(now: OffsetDateTime) -> String {
     use rand::Rng;
     let mut b: [u8; 16] = rand::rng().random();
     let ms = u64::try_from(now.unix_timestamp_nanos() / 1_000_000).unwrap_or(0);

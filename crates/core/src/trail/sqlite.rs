@@ -1,5 +1,6 @@
-//! The event history in its own SQLite file, with an index per account,
-//! region and time. WAL with `synchronous=NORMAL`: a committed batch survives
+//! The event history in its own SQLite file: blocks of events (one per
+//! account and region of each batch, see [`encode_block`]) with an index
+//! per account, region and time. WAL with `synchronous=NORMAL`: a committed batch survives
 //! `kill -9` of the server (the WAL is written before the commit returns);
 //! only an operating-system crash or power loss can drop the last batches of
 //! read-only calls, which keeps the per-request cost of auditing every call
@@ -19,14 +20,14 @@ use crate::store::StoreError;
 
 /// A SQLite event history.
 ///
-/// The event id has no index of its own: it was one of three B-tree inserts
-/// per event and one or two of the pages each commit writes to the log, and
-/// dropping it took about an eighth of a read-only call's CPU
-/// (GetCallerIdentity at 16 connections, 40-42 to 35-36 µs of server CPU per
-/// request; issue 15). The one place a repeat can come from, an outbox
-/// replayed after a crash, asks [`TrailStore::contains`] first, which finds
-/// an event by its account, region and time. A history created before this
-/// (`id ... UNIQUE`) keeps its index and works the same; rebuilding it would
+/// The event id has no index: the one place a repeat can come from, an
+/// outbox replayed after a crash, asks [`TrailStore::contains`] first,
+/// which finds an event by its account, region and time.
+///
+/// Histories written before blocks hold their events one per row in the
+/// `events` table (some with a unique index on the event id). Those rows
+/// are read as they are, beside the blocks, until the retention purges
+/// them; nothing is written there any more. Moving them into blocks would
 /// hold the start-up for as long as copying 90 days of events takes.
 pub struct SqliteTrail {
     conn: Mutex<Connection>,
@@ -51,7 +52,7 @@ const RECORD_V1: u8 = 1;
 /// A record larger than this is refused when read (a damaged length).
 const RECORD_MAX: usize = 16 << 20;
 
-/// A record as stored: format 1, an LZ4 block (its length prepended) over
+/// A record as stored, one per row, before blocks: format 1, an LZ4 block (its length prepended) over
 /// [`RECORD_DICT_V1`], a skeleton of CloudTrail records whose keys and
 /// common values the block refers back to. A record of ~1 KiB takes ~300
 /// bytes, a row ~500 instead of ~1.2 KiB: the history's commits write
@@ -62,15 +63,20 @@ const RECORD_MAX: usize = 16 << 20;
 /// member-role ListUsers answered a median of 7% more calls, 0.95-1.15 in
 /// five rounds). Stored as a BLOB; rows written before as TEXT are read as
 /// they are.
+#[cfg(test)]
 fn pack(json: &str) -> Vec<u8> {
-    // The format byte, the length (as `compress_prepend_size_with_dict`
-    // writes it) and the block, in one buffer (not compressed into one and
-    // copied into another).
-    let input = json.as_bytes();
+    pack_bytes(RECORD_V1, json.as_bytes())
+}
+
+/// `format`, then `input` compressed as [`pack`] does (records and blocks
+/// alike). The format byte, the length (as
+/// `compress_prepend_size_with_dict` writes it) and the block, in one buffer
+/// (not compressed into one and copied into another).
+fn pack_bytes(format: u8, input: &[u8]) -> Vec<u8> {
     let len = u32::try_from(input.len()).unwrap_or(u32::MAX);
     let size = 5 + lz4_flex::block::get_maximum_output_size(input.len());
     let mut out = Vec::with_capacity(size);
-    out.push(RECORD_V1);
+    out.push(format);
     out.extend_from_slice(&len.to_le_bytes());
     out.resize(size, 0);
     let written = out
@@ -78,8 +84,8 @@ fn pack(json: &str) -> Vec<u8> {
         .map(|block| lz4_flex::block::compress_into_with_dict(input, block, RECORD_DICT_V1));
     match written {
         Some(Ok(n)) => out.truncate(5 + n),
-        // Cannot happen (the buffer has the worst case's room); the record
-        // then goes the longer way.
+        // Cannot happen (the buffer has the worst case's room); the bytes
+        // then go the longer way.
         _ => {
             let block = lz4_flex::block::compress_prepend_size_with_dict(input, RECORD_DICT_V1);
             out.truncate(1);
@@ -89,19 +95,28 @@ fn pack(json: &str) -> Vec<u8> {
     out
 }
 
+/// The bytes back from what [`pack_bytes`] stored with `format`; an error
+/// (never a panic) for another format, damaged bytes, or more than `max`.
+fn unpack_bytes(format: u8, stored: &[u8], max: usize) -> Result<Vec<u8>, String> {
+    let Some((&found, block)) = stored.split_first() else {
+        return Err("a stored event record is empty".to_owned());
+    };
+    if found != format {
+        return Err("a stored event record has an unknown format".to_owned());
+    }
+    let (size, _) = lz4_flex::block::uncompressed_size(block)
+        .map_err(|e| format!("a stored event record is damaged: {e}"))?;
+    if size > max {
+        return Err(format!("a stored event record claims {size} bytes"));
+    }
+    lz4_flex::block::decompress_size_prepended_with_dict(block, RECORD_DICT_V1)
+        .map_err(|e| format!("a stored event record is damaged: {e}"))
+}
+
 /// The record back from what [`pack`] stored; an error (never a panic) for
 /// an unknown format or damaged bytes.
 fn unpack(stored: &[u8]) -> Result<String, String> {
-    let Some((&RECORD_V1, block)) = stored.split_first() else {
-        return Err("a stored event record has an unknown format".to_owned());
-    };
-    let (size, _) = lz4_flex::block::uncompressed_size(block)
-        .map_err(|e| format!("a stored event record is damaged: {e}"))?;
-    if size > RECORD_MAX {
-        return Err(format!("a stored event record claims {size} bytes"));
-    }
-    let bytes = lz4_flex::block::decompress_size_prepended_with_dict(block, RECORD_DICT_V1)
-        .map_err(|e| format!("a stored event record is damaged: {e}"))?;
+    let bytes = unpack_bytes(RECORD_V1, stored, RECORD_MAX)?;
     String::from_utf8(bytes).map_err(|_| "a stored event record is not UTF-8".to_owned())
 }
 
@@ -174,7 +189,17 @@ impl SqliteTrail {
                  resources  TEXT NOT NULL,
                  json       TEXT NOT NULL
              );
-             CREATE INDEX IF NOT EXISTS events_by_time ON events (account, region, time);",
+             CREATE INDEX IF NOT EXISTS events_by_time ON events (account, region, time);
+             CREATE TABLE IF NOT EXISTS blocks (
+                 first   INTEGER PRIMARY KEY,
+                 last    INTEGER NOT NULL,
+                 account TEXT NOT NULL,
+                 region  TEXT NOT NULL,
+                 tmin    INTEGER NOT NULL,
+                 tmax    INTEGER NOT NULL,
+                 events  BLOB NOT NULL
+             );
+             CREATE INDEX IF NOT EXISTS blocks_by_time ON blocks (account, region, tmax);",
         )
         .map_err(err)?;
         let synced = Connection::open(path).map_err(err)?;
@@ -249,42 +274,357 @@ fn row_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<TrailEvent> {
     })
 }
 
-/// Inserts events in one transaction (`OR IGNORE`: a history created with a
-/// unique event id ignores a repeat instead of failing the batch).
+/// The first byte of a stored block of events: its format.
+const BLOCK_V1: u8 = 2;
+
+/// A block holds at most this many events: a lookup decompresses whole
+/// blocks, and this bounds what one costs (~0.5 MiB of records).
+const BLOCK_EVENTS: usize = 512;
+
+/// A block spans at most this much time (nanoseconds) from its oldest to its
+/// newest event, so that a lookup of a time range finds every block that
+/// can hold an event of it through the index on each block's newest time
+/// (`tmax` between the range's start and its end plus this span).
+const BLOCK_SPAN: i64 = 60_000_000_000;
+
+/// An event id made by the server is a version 7 UUID, whose first 48 bits
+/// are the milliseconds of the call: a lookup by `EventId` reads only the
+/// blocks of this much time (nanoseconds) around them.
+const ID_SLACK: i64 = 300_000_000_000;
+
+/// The events of one account and region in one batch, as one row: the
+/// history stores events in blocks (issue 15). Each event used to be a row
+/// of its own, with a second B-tree entry in the time index and a record
+/// compressed alone; the writer's inserts were ~14% of the server's CPU for
+/// a read-only call (GetCallerIdentity at 16 connections). A block is one
+/// insert, one index entry and one compression per batch, and its records,
+/// all alike, compress to a fraction of what each does alone. Lookups read
+/// the blocks that can hold a match (by account, region and time, through
+/// the index) and filter their events in memory.
+///
+/// The row: `first`..=`last` are the sequence numbers of its events, which
+/// are consecutive (the store numbers the events of a batch group by group);
+/// `tmin`/`tmax` the oldest and newest event time. The blob: [`BLOCK_V1`],
+/// then the LZ4 block (its length prepended, over [`RECORD_DICT_V1`]) of the
+/// events one after another, each as `id`, `time` (i64 LE nanoseconds),
+/// `name`, `source`, flags (1 read-only, 2 an access key follows, 4 a user
+/// name follows), the access key, the user name, the resource count (u32
+/// LE) and each resource's type and name, and the record; every string as
+/// its length (u32 LE) and UTF-8 bytes.
+fn encode_block(events: &[&TrailEvent]) -> Result<Vec<u8>, StoreError> {
+    fn put(out: &mut Vec<u8>, s: &str) -> Result<(), StoreError> {
+        let len = u32::try_from(s.len())
+            .map_err(|_| StoreError("an event field is too long to store".to_owned()))?;
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+    let size: usize = events.iter().map(|e| e.json.len() + 256).sum();
+    let mut raw = Vec::with_capacity(size);
+    for e in events {
+        put(&mut raw, &e.id)?;
+        raw.extend_from_slice(&nanos(e.time).to_le_bytes());
+        put(&mut raw, &e.name)?;
+        put(&mut raw, &e.source)?;
+        let flags = u8::from(e.read_only)
+            | if e.access_key.is_some() { 2 } else { 0 }
+            | if e.username.is_some() { 4 } else { 0 };
+        raw.push(flags);
+        if let Some(k) = &e.access_key {
+            put(&mut raw, k)?;
+        }
+        if let Some(u) = &e.username {
+            put(&mut raw, u)?;
+        }
+        let count = u32::try_from(e.resources.len())
+            .map_err(|_| StoreError("an event has too many resources to store".to_owned()))?;
+        raw.extend_from_slice(&count.to_le_bytes());
+        for (kind, name) in &e.resources {
+            put(&mut raw, kind)?;
+            put(&mut raw, name)?;
+        }
+        put(&mut raw, &e.json)?;
+    }
+    if raw.len() > BLOCK_MAX {
+        return Err(StoreError(format!(
+            "a block of {} events takes {} bytes",
+            events.len(),
+            raw.len()
+        )));
+    }
+    Ok(pack_bytes(BLOCK_V1, &raw))
+}
+
+/// A decompressed block larger than this is refused (a damaged length).
+const BLOCK_MAX: usize = 256 << 20;
+
+/// Reads what [`encode_block`] wrote, every length checked.
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+        if n > self.0.len() {
+            return Err("a stored block of events is cut short".to_owned());
+        }
+        let (head, rest) = self.0.split_at(n);
+        self.0 = rest;
+        Ok(head)
+    }
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], String> {
+        let mut a = [0u8; N];
+        a.copy_from_slice(self.take(N)?);
+        Ok(a)
+    }
+    fn u32(&mut self) -> Result<usize, String> {
+        usize::try_from(u32::from_le_bytes(self.array()?))
+            .map_err(|_| "a stored block of events is damaged".to_owned())
+    }
+    fn string(&mut self) -> Result<String, String> {
+        let n = self.u32()?;
+        String::from_utf8(self.take(n)?.to_vec())
+            .map_err(|_| "a stored block of events is not UTF-8".to_owned())
+    }
+}
+
+/// The events of a stored block, with their sequence numbers (`first` on);
+/// an error (never a panic) for an unknown format or damaged bytes.
+fn decode_block(
+    stored: &[u8],
+    first: u64,
+    account: &str,
+    region: &str,
+) -> Result<Vec<(u64, TrailEvent)>, String> {
+    let raw = unpack_bytes(BLOCK_V1, stored, BLOCK_MAX)?;
+    let mut r = Reader(&raw);
+    let mut out = Vec::new();
+    let mut seq = first;
+    while !r.0.is_empty() {
+        let id = r.string()?;
+        let time = i64::from_le_bytes(r.array()?);
+        let name = r.string()?;
+        let source = r.string()?;
+        let [flags] = r.array()?;
+        let access_key = if flags & 2 != 0 {
+            Some(r.string()?)
+        } else {
+            None
+        };
+        let username = if flags & 4 != 0 {
+            Some(r.string()?)
+        } else {
+            None
+        };
+        let count = r.u32()?;
+        // Each resource takes at least 8 bytes: a damaged count fails here,
+        // not in an allocation.
+        if count > r.0.len() / 8 {
+            return Err("a stored block of events is damaged".to_owned());
+        }
+        let mut resources = Vec::with_capacity(count);
+        for _ in 0..count {
+            resources.push((r.string()?, r.string()?));
+        }
+        let json = r.string()?;
+        out.push((
+            seq,
+            TrailEvent {
+                id,
+                account: account.to_owned(),
+                region: region.to_owned(),
+                time: OffsetDateTime::from_unix_timestamp_nanos(i128::from(time))
+                    .map_err(|_| "a stored event has an impossible time".to_owned())?,
+                name,
+                source,
+                read_only: flags & 1 != 0,
+                access_key,
+                username,
+                resources,
+                json,
+            },
+        ));
+        seq += 1;
+    }
+    Ok(out)
+}
+
+/// Whether `e` matches a lookup's attribute, as `LookupEvents` compares
+/// them (an unknown key matches nothing).
+fn matches(e: &TrailEvent, attribute: Option<&(String, String)>) -> bool {
+    let Some((key, v)) = attribute else {
+        return true;
+    };
+    match key.as_str() {
+        "EventId" => e.id == *v,
+        "EventName" => e.name == *v,
+        "ReadOnly" => e.read_only == (v == "true"),
+        "Username" => e.username.as_deref() == Some(v.as_str()),
+        "EventSource" => e.source == *v,
+        "AccessKeyId" => e.access_key.as_deref() == Some(v.as_str()),
+        "ResourceType" => e.resources.iter().any(|(t, _)| t == v),
+        "ResourceName" => e.resources.iter().any(|(_, n)| n == v),
+        _ => false,
+    }
+}
+
+/// The milliseconds in a version 7 UUID (`None` for any other id).
+fn id_millis(id: &str) -> Option<i64> {
+    let b = id.as_bytes();
+    if b.len() != 36 || b.get(14) != Some(&b'7') {
+        return None;
+    }
+    let hex = format!("{}{}", id.get(0..8)?, id.get(9..13)?);
+    i64::from_str_radix(&hex, 16).ok()
+}
+
+/// Newest first, as lookups answer: by time, then by sequence number.
+fn newest_first(a: &(u64, TrailEvent), b: &(u64, TrailEvent)) -> std::cmp::Ordering {
+    b.1.time.cmp(&a.1.time).then(b.0.cmp(&a.0))
+}
+
+/// The next sequence number: one past the newest event, in blocks or in
+/// rows stored before blocks (the newest is never purged).
+fn next_seq(conn: &Connection) -> Result<u64, StoreError> {
+    let newest: i64 = conn
+        .query_row(
+            "SELECT MAX(COALESCE((SELECT last FROM blocks ORDER BY first DESC LIMIT 1), 0),
+                        COALESCE((SELECT MAX(seq) FROM events), 0))",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(err)?;
+    Ok(u64::try_from(newest).unwrap_or(0) + 1)
+}
+
+fn seq_param(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Stores a batch in one transaction: its events grouped by account and
+/// region (in the order each group first appears, each group's events in
+/// their order), cut into blocks of at most [`BLOCK_EVENTS`] events and
+/// [`BLOCK_SPAN`] of time, numbered on from the newest stored event.
 fn insert(conn: &mut Connection, events: &[TrailEvent]) -> Result<(), StoreError> {
+    if events.is_empty() {
+        return Ok(());
+    }
     // Immediate: the write lock is taken (or waited for, rusqlite's busy
     // timeout) before anything is read, so a purge on the other connection
     // can only delay the batch, never fail it.
     let tx = conn
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
         .map_err(err)?;
+    let mut next = next_seq(&tx)?;
+    let mut groups: Vec<Vec<&TrailEvent>> = Vec::new();
+    let mut index: std::collections::HashMap<(&str, &str), usize> =
+        std::collections::HashMap::new();
+    for e in events {
+        let i = *index
+            .entry((e.account.as_str(), e.region.as_str()))
+            .or_insert_with(|| {
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+        if let Some(g) = groups.get_mut(i) {
+            g.push(e);
+        }
+    }
     {
         let mut stmt = tx
             .prepare_cached(
-                "INSERT OR IGNORE INTO events (id, account, region, time, name, source, read_only, access_key, username, resources, json)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                "INSERT INTO blocks (first, last, account, region, tmin, tmax, events)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )
             .map_err(err)?;
-        for e in events {
-            let resources =
-                serde_json::to_string(&e.resources).map_err(|e| StoreError(e.to_string()))?;
-            stmt.execute(params![
-                e.id,
-                e.account,
-                e.region,
-                nanos(e.time),
-                e.name,
-                e.source,
-                e.read_only,
-                e.access_key,
-                e.username,
-                resources,
-                pack(&e.json)
-            ])
-            .map_err(err)?;
+        for group in &groups {
+            let mut start = 0;
+            while start < group.len() {
+                // The block: as many events from `start` as fit.
+                let (mut tmin, mut tmax) = (i64::MAX, i64::MIN);
+                let mut end = start;
+                while let Some(e) = group.get(end) {
+                    let t = nanos(e.time);
+                    let (lo, hi) = (tmin.min(t), tmax.max(t));
+                    if end > start
+                        && (end - start >= BLOCK_EVENTS || hi.saturating_sub(lo) > BLOCK_SPAN)
+                    {
+                        break;
+                    }
+                    (tmin, tmax) = (lo, hi);
+                    end += 1;
+                }
+                let block = group.get(start..end).unwrap_or_default();
+                let Some(e) = block.first() else { break };
+                let count = u64::try_from(block.len()).unwrap_or(u64::MAX);
+                stmt.execute(params![
+                    seq_param(next),
+                    seq_param(next + count - 1),
+                    e.account,
+                    e.region,
+                    tmin,
+                    tmax,
+                    encode_block(block)?,
+                ])
+                .map_err(err)?;
+                next += count;
+                start = end;
+            }
         }
     }
     tx.commit().map_err(err)
+}
+
+/// The rows stored one event per row before blocks, matching `q` (newest
+/// first, at most `want`, with their sequence numbers).
+fn legacy_lookup(
+    conn: &Connection,
+    q: &Lookup,
+    want: usize,
+) -> Result<Vec<(u64, TrailEvent)>, StoreError> {
+    let mut sql = String::from(
+        "SELECT id, account, region, time, name, source, read_only, access_key, username, resources, json, seq
+         FROM events WHERE account = ?1 AND region = ?2 AND time >= ?3 AND time <= ?4",
+    );
+    let mut value = String::new();
+    if let Some((key, v)) = &q.attribute {
+        value.clone_from(v);
+        sql.push_str(match key.as_str() {
+            "EventId" => " AND id = ?5",
+            "EventName" => " AND name = ?5",
+            "ReadOnly" => " AND read_only = (?5 = 'true')",
+            "Username" => " AND username = ?5",
+            "EventSource" => " AND source = ?5",
+            "AccessKeyId" => " AND access_key = ?5",
+            "ResourceType" => " AND EXISTS (SELECT 1 FROM json_each(resources) r WHERE json_extract(r.value, '$[0]') = ?5)",
+            "ResourceName" => " AND EXISTS (SELECT 1 FROM json_each(resources) r WHERE json_extract(r.value, '$[1]') = ?5)",
+            _ => " AND ?5 IS NULL",
+        });
+    } else {
+        sql.push_str(" AND ?5 = ''");
+    }
+    sql.push_str(" AND seq <= ?7 ORDER BY time DESC, seq DESC LIMIT ?6");
+    let mut stmt = conn.prepare_cached(&sql).map_err(err)?;
+    let (first, last) = second_range(q);
+    let rows = stmt
+        .query_map(
+            params![
+                q.account,
+                q.region,
+                first,
+                last,
+                value,
+                i64::try_from(want).unwrap_or(i64::MAX),
+                q.until_seq.map_or(i64::MAX, seq_param),
+            ],
+            seq_event,
+        )
+        .map_err(err)?;
+    rows.collect::<Result<Vec<_>, _>>().map_err(err)
+}
+
+/// A row of the rows stored before blocks, with its sequence number.
+fn seq_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<(u64, TrailEvent)> {
+    let seq: i64 = r.get(11)?;
+    Ok((u64::try_from(seq).unwrap_or(0), row_event(r)?))
 }
 
 impl TrailStore for SqliteTrail {
@@ -303,71 +643,127 @@ impl TrailStore for SqliteTrail {
     }
 
     fn lookup(&self, q: &Lookup) -> Result<Vec<TrailEvent>, StoreError> {
-        let conn = self.conn.lock();
-        let mut sql = String::from(
-            "SELECT id, account, region, time, name, source, read_only, access_key, username, resources, json
-             FROM events WHERE account = ?1 AND region = ?2 AND time >= ?3 AND time <= ?4",
-        );
-        let mut value = String::new();
-        if let Some((key, v)) = &q.attribute {
-            value.clone_from(v);
-            sql.push_str(match key.as_str() {
-                "EventId" => " AND id = ?5",
-                "EventName" => " AND name = ?5",
-                "ReadOnly" => " AND read_only = (?5 = 'true')",
-                "Username" => " AND username = ?5",
-                "EventSource" => " AND source = ?5",
-                "AccessKeyId" => " AND access_key = ?5",
-                "ResourceType" => " AND EXISTS (SELECT 1 FROM json_each(resources) r WHERE json_extract(r.value, '$[0]') = ?5)",
-                "ResourceName" => " AND EXISTS (SELECT 1 FROM json_each(resources) r WHERE json_extract(r.value, '$[1]') = ?5)",
-                _ => " AND ?5 IS NULL",
-            });
-        } else {
-            sql.push_str(" AND ?5 = ''");
+        let want = q.offset.saturating_add(q.limit);
+        if want == 0 {
+            return Ok(Vec::new());
         }
-        sql.push_str(" AND seq <= ?8 ORDER BY time DESC, seq DESC LIMIT ?6 OFFSET ?7");
-        let mut stmt = conn.prepare_cached(&sql).map_err(err)?;
-        let (first, last) = second_range(q);
-        let rows = stmt
-            .query_map(
-                params![
+        let conn = self.conn.lock();
+        let mut found = legacy_lookup(&conn, q, want)?;
+        let until = q.until_seq.unwrap_or(u64::MAX);
+        let (mut first, mut last) = second_range(q);
+        if let Some(("EventId", id)) = q.attribute.as_ref().map(|(k, v)| (k.as_str(), v))
+            && let Some(ms) = id_millis(id)
+        {
+            let at = ms.saturating_mul(1_000_000);
+            first = first.max(at.saturating_sub(ID_SLACK));
+            last = last.min(at.saturating_add(ID_SLACK));
+        }
+        if first <= last {
+            let mut stmt = conn
+                .prepare_cached(
+                    "SELECT first, tmax, events FROM blocks
+                     WHERE account = ?1 AND region = ?2 AND tmax >= ?3 AND tmax <= ?4
+                       AND tmin <= ?5 AND first <= ?6
+                     ORDER BY tmax DESC",
+                )
+                .map_err(err)?;
+            let mut rows = stmt
+                .query(params![
                     q.account,
                     q.region,
                     first,
+                    last.saturating_add(BLOCK_SPAN),
                     last,
-                    value,
-                    i64::try_from(q.limit).unwrap_or(i64::MAX),
-                    i64::try_from(q.offset).unwrap_or(0),
-                    q.until_seq
-                        .map_or(i64::MAX, |n| i64::try_from(n).unwrap_or(i64::MAX)),
-                ],
-                row_event,
-            )
-            .map_err(err)?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(err)
+                    seq_param(until),
+                ])
+                .map_err(err)?;
+            found.sort_by(newest_first);
+            found.truncate(want);
+            while let Some(row) = rows.next().map_err(err)? {
+                let tmax: i64 = row.get(1).map_err(err)?;
+                // Every block from here on holds only events older than
+                // this one: once `want` events newer than it are found,
+                // none can be among the answer.
+                if found.len() >= want && found.last().is_some_and(|(_, e)| nanos(e.time) > tmax) {
+                    break;
+                }
+                let start: i64 = row.get(0).map_err(err)?;
+                let blob = row
+                    .get_ref(2)
+                    .map_err(err)?
+                    .as_blob()
+                    .map_err(|e| StoreError(e.to_string()))?;
+                let events = decode_block(
+                    blob,
+                    u64::try_from(start).unwrap_or(0),
+                    &q.account,
+                    &q.region,
+                )
+                .map_err(StoreError)?;
+                found.extend(events.into_iter().filter(|(seq, e)| {
+                    let t = nanos(e.time);
+                    *seq <= until && first <= t && t <= last && matches(e, q.attribute.as_ref())
+                }));
+                found.sort_by(newest_first);
+                found.truncate(want);
+            }
+        }
+        Ok(found
+            .into_iter()
+            .skip(q.offset)
+            .take(q.limit)
+            .map(|(_, e)| e)
+            .collect())
     }
 
     fn after(&self, seq: u64, limit: usize) -> Result<Vec<(u64, TrailEvent)>, StoreError> {
         let conn = self.conn.lock();
+        let mut out = {
+            let mut stmt = conn
+                .prepare_cached(
+                    "SELECT id, account, region, time, name, source, read_only, access_key, username, resources, json, seq
+                     FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+                )
+                .map_err(err)?;
+            let rows = stmt
+                .query_map(
+                    params![seq_param(seq), i64::try_from(limit).unwrap_or(i64::MAX)],
+                    seq_event,
+                )
+                .map_err(err)?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(err)?
+        };
+        if out.len() >= limit {
+            return Ok(out);
+        }
+        // Blocks hold consecutive sequence numbers in order: start at the
+        // one holding the next event after `seq`.
         let mut stmt = conn
             .prepare_cached(
-                "SELECT id, account, region, time, name, source, read_only, access_key, username, resources, json, seq
-                 FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+                "SELECT first, account, region, events FROM blocks
+                 WHERE first >= COALESCE((SELECT MAX(first) FROM blocks WHERE first <= ?1 + 1), 0)
+                 ORDER BY first",
             )
             .map_err(err)?;
-        let rows = stmt
-            .query_map(
-                params![
-                    i64::try_from(seq).unwrap_or(i64::MAX),
-                    i64::try_from(limit).unwrap_or(i64::MAX)
-                ],
-                |r| {
-                    let seq: i64 = r.get(11)?;
-                    Ok((u64::try_from(seq).unwrap_or(0), row_event(r)?))
-                },
-            )
-            .map_err(err)?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(err)
+        let mut rows = stmt.query(params![seq_param(seq)]).map_err(err)?;
+        while let Some(row) = rows.next().map_err(err)? {
+            let start: i64 = row.get(0).map_err(err)?;
+            let account: String = row.get(1).map_err(err)?;
+            let region: String = row.get(2).map_err(err)?;
+            let blob = row
+                .get_ref(3)
+                .map_err(err)?
+                .as_blob()
+                .map_err(|e| StoreError(e.to_string()))?;
+            let events = decode_block(blob, u64::try_from(start).unwrap_or(0), &account, &region)
+                .map_err(StoreError)?;
+            out.extend(events.into_iter().filter(|(s, _)| *s > seq));
+            if out.len() >= limit {
+                out.truncate(limit);
+                break;
+            }
+        }
+        Ok(out)
     }
 
     fn sync(&self) -> Result<(), StoreError> {
@@ -377,46 +773,94 @@ impl TrailStore for SqliteTrail {
 
     fn contains(&self, e: &TrailEvent) -> Result<bool, StoreError> {
         let conn = self.conn.lock();
-        let mut stmt = conn
+        let t = nanos(e.time);
+        let legacy = conn
             .prepare_cached(
                 "SELECT 1 FROM events WHERE account = ?1 AND region = ?2 AND time = ?3 AND id = ?4 LIMIT 1",
             )
+            .map_err(err)?
+            .exists(params![e.account, e.region, t, e.id])
             .map_err(err)?;
-        stmt.exists(params![e.account, e.region, nanos(e.time), e.id])
-            .map_err(err)
+        if legacy {
+            return Ok(true);
+        }
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT first, events FROM blocks
+                 WHERE account = ?1 AND region = ?2 AND tmax >= ?3 AND tmax <= ?4 AND tmin <= ?3",
+            )
+            .map_err(err)?;
+        let mut rows = stmt
+            .query(params![
+                e.account,
+                e.region,
+                t,
+                t.saturating_add(BLOCK_SPAN)
+            ])
+            .map_err(err)?;
+        while let Some(row) = rows.next().map_err(err)? {
+            let start: i64 = row.get(0).map_err(err)?;
+            let blob = row
+                .get_ref(1)
+                .map_err(err)?
+                .as_blob()
+                .map_err(|e| StoreError(e.to_string()))?;
+            let events = decode_block(
+                blob,
+                u64::try_from(start).unwrap_or(0),
+                &e.account,
+                &e.region,
+            )
+            .map_err(StoreError)?;
+            if events.iter().any(|(_, s)| s.id == e.id && s.time == e.time) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     fn last_seq(&self) -> Result<u64, StoreError> {
-        let seq: Option<i64> = self
-            .conn
-            .lock()
-            .query_row("SELECT MAX(seq) FROM events", [], |r| r.get(0))
-            .map_err(err)?;
-        Ok(seq.and_then(|s| u64::try_from(s).ok()).unwrap_or(0))
+        Ok(next_seq(&self.conn.lock())? - 1)
     }
 
     fn purge(&self, before: OffsetDateTime) -> Result<(), StoreError> {
-        // Events are stored in time order (give or take the milliseconds
-        // between calls racing to be recorded), so the expired ones are the
-        // oldest rows: walk the rowid from its start to the first event young
-        // enough to keep, instead of scanning the whole history. The newest
-        // row always stays, so sequence numbers never go back (trails
-        // deliver from a sequence number).
-        self.conn
-            .lock()
-            .execute(
-                "DELETE FROM events
-                 WHERE seq < COALESCE(
-                         (SELECT seq FROM events WHERE time >= ?1 ORDER BY seq LIMIT 1),
-                         (SELECT MAX(seq) FROM events))
-                   AND time < ?1",
-                params![nanos(before)],
-            )
-            .map(|_| ())
-            .map_err(err)
+        // Blocks and rows are stored in time order (give or take the
+        // milliseconds between calls racing to be recorded), so the expired
+        // ones are the oldest: walk from the first to the first one young
+        // enough to keep, instead of scanning the whole history. A block
+        // goes once its newest event has expired. The newest block (or,
+        // before any block, the newest row) always stays, so sequence
+        // numbers never go back (trails deliver from a sequence number).
+        let conn = self.conn.lock();
+        let cut = nanos(before);
+        conn.execute(
+            "DELETE FROM blocks
+             WHERE first < COALESCE(
+                     (SELECT first FROM blocks WHERE tmax >= ?1 ORDER BY first LIMIT 1),
+                     (SELECT MAX(first) FROM blocks))
+               AND tmax < ?1",
+            params![cut],
+        )
+        .map_err(err)?;
+        let blocks: bool = conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM blocks)", [], |r| r.get(0))
+            .map_err(err)?;
+        let sql = if blocks {
+            "DELETE FROM events
+             WHERE seq < COALESCE(
+                     (SELECT seq FROM events WHERE time >= ?1 ORDER BY seq LIMIT 1),
+                     (SELECT MAX(seq) FROM events) + 1)
+               AND time < ?1"
+        } else {
+            "DELETE FROM events
+             WHERE seq < COALESCE(
+                     (SELECT seq FROM events WHERE time >= ?1 ORDER BY seq LIMIT 1),
+                     (SELECT MAX(seq) FROM events))
+               AND time < ?1"
+        };
+        conn.execute(sql, params![cut]).map(|_| ()).map_err(err)
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -477,21 +921,24 @@ mod tests {
             ..e
         }])
         .unwrap();
-        let (kind, len): (String, i64) = t
+        let blocks: Vec<(String, i64)> = t
             .conn
             .lock()
-            .query_row(
-                "SELECT typeof(json), length(json) FROM events LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .prepare("SELECT typeof(events), length(events) FROM blocks")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
             .unwrap();
-        assert_eq!(kind, "blob");
-        assert!(
-            len * 2 < i64::try_from(RECORD.len()).unwrap(),
-            "{len} bytes stored for {}",
-            RECORD.len()
-        );
+        assert_eq!(blocks.len(), 2);
+        for (kind, len) in blocks {
+            assert_eq!(kind, "blob");
+            assert!(
+                len * 2 < i64::try_from(RECORD.len()).unwrap(),
+                "{len} bytes stored for {}",
+                RECORD.len()
+            );
+        }
         let back = all(&t).unwrap();
         assert_eq!(back.len(), 2);
         assert!(back.iter().all(|e| e.json == RECORD));
@@ -550,11 +997,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let t = SqliteTrail::open(&dir.path().join("trail.db")).unwrap();
         t.append(&[ev("a", 10, "GetUser")]).unwrap();
+        let blob: Vec<u8> = t
+            .conn
+            .lock()
+            .query_row("SELECT events FROM blocks", [], |r| r.get(0))
+            .unwrap();
         t.conn
             .lock()
-            .execute("UPDATE events SET json = ?1", [&good[..good.len() / 2]])
+            .execute("UPDATE blocks SET events = ?1", [&blob[..blob.len() / 2]])
             .unwrap();
         assert!(all(&t).is_err());
+        assert!(t.after(0, 10).is_err());
     }
 
     proptest::proptest! {
@@ -564,6 +1017,32 @@ mod tests {
             let mut v1 = vec![RECORD_V1];
             v1.extend_from_slice(&bytes);
             let _ = unpack(&v1);
+        }
+
+        #[test]
+        fn decoding_any_block_never_panics(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512)) {
+            let _ = decode_block(&bytes, 1, "a", "r");
+            let _ = decode_block(&pack_bytes(BLOCK_V1, &bytes), 1, "a", "r");
+        }
+
+        #[test]
+        fn any_events_come_back_from_a_block(
+            fields in proptest::collection::vec((".{0,40}", ".{0,40}", proptest::option::of(".{0,20}"), proptest::prelude::any::<bool>(), 0i64..4_000_000_000_000_000_000), 1..20)
+        ) {
+            let events: Vec<TrailEvent> = fields.into_iter().map(|(id, json, key, read_only, t)| TrailEvent {
+                id,
+                time: OffsetDateTime::from_unix_timestamp_nanos(i128::from(t)).unwrap(),
+                access_key: key.clone(),
+                username: key.map(|k| format!("u{k}")),
+                read_only,
+                resources: vec![("T".into(), json.clone())],
+                json,
+                ..ev("", 0, "N")
+            }).collect();
+            let refs: Vec<&TrailEvent> = events.iter().collect();
+            let back = decode_block(&encode_block(&refs).unwrap(), 7, "111111111111", "us-east-1").unwrap();
+            proptest::prop_assert_eq!(back.iter().map(|(s, _)| *s).collect::<Vec<_>>(), (7..7 + events.len() as u64).collect::<Vec<_>>());
+            proptest::prop_assert_eq!(back.into_iter().map(|(_, e)| e).collect::<Vec<_>>(), events);
         }
 
         #[test]
@@ -577,12 +1056,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("trail.db");
         let t = SqliteTrail::open(&path).unwrap();
-        t.append(&[
-            ev("a", 10, "GetUser"),
-            ev("b", 20, "AssumeRoot"),
-            ev("c", 30, "GetUser"),
-        ])
-        .unwrap();
+        // Three batches, three blocks.
+        t.append(&[ev("a", 10, "GetUser")]).unwrap();
+        t.append(&[ev("b", 20, "AssumeRoot")]).unwrap();
+        t.append(&[ev("c", 30, "GetUser")]).unwrap();
         drop(t);
         let t = SqliteTrail::open(&path).unwrap();
         let q = |attribute: Option<(&str, &str)>| Lookup {
@@ -628,19 +1105,19 @@ mod tests {
         t.purge(OffsetDateTime::from_unix_timestamp(25).unwrap())
             .unwrap();
         assert_eq!(ids(t.lookup(&q(None)).unwrap()), ["c"]);
-        // The purge walks from the oldest row to the first one to keep: a
-        // younger event is never dropped, and an old one stored after it waits
-        // for a later purge.
+        // The purge walks from the oldest block to the first one to keep: a
+        // younger event is never dropped, and an old one stored after it (in
+        // one block with a younger one) waits for a later purge.
         t.append(&[ev("d", 40, "GetUser"), ev("e", 5, "GetUser")])
             .unwrap();
         t.purge(OffsetDateTime::from_unix_timestamp(35).unwrap())
             .unwrap();
         assert_eq!(ids(t.lookup(&q(None)).unwrap()), ["d", "e"]);
-        // The newest row stays, however old: sequence numbers never go back.
+        // The newest block stays, however old: sequence numbers never go back.
         let last = t.last_seq().unwrap();
         t.purge(OffsetDateTime::from_unix_timestamp(50).unwrap())
             .unwrap();
-        assert_eq!(ids(t.lookup(&q(None)).unwrap()), ["e"]);
+        assert_eq!(ids(t.lookup(&q(None)).unwrap()), ["d", "e"]);
         t.append(&[ev("f", 60, "GetUser")]).unwrap();
         assert_eq!(t.last_seq().unwrap(), last + 1);
     }
@@ -769,5 +1246,210 @@ mod tests {
             .collect();
         assert_eq!(got, [(2, "b".to_owned()), (3, "c".to_owned())]);
         assert_eq!(t.after(0, 1).unwrap().len(), 1);
+    }
+
+    fn in_account(account: &str, region: &str, e: TrailEvent) -> TrailEvent {
+        TrailEvent {
+            account: account.into(),
+            region: region.into(),
+            ..e
+        }
+    }
+
+    #[test]
+    fn a_batch_is_stored_as_one_block_per_account_and_region() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = SqliteTrail::open(&dir.path().join("trail.db")).unwrap();
+        t.append(&[
+            ev("a1", 10, "GetUser"),
+            in_account("222222222222", "us-east-1", ev("b1", 11, "GetUser")),
+            in_account("111111111111", "eu-west-1", ev("c1", 12, "GetUser")),
+            ev("a2", 13, "GetUser"),
+            in_account("222222222222", "us-east-1", ev("b2", 14, "GetUser")),
+        ])
+        .unwrap();
+        let blocks: Vec<(i64, i64, String, String)> = t
+            .conn
+            .lock()
+            .prepare("SELECT first, last, account, region FROM blocks ORDER BY first")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            blocks,
+            [
+                (1, 2, "111111111111".into(), "us-east-1".into()),
+                (3, 4, "222222222222".into(), "us-east-1".into()),
+                (5, 5, "111111111111".into(), "eu-west-1".into()),
+            ]
+        );
+        let ids = |v: Vec<TrailEvent>| v.into_iter().map(|e| e.id).collect::<Vec<_>>();
+        assert_eq!(ids(all(&t).unwrap()), ["a2", "a1"]);
+        let after: Vec<(u64, String)> = t
+            .after(1, 10)
+            .unwrap()
+            .into_iter()
+            .map(|(s, e)| (s, e.id))
+            .collect();
+        assert_eq!(
+            after,
+            [
+                (2, "a2".to_owned()),
+                (3, "b1".to_owned()),
+                (4, "b2".to_owned()),
+                (5, "c1".to_owned())
+            ]
+        );
+        assert_eq!(t.after(2, 2).unwrap()[0].1.account, "222222222222");
+        assert_eq!(t.last_seq().unwrap(), 5);
+        assert!(
+            t.contains(&in_account(
+                "111111111111",
+                "eu-west-1",
+                ev("c1", 12, "GetUser")
+            ))
+            .unwrap()
+        );
+        assert!(!t.contains(&ev("c1", 12, "GetUser")).unwrap());
+    }
+
+    #[test]
+    fn blocks_are_cut_by_count_and_by_time_span() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = SqliteTrail::open(&dir.path().join("trail.db")).unwrap();
+        let mut batch: Vec<TrailEvent> = (0..1100)
+            .map(|i| ev(&format!("e{i}"), 1_000 + i / 100, "GetUser"))
+            .collect();
+        // Two minutes later: a block of its own although the count allows more.
+        batch.push(ev("late", 1_200, "GetUser"));
+        batch.push(ev("early", 1_000, "GetUser"));
+        t.append(&batch).unwrap();
+        let sizes: Vec<i64> = t
+            .conn
+            .lock()
+            .prepare("SELECT last - first + 1 FROM blocks ORDER BY first")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(sizes, [512, 512, 76, 1, 1]);
+        assert_eq!(t.after(0, 5000).unwrap().len(), 1102);
+        // A lookup of a range far from the late event still finds the early
+        // one stored after it.
+        let found = t
+            .lookup(&Lookup {
+                start: Some(OffsetDateTime::from_unix_timestamp(1_000).unwrap()),
+                end: Some(OffsetDateTime::from_unix_timestamp(1_000).unwrap()),
+                limit: 1000,
+                ..lookup()
+            })
+            .unwrap();
+        assert_eq!(found.len(), 101);
+    }
+
+    fn lookup() -> Lookup {
+        Lookup {
+            account: "111111111111".into(),
+            region: "us-east-1".into(),
+            attribute: None,
+            start: None,
+            end: None,
+            until_seq: None,
+            offset: 0,
+            limit: 50,
+        }
+    }
+
+    #[test]
+    fn pages_across_blocks_and_rows_from_before_blocks_follow_one_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = SqliteTrail::open(&dir.path().join("trail.db")).unwrap();
+        // Rows from before blocks, then batches whose times interleave
+        // (events recorded by racing calls), some at the same second.
+        for i in 0..30_i64 {
+            t.conn
+                .lock()
+                .execute(
+                    "INSERT INTO events (id, account, region, time, name, source, read_only, resources, json)
+                     VALUES (?1, '111111111111', 'us-east-1', ?2, 'GetUser', 'iam.amazonaws.com', 1, '[]', '{}')",
+                    params![format!("old{i}"), (100 + 7 * i) * 1_000_000_000],
+                )
+                .unwrap();
+        }
+        for b in 0..12_i64 {
+            let batch: Vec<TrailEvent> = (0..25_i64)
+                .map(|i| {
+                    let name = if i % 3 == 0 { "AssumeRole" } else { "GetUser" };
+                    ev(&format!("n{b}-{i}"), 150 + (i * 13 + b * 5) % 200, name)
+                })
+                .collect();
+            t.append(&batch).unwrap();
+        }
+        let everything = t
+            .lookup(&Lookup {
+                limit: 10_000,
+                ..lookup()
+            })
+            .unwrap();
+        assert_eq!(everything.len(), 330);
+        assert!(everything.windows(2).all(|w| w[0].time >= w[1].time));
+        for attribute in [None, Some(("EventName", "AssumeRole"))] {
+            let attribute = attribute.map(|(k, v): (&str, &str)| (k.to_owned(), v.to_owned()));
+            let whole = t
+                .lookup(&Lookup {
+                    attribute: attribute.clone(),
+                    limit: 10_000,
+                    ..lookup()
+                })
+                .unwrap();
+            let mut paged = Vec::new();
+            for page in 0.. {
+                let got = t
+                    .lookup(&Lookup {
+                        attribute: attribute.clone(),
+                        offset: page * 7,
+                        limit: 7,
+                        ..lookup()
+                    })
+                    .unwrap();
+                if got.is_empty() {
+                    break;
+                }
+                paged.extend(got);
+            }
+            assert_eq!(paged, whole);
+        }
+    }
+
+    #[test]
+    fn an_event_id_is_found_in_the_blocks_of_its_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = SqliteTrail::open(&dir.path().join("trail.db")).unwrap();
+        let at = OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap();
+        let id = crate::trail::event::event_id(at);
+        assert_eq!(id_millis(&id), Some(1_800_000_000_000));
+        assert_eq!(id_millis("not-a-uuid"), None);
+        t.append(&[
+            ev("x", 1_700_000_000, "GetUser"),
+            TrailEvent {
+                id: id.clone(),
+                time: at,
+                ..ev("", 0, "GetUser")
+            },
+        ])
+        .unwrap();
+        let by = |id: &str| {
+            t.lookup(&Lookup {
+                attribute: Some(("EventId".into(), id.into())),
+                ..lookup()
+            })
+            .unwrap()
+        };
+        assert_eq!(by(&id).len(), 1);
+        assert_eq!(by("x").len(), 1);
+        assert!(by(&crate::trail::event::event_id(at - time::Duration::days(1))).is_empty());
     }
 }
