@@ -388,6 +388,7 @@ pub fn create_bucket_with(
             name: name.to_owned(),
             owner: caller.account.clone(),
             region: region.clone(),
+            legacy_location: location.filter(|l| *l == "EU").map(str::to_owned),
             created: svc.now(),
             policy: None,
             config: Box::new(config::BucketConfig::new_bucket(ownership)),

@@ -671,9 +671,17 @@ async fn create_bucket_region_rules_across_endpoints() {
         .send()
         .await
         .unwrap();
+    // Such a bucket lives in eu-west-1, but GetBucketLocation keeps the
+    // legacy `EU` it was created with, as S3 does.
     for b in ["legacy-eu", "legacy-eu-2"] {
         let head = east.head_bucket().bucket(b).send().await.unwrap();
         assert_eq!(head.bucket_region(), Some("eu-west-1"), "{b}");
+        let loc = east.get_bucket_location().bucket(b).send().await.unwrap();
+        assert_eq!(
+            loc.location_constraint(),
+            Some(&aws_sdk_s3::types::BucketLocationConstraint::Eu),
+            "{b}"
+        );
     }
 
     // An opt-in region's bucket is made at its own endpoint only.
