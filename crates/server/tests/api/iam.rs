@@ -676,6 +676,7 @@ async fn the_account_alias() {
             alias: None,
             closed: None,
             closed_by: None,
+            regions: Default::default(),
         }))
         .unwrap();
     s.svc
