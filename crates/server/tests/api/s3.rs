@@ -699,6 +699,51 @@ async fn create_bucket_region_rules_across_endpoints() {
             "The af-south-1 location constraint is incompatible for the region specific endpoint this request was sent to.".into()
         )
     );
+    // At its own endpoint, once the account has enabled the region: before
+    // (and while it is ENABLING) the region does not take the account's
+    // credentials.
+    let cape = s3_in(&s, "af-south-1");
+    let make_in_cape = || {
+        cape.create_bucket()
+            .bucket("made-in-cape-town")
+            .create_bucket_configuration(constraint("af-south-1"))
+            .send()
+    };
+    assert_eq!(
+        fail(make_in_cape().await),
+        ("InvalidAccessKeyId".into(), 403)
+    );
+    let account = aws_sdk_account::Client::new(&s.admin());
+    account
+        .enable_region()
+        .region_name("af-south-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        fail(make_in_cape().await),
+        ("InvalidAccessKeyId".into(), 403)
+    );
+    s.clock.advance(6);
+    make_in_cape().await.unwrap();
+    let head = east
+        .head_bucket()
+        .bucket("made-in-cape-town")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.bucket_region(), Some("af-south-1"));
+    // Disabled again: refused again (its bucket stays, served elsewhere).
+    account
+        .disable_region()
+        .region_name("af-south-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        fail(cape.list_buckets().send().await),
+        ("InvalidAccessKeyId".into(), 403)
+    );
 
     // Signed for eu-west-1: no constraint means us-east-1, which that
     // endpoint does not make.
