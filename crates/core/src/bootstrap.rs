@@ -92,6 +92,7 @@ pub fn bootstrap(
                     alias: None,
                     closed: None,
                     closed_by: None,
+                    regions: Default::default(),
                 })),
                 Change::Put(Record::User(user)),
                 Change::Put(Record::AccessKey(key)),

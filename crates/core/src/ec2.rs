@@ -3,8 +3,8 @@
 //!
 //! The commercial regions, as `DescribeRegions` shows them: the seventeen
 //! enabled in every account (`opt-in-not-required`) and the opt-in regions,
-//! which no account here has enabled (`not-opted-in`; the Account service's
-//! `EnableRegion` is not served). Without `AllRegions` only enabled regions
+//! `opted-in` once Account Management's `EnableRegion` has completed for
+//! the caller's account, else `not-opted-in` (also while `ENABLING`). Without `AllRegions` only enabled regions
 //! are listed, as EC2 does; regions named in `RegionNames` are listed
 //! whatever their status.
 
@@ -143,15 +143,19 @@ pub fn describe_regions(
     if input.dry_run {
         return Err(Ec2Error::DryRunOperation.into());
     }
+    let now = svc.now();
+    let state = svc.read();
     let regions = REGIONS
         .iter()
         .map(|(name, opt_in)| RegionInfo {
             name,
             endpoint: format!("ec2.{name}.amazonaws.com"),
-            opt_in_status: if *opt_in {
-                "not-opted-in"
-            } else {
+            opt_in_status: if !opt_in {
                 "opt-in-not-required"
+            } else if crate::account::region_enabled(&state, &caller.account, name, now) {
+                "opted-in"
+            } else {
+                "not-opted-in"
             },
         })
         .filter(|r| {

@@ -12,6 +12,9 @@
 //! * the **session-token keys**, one per UTC day ("epoch"): session tokens are
 //!   sealed claims ([`crate::tokens`]), so rotation is automatic and a token
 //!   names the epoch of its key;
+//! * the **receipt-handle key**: SQS receipt handles carry an HMAC-SHA256
+//!   tag under it, so an altered handle is told from a genuine stale one
+//!   and a handle stays valid across restarts;
 //! * a **key check** stored in the database, so a start with the wrong master
 //!   key stops with a clear message instead of failing every request.
 //!
@@ -29,6 +32,7 @@ use base64::engine::general_purpose::STANDARD;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use hkdf::Hkdf;
+use hmac::{Hmac, Mac};
 use parking_lot::Mutex;
 use rand::RngCore as _;
 use sha2::Sha256;
@@ -142,6 +146,7 @@ pub enum SealError {
 struct Generation {
     seal: [u8; 32],
     check: [u8; 32],
+    receipt: [u8; 32],
     #[zeroize(skip)]
     master: MasterKey,
 }
@@ -151,6 +156,7 @@ impl Generation {
         Generation {
             seal: master.derive("rootward/seal/v1"),
             check: master.derive("rootward/key-check/v1"),
+            receipt: master.derive("rootward/sqs-receipt/v1"),
             master: master.clone(),
         }
     }
@@ -298,10 +304,53 @@ impl Keys {
         Some(key)
     }
 
+    /// The tag that authenticates `data` in an SQS receipt handle: the first
+    /// 16 bytes of HMAC-SHA256 under the current receipt-handle key, in
+    /// lower-case hexadecimal (32 digits).
+    pub fn receipt_tag(&self, data: &str) -> String {
+        receipt_mac(&self.current.receipt, data)
+            .map(|m| {
+                hex::encode(
+                    m.finalize()
+                        .into_bytes()
+                        .get(..RECEIPT_TAG_BYTES)
+                        .unwrap_or_default(),
+                )
+            })
+            .unwrap_or_default()
+    }
+
+    /// Whether `tag` ([`Keys::receipt_tag`]'s form) authenticates `data`
+    /// under the current or the previous receipt-handle key (compared in
+    /// constant time).
+    pub fn verifies_receipt_tag(&self, data: &str, tag: &str) -> bool {
+        let Ok(tag) = hex::decode(tag) else {
+            return false;
+        };
+        if tag.len() != RECEIPT_TAG_BYTES {
+            return false;
+        }
+        [Some(&self.current), self.previous.as_ref()]
+            .into_iter()
+            .flatten()
+            .any(|g| {
+                receipt_mac(&g.receipt, data).is_some_and(|m| m.verify_truncated_left(&tag).is_ok())
+            })
+    }
+
     /// Whether a previous generation is configured.
     pub(crate) fn has_previous(&self) -> bool {
         self.previous.is_some()
     }
+}
+
+/// The length of a receipt-handle tag, in bytes (128 bits).
+const RECEIPT_TAG_BYTES: usize = 16;
+
+fn receipt_mac(key: &[u8; 32], data: &str) -> Option<Hmac<Sha256>> {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).ok()?;
+    mac.update(data.as_bytes());
+    Some(mac)
 }
 
 pub(crate) fn aead_seal(key: &[u8; 32], plaintext: &[u8], aad: &[u8]) -> Vec<u8> {
@@ -366,6 +415,22 @@ mod tests {
             Keys::ephemeral().accepts_key_check(&rotated.key_check()),
             None
         );
+    }
+
+    #[test]
+    fn a_receipt_tag_verifies_only_its_data_under_its_key() {
+        let old = MasterKey::generate();
+        let keys = Keys::new(&old, None);
+        let tag = keys.receipt_tag("q/1.abc");
+        assert_eq!(tag.len(), 32);
+        assert!(keys.verifies_receipt_tag("q/1.abc", &tag));
+        assert!(!keys.verifies_receipt_tag("q/1.abd", &tag));
+        assert!(!keys.verifies_receipt_tag("q/1.abc", &tag[..30]));
+        assert!(!keys.verifies_receipt_tag("q/1.abc", "not hex"));
+        assert!(!Keys::ephemeral().verifies_receipt_tag("q/1.abc", &tag));
+        // A rotation keeps what the previous key tagged.
+        let rotated = Keys::new(&MasterKey::generate(), Some(&old));
+        assert!(rotated.verifies_receipt_tag("q/1.abc", &tag));
     }
 
     #[test]

@@ -41,6 +41,12 @@ pub struct Account {
     /// the account even once it has left).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_by: Option<String>,
+    /// The opt-in regions Account Management's `EnableRegion` and
+    /// `DisableRegion` changed, by name: the latest change and when. A
+    /// region never changed is as the region list has it (`DISABLED` for an
+    /// opt-in region).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub regions: BTreeMap<String, crate::account::model::RegionOptChange>,
 }
 
 /// A tag (IAM and Organizations resources): key and value.

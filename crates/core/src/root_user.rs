@@ -402,6 +402,7 @@ impl RootConsole {
                 alias: None,
                 closed: None,
                 closed_by: None,
+                regions: Default::default(),
             };
             let profile = LoginProfile {
                 account: id.clone(),

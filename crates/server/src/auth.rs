@@ -360,8 +360,31 @@ pub fn authenticate(
     // its role sessions among them, can no longer call AWS (the account's
     // closure); the answer is that of credentials AWS no longer takes
     // (UNCONFIRMED: AWS documents the loss of access, not the error).
-    if rootward_core::org::accounts::is_closed(&svc.read(), &cred.caller.account) {
+    let (closed, opt_status) = {
+        let state = svc.read();
+        (
+            rootward_core::org::accounts::is_closed(&state, &cred.caller.account),
+            rootward_core::account::region_opt_status(
+                &state,
+                &cred.caller.account,
+                auth.region(),
+                svc.now(),
+            ),
+        )
+    };
+    if closed {
         tracing::info!(key = %auth.access_key_id(), account = %cred.caller.account, "credentials of a closed account refused");
+        return Err(fail(protocol, "InvalidClientTokenId", 403, INVALID_TOKEN));
+    }
+    // An opt-in region the account has not enabled (DISABLED, or still
+    // ENABLING, or DISABLING) does not take its credentials: "disabling a
+    // Region will remove all IAM access to any resources that reside in
+    // that Region" (Account Management's DisableRegion), and a region is
+    // usable once ENABLED. Answered as credentials the region does not know
+    // (UNCONFIRMED: AWS documents the loss of access, not the error). A
+    // scope naming no region of the list (a test's or a proxy's) is taken.
+    if opt_status.is_some_and(|s| s != "ENABLED" && s != "ENABLED_BY_DEFAULT") {
+        tracing::info!(key = %auth.access_key_id(), region = %auth.region(), "credentials refused in an opt-in region the account has not enabled");
         return Err(fail(protocol, "InvalidClientTokenId", 403, INVALID_TOKEN));
     }
     if cred.expires.is_none()

@@ -257,6 +257,11 @@ pub fn from_account(e: AccountError) -> ApiError {
         AccountError::Validation { message, .. } => {
             ApiError::modelled(&account::ER_VALIDATION_EXCEPTION, message)
         }
+        AccountError::InvalidRegionOptTarget(m) => {
+            ApiError::modelled(&account::ER_VALIDATION_EXCEPTION, m)
+                .with("reason", "invalidRegionOptTarget")
+        }
+        AccountError::Conflict(m) => ApiError::modelled(&account::ER_CONFLICT_EXCEPTION, m),
     }
 }
 
@@ -463,6 +468,18 @@ mod tests {
                 )),
                 "ResourceNotFoundException",
                 404,
+            ),
+            (
+                CoreError::Account(
+                    rootward_core::account::AccountError::InvalidRegionOptTarget("x".into()),
+                ),
+                "ValidationException",
+                400,
+            ),
+            (
+                CoreError::Account(rootward_core::account::AccountError::Conflict("x".into())),
+                "ConflictException",
+                409,
             ),
             (
                 CoreError::Ec2(rootward_core::ec2::Ec2Error::DryRunOperation),

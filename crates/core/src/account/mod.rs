@@ -1,7 +1,9 @@
 //! AWS Account Management (issue 14 §3): an account's primary contact
 //! (`GetContactInformation`, `PutContactInformation`) and its alternate
 //! contacts (`GetAlternateContact`, `PutAlternateContact`,
-//! `DeleteAlternateContact`).
+//! `DeleteAlternateContact`), its name, e-mail and information, and its
+//! regions' opt status (`ListRegions`, `GetRegionOptStatus`,
+//! `EnableRegion`, `DisableRegion`; kept on the account record).
 //!
 //! Without `AccountId` a call acts on the caller's own account (resource
 //! `arn:aws:account::ACCOUNT:account`). With it, it acts on a member
@@ -47,6 +49,14 @@ pub enum AccountError {
         /// `fieldList`.
         fields: Vec<(String, String)>,
     },
+    /// `EnableRegion`/`DisableRegion` of a region enabled by default
+    /// (`ValidationException`, 400, reason `invalidRegionOptTarget`).
+    #[error("{0}")]
+    InvalidRegionOptTarget(String),
+    /// A change that conflicts with one in progress (`ConflictException`,
+    /// 409).
+    #[error("{0}")]
+    Conflict(String),
 }
 
 impl From<AccountError> for CoreError {
@@ -525,31 +535,84 @@ pub fn get_primary_email(
     state.account_record(&account).map(|a| a.email.clone())
 }
 
-/// A region's opt status as Account Management names it: the regions
-/// enabled by default, and the opt-in regions, never enabled here
-/// (`EnableRegion` is not served).
-pub fn region_opt_status(opt_in: bool) -> &'static str {
-    if opt_in {
-        "DISABLED"
-    } else {
-        "ENABLED_BY_DEFAULT"
+/// How long an `EnableRegion` stays `ENABLING` (and a `DisableRegion`
+/// `DISABLING`) before it completes. AWS takes minutes to hours; here the
+/// change completes after a few seconds, read from the time it was asked
+/// for (no background job: every read derives the status from the stored
+/// change and the clock). A short, visible transition keeps what clients
+/// see honest (a poller sees `ENABLING`, then `ENABLED`; a conflicting
+/// change in between is `ConflictException`, as in AWS) without making a
+/// script wait.
+pub const REGION_OPT_TRANSITION_SECONDS: i64 = 5;
+
+/// A region's opt status in `account` as Account Management names it
+/// (botocore's `RegionOptStatus`): `ENABLED_BY_DEFAULT` for the regions
+/// enabled in every account; for an opt-in region `DISABLED` until
+/// `EnableRegion`, then `ENABLING` and `ENABLED`; after `DisableRegion`,
+/// `DISABLING` and `DISABLED`. `None` for a region not in the list.
+pub fn region_opt_status(
+    state: &crate::state::State,
+    account: &str,
+    region: &str,
+    now: time::OffsetDateTime,
+) -> Option<&'static str> {
+    let (_, opt_in) = crate::ec2::REGIONS.iter().find(|(r, _)| *r == region)?;
+    if !opt_in {
+        return Some("ENABLED_BY_DEFAULT");
     }
+    let change = state
+        .accounts
+        .get(account)
+        .and_then(|a| a.regions.get(region));
+    Some(match change {
+        None => "DISABLED",
+        Some(c) => {
+            let done = now >= c.at + time::Duration::seconds(REGION_OPT_TRANSITION_SECONDS);
+            match (c.enable, done) {
+                (true, true) => "ENABLED",
+                (true, false) => "ENABLING",
+                (false, true) => "DISABLED",
+                (false, false) => "DISABLING",
+            }
+        }
+    })
+}
+
+/// Whether an opt-in region is usable in `account` (`ENABLED`; a region
+/// enabled by default always is).
+pub fn region_enabled(
+    state: &crate::state::State,
+    account: &str,
+    region: &str,
+    now: time::OffsetDateTime,
+) -> bool {
+    matches!(
+        region_opt_status(state, account, region, now),
+        Some("ENABLED" | "ENABLED_BY_DEFAULT")
+    )
 }
 
 /// `ListRegions` (`account:ListRegions`): every region `DescribeRegions`
-/// knows with its opt status, filtered by `RegionOptStatusContains`.
+/// knows with its opt status in the account, filtered by
+/// `RegionOptStatusContains`.
 pub fn list_regions(
     svc: &Service,
     caller: &Caller,
     account_id: Option<&str>,
     statuses: &[&str],
 ) -> Result<Vec<(&'static str, &'static str)>, CoreError> {
-    target(svc, caller, account_id, "account:ListRegions", &[])?;
+    let account = target(svc, caller, account_id, "account:ListRegions", &[])?;
+    let now = svc.now();
+    let state = svc.read();
     Ok(crate::ec2::REGIONS
         .iter()
-        .map(|(r, opt_in)| (*r, region_opt_status(*opt_in)))
+        .filter_map(|(r, _)| Some((*r, region_opt_status(&state, &account, r, now)?)))
         .filter(|(_, s)| statuses.is_empty() || statuses.contains(s))
         .collect())
+}
+
+fn unknown_region() -> CoreError {
+    validation("RegionName", "is not a region this endpoint knows")
 }
 
 /// `GetRegionOptStatus` (`account:GetRegionOptStatus`).
@@ -559,16 +622,81 @@ pub fn get_region_opt_status(
     account_id: Option<&str>,
     region: &str,
 ) -> Result<&'static str, CoreError> {
-    target(
+    let account = target(
         svc,
         caller,
         account_id,
         "account:GetRegionOptStatus",
         &[("account:TargetRegion", region)],
     )?;
-    crate::ec2::REGIONS
-        .iter()
-        .find(|(r, _)| *r == region)
-        .map(|(_, opt_in)| region_opt_status(*opt_in))
-        .ok_or_else(|| validation("RegionName", "is not a region this endpoint knows"))
+    region_opt_status(&svc.read(), &account, region, svc.now()).ok_or_else(unknown_region)
+}
+
+/// `EnableRegion` (`account:EnableRegion`) with `enable`, `DisableRegion`
+/// (`account:DisableRegion`) without: starts the change (see
+/// [`REGION_OPT_TRANSITION_SECONDS`]), kept on the account record.
+///
+/// * A region enabled by default is `ValidationException` with reason
+///   `invalidRegionOptTarget` (botocore's `ValidationExceptionReason`; the
+///   message is UNCONFIRMED).
+/// * Enabling a `DISABLING` region, or disabling an `ENABLING` one, is
+///   `ConflictException` (the model's documentation names the first case;
+///   the second is its mirror, UNCONFIRMED).
+/// * Enabling an `ENABLING` or `ENABLED` region, or disabling a
+///   `DISABLING` or `DISABLED` one, succeeds without change (UNCONFIRMED:
+///   no source says whether AWS restarts it; not restarting keeps repeated
+///   calls of a script idempotent).
+pub fn set_region_opt(
+    svc: &Service,
+    caller: &Caller,
+    account_id: Option<&str>,
+    region: &str,
+    enable: bool,
+) -> Result<(), CoreError> {
+    let action = if enable {
+        "account:EnableRegion"
+    } else {
+        "account:DisableRegion"
+    };
+    let account = target(
+        svc,
+        caller,
+        account_id,
+        action,
+        &[("account:TargetRegion", region)],
+    )?;
+    let now = svc.now();
+    svc.mutate(|state| {
+        let status = region_opt_status(state, &account, region, now).ok_or_else(unknown_region)?;
+        match (status, enable) {
+            ("ENABLED_BY_DEFAULT", _) => {
+                return Err(AccountError::InvalidRegionOptTarget(format!(
+                    "The Region {region} is enabled by default and cannot be {}.",
+                    if enable { "enabled" } else { "disabled" }
+                ))
+                .into());
+            }
+            ("DISABLING", true) | ("ENABLING", false) => {
+                return Err(AccountError::Conflict(format!(
+                    "The Region {region} is currently {}; try again once the change completes.",
+                    if enable {
+                        "being disabled"
+                    } else {
+                        "being enabled"
+                    }
+                ))
+                .into());
+            }
+            ("ENABLING" | "ENABLED", true) | ("DISABLING" | "DISABLED", false) => {
+                return Ok(((), Vec::new()));
+            }
+            _ => {}
+        }
+        let mut a = state.account_record(&account)?.clone();
+        a.regions.insert(
+            region.to_owned(),
+            model::RegionOptChange { enable, at: now },
+        );
+        Ok(((), vec![Change::Put(Record::Account(a))]))
+    })
 }

@@ -2,6 +2,19 @@
 //! primary contact information and its alternate contacts.
 
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// The latest `EnableRegion` or `DisableRegion` of an opt-in region in an
+/// account (kept on the account record).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegionOptChange {
+    /// `true`: enabled (`ENABLING`, then `ENABLED`); `false`: disabled
+    /// (`DISABLING`, then `DISABLED`).
+    pub enable: bool,
+    /// When it was asked for.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
 
 /// `ContactInformation`: the account's primary contact.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -213,6 +213,7 @@ pub fn create_account(
                 alias: None,
                 closed: None,
                 closed_by: None,
+                regions: Default::default(),
             })),
             Change::Put(Record::OrgMember(Membership {
                 account: id.clone(),

@@ -388,6 +388,7 @@ pub fn create_bucket_with(
             name: name.to_owned(),
             owner: caller.account.clone(),
             region: region.clone(),
+            legacy_location: location.filter(|l| *l == "EU").map(str::to_owned),
             created: svc.now(),
             policy: None,
             config: Box::new(config::BucketConfig::new_bucket(ownership)),
@@ -448,7 +449,9 @@ fn bucket_region(name: &str, location: Option<&str>, signed: &str) -> Result<Str
     };
     // An opt-in region's buckets are made at that region's endpoint only:
     // us-east-1 refuses them as incompatible (as clients report S3 doing for
-    // me-south-1, af-south-1 …; UNCONFIRMED beyond those reports).
+    // me-south-1, af-south-1 …; UNCONFIRMED beyond those reports). That
+    // endpoint takes the account's credentials only once the account has
+    // enabled the region (Account Management; checked on authentication).
     let opt_in = crate::ec2::REGIONS
         .iter()
         .any(|(r, opt_in)| *r == region && *opt_in);

@@ -18,6 +18,13 @@ pub struct Bucket {
     pub owner: String,
     /// The region it was created in (`us-east-1` when no `LocationConstraint`).
     pub region: String,
+    /// The `LocationConstraint` it was created with when that is not its
+    /// region's name: only `EU`, eu-west-1's legacy name, which
+    /// `GetBucketLocation` keeps answering (S3 API reference,
+    /// GetBucketLocation: "Buckets with a LocationConstraint of EU reside in
+    /// eu-west-1"). `None` for every other bucket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legacy_location: Option<String>,
     /// Creation time.
     #[serde(with = "time::serde::rfc3339")]
     pub created: OffsetDateTime,
@@ -31,6 +38,16 @@ pub struct Bucket {
 }
 
 impl Bucket {
+    /// What `GetBucketLocation` answers: the legacy constraint it was
+    /// created with, else its region; `None` (an empty element) for
+    /// us-east-1.
+    pub fn location_constraint(&self) -> Option<&str> {
+        match &self.legacy_location {
+            Some(l) => Some(l),
+            None => (self.region != "us-east-1").then_some(self.region.as_str()),
+        }
+    }
+
     /// `arn:aws:s3:::NAME`.
     pub fn arn(&self) -> String {
         crate::ident::Arn::bucket(&self.name).to_string()

@@ -442,7 +442,7 @@ fn take_visible(
             m.first_received.get_or_insert(now);
             m.received_at = Some(now);
             m.visible_at = now + Duration::seconds(visibility);
-            m.receipt_handle = Some(format!("rw1.{}.{}", m.seq, random_hex(32)));
+            m.receipt_handle = Some(new_handle(svc, key, &m.seq));
             changes.push(Change::Put(Record::SqsMessage(m.clone())));
             out.push(m);
         }
@@ -450,32 +450,90 @@ fn take_visible(
     })
 }
 
-/// The message sequence a receipt handle names (`rw1.SEQ.NONCE`, the nonce
-/// 32 lower-case hexadecimal digits), or `ReceiptHandleIsInvalid`. (A
-/// handle of this form that names no current receipt, stale or altered, is
-/// answered as a stale one: AWS's handles are sealed, ours are not.)
-fn handle_seq(handle: &str) -> Result<&str, CoreError> {
-    handle
-        .strip_prefix("rw1.")
-        .and_then(|rest| rest.split_once('.'))
-        .filter(|(_, nonce)| {
-            nonce.len() == 32
-                && nonce
-                    .bytes()
-                    .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-        })
-        .map(|(seq, _)| seq)
-        .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit()))
-        .ok_or_else(|| {
-            fail(
-                SqsError::ReceiptHandleIsInvalid,
-                format!("The input receipt handle \"{handle}\" is not a valid receipt handle."),
-            )
-        })
+/// A new receipt handle for the message `seq` of the queue `queue_key`:
+/// `rw2.SEQ.NONCE.TAG`, the nonce 32 random lower-case hexadecimal digits
+/// and the tag [`crate::keys::Keys::receipt_tag`] over the queue, sequence and
+/// nonce. The tag is under a key derived from the master key, so handles
+/// stay valid across restarts and an altered one is told from a stale one.
+fn new_handle(svc: &Service, queue_key: &str, seq: &str) -> String {
+    let nonce = random_hex(32);
+    let tag = svc.keys().receipt_tag(&tagged_data(queue_key, seq, &nonce));
+    format!("rw2.{seq}.{nonce}.{tag}")
 }
 
-/// `DeleteMessage` by the latest receipt handle; a stale or used handle of
-/// the right form succeeds without effect, as in AWS.
+/// What a receipt handle's tag covers: it is bound to its queue, so a
+/// handle of one queue presented to another is not a handle there
+/// [UNCONFIRMED: AWS is reported to answer ReceiptHandleIsInvalid then].
+fn tagged_data(queue_key: &str, seq: &str, nonce: &str) -> String {
+    format!("sqs-receipt/{queue_key}/{seq}.{nonce}")
+}
+
+fn lower_hex(s: &str, len: usize) -> bool {
+    s.len() == len && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// The message a receipt handle names, once its form and tag are checked.
+#[derive(Debug, Clone, Copy)]
+enum Named<'a> {
+    /// A handle whose tag verifies: genuine, current or stale.
+    Sealed(&'a str),
+    /// A handle of the untagged form earlier versions gave (`rw1.SEQ.NONCE`),
+    /// still held for messages in flight across an upgrade. It cannot be
+    /// told from an altered one, so it is accepted only while it is its
+    /// message's current handle (fail closed: otherwise
+    /// `ReceiptHandleIsInvalid`).
+    Legacy(&'a str),
+}
+
+impl<'a> Named<'a> {
+    fn seq(self) -> &'a str {
+        match self {
+            Named::Sealed(s) | Named::Legacy(s) => s,
+        }
+    }
+}
+
+fn invalid_handle(handle: &str) -> CoreError {
+    fail(
+        SqsError::ReceiptHandleIsInvalid,
+        format!("The input receipt handle \"{handle}\" is not a valid receipt handle."),
+    )
+}
+
+/// The message sequence a receipt handle of the queue `queue_key` names,
+/// or `ReceiptHandleIsInvalid`: a handle of another form, or whose tag does
+/// not verify (altered, or made for another queue or under another master
+/// key). A genuine handle that names no current receipt is a stale one,
+/// answered by the caller as AWS answers stale handles.
+fn handle_seq<'a>(svc: &Service, queue_key: &str, handle: &'a str) -> Result<Named<'a>, CoreError> {
+    let seq_ok = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit());
+    if let Some(rest) = handle.strip_prefix("rw2.") {
+        let mut parts = rest.split('.');
+        if let (Some(seq), Some(nonce), Some(tag), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+            && seq_ok(seq)
+            && lower_hex(nonce, 32)
+            && lower_hex(tag, 32)
+            && svc
+                .keys()
+                .verifies_receipt_tag(&tagged_data(queue_key, seq, nonce), tag)
+        {
+            return Ok(Named::Sealed(seq));
+        }
+    } else if let Some((seq, nonce)) = handle
+        .strip_prefix("rw1.")
+        .and_then(|rest| rest.split_once('.'))
+        && seq_ok(seq)
+        && lower_hex(nonce, 32)
+    {
+        return Ok(Named::Legacy(seq));
+    }
+    Err(invalid_handle(handle))
+}
+
+/// `DeleteMessage` by the latest receipt handle; a genuine stale or used
+/// handle succeeds without effect, as in AWS; an altered one is
+/// `ReceiptHandleIsInvalid`.
 pub fn delete_message(
     svc: &Service,
     caller: &Caller,
@@ -489,8 +547,8 @@ pub fn delete_message(
 /// `DeleteMessage` on a queue the caller may delete from
 /// (`DeleteMessageBatch` runs each entry through it).
 pub(super) fn delete_from(svc: &Service, queue: &Queue, handle: &str) -> Result<(), CoreError> {
-    let seq = handle_seq(handle)?;
     let key = queue.key();
+    let named = handle_seq(svc, &key, handle)?;
     svc.mutate(|st| {
         if !st.sqs.queues.contains_key(&key) {
             return Err(no_queue());
@@ -499,8 +557,11 @@ pub(super) fn delete_from(svc: &Service, queue: &Queue, handle: &str) -> Result<
             .sqs
             .messages
             .get(&key)
-            .and_then(|m| m.get(seq))
+            .and_then(|m| m.get(named.seq()))
             .filter(|m| m.receipt_handle.as_deref() == Some(handle));
+        if hit.is_none() && matches!(named, Named::Legacy(_)) {
+            return Err(invalid_handle(handle));
+        }
         Ok((
             (),
             hit.map(|m| vec![Change::Delete(table::SQS_MESSAGES, m.key())])
@@ -528,7 +589,8 @@ pub fn change_message_visibility(
 /// `ChangeMessageVisibility` on a queue the caller may change
 /// (`ChangeMessageVisibilityBatch` runs each entry through it).
 ///
-/// A handle of another form is `ReceiptHandleIsInvalid`; one whose message
+/// A handle of another form or whose tag does not verify is
+/// `ReceiptHandleIsInvalid`; a genuine one whose message
 /// is gone (deleted, expired) or was received again since is
 /// `InvalidParameterValue` in AWS's words ("Message does not exist or is
 /// not available for visibility timeout change"); one whose visibility
@@ -548,8 +610,8 @@ pub(super) fn change_visibility_on(
             "Value {timeout} for parameter VisibilityTimeout is invalid. Reason: Must be >= 0 and <= 43200, if provided."
         )));
     }
-    let seq = handle_seq(handle)?;
     let key = queue.key();
+    let named = handle_seq(svc, &key, handle)?;
     let now = svc.now();
     let made_visible = svc.mutate(|st| {
         let queue = st.sqs.queues.get(&key).ok_or_else(no_queue)?;
@@ -557,10 +619,13 @@ pub(super) fn change_visibility_on(
             .sqs
             .messages
             .get(&key)
-            .and_then(|m| m.get(seq))
+            .and_then(|m| m.get(named.seq()))
             .filter(|m| m.receipt_handle.as_deref() == Some(handle))
             .filter(|m| !is_expired(queue, m, now))
         else {
+            if matches!(named, Named::Legacy(_)) {
+                return Err(invalid_handle(handle));
+            }
             return Err(invalid_parameter(format!(
                 "Value {handle} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change."
             )));

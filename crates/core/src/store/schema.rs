@@ -226,6 +226,7 @@ mod tests {
             alias: None,
             closed: None,
             closed_by: None,
+            regions: Default::default(),
         };
         assert_eq!(Accounts::key(&account), "111111111111");
         let record = Accounts::record(account);

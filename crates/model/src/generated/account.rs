@@ -1436,7 +1436,14 @@ static OP_DISABLE_REGION: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "account:DisableRegion",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_ENABLE_REGION: OperationInfo = OperationInfo {
     name: "EnableRegion",
@@ -1473,7 +1480,14 @@ static OP_ENABLE_REGION: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "account:EnableRegion",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_GET_ACCOUNT_INFORMATION: OperationInfo = OperationInfo {
     name: "GetAccountInformation",

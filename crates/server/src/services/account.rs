@@ -3,7 +3,8 @@
 //! operation comes from the path (`rootward_model::account::resolve`); the
 //! body is a JSON object of the input members; answers are JSON (or empty).
 //! Errors carry the REST-JSON shape's name: `AccessDeniedException` (403),
-//! `ResourceNotFoundException` (404), `ValidationException` (400).
+//! `ResourceNotFoundException` (404), `ValidationException` (400),
+//! `ConflictException` (409).
 //!
 //! Dispatched by [`crate::app`] over [`crate::protocol::rest_json`]; the
 //! trail's `requestParameters` hide the members the model marks sensitive
@@ -44,6 +45,8 @@ pub(super) fn handler(op: Operation) -> Option<Handler> {
         GetPrimaryEmail => get_primary_email,
         ListRegions => list_regions,
         GetRegionOptStatus => get_region_opt_status,
+        EnableRegion => enable_region,
+        DisableRegion => disable_region,
         _ => return None,
     })
 }
@@ -135,6 +138,20 @@ fn get_region_opt_status(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, 
     Ok(Some(
         json!({ "RegionName": region, "RegionOptStatus": status }),
     ))
+}
+
+fn enable_region(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+    let region = i.required("RegionName")?;
+    account::set_region_opt(ctx.svc, ctx.caller, i.str("AccountId"), region, true)
+        .map_err(error)?;
+    Ok(None)
+}
+
+fn disable_region(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
+    let region = i.required("RegionName")?;
+    account::set_region_opt(ctx.svc, ctx.caller, i.str("AccountId"), region, false)
+        .map_err(error)?;
+    Ok(None)
 }
 
 fn get_contact_information(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {

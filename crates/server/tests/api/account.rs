@@ -3,7 +3,7 @@
 //! from the management account, the trail with contact details hidden.
 
 use aws_sdk_account::Client;
-use aws_sdk_account::types::{AlternateContactType, ContactInformation};
+use aws_sdk_account::types::{AlternateContactType, ContactInformation, RegionOptStatus};
 use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
 use serde_json::Value;
 
@@ -143,8 +143,9 @@ async fn an_account_operation_not_served_is_a_rest_json_error() {
     assert_eq!(
         code(
             account
-                .enable_region()
-                .region_name("af-south-1")
+                .start_primary_email_update()
+                .account_id("222222222222")
+                .primary_email("new@example.com")
                 .send()
                 .await
         ),
@@ -214,7 +215,7 @@ async fn account_information_name_email_and_regions() {
         ),
         "ValidationException"
     );
-    // Regions: the default ones and the opt-in ones (never enabled here).
+    // Regions: the default ones and the opt-in ones (none enabled yet).
     let mut names = Vec::new();
     let mut pages = account
         .list_regions()
@@ -253,5 +254,171 @@ async fn account_information_name_email_and_regions() {
     assert_eq!(
         st.region_opt_status().unwrap().as_str(),
         "ENABLED_BY_DEFAULT"
+    );
+}
+
+async fn opt_status(account: &Client, region: &str) -> String {
+    account
+        .get_region_opt_status()
+        .region_name(region)
+        .send()
+        .await
+        .unwrap()
+        .region_opt_status()
+        .unwrap()
+        .as_str()
+        .to_owned()
+}
+
+async fn listed(account: &Client, status: RegionOptStatus) -> Vec<String> {
+    account
+        .list_regions()
+        .region_opt_status_contains(status)
+        .max_results(50)
+        .send()
+        .await
+        .unwrap()
+        .regions()
+        .iter()
+        .map(|r| r.region_name().unwrap().to_owned())
+        .collect()
+}
+
+/// An opt-in region enabled and disabled again: ENABLING then ENABLED,
+/// DISABLING then DISABLED (each change completes 5 seconds after it was
+/// asked for), kept across a restart, in `ListRegions`' filter and EC2's
+/// `DescribeRegions`; a default region cannot be changed and a change
+/// against one in progress is a conflict.
+#[tokio::test]
+async fn an_opt_in_region_is_enabled_and_disabled() {
+    let s = Server::start().await;
+    let account = Client::new(&s.admin());
+    assert_eq!(opt_status(&account, "af-south-1").await, "DISABLED");
+    account
+        .enable_region()
+        .region_name("af-south-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(opt_status(&account, "af-south-1").await, "ENABLING");
+    assert_eq!(
+        listed(&account, RegionOptStatus::Enabling).await,
+        ["af-south-1"]
+    );
+    // Enabling again while it is enabling changes nothing; disabling now
+    // conflicts.
+    account
+        .enable_region()
+        .region_name("af-south-1")
+        .send()
+        .await
+        .unwrap();
+    let e = account
+        .disable_region()
+        .region_name("af-south-1")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(e.is_conflict_exception(), "{e:?}");
+    s.clock.advance(6);
+    assert_eq!(opt_status(&account, "af-south-1").await, "ENABLED");
+    assert_eq!(
+        listed(&account, RegionOptStatus::Enabled).await,
+        ["af-south-1"]
+    );
+    assert!(
+        !listed(&account, RegionOptStatus::Disabled)
+            .await
+            .contains(&"af-south-1".to_owned())
+    );
+    // EC2 lists it as opted in, also without AllRegions.
+    let r = s
+        .raw_post(
+            "ec2",
+            &[("content-type", "application/x-www-form-urlencoded")],
+            b"Action=DescribeRegions&Version=2016-11-15",
+        )
+        .await;
+    assert_eq!(r.body.matches("<item>").count(), 18, "{}", r.body);
+    assert!(
+        r.body.contains(
+            "<regionName>af-south-1</regionName><regionEndpoint>ec2.af-south-1.amazonaws.com</regionEndpoint><optInStatus>opted-in</optInStatus>"
+        ),
+        "{}",
+        r.body
+    );
+
+    // Kept on the account record: a restart keeps it.
+    let s2 = s.reopen().await;
+    let account2 = Client::new(&s2.admin());
+    // (Its clock is a new one: moved on as the first server's was.)
+    s2.clock.advance(6);
+    assert_eq!(opt_status(&account2, "af-south-1").await, "ENABLED");
+
+    // Disabled: DISABLING, then DISABLED; enabling meanwhile conflicts.
+    account2
+        .disable_region()
+        .region_name("af-south-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(opt_status(&account2, "af-south-1").await, "DISABLING");
+    let e = account2
+        .enable_region()
+        .region_name("af-south-1")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(e.is_conflict_exception(), "{e:?}");
+    s2.clock.advance(6);
+    assert_eq!(opt_status(&account2, "af-south-1").await, "DISABLED");
+
+    // A region enabled by default is never changed.
+    use aws_sdk_account::operation::disable_region::DisableRegionError;
+    use aws_sdk_account::operation::enable_region::EnableRegionError;
+    let e = account2
+        .enable_region()
+        .region_name("eu-west-1")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    let EnableRegionError::ValidationException(v) = e else {
+        panic!("{e:?}");
+    };
+    assert_eq!(
+        v.reason().map(|r| r.as_str()),
+        Some("invalidRegionOptTarget")
+    );
+    let e = account2
+        .disable_region()
+        .region_name("us-east-1")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    let DisableRegionError::ValidationException(v) = e else {
+        panic!("{e:?}");
+    };
+    assert_eq!(
+        v.reason().map(|r| r.as_str()),
+        Some("invalidRegionOptTarget")
+    );
+    assert_eq!(
+        opt_status(&account2, "eu-west-1").await,
+        "ENABLED_BY_DEFAULT"
+    );
+    // A region this endpoint does not know.
+    assert_eq!(
+        code(
+            account2
+                .enable_region()
+                .region_name("xx-nowhere-1")
+                .send()
+                .await
+        ),
+        "ValidationException"
     );
 }

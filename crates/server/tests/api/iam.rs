@@ -676,6 +676,7 @@ async fn the_account_alias() {
             alias: None,
             closed: None,
             closed_by: None,
+            regions: Default::default(),
         }))
         .unwrap();
     s.svc
@@ -802,4 +803,140 @@ async fn update_role_description_and_get_mfa_device() {
     assert_eq!(got.user_name(), Some("mfa-user"));
     assert_eq!(got.serial_number(), serial);
     assert!(got.enable_date().is_some());
+}
+
+#[tokio::test]
+async fn keys_certificates_versions_and_details_deleted_page_by_page_miss_nothing() {
+    // Each page's items are deleted before the next page is asked for: a
+    // marker that counts positions would skip what moved up.
+    let s = Server::start().await;
+    let iam = Client::new(&s.admin());
+    iam.create_user().user_name("holder").send().await.unwrap();
+    for _ in 0..2 {
+        iam.create_access_key()
+            .user_name("holder")
+            .send()
+            .await
+            .unwrap();
+    }
+    let mut pages = iam
+        .list_access_keys()
+        .user_name("holder")
+        .max_items(1)
+        .into_paginator()
+        .send();
+    let mut deleted = 0;
+    while let Some(page) = pages.next().await {
+        for k in page.unwrap().access_key_metadata() {
+            iam.delete_access_key()
+                .user_name("holder")
+                .access_key_id(k.access_key_id().unwrap())
+                .send()
+                .await
+                .unwrap();
+            deleted += 1;
+        }
+    }
+    assert_eq!(deleted, 2);
+
+    for body in [
+        include_str!("fixtures/cert1.pem"),
+        include_str!("fixtures/cert2.pem"),
+    ] {
+        iam.upload_signing_certificate()
+            .user_name("holder")
+            .certificate_body(body)
+            .send()
+            .await
+            .unwrap();
+    }
+    let mut pages = iam
+        .list_signing_certificates()
+        .user_name("holder")
+        .max_items(1)
+        .into_paginator()
+        .send();
+    let mut deleted = 0;
+    while let Some(page) = pages.next().await {
+        for c in page.unwrap().certificates() {
+            iam.delete_signing_certificate()
+                .user_name("holder")
+                .certificate_id(c.certificate_id())
+                .send()
+                .await
+                .unwrap();
+            deleted += 1;
+        }
+    }
+    assert_eq!(deleted, 2);
+
+    const DOC: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}"#;
+    let policy = iam
+        .create_policy()
+        .policy_name("versioned")
+        .policy_document(DOC)
+        .send()
+        .await
+        .unwrap()
+        .policy()
+        .unwrap()
+        .arn()
+        .unwrap()
+        .to_owned();
+    for _ in 0..4 {
+        iam.create_policy_version()
+            .policy_arn(&policy)
+            .policy_document(DOC)
+            .send()
+            .await
+            .unwrap();
+    }
+    let mut pages = iam
+        .list_policy_versions()
+        .policy_arn(&policy)
+        .max_items(2)
+        .into_paginator()
+        .send();
+    let mut deleted = 0;
+    while let Some(page) = pages.next().await {
+        for v in page.unwrap().versions() {
+            if v.is_default_version() {
+                continue;
+            }
+            iam.delete_policy_version()
+                .policy_arn(&policy)
+                .version_id(v.version_id().unwrap())
+                .send()
+                .await
+                .unwrap();
+            deleted += 1;
+        }
+    }
+    assert_eq!(deleted, 4);
+
+    for i in 0..5 {
+        iam.create_user()
+            .user_name(format!("Det-{i}"))
+            .send()
+            .await
+            .unwrap();
+    }
+    let mut pages = iam
+        .get_account_authorization_details()
+        .filter(aws_sdk_iam::types::EntityType::User)
+        .max_items(2)
+        .into_paginator()
+        .send();
+    let mut deleted = 0;
+    while let Some(page) = pages.next().await {
+        for u in page.unwrap().user_detail_list() {
+            let name = u.user_name().unwrap();
+            if !name.starts_with("Det-") {
+                continue;
+            }
+            iam.delete_user().user_name(name).send().await.unwrap();
+            deleted += 1;
+        }
+    }
+    assert_eq!(deleted, 5);
 }

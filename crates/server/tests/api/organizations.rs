@@ -24,6 +24,7 @@ fn standalone(s: &Server, id: &str, key: &str, secret: &str) {
             alias: None,
             closed: None,
             closed_by: None,
+            regions: Default::default(),
         }))
         .unwrap();
     s.svc

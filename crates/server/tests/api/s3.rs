@@ -671,9 +671,17 @@ async fn create_bucket_region_rules_across_endpoints() {
         .send()
         .await
         .unwrap();
+    // Such a bucket lives in eu-west-1, but GetBucketLocation keeps the
+    // legacy `EU` it was created with, as S3 does.
     for b in ["legacy-eu", "legacy-eu-2"] {
         let head = east.head_bucket().bucket(b).send().await.unwrap();
         assert_eq!(head.bucket_region(), Some("eu-west-1"), "{b}");
+        let loc = east.get_bucket_location().bucket(b).send().await.unwrap();
+        assert_eq!(
+            loc.location_constraint(),
+            Some(&aws_sdk_s3::types::BucketLocationConstraint::Eu),
+            "{b}"
+        );
     }
 
     // An opt-in region's bucket is made at its own endpoint only.
@@ -690,6 +698,51 @@ async fn create_bucket_region_rules_across_endpoints() {
             400,
             "The af-south-1 location constraint is incompatible for the region specific endpoint this request was sent to.".into()
         )
+    );
+    // At its own endpoint, once the account has enabled the region: before
+    // (and while it is ENABLING) the region does not take the account's
+    // credentials.
+    let cape = s3_in(&s, "af-south-1");
+    let make_in_cape = || {
+        cape.create_bucket()
+            .bucket("made-in-cape-town")
+            .create_bucket_configuration(constraint("af-south-1"))
+            .send()
+    };
+    assert_eq!(
+        fail(make_in_cape().await),
+        ("InvalidAccessKeyId".into(), 403)
+    );
+    let account = aws_sdk_account::Client::new(&s.admin());
+    account
+        .enable_region()
+        .region_name("af-south-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        fail(make_in_cape().await),
+        ("InvalidAccessKeyId".into(), 403)
+    );
+    s.clock.advance(6);
+    make_in_cape().await.unwrap();
+    let head = east
+        .head_bucket()
+        .bucket("made-in-cape-town")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.bucket_region(), Some("af-south-1"));
+    // Disabled again: refused again (its bucket stays, served elsewhere).
+    account
+        .disable_region()
+        .region_name("af-south-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        fail(cape.list_buckets().send().await),
+        ("InvalidAccessKeyId".into(), 403)
     );
 
     // Signed for eu-west-1: no constraint means us-east-1, which that

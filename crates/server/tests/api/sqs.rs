@@ -1816,6 +1816,161 @@ async fn batches_send_delete_and_change_visibility_entry_by_entry() {
     assert_eq!(r.failed()[0].code(), "MissingParameter");
 }
 
+/// `handle` with the character at `i` changed to another hex digit.
+fn altered(handle: &str, i: usize) -> String {
+    let mut b = handle.as_bytes().to_vec();
+    b[i] = if b[i] == b'0' { b'1' } else { b'0' };
+    String::from_utf8(b).unwrap()
+}
+
+#[tokio::test]
+async fn an_altered_receipt_handle_is_invalid_while_a_stale_one_deletes_nothing() {
+    use aws_sdk_sqs::types::{
+        ChangeMessageVisibilityBatchRequestEntry, DeleteMessageBatchRequestEntry,
+    };
+    let s = Server::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&s.admin());
+    let url = create(&sqs, "sealed").await;
+    sqs.send_message()
+        .queue_url(&url)
+        .message_body("m")
+        .send()
+        .await
+        .unwrap();
+    let handle = receive_one(&sqs, &url, 300).await.unwrap();
+    // One character changed anywhere (sequence, nonce, tag): not a handle.
+    for i in [4, handle.len() / 2, handle.len() - 1] {
+        let bad = altered(&handle, i);
+        assert_ne!(bad, handle);
+        let r = sqs
+            .delete_message()
+            .queue_url(&url)
+            .receipt_handle(&bad)
+            .send()
+            .await;
+        let e = r.unwrap_err().into_service_error();
+        assert!(e.is_receipt_handle_is_invalid(), "{i}: {e:?}");
+        let r = sqs
+            .change_message_visibility()
+            .queue_url(&url)
+            .receipt_handle(&bad)
+            .visibility_timeout(0)
+            .send()
+            .await;
+        let e = r.unwrap_err().into_service_error();
+        assert!(e.is_receipt_handle_is_invalid(), "{i}: {e:?}");
+    }
+    // The query protocol's code is the same.
+    let enc = |u: &str| form_urlencoded::byte_serialize(u.as_bytes()).collect::<String>();
+    let q = format!(
+        "Action=DeleteMessage&QueueUrl={}&ReceiptHandle={}&Version=2012-11-05",
+        enc(&url),
+        enc(&altered(&handle, 10))
+    );
+    let form = [("content-type", "application/x-www-form-urlencoded")];
+    let r = s.raw_post("sqs", &form, q.as_bytes()).await;
+    // 404: the status of the code in AWS's Smithy model (models/extra/sqs.txt).
+    assert_eq!(r.status, 404, "{}", r.body);
+    assert!(
+        r.body
+            .contains("<Type>Sender</Type><Code>ReceiptHandleIsInvalid</Code>"),
+        "{}",
+        r.body
+    );
+    // A handle is bound to its queue.
+    let other = create(&sqs, "other").await;
+    let r = sqs
+        .delete_message()
+        .queue_url(&other)
+        .receipt_handle(&handle)
+        .send()
+        .await;
+    assert_eq!(code(r), "ReceiptHandleIsInvalid");
+    // Nothing was deleted or made visible.
+    assert_eq!(counts(&sqs, &url).await, ("0".into(), "1".into()));
+
+    // The batch forms fail the altered entry alone.
+    let r = sqs
+        .change_message_visibility_batch()
+        .queue_url(&url)
+        .entries(
+            ChangeMessageVisibilityBatchRequestEntry::builder()
+                .id("bad")
+                .receipt_handle(altered(&handle, 20))
+                .visibility_timeout(0)
+                .build()
+                .unwrap(),
+        )
+        .entries(
+            ChangeMessageVisibilityBatchRequestEntry::builder()
+                .id("good")
+                .receipt_handle(&handle)
+                .visibility_timeout(0)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let ok: Vec<_> = r.successful().iter().map(|e| e.id()).collect();
+    assert_eq!(ok, ["good"]);
+    let failed: Vec<_> = r
+        .failed()
+        .iter()
+        .map(|f| (f.id(), f.code(), f.sender_fault()))
+        .collect();
+    assert_eq!(failed, [("bad", "ReceiptHandleIsInvalid", true)]);
+    assert_eq!(counts(&sqs, &url).await, ("1".into(), "0".into()));
+
+    // Received again: the first handle is stale, and a stale genuine handle
+    // deletes nothing and succeeds, as in AWS.
+    let newer = receive_one(&sqs, &url, 300).await.unwrap();
+    sqs.delete_message()
+        .queue_url(&url)
+        .receipt_handle(&handle)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(counts(&sqs, &url).await, ("0".into(), "1".into()));
+    let del = |id: &str, h: &str| {
+        DeleteMessageBatchRequestEntry::builder()
+            .id(id)
+            .receipt_handle(h)
+            .build()
+            .unwrap()
+    };
+
+    // Handles survive a restart (the tag key derives from the master key).
+    let s2 = s.reopen().await;
+    let sqs2 = aws_sdk_sqs::Client::new(&s2.admin());
+    let url2 = format!("{}/{ACCOUNT}/sealed", s2.url);
+    let r = sqs2
+        .delete_message_batch()
+        .queue_url(&url2)
+        .entries(del("bad", &altered(&newer, newer.len() - 3)))
+        .entries(del("stale", &handle))
+        .entries(del("good", &newer))
+        .send()
+        .await
+        .unwrap();
+    let ok: Vec<_> = r.successful().iter().map(|e| e.id()).collect();
+    assert_eq!(ok, ["stale", "good"]);
+    let failed: Vec<_> = r
+        .failed()
+        .iter()
+        .map(|f| (f.id(), f.code(), f.sender_fault()))
+        .collect();
+    assert_eq!(failed, [("bad", "ReceiptHandleIsInvalid", true)]);
+    assert_eq!(counts(&sqs2, &url2).await, ("0".into(), "0".into()));
+    // Deleted: its handle is stale now, still answered with success.
+    sqs2.delete_message()
+        .queue_url(&url2)
+        .receipt_handle(&newer)
+        .send()
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn batch_calls_are_authorized_as_their_single_action() {
     let s = Server::start().await;
@@ -1845,14 +2000,17 @@ async fn batch_calls_are_authorized_as_their_single_action() {
         .entries(
             aws_sdk_sqs::types::DeleteMessageBatchRequestEntry::builder()
                 .id("d")
-                .receipt_handle("rw1.00.0123456789abcdef0123456789abcdef")
+                .receipt_handle(
+                    "rw2.00.0123456789abcdef0123456789abcdef.0123456789abcdef0123456789abcdef",
+                )
                 .build()
                 .unwrap(),
         )
         .send()
         .await
         .unwrap();
-    assert_eq!(r.successful().len(), 1);
+    // Past the access check: the made-up handle fails on its own.
+    assert_eq!(r.failed()[0].code(), "ReceiptHandleIsInvalid");
 }
 
 #[tokio::test]

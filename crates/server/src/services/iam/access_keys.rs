@@ -4,7 +4,7 @@ use rootward_core::clock::iso8601;
 use rootward_core::iam::access_keys;
 use rootward_core::model::{KeyOwner, KeyStatus};
 
-use super::{paginate, truncation};
+use super::{paginate_by, truncation};
 use crate::error::{ApiError, from_core};
 use crate::protocol::input::Input;
 use crate::protocol::xml::Xml;
@@ -34,7 +34,7 @@ pub(super) fn create_access_key(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<X
 pub(super) fn list_access_keys(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let keys =
         access_keys::list_access_keys(ctx.svc, ctx.caller, p.str("UserName")).map_err(from_core)?;
-    let (page, next) = paginate(keys, p)?;
+    let (page, next) = paginate_by(keys, p, |k| k.id.clone())?;
     let mut x = Xml::new();
     x.open("AccessKeyMetadata");
     for k in &page {

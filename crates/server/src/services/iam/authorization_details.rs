@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use rootward_core::clock::iso8601;
 use rootward_core::iam::authorization_details::{self, Detail, Kind};
 
-use super::{encode_document, paginate, tags_xml, truncation};
+use super::{encode_document, paginate_by, tags_xml, truncation};
 use crate::error::{ApiError, from_core};
 use crate::protocol::input::Input;
 use crate::protocol::xml::Xml;
@@ -47,6 +47,17 @@ fn b(v: bool) -> &'static str {
     if v { "true" } else { "false" }
 }
 
+/// The key [`paginate_by`] resumes by: the entity's kind and
+/// (case-insensitive) name, a policy's ARN.
+fn detail_key(d: &Detail) -> String {
+    match d {
+        Detail::User(u, ..) => format!("user/{}", u.name.to_ascii_lowercase()),
+        Detail::Group(g, _) => format!("group/{}", g.name.to_ascii_lowercase()),
+        Detail::Role(r, ..) => format!("role/{}", r.name.to_ascii_lowercase()),
+        Detail::Policy(pd) => pd.policy.arn.clone(),
+    }
+}
+
 pub(super) fn get_account_authorization_details(
     ctx: &Ctx<'_>,
     p: &Input<'_>,
@@ -66,7 +77,7 @@ pub(super) fn get_account_authorization_details(
     let all =
         authorization_details::get_account_authorization_details(ctx.svc, ctx.caller, &filter)
             .map_err(from_core)?;
-    let (page, next) = paginate(all, p)?;
+    let (page, next) = paginate_by(all, p, detail_key)?;
     let mut x = Xml::new();
     x.open("UserDetailList");
     for d in &page {

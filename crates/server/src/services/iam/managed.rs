@@ -5,7 +5,7 @@
 use rootward_core::clock::iso8601;
 use rootward_core::iam::managed::{self, EntityFilter, PolicyInfo, Scope, Usage, VersionInfo};
 
-use super::{encode_document, paginate, truncation};
+use super::{encode_document, paginate_by, truncation};
 use crate::error::{ApiError, from_core};
 use crate::protocol::input::Input;
 use crate::protocol::xml::Xml;
@@ -155,7 +155,7 @@ pub(super) fn get_policy_version(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<
 pub(super) fn list_policy_versions(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     let all = managed::list_policy_versions(ctx.svc, ctx.caller, p.required("PolicyArn")?)
         .map_err(from_core)?;
-    let (page, next) = paginate(all, p)?;
+    let (page, next) = paginate_by(all, p, |v| v.id.clone())?;
     let mut x = Xml::new();
     x.open("Versions");
     for v in &page {

@@ -5,7 +5,7 @@ use rootward_core::clock::iso8601;
 use rootward_core::iam::signing_certificates as certs;
 use rootward_core::model::{KeyOwner, KeyStatus, SigningCertificate};
 
-use super::{paginate, truncation};
+use super::{paginate_by, truncation};
 use crate::error::{ApiError, from_core};
 use crate::protocol::input::Input;
 use crate::protocol::xml::Xml;
@@ -46,7 +46,7 @@ pub(super) fn list_signing_certificates(
 ) -> Result<Option<Xml>, ApiError> {
     let list = certs::list_signing_certificates(ctx.svc, ctx.caller, p.str("UserName"))
         .map_err(from_core)?;
-    let (page, next) = paginate(list, p)?;
+    let (page, next) = paginate_by(list, p, |c| c.id.clone())?;
     let mut x = Xml::new();
     x.open("Certificates");
     for c in &page {

@@ -151,7 +151,7 @@ pub(super) fn get_bucket_location(req: &Req<'_>) -> Result<Response<Body>, S3Fai
     let b = s3::get_bucket_location(req.svc, &req.authn.caller, req.bucket()?)?;
     let doc = xml::LocationConstraint {
         ns: xml::Ns,
-        region: (b.region != "us-east-1").then(|| b.region.clone()),
+        region: b.location_constraint().map(str::to_owned),
     };
     xml::ok(req.request_id, "LocationConstraint", &doc)
 }
