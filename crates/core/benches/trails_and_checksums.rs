@@ -151,6 +151,7 @@ fn delivery(events: usize) {
         history.append(chunk).unwrap();
     }
     let append = start.elapsed();
+    lookups(&history, &batch);
     let start = Instant::now();
     let report = deliver_once(&svc).unwrap();
     let deliver = start.elapsed();
@@ -167,6 +168,35 @@ fn delivery(events: usize) {
         events as f64 / deliver.as_secs_f64(),
         append.as_secs_f64() * 1e3,
         deliver.as_secs_f64() / append.as_secs_f64(),
+    );
+}
+
+/// `LookupEvents` over the history just written: the newest page, an
+/// attribute no event has (every block read), and an event by its id (the
+/// bench's ids are not version 7 UUIDs: every block read as well).
+fn lookups(history: &SqliteTrail, batch: &[TrailEvent]) {
+    use rootward_core::trail::{Lookup, TrailStore};
+    let q = |attribute: Option<(&str, &str)>| Lookup {
+        account: ACCOUNT.to_owned(),
+        region: "us-east-1".to_owned(),
+        attribute: attribute.map(|(k, v)| (k.to_owned(), v.to_owned())),
+        start: None,
+        end: None,
+        until_seq: None,
+        offset: 0,
+        limit: 50,
+    };
+    let time = |q: &Lookup| {
+        let start = Instant::now();
+        let n = history.lookup(q).unwrap().len();
+        (start.elapsed().as_secs_f64() * 1e3, n)
+    };
+    let (newest, n1) = time(&q(None));
+    let (rare, n2) = time(&q(Some(("Username", "nobody"))));
+    let (by_id, n3) = time(&q(Some(("EventId", &batch[batch.len() / 2].id))));
+    println!(
+        "lookups in {} events: newest page {newest:.2} ms ({n1}), an attribute nothing has (every block read) {rare:.1} ms ({n2}), by id {by_id:.1} ms ({n3})",
+        batch.len()
     );
 }
 

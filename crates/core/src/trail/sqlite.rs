@@ -197,7 +197,8 @@ impl SqliteTrail {
                  region  TEXT NOT NULL,
                  tmin    INTEGER NOT NULL,
                  tmax    INTEGER NOT NULL,
-                 events  BLOB NOT NULL
+                 events  BLOB NOT NULL,
+                 records BLOB NOT NULL
              );
              CREATE INDEX IF NOT EXISTS blocks_by_time ON blocks (account, region, tmax);",
         )
@@ -304,14 +305,17 @@ const ID_SLACK: i64 = 300_000_000_000;
 ///
 /// The row: `first`..=`last` are the sequence numbers of its events, which
 /// are consecutive (the store numbers the events of a batch group by group);
-/// `tmin`/`tmax` the oldest and newest event time. The blob: [`BLOCK_V1`],
-/// then the LZ4 block (its length prepended, over [`RECORD_DICT_V1`]) of the
-/// events one after another, each as `id`, `time` (i64 LE nanoseconds),
-/// `name`, `source`, flags (1 read-only, 2 an access key follows, 4 a user
-/// name follows), the access key, the user name, the resource count (u32
-/// LE) and each resource's type and name, and the record; every string as
-/// its length (u32 LE) and UTF-8 bytes.
-fn encode_block(events: &[&TrailEvent]) -> Result<Vec<u8>, StoreError> {
+/// `tmin`/`tmax` the oldest and newest event time. Two blobs, each a format
+/// byte then an LZ4 block (its length prepended, over [`RECORD_DICT_V1`]):
+/// `events` ([`BLOCK_V1`]) holds what lookups filter on, the events one
+/// after another, each as `id`, `time` (i64 LE nanoseconds), `name`,
+/// `source`, flags (1 read-only, 2 an access key follows, 4 a user name
+/// follows), the access key, the user name, the resource count (u32 LE) and
+/// each resource's type and name; `records` ([`RECORDS_V1`]) the records,
+/// in the same order. Every string is its length (u32 LE) and UTF-8 bytes.
+/// A lookup by an attribute decompresses the small part of every block it
+/// reads and the records only of blocks with a match.
+fn encode_block(events: &[&TrailEvent]) -> Result<(Vec<u8>, Vec<u8>), StoreError> {
     fn put(out: &mut Vec<u8>, s: &str) -> Result<(), StoreError> {
         let len = u32::try_from(s.len())
             .map_err(|_| StoreError("an event field is too long to store".to_owned()))?;
@@ -319,8 +323,9 @@ fn encode_block(events: &[&TrailEvent]) -> Result<Vec<u8>, StoreError> {
         out.extend_from_slice(s.as_bytes());
         Ok(())
     }
-    let size: usize = events.iter().map(|e| e.json.len() + 256).sum();
-    let mut raw = Vec::with_capacity(size);
+    let size: usize = events.iter().map(|e| e.json.len() + 4).sum();
+    let mut records = Vec::with_capacity(size);
+    let mut raw = Vec::with_capacity(events.len() * 160);
     for e in events {
         put(&mut raw, &e.id)?;
         raw.extend_from_slice(&nanos(e.time).to_le_bytes());
@@ -343,17 +348,20 @@ fn encode_block(events: &[&TrailEvent]) -> Result<Vec<u8>, StoreError> {
             put(&mut raw, kind)?;
             put(&mut raw, name)?;
         }
-        put(&mut raw, &e.json)?;
+        put(&mut records, &e.json)?;
     }
-    if raw.len() > BLOCK_MAX {
+    if raw.len().max(records.len()) > BLOCK_MAX {
         return Err(StoreError(format!(
             "a block of {} events takes {} bytes",
             events.len(),
-            raw.len()
+            raw.len() + records.len()
         )));
     }
-    Ok(pack_bytes(BLOCK_V1, &raw))
+    Ok((pack_bytes(BLOCK_V1, &raw), pack_bytes(RECORDS_V1, &records)))
 }
+
+/// The first byte of a stored block's records: their format.
+const RECORDS_V1: u8 = 3;
 
 /// A decompressed block larger than this is refused (a damaged length).
 const BLOCK_MAX: usize = 256 << 20;
@@ -386,9 +394,10 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// The events of a stored block, with their sequence numbers (`first` on);
-/// an error (never a panic) for an unknown format or damaged bytes.
-fn decode_block(
+/// The events of a stored block without their records (`json` empty), with
+/// their sequence numbers (`first` on); an error (never a panic) for an
+/// unknown format or damaged bytes.
+fn decode_events(
     stored: &[u8],
     first: u64,
     account: &str,
@@ -424,7 +433,6 @@ fn decode_block(
         for _ in 0..count {
             resources.push((r.string()?, r.string()?));
         }
-        let json = r.string()?;
         out.push((
             seq,
             TrailEvent {
@@ -439,11 +447,48 @@ fn decode_block(
                 access_key,
                 username,
                 resources,
-                json,
+                json: String::new(),
             },
         ));
         seq += 1;
     }
+    Ok(out)
+}
+
+/// Gives the events of a block (from [`decode_events`]) whose index `keep`
+/// takes their records (one per event, in order, or an error).
+fn attach_records(
+    events: &mut [(u64, TrailEvent)],
+    stored: &[u8],
+    keep: impl Fn(usize) -> bool,
+) -> Result<(), String> {
+    let raw = unpack_bytes(RECORDS_V1, stored, BLOCK_MAX)?;
+    let mut r = Reader(&raw);
+    for (i, (_, e)) in events.iter_mut().enumerate() {
+        if keep(i) {
+            e.json = r.string()?;
+        } else {
+            let n = r.u32()?;
+            r.take(n)?;
+        }
+    }
+    if r.0.is_empty() {
+        Ok(())
+    } else {
+        Err("a stored block's records do not match its events".to_owned())
+    }
+}
+
+/// The whole events of a stored block, records included.
+fn decode_block(
+    events: &[u8],
+    records: &[u8],
+    first: u64,
+    account: &str,
+    region: &str,
+) -> Result<Vec<(u64, TrailEvent)>, String> {
+    let mut out = decode_events(events, first, account, region)?;
+    attach_records(&mut out, records, |_| true)?;
     Ok(out)
 }
 
@@ -531,8 +576,8 @@ fn insert(conn: &mut Connection, events: &[TrailEvent]) -> Result<(), StoreError
     {
         let mut stmt = tx
             .prepare_cached(
-                "INSERT INTO blocks (first, last, account, region, tmin, tmax, events)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO blocks (first, last, account, region, tmin, tmax, events, records)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )
             .map_err(err)?;
         for group in &groups {
@@ -555,6 +600,7 @@ fn insert(conn: &mut Connection, events: &[TrailEvent]) -> Result<(), StoreError
                 let block = group.get(start..end).unwrap_or_default();
                 let Some(e) = block.first() else { break };
                 let count = u64::try_from(block.len()).unwrap_or(u64::MAX);
+                let (meta, records) = encode_block(block)?;
                 stmt.execute(params![
                     seq_param(next),
                     seq_param(next + count - 1),
@@ -562,7 +608,8 @@ fn insert(conn: &mut Connection, events: &[TrailEvent]) -> Result<(), StoreError
                     e.region,
                     tmin,
                     tmax,
-                    encode_block(block)?,
+                    meta,
+                    records,
                 ])
                 .map_err(err)?;
                 next += count;
@@ -571,6 +618,14 @@ fn insert(conn: &mut Connection, events: &[TrailEvent]) -> Result<(), StoreError
         }
     }
     tx.commit().map_err(err)
+}
+
+/// Column `i` of a row of `blocks`, a blob.
+fn blob<'r>(row: &'r rusqlite::Row<'_>, i: usize) -> Result<&'r [u8], StoreError> {
+    row.get_ref(i)
+        .map_err(err)?
+        .as_blob()
+        .map_err(|e| StoreError(e.to_string()))
 }
 
 /// The rows stored one event per row before blocks, matching `q` (newest
@@ -661,7 +716,7 @@ impl TrailStore for SqliteTrail {
         if first <= last {
             let mut stmt = conn
                 .prepare_cached(
-                    "SELECT first, tmax, events FROM blocks
+                    "SELECT first, tmax, events, records FROM blocks
                      WHERE account = ?1 AND region = ?2 AND tmax >= ?3 AND tmax <= ?4
                        AND tmin <= ?5 AND first <= ?6
                      ORDER BY tmax DESC",
@@ -688,22 +743,31 @@ impl TrailStore for SqliteTrail {
                     break;
                 }
                 let start: i64 = row.get(0).map_err(err)?;
-                let blob = row
-                    .get_ref(2)
-                    .map_err(err)?
-                    .as_blob()
-                    .map_err(|e| StoreError(e.to_string()))?;
-                let events = decode_block(
-                    blob,
+                let mut events = decode_events(
+                    blob(row, 2)?,
                     u64::try_from(start).unwrap_or(0),
                     &q.account,
                     &q.region,
                 )
                 .map_err(StoreError)?;
-                found.extend(events.into_iter().filter(|(seq, e)| {
+                let wanted = |seq: u64, e: &TrailEvent| {
                     let t = nanos(e.time);
-                    *seq <= until && first <= t && t <= last && matches(e, q.attribute.as_ref())
-                }));
+                    seq <= until && first <= t && t <= last && matches(e, q.attribute.as_ref())
+                };
+                let keep: Vec<bool> = events.iter().map(|(seq, e)| wanted(*seq, e)).collect();
+                if !keep.contains(&true) {
+                    continue;
+                }
+                attach_records(&mut events, blob(row, 3)?, |i| {
+                    keep.get(i).copied().unwrap_or(false)
+                })
+                .map_err(StoreError)?;
+                found.extend(
+                    events
+                        .into_iter()
+                        .zip(keep)
+                        .filter_map(|(e, k)| k.then_some(e)),
+                );
                 found.sort_by(newest_first);
                 found.truncate(want);
             }
@@ -740,7 +804,7 @@ impl TrailStore for SqliteTrail {
         // one holding the next event after `seq`.
         let mut stmt = conn
             .prepare_cached(
-                "SELECT first, account, region, events FROM blocks
+                "SELECT first, account, region, events, records FROM blocks
                  WHERE first >= COALESCE((SELECT MAX(first) FROM blocks WHERE first <= ?1 + 1), 0)
                  ORDER BY first",
             )
@@ -750,13 +814,14 @@ impl TrailStore for SqliteTrail {
             let start: i64 = row.get(0).map_err(err)?;
             let account: String = row.get(1).map_err(err)?;
             let region: String = row.get(2).map_err(err)?;
-            let blob = row
-                .get_ref(3)
-                .map_err(err)?
-                .as_blob()
-                .map_err(|e| StoreError(e.to_string()))?;
-            let events = decode_block(blob, u64::try_from(start).unwrap_or(0), &account, &region)
-                .map_err(StoreError)?;
+            let events = decode_block(
+                blob(row, 3)?,
+                blob(row, 4)?,
+                u64::try_from(start).unwrap_or(0),
+                &account,
+                &region,
+            )
+            .map_err(StoreError)?;
             out.extend(events.into_iter().filter(|(s, _)| *s > seq));
             if out.len() >= limit {
                 out.truncate(limit);
@@ -800,13 +865,8 @@ impl TrailStore for SqliteTrail {
             .map_err(err)?;
         while let Some(row) = rows.next().map_err(err)? {
             let start: i64 = row.get(0).map_err(err)?;
-            let blob = row
-                .get_ref(1)
-                .map_err(err)?
-                .as_blob()
-                .map_err(|e| StoreError(e.to_string()))?;
-            let events = decode_block(
-                blob,
+            let events = decode_events(
+                blob(row, 1)?,
                 u64::try_from(start).unwrap_or(0),
                 &e.account,
                 &e.region,
@@ -924,7 +984,7 @@ mod tests {
         let blocks: Vec<(String, i64)> = t
             .conn
             .lock()
-            .prepare("SELECT typeof(events), length(events) FROM blocks")
+            .prepare("SELECT typeof(records), length(events) + length(records) FROM blocks")
             .unwrap()
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
             .unwrap()
@@ -1008,6 +1068,26 @@ mod tests {
             .unwrap();
         assert!(all(&t).is_err());
         assert!(t.after(0, 10).is_err());
+        // The records alone damaged, or one record too many or too few.
+        for records in [
+            pack_bytes(RECORDS_V1, b"\x05\x00\x00\x00ab"),
+            pack_bytes(RECORDS_V1, b""),
+            pack_bytes(RECORDS_V1, b"\x00\x00\x00\x00\x00\x00\x00\x00"),
+            pack_bytes(BLOCK_V1, b"\x00\x00\x00\x00"),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let t = SqliteTrail::open(&dir.path().join("trail.db")).unwrap();
+            t.append(&[ev("a", 10, "GetUser")]).unwrap();
+            t.conn
+                .lock()
+                .execute("UPDATE blocks SET records = ?1", [&records])
+                .unwrap();
+            assert!(all(&t).is_err());
+            assert!(t.after(0, 10).is_err());
+            // What lookups filter on is still there: a lookup matching
+            // nothing in the block does not need its records.
+            assert!(t.contains(&ev("a", 10, "GetUser")).unwrap());
+        }
     }
 
     proptest::proptest! {
@@ -1021,8 +1101,11 @@ mod tests {
 
         #[test]
         fn decoding_any_block_never_panics(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512)) {
-            let _ = decode_block(&bytes, 1, "a", "r");
-            let _ = decode_block(&pack_bytes(BLOCK_V1, &bytes), 1, "a", "r");
+            let _ = decode_events(&bytes, 1, "a", "r");
+            let _ = decode_events(&pack_bytes(BLOCK_V1, &bytes), 1, "a", "r");
+            let (good, _) = encode_block(&[&ev("a", 1, "N")]).unwrap();
+            let _ = decode_block(&good, &bytes, 1, "a", "r");
+            let _ = decode_block(&good, &pack_bytes(RECORDS_V1, &bytes), 1, "a", "r");
         }
 
         #[test]
@@ -1040,7 +1123,8 @@ mod tests {
                 ..ev("", 0, "N")
             }).collect();
             let refs: Vec<&TrailEvent> = events.iter().collect();
-            let back = decode_block(&encode_block(&refs).unwrap(), 7, "111111111111", "us-east-1").unwrap();
+            let (meta, records) = encode_block(&refs).unwrap();
+            let back = decode_block(&meta, &records, 7, "111111111111", "us-east-1").unwrap();
             proptest::prop_assert_eq!(back.iter().map(|(s, _)| *s).collect::<Vec<_>>(), (7..7 + events.len() as u64).collect::<Vec<_>>());
             proptest::prop_assert_eq!(back.into_iter().map(|(_, e)| e).collect::<Vec<_>>(), events);
         }
