@@ -294,7 +294,7 @@ fn read_config(
     name: &str,
     action: &str,
 ) -> Result<Snapshot, CoreError> {
-    let snap = snapshot(svc, name)?;
+    let snap = snapshot(svc, caller, name)?;
     authorize(svc, caller, action, &snap, None, &[])?;
     Ok(snap)
 }
@@ -308,7 +308,7 @@ fn update_config(
     action: &str,
     f: impl FnOnce(&crate::state::State, &mut BucketConfig) -> Result<(), CoreError>,
 ) -> Result<(), CoreError> {
-    let snap = snapshot(svc, name)?;
+    let snap = snapshot(svc, caller, name)?;
     authorize(svc, caller, action, &snap, None, &[])?;
     svc.mutate(|state| {
         let mut b = state

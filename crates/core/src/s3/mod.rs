@@ -118,6 +118,9 @@ pub enum S3Error {
         bucket: String,
         /// The constraint given, as given; `None` when the request names none.
         constraint: Option<String>,
+        /// The region of an existing bucket asked for at another region's
+        /// endpoint (answered as `Region`, where clients look for it).
+        region: Option<String>,
     },
     /// Another account owns a bucket of that name.
     #[error(
@@ -284,7 +287,35 @@ struct Snapshot {
     policy: Option<Policy>,
 }
 
-fn snapshot(svc: &Service, name: &str) -> Result<Snapshot, CoreError> {
+fn snapshot(svc: &Service, caller: &Caller, name: &str) -> Result<Snapshot, CoreError> {
+    let snap = snapshot_anywhere(svc, name)?;
+    // A bucket of an opt-in region is served at that region's endpoint
+    // only: asked for at another (the global endpoint among them), S3
+    // answers `IllegalLocationConstraintException` naming the bucket's
+    // region, and clients (botocore's region redirector) retry there, where
+    // the account's credentials are taken only while it has the region
+    // enabled (checked on authentication). So a disabled region's buckets
+    // are out of reach, as Account Management's DisableRegion says. The
+    // message is S3's for a bucket created there; that it names the
+    // bucket's region for other calls is UNCONFIRMED (clients report the
+    // code and use the region it carries).
+    let opt_in = crate::ec2::REGIONS
+        .iter()
+        .any(|(r, opt_in)| *r == snap.bucket.region && *opt_in);
+    if opt_in && caller.region != snap.bucket.region {
+        return Err(CoreError::from(S3Error::IllegalLocationConstraint {
+            bucket: name.to_owned(),
+            constraint: Some(snap.bucket.region.clone()),
+            region: Some(snap.bucket.region.clone()),
+        }));
+    }
+    Ok(snap)
+}
+
+/// The bucket and its policy whatever the region the request was signed
+/// for (`HeadBucket` and `GetBucketLocation`, which clients use to find a
+/// bucket's region).
+fn snapshot_anywhere(svc: &Service, name: &str) -> Result<Snapshot, CoreError> {
     let state = svc.read();
     let bucket = state
         .s3
@@ -459,6 +490,7 @@ fn bucket_region(name: &str, location: Option<&str>, signed: &str) -> Result<Str
         return Err(CoreError::from(S3Error::IllegalLocationConstraint {
             bucket: name.to_owned(),
             constraint: location.map(str::to_owned),
+            region: None,
         }));
     }
     Ok(region.to_owned())
@@ -466,7 +498,7 @@ fn bucket_region(name: &str, location: Option<&str>, signed: &str) -> Result<Str
 
 /// `HeadBucket`: the bucket's region.
 pub fn head_bucket(svc: &Service, caller: &Caller, name: &str) -> Result<Bucket, CoreError> {
-    let snap = snapshot(svc, name)?;
+    let snap = snapshot_anywhere(svc, name)?;
     authorize(svc, caller, "s3:ListBucket", &snap, None, &[])?;
     Ok(snap.bucket)
 }
@@ -477,14 +509,14 @@ pub fn get_bucket_location(
     caller: &Caller,
     name: &str,
 ) -> Result<Bucket, CoreError> {
-    let snap = snapshot(svc, name)?;
+    let snap = snapshot_anywhere(svc, name)?;
     authorize(svc, caller, "s3:GetBucketLocation", &snap, None, &[])?;
     Ok(snap.bucket)
 }
 
 /// `DeleteBucket`: only when it holds no object.
 pub fn delete_bucket(svc: &Service, caller: &Caller, name: &str) -> Result<(), CoreError> {
-    let snap = snapshot(svc, name)?;
+    let snap = snapshot(svc, caller, name)?;
     authorize(svc, caller, "s3:DeleteBucket", &snap, None, &[])?;
     svc.mutate(|state| {
         if !state.s3.buckets.contains_key(name) {
@@ -531,7 +563,7 @@ fn authorize_policy_op(
 
 /// `GetBucketPolicy`: the text exactly as put.
 pub fn get_bucket_policy(svc: &Service, caller: &Caller, name: &str) -> Result<String, CoreError> {
-    let snap = snapshot(svc, name)?;
+    let snap = snapshot(svc, caller, name)?;
     authorize_policy_op(svc, caller, "s3:GetBucketPolicy", "GET", &snap)?;
     snap.bucket.policy.ok_or_else(|| {
         CoreError::from(S3Error::NoSuchBucketPolicy {
@@ -547,7 +579,7 @@ pub fn put_bucket_policy(
     name: &str,
     text: &str,
 ) -> Result<(), CoreError> {
-    let snap = snapshot(svc, name)?;
+    let snap = snapshot(svc, caller, name)?;
     authorize_policy_op(svc, caller, "s3:PutBucketPolicy", "PUT", &snap)?;
     policy::validate(name, text).map_err(|m| CoreError::from(S3Error::MalformedPolicy(m)))?;
     if snap.bucket.config.blocks_public_policy() && policy::is_public(text) {
@@ -578,7 +610,7 @@ pub fn put_bucket_policy(
 
 /// `DeleteBucketPolicy`: idempotent.
 pub fn delete_bucket_policy(svc: &Service, caller: &Caller, name: &str) -> Result<(), CoreError> {
-    let snap = snapshot(svc, name)?;
+    let snap = snapshot(svc, caller, name)?;
     authorize_policy_op(svc, caller, "s3:DeleteBucketPolicy", "DELETE", &snap)?;
     set_policy(svc, name, None)
 }
@@ -605,7 +637,7 @@ pub fn get_bucket_policy_status(
     caller: &Caller,
     name: &str,
 ) -> Result<bool, CoreError> {
-    let snap = snapshot(svc, name)?;
+    let snap = snapshot(svc, caller, name)?;
     authorize(svc, caller, "s3:GetBucketPolicyStatus", &snap, None, &[])?;
     match &snap.bucket.policy {
         Some(text) => Ok(policy::is_public(text)),

@@ -38,7 +38,7 @@ pub fn create(
     key: &str,
     input: PutObject,
 ) -> Result<String, CoreError> {
-    let snap = snapshot(svc, bucket)?;
+    let snap = snapshot(svc, caller, bucket)?;
     authorize(svc, caller, "s3:PutObject", &snap, Some(key), &[])?;
     let checksum_type = upload_checksum_type(input.checksum_algorithm, input.checksum_type)?;
     let upload = Upload {
@@ -126,7 +126,7 @@ pub fn upload_part(
     body: Vec<u8>,
     claim: Option<&Claim>,
 ) -> Result<(String, Option<Checksum>), CoreError> {
-    let snap = snapshot(svc, bucket)?;
+    let snap = snapshot(svc, caller, bucket)?;
     authorize(svc, caller, "s3:PutObject", &snap, Some(key), &[])?;
     if !(1..=10_000).contains(&number) {
         return Err(s3_err(
@@ -204,7 +204,7 @@ pub fn complete(
     id: &str,
     parts: &[(u32, String)],
 ) -> Result<Object, CoreError> {
-    let snap = snapshot(svc, bucket)?;
+    let snap = snapshot(svc, caller, bucket)?;
     authorize(svc, caller, "s3:PutObject", &snap, Some(key), &[])?;
     let upload = upload_of(svc, bucket, key, id)?;
     if parts.is_empty() {
@@ -303,7 +303,7 @@ pub fn abort(
     key: &str,
     id: &str,
 ) -> Result<(), CoreError> {
-    let snap = snapshot(svc, bucket)?;
+    let snap = snapshot(svc, caller, bucket)?;
     authorize(
         svc,
         caller,

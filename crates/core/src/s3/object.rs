@@ -36,7 +36,7 @@ pub fn put_object(
     body: Vec<u8>,
     input: PutObject,
 ) -> Result<Object, CoreError> {
-    let snap = snapshot(svc, bucket)?;
+    let snap = snapshot(svc, caller, bucket)?;
     authorize(svc, caller, "s3:PutObject", &snap, Some(key), &[])?;
     if key.is_empty() || key.len() > 1024 {
         return Err(S3Error::KeyTooLong.into());
@@ -116,7 +116,7 @@ pub fn head_object(
     bucket: &str,
     key: &str,
 ) -> Result<Object, CoreError> {
-    let snap = snapshot(svc, bucket)?;
+    let snap = snapshot(svc, caller, bucket)?;
     authorize(svc, caller, "s3:GetObject", &snap, Some(key), &[])?;
     let found = svc
         .read()
@@ -195,7 +195,7 @@ pub fn delete_object(
     bucket: &str,
     key: &str,
 ) -> Result<(), CoreError> {
-    let snap = snapshot(svc, bucket)?;
+    let snap = snapshot(svc, caller, bucket)?;
     authorize(svc, caller, "s3:DeleteObject", &snap, Some(key), &[])?;
     remove_object(svc, bucket, key)
 }
@@ -234,7 +234,7 @@ pub fn delete_objects(
     bucket: &str,
     keys: &[String],
 ) -> Result<Vec<Deleted>, CoreError> {
-    let snap = snapshot(svc, bucket)?;
+    let snap = snapshot(svc, caller, bucket)?;
     let mut out = Vec::with_capacity(keys.len());
     let mut allowed = Vec::with_capacity(keys.len());
     for key in keys {
@@ -317,7 +317,7 @@ pub fn list_objects(
     bucket: &str,
     req: ListRequest<'_>,
 ) -> Result<Listing, CoreError> {
-    let snap = snapshot(svc, bucket)?;
+    let snap = snapshot(svc, caller, bucket)?;
     let max_keys = req.max_keys.to_string();
     let mut extra = vec![
         ("s3:prefix", req.prefix),

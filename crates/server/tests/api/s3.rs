@@ -733,7 +733,39 @@ async fn create_bucket_region_rules_across_endpoints() {
         .await
         .unwrap();
     assert_eq!(head.bucket_region(), Some("af-south-1"));
-    // Disabled again: refused again (its bucket stays, served elsewhere).
+    // Its bucket is served at its own endpoint only: elsewhere (us-east-1
+    // here) S3 names the bucket's region, where clients retry.
+    let put = |client: &aws_sdk_s3::Client| {
+        client
+            .put_object()
+            .bucket("made-in-cape-town")
+            .key("k")
+            .body(aws_sdk_s3::primitives::ByteStream::from_static(b"secret"))
+            .send()
+    };
+    put(&cape).await.unwrap();
+    let elsewhere = put(&east).await.unwrap_err();
+    let raw = elsewhere
+        .raw_response()
+        .map(|r| String::from_utf8_lossy(r.body().bytes().unwrap_or_default()).into_owned())
+        .unwrap_or_default();
+    assert!(
+        raw.contains("<Code>IllegalLocationConstraintException</Code>")
+            && raw.contains("<Region>af-south-1</Region>"),
+        "{raw}"
+    );
+    assert_eq!(
+        fail(
+            east.get_object()
+                .bucket("made-in-cape-town")
+                .key("k")
+                .send()
+                .await
+        ),
+        ("IllegalLocationConstraintException".into(), 400)
+    );
+    // Disabled again: refused again, and its bucket with it, at its own
+    // endpoint (the credentials) and anywhere else (the region).
     account
         .disable_region()
         .region_name("af-south-1")
@@ -744,6 +776,38 @@ async fn create_bucket_region_rules_across_endpoints() {
         fail(cape.list_buckets().send().await),
         ("InvalidAccessKeyId".into(), 403)
     );
+    s.clock.advance(6);
+    assert_eq!(
+        fail(
+            cape.get_object()
+                .bucket("made-in-cape-town")
+                .key("k")
+                .send()
+                .await
+        ),
+        ("InvalidAccessKeyId".into(), 403)
+    );
+    for c in [&east, &ireland] {
+        assert_eq!(
+            fail(
+                c.get_object()
+                    .bucket("made-in-cape-town")
+                    .key("k")
+                    .send()
+                    .await
+            ),
+            ("IllegalLocationConstraintException".into(), 400)
+        );
+        assert_eq!(
+            fail(
+                c.get_bucket_policy()
+                    .bucket("made-in-cape-town")
+                    .send()
+                    .await
+            ),
+            ("IllegalLocationConstraintException".into(), 400)
+        );
+    }
 
     // Signed for eu-west-1: no constraint means us-east-1, which that
     // endpoint does not make.

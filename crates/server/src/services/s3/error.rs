@@ -58,11 +58,17 @@ pub fn s3_fail(e: S3Error) -> S3Fail {
             with(f("InvalidBucketName", 400), "BucketName", bucket)
         }
         S3Error::InvalidLocationConstraint { .. } => f("InvalidLocationConstraint", 400),
-        S3Error::IllegalLocationConstraint { bucket, .. } => with(
-            f("IllegalLocationConstraintException", 400),
-            "BucketName",
-            bucket,
-        ),
+        S3Error::IllegalLocationConstraint { bucket, region, .. } => {
+            let fail = with(
+                f("IllegalLocationConstraintException", 400),
+                "BucketName",
+                bucket,
+            );
+            match region {
+                Some(r) => with(fail, "Region", r),
+                None => fail,
+            }
+        }
         S3Error::BucketAlreadyExists { bucket } => with(
             modelled(&model::ER_BUCKET_ALREADY_EXISTS, &e),
             "BucketName",
