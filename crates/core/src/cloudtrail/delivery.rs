@@ -82,7 +82,10 @@ pub fn delivers(state: &State, trail: &Trail, event: &TrailEvent) -> bool {
     account
         && (trail.is_multi_region || event.region == trail.home_region)
         && (trail.include_global_service_events || !GLOBAL_SOURCES.contains(&event.source.as_str()))
-        && trail.logged_at(event.time)
+        && trail.logged(
+            event.time,
+            event.name == "StopLogging" && event.source == "cloudtrail.amazonaws.com",
+        )
         && selects(trail, &event.source, &event.name, event.read_only)
 }
 

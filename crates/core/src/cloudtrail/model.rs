@@ -231,9 +231,22 @@ impl Trail {
 
     /// Whether an event at `t` happened while the trail was logging.
     pub fn logged_at(&self, t: OffsetDateTime) -> bool {
-        self.logging
-            .iter()
-            .any(|p| p.start <= t && p.stop.is_none_or(|s| t < s))
+        self.logged(t, false)
+    }
+
+    /// [`Trail::logged_at`], where `stopping` says the event is a
+    /// `StopLogging` call: the call that ends a logging period is part of it
+    /// (its event is built just after the stop it recorded), so a trail
+    /// delivers the `StopLogging` that stopped it, as the detections of trail
+    /// tampering that read a trail's own files expect (UNCONFIRMED: AWS
+    /// does not document it; a stop within a second of the period's end is
+    /// taken as the one that ended it).
+    pub fn logged(&self, t: OffsetDateTime, stopping: bool) -> bool {
+        self.logging.iter().any(|p| {
+            p.start <= t
+                && p.stop
+                    .is_none_or(|s| t < s || (stopping && t < s + time::Duration::seconds(1)))
+        })
     }
 
     /// Whether it is an organization trail.
@@ -307,6 +320,10 @@ mod tests {
         };
         assert!(!trail.is_logging());
         assert!(!trail.logged_at(t(9)) && trail.logged_at(t(10)) && !trail.logged_at(t(20)));
+        // The StopLogging that ended the period, recorded just after it.
+        let just_after = t(20) + time::Duration::milliseconds(3);
+        assert!(trail.logged(just_after, true) && !trail.logged(just_after, false));
+        assert!(!trail.logged(t(21), true));
         trail.logging.push(LoggingPeriod {
             start: t(30),
             stop: None,

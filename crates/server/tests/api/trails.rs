@@ -314,6 +314,23 @@ async fn a_trail_is_created_against_its_bucket_policy_and_delivers_gzipped_log_f
     let status = ct.get_trail_status().name("main").send().await.unwrap();
     assert_eq!(status.is_logging(), Some(false));
     assert!(status.stop_logging_time().is_some());
+    // The trail delivers the StopLogging that stopped it (detections of
+    // trail tampering read it there), and nothing after it.
+    iam.create_user()
+        .user_name("after-stop")
+        .send()
+        .await
+        .unwrap();
+    let stopped = files_with(&c, "trail-logs", |r| r["eventName"] == "StopLogging").await;
+    let after = names(&stopped);
+    assert!(after.contains(&"StopLogging".to_owned()), "{after:?}");
+    assert!(
+        !stopped
+            .iter()
+            .flat_map(|(_, r)| r)
+            .any(|r| r["requestParameters"]["userName"] == "after-stop"),
+        "{after:?}"
+    );
 
     // The trail calls themselves are in the event history.
     let found = ct
