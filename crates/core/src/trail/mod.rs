@@ -51,6 +51,25 @@ pub struct TrailEvent {
     pub json: String,
 }
 
+/// The `ResourceName` `LookupEvents` shows for a resource recorded as
+/// (`kind`, `arn`): the name its owner gave it where the type has one
+/// (an IAM user's, group's, role's or instance profile's name, an S3
+/// bucket's), else what was recorded (an access key's id, a policy's ARN,
+/// other ARNs). CloudTrail documents resource names as user-created names
+/// and shows a bucket's as its name; which types AWS shows by ARN is
+/// UNCONFIRMED. Lookups by `ResourceName` take either form.
+pub fn resource_name<'a>(kind: &str, arn: &'a str) -> &'a str {
+    match kind {
+        "AWS::IAM::User" | "AWS::IAM::Group" | "AWS::IAM::Role" | "AWS::IAM::InstanceProfile"
+            if arn.starts_with("arn:") =>
+        {
+            arn.rsplit('/').next().unwrap_or(arn)
+        }
+        "AWS::S3::Bucket" => arn.strip_prefix("arn:aws:s3:::").unwrap_or(arn),
+        _ => arn,
+    }
+}
+
 /// One `LookupEvents` query of one account and region.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lookup {

@@ -506,7 +506,10 @@ fn matches(e: &TrailEvent, attribute: Option<&(String, String)>) -> bool {
         "EventSource" => e.source == *v,
         "AccessKeyId" => e.access_key.as_deref() == Some(v.as_str()),
         "ResourceType" => e.resources.iter().any(|(t, _)| t == v),
-        "ResourceName" => e.resources.iter().any(|(_, n)| n == v),
+        "ResourceName" => e
+            .resources
+            .iter()
+            .any(|(t, n)| n == v || super::resource_name(t, n) == v),
         _ => false,
     }
 }

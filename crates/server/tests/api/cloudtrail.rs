@@ -375,6 +375,31 @@ async fn lookups_filter_page_and_hide_secrets() {
         4,
         "three CreateUser and one CreateLoginProfile"
     );
+    // An IAM user's ResourceName is its name; a lookup takes it or the ARN.
+    assert!(
+        users.events()[0]
+            .resources()
+            .iter()
+            .any(|r| r.resource_name() == Some("u0")
+                || r.resource_name() == Some("u1")
+                || r.resource_name() == Some("u2")),
+        "{:?}",
+        users.events()[0].resources()
+    );
+    for name in ["u0", "arn:aws:iam::111111111111:user/u0"] {
+        let u0 = trail
+            .lookup_events()
+            .lookup_attributes(by(LookupAttributeKey::ResourceName, name))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            u0.events()
+                .iter()
+                .any(|e| e.event_name() == Some("CreateUser")),
+            "{name}"
+        );
+    }
 
     // Paging: three CreateUser events, two per page, newest first.
     let first = trail
@@ -753,6 +778,18 @@ async fn the_bucket_unlock_is_traced_with_the_root_identity() {
         names,
         ["DeleteBucketPolicy", "PutBucketPolicy", "CreateBucket"]
     );
+    // A bucket's ResourceName is its name, and a lookup takes either form.
+    assert_eq!(
+        put.events()[0].resources()[0].resource_name(),
+        Some("locked-bucket")
+    );
+    let by_name = member_trail
+        .lookup_events()
+        .lookup_attributes(by(LookupAttributeKey::ResourceName, "locked-bucket"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_name.events().len(), names.len());
     // And the AssumeRoot in the delegated administrator's account.
     let da = Client::new(&operator)
         .lookup_events()

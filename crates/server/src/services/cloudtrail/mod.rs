@@ -276,7 +276,7 @@ fn lookup_events(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError
                 "EventTime": timestamp(e.time.replace_nanosecond(0).unwrap_or(e.time)),
                 "EventSource": e.source,
                 "Username": e.username,
-                "Resources": e.resources.iter().map(|(t, n)| json!({"ResourceType": t, "ResourceName": n})).collect::<Vec<_>>(),
+                "Resources": e.resources.iter().map(|(t, n)| json!({"ResourceType": t, "ResourceName": rootward_core::trail::resource_name(t, n)})).collect::<Vec<_>>(),
                 "CloudTrailEvent": e.json,
             })
         })
