@@ -442,6 +442,22 @@ async fn lookups_filter_page_and_hide_secrets() {
         .unwrap_err()
         .into_service_error();
     assert_eq!(e.code(), Some("InvalidNextTokenException"));
+    // And to the account and region whose history it pages.
+    let ireland = Client::from_conf(
+        aws_sdk_cloudtrail::config::Builder::from(&s.admin())
+            .region(aws_sdk_cloudtrail::config::Region::new("eu-west-1"))
+            .build(),
+    );
+    let e = ireland
+        .lookup_events()
+        .lookup_attributes(by(LookupAttributeKey::EventName, "CreateUser"))
+        .max_results(2)
+        .next_token(&token)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(e.code(), Some("InvalidNextTokenException"));
 
     // Read-only filter and the username.
     let reads = trail
@@ -451,6 +467,43 @@ async fn lookups_filter_page_and_hide_secrets() {
         .await
         .unwrap();
     assert!(reads.events().iter().all(|e| e.read_only() == Some("true")));
+    let upper = trail
+        .lookup_events()
+        .lookup_attributes(by(LookupAttributeKey::ReadOnly, "TRUE"))
+        .send()
+        .await
+        .unwrap();
+    assert!(!upper.events().is_empty());
+    assert!(upper.events().iter().all(|e| e.read_only() == Some("true")));
+    let e = trail
+        .lookup_events()
+        .lookup_attributes(by(LookupAttributeKey::ReadOnly, "bogus"))
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(e.code(), Some("InvalidLookupAttributesException"));
+    // Times no date can be (sent raw: the SDK would not) are refused, never
+    // saturated into a date.
+    let target = (
+        "x-amz-target",
+        "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents",
+    );
+    let ct = ("content-type", "application/x-amz-json-1.1");
+    for body in [
+        &br#"{"StartTime":1e300}"#[..],
+        br#"{"EndTime":1e300}"#,
+        br#"{"StartTime":-1e300,"EndTime":1}"#,
+        br#"{"StartTime":1e300,"EndTime":1}"#,
+    ] {
+        let r = s.raw_post("cloudtrail", &[ct, target], body).await;
+        assert_eq!(
+            (r.status, r.json()["__type"].as_str()),
+            (400, Some("InvalidTimeRangeException")),
+            "{}",
+            String::from_utf8_lossy(body)
+        );
+    }
     let mine = trail
         .lookup_events()
         .lookup_attributes(by(LookupAttributeKey::Username, "admin"))

@@ -87,14 +87,20 @@ fn time_member(i: &Input<'_>, name: &str) -> Result<Option<OffsetDateTime>, ApiE
         None => Ok(None),
         Some(In::Int(_) | In::Float(_)) => {
             let secs = i.number(name).ok_or_else(bad)?;
+            // Beyond what a date can be (1e300, an infinity): not a time,
+            // rather than a number saturated into one.
+            if !secs.is_finite() || secs.abs() > 1e12 {
+                return Err(bad());
+            }
             #[expect(
                 clippy::cast_possible_truncation,
-                reason = "epoch milliseconds fit an i128"
+                reason = "bounded above: epoch milliseconds fit an i128"
             )]
             let ms = (secs * 1_000.0) as i128;
-            OffsetDateTime::from_unix_timestamp_nanos(ms * 1_000_000)
+            ms.checked_mul(1_000_000)
+                .and_then(|n| OffsetDateTime::from_unix_timestamp_nanos(n).ok())
                 .map(Some)
-                .map_err(|_| bad())
+                .ok_or_else(bad)
         }
         Some(In::Str(s)) => {
             OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
@@ -160,14 +166,27 @@ fn lookup_events(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError
         Some(a) => {
             let key = a.str("AttributeKey").unwrap_or("");
             let value = a.str("AttributeValue").unwrap_or("");
-            if !KEYS.contains(&key) || value.is_empty() || value.chars().count() > 2000 {
+            // ReadOnly takes `true` or `false` (any case: UNCONFIRMED);
+            // another value used to count as `false`.
+            let read_only_value = key != "ReadOnly"
+                || matches!(value.to_ascii_lowercase().as_str(), "true" | "false");
+            if !KEYS.contains(&key)
+                || value.is_empty()
+                || value.chars().count() > 2000
+                || !read_only_value
+            {
                 return Err(ApiError::new(
                     "InvalidLookupAttributesException",
                     400,
                     format!("The lookup attribute {key} is not valid."),
                 ));
             }
-            Some((key.to_owned(), value.to_owned()))
+            let value = if key == "ReadOnly" {
+                value.to_ascii_lowercase()
+            } else {
+                value.to_owned()
+            };
+            Some((key.to_owned(), value))
         }
     };
     let start = time_member(i, "StartTime")?;
@@ -212,9 +231,17 @@ fn lookup_events(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError
         .iter()
         .filter(|(k, _)| !matches!(*k, "NextToken" | "MaxResults"))
         .collect();
+    // And to the account and region whose history it pages: another's
+    // token is not valid there (spec 04: InvalidNextTokenException).
     let fp = format!(
         "{:016x}",
-        rootward_policy::policy::fnv1a(format!("{fingerprint:?}").bytes())
+        rootward_policy::policy::fnv1a(
+            format!(
+                "{fingerprint:?}/{}/{}",
+                ctx.caller.account, ctx.caller.region
+            )
+            .bytes()
+        )
     );
     // Global services' events live in us-east-1; others in the endpoint's region.
     let trail = ctx
