@@ -808,6 +808,55 @@ async fn accounts_page_with_next_token() {
         .unwrap_err()
         .into_service_error();
     assert_eq!(code(&e), "InvalidInputException");
+    // A token answers only the operation that issued it: ListAccounts'
+    // token given to ListRoots or ListCreateAccountStatus, and theirs given
+    // back, are refused (ListRoots used to answer no root).
+    let accounts_token = org
+        .list_accounts()
+        .max_results(1)
+        .send()
+        .await
+        .unwrap()
+        .next_token()
+        .unwrap()
+        .to_owned();
+    let e = org
+        .list_roots()
+        .next_token(&accounts_token)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&e), "InvalidInputException");
+    let statuses_token = org
+        .list_create_account_status()
+        .max_results(1)
+        .send()
+        .await
+        .unwrap()
+        .next_token()
+        .unwrap()
+        .to_owned();
+    for e in [
+        org.list_accounts()
+            .next_token(&statuses_token)
+            .send()
+            .await
+            .unwrap_err()
+            .into_service_error()
+            .code()
+            .map(str::to_owned),
+        org.list_create_account_status()
+            .next_token(&accounts_token)
+            .send()
+            .await
+            .unwrap_err()
+            .into_service_error()
+            .code()
+            .map(str::to_owned),
+    ] {
+        assert_eq!(e.as_deref(), Some("InvalidInputException"));
+    }
     // The same email cannot make a second account.
     let out = org
         .create_account()

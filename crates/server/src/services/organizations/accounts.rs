@@ -75,8 +75,8 @@ pub(crate) fn list_create_account_status(
     i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
     let states: Vec<String> = i.list("States").into_iter().map(str::to_owned).collect();
-    let page =
-        dom::list_create_account_status(ctx.svc, ctx.caller, &states, page_req(i)?).map_err(e)?;
+    let page = dom::list_create_account_status(ctx.svc, ctx.caller, &states, page_req(ctx, i)?)
+        .map_err(e)?;
     Ok(paged("CreateAccountStatuses", page, status_json))
 }
 
@@ -86,7 +86,7 @@ pub(crate) fn describe_account(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Va
 }
 
 pub(crate) fn list_accounts(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
-    let page = dom::list_accounts(ctx.svc, ctx.caller, page_req(i)?).map_err(e)?;
+    let page = dom::list_accounts(ctx.svc, ctx.caller, page_req(ctx, i)?).map_err(e)?;
     Ok(paged("Accounts", page, account_json))
 }
 
@@ -94,9 +94,13 @@ pub(crate) fn list_accounts_for_parent(
     ctx: &Ctx<'_>,
     i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
-    let page =
-        dom::list_accounts_for_parent(ctx.svc, ctx.caller, i.required("ParentId")?, page_req(i)?)
-            .map_err(e)?;
+    let page = dom::list_accounts_for_parent(
+        ctx.svc,
+        ctx.caller,
+        i.required("ParentId")?,
+        page_req(ctx, i)?,
+    )
+    .map_err(e)?;
     Ok(paged("Accounts", page, account_json))
 }
 

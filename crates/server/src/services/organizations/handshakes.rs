@@ -118,8 +118,8 @@ pub(crate) fn list_handshakes_for_account(
     i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
     let action = action_filter(i)?;
-    let page =
-        dom::list_for_account(ctx.svc, ctx.caller, action.as_deref(), page_req(i)?).map_err(e)?;
+    let page = dom::list_for_account(ctx.svc, ctx.caller, action.as_deref(), page_req(ctx, i)?)
+        .map_err(e)?;
     Ok(paged("Handshakes", page, handshake_json))
 }
 
@@ -128,7 +128,8 @@ pub(crate) fn list_handshakes_for_organization(
     i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
     let action = action_filter(i)?;
-    let page = dom::list_for_organization(ctx.svc, ctx.caller, action.as_deref(), page_req(i)?)
-        .map_err(e)?;
+    let page =
+        dom::list_for_organization(ctx.svc, ctx.caller, action.as_deref(), page_req(ctx, i)?)
+            .map_err(e)?;
     Ok(paged("Handshakes", page, handshake_json))
 }

@@ -156,19 +156,29 @@ pub(crate) fn tags_input(i: &Input<'_>) -> Result<Vec<rootward_core::model::Tag>
 }
 
 /// The paging members of a request.
-pub(crate) fn page_req<'a>(i: &Input<'a>) -> Result<PageRequest<'a>, ApiError> {
-    // The listing a token belongs to: the operation's other inputs (a
-    // token of ListChildren for units is not one for accounts).
+pub(crate) fn page_req<'a>(ctx: &Ctx<'_>, i: &Input<'a>) -> Result<PageRequest<'a>, ApiError> {
+    // The listing a token belongs to: the operation (its `X-Amz-Target`: a
+    // token of ListAccounts is not one of ListRoots), the caller's account,
+    // and the operation's other inputs (a token of ListChildren for units is
+    // not one for accounts).
     let mut others: Vec<_> = i
         .members()
         .iter()
         .filter(|(k, _)| !matches!(*k, "NextToken" | "MaxResults"))
         .collect();
     others.sort_by_key(|(k, _)| *k);
+    let operation = ctx
+        .parts
+        .headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     Ok(PageRequest {
         next_token: i.str("NextToken"),
         max_results: i.int("MaxResults")?,
-        scope: rootward_policy::policy::fnv1a(format!("{others:?}").bytes()),
+        scope: rootward_policy::policy::fnv1a(
+            format!("{operation}/{}/{others:?}", ctx.caller.account).bytes(),
+        ),
     })
 }
 

@@ -84,7 +84,7 @@ pub(crate) fn enable_all_features(ctx: &Ctx<'_>, _: &Input<'_>) -> Result<Option
 
 pub(crate) fn list_roots(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     let o = dom::list_roots(ctx.svc, ctx.caller).map_err(e)?;
-    let page = rootward_core::org::page(std::iter::once(o), super::page_req(i)?).map_err(e)?;
+    let page = rootward_core::org::page(std::iter::once(o), super::page_req(ctx, i)?).map_err(e)?;
     Ok(super::paged("Roots", page, root_json))
 }
 

@@ -91,8 +91,13 @@ pub(crate) fn detach_policy(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value
 }
 
 pub(crate) fn list_policies(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
-    let page =
-        dom::list_policies(ctx.svc, ctx.caller, i.required("Filter")?, page_req(i)?).map_err(e)?;
+    let page = dom::list_policies(
+        ctx.svc,
+        ctx.caller,
+        i.required("Filter")?,
+        page_req(ctx, i)?,
+    )
+    .map_err(e)?;
     Ok(paged("Policies", page, summary_json))
 }
 
@@ -105,7 +110,7 @@ pub(crate) fn list_policies_for_target(
         ctx.caller,
         i.required("TargetId")?,
         i.required("Filter")?,
-        page_req(i)?,
+        page_req(ctx, i)?,
     )
     .map_err(e)?;
     Ok(paged("Policies", page, summary_json))
@@ -115,8 +120,12 @@ pub(crate) fn list_targets_for_policy(
     ctx: &Ctx<'_>,
     i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
-    let page =
-        dom::list_targets_for_policy(ctx.svc, ctx.caller, i.required("PolicyId")?, page_req(i)?)
-            .map_err(e)?;
+    let page = dom::list_targets_for_policy(
+        ctx.svc,
+        ctx.caller,
+        i.required("PolicyId")?,
+        page_req(ctx, i)?,
+    )
+    .map_err(e)?;
     Ok(paged("Targets", page, target_json))
 }

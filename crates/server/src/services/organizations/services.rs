@@ -29,7 +29,7 @@ pub(crate) fn list_aws_service_access_for_organization(
     ctx: &Ctx<'_>,
     i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
-    let page = dom::list_service_access(ctx.svc, ctx.caller, page_req(i)?).map_err(e)?;
+    let page = dom::list_service_access(ctx.svc, ctx.caller, page_req(ctx, i)?).map_err(e)?;
     Ok(paged(
         "EnabledServicePrincipals",
         page,
@@ -69,9 +69,13 @@ pub(crate) fn list_delegated_administrators(
     ctx: &Ctx<'_>,
     i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
-    let page =
-        dom::list_delegated_admins(ctx.svc, ctx.caller, i.str("ServicePrincipal"), page_req(i)?)
-            .map_err(e)?;
+    let page = dom::list_delegated_admins(
+        ctx.svc,
+        ctx.caller,
+        i.str("ServicePrincipal"),
+        page_req(ctx, i)?,
+    )
+    .map_err(e)?;
     Ok(paged("DelegatedAdministrators", page, |d| {
         let mut v = account_json(&d.account);
         if let Value::Object(m) = &mut v {
@@ -85,8 +89,9 @@ pub(crate) fn list_delegated_services_for_account(
     ctx: &Ctx<'_>,
     i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
-    let page = dom::list_delegated_services(ctx.svc, ctx.caller, &account_id(i)?, page_req(i)?)
-        .map_err(e)?;
+    let page =
+        dom::list_delegated_services(ctx.svc, ctx.caller, &account_id(i)?, page_req(ctx, i)?)
+            .map_err(e)?;
     Ok(paged(
         "DelegatedServices",
         page,

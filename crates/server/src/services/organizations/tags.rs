@@ -39,9 +39,13 @@ pub(crate) fn list_tags_for_resource(
     ctx: &Ctx<'_>,
     i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
-    let page =
-        dom::list_tags_for_resource(ctx.svc, ctx.caller, i.required("ResourceId")?, page_req(i)?)
-            .map_err(e)?;
+    let page = dom::list_tags_for_resource(
+        ctx.svc,
+        ctx.caller,
+        i.required("ResourceId")?,
+        page_req(ctx, i)?,
+    )
+    .map_err(e)?;
     Ok(paged(
         "Tags",
         page,

@@ -68,8 +68,13 @@ pub(crate) fn list_organizational_units_for_parent(
     ctx: &Ctx<'_>,
     i: &Input<'_>,
 ) -> Result<Option<Value>, ApiError> {
-    let page = dom::list_ous_for_parent(ctx.svc, ctx.caller, i.required("ParentId")?, page_req(i)?)
-        .map_err(e)?;
+    let page = dom::list_ous_for_parent(
+        ctx.svc,
+        ctx.caller,
+        i.required("ParentId")?,
+        page_req(ctx, i)?,
+    )
+    .map_err(e)?;
     Ok(paged("OrganizationalUnits", page, ou_json))
 }
 
@@ -79,7 +84,7 @@ pub(crate) fn list_children(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value
         ctx.caller,
         i.required("ParentId")?,
         i.required("ChildType")?,
-        page_req(i)?,
+        page_req(ctx, i)?,
     )
     .map_err(e)?;
     Ok(paged("Children", page, node_json))
@@ -87,6 +92,6 @@ pub(crate) fn list_children(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value
 
 pub(crate) fn list_parents(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError> {
     let parents = dom::list_parents(ctx.svc, ctx.caller, i.required("ChildId")?).map_err(e)?;
-    let page = rootward_core::org::page(parents.into_iter(), page_req(i)?).map_err(e)?;
+    let page = rootward_core::org::page(parents.into_iter(), page_req(ctx, i)?).map_err(e)?;
     Ok(paged("Parents", page, node_json))
 }
