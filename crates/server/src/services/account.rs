@@ -108,13 +108,33 @@ fn list_regions(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError>
     let statuses: Vec<&str> = i.list("RegionOptStatusContains");
     let regions =
         account::list_regions(ctx.svc, ctx.caller, i.str("AccountId"), &statuses).map_err(error)?;
-    // The model bounds MaxResults to 1–50; a token is the next position.
+    // The model bounds MaxResults to 1–50. A token names the next page's
+    // first region, so a script enabling each page's regions before asking
+    // for the next misses none (a position skipped those that moved up),
+    // and is bound to the listing that issued it (the filter, the account
+    // asked about, the caller's account): another's is not valid.
     let max = usize::try_from(i.int("MaxResults")?.unwrap_or(20)).unwrap_or(20);
+    let mut filter = statuses.clone();
+    filter.sort_unstable();
+    let scope = rootward_policy::policy::fnv1a(
+        format!(
+            "{filter:?}/{}/{}",
+            i.str("AccountId").unwrap_or_default(),
+            ctx.caller.account
+        )
+        .bytes(),
+    );
+    let invalid = || ApiError::new("ValidationException", 400, "The NextToken is not valid.");
+    let key = |(r, _): &(&str, &str)| (*r).to_owned();
     let start = match i.str("NextToken") {
         None | Some("") => 0,
-        Some(t) => t.parse::<usize>().map_err(|_| {
-            ApiError::new("ValidationException", 400, "The NextToken is not valid.")
-        })?,
+        Some(t) => {
+            let (s, point) = t.split_once('.').ok_or_else(invalid)?;
+            if u64::from_str_radix(s, 16).ok() != Some(scope) {
+                return Err(invalid());
+            }
+            rootward_core::paging::start(&regions, point, key).ok_or_else(invalid)?
+        }
     };
     let page: Vec<Value> = regions
         .iter()
@@ -123,10 +143,15 @@ fn list_regions(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError>
         .map(|(r, s)| json!({"RegionName": r, "RegionOptStatus": s}))
         .collect();
     let mut out = json!({ "Regions": page });
-    if start + max < regions.len()
+    let end = start.saturating_add(max);
+    if let Some(next) = regions.get(end)
         && let Value::Object(m) = &mut out
     {
-        m.insert("NextToken".into(), Value::String((start + max).to_string()));
+        let token = format!(
+            "{scope:x}.{}",
+            rootward_core::paging::encode(end, &key(next))
+        );
+        m.insert("NextToken".into(), Value::String(token));
     }
     Ok(Some(out))
 }

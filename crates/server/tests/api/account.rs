@@ -422,3 +422,56 @@ async fn an_opt_in_region_is_enabled_and_disabled() {
         "ValidationException"
     );
 }
+
+/// A script that enables each page of disabled regions before asking for
+/// the next misses none (the token names the next region, not a position
+/// that the enabled ones no longer hold), and a token is good only for the
+/// listing that issued it.
+#[tokio::test]
+async fn enabling_each_page_of_disabled_regions_misses_none() {
+    let s = Server::start().await;
+    let account = Client::new(&s.admin());
+    let all_disabled = listed(&account, RegionOptStatus::Disabled).await;
+    assert!(all_disabled.len() > 6, "{all_disabled:?}");
+    let mut enabled = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = account
+            .list_regions()
+            .region_opt_status_contains(RegionOptStatus::Disabled)
+            .max_results(3)
+            .set_next_token(token.clone())
+            .send()
+            .await
+            .unwrap();
+        for r in page.regions() {
+            let name = r.region_name().unwrap().to_owned();
+            account
+                .enable_region()
+                .region_name(&name)
+                .send()
+                .await
+                .unwrap();
+            enabled.push(name);
+        }
+        token = page.next_token().map(str::to_owned);
+        if token.is_none() {
+            break;
+        }
+    }
+    assert_eq!(enabled, all_disabled);
+    // Another filter's listing refuses the token.
+    let first = account.list_regions().max_results(2).send().await.unwrap();
+    let e = account
+        .list_regions()
+        .region_opt_status_contains(RegionOptStatus::EnabledByDefault)
+        .next_token(first.next_token().unwrap())
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(
+        aws_sdk_account::error::ProvideErrorMetadata::code(&e),
+        Some("ValidationException")
+    );
+}
