@@ -504,6 +504,13 @@ async fn lookups_filter_page_and_hide_secrets() {
             String::from_utf8_lossy(body)
         );
     }
+    for body in [&br#"{"MaxResults":51}"#[..], br#"{"MaxResults":0}"#] {
+        let r = s.raw_post("cloudtrail", &[ct, target], body).await;
+        assert_eq!(
+            (r.status, r.json()["__type"].as_str()),
+            (400, Some("InvalidMaxResultsException"))
+        );
+    }
     let mine = trail
         .lookup_events()
         .lookup_attributes(by(LookupAttributeKey::Username, "admin"))

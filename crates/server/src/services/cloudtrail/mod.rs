@@ -57,9 +57,20 @@ const KEYS: &[&str] = &[
 ];
 
 /// How CloudTrail answers input that breaks the model's constraints:
-/// `InvalidParameterException` with the Coral message [UNCONFIRMED].
+/// `InvalidParameterException` with the Coral message [UNCONFIRMED], but a
+/// `MaxResults` out of its range alone is `InvalidMaxResultsException`, as
+/// LookupEvents documents (spec 04).
 pub fn invalid(e: &ValidationErrors) -> ApiError {
-    ApiError::new("InvalidParameterException", 400, e.to_string())
+    let code = if !e.0.is_empty()
+        && e.0
+            .iter()
+            .all(|v| v.path == "maxResults" || v.path == "MaxResults")
+    {
+        "InvalidMaxResultsException"
+    } else {
+        "InvalidParameterException"
+    };
+    ApiError::new(code, 400, e.to_string())
 }
 
 /// Runs a CloudTrail operation.
