@@ -220,7 +220,17 @@ pub fn identify(svc: &Service, parts: &Parts) -> Result<Identified, (Protocol, A
                 "Request is missing Authentication Token",
             ));
         }
-        Err(e) => return Err(malformed(protocol_guess(parts), parts, e.to_string())),
+        Err(e) => {
+            let guess = protocol_guess(parts);
+            // Signature Version 2 at S3: its own answer (`InvalidRequest`,
+            // "Please use AWS4-HMAC-SHA256.").
+            if matches!(guess, Protocol::RestXml)
+                && matches!(&e, rootward_sigv4::SigError::UnsupportedAlgorithm(a) if a == "AWS")
+            {
+                return Err((guess, crate::protocol::rest_xml::sig_error(&e, false)));
+            }
+            return Err(malformed(guess, parts, e.to_string()));
+        }
     };
     let protocol = protocol_of(auth.service(), parts);
     // The key, and for temporary credentials the token that carries the

@@ -149,6 +149,14 @@ const MISMATCH: &str = "The request signature we calculated does not match the s
 /// unreadable presigned query is `AuthorizationQueryParametersError`.
 pub fn sig_error(e: &SigError, presigned: bool) -> ApiError {
     match e {
+        // Signature Version 2 (`AWS AKID:…`, or a query's `AWSAccessKeyId`
+        // and `Signature`), which boto3 still uses for some presigned URLs:
+        // answered as S3 answers it where it takes SigV4 only.
+        SigError::UnsupportedAlgorithm(a) if a == "AWS" => ApiError::new(
+            "InvalidRequest",
+            400,
+            "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.",
+        ),
         SigError::Malformed(_) | SigError::UnsupportedAlgorithm(_) if presigned => {
             ApiError::new("AuthorizationQueryParametersError", 400, e.to_string())
         }

@@ -1973,6 +1973,34 @@ async fn raw_http_addressing_payload_hashes_and_error_documents() {
         "{}",
         r.body
     );
+    // Signature Version 2, in a header or a presigned URL (boto3's default
+    // for some presigned URLs): S3's answer where it takes SigV4 only.
+    let v2 = format!(
+        "/vhost-bucket/k?AWSAccessKeyId={}&Expires=4102444800&Signature=abc%3D",
+        crate::common::ADMIN_KEY
+    );
+    let header = format!("AWS {}:abc=", crate::common::ADMIN_KEY);
+    for r in [
+        s.raw_send("GET", &v2, &[], b"").await,
+        s.raw_send(
+            "GET",
+            "/vhost-bucket/k",
+            &[
+                ("date".into(), "Mon, 07 Dec 2026 00:00:00 GMT".into()),
+                ("authorization".into(), header.clone()),
+            ],
+            b"",
+        )
+        .await,
+    ] {
+        assert_eq!(r.status, 400, "{}", r.body);
+        assert!(
+            r.body.contains("<Code>InvalidRequest</Code>")
+                && r.body.contains("Please use AWS4-HMAC-SHA256."),
+            "{}",
+            r.body
+        );
+    }
 }
 
 /// `STREAMING-AWS4-HMAC-SHA256-PAYLOAD`: every chunk signed from the seed
