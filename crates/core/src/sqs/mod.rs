@@ -546,6 +546,18 @@ pub fn get_queue_attributes(
     for (k, v) in &queue.attributes {
         out.insert(k.clone(), v.clone());
     }
+    // SSE-SQS is on for a queue that was not given a KMS key or told
+    // otherwise: SQS has enabled it by default on new queues since October
+    // 2022, and `All` shows it (UNCONFIRMED for queues made with a KMS key,
+    // taken as off: one server-side encryption per queue).
+    out.entry("SqsManagedSseEnabled".to_owned())
+        .or_insert_with(|| {
+            if queue.attributes.contains_key("KmsMasterKeyId") {
+                "false".to_owned()
+            } else {
+                "true".to_owned()
+            }
+        });
     out.insert("QueueArn".to_owned(), queue.arn());
     out.insert(
         "ApproximateNumberOfMessages".to_owned(),

@@ -210,6 +210,8 @@ async fn messages_are_sent_received_hidden_and_deleted() {
         .unwrap();
     let a = counts.attributes().unwrap();
     assert_eq!(a[&QueueAttributeName::ApproximateNumberOfMessages], "0");
+    // SSE-SQS, on by default for new queues.
+    assert_eq!(a[&QueueAttributeName::SqsManagedSseEnabled], "true");
     assert_eq!(
         a[&QueueAttributeName::ApproximateNumberOfMessagesNotVisible],
         "2"
