@@ -180,14 +180,14 @@ fn find(state: &State, caller: &Caller, name: &str) -> Result<Trail, CoreError> 
             .ok_or_else(|| unknown_trail(name, caller));
     }
     validate_name(name)?;
-    let mut found: Vec<&Trail> = visible(state, caller, &caller.region, true)
-        .filter(|t| t.name == name)
-        .collect();
-    // The caller's own trail first, then one homed in this region.
-    found.sort_by_key(|t| (t.account != caller.account, t.home_region != caller.region));
-    found
-        .first()
-        .map(|t| (*t).clone())
+    // A name finds only the caller's own trail homed in this region: a
+    // shadow trail (a multi-region trail seen from another region) or an
+    // organization trail seen from a member is named by its ARN (the
+    // CloudTrail API reference, GetTrailStatus and DescribeTrails).
+    state
+        .trails
+        .get(&trail_key(&caller.account, &caller.region, name))
+        .cloned()
         .ok_or_else(|| unknown_trail(&trail_arn(&caller.region, &caller.account, name), caller))
 }
 
@@ -523,13 +523,9 @@ pub fn describe_trails(
     }
     let mut out: Vec<Trail> = Vec::new();
     for n in names {
-        let found = if n.starts_with("arn:") {
-            find(&state, caller, n).ok()
-        } else {
-            visible(&state, caller, &caller.region, include_shadow_trails)
-                .find(|t| &t.name == n)
-                .cloned()
-        };
+        // A name: the caller's trail of this region only (another region's,
+        // or an organization trail seen from a member, by its ARN).
+        let found = find(&state, caller, n).ok();
         if let Some(t) = found
             && !out.iter().any(|o| o.key() == t.key())
         {

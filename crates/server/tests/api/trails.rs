@@ -448,6 +448,44 @@ async fn an_organization_trail_is_seen_by_members_who_cannot_change_it() {
     );
     let status = mct.get_trail_status().name(&arn).send().await.unwrap();
     assert_eq!(status.is_logging(), Some(true));
+    // By its ARN only: a name finds the caller's own trails of the region
+    // (CloudTrail's API reference), so neither the member nor the
+    // management account in another region finds it by name.
+    assert_eq!(
+        code(mct.get_trail_status().name("org-trail").send().await),
+        "TrailNotFoundException"
+    );
+    assert!(
+        west.describe_trails()
+            .trail_name_list("org-trail")
+            .send()
+            .await
+            .unwrap()
+            .trail_list()
+            .is_empty()
+    );
+    let management_west = Client::from_conf(
+        aws_sdk_cloudtrail::config::Builder::from(&s.admin())
+            .region(aws_sdk_cloudtrail::config::Region::new("eu-west-1"))
+            .build(),
+    );
+    assert_eq!(
+        code(
+            management_west
+                .get_trail_status()
+                .name("org-trail")
+                .send()
+                .await
+        ),
+        "TrailNotFoundException"
+    );
+    let shadow = management_west
+        .get_trail_status()
+        .name(&arn)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(shadow.is_logging(), Some(true));
     // It cannot change it.
     assert_eq!(
         code(mct.stop_logging().name(&arn).send().await),
