@@ -17727,7 +17727,14 @@ static OP_UPDATE_USER: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:UpdateUser",
+        read_only: false,
+        data_event: false,
+        resources: &[&RS_USER],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_UPLOAD_SSH_PUBLIC_KEY: OperationInfo = OperationInfo {
     name: "UploadSSHPublicKey",

@@ -36,3 +36,4 @@ mod trail_settings;
 mod trails;
 mod trust;
 mod user_credentials;
+mod user_updates;

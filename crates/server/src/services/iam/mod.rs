@@ -158,6 +158,7 @@ pub(super) fn handler(op: Operation) -> Option<Handler> {
         UpdateLoginProfile => login_profiles::update_login_profile,
         UpdateRoleDescription => roles::update_role_description,
         UpdateRole => roles::update_role,
+        UpdateUser => users::update_user,
         UpdateSigningCertificate => signing_certificates::update_signing_certificate,
         UploadSigningCertificate => signing_certificates::upload_signing_certificate,
         _ => return None,
