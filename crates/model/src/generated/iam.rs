@@ -9445,7 +9445,14 @@ static OP_CHANGE_PASSWORD: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:ChangePassword",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_CREATE_ACCESS_KEY: OperationInfo = OperationInfo {
     name: "CreateAccessKey",

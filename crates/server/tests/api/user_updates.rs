@@ -250,3 +250,116 @@ async fn update_user_needs_permission_on_the_old_and_the_new_name() {
     assert_eq!(code(e), "AccessDenied");
     iam.get_user().user_name("bob").send().await.unwrap();
 }
+
+/// Signs in as an IAM user on the sign-in page; the status.
+async fn sign_in_status(s: &Server, user: &str, password: &str) -> u16 {
+    s.console(
+        "signin",
+        serde_json::json!({"account_id": ACCOUNT, "user_name": user, "password": password}),
+    )
+    .await
+    .status
+}
+
+#[tokio::test]
+async fn change_password_lets_a_user_replace_their_own_password() {
+    let s = Server::start().await;
+    let iam = Client::new(&s.admin());
+    let bob = crate::common::user_with_key(&s, &iam, "bob").await;
+    let bob = Client::new(&bob);
+    iam.create_login_profile()
+        .user_name("bob")
+        .password("Correct-Horse-1")
+        .password_reset_required(true)
+        .send()
+        .await
+        .unwrap();
+
+    // Without iam:ChangePassword (and without the account setting): denied.
+    let e = bob
+        .change_password()
+        .old_password("Correct-Horse-1")
+        .new_password("Battery-Staple-2")
+        .send()
+        .await;
+    assert_eq!(code(e), "AccessDenied");
+    // AllowUsersToChangePassword grants it to every user.
+    iam.update_account_password_policy()
+        .minimum_password_length(12)
+        .require_numbers(true)
+        .allow_users_to_change_password(true)
+        .send()
+        .await
+        .unwrap();
+    let e = bob
+        .change_password()
+        .old_password("Wrong-Horse-1")
+        .new_password("Battery-Staple-2")
+        .send()
+        .await;
+    assert_eq!(code(e), "AccessDenied", "a wrong old password");
+    let e = bob
+        .change_password()
+        .old_password("Correct-Horse-1")
+        .new_password("short-1")
+        .send()
+        .await;
+    assert_eq!(code(e), "PasswordPolicyViolation");
+    assert_eq!(sign_in_status(&s, "bob", "Correct-Horse-1").await, 200);
+
+    bob.change_password()
+        .old_password("Correct-Horse-1")
+        .new_password("Battery-Staple-2")
+        .send()
+        .await
+        .unwrap();
+    let lp = iam
+        .get_login_profile()
+        .user_name("bob")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        !lp.login_profile().unwrap().password_reset_required(),
+        "cleared by the change"
+    );
+    assert_ne!(sign_in_status(&s, "bob", "Correct-Horse-1").await, 200);
+    assert_eq!(sign_in_status(&s, "bob", "Battery-Staple-2").await, 200);
+
+    // An explicit Deny still refuses it.
+    iam.put_user_policy()
+        .user_name("bob")
+        .policy_name("no-change")
+        .policy_document(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:ChangePassword","Resource":"*"}]}"#,
+        )
+        .send()
+        .await
+        .unwrap();
+    let e = bob
+        .change_password()
+        .old_password("Battery-Staple-2")
+        .new_password("Battery-Staple-3")
+        .send()
+        .await;
+    assert_eq!(code(e), "AccessDenied");
+
+    // A user without a login profile; the root user.
+    let carol = crate::common::user_with_key(&s, &iam, "carol").await;
+    let e = Client::new(&carol)
+        .change_password()
+        .old_password("Correct-Horse-1")
+        .new_password("Battery-Staple-2")
+        .send()
+        .await;
+    assert_eq!(code(e), "NoSuchEntity");
+    s.signup("root@example.com", "Root-Password-1").await;
+    let root = s.signin("root@example.com", "Root-Password-1", None).await;
+    let e = Client::new(&root)
+        .change_password()
+        .old_password("Root-Password-1")
+        .new_password("Battery-Staple-2")
+        .send()
+        .await;
+    assert_eq!(code(e), "InvalidUserType");
+}

@@ -41,6 +41,7 @@ pub(super) fn handler(op: Operation) -> Option<Handler> {
         AttachGroupPolicy => groups::attach_group_policy,
         AttachRolePolicy => roles::attach_role_policy,
         AttachUserPolicy => policies::attach_user_policy,
+        ChangePassword => login_profiles::change_password,
         CreateAccessKey => access_keys::create_access_key,
         CreateAccountAlias => account_alias::create_account_alias,
         CreateGroup => groups::create_group,
