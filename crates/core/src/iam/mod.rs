@@ -20,6 +20,7 @@ pub mod password_policy;
 pub mod policies;
 pub mod providers;
 pub mod roles;
+pub mod service_linked_roles;
 pub mod signing_certificates;
 pub mod simulate;
 pub mod summary;

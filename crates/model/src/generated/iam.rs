@@ -10201,7 +10201,14 @@ static OP_CREATE_SERVICE_LINKED_ROLE: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:CreateServiceLinkedRole",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_CREATE_SERVICE_SPECIFIC_CREDENTIAL: OperationInfo = OperationInfo {
     name: "CreateServiceSpecificCredential",
@@ -10983,7 +10990,14 @@ static OP_DELETE_SERVICE_LINKED_ROLE: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:DeleteServiceLinkedRole",
+        read_only: false,
+        data_event: false,
+        resources: &[&RS_ROLE],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_DELETE_SERVICE_SPECIFIC_CREDENTIAL: OperationInfo = OperationInfo {
     name: "DeleteServiceSpecificCredential",
@@ -13058,7 +13072,14 @@ static OP_GET_SERVICE_LINKED_ROLE_DELETION_STATUS: OperationInfo = OperationInfo
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:GetServiceLinkedRoleDeletionStatus",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_GET_USER: OperationInfo = OperationInfo {
     name: "GetUser",

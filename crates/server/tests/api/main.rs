@@ -27,6 +27,7 @@ mod s3;
 mod s3_checksums;
 mod s3_config;
 mod s3_documents;
+mod service_linked_roles;
 mod sign_in_history;
 mod simulate;
 mod sqs;

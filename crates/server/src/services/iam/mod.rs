@@ -15,6 +15,7 @@ mod password_policy;
 mod policies;
 mod providers;
 mod roles;
+mod service_linked_roles;
 mod signing_certificates;
 mod simulate;
 mod summary;
@@ -50,6 +51,7 @@ pub(super) fn handler(op: Operation) -> Option<Handler> {
         CreatePolicy => managed::create_policy,
         CreatePolicyVersion => managed::create_policy_version,
         CreateRole => roles::create_role,
+        CreateServiceLinkedRole => service_linked_roles::create_service_linked_role,
         CreateUser => users::create_user,
         CreateVirtualMFADevice => mfa::create_virtual_mfa_device,
         DeactivateMFADevice => mfa::deactivate_mfa_device,
@@ -65,6 +67,7 @@ pub(super) fn handler(op: Operation) -> Option<Handler> {
         DeleteRole => roles::delete_role,
         DeleteRolePermissionsBoundary => roles::delete_role_permissions_boundary,
         DeleteRolePolicy => roles::delete_role_policy,
+        DeleteServiceLinkedRole => service_linked_roles::delete_service_linked_role,
         DeleteSigningCertificate => signing_certificates::delete_signing_certificate,
         DeleteUser => users::delete_user,
         DeleteUserPermissionsBoundary => policies::delete_user_permissions_boundary,
@@ -99,6 +102,9 @@ pub(super) fn handler(op: Operation) -> Option<Handler> {
         GetRole => roles::get_role,
         GetRolePolicy => roles::get_role_policy,
         GetServiceLastAccessedDetails => last_accessed::get_service_last_accessed_details,
+        GetServiceLinkedRoleDeletionStatus => {
+            service_linked_roles::get_service_linked_role_deletion_status
+        }
         GetUser => users::get_user,
         GetUserPolicy => policies::get_user_policy,
         ListAccessKeys => access_keys::list_access_keys,
