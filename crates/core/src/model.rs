@@ -213,6 +213,8 @@ pub enum Record {
     OrgTags(crate::org::model::OrgTags),
     /// A service-linked role's deletion task.
     SlrDeletion(SlrDeletion),
+    /// An OpenID Connect identity provider.
+    OidcProvider(OidcProvider),
 }
 
 /// The tables of the store (the schema is `crate::store::schema`).

@@ -16,6 +16,7 @@ pub mod login_profiles;
 pub mod managed;
 pub mod mfa;
 pub mod model;
+pub mod oidc_providers;
 pub mod password_policy;
 pub mod policies;
 pub mod providers;

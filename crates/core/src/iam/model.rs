@@ -423,6 +423,29 @@ impl InstanceProfile {
     }
 }
 
+/// An OpenID Connect identity provider (`CreateOpenIDConnectProvider`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OidcProvider {
+    /// `arn:aws:iam::ACCOUNT:oidc-provider/HOST/PATH`.
+    pub arn: String,
+    /// Owning account.
+    pub account: String,
+    /// The URL without `https://` (`HOST/PATH`), as IAM answers it.
+    pub url: String,
+    /// Client ids (audiences), in the order they were added.
+    #[serde(default)]
+    pub client_ids: Vec<String>,
+    /// Server certificate thumbprints (40 hex digits each).
+    #[serde(default)]
+    pub thumbprints: Vec<String>,
+    /// Creation time.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
+    /// Tags, in the order they were first set.
+    #[serde(default)]
+    pub tags: Vec<Tag>,
+}
+
 /// A `DeleteServiceLinkedRole` task: the role is deleted when the task is
 /// made, so the task has succeeded from the start.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

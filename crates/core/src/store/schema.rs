@@ -139,6 +139,8 @@ tables! {
     OrgTags: ORG_TAGS = "org_tags", OrgTags(crate::org::model::OrgTags), |t| t.resource.clone();
     /// Service-linked role deletion tasks, keyed by task id.
     SlrDeletions: SLR_DELETIONS = "slr_deletions", SlrDeletion(crate::model::SlrDeletion), |d| d.id.clone();
+    /// OpenID Connect identity providers, keyed by ARN.
+    OidcProviders: OIDC_PROVIDERS = "oidc_providers", OidcProvider(crate::model::OidcProvider), |p| p.arn.clone();
 }
 
 /// Every table a store holds rows in: the record tables, the sessions of
@@ -207,6 +209,7 @@ mod tests {
                 "access_reports",
                 "org_tags",
                 "slr_deletions",
+                "oidc_providers",
                 "sessions",
                 "meta",
                 "trail_outbox",

@@ -18,6 +18,7 @@ mod groups;
 mod iam;
 mod login_profiles;
 mod managed_policies;
+mod oidc_providers;
 mod org_tags;
 mod organizations;
 mod roles;

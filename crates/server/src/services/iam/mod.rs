@@ -11,6 +11,7 @@ mod last_accessed;
 mod login_profiles;
 mod managed;
 mod mfa;
+mod oidc_providers;
 mod password_policy;
 mod policies;
 mod providers;
@@ -37,6 +38,9 @@ type Handler = fn(&Ctx<'_>, &Input<'_>) -> Result<Option<Xml>, ApiError>;
 pub(super) fn handler(op: Operation) -> Option<Handler> {
     use Operation::*;
     Some(match op {
+        AddClientIDToOpenIDConnectProvider => {
+            oidc_providers::add_client_id_to_open_id_connect_provider
+        }
         AddRoleToInstanceProfile => instance_profiles::add_role_to_instance_profile,
         AddUserToGroup => groups::add_user_to_group,
         AttachGroupPolicy => groups::attach_group_policy,
@@ -48,6 +52,7 @@ pub(super) fn handler(op: Operation) -> Option<Handler> {
         CreateGroup => groups::create_group,
         CreateInstanceProfile => instance_profiles::create_instance_profile,
         CreateLoginProfile => login_profiles::create_login_profile,
+        CreateOpenIDConnectProvider => oidc_providers::create_open_id_connect_provider,
         CreatePolicy => managed::create_policy,
         CreatePolicyVersion => managed::create_policy_version,
         CreateRole => roles::create_role,
@@ -62,6 +67,7 @@ pub(super) fn handler(op: Operation) -> Option<Handler> {
         DeleteGroupPolicy => groups::delete_group_policy,
         DeleteInstanceProfile => instance_profiles::delete_instance_profile,
         DeleteLoginProfile => login_profiles::delete_login_profile,
+        DeleteOpenIDConnectProvider => oidc_providers::delete_open_id_connect_provider,
         DeletePolicy => managed::delete_policy,
         DeletePolicyVersion => managed::delete_policy_version,
         DeleteRole => roles::delete_role,
@@ -97,6 +103,7 @@ pub(super) fn handler(op: Operation) -> Option<Handler> {
         GetInstanceProfile => instance_profiles::get_instance_profile,
         GetLoginProfile => login_profiles::get_login_profile,
         GetMFADevice => mfa::get_mfa_device,
+        GetOpenIDConnectProvider => oidc_providers::get_open_id_connect_provider,
         GetPolicy => managed::get_policy,
         GetPolicyVersion => managed::get_policy_version,
         GetRole => roles::get_role,
@@ -121,7 +128,8 @@ pub(super) fn handler(op: Operation) -> Option<Handler> {
         ListInstanceProfiles => instance_profiles::list_instance_profiles,
         ListInstanceProfilesForRole => instance_profiles::list_instance_profiles_for_role,
         ListMFADevices => mfa::list_mfa_devices,
-        ListOpenIDConnectProviders => providers::list_open_id_connect_providers,
+        ListOpenIDConnectProviderTags => tags::list_open_id_connect_provider_tags,
+        ListOpenIDConnectProviders => oidc_providers::list_open_id_connect_providers,
         ListOrganizationsFeatures => features::list_organizations_features,
         ListPolicies => managed::list_policies,
         ListPolicyTags => tags::list_policy_tags,
@@ -142,6 +150,9 @@ pub(super) fn handler(op: Operation) -> Option<Handler> {
         PutRolePolicy => roles::put_role_policy,
         PutUserPermissionsBoundary => policies::put_user_permissions_boundary,
         PutUserPolicy => policies::put_user_policy,
+        RemoveClientIDFromOpenIDConnectProvider => {
+            oidc_providers::remove_client_id_from_open_id_connect_provider
+        }
         RemoveRoleFromInstanceProfile => instance_profiles::remove_role_from_instance_profile,
         RemoveUserFromGroup => groups::remove_user_from_group,
         ResyncMFADevice => mfa::resync_mfa_device,
@@ -150,11 +161,13 @@ pub(super) fn handler(op: Operation) -> Option<Handler> {
         SimulatePrincipalPolicy => simulate::simulate_principal_policy,
         TagInstanceProfile => tags::tag_instance_profile,
         TagMFADevice => tags::tag_mfa_device,
+        TagOpenIDConnectProvider => tags::tag_open_id_connect_provider,
         TagPolicy => tags::tag_policy,
         TagRole => tags::tag_role,
         TagUser => tags::tag_user,
         UntagInstanceProfile => tags::untag_instance_profile,
         UntagMFADevice => tags::untag_mfa_device,
+        UntagOpenIDConnectProvider => tags::untag_open_id_connect_provider,
         UntagPolicy => tags::untag_policy,
         UntagRole => tags::untag_role,
         UntagUser => tags::untag_user,
@@ -163,6 +176,9 @@ pub(super) fn handler(op: Operation) -> Option<Handler> {
         UpdateAssumeRolePolicy => roles::update_assume_role_policy,
         UpdateGroup => groups::update_group,
         UpdateLoginProfile => login_profiles::update_login_profile,
+        UpdateOpenIDConnectProviderThumbprint => {
+            oidc_providers::update_open_id_connect_provider_thumbprint
+        }
         UpdateRoleDescription => roles::update_role_description,
         UpdateRole => roles::update_role,
         UpdateUser => users::update_user,
