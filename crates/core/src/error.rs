@@ -92,6 +92,18 @@ pub enum CoreError {
     /// The credential report is older than four hours (`ReportExpired`).
     #[error("{0}")]
     ReportExpired(String),
+    /// The caller is not of a kind the operation serves (IAM
+    /// `InvalidUserType`: `ChangePassword` by a root or role caller).
+    #[error("{0}")]
+    InvalidUserType(String),
+    /// The entity cannot be changed for now (IAM
+    /// `EntityTemporarilyUnmodifiable`).
+    #[error("{0}")]
+    EntityTemporarilyUnmodifiable(String),
+    /// The entity is managed by an AWS service and cannot be changed
+    /// directly (IAM `UnmodifiableEntity`: a service-linked role).
+    #[error("{0}")]
+    UnmodifiableEntity(String),
     /// Something broke inside (answered without detail).
     #[error("internal: {0}")]
     Internal(String),

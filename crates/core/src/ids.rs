@@ -110,6 +110,23 @@ pub fn unique_id(prefix: &str) -> String {
     format!("{prefix}{}", base32(17))
 }
 
+/// A random (version 4) UUID, lower-case hex in the 8-4-4-4-12 layout.
+pub fn uuid() -> String {
+    let mut rng = rand::rng();
+    let h: String = (0..32)
+        .map(|_| char::from_digit(rng.random_range(0..16u32), 16).unwrap_or('0'))
+        .collect();
+    let part = |a: usize, b: usize| h.get(a..b).unwrap_or("0").to_owned();
+    format!(
+        "{}-{}-4{}-a{}-{}",
+        part(0, 8),
+        part(8, 12),
+        part(13, 16),
+        part(17, 20),
+        part(20, 32)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

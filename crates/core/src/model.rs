@@ -211,6 +211,10 @@ pub enum Record {
     AccessReport(AccessReport),
     /// The tags of an organization resource.
     OrgTags(crate::org::model::OrgTags),
+    /// A service-linked role's deletion task.
+    SlrDeletion(SlrDeletion),
+    /// An OpenID Connect identity provider.
+    OidcProvider(OidcProvider),
 }
 
 /// The tables of the store (the schema is `crate::store::schema`).

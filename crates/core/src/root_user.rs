@@ -118,6 +118,9 @@ impl From<CoreError> for ConsoleError {
             | CoreError::MalformedCertificate(_)
             | CoreError::ReportNotPresent(_)
             | CoreError::ReportExpired(_)
+            | CoreError::InvalidUserType(_)
+            | CoreError::EntityTemporarilyUnmodifiable(_)
+            | CoreError::UnmodifiableEntity(_)
             | CoreError::Internal(_) => ConsoleError::Internal,
         }
     }

@@ -68,6 +68,10 @@ pub struct State {
     pub instance_profiles: BTreeMap<String, crate::model::InstanceProfile>,
     /// Service-last-accessed reports by job id.
     pub access_reports: HashMap<String, crate::model::AccessReport>,
+    /// Service-linked role deletion tasks by task id.
+    pub slr_deletions: HashMap<String, crate::model::SlrDeletion>,
+    /// OpenID Connect identity providers by ARN.
+    pub oidc_providers: BTreeMap<String, crate::model::OidcProvider>,
 }
 
 impl State {
@@ -192,6 +196,12 @@ impl State {
             Change::Put(Record::AccessReport(r)) => {
                 self.access_reports.insert(r.id.clone(), r);
             }
+            Change::Put(Record::SlrDeletion(d)) => {
+                self.slr_deletions.insert(d.id.clone(), d);
+            }
+            Change::Put(Record::OidcProvider(p)) => {
+                self.oidc_providers.insert(p.arn.clone(), p);
+            }
             Change::Put(Record::InstanceProfile(p)) => {
                 self.instance_profiles
                     .insert(user_key(&p.account, &p.name), p);
@@ -246,6 +256,12 @@ impl State {
                 }
                 table::ACCESS_REPORTS => {
                     self.access_reports.remove(&key);
+                }
+                table::SLR_DELETIONS => {
+                    self.slr_deletions.remove(&key);
+                }
+                table::OIDC_PROVIDERS => {
+                    self.oidc_providers.remove(&key);
                 }
                 table::SQS_QUEUES | table::SQS_MESSAGES => self.sqs.delete(t, &key),
                 table::S3_BUCKETS | table::S3_OBJECTS | table::S3_UPLOADS => {

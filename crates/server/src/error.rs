@@ -150,6 +150,15 @@ pub fn from_core(e: CoreError) -> ApiError {
         CoreError::ReportExpired(m) => {
             ApiError::modelled(&iam::ER_CREDENTIAL_REPORT_EXPIRED_EXCEPTION, m)
         }
+        CoreError::InvalidUserType(m) => {
+            ApiError::modelled(&iam::ER_INVALID_USER_TYPE_EXCEPTION, m)
+        }
+        CoreError::EntityTemporarilyUnmodifiable(m) => {
+            ApiError::modelled(&iam::ER_ENTITY_TEMPORARILY_UNMODIFIABLE_EXCEPTION, m)
+        }
+        CoreError::UnmodifiableEntity(m) => {
+            ApiError::modelled(&iam::ER_UNMODIFIABLE_ENTITY_EXCEPTION, m)
+        }
         CoreError::Internal(detail) => {
             tracing::error!(%detail, "internal failure");
             ApiError::internal()
@@ -388,6 +397,9 @@ pub fn from_core_org(e: CoreError) -> ApiError {
         | CoreError::InvalidAuthenticationCode(_)
         | CoreError::ReportNotPresent(_)
         | CoreError::ReportExpired(_)
+        | CoreError::InvalidUserType(_)
+        | CoreError::EntityTemporarilyUnmodifiable(_)
+        | CoreError::UnmodifiableEntity(_)
         | CoreError::CloudTrail(_)
         | CoreError::Account(_)
         | CoreError::Ec2(_)) => ApiError::modelled(&m::ER_INVALID_INPUT_EXCEPTION, e.to_string()),
@@ -456,6 +468,21 @@ mod tests {
             ),
             (CoreError::ReportExpired("x".into()), "ReportExpired", 410),
             (
+                CoreError::InvalidUserType("x".into()),
+                "InvalidUserType",
+                400,
+            ),
+            (
+                CoreError::EntityTemporarilyUnmodifiable("x".into()),
+                "EntityTemporarilyUnmodifiable",
+                409,
+            ),
+            (
+                CoreError::UnmodifiableEntity("x".into()),
+                "UnmodifiableEntity",
+                400,
+            ),
+            (
                 CoreError::CloudTrail(rootward_core::cloudtrail::CloudTrailError::TrailNotFound(
                     "x".into(),
                 )),
@@ -522,6 +549,9 @@ mod tests {
             CoreError::InvalidAuthenticationCode(x()),
             CoreError::ReportNotPresent(x()),
             CoreError::ReportExpired(x()),
+            CoreError::InvalidUserType(x()),
+            CoreError::EntityTemporarilyUnmodifiable(x()),
+            CoreError::UnmodifiableEntity(x()),
         ];
         for e in all {
             let a = from_core(e);

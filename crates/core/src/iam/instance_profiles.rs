@@ -224,6 +224,7 @@ pub fn add_role_to_instance_profile(
         let r = state.role(&caller.account, role).ok_or_else(|| {
             CoreError::NoSuchEntity(format!("The role with name {role} cannot be found."))
         })?;
+        super::service_linked_roles::check_modifiable(r)?;
         if p.roles.iter().any(|x| x.eq_ignore_ascii_case(role)) {
             return Err(CoreError::EntityAlreadyExists(format!(
                 "Role {role} is already associated with instance profile {name}."

@@ -86,6 +86,10 @@ pub struct Role {
     /// Tags, in the order they were first set.
     #[serde(default)]
     pub tags: Vec<Tag>,
+    /// For a service-linked role, the service principal it is linked to
+    /// (`organizations.amazonaws.com`): only that service may change it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linked_service: Option<String>,
 }
 
 impl Role {
@@ -417,6 +421,44 @@ impl InstanceProfile {
             self.account, self.path, self.name
         )
     }
+}
+
+/// An OpenID Connect identity provider (`CreateOpenIDConnectProvider`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OidcProvider {
+    /// `arn:aws:iam::ACCOUNT:oidc-provider/HOST/PATH`.
+    pub arn: String,
+    /// Owning account.
+    pub account: String,
+    /// The URL without `https://` (`HOST/PATH`), as IAM answers it.
+    pub url: String,
+    /// Client ids (audiences), in the order they were added.
+    #[serde(default)]
+    pub client_ids: Vec<String>,
+    /// Server certificate thumbprints (40 hex digits each).
+    #[serde(default)]
+    pub thumbprints: Vec<String>,
+    /// Creation time.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
+    /// Tags, in the order they were first set.
+    #[serde(default)]
+    pub tags: Vec<Tag>,
+}
+
+/// A `DeleteServiceLinkedRole` task: the role is deleted when the task is
+/// made, so the task has succeeded from the start.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SlrDeletion {
+    /// `task/aws-service-role/SERVICE/ROLE/UUID`.
+    pub id: String,
+    /// The account.
+    pub account: String,
+    /// The deleted role's ARN.
+    pub role_arn: String,
+    /// When it was submitted (and completed).
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
 }
 
 /// One service in a service-last-accessed report.

@@ -28,6 +28,19 @@ fn role_for(svc: &Service, caller: &Caller, action: &str, name: &str) -> Result<
         .ok_or_else(|| no_such_role(name))
 }
 
+/// [`role_for`] for a change through an ordinary role operation: a
+/// service-linked role is refused (`UnmodifiableEntity`).
+fn modifiable_role_for(
+    svc: &Service,
+    caller: &Caller,
+    action: &str,
+    name: &str,
+) -> Result<Role, CoreError> {
+    let r = role_for(svc, caller, action, name)?;
+    super::service_linked_roles::check_modifiable(&r)?;
+    Ok(r)
+}
+
 /// Inputs of `CreateRole`.
 #[derive(Debug, Default)]
 pub struct CreateRole<'a> {
@@ -100,6 +113,7 @@ pub fn create_role(
             attached_policies: Vec::new(),
             permissions_boundary: input.permissions_boundary.map(str::to_owned),
             tags: input.tags.clone(),
+            linked_service: None,
         };
         Ok((role.clone(), vec![Change::Put(Record::Role(role))]))
     })
@@ -138,7 +152,7 @@ pub fn list_roles(
 
 /// `iam:DeleteRole`: refused while policies are attached or inline.
 pub fn delete_role(svc: &Service, caller: &Caller, name: &str) -> Result<(), CoreError> {
-    let r = role_for(svc, caller, "iam:DeleteRole", name)?;
+    let r = modifiable_role_for(svc, caller, "iam:DeleteRole", name)?;
     if !r.inline_policies.is_empty() || !r.attached_policies.is_empty() {
         return Err(CoreError::DeleteConflict(
             "Cannot delete entity, must delete policies first.".into(),
@@ -166,7 +180,7 @@ pub fn put_role_policy(
     doc: &str,
 ) -> Result<(), CoreError> {
     check_name("policyName", policy_name, 128)?;
-    role_for(svc, caller, "iam:PutRolePolicy", role)?;
+    modifiable_role_for(svc, caller, "iam:PutRolePolicy", role)?;
     let size = super::policies::check_document_syntax(doc)?;
     svc.mutate(|state| {
         let mut r = state
@@ -192,7 +206,7 @@ pub fn attach_role_policy(
     role: &str,
     policy_arn: &str,
 ) -> Result<(), CoreError> {
-    role_for(svc, caller, "iam:AttachRolePolicy", role)?;
+    modifiable_role_for(svc, caller, "iam:AttachRolePolicy", role)?;
     super::managed::check_attachable(&svc.read(), &caller.account, policy_arn)?;
     svc.mutate(|state| {
         let mut r = state
@@ -218,7 +232,7 @@ pub fn detach_role_policy(
     role: &str,
     policy_arn: &str,
 ) -> Result<(), CoreError> {
-    role_for(svc, caller, "iam:DetachRolePolicy", role)?;
+    modifiable_role_for(svc, caller, "iam:DetachRolePolicy", role)?;
     svc.mutate(|state| {
         let mut r = state
             .role(&caller.account, role)
@@ -277,7 +291,7 @@ pub fn delete_role_policy(
     role: &str,
     policy_name: &str,
 ) -> Result<(), CoreError> {
-    role_for(svc, caller, "iam:DeleteRolePolicy", role)?;
+    modifiable_role_for(svc, caller, "iam:DeleteRolePolicy", role)?;
     update(svc, caller, role, |r| {
         r.inline_policies
             .remove(policy_name)
@@ -332,6 +346,7 @@ pub fn set_role_permissions_boundary(
         super::managed::check_boundary(&svc.read(), &caller.account, b)?;
     }
     update(svc, caller, role, |r| {
+        super::service_linked_roles::check_modifiable(r)?;
         if policy_arn.is_none() && r.permissions_boundary.is_none() {
             return Err(CoreError::NoSuchEntity(format!(
                 "The role {} has no permissions boundary.",
@@ -354,7 +369,12 @@ pub fn update_role(
     // `MaxSessionDuration` (3,600–43,200 s) is the model's, checked on decode.
     // `Description` (at most 1,000 characters) is the model's, checked on
     // decode.
-    role_for(svc, caller, "iam:UpdateRole", role)?;
+    let r = role_for(svc, caller, "iam:UpdateRole", role)?;
+    // A service-linked role's description may be edited (AWS's guide to
+    // service-linked roles); its longest session may not [UNCONFIRMED].
+    if max_session_duration.is_some() {
+        super::service_linked_roles::check_modifiable(&r)?;
+    }
     update(svc, caller, role, |r| {
         if let Some(d) = description {
             r.description = Some(d.to_owned());
@@ -394,7 +414,7 @@ pub fn update_assume_role_policy(
     role: &str,
     document: &str,
 ) -> Result<(), CoreError> {
-    role_for(svc, caller, "iam:UpdateAssumeRolePolicy", role)?;
+    modifiable_role_for(svc, caller, "iam:UpdateAssumeRolePolicy", role)?;
     super::policies::check_trust_document(document)?;
     update(svc, caller, role, |r| {
         document.clone_into(&mut r.trust_policy);

@@ -134,6 +134,10 @@ pub fn resource_context(state: &State, arn: &str) -> Vec<(String, String)> {
             Some(p) => (&p.tags, false),
             None => return Vec::new(),
         },
+        "oidc-provider" => match state.oidc_providers.get(arn) {
+            Some(p) => (&p.tags, false),
+            None => return Vec::new(),
+        },
         _ => return Vec::new(),
     };
     let mut out = Vec::with_capacity(tags.len() * 2);
@@ -170,6 +174,8 @@ pub enum Taggable {
     InstanceProfile,
     /// A virtual MFA device (`TagMFADevice` …), by serial number.
     MfaDevice,
+    /// An OpenID Connect provider (`TagOpenIDConnectProvider` …), by ARN.
+    OidcProvider,
 }
 
 impl Taggable {
@@ -180,6 +186,7 @@ impl Taggable {
             Taggable::Policy => "Policy",
             Taggable::InstanceProfile => "InstanceProfile",
             Taggable::MfaDevice => "MFADevice",
+            Taggable::OidcProvider => "OpenIDConnectProvider",
         }
     }
 }
@@ -209,6 +216,11 @@ fn find(
             .get(&crate::model::mfa_key(account, id))
             .filter(|d| d.is_virtual)
             .map(|d| (d.serial.clone(), d.tags.clone())),
+        Taggable::OidcProvider => state
+            .oidc_providers
+            .get(id)
+            .filter(|p| p.account == account)
+            .map(|p| (p.arn.clone(), p.tags.clone())),
     };
     found.ok_or_else(|| match what {
         Taggable::User => {
@@ -226,6 +238,7 @@ fn find(
         Taggable::MfaDevice => CoreError::NoSuchEntity(format!(
             "VirtualMFADevice with serial number {id} doesn't exist."
         )),
+        Taggable::OidcProvider => super::oidc_providers::no_such_provider(id),
     })
 }
 
@@ -237,7 +250,7 @@ fn arn_guess(account: &str, what: Taggable, id: &str) -> String {
         Taggable::InstanceProfile => {
             crate::ident::Arn::instance_profile(account, "/", id).to_string()
         }
-        Taggable::MfaDevice => id.to_owned(),
+        Taggable::MfaDevice | Taggable::OidcProvider => id.to_owned(),
     }
 }
 
@@ -279,6 +292,11 @@ fn with_tags(
                 .clone();
             d.tags = tags;
             Record::MfaDevice(d)
+        }
+        Taggable::OidcProvider => {
+            let mut p = state.oidc_providers.get(id)?.clone();
+            p.tags = tags;
+            Record::OidcProvider(p)
         }
     }))
 }

@@ -1,9 +1,9 @@
-//! IAM users: CreateUser, GetUser, ListUsers, DeleteUser.
+//! IAM users: CreateUser, GetUser, ListUsers, UpdateUser, DeleteUser.
 
 use crate::authz::{Caller, CallerKind};
 use crate::error::CoreError;
 use crate::ids;
-use crate::model::{Change, Record, Tag, User, table, user_key};
+use crate::model::{Change, KeyOwner, Record, Tag, User, login_profile_key, table, user_key};
 use crate::service::Service;
 
 use super::{check_name, check_path};
@@ -143,6 +143,121 @@ pub fn list_users(
         .filter(|u| u.path.starts_with(prefix))
         .cloned()
         .collect())
+}
+
+/// `iam:UpdateUser`: a new name and/or path. The user id stays; everything
+/// held under the user's name moves with it: access keys, the login
+/// profile, assigned MFA devices, signing certificates and group
+/// memberships (inline and attached policies, the boundary and tags are on
+/// the user's record). AWS requires `iam:UpdateUser` on both the user's
+/// current ARN and its ARN after the change; both are checked.
+pub fn update_user(
+    svc: &Service,
+    caller: &Caller,
+    name: &str,
+    new_name: Option<&str>,
+    new_path: Option<&str>,
+) -> Result<(), CoreError> {
+    if let Some(n) = new_name {
+        check_name("newUserName", n, 64)?;
+    }
+    if let Some(p) = new_path {
+        check_path(p)?;
+    }
+    let current = svc.read().user(&caller.account, name).cloned();
+    let arn = current
+        .as_ref()
+        .map(User::arn)
+        .unwrap_or_else(|| crate::ident::Arn::user(&caller.account, "/", name).to_string());
+    svc.authorize(caller, "iam:UpdateUser", &arn, None, &[])?;
+    let current = current.ok_or_else(|| no_such_user(name))?;
+    if new_name.is_some() || new_path.is_some() {
+        let target = crate::ident::Arn::user(
+            &caller.account,
+            new_path.unwrap_or(&current.path),
+            new_name.unwrap_or(&current.name),
+        )
+        .to_string();
+        if target != arn {
+            svc.authorize(caller, "iam:UpdateUser", &target, None, &[])?;
+        }
+    }
+    svc.mutate(|state| {
+        let mut u = state
+            .user(&caller.account, name)
+            .cloned()
+            .ok_or_else(|| no_such_user(name))?;
+        let old_name = u.name.clone();
+        if let Some(n) = new_name {
+            if !n.eq_ignore_ascii_case(&old_name) && state.user(&caller.account, n).is_some() {
+                return Err(CoreError::EntityAlreadyExists(format!(
+                    "User with name {n} already exists."
+                )));
+            }
+            n.clone_into(&mut u.name);
+        }
+        if let Some(p) = new_path {
+            p.clone_into(&mut u.path);
+        }
+        let mut changes = Vec::new();
+        let old_key = user_key(&u.account, &old_name);
+        if user_key(&u.account, &u.name) != old_key {
+            changes.push(Change::Delete(table::USERS, old_key));
+        }
+        if u.name != old_name {
+            changes.extend(rename_owned(state, &caller.account, &old_name, &u.name));
+        }
+        changes.push(Change::Put(Record::User(u)));
+        Ok(((), changes))
+    })
+}
+
+/// The changes that move what is held under user `old` to user `new`
+/// (names compare case-insensitively, as IAM's do).
+fn rename_owned(state: &crate::state::State, account: &str, old: &str, new: &str) -> Vec<Change> {
+    let owned_by_old = |o: &KeyOwner| matches!(o, KeyOwner::User(n) if n.eq_ignore_ascii_case(old));
+    let new_owner = KeyOwner::User(new.to_owned());
+    let mut changes = Vec::new();
+    for k in state.access_keys.values() {
+        if k.account == account && owned_by_old(&k.owner) {
+            let mut k = k.clone();
+            k.owner = new_owner.clone();
+            changes.push(Change::Put(Record::AccessKey(k)));
+        }
+    }
+    let old_profile = login_profile_key(account, &KeyOwner::User(old.to_owned()));
+    if let Some(l) = state.login_profiles.get(&old_profile) {
+        let mut l = l.clone();
+        l.owner = new_owner.clone();
+        if login_profile_key(account, &l.owner) != old_profile {
+            changes.push(Change::Delete(table::LOGIN_PROFILES, old_profile));
+        }
+        changes.push(Change::Put(Record::LoginProfile(l)));
+    }
+    for d in state.mfa_devices_of(account) {
+        if d.owner.as_ref().is_some_and(owned_by_old) {
+            let mut d = d.clone();
+            d.owner = Some(new_owner.clone());
+            changes.push(Change::Put(Record::MfaDevice(d)));
+        }
+    }
+    for c in state.signing_certificates.values() {
+        if c.account == account && owned_by_old(&c.owner) {
+            let mut c = c.clone();
+            c.owner = new_owner.clone();
+            changes.push(Change::Put(Record::SigningCertificate(c)));
+        }
+    }
+    for g in state.groups_for_user(account, old) {
+        let mut g = g.clone();
+        for m in &mut g.members {
+            if m.eq_ignore_ascii_case(old) {
+                new.clone_into(m);
+            }
+        }
+        changes.push(Change::Put(Record::Group(g)));
+    }
+    changes
 }
 
 /// `iam:DeleteUser`: refused while the user still has keys or policies.

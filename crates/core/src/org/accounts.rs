@@ -202,6 +202,7 @@ pub fn create_account(
             attached_policies: vec!["arn:aws:iam::aws:policy/AdministratorAccess".to_owned()],
             permissions_boundary: None,
             tags: Vec::new(),
+            linked_service: None,
         };
         let mut changes = vec![
             Change::Put(Record::Account(Account {

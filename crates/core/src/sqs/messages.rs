@@ -46,16 +46,7 @@ fn random_hex(n: usize) -> String {
 }
 
 pub(super) fn uuid() -> String {
-    let h = random_hex(32);
-    let part = |a: usize, b: usize| h.get(a..b).unwrap_or("0").to_owned();
-    format!(
-        "{}-{}-4{}-a{}-{}",
-        part(0, 8),
-        part(8, 12),
-        part(13, 16),
-        part(17, 20),
-        part(20, 32)
-    )
+    crate::ids::uuid()
 }
 
 /// The characters SQS accepts in a body (XML 1.0's).

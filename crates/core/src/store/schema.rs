@@ -137,6 +137,10 @@ tables! {
     AccessReports: ACCESS_REPORTS = "access_reports", AccessReport(crate::model::AccessReport), |r| r.id.clone();
     /// Organization resource tags, keyed by resource id.
     OrgTags: ORG_TAGS = "org_tags", OrgTags(crate::org::model::OrgTags), |t| t.resource.clone();
+    /// Service-linked role deletion tasks, keyed by task id.
+    SlrDeletions: SLR_DELETIONS = "slr_deletions", SlrDeletion(crate::model::SlrDeletion), |d| d.id.clone();
+    /// OpenID Connect identity providers, keyed by ARN.
+    OidcProviders: OIDC_PROVIDERS = "oidc_providers", OidcProvider(crate::model::OidcProvider), |p| p.arn.clone();
 }
 
 /// Every table a store holds rows in: the record tables, the sessions of
@@ -204,6 +208,8 @@ mod tests {
                 "instance_profiles",
                 "access_reports",
                 "org_tags",
+                "slr_deletions",
+                "oidc_providers",
                 "sessions",
                 "meta",
                 "trail_outbox",

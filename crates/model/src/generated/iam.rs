@@ -9162,7 +9162,14 @@ static OP_ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER: OperationInfo = OperationIn
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:AddClientIDToOpenIDConnectProvider",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_ADD_ROLE_TO_INSTANCE_PROFILE: OperationInfo = OperationInfo {
     name: "AddRoleToInstanceProfile",
@@ -9445,7 +9452,14 @@ static OP_CHANGE_PASSWORD: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:ChangePassword",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_CREATE_ACCESS_KEY: OperationInfo = OperationInfo {
     name: "CreateAccessKey",
@@ -9850,7 +9864,14 @@ static OP_CREATE_OPEN_ID_CONNECT_PROVIDER: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:CreateOpenIDConnectProvider",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_CREATE_POLICY: OperationInfo = OperationInfo {
     name: "CreatePolicy",
@@ -10194,7 +10215,14 @@ static OP_CREATE_SERVICE_LINKED_ROLE: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:CreateServiceLinkedRole",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_CREATE_SERVICE_SPECIFIC_CREDENTIAL: OperationInfo = OperationInfo {
     name: "CreateServiceSpecificCredential",
@@ -10675,7 +10703,14 @@ static OP_DELETE_OPEN_ID_CONNECT_PROVIDER: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:DeleteOpenIDConnectProvider",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_DELETE_POLICY: OperationInfo = OperationInfo {
     name: "DeletePolicy",
@@ -10976,7 +11011,14 @@ static OP_DELETE_SERVICE_LINKED_ROLE: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:DeleteServiceLinkedRole",
+        read_only: false,
+        data_event: false,
+        resources: &[&RS_ROLE],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_DELETE_SERVICE_SPECIFIC_CREDENTIAL: OperationInfo = OperationInfo {
     name: "DeleteServiceSpecificCredential",
@@ -12384,7 +12426,14 @@ static OP_GET_OPEN_ID_CONNECT_PROVIDER: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:GetOpenIDConnectProvider",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_GET_ORGANIZATIONS_ACCESS_REPORT: OperationInfo = OperationInfo {
     name: "GetOrganizationsAccessReport",
@@ -13051,7 +13100,14 @@ static OP_GET_SERVICE_LINKED_ROLE_DELETION_STATUS: OperationInfo = OperationInfo
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:GetServiceLinkedRoleDeletionStatus",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_GET_USER: OperationInfo = OperationInfo {
     name: "GetUser",
@@ -14247,7 +14303,14 @@ static OP_LIST_OPEN_ID_CONNECT_PROVIDER_TAGS: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:ListOpenIDConnectProviderTags",
+        read_only: true,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Memory,
+    }),
 };
 static OP_LIST_OPEN_ID_CONNECT_PROVIDERS: OperationInfo = OperationInfo {
     name: "ListOpenIDConnectProviders",
@@ -15783,7 +15846,14 @@ static OP_REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER: OperationInfo = Operat
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:RemoveClientIDFromOpenIDConnectProvider",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_REMOVE_ROLE_FROM_INSTANCE_PROFILE: OperationInfo = OperationInfo {
     name: "RemoveRoleFromInstanceProfile",
@@ -16449,7 +16519,14 @@ static OP_TAG_OPEN_ID_CONNECT_PROVIDER: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:TagOpenIDConnectProvider",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_TAG_POLICY: OperationInfo = OperationInfo {
     name: "TagPolicy",
@@ -16777,7 +16854,14 @@ static OP_UNTAG_OPEN_ID_CONNECT_PROVIDER: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:UntagOpenIDConnectProvider",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_UNTAG_POLICY: OperationInfo = OperationInfo {
     name: "UntagPolicy",
@@ -17345,7 +17429,14 @@ static OP_UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT: OperationInfo = OperationI
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:UpdateOpenIDConnectProviderThumbprint",
+        read_only: false,
+        data_event: false,
+        resources: &[],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_UPDATE_ROLE: OperationInfo = OperationInfo {
     name: "UpdateRole",
@@ -17727,7 +17818,14 @@ static OP_UPDATE_USER: OperationInfo = OperationInfo {
     ],
     deprecated: false,
     signed: true,
-    facts: None,
+    facts: Some(&Facts {
+        action: "iam:UpdateUser",
+        read_only: false,
+        data_event: false,
+        resources: &[&RS_USER],
+        implemented: true,
+        dispatch: Dispatch::Blocking,
+    }),
 };
 static OP_UPLOAD_SSH_PUBLIC_KEY: OperationInfo = OperationInfo {
     name: "UploadSSHPublicKey",

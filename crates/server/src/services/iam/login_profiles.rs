@@ -1,4 +1,5 @@
-//! CreateLoginProfile, GetLoginProfile, UpdateLoginProfile, DeleteLoginProfile.
+//! CreateLoginProfile, GetLoginProfile, UpdateLoginProfile, DeleteLoginProfile,
+//! ChangePassword.
 //! The password comes in and is handed to the domain to hash; it never goes out.
 
 use rootward_core::clock::iso8601;
@@ -61,5 +62,16 @@ pub(super) fn update_login_profile(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Optio
 pub(super) fn delete_login_profile(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     login_profiles::delete_login_profile(ctx.svc, ctx.caller, p.str("UserName"))
         .map_err(from_core)?;
+    Ok(None)
+}
+
+pub(super) fn change_password(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
+    login_profiles::change_password(
+        ctx.svc,
+        ctx.caller,
+        p.required("OldPassword")?,
+        p.required("NewPassword")?,
+    )
+    .map_err(from_core)?;
     Ok(None)
 }

@@ -11,10 +11,12 @@ mod last_accessed;
 mod login_profiles;
 mod managed;
 mod mfa;
+mod oidc_providers;
 mod password_policy;
 mod policies;
 mod providers;
 mod roles;
+mod service_linked_roles;
 mod signing_certificates;
 mod simulate;
 mod summary;
@@ -36,19 +38,25 @@ type Handler = fn(&Ctx<'_>, &Input<'_>) -> Result<Option<Xml>, ApiError>;
 pub(super) fn handler(op: Operation) -> Option<Handler> {
     use Operation::*;
     Some(match op {
+        AddClientIDToOpenIDConnectProvider => {
+            oidc_providers::add_client_id_to_open_id_connect_provider
+        }
         AddRoleToInstanceProfile => instance_profiles::add_role_to_instance_profile,
         AddUserToGroup => groups::add_user_to_group,
         AttachGroupPolicy => groups::attach_group_policy,
         AttachRolePolicy => roles::attach_role_policy,
         AttachUserPolicy => policies::attach_user_policy,
+        ChangePassword => login_profiles::change_password,
         CreateAccessKey => access_keys::create_access_key,
         CreateAccountAlias => account_alias::create_account_alias,
         CreateGroup => groups::create_group,
         CreateInstanceProfile => instance_profiles::create_instance_profile,
         CreateLoginProfile => login_profiles::create_login_profile,
+        CreateOpenIDConnectProvider => oidc_providers::create_open_id_connect_provider,
         CreatePolicy => managed::create_policy,
         CreatePolicyVersion => managed::create_policy_version,
         CreateRole => roles::create_role,
+        CreateServiceLinkedRole => service_linked_roles::create_service_linked_role,
         CreateUser => users::create_user,
         CreateVirtualMFADevice => mfa::create_virtual_mfa_device,
         DeactivateMFADevice => mfa::deactivate_mfa_device,
@@ -59,11 +67,13 @@ pub(super) fn handler(op: Operation) -> Option<Handler> {
         DeleteGroupPolicy => groups::delete_group_policy,
         DeleteInstanceProfile => instance_profiles::delete_instance_profile,
         DeleteLoginProfile => login_profiles::delete_login_profile,
+        DeleteOpenIDConnectProvider => oidc_providers::delete_open_id_connect_provider,
         DeletePolicy => managed::delete_policy,
         DeletePolicyVersion => managed::delete_policy_version,
         DeleteRole => roles::delete_role,
         DeleteRolePermissionsBoundary => roles::delete_role_permissions_boundary,
         DeleteRolePolicy => roles::delete_role_policy,
+        DeleteServiceLinkedRole => service_linked_roles::delete_service_linked_role,
         DeleteSigningCertificate => signing_certificates::delete_signing_certificate,
         DeleteUser => users::delete_user,
         DeleteUserPermissionsBoundary => policies::delete_user_permissions_boundary,
@@ -93,11 +103,15 @@ pub(super) fn handler(op: Operation) -> Option<Handler> {
         GetInstanceProfile => instance_profiles::get_instance_profile,
         GetLoginProfile => login_profiles::get_login_profile,
         GetMFADevice => mfa::get_mfa_device,
+        GetOpenIDConnectProvider => oidc_providers::get_open_id_connect_provider,
         GetPolicy => managed::get_policy,
         GetPolicyVersion => managed::get_policy_version,
         GetRole => roles::get_role,
         GetRolePolicy => roles::get_role_policy,
         GetServiceLastAccessedDetails => last_accessed::get_service_last_accessed_details,
+        GetServiceLinkedRoleDeletionStatus => {
+            service_linked_roles::get_service_linked_role_deletion_status
+        }
         GetUser => users::get_user,
         GetUserPolicy => policies::get_user_policy,
         ListAccessKeys => access_keys::list_access_keys,
@@ -114,7 +128,8 @@ pub(super) fn handler(op: Operation) -> Option<Handler> {
         ListInstanceProfiles => instance_profiles::list_instance_profiles,
         ListInstanceProfilesForRole => instance_profiles::list_instance_profiles_for_role,
         ListMFADevices => mfa::list_mfa_devices,
-        ListOpenIDConnectProviders => providers::list_open_id_connect_providers,
+        ListOpenIDConnectProviderTags => tags::list_open_id_connect_provider_tags,
+        ListOpenIDConnectProviders => oidc_providers::list_open_id_connect_providers,
         ListOrganizationsFeatures => features::list_organizations_features,
         ListPolicies => managed::list_policies,
         ListPolicyTags => tags::list_policy_tags,
@@ -135,6 +150,9 @@ pub(super) fn handler(op: Operation) -> Option<Handler> {
         PutRolePolicy => roles::put_role_policy,
         PutUserPermissionsBoundary => policies::put_user_permissions_boundary,
         PutUserPolicy => policies::put_user_policy,
+        RemoveClientIDFromOpenIDConnectProvider => {
+            oidc_providers::remove_client_id_from_open_id_connect_provider
+        }
         RemoveRoleFromInstanceProfile => instance_profiles::remove_role_from_instance_profile,
         RemoveUserFromGroup => groups::remove_user_from_group,
         ResyncMFADevice => mfa::resync_mfa_device,
@@ -143,11 +161,13 @@ pub(super) fn handler(op: Operation) -> Option<Handler> {
         SimulatePrincipalPolicy => simulate::simulate_principal_policy,
         TagInstanceProfile => tags::tag_instance_profile,
         TagMFADevice => tags::tag_mfa_device,
+        TagOpenIDConnectProvider => tags::tag_open_id_connect_provider,
         TagPolicy => tags::tag_policy,
         TagRole => tags::tag_role,
         TagUser => tags::tag_user,
         UntagInstanceProfile => tags::untag_instance_profile,
         UntagMFADevice => tags::untag_mfa_device,
+        UntagOpenIDConnectProvider => tags::untag_open_id_connect_provider,
         UntagPolicy => tags::untag_policy,
         UntagRole => tags::untag_role,
         UntagUser => tags::untag_user,
@@ -156,8 +176,12 @@ pub(super) fn handler(op: Operation) -> Option<Handler> {
         UpdateAssumeRolePolicy => roles::update_assume_role_policy,
         UpdateGroup => groups::update_group,
         UpdateLoginProfile => login_profiles::update_login_profile,
+        UpdateOpenIDConnectProviderThumbprint => {
+            oidc_providers::update_open_id_connect_provider_thumbprint
+        }
         UpdateRoleDescription => roles::update_role_description,
         UpdateRole => roles::update_role,
+        UpdateUser => users::update_user,
         UpdateSigningCertificate => signing_certificates::update_signing_certificate,
         UploadSigningCertificate => signing_certificates::upload_signing_certificate,
         _ => return None,

@@ -1,5 +1,6 @@
-//! ListSAMLProviders, ListOpenIDConnectProviders, ListServerCertificates,
-//! ListServiceSpecificCredentials: empty lists (nothing here creates them).
+//! ListSAMLProviders, ListServerCertificates, ListServiceSpecificCredentials:
+//! empty lists (nothing here creates them). OpenID Connect providers are in
+//! `oidc_providers`.
 
 use rootward_core::iam::providers;
 
@@ -22,15 +23,6 @@ fn empty(elements: &[&str], truncation: bool) -> Option<Xml> {
 pub(super) fn list_saml_providers(ctx: &Ctx<'_>, _p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     providers::list_none(ctx.svc, ctx.caller, "iam:ListSAMLProviders").map_err(from_core)?;
     Ok(empty(&["SAMLProviderList"], false))
-}
-
-pub(super) fn list_open_id_connect_providers(
-    ctx: &Ctx<'_>,
-    _p: &Input<'_>,
-) -> Result<Option<Xml>, ApiError> {
-    providers::list_none(ctx.svc, ctx.caller, "iam:ListOpenIDConnectProviders")
-        .map_err(from_core)?;
-    Ok(empty(&["OpenIDConnectProviderList"], false))
 }
 
 pub(super) fn list_server_certificates(

@@ -17,6 +17,7 @@ fn id_member(what: Taggable) -> &'static str {
         Taggable::Policy => "PolicyArn",
         Taggable::InstanceProfile => "InstanceProfileName",
         Taggable::MfaDevice => "SerialNumber",
+        Taggable::OidcProvider => "OpenIDConnectProviderArn",
     }
 }
 
@@ -120,4 +121,22 @@ pub(super) fn untag_mfa_device(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xm
 }
 pub(super) fn list_mfa_device_tags(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
     list(Taggable::MfaDevice, ctx, p)
+}
+pub(super) fn tag_open_id_connect_provider(
+    ctx: &Ctx<'_>,
+    p: &Input<'_>,
+) -> Result<Option<Xml>, ApiError> {
+    tag(Taggable::OidcProvider, ctx, p)
+}
+pub(super) fn untag_open_id_connect_provider(
+    ctx: &Ctx<'_>,
+    p: &Input<'_>,
+) -> Result<Option<Xml>, ApiError> {
+    untag(Taggable::OidcProvider, ctx, p)
+}
+pub(super) fn list_open_id_connect_provider_tags(
+    ctx: &Ctx<'_>,
+    p: &Input<'_>,
+) -> Result<Option<Xml>, ApiError> {
+    list(Taggable::OidcProvider, ctx, p)
 }

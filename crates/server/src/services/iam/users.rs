@@ -1,4 +1,4 @@
-//! CreateUser, GetUser, ListUsers, DeleteUser.
+//! CreateUser, GetUser, ListUsers, UpdateUser, DeleteUser.
 
 use rootward_core::clock::iso8601;
 use rootward_core::iam::users;
@@ -86,6 +86,18 @@ pub(super) fn list_users(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, Ap
     x.close("Users");
     truncation(&mut x, next);
     Ok(Some(x))
+}
+
+pub(super) fn update_user(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {
+    users::update_user(
+        ctx.svc,
+        ctx.caller,
+        p.required("UserName")?,
+        p.str("NewUserName"),
+        p.str("NewPath"),
+    )
+    .map_err(from_core)?;
+    Ok(None)
 }
 
 pub(super) fn delete_user(ctx: &Ctx<'_>, p: &Input<'_>) -> Result<Option<Xml>, ApiError> {

@@ -177,7 +177,10 @@ pub fn from_core(e: CoreError) -> S3Fail {
         | CoreError::MalformedCertificate(_)
         | CoreError::InvalidAuthenticationCode(_)
         | CoreError::ReportNotPresent(_)
-        | CoreError::ReportExpired(_)) => S3Fail::new("InvalidArgument", 400, e.to_string()),
+        | CoreError::ReportExpired(_)
+        | CoreError::InvalidUserType(_)
+        | CoreError::EntityTemporarilyUnmodifiable(_)
+        | CoreError::UnmodifiableEntity(_)) => S3Fail::new("InvalidArgument", 400, e.to_string()),
     }
 }
 

@@ -82,7 +82,10 @@ pub fn from_core(e: CoreError, resource: &str) -> ApiError {
         | CoreError::MalformedCertificate(_)
         | CoreError::InvalidAuthenticationCode(_)
         | CoreError::ReportNotPresent(_)
-        | CoreError::ReportExpired(_)) => {
+        | CoreError::ReportExpired(_)
+        | CoreError::InvalidUserType(_)
+        | CoreError::EntityTemporarilyUnmodifiable(_)
+        | CoreError::UnmodifiableEntity(_)) => {
             crate::error::sqs_common("InvalidParameterValue", e.to_string())
         }
     }
