@@ -7,7 +7,7 @@
 //!
 //! A resume point is `N`, or `N.` followed by the item's key in
 //! hexadecimal, `N` being the item's position. Each service wraps it in its
-//! own token form.
+//! own token form; [`scoped`] binds it to the listing that issued it.
 
 /// The resume point of a page ending at `end` whose next item has `key`
 /// (empty: by position only).
@@ -41,6 +41,28 @@ pub fn start<T>(items: &[T], point: &str, key: impl Fn(&T) -> String) -> Option<
     })
 }
 
+/// A token bound to the listing that issued it: the listing's `scope` (a
+/// fingerprint of the operation, the caller and the other inputs) in
+/// hexadecimal, `.`, and the resume point ([`encode`]).
+pub fn scoped(scope: u64, end: usize, key: &str) -> String {
+    format!("{scope:x}.{}", encode(end, key))
+}
+
+/// Where a [`scoped`] token resumes in `items`; `None` when it is not one,
+/// or another listing's.
+pub fn scoped_start<T>(
+    items: &[T],
+    token: &str,
+    scope: u64,
+    key: impl Fn(&T) -> String,
+) -> Option<usize> {
+    let (s, point) = token.split_once('.')?;
+    if u64::from_str_radix(s, 16).ok() != Some(scope) {
+        return None;
+    }
+    start(items, point, key)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,6 +80,12 @@ mod tests {
         assert_eq!(start(&["d", "a", "b"], &point, key), Some(2));
         assert_eq!(start(&["a"], &encode(7, ""), key), Some(7));
         assert_eq!(start(&["a"], "x.63", key), None);
+        // Bound to its listing.
+        let token = scoped(0xabc, 2, "c");
+        assert_eq!(token, "abc.2.63");
+        assert_eq!(scoped_start(&["a", "b", "c"], &token, 0xabc, key), Some(2));
+        assert_eq!(scoped_start(&["a", "b", "c"], &token, 0xabd, key), None);
+        assert_eq!(scoped_start(&["a"], "2.63", 0xabc, key), None);
         assert_eq!(start(&["a"], "1.zz", key), None);
     }
 }

@@ -326,21 +326,16 @@ pub fn page_by<T>(
         None => 0,
         Some(t) => {
             let body = t.strip_prefix(TOKEN_PREFIX).ok_or_else(invalid_token)?;
-            let (scope, body) = body.split_once('.').ok_or_else(invalid_token)?;
-            if u64::from_str_radix(scope, 16).ok() != Some(req.scope) {
-                return Err(invalid_token());
-            }
-            crate::paging::start(&items, body, &key).ok_or_else(invalid_token)?
+            crate::paging::scoped_start(&items, body, req.scope, &key).ok_or_else(invalid_token)?
         }
     };
     let total = items.len();
     let next_key = items.get(start.saturating_add(max)).map(&key);
     let items: Vec<T> = items.into_iter().skip(start).take(max).collect();
     let end = start + items.len();
-    let scope = req.scope;
     let next_token = (end < total).then(|| {
-        let point = crate::paging::encode(end, &next_key.unwrap_or_default());
-        format!("{TOKEN_PREFIX}{scope:x}.{point}")
+        let token = crate::paging::scoped(req.scope, end, &next_key.unwrap_or_default());
+        format!("{TOKEN_PREFIX}{token}")
     });
     Ok(Page { items, next_token })
 }

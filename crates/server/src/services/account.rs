@@ -129,11 +129,7 @@ fn list_regions(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError>
     let start = match i.str("NextToken") {
         None | Some("") => 0,
         Some(t) => {
-            let (s, point) = t.split_once('.').ok_or_else(invalid)?;
-            if u64::from_str_radix(s, 16).ok() != Some(scope) {
-                return Err(invalid());
-            }
-            rootward_core::paging::start(&regions, point, key).ok_or_else(invalid)?
+            rootward_core::paging::scoped_start(&regions, t, scope, key).ok_or_else(invalid)?
         }
     };
     let page: Vec<Value> = regions
@@ -147,10 +143,7 @@ fn list_regions(ctx: &Ctx<'_>, i: &Input<'_>) -> Result<Option<Value>, ApiError>
     if let Some(next) = regions.get(end)
         && let Value::Object(m) = &mut out
     {
-        let token = format!(
-            "{scope:x}.{}",
-            rootward_core::paging::encode(end, &key(next))
-        );
+        let token = rootward_core::paging::scoped(scope, end, &key(next));
         m.insert("NextToken".into(), Value::String(token));
     }
     Ok(Some(out))
