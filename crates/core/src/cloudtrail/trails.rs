@@ -180,10 +180,28 @@ fn find(state: &State, caller: &Caller, name: &str) -> Result<Trail, CoreError> 
             .ok_or_else(|| unknown_trail(name, caller));
     }
     validate_name(name)?;
-    // A name finds only the caller's own trail homed in this region: a
-    // shadow trail (a multi-region trail seen from another region) or an
-    // organization trail seen from a member is named by its ARN (the
-    // CloudTrail API reference, GetTrailStatus and DescribeTrails).
+    let mut found: Vec<&Trail> = visible(state, caller, &caller.region, true)
+        .filter(|t| t.name == name)
+        .collect();
+    // The caller's own trail first, then one homed in this region.
+    found.sort_by_key(|t| (t.account != caller.account, t.home_region != caller.region));
+    found
+        .first()
+        .map(|t| (*t).clone())
+        .ok_or_else(|| unknown_trail(&trail_arn(&caller.region, &caller.account, name), caller))
+}
+
+/// [`find`] for `GetTrailStatus` and `DescribeTrails`, where a name finds
+/// only the caller's own trail homed in the region called: a shadow trail
+/// (a multi-region trail seen from another region) or an organization
+/// trail seen from a member is named by its ARN, as the CloudTrail API
+/// reference says for those two. (Other calls find a shadow trail by name,
+/// so that a change from the wrong region says `InvalidHomeRegion`.)
+fn find_here(state: &State, caller: &Caller, name: &str) -> Result<Trail, CoreError> {
+    if name.starts_with("arn:") {
+        return find(state, caller, name);
+    }
+    validate_name(name)?;
     state
         .trails
         .get(&trail_key(&caller.account, &caller.region, name))
@@ -525,7 +543,7 @@ pub fn describe_trails(
     for n in names {
         // A name: the caller's trail of this region only (another region's,
         // or an organization trail seen from a member, by its ARN).
-        let found = find(&state, caller, n).ok();
+        let found = find_here(&state, caller, n).ok();
         if let Some(t) = found
             && !out.iter().any(|o| o.key() == t.key())
         {
@@ -557,7 +575,7 @@ pub fn get_trail(svc: &Service, caller: &Caller, name: &str) -> Result<Trail, Co
 /// `GetTrailStatus`: the trail, whose logging periods and delivery fields
 /// answer it.
 pub fn get_trail_status(svc: &Service, caller: &Caller, name: &str) -> Result<Trail, CoreError> {
-    let trail = find(&svc.read(), caller, name)?;
+    let trail = find_here(&svc.read(), caller, name)?;
     authorize_read(svc, caller, "GetTrailStatus", &trail)?;
     Ok(trail)
 }
