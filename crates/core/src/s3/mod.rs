@@ -496,6 +496,14 @@ fn bucket_region(name: &str, location: Option<&str>, signed: &str) -> Result<Str
     Ok(region.to_owned())
 }
 
+/// The region of a bucket that exists, whoever asks: S3 names it in
+/// `HeadBucket`'s 403 too (`x-amz-bucket-region`), where clients look for a
+/// bucket's region before they retry there. A bucket's region is not a
+/// secret its owner keeps (its name's DNS answers it as well).
+pub fn region_of(svc: &Service, name: &str) -> Option<String> {
+    svc.read().s3.buckets.get(name).map(|b| b.region.clone())
+}
+
 /// `HeadBucket`: the bucket's region.
 pub fn head_bucket(svc: &Service, caller: &Caller, name: &str) -> Result<Bucket, CoreError> {
     let snap = snapshot_anywhere(svc, name)?;

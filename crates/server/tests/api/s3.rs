@@ -1558,6 +1558,27 @@ async fn bucket_policies_grant_cross_account_reads_with_conditions() {
         ),
         ("AccessDenied".into(), 403)
     );
+    // HeadBucket's 403 still names the bucket's region, as S3's does
+    // (clients find a bucket's region with it).
+    let head = outsider
+        .head_bucket()
+        .bucket("shared-data")
+        .send()
+        .await
+        .unwrap_err();
+    let raw = head.raw_response().unwrap();
+    assert_eq!(raw.status().as_u16(), 403);
+    assert_eq!(raw.headers().get("x-amz-bucket-region"), Some("us-east-1"));
+    // A bucket that does not exist names no region.
+    let none = outsider
+        .head_bucket()
+        .bucket("no-such-bucket-here")
+        .send()
+        .await
+        .unwrap_err();
+    let raw = none.raw_response().unwrap();
+    assert_eq!(raw.status().as_u16(), 404);
+    assert_eq!(raw.headers().get("x-amz-bucket-region"), None);
     // Not the outsider's bucket: not listed.
     assert!(
         outsider

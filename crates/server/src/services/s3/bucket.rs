@@ -140,7 +140,23 @@ pub(super) fn create_bucket(req: &Req<'_>, body: &[u8]) -> Result<Response<Body>
 }
 
 pub(super) fn head_bucket(req: &Req<'_>) -> Result<Response<Body>, S3Fail> {
-    let b = s3::head_bucket(req.svc, &req.authn.caller, req.bucket()?)?;
+    let name = req.bucket()?;
+    let b = match s3::head_bucket(req.svc, &req.authn.caller, name) {
+        Ok(b) => b,
+        Err(e) => {
+            let fail = S3Fail::from(e);
+            // A bucket that exists but is not the caller's to read: the 403
+            // still names its region, as S3's does.
+            if fail.status == 403
+                && let Some(region) = s3::region_of(req.svc, name)
+            {
+                let mut r = wire::error_response(&fail, None, req.request_id, true);
+                set_header(&mut r, "x-amz-bucket-region", &region);
+                return Ok(r);
+            }
+            return Err(fail);
+        }
+    };
     let mut r = req.empty(200);
     set_header(&mut r, "x-amz-bucket-region", &b.region);
     set_header(&mut r, "x-amz-bucket-arn", &b.arn());
