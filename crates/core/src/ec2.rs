@@ -50,6 +50,11 @@ pub const REGIONS: [(&str, bool); 34] = [
     ("us-west-2", false),
 ];
 
+/// Whether `region` is one of [`REGIONS`] that an account must opt in to.
+pub fn is_opt_in(region: &str) -> bool {
+    REGIONS.iter().any(|(r, opt_in)| *r == region && *opt_in)
+}
+
 /// An EC2 failure, named as EC2 names it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Ec2Error {

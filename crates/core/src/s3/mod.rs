@@ -299,10 +299,7 @@ fn snapshot(svc: &Service, caller: &Caller, name: &str) -> Result<Snapshot, Core
     // message is S3's for a bucket created there; that it names the
     // bucket's region for other calls is UNCONFIRMED (clients report the
     // code and use the region it carries).
-    let opt_in = crate::ec2::REGIONS
-        .iter()
-        .any(|(r, opt_in)| *r == snap.bucket.region && *opt_in);
-    if opt_in && caller.region != snap.bucket.region {
+    if crate::ec2::is_opt_in(&snap.bucket.region) && caller.region != snap.bucket.region {
         return Err(CoreError::from(S3Error::IllegalLocationConstraint {
             bucket: name.to_owned(),
             constraint: Some(snap.bucket.region.clone()),
@@ -483,9 +480,7 @@ fn bucket_region(name: &str, location: Option<&str>, signed: &str) -> Result<Str
     // me-south-1, af-south-1 …; UNCONFIRMED beyond those reports). That
     // endpoint takes the account's credentials only once the account has
     // enabled the region (Account Management; checked on authentication).
-    let opt_in = crate::ec2::REGIONS
-        .iter()
-        .any(|(r, opt_in)| *r == region && *opt_in);
+    let opt_in = crate::ec2::is_opt_in(region);
     if (signed != "us-east-1" && region != signed) || (signed == "us-east-1" && opt_in) {
         return Err(CoreError::from(S3Error::IllegalLocationConstraint {
             bucket: name.to_owned(),
