@@ -132,6 +132,20 @@ impl Caller {
     }
 }
 
+/// The organization id of `account` and its path
+/// (`o-…/r-…/ou-…/`, the form of `aws:PrincipalOrgPaths` and
+/// `aws:ResourceOrgPaths`), when the account is in an organization.
+fn org_paths(state: &State, account: &str) -> Option<(String, String)> {
+    let org = state.org.org_of(account)?;
+    let path = state.org.path_of(account);
+    let ous: String = path
+        .iter()
+        .take(path.len().saturating_sub(1))
+        .map(|t| format!("{t}/"))
+        .collect();
+    Some((org.id.clone(), format!("{}/{ous}", org.id)))
+}
+
 /// Where a decision looks beyond the caller's own policies.
 #[derive(Clone, Copy)]
 struct Scope<'a> {
@@ -468,15 +482,22 @@ impl Service {
             }
             CallerKind::Root => {}
         }
-        if let Some(org) = state.org.org_of(&caller.account) {
-            ctx.set("aws:PrincipalOrgID", org.id.clone());
-            let path = state.org.path_of(&caller.account);
-            let ous: String = path
-                .iter()
-                .take(path.len().saturating_sub(1))
-                .map(|t| format!("{t}/"))
-                .collect();
-            ctx.set("aws:PrincipalOrgPaths", format!("{}/{ous}", org.id));
+        // Present on every signed request (the global condition key
+        // reference): no call here is made by an AWS service principal or
+        // forwarded by a service on the caller's behalf. Absent, a Deny
+        // conditioned on `"Bool": {"aws:PrincipalIsAWSService": "false"}`
+        // (a pattern of AWS's own example SCPs) would never apply: a
+        // condition on a missing key does not match.
+        ctx.set("aws:PrincipalIsAWSService", "false")
+            .set("aws:ViaAWSService", "false");
+        if let Some((id, paths)) = org_paths(&state, &caller.account) {
+            ctx.set("aws:PrincipalOrgID", id.clone());
+            ctx.set("aws:PrincipalOrgPaths", paths);
+        }
+        // The organization of the resource's account, when it has one.
+        if let Some((id, paths)) = org_paths(&state, resource_owner.unwrap_or(&caller.account)) {
+            ctx.set("aws:ResourceOrgID", id);
+            ctx.set("aws:ResourceOrgPaths", paths);
         }
         // The tags of the IAM resource acted on (`aws:ResourceTag/…`, and
         // `iam:ResourceTag/…` for users and roles).

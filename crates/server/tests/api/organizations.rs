@@ -1434,3 +1434,92 @@ async fn the_json_protocol_answers_in_its_own_envelope() {
         .await;
     assert_eq!((r.status, r.body.as_str()), (200, ""));
 }
+
+/// The global keys every signed request carries take part in SCPs: AWS's
+/// example "deny unless called by an AWS service" (`aws:PrincipalIsAWSService`
+/// and `aws:ViaAWSService` false) applies to a member's own calls, and
+/// `aws:ResourceOrgID` / `aws:ResourceOrgPaths` name the organization and OU
+/// path of the account whose resource is acted on. Before, the first two were
+/// missing, so such a Deny never matched (a condition on a missing key does
+/// not): the SCP failed open.
+#[tokio::test]
+async fn scps_see_the_global_keys_of_every_signed_request() {
+    let s = Server::start().await;
+    let org = Client::new(&s.admin());
+    let o = org.create_organization().send().await.unwrap();
+    let org_id = o.organization().unwrap().id().unwrap().to_owned();
+    let root = root_id(&org).await;
+    let ou = org
+        .create_organizational_unit()
+        .parent_id(&root)
+        .name("Bounded")
+        .send()
+        .await
+        .unwrap()
+        .organizational_unit()
+        .unwrap()
+        .id()
+        .unwrap()
+        .to_owned();
+    let member = create_account(&org, "bounded").await;
+    org.move_account()
+        .account_id(&member)
+        .source_parent_id(&root)
+        .destination_parent_id(&ou)
+        .send()
+        .await
+        .unwrap();
+    let scp = format!(
+        r#"{{"Version":"2012-10-17","Statement":[
+            {{"Effect":"Deny","Action":"iam:ListUsers","Resource":"*",
+              "Condition":{{"Bool":{{"aws:PrincipalIsAWSService":"false","aws:ViaAWSService":"false"}}}}}},
+            {{"Effect":"Deny","Action":"iam:ListRoles","Resource":"*",
+              "Condition":{{"StringEquals":{{"aws:ResourceOrgID":"{org_id}"}},
+                            "ForAnyValue:StringLike":{{"aws:ResourceOrgPaths":"{org_id}/{root}/{ou}/*"}}}}}},
+            {{"Effect":"Deny","Action":"iam:ListGroups","Resource":"*",
+              "Condition":{{"Null":{{"aws:ResourceOrgID":"true"}}}}}}]}}"#
+    );
+    let p = org
+        .create_policy()
+        .name("keys")
+        .description("global keys")
+        .r#type(PolicyType::ServiceControlPolicy)
+        .content(scp)
+        .send()
+        .await
+        .unwrap();
+    let pid = p
+        .policy()
+        .unwrap()
+        .policy_summary()
+        .unwrap()
+        .id()
+        .unwrap()
+        .to_owned();
+    org.attach_policy()
+        .policy_id(&pid)
+        .target_id(&ou)
+        .send()
+        .await
+        .unwrap();
+    let iam = aws_sdk_iam::Client::new(&into_member(&s, &member).await);
+    let denied = |r: Result<(), String>| assert_eq!(r.unwrap_err(), "AccessDenied");
+    denied(
+        iam.list_users()
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| e.into_service_error().code().unwrap_or("").to_owned()),
+    );
+    denied(
+        iam.list_roles()
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| e.into_service_error().code().unwrap_or("").to_owned()),
+    );
+    // The resource's account is in the organization: the key is present.
+    iam.list_groups().send().await.unwrap();
+    // Calls the SCP does not name still pass.
+    iam.list_policies().send().await.unwrap();
+}
