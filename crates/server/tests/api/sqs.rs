@@ -862,6 +862,62 @@ async fn the_query_form_of_older_sdks_is_served() {
     assert!(r.body.contains("<Code>InvalidAction</Code>"));
 }
 
+/// A message body with carriage returns reaches a query-protocol client as
+/// it was sent: a raw CR in XML text is read back as LF by every XML parser
+/// (and CR LF as one LF), which altered the body and failed its
+/// `MD5OfBody` check. CR is written `&#xD;`, as SQS does. An error message
+/// echoing a control character XML cannot carry is still well-formed XML.
+#[tokio::test]
+async fn carriage_returns_survive_the_query_protocol() {
+    let s = Server::start().await;
+    let form = [("content-type", "application/x-www-form-urlencoded")];
+    let r = s
+        .raw_post(
+            "sqs",
+            &form,
+            b"Action=CreateQueue&QueueName=cr&Version=2012-11-05",
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let url = form_urlencoded::byte_serialize(format!("{}/{ACCOUNT}/cr", s.url).as_bytes())
+        .collect::<String>();
+    let send =
+        format!("Action=SendMessage&QueueUrl={url}&MessageBody=a%0D%0Ab%0Dc&Version=2012-11-05");
+    let r = s.raw_post("sqs", &form, send.as_bytes()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let recv = format!("Action=ReceiveMessage&QueueUrl={url}&Version=2012-11-05");
+    let r = s.raw_post("sqs", &form, recv.as_bytes()).await;
+    assert!(
+        r.body.contains("<Body>a&#xD;\nb&#xD;c</Body>"),
+        "{}",
+        r.body
+    );
+    // MD5 of the body as sent.
+    assert!(
+        r.body.contains(&format!(
+            "<MD5OfBody>{}</MD5OfBody>",
+            hex::encode(<md5::Md5 as md5::Digest>::digest(b"a\r\nb\rc"))
+        )),
+        "{}",
+        r.body
+    );
+    // IAM echoes a name with control characters in its error: the reply
+    // is still XML (U+FFFD in their place), never a raw \x01.
+    let r = s
+        .raw_post(
+            "iam",
+            &form,
+            b"Action=CreateUser&UserName=ab%01%1Bcd&Version=2010-05-08",
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(
+        !r.body.bytes().any(|b| b < 0x20 && b != b'\n'),
+        "{:?}",
+        r.body
+    );
+}
+
 fn attr(data_type: &str, value: &str) -> aws_sdk_sqs::types::MessageAttributeValue {
     aws_sdk_sqs::types::MessageAttributeValue::builder()
         .data_type(data_type)
