@@ -425,7 +425,12 @@ fn answer(
             let result = if api == services::Api::Sqs {
                 // SQS's query form: its members as the JSON input they
                 // stand for, answered by the same handlers as JSON.
-                match services::sqs::query_form::query_members(&params) {
+                // A queue addressed by the request path fills `QueueUrl`.
+                let members = services::sqs::query_form::query_members(&params).map(|mut map| {
+                    services::sqs::fill_queue_url(info.input, parts, &mut map);
+                    map
+                });
+                match members {
                     Err(e) => Err(e),
                     Ok(map) => match json::decode(info.input, &map) {
                         Err(e) => Err(e),
@@ -546,7 +551,11 @@ fn answer(
                         api.operation(name).ok_or_else(json::unknown_operation)
                     })
                     .and_then(|op| {
-                        let object = json::body(body)?;
+                        let mut object = json::body(body)?;
+                        if api == services::Api::Sqs {
+                            // A queue addressed by the request path.
+                            services::sqs::fill_queue_url(op.info().input, parts, &mut object);
+                        }
                         let tree = json::decode(op.info().input, &object)?;
                         execute(&ctx, api, op, &tree, request_id, host, |input| {
                             services::call_json(op, &ctx, input)

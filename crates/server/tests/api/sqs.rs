@@ -862,6 +862,110 @@ async fn the_query_form_of_older_sdks_is_served() {
     assert!(r.body.contains("<Code>InvalidAction</Code>"));
 }
 
+/// Query clients that address a queue by the URL they post to (the AWS SDK
+/// for Java v1, boto2; the API reference's query examples) send no
+/// `QueueUrl` parameter: the path names the queue, in the query form and
+/// the JSON form alike. A `QueueUrl` parameter wins over the path
+/// (UNCONFIRMED); a request that names its queue neither way still lacks
+/// `QueueUrl`; an operation without a `QueueUrl` member ignores the path.
+/// The probe's D1.
+#[tokio::test]
+async fn a_queue_is_addressed_by_the_request_path() {
+    let s = Server::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&s.admin());
+    let url = create(&sqs, "by-path").await;
+    let other = create(&sqs, "by-param").await;
+    let path = format!("/{ACCOUNT}/by-path");
+    let form = [("content-type", "application/x-www-form-urlencoded")];
+    let post = |body: String| {
+        let (s, path) = (&s, &path);
+        async move {
+            s.raw_post_path("sqs", "us-east-1", path, None, &form, body.as_bytes())
+                .await
+        }
+    };
+    let r = post("Action=SendMessage&Version=2012-11-05&MessageBody=from-path".into()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("<MD5OfMessageBody>"), "{}", r.body);
+    let r = post(
+        "Action=GetQueueAttributes&Version=2012-11-05&AttributeName.1=ApproximateNumberOfMessages"
+            .into(),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body
+            .contains("<Name>ApproximateNumberOfMessages</Name><Value>1</Value>"),
+        "{}",
+        r.body
+    );
+    // The JSON form posted to the queue's path.
+    let json = [
+        ("content-type", "application/x-amz-json-1.0"),
+        ("x-amz-target", "AmazonSQS.SendMessage"),
+    ];
+    let r = s
+        .raw_post_path(
+            "sqs",
+            "us-east-1",
+            &path,
+            None,
+            &json,
+            br#"{"MessageBody":"json"}"#,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(counts(&sqs, &url).await.0, "2");
+    // A QueueUrl parameter wins over the path.
+    let enc = |u: &str| form_urlencoded::byte_serialize(u.as_bytes()).collect::<String>();
+    let r = post(format!(
+        "Action=SendMessage&Version=2012-11-05&MessageBody=param&QueueUrl={}",
+        enc(&other)
+    ))
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(counts(&sqs, &other).await.0, "1");
+    assert_eq!(counts(&sqs, &url).await.0, "2");
+    // A path that names a queue that does not exist.
+    let r = s
+        .raw_post_path(
+            "sqs",
+            "us-east-1",
+            &format!("/{ACCOUNT}/nope"),
+            None,
+            &form,
+            b"Action=PurgeQueue&Version=2012-11-05",
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(
+        r.body
+            .contains("<Code>AWS.SimpleQueueService.NonExistentQueue</Code>"),
+        "{}",
+        r.body
+    );
+    // Neither: still MissingParameter.
+    let r = s
+        .raw_post("sqs", &form, b"Action=PurgeQueue&Version=2012-11-05")
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(
+        r.body.contains("<Code>MissingParameter</Code>"),
+        "{}",
+        r.body
+    );
+    // ListQueues has no QueueUrl member: the path changes nothing.
+    let r = post("Action=ListQueues&Version=2012-11-05".into()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains(&url), "{}", r.body);
+    // Purged through the path, and received through it.
+    let r = post("Action=ReceiveMessage&Version=2012-11-05&MaxNumberOfMessages=10".into()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("<Body>"), "{}", r.body);
+    let r = post("Action=PurgeQueue&Version=2012-11-05".into()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
 fn attr(data_type: &str, value: &str) -> aws_sdk_sqs::types::MessageAttributeValue {
     aws_sdk_sqs::types::MessageAttributeValue::builder()
         .data_type(data_type)

@@ -205,9 +205,24 @@ impl Server {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> RawResponse {
+        self.raw_post_path(service, region, "/", host_header, headers, body)
+            .await
+    }
+
+    /// [`Server::raw_post_scoped`] to `path` (e.g. an SQS queue's
+    /// `/ACCOUNT/NAME`), signed as such.
+    pub async fn raw_post_path(
+        &self,
+        service: &str,
+        region: &str,
+        path: &str,
+        host_header: Option<&str>,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> RawResponse {
         let host = self.addr();
-        let signed = self.sign_post_in(service, region, host_header, headers, body);
-        let mut text = String::from("POST / HTTP/1.1\r\n");
+        let signed = self.sign_post_at(service, region, path, host_header, headers, body);
+        let mut text = format!("POST {path} HTTP/1.1\r\n");
         for (k, v) in &signed {
             text.push_str(&format!("{k}: {v}\r\n"));
         }
@@ -246,6 +261,19 @@ impl Server {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> Vec<(String, String)> {
+        self.sign_post_at(service, region, "/", host_header, headers, body)
+    }
+
+    /// [`Server::sign_post_in`] for `POST path`.
+    pub fn sign_post_at(
+        &self,
+        service: &str,
+        region: &str,
+        path: &str,
+        host_header: Option<&str>,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Vec<(String, String)> {
         use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
         use aws_sigv4::sign::v4;
 
@@ -261,7 +289,7 @@ impl Server {
             .into();
         let host = self.addr();
         let shown_host = host_header.unwrap_or(&host).to_owned();
-        let url = format!("http://{shown_host}/");
+        let url = format!("http://{shown_host}{path}");
         let mut all: Vec<(&str, &str)> = vec![("host", shown_host.as_str())];
         all.extend_from_slice(headers);
         let signable =
