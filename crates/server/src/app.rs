@@ -403,7 +403,10 @@ fn answer(
     let ctx = Ctx::new(svc, &authn.caller, parts, authn.global_endpoint);
     match authn.protocol {
         Protocol::Query(qs) => {
-            let params = form_params(parts, body);
+            let params = match form_params(parts, body) {
+                Ok(p) => p,
+                Err(e) => return error_response(authn.protocol, &e, request_id),
+            };
             let Some(name) = params.get("Action").map(str::to_owned) else {
                 return error_response(
                     authn.protocol,
@@ -465,7 +468,10 @@ fn answer(
             }
         }
         Protocol::Ec2 => {
-            let params = form_params(parts, body);
+            let params = match form_params(parts, body) {
+                Ok(p) => p,
+                Err(e) => return error_response(authn.protocol, &e, request_id),
+            };
             let Some(name) = params.get("Action").map(str::to_owned) else {
                 return error_response(
                     authn.protocol,
@@ -572,15 +578,17 @@ fn answer(
 }
 
 /// The parameters of a query-protocol request: its form body (POST) and
-/// its query string, the body's winning.
-fn form_params(parts: &axum::http::request::Parts, body: &[u8]) -> Params {
-    let mut params = Params::parse(parts.uri.query().unwrap_or("").as_bytes());
+/// its query string, the body's winning. Either one not UTF-8 once
+/// percent-decoded fails the request ([`crate::protocol::query::not_utf8`]).
+fn form_params(parts: &axum::http::request::Parts, body: &[u8]) -> Result<Params, ApiError> {
+    let not_utf8 = |_| crate::protocol::query::not_utf8();
+    let mut params = Params::parse(parts.uri.query().unwrap_or("").as_bytes()).map_err(not_utf8)?;
     if parts.method == Method::POST {
-        let mut form = Params::parse(body);
+        let mut form = Params::parse(body).map_err(not_utf8)?;
         form.merge(params);
         params = form;
     }
-    params
+    Ok(params)
 }
 
 /// Authorizes and executes one call, then records it: the input is checked

@@ -150,8 +150,10 @@ pub fn operation_named(parts: &Parts, body: &[u8]) -> String {
     {
         return t.rsplit('.').next().unwrap_or(t).to_owned();
     }
-    let form = query::Params::parse(body);
-    let url = query::Params::parse(parts.uri.query().unwrap_or("").as_bytes());
+    // Only to name the operation in a "not implemented" answer: a form
+    // that is not UTF-8 names none.
+    let form = query::Params::parse(body).unwrap_or_default();
+    let url = query::Params::parse(parts.uri.query().unwrap_or("").as_bytes()).unwrap_or_default();
     match url.get("Action").or_else(|| form.get("Action")) {
         Some(a) => a.to_owned(),
         None => format!("{} {}", parts.method, parts.uri.path()),

@@ -932,6 +932,30 @@ async fn create_bucket_region_rules_across_endpoints() {
     }
 }
 
+/// A query string that is not UTF-8 once percent-decoded is refused in
+/// S3's words (`InvalidURI`, as for such a path; UNCONFIRMED), never read
+/// with U+FFFD in its place; a UTF-8 one is read exactly. The probe's D5.
+#[tokio::test]
+async fn a_query_string_that_is_not_utf8_is_refused() {
+    let s = Server::start().await;
+    let c = s3(&s.admin());
+    c.create_bucket().bucket("strict").send().await.unwrap();
+    put(&c, "strict", "\u{20ac}uro", b"x").await;
+    put(&c, "strict", "\u{fffd}", b"x").await;
+    let r = s
+        .raw_query_signed("s3", "GET", "/strict", "list-type=2&prefix=%FF")
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("<Code>InvalidURI</Code>"), "{}", r.body);
+    assert!(!r.body.contains("\u{fffd}"), "{}", r.body);
+    let r = s
+        .raw_query_signed("s3", "GET", "/strict", "list-type=2&prefix=%E2%82%AC")
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("<Key>\u{20ac}uro</Key>"), "{}", r.body);
+    assert!(r.body.contains("<KeyCount>1</KeyCount>"), "{}", r.body);
+}
+
 #[tokio::test]
 async fn listing_no_keys_is_not_truncated_and_bad_list_arguments_are_invalid() {
     let s = Server::start().await;

@@ -966,6 +966,37 @@ async fn a_queue_is_addressed_by_the_request_path() {
     assert_eq!(r.status, 200, "{}", r.body);
 }
 
+/// A query-form message body that is not UTF-8 once percent-decoded is
+/// refused (`InvalidQueryParameter`; UNCONFIRMED), never stored with
+/// U+FFFD in its place and answered with the digest of the altered bytes;
+/// a UTF-8 one is stored exactly. The probe's D5.
+#[tokio::test]
+async fn a_query_form_body_that_is_not_utf8_is_refused_not_altered() {
+    let s = Server::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&s.admin());
+    let url = create(&sqs, "strict").await;
+    let enc = |u: &str| form_urlencoded::byte_serialize(u.as_bytes()).collect::<String>();
+    let form = [("content-type", "application/x-www-form-urlencoded")];
+    let send = format!(
+        "Action=SendMessage&Version=2012-11-05&MessageBody=%FF%FE&QueueUrl={}",
+        enc(&url)
+    );
+    let r = s.raw_post("sqs", &form, send.as_bytes()).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.starts_with(
+        "<ErrorResponse xmlns=\"http://queue.amazonaws.com/doc/2012-11-05/\"><Error><Type>Sender</Type><Code>InvalidQueryParameter</Code>"
+    ), "{}", r.body);
+    assert_eq!(counts(&sqs, &url).await, ("0".to_owned(), "0".to_owned()));
+    let send = format!(
+        "Action=SendMessage&Version=2012-11-05&MessageBody=%E2%82%AC%EF%BF%BD&QueueUrl={}",
+        enc(&url)
+    );
+    let r = s.raw_post("sqs", &form, send.as_bytes()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let got = sqs.receive_message().queue_url(&url).send().await.unwrap();
+    assert_eq!(got.messages()[0].body(), Some("\u{20ac}\u{fffd}"));
+}
+
 fn attr(data_type: &str, value: &str) -> aws_sdk_sqs::types::MessageAttributeValue {
     aws_sdk_sqs::types::MessageAttributeValue::builder()
         .data_type(data_type)

@@ -59,6 +59,16 @@ fn virtual_host_bucket(host: &str) -> Option<String> {
         .then(|| bucket.to_owned())
 }
 
+/// The request's query string, its names and values decoded strictly: one
+/// that is not UTF-8 once percent-decoded (`prefix=%FF`) is refused, as
+/// such a path is ([`address`]), never altered into U+FFFD
+/// [UNCONFIRMED: S3's answer to such a query string; `InvalidURI` is its
+/// answer to a URI it cannot parse].
+pub fn query(parts: &Parts) -> Result<Vec<(String, String)>, S3Fail> {
+    crate::protocol::query::decode_form(parts.uri.query().unwrap_or("").as_bytes())
+        .map_err(|_| S3Fail::new("InvalidURI", 400, "Couldn't parse the specified URI."))
+}
+
 /// Percent-decodes a path (`+` stays `+`); `None` when not UTF-8.
 pub fn percent_decode(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
