@@ -756,6 +756,63 @@ async fn json_errors_carry_the_query_code_header() {
             .unwrap()
             .ends_with("#UnknownOperationException")
     );
+    // A JSON request that names no operation is answered in JSON, not in
+    // the query form's XML (the probe's D10): signed, and unsigned with a
+    // target that is not visible ASCII.
+    let r = s
+        .raw_post(
+            "sqs",
+            &[("content-type", "application/x-amz-json-1.0")],
+            b"{}",
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.header("content-type"), Some("application/x-amz-json-1.0"));
+    assert!(
+        r.json()["__type"]
+            .as_str()
+            .unwrap()
+            .ends_with("#UnknownOperationException"),
+        "{}",
+        r.body
+    );
+    for headers in [
+        vec![
+            (
+                "content-type".to_owned(),
+                "application/x-amz-json-1.0".to_owned(),
+            ),
+            ("x-amz-target".to_owned(), "AmazonSQS.Send\u{e9}".to_owned()),
+        ],
+        vec![
+            (
+                "content-type".to_owned(),
+                "application/x-amz-json-1.1".to_owned(),
+            ),
+            ("x-amz-target".to_owned(), "\u{e9}.GetThing".to_owned()),
+        ],
+        vec![(
+            "content-type".to_owned(),
+            "application/x-amz-json-1.0".to_owned(),
+        )],
+    ] {
+        let r = s.raw_send("POST", "/", &headers, b"{}").await;
+        assert_eq!(r.status, 403, "{headers:?} {}", r.body);
+        assert!(
+            r.header("content-type")
+                .is_some_and(|t| t.starts_with("application/x-amz-json-1.")),
+            "{headers:?} {:?}",
+            r.headers
+        );
+        assert!(
+            r.json()["__type"]
+                .as_str()
+                .unwrap()
+                .ends_with("MissingAuthenticationTokenException"),
+            "{headers:?} {}",
+            r.body
+        );
+    }
 
     // Success of an operation without output: 200, empty body.
     let create = [
