@@ -2050,6 +2050,8 @@ async fn raw_http_addressing_payload_hashes_and_error_documents() {
 
 /// `STREAMING-AWS4-HMAC-SHA256-PAYLOAD`: every chunk signed from the seed
 /// signature (what SDKs with payload signing send for streaming bodies).
+/// Every chunk but the last carrying data is at least 8 KiB: a smaller one
+/// followed by more is `InvalidChunkSizeError` (the probe's D8).
 #[tokio::test]
 async fn signed_aws_chunked_uploads() {
     use aws_sigv4::sign::v4::{calculate_signature, generate_signing_key};
@@ -2064,7 +2066,8 @@ async fn signed_aws_chunked_uploads() {
         .unwrap();
     let data: Vec<u8> = (0..70_000u32).map(|i| (i % 13) as u8 + b'a').collect();
     let sha = |b: &[u8]| hex::encode(sha2::Sha256::digest(b));
-    for tamper in [false, true] {
+    // (tamper, size of the first chunk; the rest in 64 KiB chunks).
+    for (tamper, first) in [(false, 65536), (true, 65536), (false, 100), (false, 8192)] {
         let now = std::time::SystemTime::now();
         let amz_date = {
             let t: time::OffsetDateTime = now.into();
@@ -2079,7 +2082,11 @@ async fn signed_aws_chunked_uploads() {
             )
         };
         let marker = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD";
-        let chunks: Vec<&[u8]> = data.chunks(65536).chain(std::iter::once(&[][..])).collect();
+        let (head, tail) = data.split_at(first);
+        let chunks: Vec<&[u8]> = std::iter::once(head)
+            .chain(tail.chunks(65536))
+            .chain(std::iter::once(&[][..]))
+            .collect();
         let encoded_len: usize = chunks
             .iter()
             .map(|c| {
@@ -2168,6 +2175,13 @@ async fn signed_aws_chunked_uploads() {
         if tamper {
             assert_eq!(r.status, 403, "{}", r.body);
             assert!(r.body.contains("SignatureDoesNotMatch"));
+        } else if first < 8192 {
+            assert_eq!(r.status, 403, "{}", r.body);
+            assert!(
+                r.body.contains("<Code>InvalidChunkSizeError</Code>"),
+                "{}",
+                r.body
+            );
         } else {
             assert_eq!(r.status, 200, "{}", r.body);
             let got = read(&s3(&s.admin()), "chunky", "big").await;
