@@ -343,6 +343,19 @@ pub fn assume_role(
     }
     // At most 50 `Tags`: the model's constraint, checked on decode.
     if !input.tags.is_empty() {
+        // The `aws:` prefix is reserved for session tag keys as for IAM's
+        // (the IAM user guide's tag naming rules, which session tags
+        // follow). UNCONFIRMED: STS's code and message; a ValidationError
+        // like STS's other input errors, in the words of IAM's.
+        if let Some((k, _)) = input
+            .tags
+            .iter()
+            .find(|(k, _)| k.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:")))
+        {
+            return Err(CoreError::Validation(format!(
+                "Tag keys starting with 'aws:' are reserved for AWS use: {k}."
+            )));
+        }
         // Passing session tags needs `sts:TagSession` from the trust policy and
         // the caller's policies, with each tag as `aws:RequestTag/…`.
         let request_tags: Vec<(String, &str)> = input

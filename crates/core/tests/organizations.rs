@@ -201,6 +201,24 @@ fn trusted_access_stays_while_a_delegated_administrator_is_registered() {
 }
 
 #[test]
+fn a_closed_account_cannot_be_a_delegated_administrator() {
+    let w = world();
+    let member = account(&w, "closed");
+    services::enable_service_access(&w.svc, &w.admin, "iam.amazonaws.com").unwrap();
+    accounts::close_account(&w.svc, &w.admin, &id(&member)).unwrap();
+    let e = org_error(services::register_delegated_admin(
+        &w.svc,
+        &w.admin,
+        &id(&member),
+        "iam.amazonaws.com",
+    ));
+    assert_eq!(
+        e.reason(),
+        Some("CANNOT_REGISTER_SUSPENDED_ACCOUNT_AS_DELEGATED_ADMINISTRATOR")
+    );
+}
+
+#[test]
 fn the_management_account_cannot_be_a_delegated_administrator() {
     let w = world();
     let e = org_error(services::register_delegated_admin(

@@ -403,7 +403,10 @@ fn answer(
     let ctx = Ctx::new(svc, &authn.caller, parts, authn.global_endpoint);
     match authn.protocol {
         Protocol::Query(qs) => {
-            let params = form_params(parts, body);
+            let params = match form_params(parts, body) {
+                Ok(p) => p,
+                Err(e) => return error_response(authn.protocol, &e, request_id),
+            };
             let Some(name) = params.get("Action").map(str::to_owned) else {
                 return error_response(
                     authn.protocol,
@@ -425,7 +428,12 @@ fn answer(
             let result = if api == services::Api::Sqs {
                 // SQS's query form: its members as the JSON input they
                 // stand for, answered by the same handlers as JSON.
-                match services::sqs::query_form::query_members(&params) {
+                // A queue addressed by the request path fills `QueueUrl`.
+                let members = services::sqs::query_form::query_members(&params).map(|mut map| {
+                    services::sqs::fill_queue_url(info.input, parts, &mut map);
+                    map
+                });
+                match members {
                     Err(e) => Err(e),
                     Ok(map) => match json::decode(info.input, &map) {
                         Err(e) => Err(e),
@@ -460,7 +468,10 @@ fn answer(
             }
         }
         Protocol::Ec2 => {
-            let params = form_params(parts, body);
+            let params = match form_params(parts, body) {
+                Ok(p) => p,
+                Err(e) => return error_response(authn.protocol, &e, request_id),
+            };
             let Some(name) = params.get("Action").map(str::to_owned) else {
                 return error_response(
                     authn.protocol,
@@ -546,7 +557,11 @@ fn answer(
                         api.operation(name).ok_or_else(json::unknown_operation)
                     })
                     .and_then(|op| {
-                        let object = json::body(body)?;
+                        let mut object = json::body(body)?;
+                        if api == services::Api::Sqs {
+                            // A queue addressed by the request path.
+                            services::sqs::fill_queue_url(op.info().input, parts, &mut object);
+                        }
                         let tree = json::decode(op.info().input, &object)?;
                         execute(&ctx, api, op, &tree, request_id, host, |input| {
                             services::call_json(op, &ctx, input)
@@ -563,15 +578,17 @@ fn answer(
 }
 
 /// The parameters of a query-protocol request: its form body (POST) and
-/// its query string, the body's winning.
-fn form_params(parts: &axum::http::request::Parts, body: &[u8]) -> Params {
-    let mut params = Params::parse(parts.uri.query().unwrap_or("").as_bytes());
+/// its query string, the body's winning. Either one not UTF-8 once
+/// percent-decoded fails the request ([`crate::protocol::query::not_utf8`]).
+fn form_params(parts: &axum::http::request::Parts, body: &[u8]) -> Result<Params, ApiError> {
+    let not_utf8 = |_| crate::protocol::query::not_utf8();
+    let mut params = Params::parse(parts.uri.query().unwrap_or("").as_bytes()).map_err(not_utf8)?;
     if parts.method == Method::POST {
-        let mut form = Params::parse(body);
+        let mut form = Params::parse(body).map_err(not_utf8)?;
         form.merge(params);
         params = form;
     }
-    params
+    Ok(params)
 }
 
 /// Authorizes and executes one call, then records it: the input is checked

@@ -66,7 +66,9 @@ pub fn protocol_guess(parts: &Parts) -> Protocol {
         .unwrap_or("");
     if target.starts_with("AmazonSQS.") {
         SQS_JSON
-    } else if !target.is_empty() {
+    } else if crate::protocol::looks_like_json(parts) {
+        // A target that is not UTF-8, or a JSON body that names none: JSON
+        // all the same, never IAM's XML.
         protocol_by_shape(parts)
     } else {
         let host = parts

@@ -27,8 +27,22 @@ pub fn no_such_provider(arn: &str) -> CoreError {
 
 /// `HOST/PATH` of a provider URL: it must begin with `https://` and carry
 /// no query or fragment (the documented rules); a final `/` is dropped
-/// [UNCONFIRMED]. The messages are UNCONFIRMED.
+/// [UNCONFIRMED]. Nor a user name or password (`https://u:p@host`): OIDC
+/// Core's issuer identifier has a scheme, host, port and path only, and
+/// the credentials would become part of the provider's ARN and of every
+/// record naming it. Refused in words that do not repeat them (the
+/// message is kept out of the trail's `errorMessage` that way)
+/// [UNCONFIRMED: IAM's answer; InvalidInput as for its other URL rules].
+/// The messages are UNCONFIRMED.
 fn url_name(url: &str) -> Result<String, CoreError> {
+    let authority = url.split_once("://").map_or("", |(_, rest)| {
+        rest.split(['/', '?', '#']).next().unwrap_or("")
+    });
+    if authority.contains('@') {
+        return Err(CoreError::InvalidInput(
+            "Invalid URL: a provider URL must not contain a user name or password.".into(),
+        ));
+    }
     let rest = url.strip_prefix("https://").ok_or_else(|| {
         CoreError::InvalidInput(format!("Invalid URL {url}: must begin with https://"))
     })?;
@@ -328,12 +342,25 @@ mod tests {
             "https://",
             "https://a.com/?x=1",
             "https://a.com/#f",
+            "https://u:p@idp.example.com/",
+            "https://token@idp.example.com",
+            "http://u:p@idp.example.com",
         ] {
             assert!(
                 matches!(url_name(bad), Err(CoreError::InvalidInput(_))),
                 "{bad}"
             );
         }
+        // The refusal never repeats the credentials.
+        let Err(CoreError::InvalidInput(m)) = url_name("https://u:secret@idp.example.com") else {
+            panic!("accepted")
+        };
+        assert!(!m.contains("secret"), "{m}");
+        // An `@` in the path is no user name.
+        assert_eq!(
+            url_name("https://idp.example.com/t/a@b").unwrap(),
+            "idp.example.com/t/a@b"
+        );
         assert!(check_arn("arn:aws:iam::111111111111:oidc-provider/example.com").is_ok());
         assert!(check_arn("arn:aws:iam::111111111111:role/x").is_err());
         assert!(check_thumbprints(&["9e99a48a9960b14926bb7f3b02e22da2b0ab7280"]).is_ok());

@@ -125,6 +125,15 @@ pub fn register_delegated_admin(
                 "You cannot register the management account of the organization as a delegated administrator for an AWS service.",
             ));
         }
+        // Spec 03 §3.4: a suspended (closed) account is refused. The
+        // message is UNCONFIRMED. A membership without an account record
+        // fails closed (`account_record` errs).
+        if state.account_record(account)?.closed.is_some() {
+            return Err(constraint(
+                "CANNOT_REGISTER_SUSPENDED_ACCOUNT_AS_DELEGATED_ADMINISTRATOR",
+                "You cannot register a suspended account as a delegated administrator for an AWS service.",
+            ));
+        }
         // UNCONFIRMED (spec 03 §3.4): the recommended reason when trusted
         // access is not enabled for the service.
         if !org.trusted_services.contains_key(principal) {

@@ -62,11 +62,29 @@ pub fn protocol_of_model(model: &rootward_model::Service) -> Protocol {
     }
 }
 
+/// Whether a request speaks AWS JSON by its shape: an `X-Amz-Target`
+/// header (whatever its bytes: one that is not UTF-8 still says JSON), or
+/// an AWS JSON content type (`application/x-amz-json-1.0`/`-1.1`) without
+/// one. A JSON request that names no operation is answered in JSON, never
+/// in a query protocol's XML.
+pub fn looks_like_json(parts: &Parts) -> bool {
+    parts.headers.contains_key("x-amz-target")
+        || parts
+            .headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| {
+                t.to_ascii_lowercase()
+                    .starts_with("application/x-amz-json-")
+            })
+}
+
 /// The protocol of a service this endpoint has no model of, from the
-/// request's shape (issue 14 §2): an `X-Amz-Target` is AWS JSON (1.0 or 1.1
-/// as the request's content type says), a form or an `Action=` query is AWS
-/// query, anything else REST (REST-XML when the body is XML, else
-/// REST-JSON, the protocol of most newer services).
+/// request's shape (issue 14 §2): an `X-Amz-Target` or an AWS JSON content
+/// type is AWS JSON (1.0 or 1.1 as the request's content type says), a
+/// form or an `Action=` query is AWS query, anything else REST (REST-XML
+/// when the body is XML, else REST-JSON, the protocol of most newer
+/// services).
 pub fn protocol_by_shape(parts: &Parts) -> Protocol {
     let header = |name: &str| {
         parts
@@ -76,7 +94,7 @@ pub fn protocol_by_shape(parts: &Parts) -> Protocol {
             .unwrap_or("")
     };
     let content_type = header("content-type").to_ascii_lowercase();
-    if parts.headers.contains_key("x-amz-target") {
+    if looks_like_json(parts) {
         return Protocol::Json {
             version: if content_type.starts_with(JsonVersion::V1_0.content_type()) {
                 JsonVersion::V1_0
@@ -102,11 +120,11 @@ pub fn protocol_by_shape(parts: &Parts) -> Protocol {
 }
 
 /// The protocol of a request to a SigV4 service: its model's (SQS speaks
-/// JSON 1.0 when an `X-Amz-Target` names the operation, else its query
-/// form, as older SDKs send it), or the request's shape for a service
-/// this endpoint does not know. An unknown service is never IAM.
+/// JSON 1.0 when the request looks like JSON, [`looks_like_json`], else
+/// its query form, as older SDKs send it), or the request's shape for a
+/// service this endpoint does not know. An unknown service is never IAM.
 pub fn protocol_of(service: &str, parts: &Parts) -> Protocol {
-    if service == "sqs" && !parts.headers.contains_key("x-amz-target") {
+    if service == "sqs" && !looks_like_json(parts) {
         return Protocol::Query(query::SQS);
     }
     match crate::services::Api::from_signing_name(service) {
@@ -150,8 +168,10 @@ pub fn operation_named(parts: &Parts, body: &[u8]) -> String {
     {
         return t.rsplit('.').next().unwrap_or(t).to_owned();
     }
-    let form = query::Params::parse(body);
-    let url = query::Params::parse(parts.uri.query().unwrap_or("").as_bytes());
+    // Only to name the operation in a "not implemented" answer: a form
+    // that is not UTF-8 names none.
+    let form = query::Params::parse(body).unwrap_or_default();
+    let url = query::Params::parse(parts.uri.query().unwrap_or("").as_bytes()).unwrap_or_default();
     match url.get("Action").or_else(|| form.get("Action")) {
         Some(a) => a.to_owned(),
         None => format!("{} {}", parts.method, parts.uri.path()),

@@ -128,7 +128,7 @@ mod tests {
             call(
                 Operation::DescribeRegions,
                 &ctx,
-                &Params::parse(q.as_bytes()),
+                &Params::parse(q.as_bytes()).unwrap(),
             )
             .map(|o| o.body.finish())
         };
@@ -150,7 +150,8 @@ mod tests {
 
     #[test]
     fn list_members_are_numbered_without_member() {
-        let p = Params::parse(b"RegionName.1=us-east-1&RegionName.2=eu-west-1&RegionName.4=x");
+        let p =
+            Params::parse(b"RegionName.1=us-east-1&RegionName.2=eu-west-1&RegionName.4=x").unwrap();
         assert_eq!(list(&p, "RegionName"), ["us-east-1", "eu-west-1"]);
     }
 }

@@ -940,3 +940,63 @@ async fn keys_certificates_versions_and_details_deleted_page_by_page_miss_nothin
     }
     assert_eq!(deleted, 5);
 }
+
+/// A query-protocol parameter that is not UTF-8 once percent-decoded, in
+/// the query string or the form, is refused with IAM's XML error
+/// (`InvalidQueryParameter`, 400; UNCONFIRMED), never read with U+FFFD in
+/// its place (`UserName=%FF` was answered as user `\u{fffd}`). The probe's
+/// D5.
+#[tokio::test]
+async fn a_parameter_that_is_not_utf8_is_refused() {
+    let s = Server::start().await;
+    let r = s
+        .raw_query_signed(
+            "iam",
+            "GET",
+            "/",
+            "Action=GetUser&UserName=%FF&Version=2010-05-08",
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.starts_with("<ErrorResponse"), "{}", r.body);
+    assert!(
+        r.body.contains("<Code>InvalidQueryParameter</Code>"),
+        "{}",
+        r.body
+    );
+    let form = [("content-type", "application/x-www-form-urlencoded")];
+    let r = s
+        .raw_post(
+            "iam",
+            &form,
+            b"Action=CreateUser&UserName=ok%FF&Version=2010-05-08",
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(
+        r.body.contains("<Code>InvalidQueryParameter</Code>"),
+        "{}",
+        r.body
+    );
+    // Nothing was created; a UTF-8 name is read exactly.
+    let iam = Client::new(&s.admin());
+    let users = iam.list_users().send().await.unwrap();
+    let names: Vec<_> = users.users().iter().map(|u| u.user_name()).collect();
+    assert_eq!(names, ["admin"]);
+    let r = s
+        .raw_query_signed(
+            "iam",
+            "GET",
+            "/",
+            "Action=GetUser&UserName=caf%C3%A9&Version=2010-05-08",
+        )
+        .await;
+    // (The user name pattern is ASCII; the refusal quotes the name read.)
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(
+        r.body.contains("<Code>ValidationError</Code>"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("Value &apos;caf\u{e9}&apos;"), "{}", r.body);
+}

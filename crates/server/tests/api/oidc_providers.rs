@@ -212,3 +212,59 @@ async fn oidc_provider_calls_are_authorized_on_the_provider_arn() {
         .await;
     assert_eq!(code(e), "AccessDenied");
 }
+
+/// A provider URL with a user name or password (`https://u:p@host`) is
+/// refused (InvalidInput; UNCONFIRMED), and the credentials reach neither
+/// the answer nor the trail's record of the refused call (the probe's
+/// D10: they became part of the ARN and of CloudTrail).
+#[tokio::test]
+async fn a_provider_url_with_credentials_is_refused_and_kept_out_of_the_trail() {
+    let s = Server::start().await;
+    let iam = Client::new(&s.admin());
+    for url in [
+        "https://u:s3cretPass@idp4.example.com/",
+        "https://s3cretPass@idp4.example.com",
+    ] {
+        let e = iam
+            .create_open_id_connect_provider()
+            .url(url)
+            .client_id_list("app")
+            .send()
+            .await
+            .unwrap_err()
+            .into_service_error();
+        assert_eq!(e.meta().code(), Some("InvalidInput"), "{url}");
+        assert!(
+            !e.meta().message().unwrap_or("").contains("s3cret"),
+            "{e:?}"
+        );
+    }
+    let listed = iam.list_open_id_connect_providers().send().await.unwrap();
+    assert!(listed.open_id_connect_provider_list().is_empty());
+    let out = aws_sdk_cloudtrail::Client::new(&s.admin())
+        .lookup_events()
+        .lookup_attributes(
+            aws_sdk_cloudtrail::types::LookupAttribute::builder()
+                .attribute_key(aws_sdk_cloudtrail::types::LookupAttributeKey::EventName)
+                .attribute_value("CreateOpenIDConnectProvider")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.events().len(), 2);
+    for e in out.events() {
+        let record = e.cloud_trail_event().unwrap();
+        assert!(!record.contains("s3cret"), "{record}");
+        let v: serde_json::Value = serde_json::from_str(record).unwrap();
+        assert_eq!(v["errorCode"], "InvalidInput");
+        assert!(
+            v["requestParameters"]["url"]
+                .as_str()
+                .unwrap()
+                .contains("HIDDEN_DUE_TO_SECURITY_REASONS@idp4.example.com"),
+            "{record}"
+        );
+    }
+}

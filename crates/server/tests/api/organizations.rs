@@ -597,6 +597,57 @@ async fn a_member_writing_a_malformed_policy_is_denied_before_the_document_is_re
     );
 }
 
+/// A closed (SUSPENDED) member cannot be registered as a delegated
+/// administrator (spec 03 §3.4): it would take a single-admin service's
+/// only slot. The probe's D6.
+#[tokio::test]
+async fn a_closed_account_cannot_be_a_delegated_administrator() {
+    let s = Server::start().await;
+    let org = Client::new(&s.admin());
+    org.create_organization().send().await.unwrap();
+    let closed = create_account(&org, "closed-one").await;
+    let open = create_account(&org, "breaking-glass").await;
+    org.enable_aws_service_access()
+        .service_principal("iam.amazonaws.com")
+        .send()
+        .await
+        .unwrap();
+    org.close_account()
+        .account_id(&closed)
+        .send()
+        .await
+        .unwrap();
+    let e = org
+        .register_delegated_administrator()
+        .account_id(&closed)
+        .service_principal("iam.amazonaws.com")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    let aws_sdk_organizations::operation::register_delegated_administrator::RegisterDelegatedAdministratorError::ConstraintViolationException(c) = e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(
+        c.reason().unwrap().as_str(),
+        "CANNOT_REGISTER_SUSPENDED_ACCOUNT_AS_DELEGATED_ADMINISTRATOR"
+    );
+    // The slot is still free for an active account.
+    org.register_delegated_administrator()
+        .account_id(&open)
+        .service_principal("iam.amazonaws.com")
+        .send()
+        .await
+        .unwrap();
+    let listed = org.list_delegated_administrators().send().await.unwrap();
+    let ids: Vec<_> = listed
+        .delegated_administrators()
+        .iter()
+        .filter_map(|a| a.id())
+        .collect();
+    assert_eq!(ids, [open.as_str()]);
+}
+
 #[tokio::test]
 async fn trusted_access_and_delegated_administrators() {
     let s = Server::start().await;

@@ -932,6 +932,30 @@ async fn create_bucket_region_rules_across_endpoints() {
     }
 }
 
+/// A query string that is not UTF-8 once percent-decoded is refused in
+/// S3's words (`InvalidURI`, as for such a path; UNCONFIRMED), never read
+/// with U+FFFD in its place; a UTF-8 one is read exactly. The probe's D5.
+#[tokio::test]
+async fn a_query_string_that_is_not_utf8_is_refused() {
+    let s = Server::start().await;
+    let c = s3(&s.admin());
+    c.create_bucket().bucket("strict").send().await.unwrap();
+    put(&c, "strict", "\u{20ac}uro", b"x").await;
+    put(&c, "strict", "\u{fffd}", b"x").await;
+    let r = s
+        .raw_query_signed("s3", "GET", "/strict", "list-type=2&prefix=%FF")
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("<Code>InvalidURI</Code>"), "{}", r.body);
+    assert!(!r.body.contains("\u{fffd}"), "{}", r.body);
+    let r = s
+        .raw_query_signed("s3", "GET", "/strict", "list-type=2&prefix=%E2%82%AC")
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("<Key>\u{20ac}uro</Key>"), "{}", r.body);
+    assert!(r.body.contains("<KeyCount>1</KeyCount>"), "{}", r.body);
+}
+
 #[tokio::test]
 async fn listing_no_keys_is_not_truncated_and_bad_list_arguments_are_invalid() {
     let s = Server::start().await;
@@ -2026,6 +2050,8 @@ async fn raw_http_addressing_payload_hashes_and_error_documents() {
 
 /// `STREAMING-AWS4-HMAC-SHA256-PAYLOAD`: every chunk signed from the seed
 /// signature (what SDKs with payload signing send for streaming bodies).
+/// Every chunk but the last carrying data is at least 8 KiB: a smaller one
+/// followed by more is `InvalidChunkSizeError` (the probe's D8).
 #[tokio::test]
 async fn signed_aws_chunked_uploads() {
     use aws_sigv4::sign::v4::{calculate_signature, generate_signing_key};
@@ -2040,7 +2066,8 @@ async fn signed_aws_chunked_uploads() {
         .unwrap();
     let data: Vec<u8> = (0..70_000u32).map(|i| (i % 13) as u8 + b'a').collect();
     let sha = |b: &[u8]| hex::encode(sha2::Sha256::digest(b));
-    for tamper in [false, true] {
+    // (tamper, size of the first chunk; the rest in 64 KiB chunks).
+    for (tamper, first) in [(false, 65536), (true, 65536), (false, 100), (false, 8192)] {
         let now = std::time::SystemTime::now();
         let amz_date = {
             let t: time::OffsetDateTime = now.into();
@@ -2055,7 +2082,11 @@ async fn signed_aws_chunked_uploads() {
             )
         };
         let marker = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD";
-        let chunks: Vec<&[u8]> = data.chunks(65536).chain(std::iter::once(&[][..])).collect();
+        let (head, tail) = data.split_at(first);
+        let chunks: Vec<&[u8]> = std::iter::once(head)
+            .chain(tail.chunks(65536))
+            .chain(std::iter::once(&[][..]))
+            .collect();
         let encoded_len: usize = chunks
             .iter()
             .map(|c| {
@@ -2144,6 +2175,13 @@ async fn signed_aws_chunked_uploads() {
         if tamper {
             assert_eq!(r.status, 403, "{}", r.body);
             assert!(r.body.contains("SignatureDoesNotMatch"));
+        } else if first < 8192 {
+            assert_eq!(r.status, 403, "{}", r.body);
+            assert!(
+                r.body.contains("<Code>InvalidChunkSizeError</Code>"),
+                "{}",
+                r.body
+            );
         } else {
             assert_eq!(r.status, 200, "{}", r.body);
             let got = read(&s3(&s.admin()), "chunky", "big").await;

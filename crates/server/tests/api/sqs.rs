@@ -756,6 +756,63 @@ async fn json_errors_carry_the_query_code_header() {
             .unwrap()
             .ends_with("#UnknownOperationException")
     );
+    // A JSON request that names no operation is answered in JSON, not in
+    // the query form's XML (the probe's D10): signed, and unsigned with a
+    // target that is not visible ASCII.
+    let r = s
+        .raw_post(
+            "sqs",
+            &[("content-type", "application/x-amz-json-1.0")],
+            b"{}",
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.header("content-type"), Some("application/x-amz-json-1.0"));
+    assert!(
+        r.json()["__type"]
+            .as_str()
+            .unwrap()
+            .ends_with("#UnknownOperationException"),
+        "{}",
+        r.body
+    );
+    for headers in [
+        vec![
+            (
+                "content-type".to_owned(),
+                "application/x-amz-json-1.0".to_owned(),
+            ),
+            ("x-amz-target".to_owned(), "AmazonSQS.Send\u{e9}".to_owned()),
+        ],
+        vec![
+            (
+                "content-type".to_owned(),
+                "application/x-amz-json-1.1".to_owned(),
+            ),
+            ("x-amz-target".to_owned(), "\u{e9}.GetThing".to_owned()),
+        ],
+        vec![(
+            "content-type".to_owned(),
+            "application/x-amz-json-1.0".to_owned(),
+        )],
+    ] {
+        let r = s.raw_send("POST", "/", &headers, b"{}").await;
+        assert_eq!(r.status, 403, "{headers:?} {}", r.body);
+        assert!(
+            r.header("content-type")
+                .is_some_and(|t| t.starts_with("application/x-amz-json-1.")),
+            "{headers:?} {:?}",
+            r.headers
+        );
+        assert!(
+            r.json()["__type"]
+                .as_str()
+                .unwrap()
+                .ends_with("MissingAuthenticationTokenException"),
+            "{headers:?} {}",
+            r.body
+        );
+    }
 
     // Success of an operation without output: 200, empty body.
     let create = [
@@ -860,6 +917,141 @@ async fn the_query_form_of_older_sdks_is_served() {
         .await;
     assert_eq!(r.status, 400);
     assert!(r.body.contains("<Code>InvalidAction</Code>"));
+}
+
+/// Query clients that address a queue by the URL they post to (the AWS SDK
+/// for Java v1, boto2; the API reference's query examples) send no
+/// `QueueUrl` parameter: the path names the queue, in the query form and
+/// the JSON form alike. A `QueueUrl` parameter wins over the path
+/// (UNCONFIRMED); a request that names its queue neither way still lacks
+/// `QueueUrl`; an operation without a `QueueUrl` member ignores the path.
+/// The probe's D1.
+#[tokio::test]
+async fn a_queue_is_addressed_by_the_request_path() {
+    let s = Server::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&s.admin());
+    let url = create(&sqs, "by-path").await;
+    let other = create(&sqs, "by-param").await;
+    let path = format!("/{ACCOUNT}/by-path");
+    let form = [("content-type", "application/x-www-form-urlencoded")];
+    let post = |body: String| {
+        let (s, path) = (&s, &path);
+        async move {
+            s.raw_post_path("sqs", "us-east-1", path, None, &form, body.as_bytes())
+                .await
+        }
+    };
+    let r = post("Action=SendMessage&Version=2012-11-05&MessageBody=from-path".into()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("<MD5OfMessageBody>"), "{}", r.body);
+    let r = post(
+        "Action=GetQueueAttributes&Version=2012-11-05&AttributeName.1=ApproximateNumberOfMessages"
+            .into(),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body
+            .contains("<Name>ApproximateNumberOfMessages</Name><Value>1</Value>"),
+        "{}",
+        r.body
+    );
+    // The JSON form posted to the queue's path.
+    let json = [
+        ("content-type", "application/x-amz-json-1.0"),
+        ("x-amz-target", "AmazonSQS.SendMessage"),
+    ];
+    let r = s
+        .raw_post_path(
+            "sqs",
+            "us-east-1",
+            &path,
+            None,
+            &json,
+            br#"{"MessageBody":"json"}"#,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(counts(&sqs, &url).await.0, "2");
+    // A QueueUrl parameter wins over the path.
+    let enc = |u: &str| form_urlencoded::byte_serialize(u.as_bytes()).collect::<String>();
+    let r = post(format!(
+        "Action=SendMessage&Version=2012-11-05&MessageBody=param&QueueUrl={}",
+        enc(&other)
+    ))
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(counts(&sqs, &other).await.0, "1");
+    assert_eq!(counts(&sqs, &url).await.0, "2");
+    // A path that names a queue that does not exist.
+    let r = s
+        .raw_post_path(
+            "sqs",
+            "us-east-1",
+            &format!("/{ACCOUNT}/nope"),
+            None,
+            &form,
+            b"Action=PurgeQueue&Version=2012-11-05",
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(
+        r.body
+            .contains("<Code>AWS.SimpleQueueService.NonExistentQueue</Code>"),
+        "{}",
+        r.body
+    );
+    // Neither: still MissingParameter.
+    let r = s
+        .raw_post("sqs", &form, b"Action=PurgeQueue&Version=2012-11-05")
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(
+        r.body.contains("<Code>MissingParameter</Code>"),
+        "{}",
+        r.body
+    );
+    // ListQueues has no QueueUrl member: the path changes nothing.
+    let r = post("Action=ListQueues&Version=2012-11-05".into()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains(&url), "{}", r.body);
+    // Purged through the path, and received through it.
+    let r = post("Action=ReceiveMessage&Version=2012-11-05&MaxNumberOfMessages=10".into()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("<Body>"), "{}", r.body);
+    let r = post("Action=PurgeQueue&Version=2012-11-05".into()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
+/// A query-form message body that is not UTF-8 once percent-decoded is
+/// refused (`InvalidQueryParameter`; UNCONFIRMED), never stored with
+/// U+FFFD in its place and answered with the digest of the altered bytes;
+/// a UTF-8 one is stored exactly. The probe's D5.
+#[tokio::test]
+async fn a_query_form_body_that_is_not_utf8_is_refused_not_altered() {
+    let s = Server::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&s.admin());
+    let url = create(&sqs, "strict").await;
+    let enc = |u: &str| form_urlencoded::byte_serialize(u.as_bytes()).collect::<String>();
+    let form = [("content-type", "application/x-www-form-urlencoded")];
+    let send = format!(
+        "Action=SendMessage&Version=2012-11-05&MessageBody=%FF%FE&QueueUrl={}",
+        enc(&url)
+    );
+    let r = s.raw_post("sqs", &form, send.as_bytes()).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.starts_with(
+        "<ErrorResponse xmlns=\"http://queue.amazonaws.com/doc/2012-11-05/\"><Error><Type>Sender</Type><Code>InvalidQueryParameter</Code>"
+    ), "{}", r.body);
+    assert_eq!(counts(&sqs, &url).await, ("0".to_owned(), "0".to_owned()));
+    let send = format!(
+        "Action=SendMessage&Version=2012-11-05&MessageBody=%E2%82%AC%EF%BF%BD&QueueUrl={}",
+        enc(&url)
+    );
+    let r = s.raw_post("sqs", &form, send.as_bytes()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let got = sqs.receive_message().queue_url(&url).send().await.unwrap();
+    assert_eq!(got.messages()[0].body(), Some("\u{20ac}\u{fffd}"));
 }
 
 /// A message body with carriage returns reaches a query-protocol client as

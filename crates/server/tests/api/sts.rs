@@ -342,6 +342,27 @@ async fn assume_role_with_managed_session_policies_and_tags() {
         .send()
         .await
         .unwrap();
+    // The `aws:` prefix is reserved (in any case), as for IAM's tags
+    // (UNCONFIRMED: STS's code; the probe's D10).
+    for reserved in ["aws:AssumedRoot", "AWS:PrincipalAccount"] {
+        let e = sts
+            .assume_role()
+            .role_arn("arn:aws:iam::111111111111:role/Ops")
+            .role_session_name("reserved")
+            .tags(tag.clone())
+            .tags(
+                aws_sdk_sts::types::Tag::builder()
+                    .key(reserved)
+                    .value("true")
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap_err()
+            .into_service_error();
+        assert_eq!(e.meta().code(), Some("ValidationError"), "{reserved}");
+    }
     let out = sts
         .assume_role()
         .role_arn("arn:aws:iam::111111111111:role/Ops")

@@ -157,13 +157,15 @@ pub fn handle(
         Ok(a) => a,
         Err(e) => return wire::error_response(&e, Some(&resource), request_id, head),
     };
+    let query = match wire::query(parts) {
+        Ok(q) => q,
+        Err(e) => return wire::error_response(&e, Some(&resource), request_id, head),
+    };
     let req = Req {
         svc,
         authn,
         parts,
-        query: form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect(),
+        query,
         bucket,
         key,
         request_id,
@@ -171,7 +173,8 @@ pub fn handle(
     // Routed already (before authentication, [`router::route_guess`]), or
     // resolved here: the same request gives the same route.
     let op = routed.or_else(|| {
-        router::Routable::with(parts, req.bucket.as_deref(), req.key.as_deref()).operation()
+        router::Routable::with(parts, req.bucket.as_deref(), req.key.as_deref())
+            .and_then(|r| r.operation())
     });
     if let Some(op) = op {
         crate::request_log::operation(op.name());

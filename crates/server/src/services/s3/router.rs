@@ -16,23 +16,22 @@ pub struct Routable<'a> {
 
 impl<'a> Routable<'a> {
     /// The request with its bucket and key put back into a path-style path;
-    /// `None` when the address does not parse.
+    /// `None` when the address or the query string does not parse.
     pub fn new(parts: &'a Parts) -> Option<Routable<'a>> {
         let (bucket, key) = super::wire::address(parts).ok()?;
-        Some(Routable::with(parts, bucket.as_deref(), key.as_deref()))
+        Routable::with(parts, bucket.as_deref(), key.as_deref())
     }
 
-    /// The request with the bucket and key already read from its address.
-    pub fn with(parts: &'a Parts, bucket: Option<&str>, key: Option<&str>) -> Routable<'a> {
+    /// The request with the bucket and key already read from its address;
+    /// `None` when its query string does not parse ([`super::wire::query`]).
+    pub fn with(parts: &'a Parts, bucket: Option<&str>, key: Option<&str>) -> Option<Routable<'a>> {
         let path = match (bucket, key) {
             (None, _) => "/".to_owned(),
             (Some(b), None) => format!("/{b}"),
             (Some(b), Some(k)) => format!("/{b}/{k}"),
         };
-        let query = form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        Routable { parts, path, query }
+        let query = super::wire::query(parts).ok()?;
+        Some(Routable { parts, path, query })
     }
 
     /// The operation it names, or `None`.

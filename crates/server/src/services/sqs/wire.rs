@@ -386,14 +386,14 @@ mod tests {
 
     #[test]
     fn query_form() {
-        let p = Params::parse(b"Action=CreateQueue&QueueName=q&Attribute.1.Name=VisibilityTimeout&Attribute.1.Value=40&Attribute.2.Name=Policy&Attribute.2.Value=&AttributeName.1=All&MaxResults=5");
+        let p = Params::parse(b"Action=CreateQueue&QueueName=q&Attribute.1.Name=VisibilityTimeout&Attribute.1.Value=40&Attribute.2.Name=Policy&Attribute.2.Value=&AttributeName.1=All&MaxResults=5").unwrap();
         let m = query_members(&p).unwrap();
         assert_eq!(m["QueueName"], "q");
         assert_eq!(m["Attributes"]["VisibilityTimeout"], "40");
         assert_eq!(m["Attributes"]["Policy"], "");
         assert_eq!(m["AttributeNames"][0], "All");
         assert_eq!(m["MaxResults"], 5);
-        let e = query_members(&Params::parse(b"MaxResults=x")).unwrap_err();
+        let e = query_members(&Params::parse(b"MaxResults=x").unwrap()).unwrap_err();
         assert_eq!(e.code, "InvalidParameterValue");
 
         let v = serde_json::json!({
