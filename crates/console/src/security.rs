@@ -443,11 +443,30 @@ pub async fn guard(State(console): State<Arc<Console>>, mut req: Request, next: 
         return with_headers(next.run(req).await);
     }
     if from_another_site(req.headers()) {
-        return with_headers(refuse(
-            StatusCode::FORBIDDEN,
-            "Request refused",
-            "This request came from another site, so the console did nothing. Open the console's pages directly.",
-        ));
+        // A page opened from elsewhere (a link, or a redirect from
+        // 127.0.0.1) gets a link to itself: following it is a request of
+        // the console's own origin.
+        let here = req
+            .uri()
+            .path_and_query()
+            .map_or("/", |p| p.as_str())
+            .to_owned();
+        let navigation = req.method() == Method::GET
+            && req
+                .headers()
+                .get("sec-fetch-mode")
+                .is_some_and(|v| v.as_bytes() == b"navigate");
+        let text = "This request came from another site, so the console did nothing.";
+        let page = if navigation {
+            pages::bare_with_link(
+                "Request refused",
+                text,
+                Some((&here, "Open this page of the console")),
+            )
+        } else {
+            pages::bare("Request refused", text)
+        };
+        return with_headers((StatusCode::FORBIDDEN, page).into_response());
     }
     let ctx = sec.session_id(req.headers()).and_then(|id| sec.touch(&id));
     let Some(ctx) = ctx else {
