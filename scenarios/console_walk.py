@@ -8,14 +8,17 @@ what the page shows against the CLI (`rootward audit --output json`) or
 the endpoint.
 """
 
+import http.server
 import json
 import os
 import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import boto3
@@ -352,10 +355,13 @@ try:
     print("== CSRF and Host")
     cookie = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
     def raw(url, data=None, host=None):
-        req = urllib.request.Request(url, data=data, method="POST" if data is not None else "GET")
+        # The console's name is `rw-<random>.localhost` (Chromium resolves it
+        # to loopback; this resolver may not): connect to 127.0.0.1, send it.
+        u = urllib.parse.urlsplit(url)
+        req = urllib.request.Request(u._replace(netloc=f"127.0.0.1:{u.port}").geturl(), data=data,
+                                     method="POST" if data is not None else "GET")
         req.add_header("Cookie", cookie)
-        if host:
-            req.add_header("Host", host)
+        req.add_header("Host", host or u.netloc)
         try:
             with urllib.request.urlopen(req) as r:
                 return r.status, r.read().decode()
@@ -373,7 +379,46 @@ try:
     headers = driver.execute_script("return fetch('/accounts').then(r => r.headers.get('content-security-policy'))")
     check(headers and "script-src 'self'" in headers and "frame-ancestors 'none'" in headers, "a strict Content-Security-Policy")
     cookies = driver.get_cookies()
-    check(all(c.get("httpOnly") and c.get("sameSite") == "Strict" for c in cookies) and len(cookies) == 2, "the session cookies are HttpOnly and SameSite=Strict")
+    check(all(c.get("httpOnly") and c.get("sameSite") == "Strict" for c in cookies) and len(cookies) == 1, "the session cookie is HttpOnly and SameSite=Strict")
+    check(re.fullmatch(r"http://rw-[a-z0-9]{12}\.localhost:\d+", BASE) is not None, f"the console has a host name of its own ({BASE})")
+    port = urllib.parse.urlsplit(BASE).port
+    driver.get(f"http://127.0.0.1:{port}/accounts")
+    check(driver.current_url.startswith(BASE + "/accounts"), "127.0.0.1 is sent to the console's own name")
+    if "Request refused" in text():  # Chromium marks the redirected navigation cross-site
+        go(By.LINK_TEXT, "Open this page of the console")
+    check("Accounts" in text() and "Request refused" not in text(), "where the accounts are shown")
+
+    print("== another web service on 127.0.0.1")
+    # A local web service (any port of 127.0.0.1) gets no console cookie,
+    # and its page cannot make the console start root sessions: it is
+    # another site, so SameSite=Strict withholds the cookie and the console
+    # refuses what the browser marks as cross-site.
+    seen = []
+    class Other(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            seen.append(self.headers.get("Cookie") or "")
+            page = "".join(f'<img src="{b}/accounts/{SANDBOX}?n={i}">' for i in range(3) for b in (BASE, AUDIT_BASE))
+            body = f"<!doctype html><title>other</title><p>another service</p>{page}".encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *a):
+            pass
+    other = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Other)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+
+    def audits_of(account):
+        events = json.loads(cli("trail", "--output", "json").stdout)["events"]
+        return sum(1 for e in events if e.get("target_account") == account and e.get("task") == "IAMAuditRootUserCredentials")
+    before = audits_of(SANDBOX)
+    driver.get(f"http://127.0.0.1:{other.server_port}/")
+    time.sleep(2)
+    other.shutdown()
+    check(seen and not any("rootward_console" in c for c in seen), f"the other service received no console cookie ({seen})")
+    check(audits_of(SANDBOX) == before, "its page started no root session in the console's name")
 except Exception as e:  # a step that could not run is a failure, with its page
     bad(f"the walk stopped at step {step_no + 1}: {type(e).__name__}: {e}")
     try:

@@ -104,7 +104,7 @@ impl Console {
     pub fn signin_url(&self) -> String {
         format!(
             "http://{}/signin?token={}",
-            self.addr,
+            self.security.home(),
             self.security.new_signin_token()
         )
     }
@@ -157,13 +157,51 @@ pub fn app(console: Arc<Console>) -> Router {
         .with_state(console)
 }
 
-/// Serves the console on `listener` until `shutdown` completes.
+/// Connections served at once; a further one is closed as soon as it is
+/// accepted (a browser opens about six).
+pub const MAX_CONNECTIONS: usize = 256;
+
+/// A connection must send a request's whole header within this time (as
+/// `rootward serve` does), or it is closed.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serves the console on `listener` until `shutdown` completes: HTTP/1.1
+/// with a header-read timeout ([`HEADER_READ_TIMEOUT`]) and at most
+/// [`MAX_CONNECTIONS`] connections, so that connections that never finish
+/// their request cannot pile up.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     console: Arc<Console>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(console))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let app = app(console);
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            () = &mut shutdown => return Ok(()),
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of descriptors and the like: wait, then go on.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let Ok(permit) = slots.clone().try_acquire_owned() else {
+            drop(stream);
+            continue;
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            let mut http = hyper::server::conn::http1::Builder::new();
+            http.timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_READ_TIMEOUT);
+            let _ = http
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                .await;
+            drop(permit);
+        });
+    }
 }

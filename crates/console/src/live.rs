@@ -43,9 +43,13 @@ pub struct State {
     pub units: Vec<Unit>,
     /// Rows of the accounts finished, by id.
     pub rows: HashMap<String, AuditRow>,
-    /// Ids in the order their rows were (re)written; position + 1 is the
-    /// sequence number the page's script asks from.
-    pub finished: Vec<String>,
+    /// The sequence number of each account's last (re)written row: the
+    /// page's script asks for the rows written after the number it has.
+    /// One entry per account (an account written again moves), so the log
+    /// never outgrows the organization.
+    pub finished: HashMap<String, u64>,
+    /// Rows written in this generation (the last sequence number given).
+    pub seq: u64,
     /// When the audit started.
     pub started: Option<Instant>,
     /// How long it took.
@@ -60,7 +64,8 @@ impl Default for State {
             members: Vec::new(),
             units: Vec::new(),
             rows: HashMap::new(),
-            finished: Vec::new(),
+            finished: HashMap::new(),
+            seq: 0,
             started: None,
             took: None,
         }
@@ -69,8 +74,21 @@ impl Default for State {
 
 impl State {
     fn record(&mut self, row: AuditRow) {
-        self.finished.push(row.account_id.clone());
+        self.seq += 1;
+        self.finished.insert(row.account_id.clone(), self.seq);
         self.rows.insert(row.account_id.clone(), row);
+    }
+
+    /// The ids whose rows were written after `since`, in the order written.
+    pub fn written_since(&self, since: u64) -> Vec<&str> {
+        let mut out: Vec<(u64, &str)> = self
+            .finished
+            .iter()
+            .filter(|(_, n)| **n > since)
+            .map(|(id, n)| (*n, id.as_str()))
+            .collect();
+        out.sort_unstable();
+        out.into_iter().map(|(_, id)| id).collect()
     }
 
     /// The member with this id.
@@ -78,12 +96,25 @@ impl State {
         self.members.iter().find(|m| m.id == id)
     }
 
-    /// The report of every member (the CLI's document), in member order.
-    pub fn report(&self) -> AuditReport {
-        let rows = self
-            .members
+    /// The report of every member (the CLI's document), in the order of
+    /// `order` (the CLI's: `ListAccounts`, what `rootward audit --all`
+    /// audits in), members it does not name after them by name.
+    pub fn report(&self, order: &[Target]) -> AuditReport {
+        let mut ids: Vec<&str> = order
             .iter()
-            .filter_map(|m| self.rows.get(&m.id).cloned())
+            .map(|t| t.id.as_str())
+            .filter(|id| self.member(id).is_some())
+            .collect();
+        for m in &self.members {
+            if !ids.contains(&m.id.as_str()) {
+                ids.push(&m.id);
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        let rows = ids
+            .into_iter()
+            .filter(|id| seen.insert(*id))
+            .filter_map(|id| self.rows.get(id).cloned())
             .collect();
         AuditReport::new(rows, false)
     }
@@ -138,6 +169,7 @@ pub fn start(console: &Arc<Console>, again: bool) {
         s.phase = Phase::Listing;
         s.rows.clear();
         s.finished.clear();
+        s.seq = 0;
         s.started = Some(Instant::now());
         s.took = None;
         generation = Some(s.generation);
@@ -278,4 +310,66 @@ pub async fn refresh_many(console: &Arc<Console>, targets: Vec<Target>) {
         console: console.clone(),
     };
     audit(&console.config.aws, targets, &job, never, &mut refresher).await;
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_change_log_keeps_one_entry_per_account() {
+        let mut s = State::default();
+        let row = |id: &str| {
+            AuditRow::new(
+                Target {
+                    id: id.into(),
+                    name: None,
+                },
+                Err(Failure::new("Timeout", "t")),
+            )
+        };
+        for id in ["a", "b", "a", "c", "a"] {
+            s.record(row(id));
+        }
+        assert_eq!(s.seq, 5);
+        assert_eq!(s.finished.len(), 3, "bounded by the accounts");
+        assert_eq!(s.written_since(0), vec!["b", "c", "a"]);
+        assert_eq!(s.written_since(2), vec!["c", "a"]);
+        assert_eq!(s.written_since(5), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn the_report_follows_the_clis_order() {
+        let mut s = State::default();
+        for (id, name) in [("3", "a"), ("2", "b"), ("1", "c")] {
+            s.members.push(Member {
+                id: id.into(),
+                name: name.into(),
+                parent_id: "r-1".into(),
+                ou_path: "Root".into(),
+            });
+            s.record(AuditRow::new(
+                Target {
+                    id: id.into(),
+                    name: Some(name.into()),
+                },
+                Err(Failure::new("Timeout", "t")),
+            ));
+        }
+        let t = |id: &str| Target {
+            id: id.into(),
+            name: None,
+        };
+        let ids = |r: AuditReport| -> Vec<String> {
+            r.accounts.into_iter().map(|r| r.account_id).collect()
+        };
+        // The CLI's order; the management account (not a member) skipped;
+        // a member it does not list comes after.
+        assert_eq!(
+            ids(s.report(&[t("2"), t("9"), t("1")])),
+            vec!["2", "1", "3"]
+        );
+        assert_eq!(ids(s.report(&[])), vec!["3", "2", "1"]);
+    }
 }

@@ -7,7 +7,8 @@
 //! ([`runner`]), root sessions whose credentials never leave memory
 //! ([`root`]), the audit classification ([`audit`]), credential deletion
 //! ([`delete`]), the recovery ledger and `allow-recovery` ([`recovery`]),
-//! bucket and queue unlocks with their backups ([`unlock`]), `status` and
+//! bucket and queue unlocks with their backups ([`unlock`]), private files
+//! for both ([`files`]), `status` and
 //! `enable` ([`status`], [`enable`]) and the AssumeRoot trail ([`trail`]).
 //! Each job returns the document the CLI prints with `--output json` (the
 //! schemas of the README), so both faces show the same thing.
@@ -20,6 +21,7 @@ pub mod aws;
 pub mod delete;
 pub mod enable;
 pub mod error;
+pub mod files;
 pub mod recovery;
 pub mod root;
 pub mod runner;

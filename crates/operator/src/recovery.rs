@@ -101,21 +101,32 @@ pub fn ledger_path(arg: Option<&Path>) -> Result<PathBuf, String> {
     Ok(state.join("rootward").join("recovery-ledger.jsonl"))
 }
 
-/// Appends one entry (synced before it returns).
-pub fn append(path: &Path, entry: &Entry) -> Result<(), String> {
+/// Opens the ledger for appending, creating it (0600) and its missing
+/// directories (0700): `allow-recovery` does this before it changes
+/// anything, so a ledger that cannot be written stops it first.
+pub fn open_ledger(path: &Path) -> Result<std::fs::File, String> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
+        crate::files::create_private_dir_all(dir)
             .map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
     }
-    let line = serde_json::to_string(entry).map_err(|e| e.to_string())? + "\n";
-    let mut f = std::fs::OpenOptions::new()
+    crate::files::private_file()
         .create(true)
         .append(true)
         .open(path)
-        .map_err(|e| format!("cannot open the ledger `{}`: {e}", path.display()))?;
+        .map_err(|e| format!("cannot open the ledger `{}`: {e}", path.display()))
+}
+
+/// Writes one entry to an open ledger (synced before it returns).
+fn write_entry(f: &mut std::fs::File, path: &Path, entry: &Entry) -> Result<(), String> {
+    let line = serde_json::to_string(entry).map_err(|e| e.to_string())? + "\n";
     f.write_all(line.as_bytes())
         .and_then(|()| f.sync_all())
         .map_err(|e| format!("cannot write the ledger `{}`: {e}", path.display()))
+}
+
+/// Appends one entry (synced before it returns).
+pub fn append(path: &Path, entry: &Entry) -> Result<(), String> {
+    write_entry(&mut open_ledger(path)?, path, entry)
 }
 
 /// The document of `allow-recovery` (`--output json`).
@@ -123,7 +134,8 @@ pub fn append(path: &Path, entry: &Entry) -> Result<(), String> {
 pub struct RecoveryReport {
     /// The member account.
     pub account_id: String,
-    /// `created`, `already-present` or `error`.
+    /// `created`, `created-not-recorded` (the profile was made but the
+    /// ledger write failed: `error` says why), `already-present` or `error`.
     pub status: &'static str,
     /// `CreateDate` of the profile made.
     pub login_profile_created: Option<String>,
@@ -168,6 +180,31 @@ pub fn warning(account: &str, caller_arn: &str) -> String {
     )
 }
 
+/// The longest reason recorded (characters).
+pub const MAX_REASON: usize = 500;
+
+/// A reason fit for the ledger: at most [`MAX_REASON`] characters, one
+/// line, no control characters and no bidirectional overrides (which
+/// would make the ledger and the pages show text other than what it holds).
+pub fn check_reason(reason: &str) -> Result<(), String> {
+    let n = reason.chars().count();
+    if n > MAX_REASON {
+        return Err(format!(
+            "the reason is {n} characters long; at most {MAX_REASON} are recorded"
+        ));
+    }
+    if let Some(c) = reason
+        .chars()
+        .find(|c| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+    {
+        return Err(format!(
+            "the reason holds the character U+{:04X}: one line of printable text only",
+            u32::from(c)
+        ));
+    }
+    Ok(())
+}
+
 /// Refuses the management account, which is never a target of root sessions.
 pub fn not_management(org: &Org, account: &str) -> Result<(), String> {
     if account == org.management {
@@ -181,8 +218,12 @@ pub fn not_management(org: &Org, account: &str) -> Result<(), String> {
 
 /// Allows password recovery for `account` and records it in the ledger at
 /// `ledger`; an existing profile is `already-present` and not recorded (no
-/// one knows whether it is a real password). `Err` is a set-up error (the
-/// management account, a ledger that cannot be written).
+/// one knows whether it is a real password). The ledger is opened for
+/// appending first, so a ledger that cannot be opened changes nothing
+/// (`Err`, like the management account); a write that still fails after
+/// the profile was made is `created-not-recorded`, with the reason in
+/// `error` (`LedgerWriteFailed`). A reason that [`check_reason`] refuses
+/// changes nothing either.
 pub async fn allow_recovery(
     aws: &Aws,
     org: &Org,
@@ -191,6 +232,10 @@ pub async fn allow_recovery(
     ledger: &Path,
 ) -> Result<RecoveryReport, String> {
     not_management(org, account)?;
+    if let Some(r) = reason {
+        check_reason(r)?;
+    }
+    let mut file = open_ledger(ledger)?;
     let outcome = async {
         let session = RootSession::assume(aws, account, Task::CreatePassword, None).await?;
         let iam = session.iam();
@@ -223,10 +268,22 @@ pub async fn allow_recovery(
                 requested_by: aws.caller.arn.clone(),
                 reason: reason.map(str::to_owned),
             };
-            append(ledger, &entry)?;
-            report.status = "created";
             report.login_profile_created = Some(created);
-            report.ledger = Some(ledger.display().to_string());
+            match write_entry(&mut file, ledger, &entry) {
+                Ok(()) => {
+                    report.status = "created";
+                    report.ledger = Some(ledger.display().to_string());
+                }
+                Err(e) => {
+                    report.status = "created-not-recorded";
+                    report.error = Some(Failure::new(
+                        "LedgerWriteFailed",
+                        format!(
+                            "the login profile was created but not recorded in the ledger: {e}"
+                        ),
+                    ));
+                }
+            }
         }
         Ok(None) => report.status = "already-present",
         Err(e) => report.error = Some(e),
@@ -262,9 +319,50 @@ mod tests {
             .unwrap();
         let l = Ledger::load(&path).unwrap();
         assert_eq!(l.warnings.len(), 1, "{:?}", l.warnings);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&path), 0o600, "the ledger is private");
+            assert_eq!(
+                mode(&dir.path().join("sub")),
+                0o700,
+                "so is its new directory"
+            );
+        }
         let at = |s: &str| DateTime::from_str(s, DateTimeFormat::DateTime).unwrap();
         assert!(l.knows("222222222222", &at("2026-11-23T12:00:00.400Z")));
         assert!(!l.knows("222222222222", &at("2026-11-23T12:00:01Z")));
         assert!(!l.knows("333333333333", &at("2026-11-23T12:00:00Z")));
+    }
+
+    #[test]
+    fn reasons_are_one_short_line_of_text() {
+        assert!(check_reason("INC-42: O'Brien & <b>co</b> — ünïcode").is_ok());
+        assert!(check_reason(&"x".repeat(MAX_REASON)).is_ok());
+        assert!(
+            check_reason(&"é".repeat(MAX_REASON)).is_ok(),
+            "characters, not bytes"
+        );
+        let e = check_reason(&"x".repeat(MAX_REASON + 1)).unwrap_err();
+        assert!(e.contains("501 characters"), "{e}");
+        for bad in [
+            "a\nb",
+            "a\rb",
+            "a\tb",
+            "a\u{0}b",
+            "a\u{1b}[31mb",
+            "a\u{202e}b",
+            "a\u{2066}b",
+        ] {
+            assert!(check_reason(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_ledger_that_cannot_be_opened_is_found_before_anything_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = open_ledger(dir.path()).unwrap_err();
+        assert!(e.contains("cannot open the ledger"), "{e}");
     }
 }

@@ -119,8 +119,28 @@ pub struct Member {
 pub struct Unit {
     /// `r-…` or `ou-…`.
     pub id: String,
-    /// `Root/Workloads/Prod`.
+    /// `Root/Workloads/Prod` (names, which may contain `/`: for display).
     pub path: String,
+    /// The parent's id; `None` for a root.
+    pub parent: Option<String>,
+}
+
+/// `parent` is `ou` or lies under it, following the parents' ids in
+/// `units` (never the names: an OU may be called `Team/Evil`).
+pub fn in_subtree(units: &[Unit], parent: &str, ou: &str) -> bool {
+    let mut at = Some(parent);
+    // A tree has no cycle; the bound keeps a malformed one from looping.
+    for _ in 0..=units.len() {
+        let Some(id) = at else { return false };
+        if id == ou {
+            return true;
+        }
+        at = units
+            .iter()
+            .find(|u| u.id == id)
+            .and_then(|u| u.parent.as_deref());
+    }
+    false
 }
 
 /// Every active account of the organization with its OU path, and every OU,
@@ -138,6 +158,7 @@ pub async fn tree(aws: &Aws) -> Result<(Vec<Member>, Vec<Unit>), String> {
                 queue.push(Unit {
                     id: id.to_owned(),
                     path: r.name().unwrap_or("Root").to_owned(),
+                    parent: None,
                 });
             }
         }
@@ -179,6 +200,7 @@ pub async fn tree(aws: &Aws) -> Result<(Vec<Member>, Vec<Unit>), String> {
                     queue.push(Unit {
                         id: id.to_owned(),
                         path: format!("{}/{}", unit.path, ou.name().unwrap_or(id)),
+                        parent: Some(unit.id.clone()),
                     });
                 }
             }
@@ -282,6 +304,32 @@ fn dedupe(found: Vec<Target>, management: &str) -> Vec<Target> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_ou_filter_follows_ids_not_name_paths() {
+        let u = |id: &str, path: &str, parent: Option<&str>| Unit {
+            id: id.into(),
+            path: path.into(),
+            parent: parent.map(Into::into),
+        };
+        // `Team` and its sibling `Team/Evil` (a name with a slash), and a
+        // real child of `Team`.
+        let units = vec![
+            u("r-1", "Root", None),
+            u("ou-team", "Root/Team", Some("r-1")),
+            u("ou-evil", "Root/Team/Evil", Some("r-1")),
+            u("ou-child", "Root/Team/Child", Some("ou-team")),
+        ];
+        assert!(in_subtree(&units, "ou-team", "ou-team"));
+        assert!(in_subtree(&units, "ou-child", "ou-team"));
+        assert!(!in_subtree(&units, "ou-evil", "ou-team"));
+        assert!(in_subtree(&units, "ou-evil", "r-1"));
+        assert!(!in_subtree(&units, "r-1", "ou-team"));
+        assert!(!in_subtree(&units, "ou-unknown", "ou-team"));
+        // A cycle (never from AWS) ends.
+        let cycle = vec![u("a", "A", Some("b")), u("b", "B", Some("a"))];
+        assert!(!in_subtree(&cycle, "a", "c"));
+    }
 
     fn t(id: &str, name: Option<&str>) -> Target {
         Target {

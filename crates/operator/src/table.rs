@@ -1,6 +1,11 @@
 //! Rows with a header, as aligned text (the CLI's table) or CSV (RFC 4180
 //! quoting): the one place the columns of each job's table are rendered, so
 //! that the CLI's `--output csv` and the console's CSV export agree.
+//!
+//! A CSV field that starts with `=`, `+`, `-`, `@`, a tab or a carriage
+//! return gets a leading `'`, so that a spreadsheet opening the file shows
+//! it as text instead of evaluating it as a formula (account names are
+//! chosen by whoever created the account, not by the operator).
 
 /// Rows with a header, rendered as a table or CSV.
 #[derive(Debug, Default)]
@@ -71,10 +76,15 @@ impl Table {
 }
 
 fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_owned()
+        s
     }
 }
 
@@ -99,6 +109,27 @@ mod tests {
         assert_eq!(
             t.csv(),
             "account,class\n222222222222,no-root-credentials\n3,\"a,\"\"b\"\"\"\n"
+        );
+    }
+
+    #[test]
+    fn csv_fields_that_a_spreadsheet_would_evaluate_are_text() {
+        let mut t = Table::new(&["name"]);
+        for n in [
+            "=HYPERLINK(\"http://evil.example\",\"x\")",
+            "+1+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(1+1)",
+            "\tx",
+            "\rx",
+            "a=b",
+            "O'Brien",
+        ] {
+            t.row(vec![n.into()]);
+        }
+        assert_eq!(
+            t.csv(),
+            "name\n\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\"\n'+1+cmd|' /C calc'!A0\n'-2+3\n'@SUM(1+1)\n'\tx\n\"'\rx\"\na=b\nO'Brien\n"
         );
     }
 }

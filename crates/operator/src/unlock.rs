@@ -96,9 +96,10 @@ pub fn default_backup(account: &str, name: &str, unix: u64) -> PathBuf {
     PathBuf::from(format!("rootward-backup-{account}-{safe}-{unix}.json"))
 }
 
-/// Writes the backup; never overwrites; synced before the change is made.
+/// Writes the backup (0600: a policy names principals, networks and
+/// conditions); never overwrites; synced before the change is made.
 pub fn write_backup(path: &Path, policy: &str) -> Result<(), String> {
-    let mut f = std::fs::OpenOptions::new()
+    let mut f = crate::files::private_file()
         .write(true)
         .create_new(true)
         .open(path)
@@ -226,6 +227,82 @@ pub fn queue_of(account: &str, queue_url: &str) -> Result<String, String> {
     Ok(name)
 }
 
+/// `scheme://host[:port]` of a URL, lowercased, a default port dropped.
+fn authority(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let a = rest.split(['/', '?', '#']).next()?.to_ascii_lowercase();
+    if a.is_empty() || a.contains('@') {
+        return None;
+    }
+    let default = match scheme.as_str() {
+        "http" => ":80",
+        "https" => ":443",
+        _ => return None,
+    };
+    Some(format!(
+        "{scheme}://{}",
+        a.strip_suffix(default).unwrap_or(&a)
+    ))
+}
+
+/// The hosts of SQS in `region` on AWS (`https://`).
+fn sqs_hosts(region: &str) -> Vec<String> {
+    let mut out: Vec<String> = ["amazonaws.com", "amazonaws.com.cn", "api.aws"]
+        .iter()
+        .flat_map(|suffix| {
+            [
+                format!("https://sqs.{region}.{suffix}"),
+                format!("https://sqs-fips.{region}.{suffix}"),
+                format!("https://{region}.queue.{suffix}"),
+            ]
+        })
+        .collect();
+    if region == "us-east-1" {
+        out.push("https://queue.amazonaws.com".into());
+    }
+    out
+}
+
+/// The queue URL names the SQS endpoint the calls go to: the
+/// `--endpoint-url` (scheme, host and port), else SQS of `--region` on AWS.
+/// The SDK sends every call to that endpoint whatever host the URL names,
+/// so a URL naming another host or region would show one queue and change
+/// a namesake in this region.
+pub fn queue_on_endpoint(
+    endpoint_url: Option<&str>,
+    region: &str,
+    queue_url: &str,
+) -> Result<(), String> {
+    let given = authority(queue_url)
+        .ok_or_else(|| format!("`{queue_url}` is not a queue URL (https://HOST/ACCOUNT/NAME)"))?;
+    let ok = match endpoint_url {
+        Some(ep) => authority(ep).is_some_and(|e| e == given),
+        None => sqs_hosts(region).contains(&given),
+    };
+    if ok {
+        Ok(())
+    } else {
+        let expected = match endpoint_url {
+            Some(ep) => authority(ep).unwrap_or_else(|| ep.to_owned()),
+            None => format!("https://sqs.{region}.amazonaws.com"),
+        };
+        Err(format!(
+            "the queue URL names {given}, but the calls go to {expected}: use the queue's URL there (or run with that region or endpoint)"
+        ))
+    }
+}
+
+/// [`queue_on_endpoint`] for these clients.
+pub fn queue_on(aws: &Aws, queue_url: &str) -> Result<(), String> {
+    let region = aws
+        .config
+        .region()
+        .map(|r| r.as_ref().to_owned())
+        .unwrap_or_default();
+    queue_on_endpoint(aws.config.endpoint_url(), &region, queue_url)
+}
+
 /// Unlocks a queue like [`unlock_bucket`], through `GetQueueAttributes` /
 /// `SetQueueAttributes` `Policy` (an empty `Policy` removes it).
 pub async fn unlock_queue(
@@ -237,6 +314,7 @@ pub async fn unlock_queue(
     backup: &Path,
 ) -> Result<UnlockReport, String> {
     queue_of(account, queue_url)?;
+    queue_on(aws, queue_url)?;
     not_management(org, account)?;
     if let Some(p) = replacement {
         check_replacement(p, "the replacement")?;
@@ -329,12 +407,45 @@ mod tests {
         let policy = "{\"Version\":\"2012-10-17\",\"Statement\":[]}\n";
         write_backup(&p, policy).unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), policy);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "the backup is private");
+        }
         let e = write_backup(&p, "other").unwrap_err();
         assert!(e.contains("nothing was changed"), "{e}");
         assert_eq!(std::fs::read_to_string(&p).unwrap(), policy);
         assert_eq!(
             default_backup("222222222222", "my/queue name", 7),
             PathBuf::from("rootward-backup-222222222222-my_queue_name-7.json")
+        );
+    }
+
+    #[test]
+    fn a_queue_url_must_name_the_endpoint_the_calls_go_to() {
+        let aws = |u: &str| queue_on_endpoint(None, "eu-west-1", u);
+        assert!(aws("https://sqs.eu-west-1.amazonaws.com/222222222222/q").is_ok());
+        assert!(aws("https://SQS.eu-west-1.amazonaws.com:443/222222222222/q").is_ok());
+        assert!(aws("https://eu-west-1.queue.amazonaws.com/222222222222/q").is_ok());
+        let e = aws("https://sqs.us-east-1.amazonaws.com/222222222222/q").unwrap_err();
+        assert!(e.contains("https://sqs.eu-west-1.amazonaws.com"), "{e}");
+        assert!(aws("https://evil.example/222222222222/q").is_err());
+        assert!(aws("http://sqs.eu-west-1.amazonaws.com/222222222222/q").is_err());
+        assert!(aws("https://sqs.eu-west-1.amazonaws.com@evil.example/222222222222/q").is_err());
+        assert!(queue_on_endpoint(None, "us-east-1", "https://queue.amazonaws.com/2/q").is_ok());
+        let ep = |u: &str| queue_on_endpoint(Some("http://127.0.0.1:4577"), "us-east-1", u);
+        assert!(ep("http://127.0.0.1:4577/222222222222/q").is_ok());
+        assert!(ep("http://127.0.0.1:4578/222222222222/q").is_err());
+        assert!(ep("https://evil.example/222222222222/q").is_err());
+        assert!(ep("https://sqs.us-east-1.amazonaws.com/222222222222/q").is_err());
+        assert!(
+            queue_on_endpoint(
+                Some("https://sqs.example"),
+                "us-east-1",
+                "https://sqs.example:443/2/q"
+            )
+            .is_ok()
         );
     }
 

@@ -94,14 +94,16 @@ pub fn run(args: ConsoleArgs) -> ExitCode {
                 idle: Duration::from_secs(args.idle_minutes * 60),
                 allowed_hosts: args.allow_hosts.clone(),
                 announce: Box::new(|url| {
-                    println!("rootward console: new sign-in link (works once): {url}");
+                    println!(
+                        "rootward console: new sign-in link (works once, for 10 minutes): {url}"
+                    );
                 }),
             },
             addr,
         );
         println!("rootward console: listening on http://{addr}");
         println!(
-            "rootward console: open this link to sign in (it works once): {}",
+            "rootward console: open this link to sign in (it works once, for 10 minutes): {}",
             console.signin_url()
         );
         serve(listener, console, shutdown())

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 use rootward_operator::aws::connect;
-use rootward_operator::recovery::{allow_recovery, ledger_path, not_management, warning};
+use rootward_operator::recovery::{
+    allow_recovery, check_reason, ledger_path, not_management, warning,
+};
 use rootward_operator::select::{account_id, organization};
 
 use crate::ops::Exit;
@@ -19,7 +21,7 @@ pub struct RecoveryArgs {
     /// The member account whose root password recovery is re-opened.
     #[arg(long, value_parser = account_id)]
     account: String,
-    /// Why (a ticket, an incident); recorded in the ledger.
+    /// Why (a ticket, an incident); recorded in the ledger (one line, at most 500 characters).
     #[arg(long)]
     reason: Option<String>,
     /// The recovery ledger.
@@ -31,6 +33,9 @@ pub struct RecoveryArgs {
 
 /// Runs `rootward allow-recovery`.
 pub async fn run_recovery(args: RecoveryArgs) -> Result<Exit, String> {
+    if let Some(r) = &args.reason {
+        check_reason(r)?;
+    }
     let ledger = ledger_path(args.ledger.as_deref())?;
     let aws = connect(&args.aws.options()).await?;
     let org = organization(&aws).await?;

@@ -8,7 +8,8 @@ use clap::Args;
 use rootward_operator::aws::connect;
 use rootward_operator::select::{account_id, organization};
 use rootward_operator::unlock::{
-    UnlockReport, default_backup, queue_of, replacement, unix_now, unlock_bucket, unlock_queue,
+    UnlockReport, default_backup, queue_of, queue_on, replacement, unix_now, unlock_bucket,
+    unlock_queue,
 };
 
 use crate::ops::Exit;
@@ -97,6 +98,7 @@ pub async fn run_queue(args: QueueArgs) -> Result<Exit, String> {
         .clone()
         .unwrap_or_else(|| default_backup(&args.account, &name, unix_now()));
     let aws = connect(&args.aws.options()).await?;
+    queue_on(&aws, &args.queue_url)?;
     let org = organization(&aws).await?;
     let report = unlock_queue(
         &aws,

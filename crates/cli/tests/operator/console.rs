@@ -70,8 +70,19 @@ fn the_console_guards_its_door_and_shows_what_the_cli_shows() {
         }
     };
     let rest = link.strip_prefix("http://").unwrap();
-    let (addr, signin_path) = rest.split_at(rest.find('/').unwrap());
-    let get = |path: &str, cookie: &str| http(addr, "GET", path, addr, cookie, "");
+    // The link names the console's own host, `rw-<random>.localhost:PORT`
+    // (browsers resolve it to loopback; the resolver here may not): connect
+    // to 127.0.0.1 and send that Host.
+    let (home, signin_path) = rest.split_at(rest.find('/').unwrap());
+    let (name, port) = home.rsplit_once(':').unwrap();
+    assert!(
+        name.starts_with("rw-") && name.ends_with(".localhost"),
+        "{link}"
+    );
+    let loopback = format!("127.0.0.1:{port}");
+    let addr = loopback.as_str();
+    let host = home;
+    let get = |path: &str, cookie: &str| http(addr, "GET", path, host, cookie, "");
 
     // No session: a page that says where the link is; a wrong token: refused.
     let a = get("/accounts", "");
@@ -94,6 +105,40 @@ fn the_console_guards_its_door_and_shows_what_the_cli_shows() {
     let a = http(addr, "GET", "/", "rebind.example:80", &cookie, "");
     assert_eq!(a.status, 403);
     assert!(a.body.contains("Host not allowed"));
+    // The plain loopback names are sent to the console's own name, with
+    // nothing else: no session, no cookie is ever made for 127.0.0.1 (a
+    // cookie there would go to every web service on 127.0.0.1).
+    for plain in [addr.to_owned(), format!("localhost:{port}")] {
+        let a = http(addr, "GET", "/accounts?x=1", &plain, &cookie, "");
+        assert_eq!(a.status, 307, "{plain}: {}", a.body);
+        assert_eq!(
+            a.header("location").as_deref(),
+            Some(format!("http://{host}/accounts?x=1").as_str())
+        );
+        assert!(a.header("set-cookie").is_none());
+    }
+    // A page of another site (another local port is another site now)
+    // cannot make the console start root sessions: the browser marks it.
+    let mut conn = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        conn,
+        "GET /accounts/{} HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\nSec-Fetch-Site: same-site\r\nConnection: close\r\n\r\n",
+        demo.data
+    )
+    .unwrap();
+    let mut raw = String::new();
+    conn.read_to_string(&mut raw).unwrap();
+    assert!(raw.starts_with("HTTP/1.1 403"), "{raw}");
+    // Two Host headers: 400.
+    let mut conn = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        conn,
+        "GET / HTTP/1.1\r\nHost: {host}\r\nHost: evil.example\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = String::new();
+    conn.read_to_string(&mut raw).unwrap();
+    assert!(raw.starts_with("HTTP/1.1 400"), "{raw}");
 
     // The overview, with the security headers.
     let a = get("/", &cookie);
@@ -147,18 +192,23 @@ fn the_console_guards_its_door_and_shows_what_the_cli_shows() {
         "{csv}"
     );
     assert_eq!(csv.lines().count(), 6);
+    let cli_csv = ep.run_as(&demo.operator, &["audit", "--all", "--output", "csv"]);
+    assert_eq!(
+        csv, cli_csv.stdout,
+        "the export is `audit --all --output csv`, line for line"
+    );
 
     // POSTs need the token.
-    assert_eq!(http(addr, "POST", "/audit", addr, &cookie, "").status, 403);
+    assert_eq!(http(addr, "POST", "/audit", host, &cookie, "").status, 403);
     assert_eq!(
-        http(addr, "POST", "/audit", addr, &cookie, "csrf=bad").status,
+        http(addr, "POST", "/audit", host, &cookie, "csrf=bad").status,
         403
     );
     let a = http(
         addr,
         "POST",
         "/delete",
-        addr,
+        host,
         &cookie,
         &format!("account={}", demo.payments),
     );
@@ -180,7 +230,7 @@ fn the_console_guards_its_door_and_shows_what_the_cli_shows() {
         addr,
         "POST",
         "/delete",
-        addr,
+        host,
         &cookie,
         &format!("csrf={csrf}&account={}", demo.payments),
     );
@@ -207,6 +257,71 @@ fn the_console_guards_its_door_and_shows_what_the_cli_shows() {
     );
     // The management account is never a target.
     assert_eq!(get("/accounts/111111111111", &cookie).status, 404);
+
+    // An Origin of the console passes; https is for --allow-host names only.
+    let post_with_origin = |origin: &str| {
+        let mut conn = std::net::TcpStream::connect(addr).unwrap();
+        let body = format!("csrf={csrf}");
+        write!(
+            conn,
+            "POST /audit HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\nOrigin: {origin}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut raw = String::new();
+        conn.read_to_string(&mut raw).unwrap();
+        raw.split_whitespace().nth(1).unwrap().to_owned()
+    };
+    assert_eq!(post_with_origin(&format!("http://{host}")), "303");
+    assert_eq!(post_with_origin(&format!("https://{host}")), "403");
+    assert_eq!(post_with_origin(&format!("http://127.0.0.1:{port}")), "403");
+
+    // A reason longer than the form allows is refused on the server, and
+    // nothing is done or recorded.
+    let long = "x".repeat(501);
+    let a = http(
+        addr,
+        "POST",
+        &format!("/accounts/{}/allow-recovery", demo.data),
+        host,
+        &cookie,
+        &format!("csrf={csrf}&reason={long}"),
+    );
+    assert_eq!(a.status, 303, "{}", a.body);
+    let result = get(&a.header("location").unwrap(), &cookie);
+    assert!(
+        result.body.contains("Nothing was done") && result.body.contains("at most 500"),
+        "{}",
+        result.body
+    );
+    assert!(
+        !std::fs::read_to_string(ep.ledger())
+            .unwrap_or_default()
+            .contains(demo.data.as_str()),
+        "nothing recorded"
+    );
+
+    // A queue URL naming another host than the console's SQS endpoint.
+    let a = get(
+        &format!(
+            "/accounts/{}/unlock-queue?queue_url=https%3A%2F%2Fevil.example%2F{}%2Fq",
+            demo.payments, demo.payments
+        ),
+        &cookie,
+    );
+    assert_eq!(a.status, 303, "{}", a.body);
+    let page = get(&a.header("location").unwrap(), &cookie);
+    assert!(
+        page.body
+            .contains("https://evil.example, but the calls go to"),
+        "{}",
+        page.body
+    );
+
+    // An unknown Activity task is an error, not every task.
+    let a = get("/activity?task=bogus", &cookie);
+    assert_eq!(a.status, 200);
+    assert!(a.body.contains("unknown task `bogus`"), "{}", a.body);
 
     console.kill().unwrap();
     console.wait().unwrap();

@@ -94,6 +94,26 @@ async fn enable_status_audit_recovery_delete_exec_trail() {
         r.stderr
     );
 
+    // A ledger that cannot be written (here a directory) stops
+    // allow-recovery before the root password is re-opened.
+    let not_a_file = ep.dir.path().join("ledger-dir");
+    std::fs::create_dir(&not_a_file).unwrap();
+    let r = ep.run(&[
+        "allow-recovery",
+        "--account",
+        data,
+        "--ledger",
+        not_a_file.to_str().unwrap(),
+    ]);
+    assert_ne!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("cannot open the ledger"), "{}", r.stderr);
+    let r = ep.run(&["audit", "--account", data, "--output", "json"]);
+    assert_eq!(
+        by_account(&r.json(), data)["class"],
+        "no-root-credentials",
+        "no login profile was made"
+    );
+
     // allow-recovery: warns, records who asked; a second run changes nothing.
     let r = ep.run(&[
         "allow-recovery",
@@ -121,6 +141,12 @@ async fn enable_status_audit_recovery_delete_exec_trail() {
         ledger.contains(app.as_str()) && ledger.contains("INC-42"),
         "{ledger}"
     );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(ep.ledger()).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the ledger is private");
+    }
     let r = ep.run(&["allow-recovery", "--account", app, "--output", "json"]);
     assert_eq!(
         (r.code, r.json()["status"].clone()),

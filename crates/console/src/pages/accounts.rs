@@ -76,12 +76,10 @@ pub async fn page(
                 e.1 += 1;
             }
         }
+        // The OU's subtree by ids, as `--ou` walks it (an OU may be named
+        // `Team/Evil`: name paths prove nothing).
         let under = |m: &rootward_operator::select::Member, ou: &str| {
-            m.parent_id == ou
-                || s.units
-                    .iter()
-                    .find(|u| u.id == ou)
-                    .is_some_and(|u| m.ou_path == u.path || m.ou_path.starts_with(&format!("{}/", u.path)))
+            rootward_operator::select::in_subtree(&s.units, &m.parent_id, ou)
         };
         let mut shown: Vec<&rootward_operator::select::Member> = s
             .members
@@ -135,7 +133,7 @@ pub async fn page(
             @if let Phase::Failed(e) = &s.phase {
                 div class="flash error" role="alert" { "The accounts could not be listed: " (e) }
             }
-            div id="audit-status" data-generation=(s.generation) data-seq=(s.finished.len()) data-running=(if running { "true" } else { "false" }) data-phase=(if s.phase == Phase::Listing { "listing" } else { "" }) data-filtered=(if class.is_some() { "true" } else { "false" }) {
+            div id="audit-status" data-generation=(s.generation) data-seq=(s.seq) data-running=(if running { "true" } else { "false" }) data-phase=(if s.phase == Phase::Listing { "listing" } else { "" }) data-filtered=(if class.is_some() { "true" } else { "false" }) {
                 @if running {
                     label for="audit-progress" { "Auditing " span id="audit-done" { (done) } " of " span id="audit-total" { (total) } " accounts…" }
                     progress id="audit-progress" max=(total.max(1)) value=(done) {}
@@ -282,7 +280,7 @@ pub fn summary(r: &AuditRow) -> Markup {
 /// finished since `SEQ`, for the page's script.
 pub async fn progress(State(c): State<Arc<Console>>, req: Request) -> Response {
     let q = query(req.uri().query());
-    let since: usize = param(&q, "since").and_then(|s| s.parse().ok()).unwrap_or(0);
+    let since: u64 = param(&q, "since").and_then(|s| s.parse().ok()).unwrap_or(0);
     let doc = c.live.read(|s| {
         let total = s.members.len();
         let done = s
@@ -303,9 +301,8 @@ pub async fn progress(State(c): State<Arc<Console>>, req: Request) -> Response {
         }
         counts.insert(PENDING.into(), json!(total - done));
         let rows: Vec<serde_json::Value> = s
-            .finished
-            .iter()
-            .skip(since)
+            .written_since(since)
+            .into_iter()
             .filter_map(|id| s.rows.get(id))
             .map(|r| {
                 json!({
@@ -327,7 +324,7 @@ pub async fn progress(State(c): State<Arc<Console>>, req: Request) -> Response {
             },
             "done": done,
             "total": total,
-            "seq": s.finished.len(),
+            "seq": s.seq,
             "counts": counts,
             "rows": rows,
         })
@@ -348,15 +345,25 @@ fn download(body: String, kind: &'static str, name: &'static str) -> Response {
     r
 }
 
+/// The order `rootward audit --all` reports in (`ListAccounts`), so that
+/// an export is the CLI's output line for line; when it cannot be listed,
+/// the members' order (by name).
+async fn cli_order(c: &Console) -> Vec<rootward_operator::select::Target> {
+    rootward_operator::select::all_accounts(&c.config.aws)
+        .await
+        .unwrap_or_default()
+}
+
 /// `GET /accounts/export.csv`: `rootward audit --all --output csv`, once
 /// the audit is done.
 pub async fn export_csv(State(c): State<Arc<Console>>) -> Response {
     if let Err(e) = live::settled(&c).await {
         return (StatusCode::SERVICE_UNAVAILABLE, e).into_response();
     }
+    let order = cli_order(&c).await;
     let csv = c
         .live
-        .read(|s| s.report().table().csv())
+        .read(|s| s.report(&order).table().csv())
         .unwrap_or_default();
     download(
         csv,
@@ -371,9 +378,10 @@ pub async fn export_json(State(c): State<Arc<Console>>) -> Response {
     if let Err(e) = live::settled(&c).await {
         return (StatusCode::SERVICE_UNAVAILABLE, e).into_response();
     }
+    let order = cli_order(&c).await;
     let doc = c
         .live
-        .read(|s| serde_json::to_string_pretty(&s.report()).unwrap_or_default())
+        .read(|s| serde_json::to_string_pretty(&s.report(&order)).unwrap_or_default())
         .unwrap_or_default();
     download(
         doc,

@@ -17,7 +17,7 @@ use rootward_operator::recovery::{allow_recovery as allow_job, warning};
 use rootward_operator::runner::{Quiet, never};
 use rootward_operator::select::{Member, Target};
 use rootward_operator::unlock::{
-    UnlockReport, default_backup, queue_of, unix_now, unlock_bucket as bucket_job,
+    UnlockReport, default_backup, queue_of, queue_on, unix_now, unlock_bucket as bucket_job,
     unlock_queue as queue_job,
 };
 
@@ -229,6 +229,7 @@ pub async fn allow_recovery(
                         tr { th scope="row" { "Ledger" } td { (r.ledger.as_deref().unwrap_or("—")) } }
                     }
                 }
+                @if r.status == "created-not-recorded" { p class="error" role="alert" { strong { "The root login profile was created, but it was not recorded in the ledger." } " Until it is, the audit shows this account's recovery profile as a password. Fix the ledger, or delete the root credentials again." } }
                 @if let Some(e) = &r.error { p class="error" role="alert" { (failure(e)) } }
                 @if r.status == "already-present" { p { "The root user already has a login profile; it was not recorded in the ledger, since no one knows whether it is a real password." } }
             }
@@ -272,11 +273,15 @@ enum Unlock {
 }
 
 impl Unlock {
-    fn check(&self, account: &str) -> Result<String, String> {
+    fn check(&self, c: &Console, account: &str) -> Result<String, String> {
         match self {
             Unlock::Bucket(b) if bucket_name_ok(b) => Ok(b.clone()),
             Unlock::Bucket(b) => Err(format!("`{b}` is not a bucket name.")),
-            Unlock::Queue(u) => queue_of(account, u),
+            Unlock::Queue(u) => {
+                let name = queue_of(account, u)?;
+                queue_on(&c.config.aws, u)?;
+                Ok(name)
+            }
         }
     }
 
@@ -313,7 +318,7 @@ async fn confirm_unlock(c: &Arc<Console>, ctx: &Ctx, id: &str, what: Unlock) -> 
         Ok(m) => m,
         Err(r) => return r,
     };
-    if let Err(e) = what.check(&m.id) {
+    if let Err(e) = what.check(c, &m.id) {
         c.security.flash(&ctx.session, Flash::Error(e));
         return see_other(&format!("/accounts/{}", m.id));
     }
@@ -373,8 +378,8 @@ async fn run_unlock(
         Err(r) => return r,
     };
     let result: Result<UnlockReport, String> = async {
-        let name = what.check(&m.id)?;
-        std::fs::create_dir_all(&c.config.backup_dir).map_err(|e| {
+        let name = what.check(c, &m.id)?;
+        rootward_operator::files::create_private_dir_all(&c.config.backup_dir).map_err(|e| {
             format!(
                 "cannot create the backup directory `{}`: {e}; nothing was changed",
                 c.config.backup_dir.display()

@@ -22,13 +22,22 @@ pub async fn page(
 ) -> Response {
     let q = query(req.uri().query());
     let account = param(&q, "account").map(str::to_owned);
-    let task: Option<Task> = param(&q, "task").and_then(|t| t.parse().ok());
+    // An unknown task is an error, as a bad `since` is: silently showing
+    // every task would look like a filter that found them.
+    let task: Result<Option<Task>, String> = match param(&q, "task") {
+        None => Ok(None),
+        Some(t) => t.parse().map(Some).map_err(|_| {
+            let known: Vec<&str> = TASKS.iter().map(|t| t.short()).collect();
+            format!("unknown task `{t}`: one of {}", known.join(", "))
+        }),
+    };
     let since_text = param(&q, "since").unwrap_or("24h").to_owned();
     let since = parse_duration(&since_text);
-    let result = match &since {
-        Ok(d) => lookup(&c.config.aws, *d).await,
-        Err(e) => Err(e.clone()),
+    let result = match (&task, &since) {
+        (Err(e), _) | (_, Err(e)) => Err(e.clone()),
+        (Ok(_), Ok(d)) => lookup(&c.config.aws, *d).await,
     };
+    let task = task.ok().flatten();
     let body = html! {
         h1 { "Activity" }
         p class="muted" { "AssumeRoot events recorded by CloudTrail in account " (c.config.aws.caller.account) ": who started which root session, in which account, for which task." }

@@ -80,6 +80,11 @@ pub enum Section {
 
 /// A page without navigation (sign-in, refusals).
 pub fn bare(title: &str, text: &str) -> Html<String> {
+    bare_with_link(title, text, None)
+}
+
+/// [`bare`] with a link (`href`, label) under the text.
+pub fn bare_with_link(title: &str, text: &str, link: Option<(&str, &str)>) -> Html<String> {
     Html(
         html! {
             (DOCTYPE)
@@ -94,6 +99,7 @@ pub fn bare(title: &str, text: &str) -> Html<String> {
                     main id="main" class="narrow" {
                         h1 { (title) }
                         p { (text) }
+                        @if let Some((href, label)) = link { p { a href=(href) { (label) } } }
                     }
                 }
             }
