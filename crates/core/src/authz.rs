@@ -490,12 +490,18 @@ impl Service {
         // condition on a missing key does not match.
         ctx.set("aws:PrincipalIsAWSService", "false")
             .set("aws:ViaAWSService", "false");
-        if let Some((id, paths)) = org_paths(&state, &caller.account) {
-            ctx.set("aws:PrincipalOrgID", id.clone());
+        let principal_org = org_paths(&state, &caller.account);
+        // The organization of the resource's account, when it has one (the
+        // caller's own, worked out once, for a call on its own account).
+        let resource_org = match resource_owner {
+            Some(owner) if owner != caller.account => org_paths(&state, owner),
+            _ => principal_org.clone(),
+        };
+        if let Some((id, paths)) = principal_org {
+            ctx.set("aws:PrincipalOrgID", id);
             ctx.set("aws:PrincipalOrgPaths", paths);
         }
-        // The organization of the resource's account, when it has one.
-        if let Some((id, paths)) = org_paths(&state, resource_owner.unwrap_or(&caller.account)) {
+        if let Some((id, paths)) = resource_org {
             ctx.set("aws:ResourceOrgID", id);
             ctx.set("aws:ResourceOrgPaths", paths);
         }
