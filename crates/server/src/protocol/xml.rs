@@ -35,9 +35,6 @@ pub(crate) fn escape_into(out: &mut String, s: &str) {
             0xef if matches!(bytes.get(i + 1..i + 3), Some([0xbf, 0xbe | 0xbf])) => ("\u{FFFD}", 3),
             _ => continue,
         };
-        if i < start {
-            continue;
-        }
         // `i` is at an ASCII byte or the lead byte of a character, so on a
         // char boundary.
         out.push_str(s.get(start..i).unwrap_or_default());
